@@ -1,0 +1,93 @@
+/**
+ * Changes — what a transition did, as data.
+ *
+ * Every transition returns `{ graph, changes }`. The shell shows and logs the changes; the laws
+ * check them against the graphs before and after. Every list is in a deterministic order (the
+ * order in which the transition made the change). An empty `Changes` means the transition was
+ * the identity on the graph.
+ *
+ * @since 0.1.0
+ */
+import type { LiquidGraph } from "./LiquidGraph.ts"
+
+/** A contradiction `reconcile` resolved: `loser` is kept as history, ended at `validUntil`. */
+export interface Supersession {
+  readonly winner: string
+  readonly loser: string
+  readonly reason: "single-valued" | "negation"
+  /** Support scores compared (confidence × provenance), for audit. */
+  readonly winnerSupport: number
+  readonly loserSupport: number
+  readonly validUntil: number
+}
+
+/** What a transition did. */
+export interface Changes {
+  readonly nodesAdded: ReadonlyArray<string>
+  readonly nodesUpdated: ReadonlyArray<string>
+  readonly nodesRemoved: ReadonlyArray<string>
+  readonly edgesAdded: ReadonlyArray<string>
+  readonly edgesStrengthened: ReadonlyArray<string>
+  readonly edgesWeakened: ReadonlyArray<string>
+  readonly edgesRemoved: ReadonlyArray<string>
+  readonly edgesSolidified: ReadonlyArray<string>
+  readonly superseded: ReadonlyArray<Supersession>
+  /** `[from, into]`: node `from` was merged into `into`. */
+  readonly merged: ReadonlyArray<readonly [string, string]>
+  readonly promoted: ReadonlyArray<string>
+  /** Nodes that left working memory (budget) without being promoted. */
+  readonly demoted: ReadonlyArray<string>
+}
+
+/** The empty change set. */
+export const none: Changes = {
+  nodesAdded: [], nodesUpdated: [], nodesRemoved: [], edgesAdded: [], edgesStrengthened: [],
+  edgesWeakened: [], edgesRemoved: [], edgesSolidified: [], superseded: [], merged: [], promoted: [], demoted: []
+}
+
+/** Whether nothing changed. @complexity O(1) */
+export const isEmpty = (c: Changes): boolean =>
+  c.nodesAdded.length + c.nodesUpdated.length + c.nodesRemoved.length + c.edgesAdded.length +
+      c.edgesStrengthened.length + c.edgesWeakened.length + c.edgesRemoved.length + c.edgesSolidified.length +
+      c.superseded.length + c.merged.length + c.promoted.length + c.demoted.length === 0
+
+/** A mutable collector transitions fill in, then freeze with {@link Collector.done}. */
+export class Collector {
+  readonly nodesAdded: Array<string> = []
+  readonly nodesUpdated: Array<string> = []
+  readonly nodesRemoved: Array<string> = []
+  readonly edgesAdded: Array<string> = []
+  readonly edgesStrengthened: Array<string> = []
+  readonly edgesWeakened: Array<string> = []
+  readonly edgesRemoved: Array<string> = []
+  readonly edgesSolidified: Array<string> = []
+  readonly superseded: Array<Supersession> = []
+  readonly merged: Array<readonly [string, string]> = []
+  readonly promoted: Array<string> = []
+  readonly demoted: Array<string> = []
+  done(): Changes {
+    return { ...this }
+  }
+}
+
+/** The result of every transition: the new graph and what changed. */
+export interface Step {
+  readonly graph: LiquidGraph
+  readonly changes: Changes
+}
+
+/** Concatenates change sets (for composed transitions). @complexity O(total) */
+export const combine = (a: Changes, b: Changes): Changes => ({
+  nodesAdded: [...a.nodesAdded, ...b.nodesAdded],
+  nodesUpdated: [...a.nodesUpdated, ...b.nodesUpdated],
+  nodesRemoved: [...a.nodesRemoved, ...b.nodesRemoved],
+  edgesAdded: [...a.edgesAdded, ...b.edgesAdded],
+  edgesStrengthened: [...a.edgesStrengthened, ...b.edgesStrengthened],
+  edgesWeakened: [...a.edgesWeakened, ...b.edgesWeakened],
+  edgesRemoved: [...a.edgesRemoved, ...b.edgesRemoved],
+  edgesSolidified: [...a.edgesSolidified, ...b.edgesSolidified],
+  superseded: [...a.superseded, ...b.superseded],
+  merged: [...a.merged, ...b.merged],
+  promoted: [...a.promoted, ...b.promoted],
+  demoted: [...a.demoted, ...b.demoted]
+})

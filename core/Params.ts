@@ -1,0 +1,175 @@
+/**
+ * Params — every threshold, rate and budget of the liquid graph, in one record.
+ *
+ * The record is what tuning searches: each numeric field has a default, a closed range and a
+ * one-line meaning in {@link spec}. The `Schema` ({@link Params}) is derived from that table, so a
+ * value outside its range is rejected at decode time with a typed error, never clamped silently.
+ *
+ * Durations are milliseconds of system time (the `now` argument of every transition).
+ *
+ * @since 0.1.0
+ */
+import { Result, Schema } from "effect"
+import { InvalidParams } from "./Errors.ts"
+
+/** One tunable number: default, inclusive range, integer or real, and what it means. */
+export interface ParamSpec {
+  readonly default: number
+  readonly min: number
+  readonly max: number
+  readonly int: boolean
+  readonly doc: string
+}
+
+const real = (d: number, min: number, max: number, doc: string): ParamSpec => ({ default: d, min, max, int: false, doc })
+const int = (d: number, min: number, max: number, doc: string): ParamSpec => ({ default: d, min, max, int: true, doc })
+
+const HOUR = 3_600_000
+const DAY = 24 * HOUR
+
+/**
+ * The table of numeric parameters. Grouped by the transition that reads them.
+ *
+ * @since 0.1.0
+ */
+export const spec = {
+  // ── engram ───────────────────────────────────────────────────────────────
+  matchSimilarity: real(0.92, 0, 1, "cosine at or above which an incoming entity with a new key is matched to an existing node"),
+  gatNeighbors: int(3, 0, 64, "number of first connections a new node gets from attention over its most similar nodes"),
+  gatTemperature: real(0.1, 0.001, 10, "softmax temperature of the GAT-like attention over similarities"),
+  gatMinSimilarity: real(0.5, 0, 1, "similarity below which a node is not a candidate first connection"),
+  initialWeight: real(0.5, 0, 1, "weight of a newly engrammed fact edge"),
+  initialConfidence: real(0.8, 0, 1, "confidence of a fact when the input states none"),
+  engramRate: real(0.1, 0, 1, "re-engramming a known fact moves its weight this fraction towards 1"),
+  hebbianRate: real(0.05, 0, 1, "co-occurring nodes (same engram batch) move their association weight this fraction towards 1"),
+  hebbianMaxPairs: int(64, 0, 100_000, "bound on co-occurrence pairs strengthened per engram batch"),
+
+  // ── recall ───────────────────────────────────────────────────────────────
+  anchorCandidates: int(32, 1, 4096, "over-query: candidate anchors taken by similarity before choosing"),
+  anchors: int(4, 1, 256, "K: anchors kept after choosing for coverage and diversity"),
+  anchorDiversity: real(0.5, 0, 1, "trade-off between similarity (0) and coverage/novelty (1) when choosing anchors"),
+  anchorMinSimilarity: real(0.2, -1, 1, "candidates less similar than this to the query are never anchors"),
+  pathThreshold: real(0.1, 0, 1, "a walk continues while the product of edge weights along the path stays at or above this"),
+  maxDepth: int(4, 0, 32, "longest path (in edges) a recall walk follows"),
+  maxResults: int(50, 1, 100_000, "most facts a recall returns"),
+  coRecallRate: real(0.05, 0, 1, "co-recalled anchors move their association weight this fraction towards 1"),
+  episodicShare: real(0.3, 0, 1, "fraction of recall results reserved for the episodic block when both blocks have candidates"),
+
+  // ── reinforce ────────────────────────────────────────────────────────────
+  reinforceRate: real(0.2, 0, 1, "a rewarded path's edges move this fraction (times reward) towards 1"),
+  competitionRate: real(0.05, 0, 1, "competing edges (same subject and relation, not on the path) lose this fraction (times reward)"),
+
+  // ── decay ────────────────────────────────────────────────────────────────
+  decayHalfLife: real(14 * DAY, 1, 1e13, "half-life of an edge weight with no use and an ordinary neighbourhood"),
+  recencyWindow: real(DAY, 0, 1e13, "edges reinforced within this window of now decay more slowly"),
+  recencyProtection: real(0.75, 0, 1, "fraction of the decay rate removed for an edge inside the recency window"),
+  activeWeight: real(0.3, 0, 1, "an edge at or above this weight counts as an active neighbour"),
+  lifeLonely: int(1, 0, 1_000, "fewer active neighbouring edges than this: the edge decays faster (loneliness)"),
+  lifeCrowded: int(32, 1, 100_000, "more active neighbouring edges than this: the edge decays faster (overcrowding)"),
+  lifeSupport: real(0.5, 0, 1, "fraction of the decay rate removed for an edge whose neighbourhood is alive (between lonely and crowded)"),
+  lifePenalty: real(1, 0, 10, "extra decay rate, as a multiple of the base rate, for lonely or crowded edges"),
+
+  // ── prune / solidify ─────────────────────────────────────────────────────
+  pruneWeight: real(0.05, 0, 1, "edges below this weight are removed (never solidified ones)"),
+  inactiveAfter: real(60 * DAY, 0, 1e13, "nodes not accessed for this long and left without edges are removed"),
+  maxNodes: int(1_000_000, 1, 1e9, "node budget"),
+  maxEdges: int(10_000_000, 0, 1e10, "edge budget"),
+  maxDensity: real(64, 0, 1e6, "budget on edges per node"),
+  solidifyWeight: real(0.9, 0, 1, "an edge at or above this weight and used often enough is solidified"),
+  solidifyUses: int(5, 0, 1e9, "uses an edge needs before it can be solidified"),
+
+  // ── consolidate ──────────────────────────────────────────────────────────
+  coreK: int(2, 1, 1_000, "k of the k-core whose nodes are kept as central"),
+  mergeSimilarity: real(0.97, 0, 1, "nodes of one kind with embeddings at least this similar are merged"),
+  clusterWeight: real(0.6, 0, 1, "edges at or above this weight bind nodes into one thematic cluster"),
+  episodicToSemantic: int(3, 1, 1_000, "a fact supported by at least this many episodes becomes semantic knowledge (solidified candidate)"),
+
+  // ── reconcile ────────────────────────────────────────────────────────────
+  supportMargin: real(0.25, 0, 10, "an older fact beats a newer conflicting one only if its support exceeds the newer's by more than this"),
+
+  // ── promote / working memory ─────────────────────────────────────────────
+  promoteAccesses: int(3, 0, 1e9, "accesses after which a working-memory node moves to long-term"),
+  promoteSurprise: real(0.7, 0, 1, "surprise at or above which a working-memory node moves to long-term"),
+  promoteImportance: real(2, 0, 1e9, "importance at or above which a working-memory node moves to long-term"),
+  workingTokens: int(2048, 0, 1e9, "token budget of working memory; the least recent items beyond it leave working memory")
+} as const satisfies Record<string, ParamSpec>
+
+/** The name of a numeric parameter. */
+export type ParamName = keyof typeof spec
+
+const numberField = (s: ParamSpec) => {
+  const base = s.int ? Schema.Int : Schema.Finite
+  return base.check(Schema.isBetween({ minimum: s.min, maximum: s.max }))
+}
+
+const numericFields = Object.fromEntries(
+  Object.entries(spec).map(([name, s]) => [name, numberField(s)])
+) as { readonly [K in ParamName]: Schema.Codec<number, number> }
+
+/**
+ * Relations that hold at most one valid object per subject at a time. `reconcile` treats a new
+ * object for one of these as a contradiction of the old. Keys are normalised relations (see
+ * `Key.relation`).
+ */
+export const defaultSingleValued: ReadonlyArray<string> = [
+  "lives_in", "live_in", "moved_to", "born_in", "born_on", "age", "is_married_to", "married_to", "works_at",
+  "works_for", "employer", "capital_of", "has_capital", "located_in", "ceo_of", "has_ceo", "status", "color",
+  "colour", "owner", "owned_by", "beats", "is_beaten_by", "current_location", "is_in", "at", "phone_number",
+  "email", "favorite", "favourite", "job", "title", "height", "weight", "name", "is"
+]
+
+/**
+ * The Schema of the parameter record: every numeric field range-checked, plus the list of
+ * single-valued relations.
+ *
+ * @since 0.1.0
+ */
+export const Params = Schema.Struct({
+  ...numericFields,
+  singleValued: Schema.Array(Schema.String)
+})
+
+/** A validated parameter record. */
+export type Params = typeof Params.Type
+
+/**
+ * The defaults: every field of {@link spec} at its default, and {@link defaultSingleValued}.
+ *
+ * @since 0.1.0
+ */
+export const defaults: Params = {
+  ...(Object.fromEntries(Object.entries(spec).map(([name, s]) => [name, s.default])) as { [K in ParamName]: number }),
+  singleValued: defaultSingleValued
+}
+
+const decodeParams = Schema.decodeUnknownResult(Params)
+
+/**
+ * Decodes an unknown value into `Params`, reporting every out-of-range or missing field.
+ *
+ * Laws: `decode(defaults) == Result.succeed(defaults)`; a value outside `[min, max]` fails.
+ * @complexity O(number of fields)
+ */
+export const decode = (input: unknown): Result.Result<Params, InvalidParams> =>
+  Result.mapError(decodeParams(input), (issue) => new InvalidParams({ message: String(issue) }))
+
+/**
+ * Defaults overridden by `overrides`, validated.
+ *
+ * @example
+ * ```ts
+ * const p = Params.make({ anchors: 8 }) // Result.succeed({ ...defaults, anchors: 8 })
+ * ```
+ * @complexity O(number of fields)
+ */
+export const make = (overrides: Partial<Params> = {}): Result.Result<Params, InvalidParams> =>
+  decode({ ...defaults, ...overrides })
+
+/**
+ * Like {@link make} but throws the `InvalidParams` error: for tests and literals known valid.
+ */
+export const unsafeMake = (overrides: Partial<Params> = {}): Params => {
+  const r = make(overrides)
+  if (Result.isFailure(r)) throw r.failure
+  return r.success
+}

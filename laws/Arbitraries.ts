@@ -1,0 +1,176 @@
+/**
+ * fast-check arbitraries for liquid graphs, built directly through `LiquidGraph.Draft` so that
+ * every transition's laws can be tested on varied graphs without depending on `engram`.
+ *
+ * Graphs are small (≤ 12 semantic nodes, ≤ 4 episodes) so that shrinking stays readable, with
+ * fact edges (some negated, some superseded, some solidified), associations, mentions, 4-d
+ * unit-ish vectors on most semantic nodes, and times within a few days of `T0`.
+ */
+import fc from "fast-check"
+import * as Fact from "../core/Fact.ts"
+import * as Key from "../core/Key.ts"
+import * as LiquidGraph from "../core/LiquidGraph.ts"
+import type { MemoryNode } from "../core/Node.ts"
+
+/** A fixed origin of system time for generated graphs (2026-01-01T00:00:00Z). */
+export const T0 = 1_767_225_600_000
+export const HOUR = 3_600_000
+export const DAY = 24 * HOUR
+
+export const NAMES = ["alice", "bob", "carol", "paris", "london", "berlin", "zorp", "blick", "quux", "red", "blue", "cat"]
+export const RELATIONS = ["lives_in", "likes", "beats", "knows", "color", "works_at"]
+
+export const DIM = 4
+
+/** A vector arbitrary of length `dim` with entries in [-1, 1] (not all zero). */
+export const arbVector = (dim = DIM) =>
+  fc.array(fc.float({ min: -1, max: 1, noNaN: true, noDefaultInfinity: true }), { minLength: dim, maxLength: dim })
+    .filter((v) => v.some((x) => Math.abs(x) > 1e-3))
+
+export const semanticNode = (label: string, t: number, extra: Partial<MemoryNode> = {}): MemoryNode => ({
+  id: Key.node(label),
+  kind: "entity",
+  tier: "long-term",
+  label,
+  key: Key.node(label),
+  text: null,
+  time: null,
+  importance: 0,
+  confidence: 1,
+  recency: t,
+  accessCount: 0,
+  surprise: 0,
+  cluster: null,
+  createdAt: t,
+  ...extra
+})
+
+export const episodeNode = (id: string, text: string, t: number, extra: Partial<MemoryNode> = {}): MemoryNode => ({
+  id: "ep:" + id,
+  kind: "episode",
+  tier: "working",
+  label: text.slice(0, 40),
+  key: "ep:" + id,
+  text,
+  time: t,
+  importance: 0,
+  confidence: 1,
+  recency: t,
+  accessCount: 0,
+  surprise: 0,
+  cluster: null,
+  createdAt: t,
+  ...extra
+})
+
+export const fact = (
+  s: string,
+  r: string,
+  o: string,
+  t: number,
+  extra: Partial<Fact.Fact> = {}
+): Fact.Fact => ({
+  id: Fact.factId(s, r, o, extra.negated ?? false),
+  kind: "fact",
+  subject: s,
+  relation: r,
+  object: o,
+  negated: false,
+  weight: 0.5,
+  confidence: 0.8,
+  validFrom: null,
+  validUntil: null,
+  learnedAt: t,
+  provenance: [],
+  useCount: 0,
+  lastReinforced: t,
+  solidified: false,
+  supersededBy: null,
+  ...extra
+})
+
+const arbEdgeSpec = fc.record({
+  kind: fc.constantFrom<"fact" | "association" | "mention">("fact", "fact", "fact", "association", "mention"),
+  s: fc.nat(),
+  o: fc.nat(),
+  r: fc.nat(),
+  weight: fc.double({ min: 0, max: 1, noNaN: true }),
+  confidence: fc.double({ min: 0, max: 1, noNaN: true }),
+  useCount: fc.nat({ max: 10 }),
+  negated: fc.boolean(),
+  solidified: fc.boolean(),
+  age: fc.integer({ min: 0, max: 10 * DAY })
+})
+
+/** Options for {@link arbGraph}. */
+export interface GraphShape {
+  readonly maxNodes?: number
+  readonly maxEdges?: number
+  readonly episodes?: boolean
+  readonly vectors?: boolean
+}
+
+/**
+ * A random well-formed graph (all invariants hold), at system time up to `T0 + 10 days`.
+ */
+export const arbGraph = (shape: GraphShape = {}): fc.Arbitrary<LiquidGraph.LiquidGraph> =>
+  fc
+    .record({
+      nodeCount: fc.integer({ min: 1, max: shape.maxNodes ?? NAMES.length }),
+      episodeCount: shape.episodes === false ? fc.constant(0) : fc.integer({ min: 0, max: 4 }),
+      edges: fc.array(arbEdgeSpec, { maxLength: shape.maxEdges ?? 30 }),
+      vectors: fc.array(fc.option(arbVector(), { nil: undefined, freq: 4 }), { minLength: NAMES.length, maxLength: NAMES.length }),
+      tiers: fc.array(fc.boolean(), { minLength: NAMES.length, maxLength: NAMES.length }),
+      access: fc.array(fc.nat({ max: 6 }), { minLength: NAMES.length, maxLength: NAMES.length })
+    })
+    .map(({ nodeCount, episodeCount, edges, vectors, tiers, access }) => {
+      const d = LiquidGraph.draft(LiquidGraph.empty(shape.vectors === false ? 0 : DIM))
+      const sem = NAMES.slice(0, Math.min(nodeCount, NAMES.length))
+      sem.forEach((name, i) => {
+        d.putNode(semanticNode(name, T0 + i * HOUR, { tier: tiers[i] ? "working" : "long-term", accessCount: access[i]! }))
+        const v = vectors[i]
+        if (shape.vectors !== false && v !== undefined) d.setVector(name, v)
+      })
+      const eps: Array<string> = []
+      for (let i = 0; i < episodeCount; i++) {
+        const id = "e" + i
+        d.putNode(episodeNode(id, `episode ${i} about ${sem[i % sem.length]}`, T0 + i * DAY))
+        eps.push("ep:" + id)
+      }
+      for (const e of edges) {
+        const t = T0 + e.age
+        if (e.kind === "mention") {
+          if (eps.length === 0) continue
+          const ep = eps[e.s % eps.length]!
+          const target = sem[e.o % sem.length]!
+          const id = Fact.mentionId(ep, target)
+          if (d.hasEdge(id)) continue
+          d.putEdge({ ...fact(ep, Fact.MENTIONS, target, t), id, kind: "mention", weight: e.weight })
+          continue
+        }
+        const a = sem[e.s % sem.length]!
+        const b = sem[e.o % sem.length]!
+        if (a === b) continue
+        if (e.kind === "association") {
+          const id = Fact.associationId(a, b)
+          if (d.hasEdge(id)) continue
+          const [s, o] = a < b ? [a, b] : [b, a]
+          d.putEdge({ ...fact(s, Fact.ASSOCIATED, o, t), id, kind: "association", weight: e.weight })
+          continue
+        }
+        const r = RELATIONS[e.r % RELATIONS.length]!
+        const f = fact(a, r, b, t, {
+          weight: e.weight,
+          confidence: e.confidence,
+          useCount: e.useCount,
+          negated: e.negated,
+          solidified: e.solidified && e.weight > 0.5
+        })
+        if (d.hasEdge(f.id)) continue
+        d.putEdge(f)
+      }
+      return d.finish()
+    })
+
+/** The latest time any generated graph mentions: a `now` at or after it is "in the future". */
+export const T_MAX = T0 + 12 * DAY

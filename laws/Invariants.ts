@@ -1,0 +1,89 @@
+/**
+ * The structural invariants of a liquid graph, checked after every transition in the law tests.
+ *
+ * `check(g)` returns every violation it finds (an empty array means the graph is well formed):
+ * - every edge's endpoints are nodes; kinds connect the right blocks (mention: episode →
+ *   semantic; association: subject < object);
+ * - the `out`, `inc` and `slots` indexes hold exactly the edges they should;
+ * - weights and confidences are finite and in [0, 1]; importance is finite, ≥ 0, and equals its
+ *   definition (Σ incident weights × max(1, out-degree)) up to rounding;
+ * - semantic node ids are their keys, episode ids start with `ep:`;
+ * - every vector belongs to a node; an alias is never a live node;
+ * - a superseded fact has ended (`validUntil` set).
+ */
+import { HashMap, HashSet } from "effect"
+import * as Fact from "../core/Fact.ts"
+import * as LiquidGraph from "../core/LiquidGraph.ts"
+import * as VectorStore from "../core/VectorStore.ts"
+
+const unit = (x: number): boolean => Number.isFinite(x) && x >= 0 && x <= 1
+
+export const check = (g: LiquidGraph.LiquidGraph): Array<string> => {
+  const bad: Array<string> = []
+  for (const n of HashMap.values(g.nodes)) {
+    if (n.kind === "episode" ? !n.id.startsWith("ep:") : n.id !== n.key) bad.push(`node ${n.id}: id does not match kind/key`)
+    if (!unit(n.confidence) || !unit(n.surprise)) bad.push(`node ${n.id}: confidence/surprise out of [0,1]`)
+    if (!Number.isFinite(n.importance) || n.importance < 0) bad.push(`node ${n.id}: importance ${n.importance}`)
+    const want = LiquidGraph.computeImportance(g, n.id)
+    if (Math.abs(want - n.importance) > 1e-9 * Math.max(1, Math.abs(want))) {
+      bad.push(`node ${n.id}: importance ${n.importance} but definition gives ${want}`)
+    }
+  }
+  let outCount = 0
+  let incCount = 0
+  let slotCount = 0
+  for (const e of HashMap.values(g.edges)) {
+    const s = LiquidGraph.node(g, e.subject)
+    const o = LiquidGraph.node(g, e.object)
+    if (s === undefined || o === undefined) {
+      bad.push(`edge ${e.id}: dangling endpoint`)
+      continue
+    }
+    if (!unit(e.weight) || !unit(e.confidence)) bad.push(`edge ${e.id}: weight/confidence out of [0,1]`)
+    if (e.kind === "mention" && (s.kind !== "episode" || o.kind === "episode")) bad.push(`edge ${e.id}: mention must go episode → semantic`)
+    if (e.kind === "association" && !(e.subject < e.object)) bad.push(`edge ${e.id}: association not ordered`)
+    if (e.supersededBy !== null && e.validUntil === null) bad.push(`edge ${e.id}: superseded but not ended`)
+    if (!HashSet.has(LiquidGraph.outEdges(g, e.subject), e.id)) bad.push(`edge ${e.id}: missing from out index`)
+    if (!HashSet.has(LiquidGraph.inEdges(g, e.object), e.id)) bad.push(`edge ${e.id}: missing from in index`)
+    if (e.kind === "fact") {
+      const slot = HashMap.get(g.slots, Fact.slotKey(e.subject, e.relation))
+      if (slot._tag === "None" || !HashSet.has(slot.value, e.id)) bad.push(`edge ${e.id}: missing from slot index`)
+    }
+  }
+  for (const [id, set] of g.out) {
+    if (HashSet.size(set) === 0) bad.push(`out index: empty set kept for ${id}`)
+    for (const e of set) {
+      outCount++
+      if (LiquidGraph.edge(g, e)?.subject !== id) bad.push(`out index: ${e} listed under ${id}`)
+    }
+  }
+  for (const [id, set] of g.inc) {
+    if (HashSet.size(set) === 0) bad.push(`in index: empty set kept for ${id}`)
+    for (const e of set) {
+      incCount++
+      if (LiquidGraph.edge(g, e)?.object !== id) bad.push(`in index: ${e} listed under ${id}`)
+    }
+  }
+  for (const [key, set] of g.slots) {
+    if (HashSet.size(set) === 0) bad.push(`slot index: empty set kept for ${key}`)
+    for (const e of set) {
+      slotCount++
+      const f = LiquidGraph.edge(g, e)
+      if (f === undefined || f.kind !== "fact" || Fact.slotKey(f.subject, f.relation) !== key) bad.push(`slot index: ${e} under ${key}`)
+    }
+  }
+  const m = LiquidGraph.edgeCount(g)
+  if (outCount !== m || incCount !== m) bad.push(`index sizes ${outCount}/${incCount} differ from ${m} edges`)
+  const facts = LiquidGraph.edges(g).filter((e) => e.kind === "fact").length
+  if (slotCount !== facts) bad.push(`slot index holds ${slotCount} ids for ${facts} facts`)
+  for (const [id] of VectorStore.entries(g.vectors)) if (!LiquidGraph.hasNode(g, id)) bad.push(`vector ${id}: no such node`)
+  if (g.vectors.size !== HashMap.size(g.vectors.index)) bad.push(`vector store size disagrees with its index`)
+  for (const [from] of g.aliases) if (LiquidGraph.hasNode(g, from)) bad.push(`alias ${from} is still a node`)
+  return bad
+}
+
+/** Throws with every violation listed when `g` breaks an invariant (for use inside properties). */
+export const assertValid = (g: LiquidGraph.LiquidGraph, context = ""): void => {
+  const bad = check(g)
+  if (bad.length > 0) throw new Error(`invariants broken${context ? " after " + context : ""}:\n  ` + bad.slice(0, 20).join("\n  "))
+}
