@@ -1,0 +1,144 @@
+/**
+ * Similarity benchmark: exact scan throughput of every kernel against the memory-bandwidth
+ * baseline (a `Float32Array.prototype.set` copy of the same bytes, measured in the same run),
+ * exact top-k latency, and the IVF index's recall@10 and speed-up over exact top-k.
+ *
+ * Data: seeded clustered unit vectors (1000 centres, Gaussian noise), dim 100 (dim 32 for the
+ * approximate index at ≥ 10^6 vectors, to keep its build within minutes). Names at 10^5 carry
+ * no suffix; other sizes end in `@1e6` etc.
+ *
+ * Run: `./node_modules/.bin/node --input-type=module -e "import('./bench/similarity.ts').then(m=>m.run({quick:true,sizes:[1e5]})).then(r=>console.table(r))"`
+ */
+import * as Ivf from "../core/kernels/Ivf.ts"
+import type { Kernel } from "../core/kernels/Kernel.ts"
+import * as Prng from "../core/kernels/Prng.ts"
+import * as Registry from "../core/kernels/Registry.ts"
+import * as Similarity from "../core/Similarity.ts"
+import * as VectorStore from "../core/VectorStore.ts"
+import { type BenchOptions, type Metric, sizedName } from "./Metric.ts"
+
+const suffix = (n: number): string => sizedName("", n)
+
+/** A seeded clustered dataset of `n` unit-length vectors (VectorStore normalises). */
+export const clustered = (n: number, dim: number, seed: number, centres = 1000, noise = 0.35): VectorStore.VectorStore => {
+  let s = Prng.init(seed)
+  const gauss = (): number => {
+    s = Prng.next(s)
+    const u = ((s >>> 0) + 1) / 4294967297
+    s = Prng.next(s)
+    const v = (s >>> 0) / 4294967296
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v)
+  }
+  const c = new Float32Array(centres * dim)
+  for (let i = 0; i < c.length; i++) c[i] = gauss() / Math.sqrt(dim)
+  let store = VectorStore.empty(dim)
+  const v = new Float32Array(dim)
+  for (let i = 0; i < n; i++) {
+    s = Prng.next(s)
+    const k = Prng.below(s, centres)
+    for (let d = 0; d < dim; d++) v[d] = c[k * dim + d]! + (noise * gauss()) / Math.sqrt(dim)
+    store = VectorStore.set(store, `v${i}`, v)
+  }
+  return store
+}
+
+/** Queries: stored vectors plus a little noise (seeded). */
+const queries = (store: VectorStore.VectorStore, count: number, seed: number): Array<Float32Array> => {
+  let s = Prng.init(seed)
+  const out: Array<Float32Array> = []
+  for (let j = 0; j < count; j++) {
+    s = Prng.next(s)
+    const base = VectorStore.get(store, `v${Prng.below(s, store.size)}`)!
+    const q = new Float32Array(store.dim)
+    for (let d = 0; d < store.dim; d++) {
+      s = Prng.next(s)
+      q[d] = base[d]! + ((s >>> 0) / 4294967296 - 0.5) * 0.1
+    }
+    out.push(q)
+  }
+  return out
+}
+
+const median = (xs: Array<number>): number => {
+  const a = xs.slice().sort((x, y) => x - y)
+  return a[a.length >> 1]!
+}
+
+/** Median ms of `f` over `reps` runs after `warm` warm-up runs. */
+const time = (f: () => void, reps: number, warm = 2): number => {
+  for (let i = 0; i < warm; i++) f()
+  const ts: Array<number> = []
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now()
+    f()
+    ts.push(performance.now() - t0)
+  }
+  return median(ts)
+}
+
+const scanWith = (kernel: Kernel, store: VectorStore.VectorStore, q: Float32Array): (() => void) => {
+  const out = new Float32Array(VectorStore.PAGE_ROWS)
+  return () => VectorStore.forEachPage(store, (data, rows) => kernel.scores(data, rows, store.dim, q, out))
+}
+
+const recallAt = (exact: Array<Similarity.Hit>, approx: Array<Similarity.Hit>): number => {
+  const ids = new Set(exact.map((h) => h.id))
+  return approx.filter((h) => ids.has(h.id)).length / Math.max(1, exact.length)
+}
+
+/** Runs the benchmark at each size (vectors). */
+export const run = async (opts: BenchOptions): Promise<Array<Metric>> => {
+  const out: Array<Metric> = []
+  const reps = opts.quick ? 5 : 15
+  for (const n of opts.sizes) {
+    const sfx = suffix(n)
+    const dim = 100
+    const store = clustered(n, dim, 1)
+    const q = Similarity.normalise(queries(store, 1, 2)[0]!)
+    const bytes = store.rows * dim * 4
+    const gbps = (ms: number): number => bytes / ms / 1e6
+    const scratch = new Float32Array(VectorStore.PAGE_ROWS * dim)
+    const copyMs = time(() => VectorStore.forEachPage(store, (data, rows) => scratch.set(rows === VectorStore.PAGE_ROWS ? data : data.subarray(0, rows * dim))), reps)
+    const copy = gbps(copyMs)
+    const def = Registry.defaultKernel
+    const scan = gbps(time(scanWith(def, store, q), reps))
+    out.push({ name: `similarity.copy_gbps${sfx}`, value: copy, unit: "GB/s" })
+    out.push({ name: `similarity.scan_gbps${sfx}`, value: scan, unit: "GB/s", baseline: copy, ratio: scan / copy })
+    const naive = gbps(time(scanWith(Registry.kernel("js-naive")!, store, q), reps))
+    out.push({ name: `similarity.js_loop_gbps${sfx}`, value: naive, unit: "GB/s", baseline: copy, ratio: naive / copy })
+    for (const name of Registry.available()) {
+      if (name === def.name || name === "js-naive") continue
+      const v = gbps(time(scanWith(Registry.kernel(name)!, store, q), opts.quick ? 3 : reps, 1))
+      out.push({ name: `similarity.${name.replace(/-/g, "_")}_gbps${sfx}`, value: v, unit: "GB/s", baseline: naive, ratio: v / naive })
+    }
+    const topkMs = time(() => Similarity.topK(store, q, 10), reps)
+    const refMs = time(() => Similarity.topKReference(store, q, 10), opts.quick ? 2 : 5, 1)
+    out.push({ name: `similarity.topk_ms${sfx}`, value: topkMs, unit: "ms", baseline: refMs, ratio: refMs / topkMs })
+    // approximate index: dim 100 up to 10^5·5, dim 32 above
+    const adim = n >= 1e6 ? 32 : 100
+    const astore = adim === dim ? store : clustered(n, adim, 1)
+    const asfx = adim === dim ? sfx : `${sfx}_d${adim}`
+    const t0 = performance.now()
+    const index = Ivf.build(astore, { seed: 1 })
+    const buildMs = performance.now() - t0
+    const qs = queries(astore, opts.quick ? 20 : 100, 3)
+    let recall = 0
+    const exactTimes: Array<number> = []
+    const approxTimes: Array<number> = []
+    for (const qq of qs) {
+      let t = performance.now()
+      const exact = Similarity.topK(astore, qq, 10)
+      exactTimes.push(performance.now() - t)
+      t = performance.now()
+      const approx = Similarity.topKApprox(index, astore, qq, 10)
+      approxTimes.push(performance.now() - t)
+      recall += recallAt(exact, approx)
+    }
+    const exactMs = median(exactTimes)
+    const approxMs = median(approxTimes)
+    out.push({ name: `similarity.approx_recall_at_10${asfx}`, value: recall / qs.length, unit: "fraction", baseline: 0.95, ratio: recall / qs.length / 0.95 })
+    out.push({ name: `similarity.approx_topk_ms${asfx}`, value: approxMs, unit: "ms", baseline: exactMs, ratio: exactMs / approxMs })
+    out.push({ name: `similarity.approx_build_ms${asfx}`, value: buildMs, unit: "ms" })
+  }
+  return out
+}

@@ -1,0 +1,227 @@
+/**
+ * Connect — "how are A and B connected?": the strongest path between two nodes.
+ *
+ * The strength of a path is the product of its edges' weights (a chain is as strong as the
+ * product of its links, the same measure recall's walk thresholds on). The strongest path is
+ * found by Dijkstra on the cost `−log w`, run directly on products: every weight is in [0, 1],
+ * so extending a path never raises its product, which is the monotonicity Dijkstra needs.
+ *
+ * The view is the *current, undirected* graph: every edge kind (`fact`, `association`,
+ * `mention`) is followed in both directions; superseded or ended facts (history) are ignored;
+ * an edge of weight 0 connects nothing (its path would have strength 0).
+ *
+ * `connect` only reads: it returns no graph and changes nothing.
+ *
+ * @since 0.1.0
+ */
+import { Option } from "effect"
+import { dual } from "effect/Function"
+import { InvalidInput } from "./Errors.ts"
+import * as FactM from "./Fact.ts"
+import type { Fact } from "./Fact.ts"
+import * as Key from "./Key.ts"
+import * as LiquidGraph from "./LiquidGraph.ts"
+import type { Params } from "./Params.ts"
+
+// ── model ─────────────────────────────────────────────────────────────────────
+
+/**
+ * A path through the graph: `nodes[i]` and `nodes[i + 1]` are the endpoints (in either
+ * direction) of edge `edges[i]`; `weight` is the product of the edges' weights (1 for the empty
+ * path, `edges.length == 0`).
+ */
+export interface Path {
+  readonly nodes: ReadonlyArray<string>
+  readonly edges: ReadonlyArray<string>
+  readonly weight: number
+}
+
+/**
+ * A binary heap ordered by `before` (the element that must come out first).
+ * @internal shared with `Recall`'s best-first walk.
+ */
+export class Heap<A> {
+  private readonly items: Array<A> = []
+  private readonly before: (x: A, y: A) => boolean
+  constructor(before: (x: A, y: A) => boolean) {
+    this.before = before
+  }
+  get size(): number {
+    return this.items.length
+  }
+  push(x: A): void {
+    const h = this.items
+    h.push(x)
+    let i = h.length - 1
+    while (i > 0) {
+      const p = (i - 1) >> 1
+      if (!this.before(h[i]!, h[p]!)) break
+      ;[h[p], h[i]] = [h[i]!, h[p]!]
+      i = p
+    }
+  }
+  pop(): A | undefined {
+    const h = this.items
+    if (h.length === 0) return undefined
+    const top = h[0]!
+    const last = h.pop()!
+    if (h.length > 0) {
+      h[0] = last
+      let i = 0
+      for (;;) {
+        const l = 2 * i + 1
+        const r = l + 1
+        let m = i
+        if (l < h.length && this.before(h[l]!, h[m]!)) m = l
+        if (r < h.length && this.before(h[r]!, h[m]!)) m = r
+        if (m === i) break
+        ;[h[m], h[i]] = [h[i]!, h[m]!]
+        i = m
+      }
+    }
+    return top
+  }
+}
+
+// ── getters ───────────────────────────────────────────────────────────────────
+
+/**
+ * Whether an edge belongs to the current view: not superseded and not ended.
+ * @complexity O(1)
+ */
+export const isCurrentEdge = (e: Fact): boolean => FactM.isCurrent(e)
+
+/**
+ * The weight of a path with these edge weights: their product, taken in ascending order so that
+ * a path and its reverse have bit-identical weights.
+ *
+ * Laws: `pathWeight(ws) == pathWeight(reverse(ws))`; `pathWeight([]) == 1`; in [0, 1].
+ * @complexity O(k log k)
+ * @example
+ * ```ts
+ * Connect.pathWeight([0.5, 0.8]) // 0.4
+ * ```
+ */
+export const pathWeight = (weights: ReadonlyArray<number>): number => {
+  const sorted = weights.slice().sort((x, y) => x - y)
+  let w = 1
+  for (const x of sorted) w *= x
+  return w
+}
+
+/**
+ * The node a label or id stands for: the id itself when it is a node, else the node of its
+ * normalised key (`Key.node`), following the aliases of merged nodes; `undefined` when none.
+ *
+ * Laws: `resolveNode(g, id) == id` for every node id of `g`.
+ * @complexity O(|label| + log n)
+ * @example
+ * ```ts
+ * Connect.resolveNode(g, "The Eiffel-Tower") // "eiffel tower" when that node exists
+ * ```
+ */
+export const resolveNode = (g: LiquidGraph.LiquidGraph, labelOrId: string): string | undefined => {
+  const direct = LiquidGraph.resolve(g, labelOrId)
+  if (LiquidGraph.hasNode(g, direct)) return direct
+  const key = LiquidGraph.resolve(g, Key.node(labelOrId))
+  return LiquidGraph.hasNode(g, key) ? key : undefined
+}
+
+// ── the query ─────────────────────────────────────────────────────────────────
+
+interface Entry {
+  readonly node: string
+  readonly weight: number
+}
+
+const strongerFirst = (x: Entry, y: Entry): boolean => x.weight > y.weight || (x.weight === y.weight && x.node < y.node)
+
+const byId = (x: Fact, y: Fact): number => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)
+
+const strongest = (g: LiquidGraph.LiquidGraph, source: string, target: string): Path | undefined => {
+  const best = new Map<string, number>([[source, 1]])
+  const via = new Map<string, { readonly from: string; readonly edge: Fact }>()
+  const settled = new Set<string>()
+  const heap = new Heap<Entry>(strongerFirst)
+  heap.push({ node: source, weight: 1 })
+  for (let top = heap.pop(); top !== undefined; top = heap.pop()) {
+    const u = top.node
+    if (settled.has(u)) continue
+    settled.add(u)
+    if (u === target) break
+    const next = LiquidGraph.incident(g, u).filter((e) => e.weight > 0 && isCurrentEdge(e)).sort(byId)
+    for (const e of next) {
+      const v = FactM.other(e, u)
+      if (settled.has(v)) continue
+      const w = top.weight * e.weight
+      if (w === 0) continue // underflow: a path of strength 0 connects nothing
+      if (w > (best.get(v) ?? -1)) {
+        best.set(v, w)
+        via.set(v, { from: u, edge: e })
+        heap.push({ node: v, weight: w })
+      }
+    }
+  }
+  if (!settled.has(target)) return undefined
+  const nodes: Array<string> = [target]
+  const edges: Array<Fact> = []
+  for (let cur = target; cur !== source;) {
+    const step = via.get(cur)!
+    edges.push(step.edge)
+    nodes.push(step.from)
+    cur = step.from
+  }
+  nodes.reverse()
+  edges.reverse()
+  return { nodes, edges: edges.map((e) => e.id), weight: pathWeight(edges.map((e) => e.weight)) }
+}
+
+/**
+ * The strongest path between `a` and `b` (labels or ids, see {@link resolveNode}) over the
+ * current undirected view: the path maximising the product of edge weights, from `a` to `b`.
+ * `Option.none()` when either end is not a node or no path of positive strength joins them.
+ *
+ * Determinism and symmetry: the search always runs from the smaller of the two node ids, with
+ * ties broken by node and edge id, and the answer for the other direction is the same path
+ * reversed; the weight is {@link pathWeight} (order-independent), so the two directions report
+ * bit-identical weights.
+ *
+ * Laws:
+ * - `connect(g, a, a) == some({ nodes: [a], edges: [], weight: 1 })` for a node `a`;
+ * - `weight(connect(g, a, b)) == weight(connect(g, b, a))`, and the paths are reverses;
+ * - `weight(p) == pathWeight(weights of p.edges)`; consecutive edges join consecutive nodes;
+ * - no simple path between `a` and `b` in the current view is stronger (exhaustive check).
+ *
+ * `params` is taken for uniformity with the transitions (and replay); no parameter bounds the
+ * search, so the answer is exact.
+ *
+ * @throws InvalidInput when `a` or `b` is blank.
+ * @complexity O((V + E) log V) over the component explored before `b` is settled (Dijkstra
+ * with a binary heap, stopping at `b`); read-only.
+ * @example
+ * ```ts
+ * Connect.connect(g, "Alice", "Paris", params) // Option.some({ nodes: ["alice", "bob", "paris"], ... })
+ * g.pipe(Connect.connect("alice", "paris", params))
+ * ```
+ */
+export const connect: {
+  (a: string, b: string, params: Params): (graph: LiquidGraph.LiquidGraph) => Option.Option<Path>
+  (graph: LiquidGraph.LiquidGraph, a: string, b: string, params: Params): Option.Option<Path>
+} = dual(
+  4,
+  (graph: LiquidGraph.LiquidGraph, a: string, b: string, _params: Params): Option.Option<Path> => {
+    for (const [name, label] of [["a", a], ["b", b]] as const) {
+      if (typeof label !== "string" || label.trim().length === 0) {
+        throw new InvalidInput({ transition: "connect", message: `${name} must be a non-blank label or id` })
+      }
+    }
+    const from = resolveNode(graph, a)
+    const to = resolveNode(graph, b)
+    if (from === undefined || to === undefined) return Option.none()
+    if (from === to) return Option.some({ nodes: [from], edges: [], weight: 1 })
+    const forward = true
+    const p = forward ? strongest(graph, from, to) : strongest(graph, to, from)
+    if (p === undefined) return Option.none()
+    return Option.some(forward ? p : { nodes: p.nodes.slice().reverse(), edges: p.edges.slice().reverse(), weight: p.weight })
+  }
+)

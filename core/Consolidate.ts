@@ -1,0 +1,504 @@
+/**
+ * Consolidate — the "sleep" pass: merge near-duplicates, turn repeated episodes into knowledge,
+ * find the central core and the thematic clusters.
+ *
+ * One pass (MISSION feature 9), in this order (each step reads what the previous one left, which
+ * is what makes the pass idempotent):
+ * 1. **merge near-duplicates**: semantic nodes of the same kind (`entity` with `entity`, `concept`
+ *    with `concept`; episodes never) whose embeddings have cosine ≥ `mergeSimilarity` are merged.
+ *    Similarity is closed transitively (connected components of the "similar" relation), so no
+ *    two nodes left after the pass are near-duplicates. The survivor of a component is its most
+ *    important node (ties: smallest id); the others are *merged into* it: their edges move to the
+ *    survivor under re-keyed ids, a self-loop the move creates is dropped, an alias
+ *    `from → survivor` is recorded (older aliases are flattened onto the survivor), and the merged
+ *    node is removed. The survivor keeps its label and vector and takes the sum of access counts,
+ *    the latest recency, the earliest creation, the highest confidence, and long-term tier if any
+ *    of them was long-term.
+ *    A moved edge that lands on an existing *current* edge with the same identity (same triple,
+ *    mention or association) is combined with it: weight max, useCount sum, provenance union,
+ *    confidence max, solidified or, lastReinforced max, learnedAt min. A historical fact never
+ *    combines: it takes the next free version id (`#2`, `#3`, …), as does a current fact that
+ *    lands on a historical one, so history is never rewritten. `supersededBy` references to a
+ *    re-keyed edge follow it (a reference to an edge dropped as a self-loop keeps its old id).
+ * 2. **episodic → semantic**: a current fact whose provenance lists ≥ `episodicToSemantic` distinct
+ *    sources (episodes) gets `confidence := max(confidence, 1 − 1/(1+n))` and
+ *    `useCount := max(useCount, solidifyUses)`, which makes it a solidification candidate: `prune`
+ *    solidifies it once its weight reaches `solidifyWeight`.
+ * 3. **k-core** (Batagelj–Zaversnik, linear time) over the undirected simple view of the current
+ *    edges: nodes with core number ≥ `coreK` are *central*. Central nodes still in working memory
+ *    are promoted to long-term memory (kept), and the result lists them in `central`.
+ * 4. **thematic clusters**: connected components over current edges with weight ≥ `clusterWeight`;
+ *    `node.cluster` is the index of its component among the components of ≥ 2 nodes ordered by
+ *    smallest node id, `null` for a node in no such component.
+ *
+ * Strongly connected but distinct entities are NOT merged: strong connection says two things
+ * belong together, not that they are the same thing ("Paris" and "France"); merging them would
+ * lose facts. They share a `cluster` instead. Only embedding near-identity merges nodes.
+ *
+ * @since 0.1.0
+ */
+import { HashMap, Schema } from "effect"
+import { dual } from "effect/Function"
+import { Collector, type Step } from "./Changes.ts"
+import { InvalidInput } from "./Errors.ts"
+import * as FactM from "./Fact.ts"
+import type { Fact } from "./Fact.ts"
+import * as LiquidGraph from "./LiquidGraph.ts"
+import type { MemoryNode } from "./Node.ts"
+import type { Params } from "./Params.ts"
+import * as Similarity from "./Similarity.ts"
+import * as VectorStore from "./VectorStore.ts"
+
+// ── model ─────────────────────────────────────────────────────────────────────
+
+/**
+ * The input of {@link consolidate}: none (every choice is in the params).
+ * @since 0.1.0
+ */
+export const ConsolidateInput = Schema.Struct({})
+export type ConsolidateInput = typeof ConsolidateInput.Type
+
+/** The result of {@link consolidate}: the step, plus the central nodes (core ≥ coreK), by id. */
+export interface ConsolidateResult extends Step {
+  readonly central: ReadonlyArray<string>
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+// ── getters ───────────────────────────────────────────────────────────────────
+
+/** Node ids sorted, and the undirected simple adjacency (by index) of the current edges. */
+const currentAdjacency = (g: LiquidGraph.LiquidGraph): { ids: Array<string>; adj: Array<Array<number>> } => {
+  const ids = Array.from(HashMap.keys(g.nodes)).sort(cmp)
+  const index = new Map<string, number>()
+  ids.forEach((id, i) => index.set(id, i))
+  const sets: Array<Set<number>> = ids.map(() => new Set())
+  for (const e of HashMap.values(g.edges)) {
+    if (!FactM.isCurrent(e) || e.subject === e.object) continue
+    const s = index.get(e.subject)!
+    const o = index.get(e.object)!
+    sets[s]!.add(o)
+    sets[o]!.add(s)
+  }
+  return { ids, adj: sets.map((s) => Array.from(s)) }
+}
+
+/**
+ * The core number of every node: the largest k such that the node belongs to the k-core (the
+ * maximal subgraph whose nodes all have degree ≥ k) of the undirected simple graph of current
+ * edges (directions, parallel edges, self-loops and historical facts ignored).
+ *
+ * Laws: agrees with naive peeling; `core(v) ≤ degree(v)`; the nodes with `core ≥ k` induce a
+ * subgraph of minimum degree ≥ k.
+ * @complexity O(n log n + m) (Batagelj–Zaversnik bucket peeling is O(n + m); ids are sorted once)
+ * @example
+ * ```ts
+ * Consolidate.coreNumbers(triangle).get("a") // 2
+ * ```
+ */
+export const coreNumbers = (g: LiquidGraph.LiquidGraph): Map<string, number> => {
+  const { ids, adj } = currentAdjacency(g)
+  const n = ids.length
+  const deg = new Int32Array(n)
+  let maxDeg = 0
+  for (let v = 0; v < n; v++) {
+    deg[v] = adj[v]!.length
+    if (deg[v]! > maxDeg) maxDeg = deg[v]!
+  }
+  const bin = new Int32Array(maxDeg + 1)
+  for (let v = 0; v < n; v++) bin[deg[v]!]!++
+  let start = 0
+  for (let d = 0; d <= maxDeg; d++) {
+    const c = bin[d]!
+    bin[d] = start
+    start += c
+  }
+  const pos = new Int32Array(n)
+  const vert = new Int32Array(n)
+  for (let v = 0; v < n; v++) {
+    pos[v] = bin[deg[v]!]!
+    vert[pos[v]!] = v
+    bin[deg[v]!]!++
+  }
+  for (let d = maxDeg; d > 0; d--) bin[d] = bin[d - 1]!
+  bin[0] = 0
+  for (let i = 0; i < n; i++) {
+    const v = vert[i]!
+    for (const u of adj[v]!) {
+      if (deg[u]! > deg[v]!) {
+        const du = deg[u]!
+        const pu = pos[u]!
+        const pw = bin[du]!
+        const w = vert[pw]!
+        if (u !== w) {
+          pos[u] = pw
+          vert[pu] = w
+          pos[w] = pu
+          vert[pw] = u
+        }
+        bin[du]!++
+        deg[u] = du - 1
+      }
+    }
+  }
+  const out = new Map<string, number>()
+  for (let v = 0; v < n; v++) out.set(ids[v]!, deg[v]!)
+  return out
+}
+
+const find = (parent: Int32Array, x: number): number => {
+  while (parent[x] !== x) {
+    parent[x] = parent[parent[x]!]!
+    x = parent[x]!
+  }
+  return x
+}
+
+const union = (parent: Int32Array, a: number, b: number): void => {
+  const ra = find(parent, a)
+  const rb = find(parent, b)
+  // the smaller index becomes the root: components are then named by their smallest member
+  if (ra < rb) parent[rb] = ra
+  else if (rb < ra) parent[ra] = rb
+}
+
+/**
+ * The thematic cluster of every node: connected components over current edges with
+ * `weight ≥ clusterWeight`, numbered 0, 1, … in order of their smallest node id; `null` for a
+ * node alone in its component.
+ *
+ * Laws: two nodes joined by a current edge of weight ≥ clusterWeight share a cluster; numbering is
+ * independent of construction order.
+ * @complexity O(n log n + m α(n))
+ * @example
+ * ```ts
+ * Consolidate.clusters(g, Params.defaults).get("alice") // 0
+ * ```
+ */
+export const clusters = (g: LiquidGraph.LiquidGraph, params: Params): Map<string, number | null> => {
+  const ids = Array.from(HashMap.keys(g.nodes)).sort(cmp)
+  const index = new Map<string, number>()
+  ids.forEach((id, i) => index.set(id, i))
+  const parent = new Int32Array(ids.length)
+  for (let i = 0; i < ids.length; i++) parent[i] = i
+  const size = new Int32Array(ids.length)
+  for (const e of HashMap.values(g.edges)) {
+    if (!FactM.isCurrent(e) || e.subject === e.object || !(e.weight >= params.clusterWeight)) continue
+    union(parent, index.get(e.subject)!, index.get(e.object)!)
+  }
+  for (let i = 0; i < ids.length; i++) size[find(parent, i)]!++
+  const number = new Map<number, number>()
+  const out = new Map<string, number | null>()
+  for (let i = 0; i < ids.length; i++) {
+    const root = find(parent, i)
+    if (size[root]! < 2) {
+      out.set(ids[i]!, null)
+      continue
+    }
+    // roots are smallest members and ids are sorted, so roots appear in cluster order
+    if (!number.has(root)) number.set(root, number.size)
+    out.set(ids[i]!, number.get(root)!)
+  }
+  return out
+}
+
+/**
+ * Groups of near-duplicate nodes: connected components of "same kind (entity or concept), both
+ * with embeddings, cosine ≥ mergeSimilarity". Each group is sorted survivor first (highest
+ * importance, ties smallest id), then by id; groups are sorted by survivor id.
+ *
+ * Exact: candidates are swept in order of their projection on the principal direction of the
+ * (normalised) vectors, and a pair is compared only while the projections differ by at most
+ * `√(2(1 − mergeSimilarity))` — the most two unit vectors that similar can differ along any
+ * direction — so no similar pair is skipped.
+ *
+ * Laws: no two nodes in different groups (or outside every group) are near-duplicates.
+ * @complexity O(n log n + n · dim + p · dim) for p compared pairs (O(n² · dim) worst case)
+ * @example
+ * ```ts
+ * Consolidate.duplicateGroups(g, Params.defaults) // [["paris", "paris france"]]
+ * ```
+ */
+export const duplicateGroups = (g: LiquidGraph.LiquidGraph, params: Params): Array<Array<string>> => {
+  const byKind = new Map<string, Array<MemoryNode>>()
+  for (const n of HashMap.values(g.nodes)) {
+    if (n.kind === "episode" || !VectorStore.has(g.vectors, n.id)) continue
+    const list = byKind.get(n.kind) ?? []
+    list.push(n)
+    byKind.set(n.kind, list)
+  }
+  const groups: Array<Array<string>> = []
+  for (const kind of Array.from(byKind.keys()).sort(cmp)) {
+    const nodes = byKind.get(kind)!.sort((a, b) => cmp(a.id, b.id))
+    const vecs = nodes.map((n) => VectorStore.get(g.vectors, n.id)!)
+    const parent = new Int32Array(nodes.length)
+    for (let i = 0; i < nodes.length; i++) parent[i] = i
+    for (const [i, j] of similarPairs(vecs, params.mergeSimilarity)) union(parent, i, j)
+    const members = new Map<number, Array<MemoryNode>>()
+    for (let i = 0; i < nodes.length; i++) {
+      const r = find(parent, i)
+      const list = members.get(r) ?? []
+      list.push(nodes[i]!)
+      members.set(r, list)
+    }
+    for (const list of members.values()) {
+      if (list.length < 2) continue
+      const survivor = list.reduce((best, n) =>
+        n.importance > best.importance || (n.importance === best.importance && n.id < best.id) ? n : best
+      )
+      groups.push([survivor.id, ...list.filter((n) => n !== survivor).map((n) => n.id).sort(cmp)])
+    }
+  }
+  return groups.sort((a, b) => cmp(a[0]!, b[0]!))
+}
+
+/** Pairs (i < j) of vectors with cosine ≥ `threshold` (see {@link duplicateGroups}). */
+const similarPairs = (vecs: ReadonlyArray<Float32Array>, threshold: number): Array<readonly [number, number]> => {
+  const n = vecs.length
+  if (n < 2) return []
+  const dim = vecs[0]!.length
+  // unit vectors in double precision
+  const unit = vecs.map((v) => {
+    let s = 0
+    for (let k = 0; k < dim; k++) s += v[k]! * v[k]!
+    const inv = s > 0 ? 1 / Math.sqrt(s) : 0
+    return Float64Array.from(v, (x) => x * inv)
+  })
+  const mean = new Float64Array(dim)
+  for (const u of unit) for (let k = 0; k < dim; k++) mean[k]! += u[k]! / n
+  // principal direction of the centred vectors: a few deterministic power iterations
+  let dir = new Float64Array(dim).fill(1 / Math.sqrt(dim))
+  for (let it = 0; it < 8; it++) {
+    const next = new Float64Array(dim)
+    for (const u of unit) {
+      let p = 0
+      for (let k = 0; k < dim; k++) p += (u[k]! - mean[k]!) * dir[k]!
+      for (let k = 0; k < dim; k++) next[k]! += p * (u[k]! - mean[k]!)
+    }
+    let norm = 0
+    for (let k = 0; k < dim; k++) norm += next[k]! * next[k]!
+    if (!(norm > 0)) break
+    norm = Math.sqrt(norm)
+    for (let k = 0; k < dim; k++) next[k] = next[k]! / norm
+    dir = next
+  }
+  const proj = unit.map((u) => {
+    let p = 0
+    for (let k = 0; k < dim; k++) p += u[k]! * dir[k]!
+    return p
+  })
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => proj[a]! - proj[b]! || a - b)
+  // |dir · (a − b)| ≤ ‖a − b‖ = √(2 − 2 cos) for unit a, b; slack covers double rounding
+  const window = Math.sqrt(2 * (1 - threshold)) + 1e-9
+  const pairs: Array<readonly [number, number]> = []
+  for (let x = 0; x < n; x++) {
+    const i = order[x]!
+    for (let y = x + 1; y < n; y++) {
+      const j = order[y]!
+      if (proj[j]! - proj[i]! > window) break
+      if (Similarity.cosine(vecs[i]!, vecs[j]!) >= threshold) pairs.push(i < j ? [i, j] : [j, i])
+    }
+  }
+  return pairs
+}
+
+// ── transitions ───────────────────────────────────────────────────────────────
+
+/** Identity of an edge moved to new endpoints: its base id and ordered endpoints. */
+const rekey = (e: Fact, subject: string, object: string): { id: string; subject: string; object: string } => {
+  switch (e.kind) {
+    case "fact":
+      return { id: FactM.factId(subject, e.relation, object, e.negated), subject, object }
+    case "mention":
+      return { id: FactM.mentionId(subject, object), subject, object }
+    case "association":
+      return subject < object
+        ? { id: FactM.associationId(subject, object), subject, object }
+        : { id: FactM.associationId(subject, object), subject: object, object: subject }
+  }
+}
+
+const minTime = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : Math.min(a, b))
+const maxTime = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : Math.max(a, b))
+
+/** Two edges with the same identity, combined (see the module doc). */
+const combine = (into: Fact, from: Fact): Fact => {
+  const validUntil = maxTime(into.validUntil, from.validUntil)
+  const provenance = [...into.provenance]
+  for (const p of from.provenance) if (!provenance.includes(p)) provenance.push(p)
+  return {
+    ...into,
+    weight: Math.max(into.weight, from.weight),
+    confidence: Math.max(into.confidence, from.confidence),
+    useCount: into.useCount + from.useCount,
+    provenance,
+    solidified: into.solidified || from.solidified,
+    lastReinforced: Math.max(into.lastReinforced, from.lastReinforced),
+    learnedAt: Math.min(into.learnedAt, from.learnedAt),
+    validFrom: minTime(into.validFrom, from.validFrom),
+    validUntil,
+    supersededBy: validUntil === null ? null : (into.supersededBy ?? from.supersededBy)
+  }
+}
+
+/** Step 1: merges every duplicate group; returns the rename map of moved edges (old id → new id). */
+const mergeDuplicates = (
+  g: LiquidGraph.LiquidGraph,
+  d: LiquidGraph.Draft,
+  groups: ReadonlyArray<ReadonlyArray<string>>,
+  changes: Collector,
+  updated: Set<string>
+): void => {
+  const into = new Map<string, string>()
+  for (const [survivor, ...rest] of groups) for (const id of rest) into.set(id, survivor!)
+  const affected = new Map<string, Fact>()
+  for (const id of into.keys()) for (const e of LiquidGraph.incident(g, id)) affected.set(e.id, e)
+  const moving = Array.from(affected.values()).sort((a, b) => cmp(a.id, b.id))
+  for (const e of moving) d.removeEdge(e.id)
+  const renamed = new Map<string, string>()
+  const added: Array<string> = []
+  const strengthened = new Set<string>()
+  for (const e of moving) {
+    changes.edgesRemoved.push(e.id)
+    const s = into.get(e.subject) ?? e.subject
+    const o = into.get(e.object) ?? e.object
+    if (s === o) continue // the merge made it a self-loop
+    const key = rekey(e, s, o)
+    const moved: Fact = { ...e, ...key }
+    const current = FactM.isCurrent(moved)
+    let target: string | undefined
+    if (e.kind === "fact") {
+      for (let v = 1; ; v++) {
+        const id = v === 1 ? key.id : key.id + "#" + v
+        const x = d.edge(id)
+        if (x === undefined) break
+        if (current && FactM.isCurrent(x)) {
+          target = id
+          break
+        }
+      }
+    } else if (d.hasEdge(key.id)) target = key.id
+    if (target !== undefined) {
+      d.putEdge(combine(d.edge(target)!, moved))
+      renamed.set(e.id, target)
+      if (!added.includes(target)) strengthened.add(target)
+      continue
+    }
+    let id = key.id
+    for (let v = 2; d.hasEdge(id); v++) id = key.id + "#" + v
+    d.putEdge({ ...moved, id })
+    renamed.set(e.id, id)
+    added.push(id)
+  }
+  // supersededBy follows re-keyed winners
+  for (const e of LiquidGraph.edges(g)) {
+    if (e.supersededBy === null || !renamed.has(e.supersededBy)) continue
+    const id = renamed.get(e.id) ?? e.id
+    const cur = d.edge(id)
+    if (cur !== undefined && cur.supersededBy === e.supersededBy) d.putEdge({ ...cur, supersededBy: renamed.get(e.supersededBy)! })
+  }
+  for (const [survivor, ...rest] of groups) {
+    let n = d.node(survivor!)!
+    for (const id of rest) {
+      const m = d.node(id)!
+      n = {
+        ...n,
+        accessCount: n.accessCount + m.accessCount,
+        recency: Math.max(n.recency, m.recency),
+        createdAt: Math.min(n.createdAt, m.createdAt),
+        confidence: Math.max(n.confidence, m.confidence),
+        tier: n.tier === "long-term" || m.tier === "long-term" ? "long-term" : "working"
+      }
+      d.removeNode(id)
+      d.putAlias(id, survivor!)
+      changes.nodesRemoved.push(id)
+      changes.merged.push([id, survivor!])
+    }
+    d.putNode(n)
+    updated.add(survivor!)
+  }
+  for (const [from, to] of g.aliases) {
+    const r = d.resolve(to)
+    if (r !== to) d.putAlias(from, r)
+  }
+  changes.edgesAdded.push(...added)
+  changes.edgesStrengthened.push(...Array.from(strengthened).sort(cmp))
+}
+
+/**
+ * Consolidates `graph` (see the module doc for the four steps).
+ *
+ * Laws:
+ * - `consolidate(consolidate(g)) == consolidate(g)` (idempotent);
+ * - valid facts are preserved modulo merged ids: every current edge of `g`, with its endpoints
+ *   resolved through the result's aliases, is a current edge of the result (same kind, relation
+ *   and polarity), unless the merge made it a self-loop;
+ * - no two nodes of the same kind left in the result have embeddings with cosine ≥
+ *   mergeSimilarity;
+ * - weights never change except by combining duplicates (max); no fact is ended or superseded.
+ *
+ * @complexity O((n + m) log (n + m)) plus the duplicate sweep (see {@link duplicateGroups})
+ * @example
+ * ```ts
+ * const { graph, changes, central } = Consolidate.consolidate(g, {}, Params.defaults, now)
+ * changes.merged // [["paris france", "paris"]]
+ * ```
+ */
+export const consolidate: {
+  (input: ConsolidateInput, params: Params, now: number): (graph: LiquidGraph.LiquidGraph) => ConsolidateResult
+  (graph: LiquidGraph.LiquidGraph, input: ConsolidateInput, params: Params, now: number): ConsolidateResult
+} = dual(4, (graph: LiquidGraph.LiquidGraph, input: ConsolidateInput, params: Params, now: number): ConsolidateResult => {
+  if (typeof input !== "object" || input === null) {
+    throw new InvalidInput({ transition: "consolidate", message: "input must be an object" })
+  }
+  if (!Number.isFinite(now)) throw new InvalidInput({ transition: "consolidate", message: `now must be finite, got ${now}` })
+  const changes = new Collector()
+  const updated = new Set<string>()
+  let g = graph
+  let dirty = false
+  // 1. merge near-duplicates
+  const groups = duplicateGroups(g, params)
+  if (groups.length > 0) {
+    const d = LiquidGraph.draft(g)
+    mergeDuplicates(g, d, groups, changes, updated)
+    g = d.finish()
+    dirty = true
+  }
+  const d = LiquidGraph.draft(g)
+  // 2. episodic → semantic
+  const strengthened: Array<string> = []
+  for (const e of LiquidGraph.edges(g)) {
+    if (e.kind !== "fact" || !FactM.isCurrent(e)) continue
+    const n = new Set(e.provenance).size
+    if (n < params.episodicToSemantic) continue
+    const confidence = Math.max(e.confidence, 1 - 1 / (1 + n))
+    const useCount = Math.max(e.useCount, params.solidifyUses)
+    if (confidence !== e.confidence || useCount !== e.useCount) {
+      d.putEdge({ ...e, confidence, useCount })
+      strengthened.push(e.id)
+    }
+  }
+  for (const id of strengthened.sort(cmp)) if (!changes.edgesStrengthened.includes(id)) changes.edgesStrengthened.push(id)
+  // 3. k-core: central nodes are kept in long-term memory
+  const cores = coreNumbers(g)
+  const central = Array.from(cores).filter(([, k]) => k >= params.coreK).map(([id]) => id).sort(cmp)
+  // 4. thematic clusters
+  const cluster = clusters(g, params)
+  const promoted = new Set<string>()
+  for (const id of central) if (d.node(id)!.tier === "working") promoted.add(id)
+  for (const [id, c] of cluster) {
+    const n = d.node(id)!
+    const tier = promoted.has(id) ? "long-term" : n.tier
+    if (n.cluster !== c || tier !== n.tier) {
+      d.putNode({ ...n, cluster: c, tier })
+      if (n.cluster !== c) updated.add(id)
+    }
+  }
+  changes.promoted.push(...promoted)
+  changes.nodesUpdated.push(...Array.from(updated).sort(cmp))
+  if (strengthened.length > 0 || updated.size > 0 || promoted.size > 0) {
+    g = d.finish()
+    dirty = true
+  }
+  return { graph: dirty ? g : graph, changes: changes.done(), central }
+})

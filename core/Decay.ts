@@ -1,0 +1,176 @@
+/**
+ * Decay — time weakens every edge, at a rate set by its neighbourhood and its recency.
+ *
+ * The rule (MISSION feature 7) is a Game-of-Life-like neighbourhood rule combined with
+ * exponential time decay and a recency correction. For every edge `e` that is not solidified:
+ *
+ * - base rate `λ = ln 2 / decayHalfLife` (per ms);
+ * - neighbourhood: the *set* of edges incident to `e`'s subject or object, `e` itself excluded;
+ *   a neighbour is *alive* when its weight ≥ `activeWeight`. Alive neighbours are counted on
+ *   the INPUT graph, so every edge is updated simultaneously (like a Life generation). An edge
+ *   parallel to `e` (same two endpoints) is counted once;
+ * - fewer than `lifeLonely` or more than `lifeCrowded` alive neighbours (loneliness,
+ *   overcrowding): `rate = λ · (1 + lifePenalty)`; otherwise (a living neighbourhood)
+ *   `rate = λ · (1 − lifeSupport)`;
+ * - recency correction: when `now − lastReinforced ≤ recencyWindow`,
+ *   `rate · (1 − recencyProtection)`;
+ * - `weight' = weight · exp(−rate · dt)`.
+ *
+ * Every factor of the rate is ≥ 0, so decay only ever multiplies a weight by a number in
+ * (0, 1]: it never raises a weight. Solidified edges are untouched; superseded (historical)
+ * facts decay like any other edge. Nodes are untouched except their derived `importance`, which
+ * the draft recomputes (`recency` is access time, and decay is not an access).
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import { dual } from "effect/Function"
+import { Collector, type Step } from "./Changes.ts"
+import { InvalidInput } from "./Errors.ts"
+import type { Fact } from "./Fact.ts"
+import * as LiquidGraph from "./LiquidGraph.ts"
+import type { Params } from "./Params.ts"
+
+// ── model ─────────────────────────────────────────────────────────────────────
+
+/**
+ * The input of {@link decay}: `dt`, the elapsed system time in ms (finite, ≥ 0).
+ * @since 0.1.0
+ */
+export const DecayInput = Schema.Struct({
+  dt: Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0))
+})
+export type DecayInput = typeof DecayInput.Type
+
+// ── getters ───────────────────────────────────────────────────────────────────
+
+/** Rate class of an edge from its alive-neighbour count. */
+export type LifeClass = "lonely" | "alive" | "crowded"
+
+/**
+ * The Life class of an edge with `n` alive neighbours.
+ * Laws: `lifeClass(n) == "alive"` iff `lifeLonely ≤ n ≤ lifeCrowded`.
+ * @complexity O(1)
+ * @example
+ * ```ts
+ * Decay.lifeClass(0, Params.defaults) // "lonely"
+ * ```
+ */
+export const lifeClass = (n: number, params: Params): LifeClass =>
+  n < params.lifeLonely ? "lonely" : n > params.lifeCrowded ? "crowded" : "alive"
+
+/**
+ * The decay rate (per ms) of an edge with `aliveNeighbours` alive neighbours at time `now`.
+ * Laws: `rate ≥ 0`; `rate == 0` for a solidified edge.
+ * @complexity O(1)
+ * @example
+ * ```ts
+ * Decay.rate(edge, 3, Params.defaults, now) // ln 2 / 14 days × (1 − 0.5), or less when recent
+ * ```
+ */
+export const rate = (e: Fact, aliveNeighbours: number, params: Params, now: number): number => {
+  if (e.solidified) return 0
+  const base = Math.LN2 / params.decayHalfLife
+  const life = lifeClass(aliveNeighbours, params) === "alive" ? 1 - params.lifeSupport : 1 + params.lifePenalty
+  const recency = now - e.lastReinforced <= params.recencyWindow ? 1 - params.recencyProtection : 1
+  return base * life * recency
+}
+
+/**
+ * The number of alive neighbours of every edge of `g` (see the module doc), by edge id.
+ *
+ * Computed from per-node alive counts (`alive(v)` = alive edges incident to `v`) and per-pair
+ * alive counts (`pair(s, o)` = alive edges between `s` and `o`, either direction):
+ * `|N(e)| = alive(s) + alive(o) − pair(s, o) − [e alive]` by inclusion–exclusion, and
+ * `alive(s) − [e alive]` for a self-loop.
+ * Laws: agrees with the naive count over incident edge sets.
+ * @complexity O(m) expected (hash maps), instead of O(m · average degree)
+ * @example
+ * ```ts
+ * Decay.aliveNeighbours(g, Params.defaults).get(edgeId) // 2
+ * ```
+ */
+export const aliveNeighbours = (g: LiquidGraph.LiquidGraph, params: Params): Map<string, number> => {
+  const threshold = params.activeWeight
+  const perNode = new Map<string, number>()
+  const perPair = new Map<string, number>()
+  const edges = LiquidGraph.edges(g)
+  for (const e of edges) {
+    if (!(e.weight >= threshold)) continue
+    perNode.set(e.subject, (perNode.get(e.subject) ?? 0) + 1)
+    if (e.object !== e.subject) {
+      perNode.set(e.object, (perNode.get(e.object) ?? 0) + 1)
+      const k = pairKey(e.subject, e.object)
+      perPair.set(k, (perPair.get(k) ?? 0) + 1)
+    }
+  }
+  const out = new Map<string, number>()
+  for (const e of edges) {
+    const self = e.weight >= threshold ? 1 : 0
+    const s = perNode.get(e.subject) ?? 0
+    if (e.subject === e.object) {
+      out.set(e.id, s - self)
+      continue
+    }
+    const o = perNode.get(e.object) ?? 0
+    out.set(e.id, s + o - (perPair.get(pairKey(e.subject, e.object)) ?? 0) - self)
+  }
+  return out
+}
+
+const pairKey = (a: string, b: string): string => (a < b ? a + "\u0000" + b : b + "\u0000" + a)
+
+// ── transitions ───────────────────────────────────────────────────────────────
+
+const validate = (input: DecayInput, now: number): void => {
+  if (typeof input?.dt !== "number" || !Number.isFinite(input.dt) || input.dt < 0) {
+    throw new InvalidInput({ transition: "decay", message: `dt must be a finite number ≥ 0, got ${String(input?.dt)}` })
+  }
+  if (!Number.isFinite(now)) throw new InvalidInput({ transition: "decay", message: `now must be finite, got ${now}` })
+}
+
+const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/**
+ * Decays every non-solidified edge over `dt` ms (see the module doc for the rule).
+ *
+ * Laws:
+ * - `decay(g, 0) == g` (identity);
+ * - no weight rises: `weight(decay(g, t), e) ≤ weight(g, e)`; solidified edges are unchanged;
+ * - time composition, with `now` and the params fixed: when the set of alive edges of
+ *   `decay(g, t1)` equals that of `g` (e.g. `activeWeight = 0`), or when
+ *   `lifePenalty = lifeSupport = 0`, `decay(decay(g, t1), t2) == decay(g, t1 + t2)` up to float
+ *   rounding. In general alive counts can only fall between the steps, so: with no crowded edge
+ *   in `g`, `decay(decay(g, t1), t2) ≤ decay(g, t1 + t2)` edgewise (an edge can only turn
+ *   lonely, i.e. faster); with `lifeLonely = 0`, `≥` (an edge can only leave crowding, i.e.
+ *   slower). Neither inequality holds in general.
+ * - `changes.edgesWeakened` lists, sorted by id, exactly the edges whose weight fell.
+ *
+ * @complexity O(m log m): O(m) to count neighbours and update, O(m log m) to sort the changes
+ * @example
+ * ```ts
+ * const { graph } = Decay.decay(g, { dt: 14 * DAY }, { ...Params.defaults, lifeSupport: 0, lifePenalty: 0, recencyProtection: 0 }, now)
+ * // every non-solidified weight is halved
+ * ```
+ */
+export const decay: {
+  (input: DecayInput, params: Params, now: number): (graph: LiquidGraph.LiquidGraph) => Step
+  (graph: LiquidGraph.LiquidGraph, input: DecayInput, params: Params, now: number): Step
+} = dual(4, (graph: LiquidGraph.LiquidGraph, input: DecayInput, params: Params, now: number): Step => {
+  validate(input, now)
+  const changes = new Collector()
+  if (input.dt === 0) return { graph, changes: changes.done() }
+  const counts = aliveNeighbours(graph, params)
+  const d = LiquidGraph.draft(graph)
+  for (const e of LiquidGraph.edges(graph)) {
+    if (e.solidified || e.weight === 0) continue
+    const weight = e.weight * Math.exp(-rate(e, counts.get(e.id)!, params, now) * input.dt)
+    if (weight < e.weight) {
+      d.putEdge({ ...e, weight })
+      changes.edgesWeakened.push(e.id)
+    }
+  }
+  if (changes.edgesWeakened.length === 0) return { graph, changes: changes.done() }
+  changes.edgesWeakened.sort(byId)
+  return { graph: d.finish(), changes: changes.done() }
+})

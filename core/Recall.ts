@@ -1,0 +1,444 @@
+/**
+ * Recall — read memory for a query: anchors, Hebbian co-recall, a bounded walk, ranked facts.
+ *
+ * The seeds' recall step, as one pure transition:
+ *
+ * 1. **Over-query candidate anchors.** By embedding: one exact top-k scan of the vector store
+ *    (`Similarity.topK`, `anchorCandidates` hits, cosine ≥ `anchorMinSimilarity`). By text
+ *    (hybrid, lexical): every 1-, 2- and 3-gram of the query's normalised words (and the whole
+ *    query) is looked up as a node key (`Key.node`, following aliases); an exact key hit scores 1.
+ *    The two lists are merged (best score per node) and cut to `anchorCandidates`.
+ * 2. **Choose K anchors that cover the graph.** The seeds ask for the candidates "whose convex
+ *    hull maximises the captured graph area". A graph has no convex hull; its analogue of
+ *    *area* is the set of nodes the anchors reach, and of the hull's *spread* the distance
+ *    between anchors. So the choice is a max-coverage problem with a relevance term, solved
+ *    greedily: each round takes the candidate maximising
+ *    `(1 − anchorDiversity)·similarity + anchorDiversity·(coverageGain − redundancy)`, where
+ *    `coverageGain` is the number of nodes of the candidate's closed 1-hop neighbourhood (edges
+ *    the walk could take first: valid at `at`, weight ≥ `pathThreshold`) not yet covered by the
+ *    chosen anchors, over the largest candidate neighbourhood (so it lies in [0, 1]), and
+ *    `redundancy` is the largest cosine (clamped at 0) between the candidate's embedding and an
+ *    already chosen anchor's (MMR). Coverage is submodular, so greedy is within (1 − 1/e) of the
+ *    best coverage; the redundancy penalty pushes anchors apart in embedding space, the other
+ *    face of a large hull. The 1-hop neighbourhood is used instead of the full walk because it
+ *    costs O(degree) per candidate and is what the walk reaches first. Ties go to the smaller id.
+ * 3. **Hebbian co-recall.** Every pair of chosen anchors is linked: their association weight
+ *    moves `coRecallRate` towards 1 (created at weight `coRecallRate` when absent; skipped
+ *    entirely when `coRecallRate` is 0). Each anchor is touched: `accessCount + 1`,
+ *    `recency = now`.
+ * 4. **Walk.** From each anchor, a best-first walk over the undirected view of the new graph
+ *    follows `fact`, `association` and `mention` edges valid at world time `at` (`null`: current
+ *    facts only, superseded ones skipped), while the product of weights along the path stays
+ *    ≥ `pathThreshold` and the path has at most `maxDepth` edges. A node keeps only its
+ *    non-dominated (product, depth) labels, so paths are simple and the best path within the
+ *    depth bound is found. Each `fact` edge taken is a result; each episode node reached is an
+ *    episodic result. The walk examines at most `walkBudget / K` incident edges per anchor.
+ * 5. **Rank and balance.** A result's score is `max(0, anchor score) × path product` (the
+ *    anchor's relevance to the query, discounted by how weakly the path ties the result to it);
+ *    its path is the best over all anchors. Facts and episodes are each sorted by score, then
+ *    id; when both blocks have results, `round(episodicShare · maxResults)` slots are reserved
+ *    for episodes, and any slots one block cannot fill go to the other.
+ *
+ * @since 0.1.0
+ */
+import { HashMap, Schema } from "effect"
+import { dual } from "effect/Function"
+import * as Changes from "./Changes.ts"
+import type { Step } from "./Changes.ts"
+import { Heap, type Path } from "./Connect.ts"
+import { InvalidInput } from "./Errors.ts"
+import * as FactM from "./Fact.ts"
+import type { Fact } from "./Fact.ts"
+import * as Key from "./Key.ts"
+import * as LiquidGraph from "./LiquidGraph.ts"
+import type { Params } from "./Params.ts"
+import * as Similarity from "./Similarity.ts"
+import * as VectorStore from "./VectorStore.ts"
+
+// ── model ─────────────────────────────────────────────────────────────────────
+
+/**
+ * The input of {@link recall}: a query by text and/or embedding, the world time to recall at
+ * (`null` or absent: current facts only), and optional overrides of `anchors` and `maxResults`.
+ *
+ * @since 0.1.0
+ */
+export const RecallInput = Schema.Struct({
+  text: Schema.optionalKey(Schema.String),
+  embedding: Schema.optionalKey(Schema.Array(Schema.Finite)),
+  at: Schema.optionalKey(Schema.NullOr(Schema.Finite)),
+  k: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))),
+  maxResults: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1)))
+})
+export type RecallInput = typeof RecallInput.Type
+
+/** A path from an anchor: `nodes[0] == anchor`; `weight` is the product of edge weights in path order. */
+export interface RecallPath extends Path {
+  readonly anchor: string
+}
+
+/** A chosen anchor and its score (cosine to the query embedding, or 1 for an exact key hit). */
+export interface Anchor {
+  readonly id: string
+  readonly score: number
+}
+
+/** A recalled fact: the edge as it is in the returned graph, its score, and its best path. */
+export interface RecalledFact {
+  readonly fact: Fact
+  readonly score: number
+  readonly path: RecallPath
+}
+
+/** A recalled episode: its node id, its text, its score and its best path. */
+export interface RecalledEpisode {
+  readonly id: string
+  readonly text: string
+  readonly score: number
+  readonly path: RecallPath
+}
+
+/** What a recall found. */
+export interface RecallResult {
+  readonly anchors: ReadonlyArray<Anchor>
+  readonly facts: ReadonlyArray<RecalledFact>
+  readonly episodes: ReadonlyArray<RecalledEpisode>
+}
+
+/** The result of {@link recall}: the new graph, what changed, and what was recalled. */
+export interface RecallStep extends Step {
+  readonly result: RecallResult
+}
+
+// ── internals ─────────────────────────────────────────────────────────────────
+
+interface Query {
+  readonly text: string | undefined
+  readonly embedding: ReadonlyArray<number> | undefined
+  readonly at: number | null
+  readonly k: number
+  readonly maxResults: number
+}
+
+const invalid = (message: string): InvalidInput => new InvalidInput({ transition: "recall", message })
+
+const isPositiveInt = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x) && x >= 1
+
+const validate = (g: LiquidGraph.LiquidGraph, input: RecallInput, params: Params): Query => {
+  const text = input.text
+  if (text !== undefined && typeof text !== "string") throw invalid("text must be a string")
+  const embedding = input.embedding
+  if (embedding !== undefined) {
+    if (!Array.isArray(embedding) || embedding.length === 0) throw invalid("embedding must be a non-empty array of numbers")
+    for (const x of embedding) if (typeof x !== "number" || !Number.isFinite(x)) throw invalid("embedding has a non-finite entry")
+    if (g.vectors.dim > 0 && embedding.length !== g.vectors.dim) {
+      throw invalid(`embedding has length ${embedding.length}, the graph's vectors have ${g.vectors.dim}`)
+    }
+  }
+  if (embedding === undefined && (text === undefined || text.trim().length === 0)) {
+    throw invalid("a query needs a non-blank text or an embedding")
+  }
+  const at = input.at ?? null
+  if (at !== null && (typeof at !== "number" || !Number.isFinite(at))) throw invalid("at must be a finite number or null")
+  if (input.k !== undefined && !isPositiveInt(input.k)) throw invalid("k must be an integer ≥ 1")
+  if (input.maxResults !== undefined && !isPositiveInt(input.maxResults)) throw invalid("maxResults must be an integer ≥ 1")
+  return { text, embedding, at, k: input.k ?? params.anchors, maxResults: input.maxResults ?? params.maxResults }
+}
+
+/** Whether the walk may take `e` when recalling at world time `at`. */
+const walkable = (e: Fact, at: number | null): boolean => FactM.isValidAt(e, at) && (at !== null || e.supersededBy === null)
+
+const byScoreThenId = (x: { readonly id: string; readonly score: number }, y: { readonly id: string; readonly score: number }): number =>
+  x.score !== y.score ? y.score - x.score : x.id < y.id ? -1 : x.id > y.id ? 1 : 0
+
+const byId = (x: Fact, y: Fact): number => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)
+
+/** The node keys a text names: its 1- to 3-grams and itself, normalised. */
+const textKeys = (text: string): Array<string> => {
+  const words = Key.node(text).split(" ").filter((w) => w.length > 0)
+  const keys = new Set<string>()
+  if (words.length > 0) keys.add(Key.node(words.join(" ")))
+  for (let i = 0; i < words.length; i++) {
+    for (let n = 1; n <= 3 && i + n <= words.length; n++) keys.add(Key.node(words.slice(i, i + n).join(" ")))
+  }
+  keys.delete("")
+  return Array.from(keys).sort()
+}
+
+/** Step 1: candidate anchors, best first (score desc, id asc), at most `anchorCandidates`. */
+const candidates = (g: LiquidGraph.LiquidGraph, q: Query, params: Params): Array<Similarity.Hit> => {
+  const score = new Map<string, number>()
+  if (q.embedding !== undefined && g.vectors.size > 0) {
+    for (const hit of Similarity.topK(g.vectors, q.embedding, params.anchorCandidates)) {
+      if (hit.score >= params.anchorMinSimilarity) score.set(hit.id, hit.score)
+    }
+  }
+  if (q.text !== undefined) {
+    for (const key of textKeys(q.text)) {
+      const id = LiquidGraph.resolve(g, key)
+      if (LiquidGraph.hasNode(g, id)) score.set(id, Math.max(1, score.get(id) ?? 1)) // cosine may round above 1
+    }
+  }
+  return Array.from(score, ([id, s]) => ({ id, score: s })).sort(byScoreThenId).slice(0, params.anchorCandidates)
+}
+
+/** The closed 1-hop neighbourhood the walk would reach first from `id`. */
+const neighbourhood = (g: LiquidGraph.LiquidGraph, id: string, at: number | null, params: Params): Set<string> => {
+  const out = new Set<string>([id])
+  if (params.maxDepth < 1) return out
+  for (const e of LiquidGraph.incident(g, id)) {
+    if (e.weight >= params.pathThreshold && walkable(e, at)) out.add(FactM.other(e, id))
+  }
+  return out
+}
+
+/** Step 2: greedy max-coverage with a relevance term and an MMR redundancy penalty. */
+const chooseAnchors = (
+  g: LiquidGraph.LiquidGraph,
+  cands: ReadonlyArray<Similarity.Hit>,
+  k: number,
+  at: number | null,
+  params: Params
+): Array<Similarity.Hit> => {
+  const lambda = params.anchorDiversity
+  const hoods = cands.map((c) => neighbourhood(g, c.id, at, params))
+  const vectors = cands.map((c) => VectorStore.get(g.vectors, c.id))
+  const largest = Math.max(1, ...hoods.map((h) => h.size))
+  const redundancy = cands.map(() => 0)
+  const taken = cands.map(() => false)
+  const covered = new Set<string>()
+  const chosen: Array<Similarity.Hit> = []
+  while (chosen.length < k && chosen.length < cands.length) {
+    let best = -1
+    let bestValue = -Infinity
+    for (let i = 0; i < cands.length; i++) {
+      if (taken[i]) continue
+      let fresh = 0
+      for (const n of hoods[i]!) if (!covered.has(n)) fresh++
+      const value = (1 - lambda) * cands[i]!.score + lambda * (fresh / largest - redundancy[i]!)
+      if (best < 0 || value > bestValue || (value === bestValue && cands[i]!.id > cands[best]!.id)) {
+        best = i
+        bestValue = value
+      }
+    }
+    taken[best] = true
+    chosen.push(cands[best]!)
+    for (const n of hoods[best]!) covered.add(n)
+    const vb = vectors[best]
+    if (vb !== undefined) {
+      for (let i = 0; i < cands.length; i++) {
+        const vi = vectors[i]
+        if (taken[i] || vi === undefined) continue
+        redundancy[i] = Math.max(redundancy[i]!, Similarity.dot(vi, vb))
+      }
+    }
+  }
+  return chosen
+}
+
+/** Step 3: Hebbian links between co-recalled anchors, and anchor access bookkeeping. */
+const touch = (g: LiquidGraph.LiquidGraph, anchors: ReadonlyArray<Similarity.Hit>, params: Params, now: number): Step => {
+  const d = LiquidGraph.draft(g)
+  const changes = new Changes.Collector()
+  for (const a of anchors) {
+    const n = d.node(a.id)!
+    d.putNode({ ...n, accessCount: n.accessCount + 1, recency: now })
+    changes.nodesUpdated.push(a.id)
+  }
+  if (params.coRecallRate > 0) {
+    const ids = anchors.map((a) => a.id).sort()
+    for (let i = 0; i < ids.length; i++) {
+      for (let j = i + 1; j < ids.length; j++) {
+        const [s, o] = [ids[i]!, ids[j]!]
+        const id = FactM.associationId(s, o)
+        const old = d.edge(id)
+        if (old === undefined) {
+          d.putEdge({
+            id, kind: "association", subject: s, relation: FactM.ASSOCIATED, object: o, negated: false,
+            weight: params.coRecallRate, confidence: params.initialConfidence, validFrom: null, validUntil: null,
+            learnedAt: now, provenance: [], useCount: 1, lastReinforced: now, solidified: false, supersededBy: null
+          })
+          changes.edgesAdded.push(id)
+        } else {
+          const weight = Math.min(1, old.weight + params.coRecallRate * (1 - old.weight))
+          d.putEdge({ ...old, weight, useCount: old.useCount + 1, lastReinforced: now })
+          changes.edgesStrengthened.push(id)
+        }
+      }
+    }
+  }
+  return { graph: d.finish(), changes: changes.done() }
+}
+
+/** A walk state: reached `node` with product `weight` after `depth` edges. */
+interface Label {
+  readonly node: string
+  readonly weight: number
+  readonly depth: number
+  readonly edge: Fact | undefined
+  readonly parent: Label | undefined
+  readonly seq: number
+  dominated: boolean
+}
+
+/** A result candidate: the path `tail` then (optionally) `last` edge to `end`. */
+interface Found {
+  readonly anchor: string
+  readonly score: number
+  readonly weight: number
+  readonly depth: number
+  readonly tail: Label
+  readonly last: Fact | undefined
+  readonly end: string
+}
+
+const strongerLabel = (x: Label, y: Label): boolean =>
+  x.weight !== y.weight ? x.weight > y.weight : x.depth !== y.depth ? x.depth < y.depth : x.node !== y.node ? x.node < y.node : x.seq < y.seq
+
+const edgesOf = (f: Found): Array<Fact> => {
+  const out: Array<Fact> = f.last === undefined ? [] : [f.last]
+  for (let l: Label | undefined = f.tail; l !== undefined && l.edge !== undefined; l = l.parent) out.push(l.edge)
+  return out.reverse()
+}
+
+const pathKey = (f: Found): string => f.anchor + "\u0000" + edgesOf(f).map((e) => e.id).join("\u0000")
+
+/** Whether `x` is a better justification than `y`: higher score, then shorter, then smaller path key. */
+const betterFound = (x: Found, y: Found): boolean =>
+  x.score !== y.score ? x.score > y.score : x.depth !== y.depth ? x.depth < y.depth : pathKey(x) < pathKey(y)
+
+const offer = (best: Map<string, Found>, id: string, f: Found): void => {
+  const cur = best.get(id)
+  if (cur === undefined || betterFound(f, cur)) best.set(id, f)
+}
+
+const pathOf = (f: Found): RecallPath => {
+  const nodes: Array<string> = []
+  for (let l: Label | undefined = f.tail; l !== undefined; l = l.parent) nodes.push(l.node)
+  nodes.reverse()
+  if (f.last !== undefined) nodes.push(f.end)
+  return { anchor: f.anchor, nodes, edges: edgesOf(f).map((e) => e.id), weight: f.weight }
+}
+
+const isEpisode = (g: LiquidGraph.LiquidGraph, id: string): boolean => LiquidGraph.node(g, id)?.kind === "episode"
+
+/** Step 4: the best-first walk from one anchor, offering facts and episodes it reaches. */
+const walk = (
+  g: LiquidGraph.LiquidGraph,
+  anchor: Anchor,
+  at: number | null,
+  params: Params,
+  budget: number,
+  facts: Map<string, Found>,
+  episodes: Map<string, Found>
+): void => {
+  const relevance = Math.max(0, anchor.score)
+  const theta = params.pathThreshold
+  let seq = 0
+  const root: Label = { node: anchor.id, weight: 1, depth: 0, edge: undefined, parent: undefined, seq: seq++, dominated: false }
+  if (isEpisode(g, anchor.id)) {
+    offer(episodes, anchor.id, { anchor: anchor.id, score: relevance, weight: 1, depth: 0, tail: root, last: undefined, end: anchor.id })
+  }
+  const labels = new Map<string, Array<Label>>([[anchor.id, [root]]])
+  const heap = new Heap<Label>(strongerLabel)
+  heap.push(root)
+  let spent = 0
+  for (let l = heap.pop(); l !== undefined && spent < budget; l = heap.pop()) {
+    if (l.dominated || l.depth >= params.maxDepth) continue
+    const incident = LiquidGraph.incident(g, l.node)
+    spent += incident.length
+    const next = incident.filter((e) => l.weight * e.weight >= theta && walkable(e, at)).sort(byId)
+    for (const e of next) {
+      const weight = l.weight * e.weight
+      const depth = l.depth + 1
+      const v = FactM.other(e, l.node)
+      const found: Found = { anchor: anchor.id, score: relevance * weight, weight, depth, tail: l, last: e, end: v }
+      if (e.kind === "fact") offer(facts, e.id, found)
+      if (isEpisode(g, v)) offer(episodes, v, found)
+      const at_v = labels.get(v) ?? []
+      if (at_v.some((o) => o.weight >= weight)) continue
+      const kept = at_v.filter((o) => {
+        const beaten = weight >= o.weight && depth <= o.depth
+        if (beaten) o.dominated = true
+        return !beaten
+      })
+      const label: Label = { node: v, weight, depth, edge: e, parent: l, seq: seq++, dominated: false }
+      kept.push(label)
+      labels.set(v, kept)
+      heap.push(label)
+    }
+  }
+}
+
+const ranked = (best: Map<string, Found>): Array<{ readonly id: string; readonly score: number; readonly found: Found }> =>
+  Array.from(best, ([id, found]) => ({ id, score: found.score, found })).sort(byScoreThenId)
+
+const EMPTY_RESULT: RecallResult = { anchors: [], facts: [], episodes: [] }
+
+// ── transitions ───────────────────────────────────────────────────────────────
+
+/**
+ * Recalls what memory holds about a query (see the module header for the five steps), and
+ * records the recall in the graph: Hebbian links between the chosen anchors, and their access
+ * count and recency.
+ *
+ * Laws:
+ * - every result fact is `Equal` to the returned graph's edge with its id, and was reached by a
+ *   path from an anchor whose product of weights is ≥ `pathThreshold`, with ≤ `maxDepth` edges,
+ *   each edge joining consecutive path nodes, the last one being the fact;
+ * - at most K anchors; at most `maxResults` results; facts and episodes sorted by score desc,
+ *   then id;
+ * - with `at` null, no superseded fact is returned;
+ * - a walkable fact incident to an anchor with weight ≥ `pathThreshold` is returned (when
+ *   `maxDepth ≥ 1` and `maxResults` is large enough);
+ * - deterministic: equal inputs give equal graphs and results; the input graph is unchanged;
+ *   the returned graph satisfies the invariants.
+ *
+ * @throws InvalidInput when neither a non-blank text nor an embedding is given, the embedding
+ * has a non-finite entry or the wrong length, `at` is not finite, or `k` / `maxResults` are not
+ * positive integers.
+ * @complexity O(N·dim) for the top-k scan (N vectors) + O(C·deg + K·C·(deg + dim)) to choose
+ * K of C candidates + O(K²·log m) for the Hebbian links + O(walkBudget · log) for the walk;
+ * never a scan of the edges.
+ * @example
+ * ```ts
+ * const { graph, result } = Recall.recall(g, { text: "where does alice live" }, params, now)
+ * result.facts[0]?.fact.object // "paris"
+ * ```
+ */
+export const recall: {
+  (input: RecallInput, params: Params, now: number): (graph: LiquidGraph.LiquidGraph) => RecallStep
+  (graph: LiquidGraph.LiquidGraph, input: RecallInput, params: Params, now: number): RecallStep
+} = dual(4, (graph: LiquidGraph.LiquidGraph, input: RecallInput, params: Params, now: number): RecallStep => {
+  if (typeof now !== "number" || !Number.isFinite(now)) throw invalid("now must be a finite number")
+  const q = validate(graph, input, params)
+  const chosen = chooseAnchors(graph, candidates(graph, q, params), q.k, q.at, params)
+  if (chosen.length === 0) return { graph, changes: Changes.none, result: EMPTY_RESULT }
+  const { graph: g, changes } = touch(graph, chosen, params, now)
+
+  const facts = new Map<string, Found>()
+  const episodes = new Map<string, Found>()
+  const budget = Math.max(1, Math.floor(params.walkBudget / chosen.length))
+  for (const a of chosen) walk(g, a, q.at, params, budget, facts, episodes)
+
+  const rankedFacts = ranked(facts)
+  const rankedEpisodes = ranked(episodes)
+  const reserve = rankedFacts.length > 0 && rankedEpisodes.length > 0 ? Math.round(params.episodicShare * q.maxResults) : 0
+  let nEpisodes = Math.min(rankedEpisodes.length, reserve)
+  const nFacts = Math.min(rankedFacts.length, q.maxResults - nEpisodes)
+  nEpisodes = Math.min(rankedEpisodes.length, q.maxResults - nFacts)
+
+  const result: RecallResult = {
+    anchors: chosen.map((a) => ({ id: a.id, score: a.score })),
+    facts: rankedFacts.slice(0, nFacts).map((r) => ({
+      fact: HashMap.getUnsafe(g.edges, r.id),
+      score: r.score,
+      path: pathOf(r.found)
+    })),
+    episodes: rankedEpisodes.slice(0, nEpisodes).map((r) => {
+      const n = LiquidGraph.node(g, r.id)!
+      return { id: r.id, text: n.text ?? n.label, score: r.score, path: pathOf(r.found) }
+    })
+  }
+  return { graph: g, changes, result }
+})

@@ -1,0 +1,384 @@
+/**
+ * Reconcile — detect facts that contradict each other and resolve them, keeping the loser as
+ * history (MISSION feature 10, after KEDKG: knowledge editing on dynamic knowledge graphs).
+ *
+ * What contradicts. Only *current* facts (`Fact.isCurrent`: not superseded, no explicit
+ * end) of kind `fact` in one slot (same subject and relation) can contradict:
+ * - **single-valued**: the relation is in `params.singleValued`, both facts are positive and
+ *   their objects differ ("Alice lives in Paris" / "Alice lives in London");
+ * - **negation**: one fact is negated, the other positive, same object ("Bob likes cats" /
+ *   "Bob does not like cats"), for any relation. A negation never contradicts a different
+ *   object ("not London" says nothing about Paris), and two negations never contradict.
+ * Two facts with the same object and polarity agree (duplicate versions both stay current).
+ * A fact whose validity has an explicit end (`validUntil` set) is a statement about a closed
+ * past interval: history, never a candidate. Two current facts are both open-ended, so facts
+ * whose explicit intervals are disjoint never conflict; overlapping *closed* intervals supplied
+ * by a caller are left as given (reconcile decides what is current, it does not audit history).
+ *
+ * Who wins. The time of a fact is `t(f) = validFrom ?? learnedAt` (when it became true, or, if
+ * unknown, when memory learned it); its support is
+ * `support(f) = confidence · (1 + ln(1 + d)) · (0.5 + 0.5 · weight)` with `d` the number of
+ * distinct provenance entries. Of two contradicting facts the newer (larger `t`; ties: larger
+ * `learnedAt`, then smaller id) wins, unless the older's support exceeds the newer's by more
+ * than `params.supportMargin` (`support(older) > support(newer) + supportMargin`).
+ *
+ * Several facts at once. The current facts of a slot are resolved as if they had arrived in
+ * chronological order (`t`, then `learnedAt` ascending, then id descending — the reverse of
+ * "newer") and each had been reconciled on arrival against the facts still current: an arriving
+ * fact that contradicts some current facts supersedes all of them, unless one of them
+ * out-supports it by more than the margin; then the arriving fact is rejected (superseded by the
+ * strongest such fact) and changes nothing else. The order is a function of the facts' fields
+ * only, so the outcome never depends on insertion or iteration order; and inserting facts in time
+ * order, reconciling each one's slot right after it arrives, gives exactly the graph that one
+ * reconcile at the end gives. With two facts this is the pairwise rule above. This
+ * chronological fold, rather than one winner picked for the whole slot, keeps history
+ * consistent: in a single-valued slot whose facts have `validFrom` set, the intervals reconcile
+ * writes never overlap (Paris until 2023, then London), and the margin rule is never applied
+ * across a fact that was itself already replaced.
+ *
+ * What the loser keeps. Nothing is deleted. A loser keeps every field except:
+ * - replaced by a newer fact `w`: `validUntil = t(w)`, `supersededBy = w.id` (it held until `w`);
+ * - rejected by an older, much better supported fact `w` (the claim was never believed):
+ *   `supersededBy = w.id` and the empty interval `[t, t)` with `t = t(loser)`, i.e.
+ *   `validUntil = t` and, when `validFrom` was unknown, `validFrom = t` too — so
+ *   `Fact.isValidAt(loser, τ)` is false at every world time `τ`, while `t(loser)` is unchanged.
+ * Weights stay as they are (decay and prune treat history like any edge), so no node score
+ * changes: the decisions are reported in `changes.superseded` only, in slot-key order, then in
+ * the order of the fold.
+ *
+ * @since 0.1.0
+ */
+import { HashMap, Option, Schema } from "effect"
+import { dual } from "effect/Function"
+import { Collector, type Step, type Supersession } from "./Changes.ts"
+import { InvalidInput } from "./Errors.ts"
+import * as FactM from "./Fact.ts"
+import type { Fact } from "./Fact.ts"
+import * as LiquidGraph from "./LiquidGraph.ts"
+import type { Params } from "./Params.ts"
+
+// ── model ─────────────────────────────────────────────────────────────────────
+
+/**
+ * The input of {@link reconcile}: the ids of the edges whose slots to check (typically the
+ * edges an engram just added or re-asserted). Absent: every slot of the graph. Ids of edges that
+ * are not `fact`s (mentions, associations) are accepted and have no slot to check.
+ *
+ * @example
+ * ```ts
+ * const input: ReconcileInput = { facts: ["f|alice|lives_in|london"] }
+ * ```
+ * @since 0.1.0
+ */
+export const ReconcileInput = Schema.Struct({
+  facts: Schema.optionalKey(Schema.Array(Schema.String))
+})
+export type ReconcileInput = typeof ReconcileInput.Type
+
+/** Why two facts contradict. */
+export type Reason = Supersession["reason"]
+
+// ── getters ───────────────────────────────────────────────────────────────────
+
+/**
+ * The world time of a fact: `validFrom` when known, else `learnedAt`.
+ * @complexity O(1)
+ * @example
+ * ```ts
+ * Reconcile.time(fact) // 1_577_836_800_000
+ * ```
+ */
+export const time = (f: Fact): number => f.validFrom ?? f.learnedAt
+
+/**
+ * How well supported a fact is:
+ * `confidence · (1 + ln(1 + distinct provenance count)) · (0.5 + 0.5 · weight)`.
+ *
+ * Laws: `support(f) ≥ 0`; monotone (non-decreasing) in confidence, weight and the number of
+ * distinct sources; repeated sources count once; `support(f) == 0` iff `confidence == 0`.
+ * @complexity O(|provenance|)
+ * @example
+ * ```ts
+ * Reconcile.support({ ...f, confidence: 1, weight: 1, provenance: [] }) // 1
+ * ```
+ */
+export const support = (f: Fact): number => {
+  const sources = f.provenance.length < 2 ? f.provenance.length : new Set(f.provenance).size
+  return f.confidence * (1 + Math.log1p(sources)) * (0.5 + 0.5 * f.weight)
+}
+
+/**
+ * Chronological order: negative when `a` is older than `b` (smaller `t`, then smaller
+ * `learnedAt`, then *larger* id), 0 only for the same id.
+ *
+ * Laws: a strict total order on facts with distinct ids; `newer(a, b) ⇔ chronological(a, b) > 0`.
+ * @complexity O(1)
+ */
+export const chronological = (a: Fact, b: Fact): number => {
+  const ta = time(a)
+  const tb = time(b)
+  if (ta !== tb) return ta < tb ? -1 : 1
+  if (a.learnedAt !== b.learnedAt) return a.learnedAt < b.learnedAt ? -1 : 1
+  return a.id === b.id ? 0 : a.id > b.id ? -1 : 1
+}
+
+const singleValuedSets = new WeakMap<ReadonlyArray<string>, ReadonlySet<string>>()
+
+const singleValuedSet = (params: Params): ReadonlySet<string> => {
+  let s = singleValuedSets.get(params.singleValued)
+  if (s === undefined) {
+    s = new Set(params.singleValued)
+    singleValuedSets.set(params.singleValued, s)
+  }
+  return s
+}
+
+/**
+ * Whether (and why) two facts contradict: both current `fact`s of one slot, and either a
+ * single-valued relation with two positive facts on different objects, or a negated and a
+ * positive fact on the same object. `null` when they do not.
+ *
+ * Laws: symmetric (`conflict(a, b, p) == conflict(b, a, p)`); `conflict(a, a, p) == null`;
+ * never `"single-valued"` for a relation outside `p.singleValued`.
+ * @complexity O(1) (amortised: the single-valued set is built once per `params.singleValued`)
+ * @example
+ * ```ts
+ * Reconcile.conflict(livesInParis, livesInLondon, Params.defaults) // "single-valued"
+ * ```
+ */
+export const conflict = (a: Fact, b: Fact, params: Params): Reason | null => {
+  if (a.kind !== "fact" || b.kind !== "fact" || !FactM.isCurrent(a) || !FactM.isCurrent(b)) return null
+  if (a.subject !== b.subject || a.relation !== b.relation) return null
+  if (a.negated !== b.negated) return a.object === b.object ? "negation" : null
+  if (a.negated || a.object === b.object) return null
+  return singleValuedSet(params).has(a.relation) ? "single-valued" : null
+}
+
+/**
+ * Which of two contradicting facts wins: the newer one (see {@link chronological}) unless the
+ * older's support exceeds the newer's by more than `params.supportMargin`.
+ *
+ * Laws: `winner(a, b, p) == winner(b, a, p)`; with `supportMargin` at least the largest
+ * support, the newer always wins.
+ * @complexity O(|provenance|)
+ * @example
+ * ```ts
+ * Reconcile.winner(paris2020, london2023, Params.defaults) // london2023 (equal support)
+ * ```
+ */
+export const winner = (a: Fact, b: Fact, params: Params): Fact => {
+  const [older, newer] = chronological(a, b) < 0 ? [a, b] : [b, a]
+  return support(older) > support(newer) + params.supportMargin ? older : newer
+}
+
+// ── the fold over one slot ────────────────────────────────────────────────────
+
+interface Decision {
+  readonly winner: Fact
+  readonly loser: Fact
+  readonly reason: Reason
+  readonly winnerSupport: number
+  readonly loserSupport: number
+  /** The loser as it is kept: ended and pointing at the winner. */
+  readonly ended: Fact
+}
+
+interface Entry {
+  readonly fact: Fact
+  readonly support: number
+  /** Position in the chronological order (a total order, so ties are impossible). */
+  readonly rank: number
+}
+
+const takeAll = (
+  from: Map<string, Array<Entry>>,
+  object: string,
+  reason: Reason,
+  into: Array<readonly [Entry, Reason]>
+): void => {
+  const list = from.get(object)
+  if (list !== undefined) for (const e of list) into.push([e, reason])
+}
+
+const push = (m: Map<string, Array<Entry>>, e: Entry): void => {
+  const list = m.get(e.fact.object)
+  if (list === undefined) m.set(e.fact.object, [e])
+  else list.push(e)
+}
+
+/**
+ * Resolves the current facts of one slot by the chronological fold (see the module header),
+ * appending its decisions to `out`. `current` may be in any order.
+ */
+const resolveSlot = (current: Array<Fact>, singleValued: boolean, margin: number, out: Array<Decision>): void => {
+  current.sort(chronological)
+  // the facts still current in the fold, by object; kept conflict-free, so in a single-valued
+  // slot `positives` has at most one key
+  const positives = new Map<string, Array<Entry>>()
+  const negatives = new Map<string, Array<Entry>>()
+  for (let rank = 0; rank < current.length; rank++) {
+    const f = current[rank]!
+    const arriving: Entry = { fact: f, support: support(f), rank }
+    const rivals: Array<readonly [Entry, Reason]> = []
+    if (f.negated) {
+      takeAll(positives, f.object, "negation", rivals)
+    } else {
+      if (singleValued) {
+        for (const [object, list] of positives) {
+          if (object !== f.object) for (const e of list) rivals.push([e, "single-valued"])
+        }
+      }
+      takeAll(negatives, f.object, "negation", rivals)
+    }
+    if (rivals.length === 0) {
+      push(f.negated ? negatives : positives, arriving)
+      continue
+    }
+    rivals.sort((x, y) => x[0].rank - y[0].rank)
+    let rejector: readonly [Entry, Reason] | undefined
+    for (const r of rivals) {
+      if (r[0].support > arriving.support + margin && (rejector === undefined || r[0].support >= rejector[0].support)) {
+        rejector = r
+      }
+    }
+    const t = time(f)
+    if (rejector !== undefined) {
+      const [w, reason] = rejector
+      out.push({
+        winner: w.fact,
+        loser: f,
+        reason,
+        winnerSupport: w.support,
+        loserSupport: arriving.support,
+        ended: { ...f, validFrom: f.validFrom ?? t, validUntil: t, supersededBy: w.fact.id }
+      })
+      continue
+    }
+    for (const [l, reason] of rivals) {
+      out.push({
+        winner: f,
+        loser: l.fact,
+        reason,
+        winnerSupport: arriving.support,
+        loserSupport: l.support,
+        ended: { ...l.fact, validUntil: t, supersededBy: f.id }
+      })
+      ;(l.fact.negated ? negatives : positives).delete(l.fact.object)
+    }
+    push(f.negated ? negatives : positives, arriving)
+  }
+}
+
+/** The current facts of a slot, or `undefined` when fewer than two (nothing can contradict). */
+const currentFacts = (g: LiquidGraph.LiquidGraph, ids: Iterable<string>): Array<Fact> | undefined => {
+  const out: Array<Fact> = []
+  for (const id of ids) {
+    const f = HashMap.getUnsafe(g.edges, id)
+    if (FactM.isCurrent(f)) out.push(f)
+  }
+  return out.length < 2 ? undefined : out
+}
+
+const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+const fail = (message: string): InvalidInput => new InvalidInput({ transition: "reconcile", message })
+
+/** Checks the input; returns the edges `input.facts` names (`undefined`: check every slot). */
+const validate = (graph: LiquidGraph.LiquidGraph, input: ReconcileInput, now: number): Array<Fact> | undefined => {
+  if (typeof now !== "number" || !Number.isFinite(now)) throw fail(`now must be a finite number, got ${String(now)}`)
+  if (typeof input !== "object" || input === null) throw fail("input must be an object")
+  const ids = input.facts
+  if (ids === undefined) return undefined
+  if (!Array.isArray(ids)) throw fail("facts must be an array of edge ids")
+  const edges: Array<Fact> = []
+  for (const id of ids) {
+    if (typeof id !== "string") throw fail(`facts must hold strings, got ${String(id)}`)
+    const e = LiquidGraph.edge(graph, id)
+    if (e === undefined) throw fail(`unknown edge id ${JSON.stringify(id)}`)
+    edges.push(e)
+  }
+  return edges
+}
+
+// ── transitions ───────────────────────────────────────────────────────────────
+
+/**
+ * Finds the contradictions among the current facts of the checked slots and resolves them:
+ * the newer, better-supported fact stays current, the other is ended (`validUntil`) and points
+ * at the winner (`supersededBy`); every decision is in `changes.superseded`. See the module
+ * header for the exact rule, the support formula and what a loser keeps.
+ *
+ * Checked slots: those of `input.facts` (all of each slot's current facts take part, not only
+ * the listed ones), or every slot when `input.facts` is absent. `now` does not enter the
+ * decision (it depends only on the facts' times); it is validated and kept for the uniform
+ * transition shape and the event log.
+ *
+ * Laws:
+ * - afterwards no two current facts of a checked slot contradict ({@link conflict} is `null`);
+ * - nothing is deleted: same edge ids, and a loser differs from its old row only in
+ *   `validUntil`, `supersededBy` and (rejected claims only) `validFrom`; nodes are unchanged;
+ * - idempotent: `reconcile(reconcile(g, i), i) == reconcile(g, i)`, with empty changes;
+ * - independent of arrival order: graphs holding the same facts give equal results and changes;
+ * - `reconcile(g, { facts: all edge ids }) == reconcile(g, {})`;
+ * - incremental = batch: inserting facts in chronological order, reconciling each one's slot
+ *   right after it arrives == inserting all, then reconciling once;
+ * - a slot with at most one current fact, a slot without contradiction, and every slot not
+ *   checked are untouched; with no contradiction at all, the result is `graph` itself.
+ *
+ * @throws InvalidInput when `now` is not finite, or `input.facts` is not an array of ids of
+ * edges of `graph`; nothing is built.
+ * @complexity O(Σ k log k) over the checked slots (k = facts in the slot), plus O(s log s) to
+ * order the s checked slots; O(|input.facts| · log m) to validate.
+ * @example
+ * ```ts
+ * const { graph, changes } = Reconcile.reconcile(g, { facts: ["f|alice|lives_in|london"] }, params, now)
+ * changes.superseded // [{ winner: "f|alice|lives_in|london", loser: "f|alice|lives_in|paris", ... }]
+ * g.pipe(Reconcile.reconcile({}, params, now))
+ * ```
+ * @since 0.1.0
+ */
+export const reconcile: {
+  (input: ReconcileInput, params: Params, now: number): (graph: LiquidGraph.LiquidGraph) => Step
+  (graph: LiquidGraph.LiquidGraph, input: ReconcileInput, params: Params, now: number): Step
+} = dual(4, (graph: LiquidGraph.LiquidGraph, input: ReconcileInput, params: Params, now: number): Step => {
+  const named = validate(graph, input, now)
+  const keys: Array<string> = []
+  if (named === undefined) {
+    for (const key of HashMap.keys(graph.slots)) keys.push(key)
+  } else {
+    const seen = new Set<string>()
+    for (const f of named) {
+      if (f.kind !== "fact") continue
+      const key = FactM.slotKey(f.subject, f.relation)
+      if (!seen.has(key)) {
+        seen.add(key)
+        keys.push(key)
+      }
+    }
+  }
+  keys.sort(byKey)
+  const single = singleValuedSet(params)
+  const decisions: Array<Decision> = []
+  for (const key of keys) {
+    const ids = HashMap.get(graph.slots, key)
+    if (Option.isNone(ids)) continue
+    const current = currentFacts(graph, ids.value)
+    if (current === undefined) continue
+    resolveSlot(current, single.has(current[0]!.relation), params.supportMargin, decisions)
+  }
+  const changes = new Collector()
+  if (decisions.length === 0) return { graph, changes: changes.done() }
+  const d = LiquidGraph.draft(graph)
+  for (const x of decisions) {
+    d.putEdge(x.ended)
+    changes.superseded.push({
+      winner: x.winner.id,
+      loser: x.loser.id,
+      reason: x.reason,
+      winnerSupport: x.winnerSupport,
+      loserSupport: x.loserSupport,
+      validUntil: x.ended.validUntil!
+    })
+  }
+  return { graph: d.finish(), changes: changes.done() }
+})

@@ -1,0 +1,37 @@
+/**
+ * Prng — xorshift32, a tiny seeded generator for deterministic index builds (k-means init).
+ *
+ * The state is a value: `next` returns the new state, the caller threads it. Seed 0 is mapped
+ * to a fixed non-zero state (xorshift's only fixed point is 0).
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * The state for `seed` (any integer).
+ * Laws: `init(s) != 0`; `init(s) == init(s)`.
+ * @complexity O(1)
+ * @example const s0 = init(42)
+ */
+export const init = (seed: number): number => ((seed | 0) === 0 ? 0x9e3779b9 | 0 : seed | 0)
+
+/**
+ * The next state.
+ * Laws: `next(s) != 0` when `s != 0`; deterministic.
+ * @complexity O(1)
+ * @example const s1 = next(init(42))
+ */
+export const next = (s: number): number => {
+  s ^= s << 13
+  s ^= s >>> 17
+  s ^= s << 5
+  return s | 0
+}
+
+/**
+ * The state mapped to an integer in `[0, n)`.
+ * Laws: `0 <= below(s, n) < n` for `n >= 1`.
+ * @complexity O(1)
+ * @example const i = below(next(s), 10)
+ */
+export const below = (s: number, n: number): number => Math.floor(((s >>> 0) / 4294967296) * n)

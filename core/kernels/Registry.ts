@@ -1,0 +1,117 @@
+/**
+ * Registry — every similarity kernel available here, and the default per backend, decided by
+ * the benchmark.
+ *
+ * Measured (bench/similarity.ts; 10^5 × 100-d unit float32 rows in 256-row pages, one query,
+ * AMD EPYC, 2 cores, Node 24; reproduce with
+ * `./node_modules/.bin/node --input-type=module -e "import('./bench/similarity.ts').then(m=>m.run({quick:false,sizes:[1e5]})).then(r=>console.table(r))"`):
+ *
+ * | kernel        | GB/s read | vs `Float32Array.set` copy (~27 GB/s) |
+ * |---------------|-----------|---------------------------------------|
+ * | wasm-simd     | ~18       | ~0.68                                 |
+ * | js-blocked    | ~7.5–8    | ~0.29                                 |
+ * | gpujs-cpu     | ~5.5–6    | ~0.21                                 |
+ * | js-naive      | ~4        | ~0.15                                 |
+ * | gpujs-webasm  | ~3.6      | ~0.13                                 |
+ *
+ * GL / WebGPU modes were not available on the measuring machine (no `gl` package; the
+ * `webgpu` package's dawn.node needs GLIBCXX_3.4.32), so their entries are unmeasured and keep
+ * the best CPU kernel until a measurement says otherwise (pass it to {@link choose}).
+ *
+ * @since 0.1.0
+ */
+import * as GpuJs from "./GpuJs.ts"
+import { blocked, type Kernel, naive } from "./Kernel.ts"
+import { wasmSimd } from "./Wasm.ts"
+
+/** A backend: a gpu.js mode, or plain JavaScript. */
+export type Backend = GpuJs.Mode | "webgpu" | "js"
+
+/** Kernel names, best first by the measurements above, per backend. */
+export const table: Readonly<Record<Backend, ReadonlyArray<string>>> = {
+  headlessgl: ["wasm-simd", "js-blocked", "gpujs-headlessgl"],
+  webgl2: ["wasm-simd", "js-blocked", "gpujs-webgl2"],
+  webgl: ["wasm-simd", "js-blocked", "gpujs-webgl"],
+  webgpu: ["wasm-simd", "js-blocked"],
+  webasm: ["wasm-simd", "js-blocked", "gpujs-cpu", "gpujs-webasm"],
+  cpu: ["wasm-simd", "js-blocked", "gpujs-cpu"],
+  js: ["js-blocked", "js-naive"]
+}
+
+const gpuJsCache = new Map<GpuJs.Mode, Kernel | undefined>()
+
+/**
+ * The kernel called `name`, when it can run here (gpu.js kernels are compiled on first use).
+ * Laws: `kernel(n)?.name == n`.
+ * @complexity O(1) after the first call per name
+ * @example kernel("js-blocked")
+ */
+export const kernel = (name: string): Kernel | undefined => {
+  if (name === "js-naive") return naive
+  if (name === "js-blocked") return blocked
+  if (name === "wasm-simd") return wasmSimd
+  if (name.startsWith("gpujs-")) {
+    const mode = name.slice(6) as GpuJs.Mode
+    if (!gpuJsCache.has(mode)) gpuJsCache.set(mode, GpuJs.backends().includes(mode) ? GpuJs.make(mode) : undefined)
+    return gpuJsCache.get(mode)
+  }
+  return undefined
+}
+
+/**
+ * Every kernel name that can run here.
+ * Laws: each `kernel(n)` is defined; always includes "js-naive" and "js-blocked".
+ * @complexity O(backends) (compiles the gpu.js kernels)
+ * @example available() // ["js-naive", "js-blocked", "wasm-simd", "gpujs-webasm", "gpujs-cpu"]
+ */
+export const available = (): ReadonlyArray<string> => {
+  const names = ["js-naive", "js-blocked", "wasm-simd", ...GpuJs.backends().filter((m) => m !== "webgpu").map((m) => `gpujs-${m}`)]
+  return names.filter((n) => kernel(n) !== undefined)
+}
+
+/** A throughput measurement: kernel name → GB/s read. */
+export type Measured = Readonly<Record<string, number>>
+
+/**
+ * The kernel for `backend`: the fastest measured kernel that runs here when `measured` is
+ * given, else the first runnable entry of {@link table}; `js-blocked` at worst.
+ * Laws: deterministic; `choose(b, m).name` maximises `m` among runnable measured kernels.
+ * @complexity O(kernels)
+ * @example choose("cpu").name // "wasm-simd"
+ */
+export const choose = (backend: Backend, measured?: Measured): Kernel => {
+  if (measured !== undefined) {
+    const names = Object.keys(measured).sort()
+    let best: Kernel | undefined
+    let bestRate = -Infinity
+    for (const n of names) {
+      const k = kernel(n)
+      if (k !== undefined && measured[n]! > bestRate) {
+        best = k
+        bestRate = measured[n]!
+      }
+    }
+    if (best !== undefined) return best
+  }
+  for (const n of table[backend]) {
+    const k = kernel(n)
+    if (k !== undefined) return k
+  }
+  return blocked
+}
+
+/**
+ * The best backend here: the first gpu.js mode reported by GpuJs.backends() that the table knows
+ * and can run synchronously (`webgpu` is skipped: its kernels are asynchronous).
+ * Laws: one of GpuJs.backends() except "webgpu".
+ * @complexity O(1)
+ * @example backend() // "webasm" on a machine without GL
+ */
+export const backend = (): Backend => GpuJs.backends().find((m) => m !== "webgpu") ?? "cpu"
+
+/**
+ * The default kernel of this machine: `choose(backend())` (no gpu.js kernel is compiled for it
+ * unless the table puts one first).
+ * Laws: `defaultKernel == choose(backend())`.
+ */
+export const defaultKernel: Kernel = choose(backend())

@@ -1,0 +1,220 @@
+import { Option } from "effect"
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import { connect, pathWeight, type Path } from "../core/Connect.ts"
+import * as Fact from "../core/Fact.ts"
+import * as LiquidGraph from "../core/LiquidGraph.ts"
+import * as Params from "../core/Params.ts"
+import { arbGraph, DAY, fact, RELATIONS, semanticNode, T0 } from "./Arbitraries.ts"
+
+/**
+ * `arbGraph` with more edges and weights spread over [0, 1]: its own weights come from
+ * `fc.double`, which is uniform over the bit patterns of doubles, so almost all of them are tiny
+ * and a walk would stop at once. Extra edges and percent weights give walks something to do.
+ */
+const arbRichGraph = (shape: Parameters<typeof arbGraph>[0] = {}, maxExtra = 25) =>
+  fc
+    .tuple(
+      arbGraph(shape),
+      fc.array(fc.tuple(fc.constantFrom("fact", "fact", "association", "mention"), fc.nat(), fc.nat(), fc.nat(), fc.integer({ min: 0, max: 100 })), { maxLength: maxExtra }),
+      fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 1, maxLength: 30 })
+    )
+    .map(([g, extra, percents]) => {
+      const d = LiquidGraph.draft(g)
+      const all = LiquidGraph.nodes(g)
+      const sem = all.filter((n) => n.kind !== "episode").map((n) => n.id).sort()
+      const eps = all.filter((n) => n.kind === "episode").map((n) => n.id).sort()
+      for (const [kind, s, o, r, w] of extra) {
+        const b = sem[o % sem.length]!
+        if (kind === "mention") {
+          if (eps.length === 0) continue
+          const ep = eps[s % eps.length]!
+          const id = Fact.mentionId(ep, b)
+          if (!d.hasEdge(id)) d.putEdge({ ...fact(ep, Fact.MENTIONS, b, T0), id, kind: "mention", weight: w / 100 })
+          continue
+        }
+        const a = sem[s % sem.length]!
+        if (a === b) continue
+        if (kind === "association") {
+          const id = Fact.associationId(a, b)
+          const [x, y] = a < b ? [a, b] : [b, a]
+          if (!d.hasEdge(id)) d.putEdge({ ...fact(x, Fact.ASSOCIATED, y, T0), id, kind: "association", weight: w / 100 })
+          continue
+        }
+        const f = fact(a, RELATIONS[r % RELATIONS.length]!, b, T0, { weight: w / 100 })
+        if (!d.hasEdge(f.id)) d.putEdge(f)
+      }
+      LiquidGraph.edges(g)
+        .sort((x, y) => (x.id < y.id ? -1 : 1))
+        .forEach((e, i) => d.putEdge({ ...e, weight: percents[i % percents.length]! / 100 }))
+      return d.finish()
+    })
+
+
+const params = Params.defaults
+
+/** Ends some facts (superseded history): connect must never walk them. */
+const arbHistoryGraph = (shape: Parameters<typeof arbGraph>[0] = {}, maxExtra = 25) =>
+  fc.tuple(arbRichGraph(shape, maxExtra), fc.array(fc.nat(), { maxLength: 5 })).map(([g, ended]) => {
+    const facts = LiquidGraph.edges(g).filter((e) => e.kind === "fact").sort((x, y) => (x.id < y.id ? -1 : 1))
+    if (facts.length === 0) return g
+    const d = LiquidGraph.draft(g)
+    ended.forEach((p, i) => {
+      const f = d.edge(facts[p % facts.length]!.id)!
+      d.putEdge({ ...f, validUntil: T0 + (i + 1) * DAY, supersededBy: "f|winner|" + i })
+    })
+    return d.finish()
+  })
+
+/** Two node ids of the graph (possibly equal). */
+const arbGraphAndPair = (shape: Parameters<typeof arbGraph>[0] = {}, maxExtra = 25) =>
+  arbHistoryGraph(shape, maxExtra).chain((g) => {
+    const ids = LiquidGraph.nodes(g).map((n) => n.id).sort()
+    return fc.tuple(fc.constant(g), fc.constantFrom(...ids), fc.constantFrom(...ids))
+  })
+
+const current = (e: Fact.Fact): boolean => e.supersededBy === null && e.validUntil === null
+
+/** Naive reference: the best product over every simple path (exhaustive DFS). 0 when none. */
+const bruteForce = (g: LiquidGraph.LiquidGraph, a: string, b: string): number => {
+  let best = 0
+  const visited = new Set<string>([a])
+  const dfs = (u: string, w: number): void => {
+    if (u === b) {
+      best = Math.max(best, w)
+      return
+    }
+    for (const e of LiquidGraph.edges(g)) {
+      if (!current(e) || (e.subject !== u && e.object !== u)) continue
+      const v = e.subject === u ? e.object : e.subject
+      if (visited.has(v)) continue
+      visited.add(v)
+      dfs(v, w * e.weight)
+      visited.delete(v)
+    }
+  }
+  dfs(a, 1)
+  return best
+}
+
+const checkPath = (g: LiquidGraph.LiquidGraph, p: Path, a: string, b: string): void => {
+  expect(p.nodes[0]).toBe(a)
+  expect(p.nodes[p.nodes.length - 1]).toBe(b)
+  expect(p.edges.length).toBe(p.nodes.length - 1)
+  expect(new Set(p.nodes).size).toBe(p.nodes.length) // simple
+  const weights = p.edges.map((id, i) => {
+    const e = LiquidGraph.edge(g, id)!
+    expect(current(e)).toBe(true)
+    const [u, v] = [p.nodes[i]!, p.nodes[i + 1]!]
+    expect((e.subject === u && e.object === v) || (e.subject === v && e.object === u)).toBe(true)
+    return e.weight
+  })
+  expect(p.weight).toBe(pathWeight(weights))
+  let product = 1
+  for (const w of weights) product *= w
+  expect(p.weight).toBeCloseTo(product, 12)
+}
+
+describe("Connect", () => {
+  it("connect(g, a, a) == some({ nodes: [a], edges: [], weight: 1 })", () => {
+    fc.assert(
+      fc.property(arbGraphAndPair(), ([g, a]) => {
+        expect(connect(g, a, a, params)).toEqual(Option.some({ nodes: [a], edges: [], weight: 1 }))
+      }),
+      { numRuns: 100 }
+    )
+  })
+
+  it("weight(connect(g, a, b)) == weight(connect(g, b, a)), and the paths are reverses", () => {
+    fc.assert(
+      fc.property(arbGraphAndPair(), ([g, a, b]) => {
+        const ab = connect(g, a, b, params)
+        const ba = connect(g, b, a, params)
+        expect(Option.isSome(ab)).toBe(Option.isSome(ba))
+        if (Option.isSome(ab) && Option.isSome(ba)) {
+          expect(ab.value.weight).toBe(ba.value.weight)
+          expect(ba.value.nodes).toEqual(ab.value.nodes.slice().reverse())
+          expect(ba.value.edges).toEqual(ab.value.edges.slice().reverse())
+        }
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it("weight(connect(g, a, b)) == Π weights of its edges; consecutive edges join consecutive nodes", () => {
+    fc.assert(
+      fc.property(arbGraphAndPair(), ([g, a, b]) => {
+        const p = connect(g, a, b, params)
+        if (Option.isSome(p)) checkPath(g, p.value, a, b)
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it("weight(connect(g, a, b)) == max over simple paths of Π weights (exhaustive reference, ≤ 8 nodes)", () => {
+    fc.assert(
+      fc.property(arbGraphAndPair({ maxNodes: 8, maxEdges: 12, episodes: false }, 12), ([g, a, b]) => {
+        const best = bruteForce(g, a, b)
+        const p = connect(g, a, b, params)
+        if (a === b) return
+        if (Option.isNone(p)) {
+          expect(best).toBe(0)
+        } else {
+          expect(p.value.weight).toBeGreaterThan(0)
+          expect(Math.abs(p.value.weight - best)).toBeLessThanOrEqual(1e-12 * Math.max(best, Number.MIN_VALUE))
+        }
+      }),
+      { numRuns: 400 }
+    )
+  })
+
+  it("connect(g, label, b) == connect(g, Key.node(label), b), following aliases of merged nodes", () => {
+    const d = LiquidGraph.draft(LiquidGraph.empty())
+    for (const n of ["alice", "bob", "paris"]) d.putNode(semanticNode(n, T0))
+    d.putEdge(fact("alice", "knows", "bob", T0, { weight: 0.8 }))
+    d.putEdge(fact("bob", "lives_in", "paris", T0, { weight: 0.5 }))
+    d.putEdge(fact("alice", "lives_in", "paris", T0, { weight: 0.3 }))
+    d.putAlias("ally", "alice")
+    const g = d.finish()
+    const want = Option.some({
+      nodes: ["alice", "bob", "paris"],
+      edges: [Fact.factId("alice", "knows", "bob", false), Fact.factId("bob", "lives_in", "paris", false)],
+      weight: 0.5 * 0.8
+    })
+    expect(connect(g, "alice", "paris", params)).toEqual(want)
+    expect(connect(g, "  The ALICE ", "Paris!", params)).toEqual(want)
+    expect(connect(g, "Ally", "paris", params)).toEqual(want)
+    expect(g.pipe(connect("alice", "paris", params))).toEqual(want)
+    expect(connect(g, "alice", "nobody", params)).toEqual(Option.none())
+  })
+
+  it("connect(g, b, a) == reverse(connect(g, a, b)) when two paths tie (a-x-b and a-y-b, both 0.5)", () => {
+    const d = LiquidGraph.draft(LiquidGraph.empty())
+    for (const n of ["a", "b", "x", "y"]) d.putNode(semanticNode(n, T0))
+    d.putEdge(fact("a", "knows", "x", T0, { weight: 0.5 }))
+    d.putEdge(fact("x", "knows", "b", T0, { weight: 1 }))
+    d.putEdge(fact("a", "knows", "y", T0, { weight: 1 }))
+    d.putEdge(fact("y", "knows", "b", T0, { weight: 0.5 }))
+    const g = d.finish()
+    const ab = Option.getOrThrow(connect(g, "a", "b", params))
+    const ba = Option.getOrThrow(connect(g, "b", "a", params))
+    expect(ab.weight).toBe(0.5)
+    expect(ba.nodes).toEqual(ab.nodes.slice().reverse())
+    expect(ba.edges).toEqual(ab.edges.slice().reverse())
+  })
+
+  it("connect ignores superseded facts and weight-0 edges", () => {
+    const d = LiquidGraph.draft(LiquidGraph.empty())
+    for (const n of ["a", "b", "c"]) d.putNode(semanticNode(n, T0))
+    d.putEdge(fact("a", "knows", "b", T0, { weight: 1, validUntil: T0 + DAY, supersededBy: "f|x" }))
+    d.putEdge(fact("a", "likes", "c", T0, { weight: 0 }))
+    const g = d.finish()
+    expect(connect(g, "a", "b", params)).toEqual(Option.none())
+    expect(connect(g, "a", "c", params)).toEqual(Option.none())
+  })
+
+  it("connect rejects a blank label (InvalidInput)", () => {
+    const g = LiquidGraph.empty()
+    expect(() => connect(g, " ", "a", params)).toThrow(expect.objectContaining({ _tag: "InvalidInput" }))
+  })
+})

@@ -1,0 +1,438 @@
+import { Equal, Result } from "effect"
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import * as Fact from "../core/Fact.ts"
+import * as LiquidGraph from "../core/LiquidGraph.ts"
+import * as Params from "../core/Params.ts"
+import { recall, type RecallInput, type RecallPath, type RecallStep } from "../core/Recall.ts"
+import { arbGraph, arbVector, DAY, episodeNode, fact, NAMES, RELATIONS, semanticNode, T0 } from "./Arbitraries.ts"
+import { assertValid } from "./Invariants.ts"
+
+/**
+ * `arbGraph` with more edges and weights spread over [0, 1]: its own weights come from
+ * `fc.double`, which is uniform over the bit patterns of doubles, so almost all of them are tiny
+ * and a walk would stop at once. Extra edges and percent weights give walks something to do.
+ */
+const arbRichGraph = (shape: Parameters<typeof arbGraph>[0] = {}, maxExtra = 40) =>
+  fc
+    .tuple(
+      arbGraph(shape),
+      fc.array(fc.tuple(fc.constantFrom("fact", "fact", "association", "mention"), fc.nat(), fc.nat(), fc.nat(), fc.integer({ min: 0, max: 100 })), { maxLength: maxExtra }),
+      fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 1, maxLength: 30 })
+    )
+    .map(([g, extra, percents]) => {
+      const d = LiquidGraph.draft(g)
+      const all = LiquidGraph.nodes(g)
+      const sem = all.filter((n) => n.kind !== "episode").map((n) => n.id).sort()
+      const eps = all.filter((n) => n.kind === "episode").map((n) => n.id).sort()
+      for (const [kind, s, o, r, w] of extra) {
+        const b = sem[o % sem.length]!
+        if (kind === "mention") {
+          if (eps.length === 0) continue
+          const ep = eps[s % eps.length]!
+          const id = Fact.mentionId(ep, b)
+          if (!d.hasEdge(id)) d.putEdge({ ...fact(ep, Fact.MENTIONS, b, T0), id, kind: "mention", weight: w / 100 })
+          continue
+        }
+        const a = sem[s % sem.length]!
+        if (a === b) continue
+        if (kind === "association") {
+          const id = Fact.associationId(a, b)
+          const [x, y] = a < b ? [a, b] : [b, a]
+          if (!d.hasEdge(id)) d.putEdge({ ...fact(x, Fact.ASSOCIATED, y, T0), id, kind: "association", weight: w / 100 })
+          continue
+        }
+        const f = fact(a, RELATIONS[r % RELATIONS.length]!, b, T0, { weight: w / 100 })
+        if (!d.hasEdge(f.id)) d.putEdge(f)
+      }
+      LiquidGraph.edges(g)
+        .sort((x, y) => (x.id < y.id ? -1 : 1))
+        .forEach((e, i) => d.putEdge({ ...e, weight: percents[i % percents.length]! / 100 }))
+      return d.finish()
+    })
+
+
+const NOW = T0 + 20 * DAY
+
+/** Ends some facts (superseded history) and gives some a later `validFrom`, so `at` matters. */
+const withHistory = (g: LiquidGraph.LiquidGraph, ended: ReadonlyArray<number>, later: ReadonlyArray<number>): LiquidGraph.LiquidGraph => {
+  const facts = LiquidGraph.edges(g).filter((e) => e.kind === "fact").sort((x, y) => (x.id < y.id ? -1 : 1))
+  if (facts.length === 0) return g
+  const d = LiquidGraph.draft(g)
+  ended.forEach((p, i) => {
+    const f = d.edge(facts[p % facts.length]!.id)!
+    d.putEdge({ ...f, validUntil: T0 + (i + 1) * DAY, supersededBy: "f|winner|" + i })
+  })
+  later.forEach((p, i) => {
+    const f = d.edge(facts[p % facts.length]!.id)!
+    d.putEdge({ ...f, validFrom: T0 + (i + 2) * DAY })
+  })
+  return d.finish()
+}
+
+const arbHistoryGraph = (shape: Parameters<typeof arbGraph>[0] = {}) =>
+  fc
+    .tuple(arbRichGraph(shape), fc.array(fc.nat(), { maxLength: 6 }), fc.array(fc.nat(), { maxLength: 4 }))
+    .map(([g, ended, later]) => withHistory(g, ended, later))
+
+const arbText = fc
+  .array(fc.constantFrom(...NAMES, "where", "does", "the", "live", "who", "Alice", "BOB!", "Paris?"), { minLength: 1, maxLength: 6 })
+  .map((ws) => ws.join(" "))
+
+const arbInput: fc.Arbitrary<RecallInput> = fc
+  .record(
+    {
+      text: arbText,
+      embedding: arbVector(),
+      at: fc.option(fc.integer({ min: T0 - DAY, max: T0 + 12 * DAY }), { nil: null }),
+      k: fc.integer({ min: 1, max: 6 }),
+      maxResults: fc.integer({ min: 1, max: 40 })
+    },
+    { requiredKeys: [] }
+  )
+  .filter((q) => q.text !== undefined || q.embedding !== undefined)
+
+const arbParams = fc
+  .record({
+    pathThreshold: fc.constantFrom(0, 0.05, 0.1, 0.3, 0.6),
+    maxDepth: fc.integer({ min: 0, max: 5 }),
+    anchors: fc.integer({ min: 1, max: 6 }),
+    anchorCandidates: fc.integer({ min: 1, max: 12 }),
+    anchorDiversity: fc.constantFrom(0, 0.5, 1),
+    anchorMinSimilarity: fc.constantFrom(-1, 0, 0.2, 0.8),
+    coRecallRate: fc.constantFrom(0, 0.05, 0.5),
+    episodicShare: fc.constantFrom(0, 0.3, 0.5, 1)
+  })
+  .map((o) => Params.unsafeMake(o))
+
+const walkable = (e: Fact.Fact, at: number | null): boolean =>
+  Fact.isValidAt(e, at) && (at !== null || e.supersededBy === null)
+
+/** Checks a path against the graph the recall returned; returns its edges. */
+const checkPath = (
+  g: LiquidGraph.LiquidGraph,
+  path: RecallPath,
+  step: RecallStep,
+  at: number | null,
+  params: Params.Params
+): Array<Fact.Fact> => {
+  expect(step.result.anchors.map((a) => a.id)).toContain(path.anchor)
+  expect(path.nodes[0]).toBe(path.anchor)
+  expect(path.edges.length).toBe(path.nodes.length - 1)
+  expect(path.edges.length).toBeLessThanOrEqual(params.maxDepth)
+  const edges = path.edges.map((id) => LiquidGraph.edge(g, id)!)
+  let product = 1
+  edges.forEach((e, i) => {
+    expect(e).toBeDefined()
+    const [u, v] = [path.nodes[i]!, path.nodes[i + 1]!]
+    expect((e.subject === u && e.object === v) || (e.subject === v && e.object === u)).toBe(true)
+    expect(walkable(e, at)).toBe(true)
+    product *= e.weight
+  })
+  expect(path.weight).toBe(product)
+  expect(path.weight).toBeGreaterThanOrEqual(params.pathThreshold)
+  return edges
+}
+
+const sortedByScoreThenId = (xs: ReadonlyArray<{ readonly id: string; readonly score: number }>): boolean =>
+  xs.every((x, i) => i === 0 || xs[i - 1]!.score > x.score || (xs[i - 1]!.score === x.score && xs[i - 1]!.id < x.id))
+
+describe("Recall", () => {
+  it("facts(recall(g, q)) ⊆ edges(recall(g, q).graph), each reached by a path of weight ≥ pathThreshold", () => {
+    fc.assert(
+      fc.property(arbHistoryGraph(), arbInput, arbParams, (g, q, params) => {
+        const step = recall(g, q, params, NOW)
+        assertValid(step.graph, "recall")
+        const at = q.at ?? null
+        for (const r of step.result.facts) {
+          expect(Equal.equals(r.fact, LiquidGraph.edge(step.graph, r.fact.id))).toBe(true)
+          expect(r.fact.kind).toBe("fact")
+          const edges = checkPath(step.graph, r.path, step, at, params)
+          expect(edges[edges.length - 1]!.id).toBe(r.fact.id)
+          const anchor = step.result.anchors.find((a) => a.id === r.path.anchor)!
+          expect(r.score).toBe(Math.max(0, anchor.score) * r.path.weight)
+        }
+        for (const r of step.result.episodes) {
+          expect(LiquidGraph.node(step.graph, r.id)?.kind).toBe("episode")
+          checkPath(step.graph, r.path, step, at, params)
+          expect(r.path.nodes[r.path.nodes.length - 1]).toBe(r.id)
+        }
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it("|anchors(recall(g, q))| ≤ K, distinct, each a node of g", () => {
+    fc.assert(
+      fc.property(arbHistoryGraph(), arbInput, arbParams, (g, q, params) => {
+        const { result } = recall(g, q, params, NOW)
+        const ids = result.anchors.map((a) => a.id)
+        expect(ids.length).toBeLessThanOrEqual(q.k ?? params.anchors)
+        expect(new Set(ids).size).toBe(ids.length)
+        for (const id of ids) expect(LiquidGraph.hasNode(g, id)).toBe(true)
+      }),
+      { numRuns: 200 }
+    )
+  })
+
+  it("|facts| + |episodes| ≤ maxResults, each block sorted by (score desc, id)", () => {
+    fc.assert(
+      fc.property(arbHistoryGraph(), arbInput, arbParams, (g, q, params) => {
+        const { result } = recall(g, q, params, NOW)
+        expect(result.facts.length + result.episodes.length).toBeLessThanOrEqual(q.maxResults ?? params.maxResults)
+        expect(sortedByScoreThenId(result.facts.map((f) => ({ id: f.fact.id, score: f.score })))).toBe(true)
+        expect(sortedByScoreThenId(result.episodes)).toBe(true)
+      }),
+      { numRuns: 200 }
+    )
+  })
+
+  it("recall(g, q) with maxResults N == the first results of the full recall, episodicShare reserved", () => {
+    fc.assert(
+      fc.property(arbHistoryGraph(), arbInput, arbParams, fc.integer({ min: 1, max: 12 }), (g, q, params, n) => {
+        const full = recall(g, { ...q, maxResults: 100_000 }, params, NOW).result
+        const cut = recall(g, { ...q, maxResults: n }, params, NOW).result
+        const F = full.facts.length
+        const E = full.episodes.length
+        const reserve = F > 0 && E > 0 ? Math.round(params.episodicShare * n) : 0
+        const nF = Math.min(F, n - Math.min(E, reserve))
+        const nE = Math.min(E, n - nF)
+        expect(cut.facts).toEqual(full.facts.slice(0, nF))
+        expect(cut.episodes).toEqual(full.episodes.slice(0, nE))
+      }),
+      { numRuns: 200 }
+    )
+  })
+
+  it("recall(g, q) == recall(g', q) for g' == g (deterministic, independent of construction order)", () => {
+    fc.assert(
+      fc.property(arbHistoryGraph(), arbInput, arbParams, (g, q, params) => {
+        const rebuilt = Result.getOrThrow(LiquidGraph.fromJSON(JSON.parse(JSON.stringify(g))))
+        const a = recall(g, q, params, NOW)
+        const b = recall(g, q, params, NOW)
+        const c = recall(rebuilt, q, params, NOW)
+        expect(Equal.equals(a.graph, b.graph)).toBe(true)
+        expect(Equal.equals(a.graph, c.graph)).toBe(true)
+        expect(LiquidGraph.contentHash(a.graph)).toBe(LiquidGraph.contentHash(c.graph))
+        expect(b.result).toEqual(a.result)
+        expect(c.result).toEqual(a.result)
+        expect(c.changes).toEqual(a.changes)
+      }),
+      { numRuns: 150 }
+    )
+  })
+
+  it("facts(recall(g, q)) == facts of the exhaustive walk from its anchors, with the same best scores (reference model)", () => {
+    fc.assert(
+      fc.property(arbHistoryGraph(), arbInput, arbParams, (g, q, p) => {
+        const params = Params.unsafeMake({ ...p, maxDepth: Math.min(p.maxDepth, 3) })
+        const at = q.at ?? null
+        const step = recall(g, { ...q, maxResults: 100_000 }, params, NOW)
+        const h = step.graph
+        const facts = new Map<string, number>()
+        const episodes = new Map<string, number>()
+        const offer = (m: Map<string, number>, id: string, s: number) => m.set(id, Math.max(m.get(id) ?? -1, s))
+        // every walk (not only simple paths) of ≤ maxDepth edges whose product stays ≥ pathThreshold
+        const explore = (node: string, weight: number, depth: number, relevance: number): void => {
+          if (LiquidGraph.node(h, node)!.kind === "episode") offer(episodes, node, relevance * weight)
+          if (depth === params.maxDepth) return
+          for (const e of LiquidGraph.edges(h)) {
+            if (e.subject !== node && e.object !== node) continue
+            if (!walkable(e, at) || weight * e.weight < params.pathThreshold) continue
+            if (e.kind === "fact") offer(facts, e.id, relevance * (weight * e.weight))
+            explore(Fact.other(e, node), weight * e.weight, depth + 1, relevance)
+          }
+        }
+        for (const a of step.result.anchors) explore(a.id, 1, 0, Math.max(0, a.score))
+        expect(new Map(step.result.facts.map((r) => [r.fact.id, r.score]))).toEqual(facts)
+        expect(new Map(step.result.episodes.map((r) => [r.id, r.score]))).toEqual(episodes)
+      }),
+      { numRuns: 150 }
+    )
+  })
+
+  it("at == null ⇒ no superseded or ended fact in recall(g, q)", () => {
+    fc.assert(
+      fc.property(arbHistoryGraph(), arbInput, arbParams, (g, q, params) => {
+        const { result } = recall(g, { ...q, at: null, maxResults: 100_000 }, params, NOW)
+        for (const r of result.facts) {
+          expect(r.fact.supersededBy).toBeNull()
+          expect(r.fact.validUntil).toBeNull()
+        }
+      }),
+      { numRuns: 200 }
+    )
+  })
+
+  it("at == t ⇒ every recalled fact is valid at t", () => {
+    fc.assert(
+      fc.property(arbHistoryGraph(), arbInput, arbParams, fc.integer({ min: T0 - DAY, max: T0 + 12 * DAY }), (g, q, params, t) => {
+        const { result } = recall(g, { ...q, at: t, maxResults: 100_000 }, params, NOW)
+        for (const r of result.facts) expect(Fact.isValidAt(r.fact, t)).toBe(true)
+      }),
+      { numRuns: 150 }
+    )
+  })
+
+  it("anchor a, walkable fact e ∋ a, weight(e) ≥ pathThreshold ⇒ e ∈ facts(recall(g, q)) (1-hop completeness)", () => {
+    fc.assert(
+      fc.property(arbHistoryGraph(), arbInput, arbParams, (g, q, p) => {
+        const params = Params.unsafeMake({ ...p, maxDepth: Math.max(1, p.maxDepth) })
+        const at = q.at ?? null
+        const step = recall(g, { ...q, maxResults: 100_000 }, params, NOW)
+        const recalled = new Set(step.result.facts.map((r) => r.fact.id))
+        for (const a of step.result.anchors) {
+          for (const e of LiquidGraph.incident(step.graph, a.id)) {
+            if (e.kind === "fact" && e.weight >= params.pathThreshold && walkable(e, at)) expect(recalled.has(e.id)).toBe(true)
+          }
+        }
+      }),
+      { numRuns: 200 }
+    )
+  })
+
+  it("recall links every pair of anchors (association weight never lower) and touches each anchor", () => {
+    fc.assert(
+      fc.property(arbHistoryGraph(), arbInput, arbParams, (g, q, params) => {
+        const step = recall(g, q, params, NOW)
+        const ids = step.result.anchors.map((a) => a.id)
+        for (const id of ids) {
+          const before = LiquidGraph.node(g, id)!
+          const after = LiquidGraph.node(step.graph, id)!
+          expect(after.accessCount).toBe(before.accessCount + 1)
+          expect(after.recency).toBe(NOW)
+        }
+        expect(step.changes.nodesUpdated).toEqual(ids)
+        if (params.coRecallRate === 0) return
+        for (let i = 0; i < ids.length; i++) {
+          for (let j = i + 1; j < ids.length; j++) {
+            const id = Fact.associationId(ids[i]!, ids[j]!)
+            const after = LiquidGraph.edge(step.graph, id)!
+            const before = LiquidGraph.edge(g, id)
+            expect(after.kind).toBe("association")
+            if (before === undefined) {
+              expect(after.weight).toBe(params.coRecallRate)
+              expect(step.changes.edgesAdded).toContain(id)
+            } else {
+              expect(after.weight).toBeGreaterThanOrEqual(before.weight)
+              expect(step.changes.edgesStrengthened).toContain(id)
+            }
+          }
+        }
+        // nothing but the anchors' nodes and their associations changed
+        const touched = new Set([...step.changes.edgesAdded, ...step.changes.edgesStrengthened])
+        for (const e of LiquidGraph.edges(g)) {
+          if (!touched.has(e.id)) expect(Equal.equals(e, LiquidGraph.edge(step.graph, e.id))).toBe(true)
+        }
+      }),
+      { numRuns: 200 }
+    )
+  })
+
+  it("recall(g, q) leaves g unchanged (persistence)", () => {
+    fc.assert(
+      fc.property(arbHistoryGraph(), arbInput, arbParams, (g, q, params) => {
+        const before = JSON.stringify(g)
+        const step = recall(g, q, params, NOW)
+        assertValid(step.graph)
+        expect(JSON.stringify(g)).toBe(before)
+      }),
+      { numRuns: 100 }
+    )
+  })
+
+  it("recall finds a known fact by text and by embedding, with its path", () => {
+    const d = LiquidGraph.draft(LiquidGraph.empty(2))
+    for (const n of ["alice", "paris", "bob", "berlin"]) d.putNode(semanticNode(n, T0))
+    d.putNode(episodeNode("e1", "alice moved to paris", T0))
+    d.setVector("alice", [1, 0])
+    d.setVector("berlin", [0, 1])
+    d.putEdge(fact("alice", "lives_in", "paris", T0, { weight: 0.9 }))
+    d.putEdge(fact("bob", "lives_in", "berlin", T0, { weight: 0.9 }))
+    d.putEdge(fact("alice", "knows", "bob", T0, { weight: 0.5 }))
+    d.putEdge({ ...fact("ep:e1", Fact.MENTIONS, "alice", T0), id: Fact.mentionId("ep:e1", "alice"), kind: "mention", weight: 0.8 })
+    const g = d.finish()
+    const params = Params.unsafeMake({ anchors: 1, pathThreshold: 0.3 })
+
+    const byText = recall(g, { text: "Where does Alice live?" }, params, NOW)
+    expect(byText.result.anchors).toEqual([{ id: "alice", score: 1 }])
+    expect(byText.result.facts.map((f) => f.fact.id)).toEqual([
+      Fact.factId("alice", "lives_in", "paris", false),
+      Fact.factId("alice", "knows", "bob", false),
+      Fact.factId("bob", "lives_in", "berlin", false)
+    ])
+    const far = byText.result.facts[2]!
+    expect(far.path.nodes).toEqual(["alice", "bob", "berlin"])
+    expect(far.score).toBe(0.5 * 0.9)
+    expect(byText.result.episodes.map((e) => [e.id, e.text, e.score])).toEqual([["ep:e1", "alice moved to paris", 0.8]])
+
+    const byVector = recall(g, { embedding: [0.1, 1] }, params, NOW)
+    expect(byVector.result.anchors.map((a) => a.id)).toEqual(["berlin"])
+    expect(byVector.result.facts[0]!.fact.id).toBe(Fact.factId("bob", "lives_in", "berlin", false))
+  })
+
+  it("anchors spread over the graph: a redundant near-duplicate candidate loses to a distant one", () => {
+    const d = LiquidGraph.draft(LiquidGraph.empty(2))
+    for (const n of ["a", "a2", "b", "x", "y"]) d.putNode(semanticNode(n, T0))
+    d.setVector("a", [1, 0])
+    d.setVector("a2", [0.99, 0.05])
+    d.setVector("b", [0.6, 0.8])
+    d.putEdge(fact("a", "knows", "x", T0, { weight: 0.9 }))
+    d.putEdge(fact("a2", "knows", "x", T0, { weight: 0.9 }))
+    d.putEdge(fact("b", "knows", "y", T0, { weight: 0.9 }))
+    const g = d.finish()
+    const pick = (diversity: number) =>
+      recall(g, { embedding: [1, 0] }, Params.unsafeMake({ anchors: 2, anchorDiversity: diversity, coRecallRate: 0 }), NOW).result.anchors.map((a) => a.id)
+    expect(pick(0)).toEqual(["a", "a2"])
+    expect(pick(0.5)).toEqual(["a", "b"])
+  })
+
+  it("a weaker but shorter path is still walked when the stronger one is too long to extend (depth bound)", () => {
+    // a-x1-x2-c has product 0.81 in 3 edges; a-y-c has 0.5 in 2 edges: only the latter reaches d
+    const d = LiquidGraph.draft(LiquidGraph.empty())
+    for (const n of ["a", "x1", "x2", "y", "c", "d"]) d.putNode(semanticNode(n, T0))
+    d.putEdge(fact("a", "knows", "x1", T0, { weight: 0.9 }))
+    d.putEdge(fact("x1", "knows", "x2", T0, { weight: 1 }))
+    d.putEdge(fact("x2", "knows", "c", T0, { weight: 0.9 }))
+    d.putEdge(fact("a", "knows", "y", T0, { weight: 0.5 }))
+    d.putEdge(fact("y", "knows", "c", T0, { weight: 1 }))
+    d.putEdge(fact("c", "knows", "d", T0, { weight: 0.9 }))
+    const g = d.finish()
+    const { result } = recall(g, { text: "a" }, Params.unsafeMake({ anchors: 1, maxDepth: 3, pathThreshold: 0.1 }), NOW)
+    const cd = result.facts.find((f) => f.fact.id === Fact.factId("c", "knows", "d", false))
+    expect(cd?.path.nodes).toEqual(["a", "y", "c", "d"])
+    expect(cd?.path.weight).toBe(0.5 * 1 * 0.9)
+  })
+
+  it("anchors that tie are chosen by id", () => {
+    const d = LiquidGraph.draft(LiquidGraph.empty())
+    for (const n of ["zorp", "blick", "quux"]) d.putNode(semanticNode(n, T0))
+    const g = d.finish()
+    const anchors = (k: number) => recall(g, { text: "zorp quux blick" }, Params.unsafeMake({ anchors: k }), NOW).result.anchors
+    expect(anchors(1)).toEqual([{ id: "blick", score: 1 }])
+    expect(anchors(3).map((a) => a.id)).toEqual(["blick", "quux", "zorp"])
+  })
+
+  it("recall rejects a query without text or embedding, a wrong-length or non-finite embedding (InvalidInput)", () => {
+    const d = LiquidGraph.draft(LiquidGraph.empty(4))
+    d.putNode(semanticNode("alice", T0))
+    d.setVector("alice", [1, 0, 0, 0])
+    const g = d.finish()
+    const p = Params.defaults
+    for (const q of [{}, { text: "   " }, { embedding: [1, 0] }, { embedding: [1, 0, Number.NaN, 0] }, { text: "alice", k: 0 }, { text: "alice", at: Infinity }]) {
+      expect(() => recall(g, q as RecallInput, p, NOW)).toThrow(expect.objectContaining({ _tag: "InvalidInput" }))
+    }
+  })
+
+  it("recall(q) is data-last as well: g.pipe(recall(q, p, now)) == recall(g, q, p, now)", () => {
+    fc.assert(
+      fc.property(arbGraph({ maxEdges: 10 }), arbInput, (g, q) => {
+        const a = recall(g, q, Params.defaults, NOW)
+        const b = g.pipe(recall(q, Params.defaults, NOW))
+        expect(Equal.equals(a.graph, b.graph)).toBe(true)
+        expect(b.result).toEqual(a.result)
+      }),
+      { numRuns: 30 }
+    )
+  })
+})

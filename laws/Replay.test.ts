@@ -1,0 +1,197 @@
+/**
+ * Laws of events and replay, over random memory histories that exercise every transition.
+ *
+ * A history is generated as a list of abstract commands; `buildLog` turns them into concrete
+ * events against the evolving state (so that e.g. `reinforce` names edges that exist), applying
+ * each one and checking the structural invariants after every step.
+ */
+import { Equal, Result } from "effect"
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import * as Event from "../core/Event.ts"
+import * as LiquidGraph from "../core/LiquidGraph.ts"
+import * as Params from "../core/Params.ts"
+import * as Replay from "../core/Replay.ts"
+import { arbVector, DAY, DIM, HOUR, NAMES, RELATIONS, T0 } from "./Arbitraries.ts"
+import { assertValid } from "./Invariants.ts"
+
+type Command =
+  | { readonly _tag: "engram"; readonly facts: ReadonlyArray<readonly [number, number, number, boolean]>; readonly vec: ReadonlyArray<number> | undefined; readonly episode: boolean }
+  | { readonly _tag: "recall"; readonly name: number; readonly vec: ReadonlyArray<number> | undefined }
+  | { readonly _tag: "reinforce"; readonly pick: number; readonly reward: number }
+  | { readonly _tag: "decay"; readonly dt: number }
+  | { readonly _tag: "prune"; readonly threshold: number | undefined }
+  | { readonly _tag: "consolidate" }
+  | { readonly _tag: "reconcile" }
+  | { readonly _tag: "promote" }
+  | { readonly _tag: "params"; readonly anchors: number }
+
+const arbCommand: fc.Arbitrary<Command> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      _tag: fc.constant("engram" as const),
+      facts: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat(), fc.boolean()), { minLength: 1, maxLength: 4 }),
+      vec: fc.option(arbVector(DIM), { nil: undefined }),
+      episode: fc.boolean()
+    })
+  },
+  { weight: 2, arbitrary: fc.record({ _tag: fc.constant("recall" as const), name: fc.nat(), vec: fc.option(arbVector(DIM), { nil: undefined }) }) },
+  { weight: 2, arbitrary: fc.record({ _tag: fc.constant("reinforce" as const), pick: fc.nat(), reward: fc.double({ min: -1, max: 1, noNaN: true }) }) },
+  { weight: 1, arbitrary: fc.record({ _tag: fc.constant("decay" as const), dt: fc.integer({ min: 0, max: 30 * DAY }) }) },
+  { weight: 1, arbitrary: fc.record({ _tag: fc.constant("prune" as const), threshold: fc.option(fc.double({ min: 0, max: 0.5, noNaN: true }), { nil: undefined }) }) },
+  { weight: 1, arbitrary: fc.constant({ _tag: "consolidate" as const }) },
+  { weight: 1, arbitrary: fc.constant({ _tag: "reconcile" as const }) },
+  { weight: 1, arbitrary: fc.constant({ _tag: "promote" as const }) },
+  { weight: 1, arbitrary: fc.record({ _tag: fc.constant("params" as const), anchors: fc.integer({ min: 1, max: 8 }) }) }
+)
+
+/** Turns commands into events against the evolving state; checks invariants after every step. */
+const buildLog = (commands: ReadonlyArray<Command>): { events: Array<Event.Event>; state: Replay.State } => {
+  let state = Replay.initial(Params.defaults, DIM)
+  const events: Array<Event.Event> = []
+  commands.forEach((c, i) => {
+    const now = T0 + i * HOUR
+    let event: Event.Event
+    switch (c._tag) {
+      case "engram":
+        event = new Event.Engrammed({
+          now,
+          input: {
+            ...(c.episode ? { episode: { id: "t" + i, text: `turn ${i}`, time: now } } : {}),
+            entities: c.vec === undefined ? [] : [{ label: NAMES[c.facts[0]![0] % NAMES.length]!, embedding: [...c.vec] }],
+            facts: c.facts.map(([s, r, o, neg]) => ({
+              subject: NAMES[s % NAMES.length]!,
+              relation: RELATIONS[r % RELATIONS.length]!,
+              object: NAMES[(o % (NAMES.length - 1) + s + 1) % NAMES.length]!,
+              negated: neg && r % 3 === 0,
+              validFrom: now
+            }))
+          }
+        })
+        break
+      case "recall":
+        event = new Event.Recalled({
+          now,
+          input: { text: `what about ${NAMES[c.name % NAMES.length]}`, ...(c.vec === undefined ? {} : { embedding: [...c.vec] }) }
+        })
+        break
+      case "reinforce": {
+        const ids = LiquidGraph.edges(state.graph).map((e) => e.id).sort()
+        event = new Event.Reinforced({ now, input: { edges: ids.length === 0 ? [] : [ids[c.pick % ids.length]!], reward: c.reward } })
+        break
+      }
+      case "decay":
+        event = new Event.Decayed({ now, input: { dt: c.dt } })
+        break
+      case "prune":
+        event = new Event.Pruned({ now, input: c.threshold === undefined ? {} : { threshold: c.threshold } })
+        break
+      case "consolidate":
+        event = new Event.Consolidated({ now, input: {} })
+        break
+      case "reconcile":
+        event = new Event.Reconciled({ now, input: {} })
+        break
+      case "promote":
+        event = new Event.Promoted({ now, input: {} })
+        break
+      case "params":
+        event = new Event.ParamsSet({ now, params: { ...state.params, anchors: c.anchors } })
+        break
+    }
+    const step = Replay.apply(state, event)
+    if (Result.isFailure(step)) throw new Error(`event ${i} (${event._tag}) rejected: ${step.failure.message}`)
+    state = step.success.state
+    assertValid(state.graph, `event ${i} (${event._tag})`)
+    events.push(event)
+  })
+  return { events, state }
+}
+
+const arbLog = fc.array(arbCommand, { minLength: 1, maxLength: 25 }).map(buildLog)
+const RUNS = { numRuns: 60 }
+
+describe("Replay", () => {
+  it("replay(log) == the state the log was recorded from (and invariants hold after every event)", () => {
+    fc.assert(
+      fc.property(arbLog, ({ events, state }) => {
+        const replayed = Result.getOrThrow(Replay.replay(events, Replay.initial(Params.defaults, DIM)))
+        expect(Equal.equals(replayed.graph, state.graph)).toBe(true)
+        expect(LiquidGraph.contentHash(replayed.graph)).toBe(LiquidGraph.contentHash(state.graph))
+        expect(replayed.seq).toBe(events.length)
+      }),
+      RUNS
+    )
+  })
+
+  it("replay purity: replay(log) twice gives the same contentHash", () => {
+    fc.assert(
+      fc.property(arbLog, ({ events }) => {
+        const a = Result.getOrThrow(Replay.replay(events, Replay.initial(Params.defaults, DIM)))
+        const b = Result.getOrThrow(Replay.replay(events, Replay.initial(Params.defaults, DIM)))
+        expect(LiquidGraph.contentHash(a.graph)).toBe(LiquidGraph.contentHash(b.graph))
+        expect(Equal.equals(a.graph, b.graph)).toBe(true)
+      }),
+      RUNS
+    )
+  })
+
+  it("replay(tail, restore(snapshot(replay(prefix)))) == replay(prefix ++ tail)", () => {
+    fc.assert(
+      fc.property(arbLog, fc.nat(), ({ events, state }, cut) => {
+        const k = cut % (events.length + 1)
+        const prefix = Result.getOrThrow(Replay.replay(events.slice(0, k), Replay.initial(Params.defaults, DIM)))
+        const snap = JSON.parse(JSON.stringify(Replay.snapshot(prefix)))
+        const restored = Result.getOrThrow(Replay.restore(snap))
+        const full = Result.getOrThrow(Replay.replay(events.slice(k), restored))
+        expect(Equal.equals(full.graph, state.graph)).toBe(true)
+        expect(full.params).toEqual(state.params)
+        expect(full.seq).toBe(state.seq)
+      }),
+      RUNS
+    )
+  })
+
+  it("decode(encode(e)) == e, and replaying the JSON log gives the same graph", () => {
+    fc.assert(
+      fc.property(arbLog, ({ events, state }) => {
+        const json = events.map((e) => JSON.parse(JSON.stringify(Event.encode(e))))
+        json.forEach((j, i) => expect(Equal.equals(Result.getOrThrow(Event.decode(j, i)), events[i])).toBe(true))
+        const replayed = Result.getOrThrow(Replay.replay(json, Replay.initial(Params.defaults, DIM)))
+        expect(LiquidGraph.contentHash(replayed.graph)).toBe(LiquidGraph.contentHash(state.graph))
+      }),
+      { numRuns: 30 }
+    )
+  })
+
+  it("a malformed event is rejected with MalformedEvent at its index; the good prefix is kept", () => {
+    fc.assert(
+      fc.property(
+        arbLog,
+        fc.constantFrom<unknown>(
+          { _tag: "Engrammed", now: 0, input: { facts: "not an array" } },
+          { _tag: "Decayed", now: 0, input: { dt: -5 } },
+          { _tag: "Decayed", now: Number.NaN, input: { dt: 1 } },
+          { _tag: "NoSuchEvent", now: 0 },
+          { _tag: "ParamsSet", now: 0, params: { ...Params.defaults, anchors: 0 } },
+          { _tag: "ParamsSet", now: 0, params: { ...Params.defaults, pathThreshold: 2 } },
+          { _tag: "Engrammed", now: 0, input: { entities: [{ label: "x", embedding: [1, 2] }], facts: [] } },
+          { _tag: "Reinforced", now: 0, input: { edges: ["no such edge"], reward: 1 } },
+          null,
+          "garbage"
+        ),
+        ({ events, state }, bad) => {
+          const before = JSON.stringify(state.graph)
+          const json = events.map((e) => Event.encode(e))
+          const out = Replay.replayAll([...json, bad, ...json], Replay.initial(Params.defaults, DIM))
+          expect(out.error?._tag).toBe("MalformedEvent")
+          expect(out.error?.index).toBe(events.length)
+          expect(Equal.equals(out.state.graph, state.graph)).toBe(true)
+          expect(JSON.stringify(state.graph)).toBe(before)
+        }
+      ),
+      { numRuns: 40 }
+    )
+  })
+})
