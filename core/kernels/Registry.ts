@@ -2,17 +2,22 @@
  * Registry — every similarity kernel available here, and the default per backend, decided by
  * the benchmark.
  *
- * Measured (bench/similarity.ts; 10^5 × 100-d unit float32 rows in 256-row pages, one query,
- * AMD EPYC, 2 cores, Node 24; reproduce with
+ * Measured (bench/similarity.ts, full run, 10^5 × 100-d clustered unit float32 rows in 256-row
+ * pages, one query, AMD EPYC 2 cores, Node 24.21, machine otherwise idle; reproduce with
  * `./node_modules/.bin/node --input-type=module -e "import('./bench/similarity.ts').then(m=>m.run({quick:false,sizes:[1e5]})).then(r=>console.table(r))"`):
  *
- * | kernel        | GB/s read | vs `Float32Array.set` copy (~27 GB/s) |
- * |---------------|-----------|---------------------------------------|
- * | wasm-simd     | ~18       | ~0.68                                 |
- * | js-blocked    | ~7.5–8    | ~0.29                                 |
- * | gpujs-cpu     | ~5.5–6    | ~0.21                                 |
- * | js-naive      | ~4        | ~0.15                                 |
- * | gpujs-webasm  | ~3.6      | ~0.13                                 |
+ * | kernel        | GB/s read (bench) | GB/s (isolated micro-bench, one kernel per process) |
+ * |---------------|-------------------|-----------------------------------------------------|
+ * | copy baseline | 31.7              | 27–29                                               |
+ * | wasm-simd     | 17.5 (0.55 × copy)| 18.5 (0.68 × copy)                                  |
+ * | js-blocked    | 2.9               | 7.6–8.2                                             |
+ * | gpujs-cpu     | 2.4               | 5.4–6.0                                             |
+ * | js-naive      | 2.5               | 4.2                                                 |
+ * | gpujs-webasm  | 1.9               | 2.7–3.6                                             |
+ *
+ * (The JS kernels measure lower inside the bench, where one process runs every kernel, than
+ * alone; wasm-simd wins by ≥ 2× either way.) At 10^6 × 100-d: copy 12.0, wasm-simd 6.4,
+ * gpujs-cpu 4.2, js-blocked 3.5 GB/s.
  *
  * GL / WebGPU modes were not available on the measuring machine (no `gl` package; the
  * `webgpu` package's dawn.node needs GLIBCXX_3.4.32), so their entries are unmeasured and keep
