@@ -219,7 +219,7 @@ export const connect: {
     const to = resolveNode(graph, b)
     if (from === undefined || to === undefined) return Option.none()
     if (from === to) return Option.some({ nodes: [from], edges: [], weight: 1 })
-    const forward = true
+    const forward = from < to
     const p = forward ? strongest(graph, from, to) : strongest(graph, to, from)
     if (p === undefined) return Option.none()
     return Option.some(forward ? p : { nodes: p.nodes.slice().reverse(), edges: p.edges.slice().reverse(), weight: p.weight })

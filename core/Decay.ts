@@ -77,48 +77,61 @@ export const rate = (e: Fact, aliveNeighbours: number, params: Params, now: numb
 }
 
 /**
- * The number of alive neighbours of every edge of `g` (see the module doc), by edge id.
+ * A counter of alive neighbours (see the module doc) for the edges of `edges`, built in one pass.
  *
  * Computed from per-node alive counts (`alive(v)` = alive edges incident to `v`) and per-pair
  * alive counts (`pair(s, o)` = alive edges between `s` and `o`, either direction):
  * `|N(e)| = alive(s) + alive(o) − pair(s, o) − [e alive]` by inclusion–exclusion, and
- * `alive(s) − [e alive]` for a self-loop.
+ * `alive(s) − [e alive]` for a self-loop. Nodes are numbered so that counts live in a typed array
+ * and pairs are numeric keys.
  * Laws: agrees with the naive count over incident edge sets.
- * @complexity O(m) expected (hash maps), instead of O(m · average degree)
+ * @complexity O(m) expected to build, O(1) expected per query, instead of O(average degree)
  * @example
  * ```ts
- * Decay.aliveNeighbours(g, Params.defaults).get(edgeId) // 2
+ * const count = Decay.aliveNeighbours(LiquidGraph.edges(g), Params.defaults)
+ * count(edge) // 2
  * ```
  */
-export const aliveNeighbours = (g: LiquidGraph.LiquidGraph, params: Params): Map<string, number> => {
+export const aliveNeighbours = (edges: ReadonlyArray<Fact>, params: Params): (e: Fact) => number => {
   const threshold = params.activeWeight
-  const perNode = new Map<string, number>()
-  const perPair = new Map<string, number>()
-  const edges = LiquidGraph.edges(g)
-  for (const e of edges) {
-    if (!(e.weight >= threshold)) continue
-    perNode.set(e.subject, (perNode.get(e.subject) ?? 0) + 1)
-    if (e.object !== e.subject) {
-      perNode.set(e.object, (perNode.get(e.object) ?? 0) + 1)
-      const k = pairKey(e.subject, e.object)
-      perPair.set(k, (perPair.get(k) ?? 0) + 1)
+  const index = new Map<string, number>()
+  const number = (id: string): number => {
+    let i = index.get(id)
+    if (i === undefined) {
+      i = index.size
+      index.set(id, i)
+    }
+    return i
+  }
+  const ends = new Int32Array(2 * edges.length)
+  for (let k = 0; k < edges.length; k++) {
+    ends[2 * k] = number(edges[k]!.subject)
+    ends[2 * k + 1] = number(edges[k]!.object)
+  }
+  const n = index.size
+  const perNode = new Int32Array(n)
+  const perPair = new Map<number, number>()
+  const pair = (a: number, b: number): number => (a < b ? a * n + b : b * n + a)
+  for (let k = 0; k < edges.length; k++) {
+    if (!(edges[k]!.weight >= threshold)) continue
+    const s = ends[2 * k]!
+    const o = ends[2 * k + 1]!
+    perNode[s]!++
+    if (o !== s) {
+      perNode[o]!++
+      const key = pair(s, o)
+      perPair.set(key, (perPair.get(key) ?? 0) + 1)
     }
   }
-  const out = new Map<string, number>()
-  for (const e of edges) {
+  return (e: Fact): number => {
     const self = e.weight >= threshold ? 1 : 0
-    const s = perNode.get(e.subject) ?? 0
-    if (e.subject === e.object) {
-      out.set(e.id, s - self)
-      continue
-    }
-    const o = perNode.get(e.object) ?? 0
-    out.set(e.id, s + o - (perPair.get(pairKey(e.subject, e.object)) ?? 0) - self)
+    const s = index.get(e.subject)
+    const o = index.get(e.object)
+    if (s === undefined || o === undefined) return 0
+    if (s === o) return perNode[s]! - self
+    return perNode[s]! + perNode[o]! - (perPair.get(pair(s, o)) ?? 0) - self
   }
-  return out
 }
-
-const pairKey = (a: string, b: string): string => (a < b ? a + "\u0000" + b : b + "\u0000" + a)
 
 // ── transitions ───────────────────────────────────────────────────────────────
 
@@ -160,11 +173,12 @@ export const decay: {
   validate(input, now)
   const changes = new Collector()
   if (input.dt === 0) return { graph, changes: changes.done() }
-  const counts = aliveNeighbours(graph, params)
+  const edges = LiquidGraph.edges(graph)
+  const count = aliveNeighbours(edges, params)
   const d = LiquidGraph.draft(graph)
-  for (const e of LiquidGraph.edges(graph)) {
+  for (const e of edges) {
     if (e.solidified || e.weight === 0) continue
-    const weight = e.weight * Math.exp(-rate(e, counts.get(e.id)!, params, now) * input.dt)
+    const weight = e.weight * Math.exp(-rate(e, count(e), params, now) * input.dt)
     if (weight < e.weight) {
       d.putEdge({ ...e, weight })
       changes.edgesWeakened.push(e.id)

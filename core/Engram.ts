@@ -188,6 +188,7 @@ const plan = (g: LiquidGraph.LiquidGraph, input: EngramInput, now: number): Plan
     }
     return p
   }
+  if (input.entities !== undefined && !Array.isArray(input.entities)) invalid("entities must be an array")
   for (const ent of input.entities ?? []) {
     const p = label(ent?.label, "entity label")
     if (ent.kind !== undefined && ent.kind !== "entity" && ent.kind !== "concept") {
@@ -291,6 +292,9 @@ const versionOf = (id: string, base: string): number => {
  * every pair of neighbours `(s[i], s[i+1])`, then `(s[i], s[i+2])`, and so on. Deterministic,
  * and a bound that cuts a large batch short still spreads the pairs over all of its nodes
  * (row order would wire the smallest id to everything and grow hubs batch after batch).
+ *
+ * **Laws**: calls `f(a, b)` with `a < b`, at most `min(max, n(n−1)/2)` times, never twice for a
+ * pair; independent of the order of `ids`.
  * @complexity O(min(max, n²) + n log n)
  * @example
  * ```ts
@@ -358,9 +362,9 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
   const touched: Array<string> = []
   const touchedSet = new Set<string>()
   let created = 0
-  const touchExisting = (id: string, embedding: ReadonlyArray<number> | undefined): void => {
+  const touchExisting = (n: Node.MemoryNode, embedding: ReadonlyArray<number> | undefined): void => {
+    const id = n.id
     if (!touchedSet.has(id)) {
-      const n = d.node(id)!
       d.putNode({ ...n, recency: now, accessCount: n.accessCount + 1 })
       t.nodeUpdated(id)
       touchedSet.add(id)
@@ -372,8 +376,9 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
 
   for (const l of p.labels) {
     const target = d.resolve(l.key)
-    if (d.hasNode(target)) {
-      touchExisting(target, l.embedding)
+    const known = d.node(target)
+    if (known !== undefined) {
+      touchExisting(known, l.embedding)
       keyToId.set(l.key, target)
       continue
     }
@@ -383,7 +388,7 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
     const best = hits[0]
     if (best !== undefined && best.score >= params.matchSimilarity) {
       d.putAlias(l.key, best.id)
-      touchExisting(best.id, undefined)
+      touchExisting(d.node(best.id)!, undefined)
       keyToId.set(l.key, best.id)
       continue
     }
@@ -517,6 +522,12 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
  * - a new label whose embedding is at least `matchSimilarity` to a semantic node creates no node;
  * - deterministic; `g` is unchanged (persistence); invalid input throws `InvalidInput` and
  *   builds nothing.
+ *
+ * Details: a matched node gets `recency = now` and one more access (once per batch), and the
+ * label's embedding if it had none; a label matched by embedding is recorded as an alias of its
+ * node. A new episode's surprise is the share of its semantic nodes the batch created. Provenance
+ * of facts and associations is the episode node id and the fact's `source`, deduplicated, in
+ * insertion order.
  *
  * @throws InvalidInput when a label or relation has an empty key, an embedding has the wrong
  *   length or a non-finite entry, a confidence is outside [0, 1], a time is not finite, or a

@@ -43,6 +43,12 @@ export interface LiquidGraph extends Equal.Equal, Pipeable {
   readonly slots: HashMap.HashMap<string, HashSet.HashSet<string>>
   /** merged node id → the id it was merged into (possibly itself merged later) */
   readonly aliases: HashMap.HashMap<string, string>
+  /**
+   * node id → Σ of its incident edges' weights in fixed point ({@link quantise}): an exact
+   * integer, so the sum does not depend on the order edges were added or removed. Derived from
+   * the edges (not part of equality, hash or JSON); it makes `importance` O(1) to maintain.
+   */
+  readonly strength: HashMap.HashMap<string, number>
   readonly vectors: VectorStore.VectorStore
   toJSON(): GraphJson
 }
@@ -56,6 +62,7 @@ class GraphImpl implements LiquidGraph {
   readonly inc: HashMap.HashMap<string, HashSet.HashSet<string>>
   readonly slots: HashMap.HashMap<string, HashSet.HashSet<string>>
   readonly aliases: HashMap.HashMap<string, string>
+  readonly strength: HashMap.HashMap<string, number>
   readonly vectors: VectorStore.VectorStore
   constructor(
     nodes: HashMap.HashMap<string, MemoryNode>,
@@ -64,6 +71,7 @@ class GraphImpl implements LiquidGraph {
     inc: HashMap.HashMap<string, HashSet.HashSet<string>>,
     slots: HashMap.HashMap<string, HashSet.HashSet<string>>,
     aliases: HashMap.HashMap<string, string>,
+    strength: HashMap.HashMap<string, number>,
     vectors: VectorStore.VectorStore
   ) {
     this.nodes = nodes
@@ -72,6 +80,7 @@ class GraphImpl implements LiquidGraph {
     this.inc = inc
     this.slots = slots
     this.aliases = aliases
+    this.strength = strength
     this.vectors = vectors
   }
   pipe() {
@@ -112,7 +121,16 @@ export const isLiquidGraph = (u: unknown): u is LiquidGraph => typeof u === "obj
  * ```
  */
 export const empty = (dim = 0): LiquidGraph =>
-  new GraphImpl(HashMap.empty(), HashMap.empty(), HashMap.empty(), HashMap.empty(), HashMap.empty(), HashMap.empty(), VectorStore.empty(dim))
+  new GraphImpl(
+    HashMap.empty(),
+    HashMap.empty(),
+    HashMap.empty(),
+    HashMap.empty(),
+    HashMap.empty(),
+    HashMap.empty(),
+    HashMap.empty(),
+    VectorStore.empty(dim)
+  )
 
 // ── getters ───────────────────────────────────────────────────────────────────
 
@@ -185,25 +203,34 @@ export const nodes = (g: LiquidGraph): Array<MemoryNode> => Array.from(HashMap.v
 /** Every edge, in map order. @complexity O(m) */
 export const edges = (g: LiquidGraph): Array<Fact> => Array.from(HashMap.values(g.edges))
 
+/** Fixed-point scale of edge weights in strength sums: 2^32 (weights are exact to ~2.3e-10). */
+export const STRENGTH_SCALE = 4_294_967_296
+
 /**
- * The importance a node should have: Σ weights of its incident edges × max(1, out-degree).
+ * A weight in fixed point: an integer, so sums of up to 2^21 of them are exact in a double and
+ * independent of their order.
+ * @complexity O(1)
+ */
+export const quantise = (weight: number): number => Math.round(weight * STRENGTH_SCALE)
+
+/** Importance from a fixed-point strength and an out-degree. */
+const importanceOf = (strength: number, outDegree: number): number => (strength / STRENGTH_SCALE) * Math.max(1, outDegree)
+
+/**
+ * The importance a node should have: Σ weights of its incident edges × max(1, out-degree), the
+ * sum taken in fixed point ({@link quantise}) so that it is exact and order-independent.
+ * Computed from scratch (the invariant checker compares it with the stored score).
  * @complexity O(degree · log m)
  */
-export const computeImportance = (g: LiquidGraph, id: string): number => computeImportanceIn(g.edges, g.out, g.inc, id)
-
-const computeImportanceIn = (
-  edgesMap: HashMap.HashMap<string, Fact>,
-  outMap: HashMap.HashMap<string, HashSet.HashSet<string>>,
-  incMap: HashMap.HashMap<string, HashSet.HashSet<string>>,
-  id: string
-): number => {
+export const computeImportance = (g: LiquidGraph, id: string): number => {
   let sum = 0
-  const outs = Option.getOrElse(HashMap.get(outMap, id), () => EMPTY_SET)
-  const ins = Option.getOrElse(HashMap.get(incMap, id), () => EMPTY_SET)
-  for (const e of outs) sum += HashMap.getUnsafe(edgesMap, e).weight
-  for (const e of ins) sum += HashMap.getUnsafe(edgesMap, e).weight
-  return sum * Math.max(1, HashSet.size(outs))
+  for (const e of outEdges(g, id)) sum += quantise(HashMap.getUnsafe(g.edges, e).weight)
+  for (const e of inEdges(g, id)) sum += quantise(HashMap.getUnsafe(g.edges, e).weight)
+  return importanceOf(sum, HashSet.size(outEdges(g, id)))
 }
+
+/** The stored fixed-point strength of a node (0 when it has no edges). @complexity O(log n) */
+export const strengthOf = (g: LiquidGraph, id: string): number => Option.getOrElse(HashMap.get(g.strength, id), () => 0)
 
 // ── the draft: the one place that mutates ─────────────────────────────────────
 
@@ -222,6 +249,7 @@ export class Draft {
   private incM: HashMap.HashMap<string, HashSet.HashSet<string>>
   private slotsM: HashMap.HashMap<string, HashSet.HashSet<string>>
   private aliasesM: HashMap.HashMap<string, string>
+  private strengthM: HashMap.HashMap<string, number>
   /** The draft's vector store; transitions may read it directly. */
   vectors: VectorStore.VectorStore
   private readonly touched = new Set<string>()
@@ -236,6 +264,7 @@ export class Draft {
     this.incM = HashMap.beginMutation(source.inc)
     this.slotsM = HashMap.beginMutation(source.slots)
     this.aliasesM = HashMap.beginMutation(source.aliases)
+    this.strengthM = HashMap.beginMutation(source.strength)
     this.vectors = source.vectors
   }
 
@@ -293,6 +322,7 @@ export class Draft {
   putNode(n: MemoryNode): void {
     this.assertOpen()
     this.nodesM = HashMap.set(this.nodesM, n.id, n)
+    this.touched.add(n.id)
   }
 
   /** Removes a node with its incident edges and its vector. No-op when absent. */
@@ -303,6 +333,7 @@ export class Draft {
     this.nodesM = HashMap.remove(this.nodesM, id)
     this.outM = HashMap.remove(this.outM, id)
     this.incM = HashMap.remove(this.incM, id)
+    this.strengthM = HashMap.remove(this.strengthM, id)
     this.vectors = VectorStore.remove(this.vectors, id)
     this.touched.delete(id)
   }
@@ -322,9 +353,10 @@ export class Draft {
         throw new Error(`Draft.putEdge: identity of ${e.id} changed`)
       }
       this.edgesM = HashMap.set(this.edgesM, e.id, e)
-      if (old.weight !== e.weight) {
-        this.touched.add(e.subject)
-        this.touched.add(e.object)
+      const delta = quantise(e.weight) - quantise(old.weight)
+      if (delta !== 0) {
+        this.addStrength(e.subject, delta)
+        this.addStrength(e.object, delta)
       }
       return
     }
@@ -336,8 +368,9 @@ export class Draft {
       const cur = Option.getOrElse(HashMap.get(this.slotsM, k), () => EMPTY_SET)
       this.slotsM = HashMap.set(this.slotsM, k, HashSet.add(cur, e.id))
     }
-    this.touched.add(e.subject)
-    this.touched.add(e.object)
+    const q = quantise(e.weight)
+    this.addStrength(e.subject, q)
+    this.addStrength(e.object, q)
   }
 
   /** Removes an edge and its index entries. No-op when absent. */
@@ -349,8 +382,16 @@ export class Draft {
     this.outM = shrink(this.outM, e.subject, id)
     this.incM = shrink(this.incM, e.object, id)
     if (e.kind === "fact") this.slotsM = shrink(this.slotsM, FactM.slotKey(e.subject, e.relation), id)
-    this.touched.add(e.subject)
-    this.touched.add(e.object)
+    const q = quantise(e.weight)
+    this.addStrength(e.subject, -q)
+    this.addStrength(e.object, -q)
+  }
+
+  /** Adds a fixed-point delta to a node's strength and marks its importance for refresh. */
+  private addStrength(id: string, delta: number): void {
+    const next = Option.getOrElse(HashMap.get(this.strengthM, id), () => 0) + delta
+    this.strengthM = next === 0 ? HashMap.remove(this.strengthM, id) : HashMap.set(this.strengthM, id, next)
+    this.touched.add(id)
   }
 
   /** Records that `from` was merged into `into`. */
@@ -365,14 +406,21 @@ export class Draft {
     this.vectors = VectorStore.set(this.vectors, id, v)
   }
 
-  /** Builds the new graph. The draft cannot be used afterwards. @complexity O(touched · degree) */
+  /**
+   * Builds the new graph. The draft cannot be used afterwards. The importance of every node
+   * whose incident edges changed is refreshed from its strength and out-degree.
+   * @complexity O(touched · log n)
+   */
   finish(): LiquidGraph {
     this.assertOpen()
     this.finished = true
     for (const id of this.touched) {
       const n = Option.getOrUndefined(HashMap.get(this.nodesM, id))
       if (n === undefined) continue
-      const importance = computeImportanceIn(this.edgesM, this.outM, this.incM, id)
+      const importance = importanceOf(
+        Option.getOrElse(HashMap.get(this.strengthM, id), () => 0),
+        HashSet.size(this.outEdges(id))
+      )
       if (importance !== n.importance) this.nodesM = HashMap.set(this.nodesM, id, { ...n, importance })
     }
     return new GraphImpl(
@@ -382,6 +430,7 @@ export class Draft {
       HashMap.endMutation(this.incM),
       HashMap.endMutation(this.slotsM),
       HashMap.endMutation(this.aliasesM),
+      HashMap.endMutation(this.strengthM),
       this.vectors
     )
   }

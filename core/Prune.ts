@@ -149,8 +149,9 @@ class Pass {
       if (!this.d.hasNode(n.id)) continue
       const incident = this.d.incident(n.id)
       if (incident.some((e) => e.solidified)) continue
+      // summed in sorted order so that the float result does not depend on set iteration order
       let sum = 0
-      for (const e of incident) sum += e.weight
+      for (const w of incident.map((e) => e.weight).sort((a, b) => a - b)) sum += w
       candidates.push({ n, importance: sum * Math.max(1, HashSet.size(this.d.outEdges(n.id))) })
     }
     candidates.sort((a, b) => a.importance - b.importance || a.n.recency - b.n.recency || cmp(a.n.id, b.n.id))

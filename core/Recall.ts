@@ -216,7 +216,7 @@ const chooseAnchors = (
       let fresh = 0
       for (const n of hoods[i]!) if (!covered.has(n)) fresh++
       const value = (1 - lambda) * cands[i]!.score + lambda * (fresh / largest - redundancy[i]!)
-      if (best < 0 || value > bestValue || (value === bestValue && cands[i]!.id > cands[best]!.id)) {
+      if (best < 0 || value > bestValue || (value === bestValue && cands[i]!.id < cands[best]!.id)) {
         best = i
         bestValue = value
       }
@@ -356,7 +356,7 @@ const walk = (
       if (e.kind === "fact") offer(facts, e.id, found)
       if (isEpisode(g, v)) offer(episodes, v, found)
       const at_v = labels.get(v) ?? []
-      if (at_v.some((o) => o.weight >= weight)) continue
+      if (at_v.some((o) => o.weight >= weight && o.depth <= depth)) continue
       const kept = at_v.filter((o) => {
         const beaten = weight >= o.weight && depth <= o.depth
         if (beaten) o.dominated = true

@@ -19,7 +19,7 @@ import * as Changes_ from "./Changes.ts"
 import { consolidate } from "./Consolidate.ts"
 import { decay } from "./Decay.ts"
 import { engram } from "./Engram.ts"
-import { InvalidGraph, MalformedEvent } from "./Errors.ts"
+import { InvalidGraph, InvalidInput, MalformedEvent } from "./Errors.ts"
 import * as Event from "./Event.ts"
 import * as LiquidGraph from "./LiquidGraph.ts"
 import * as Params_ from "./Params.ts"
@@ -97,8 +97,8 @@ export const apply = (
     const { changes, graph } = run(state, event)
     return Result.succeed({ state: { graph, params: state.params, seq: state.seq + 1 }, changes })
   } catch (error) {
-    if (typeof error === "object" && error !== null && "_tag" in error && error._tag === "InvalidInput") {
-      return Result.fail(new MalformedEvent({ index: state.seq, message: String((error as { message: unknown }).message) }))
+    if (error instanceof InvalidInput) {
+      return Result.fail(new MalformedEvent({ index: state.seq, message: `${error.transition}: ${error.message}` }))
     }
     throw error
   }

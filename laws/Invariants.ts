@@ -25,9 +25,10 @@ export const check = (g: LiquidGraph.LiquidGraph): Array<string> => {
     if (!unit(n.confidence) || !unit(n.surprise)) bad.push(`node ${n.id}: confidence/surprise out of [0,1]`)
     if (!Number.isFinite(n.importance) || n.importance < 0) bad.push(`node ${n.id}: importance ${n.importance}`)
     const want = LiquidGraph.computeImportance(g, n.id)
-    if (Math.abs(want - n.importance) > 1e-9 * Math.max(1, Math.abs(want))) {
-      bad.push(`node ${n.id}: importance ${n.importance} but definition gives ${want}`)
-    }
+    if (want !== n.importance) bad.push(`node ${n.id}: importance ${n.importance} but definition gives ${want}`)
+    let strength = 0
+    for (const e of LiquidGraph.incident(g, n.id)) strength += LiquidGraph.quantise(e.weight)
+    if (strength !== LiquidGraph.strengthOf(g, n.id)) bad.push(`node ${n.id}: strength index ${LiquidGraph.strengthOf(g, n.id)} but edges give ${strength}`)
   }
   let outCount = 0
   let incCount = 0
@@ -79,6 +80,7 @@ export const check = (g: LiquidGraph.LiquidGraph): Array<string> => {
   for (const [id] of VectorStore.entries(g.vectors)) if (!LiquidGraph.hasNode(g, id)) bad.push(`vector ${id}: no such node`)
   if (g.vectors.size !== HashMap.size(g.vectors.index)) bad.push(`vector store size disagrees with its index`)
   for (const [from] of g.aliases) if (LiquidGraph.hasNode(g, from)) bad.push(`alias ${from} is still a node`)
+  for (const [id] of g.strength) if (!LiquidGraph.hasNode(g, id)) bad.push(`strength index: ${id} is not a node`)
   return bad
 }
 
