@@ -2,7 +2,6 @@ import { Equal } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import * as Decay from "../core/Decay.ts"
-import type { Fact } from "../core/Fact.ts"
 import * as LiquidGraph from "../core/LiquidGraph.ts"
 import * as Params from "../core/Params.ts"
 import { arbGraph, DAY, fact, HOUR, semanticNode, T0, T_MAX } from "./Arbitraries.ts"
@@ -253,31 +252,5 @@ describe("Decay", () => {
       expect(() => Decay.decay(g, { dt }, Params.defaults, T0)).toThrow(expect.objectContaining({ _tag: "InvalidInput" }))
     }
     expect(() => Decay.decay(g, { dt: 1 }, Params.defaults, Number.NaN)).toThrow(expect.objectContaining({ _tag: "InvalidInput" }))
-  })
-
-  // Wall-clock guard against an accidental O(m · degree) or worse path. The bound is loose because
-  // these tests share a loaded 2-core machine; measured figures are in the module report.
-  it("decay of ~10^5 edges (20 000 nodes) takes < 3 s even on a loaded machine", () => {
-    const d = LiquidGraph.draft(LiquidGraph.empty())
-    const n = 20_000
-    for (let i = 0; i < n; i++) d.putNode(semanticNode("n" + i, T0))
-    const edges: Array<Fact> = []
-    for (let i = 0; i < 100_000; i++) {
-      const a = "n" + (i % n)
-      const b = "n" + ((i * 7919 + Math.floor(i / n) * 31 + 13) % n)
-      if (a === b) continue
-      const e = fact(a, "r" + (i % 5), b, T0, { weight: ((i * 37) % 100) / 100 })
-      if (d.hasEdge(e.id)) continue
-      d.putEdge(e)
-      edges.push(e)
-    }
-    const g = d.finish()
-    expect(LiquidGraph.edgeCount(g)).toBeGreaterThan(90_000)
-    Decay.decay(g, { dt: DAY }, Params.defaults, T0 + 3 * DAY) // warm-up
-    const t = performance.now()
-    const { graph } = Decay.decay(g, { dt: DAY }, Params.defaults, T0 + 3 * DAY)
-    const ms = performance.now() - t
-    expect(LiquidGraph.edgeCount(graph)).toBe(LiquidGraph.edgeCount(g))
-    expect(ms).toBeLessThan(3000)
   })
 })
