@@ -137,8 +137,8 @@ export const run = async (opts: BenchOptions): Promise<Array<Metric>> => {
   for (const n of opts.sizes) {
     progress(`engram: generating ${n} facts`)
     const gen = generateGraph({ facts: n })
-    const count = Math.max(20, Math.min(opts.quick ? 100 : 400, Math.ceil(entityCount(n) / 10)))
-    const warm = makeBatches(gen, 10, 7)
+    const count = Math.max(50, Math.min(opts.quick ? 100 : 400, Math.ceil(entityCount(n) / 10)))
+    const warm = makeBatches(gen, 30, 7)
     const batches = makeBatches(gen, count, 11)
     progress(`engram: ${count} batches of ${BATCH} facts into ${n} facts`)
     streamUs(gen.graph, warm, gen.now + 1, true)

@@ -25,9 +25,11 @@ import { progress } from "./Metric.ts"
 export const BENCHES = ["engram", "recall", "similarity", "replay", "memory"] as const
 export type BenchName = (typeof BENCHES)[number]
 
-type BenchModule = { readonly run: (opts: BenchOptions) => Promise<Array<Metric>> }
+/** What every bench module exports. */
+export type BenchModule = { readonly run: (opts: BenchOptions) => Promise<Array<Metric>> }
 
-const load: Record<BenchName, () => Promise<BenchModule>> = {
+/** Loads a bench module (lazily: a bench whose core modules are missing fails alone). */
+export const loadBench: Record<BenchName, () => Promise<BenchModule>> = {
   engram: () => import("./engram.ts"),
   recall: () => import("./recall.ts"),
   similarity: () => import("./similarity.ts"),
@@ -141,7 +143,7 @@ export const runBenches = async (args: Args, emit: (m: Metric) => void): Promise
     const t = performance.now()
     progress(`${name}: start (sizes ${args.sizes.join(", ")}${args.quick ? ", quick" : ""})`)
     try {
-      const mod = await load[name]()
+      const mod = await loadBench[name]()
       const metrics = (await mod.run(opts)).map(checkMetric)
       for (const m of metrics) emit(m)
       progress(`${name}: done in ${((performance.now() - t) / 1000).toFixed(1)} s`)
