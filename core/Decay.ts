@@ -93,6 +93,25 @@ export const rate = (e: Fact, aliveNeighbours: number, params: Params, now: numb
  * ```
  */
 export const aliveNeighbours = (edges: ReadonlyArray<Fact>, params: Params): (e: Fact) => number => {
+  const c = countAlive(edges, params)
+  return (e: Fact): number => {
+    const s = c.index.get(e.subject)
+    const o = c.index.get(e.object)
+    if (s === undefined || o === undefined) return 0
+    return c.query(s, o, e.weight >= params.activeWeight ? 1 : 0)
+  }
+}
+
+/** The per-node and per-pair alive counts behind {@link aliveNeighbours}, nodes numbered. */
+interface AliveCounts {
+  readonly index: Map<string, number>
+  /** `ends[2k]`, `ends[2k+1]`: the numbers of the subject and object of `edges[k]`. */
+  readonly ends: Int32Array
+  /** Alive neighbours of an edge between node numbers `s` and `o`; `self` = 1 if it is alive. */
+  readonly query: (s: number, o: number, self: number) => number
+}
+
+const countAlive = (edges: ReadonlyArray<Fact>, params: Params): AliveCounts => {
   const threshold = params.activeWeight
   const index = new Map<string, number>()
   const number = (id: string): number => {
@@ -123,14 +142,9 @@ export const aliveNeighbours = (edges: ReadonlyArray<Fact>, params: Params): (e:
       perPair.set(key, (perPair.get(key) ?? 0) + 1)
     }
   }
-  return (e: Fact): number => {
-    const self = e.weight >= threshold ? 1 : 0
-    const s = index.get(e.subject)
-    const o = index.get(e.object)
-    if (s === undefined || o === undefined) return 0
-    if (s === o) return perNode[s]! - self
-    return perNode[s]! + perNode[o]! - (perPair.get(pair(s, o)) ?? 0) - self
-  }
+  const query = (s: number, o: number, self: number): number =>
+    s === o ? perNode[s]! - self : perNode[s]! + perNode[o]! - (perPair.get(pair(s, o)) ?? 0) - self
+  return { index, ends, query }
 }
 
 // ── transitions ───────────────────────────────────────────────────────────────
@@ -141,8 +155,6 @@ const validate = (input: DecayInput, now: number): void => {
   }
   if (!Number.isFinite(now)) throw new InvalidInput({ transition: "decay", message: `now must be finite, got ${now}` })
 }
-
-const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 /**
  * Decays every non-solidified edge over `dt` ms (see the module doc for the rule).
@@ -174,17 +186,22 @@ export const decay: {
   const changes = new Collector()
   if (input.dt === 0) return { graph, changes: changes.done() }
   const edges = LiquidGraph.edges(graph)
-  const count = aliveNeighbours(edges, params)
+  const { ends, query } = countAlive(edges, params)
+  const threshold = params.activeWeight
   const d = LiquidGraph.draft(graph)
-  for (const e of edges) {
+  for (let k = 0; k < edges.length; k++) {
+    const e = edges[k]!
     if (e.solidified || e.weight === 0) continue
-    const weight = e.weight * Math.exp(-rate(e, count(e), params, now) * input.dt)
+    const alive = query(ends[2 * k]!, ends[2 * k + 1]!, e.weight >= threshold ? 1 : 0)
+    const weight = e.weight * Math.exp(-rate(e, alive, params, now) * input.dt)
     if (weight < e.weight) {
-      d.putEdge({ ...e, weight })
+      // `e` is the source's version and each edge is written once: no lookup needed
+      d.replaceEdge(e, { ...e, weight })
       changes.edgesWeakened.push(e.id)
     }
   }
   if (changes.edgesWeakened.length === 0) return { graph, changes: changes.done() }
-  changes.edgesWeakened.sort(byId)
+  // ids are strings: the default sort orders by UTF-16 code units, as `<` does
+  changes.edgesWeakened.sort()
   return { graph: d.finish(), changes: changes.done() }
 })

@@ -19,7 +19,7 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import { HashSet, Schema } from "effect"
 import { dual } from "effect/Function"
 import { type Changes } from "./Changes.ts"
 import { InvalidInput } from "./Errors.ts"
@@ -423,8 +423,16 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
     }
     if (match === undefined) {
       // the first version may be gone (pruned) while later ones remain: ask the slot
+      // the slot's edges whose object is `o` are exactly the slot ids in `inEdges(o)` (the
+      // draft's indexes agree with the edges): test membership in the smaller set, read only
+      // those edges. The choice below is the least (version, id), so the order does not matter.
+      const slotIds = d.slotIds(s, f.relation)
+      const into = d.inEdges(o)
+      const [small, large] = HashSet.size(slotIds) <= HashSet.size(into) ? [slotIds, into] : [into, slotIds]
       let bestVersion = Infinity
-      for (const e of d.slot(s, f.relation)) {
+      for (const eid of small) {
+        if (!HashSet.has(large, eid)) continue
+        const e = d.edge(eid)!
         if (e.object !== o || e.negated !== f.negated) continue
         versions = true
         if (e.supersededBy !== null || e.validUntil !== f.validUntil) continue

@@ -235,21 +235,114 @@ export const strengthOf = (g: LiquidGraph, id: string): number => Option.getOrEl
 // ── the draft: the one place that mutates ─────────────────────────────────────
 
 /**
+ * One persistent map of a draft, with a write-back layer in front of it: a JS `Map` caches every
+ * value read or written during the draft (`undefined` for a key known to be absent) and the keys
+ * written are replayed into the HAMT once, on {@link Layer.flush}. A key read or written several
+ * times in one draft costs one HAMT lookup and at most one HAMT write, and a read after a write
+ * never walks the trie. Values are never `undefined`.
+ */
+class Layer<V> {
+  private map: HashMap.HashMap<string, V>
+  private readonly cache = new Map<string, V | undefined>()
+  private readonly dirty = new Set<string>()
+  /** Number of keys present, cache and trie together. */
+  size: number
+  constructor(source: HashMap.HashMap<string, V>) {
+    this.map = HashMap.beginMutation(source)
+    this.size = HashMap.size(source)
+  }
+  get(key: string): V | undefined {
+    const c = this.cache.get(key)
+    if (c !== undefined || this.cache.has(key)) return c
+    const v = Option.getOrUndefined(HashMap.get(this.map, key))
+    this.cache.set(key, v)
+    return v
+  }
+  set(key: string, value: V): void {
+    if (this.get(key) === undefined) this.size++
+    this.cache.set(key, value)
+    this.dirty.add(key)
+  }
+  remove(key: string): void {
+    if (this.get(key) === undefined) return
+    this.size--
+    this.cache.set(key, undefined)
+    this.dirty.add(key)
+  }
+  /** Writes the pending keys into the trie and seals it. The layer cannot be used afterwards. */
+  flush(): HashMap.HashMap<string, V> {
+    let m = this.map
+    for (const key of this.dirty) {
+      const v = this.cache.get(key)
+      m = v === undefined ? HashMap.remove(m, key) : HashMap.set(m, key, v)
+    }
+    return HashMap.endMutation(m)
+  }
+}
+
+/**
+ * The edge map of a draft: written through to the HAMT at once (a bulk pass over 10^5 edges must
+ * not pay a JS `Map` entry per edge), with a read cache for the values a transition asked for by
+ * id, so that the common "read it, then write it" costs one lookup.
+ */
+class Through<V> {
+  private map: HashMap.HashMap<string, V>
+  private readonly cache = new Map<string, V | undefined>()
+  constructor(source: HashMap.HashMap<string, V>) {
+    this.map = HashMap.beginMutation(source)
+  }
+  get size(): number {
+    return HashMap.size(this.map)
+  }
+  /** Reads and remembers the answer. */
+  get(key: string): V | undefined {
+    const c = this.cache.get(key)
+    if (c !== undefined || this.cache.has(key)) return c
+    const v = Option.getOrUndefined(HashMap.get(this.map, key))
+    this.cache.set(key, v)
+    return v
+  }
+  /** Reads without remembering (for keys read once). */
+  peek(key: string): V | undefined {
+    if (this.cache.size > 0) {
+      const c = this.cache.get(key)
+      if (c !== undefined || this.cache.has(key)) return c
+    }
+    return Option.getOrUndefined(HashMap.get(this.map, key))
+  }
+  set(key: string, value: V): void {
+    this.map = HashMap.set(this.map, key, value)
+    if (this.cache.size > 0 && this.cache.has(key)) this.cache.set(key, value)
+  }
+  remove(key: string): void {
+    this.map = HashMap.remove(this.map, key)
+    if (this.cache.size > 0 && this.cache.has(key)) this.cache.set(key, undefined)
+  }
+  flush(): HashMap.HashMap<string, V> {
+    return HashMap.endMutation(this.map)
+  }
+}
+
+/**
  * A transient, single-owner builder over a graph. Transitions make one with {@link draft}, apply
  * their changes, and call {@link Draft.finish}. The source graph is never modified.
  *
  * Invariants the draft keeps: every edge's endpoints exist; `out`/`inc`/`slots` agree with the
  * edges; a removed node takes its incident edges and its vector with it; the `importance` of
  * every node whose incident edges changed is recomputed on `finish`.
+ *
+ * Cost model: every map sits behind a write-back cache (a JS `Map`), so within one draft each key
+ * costs at most one HAMT lookup and one HAMT write however often it is read and written; the
+ * writes happen on `finish`.
  */
 export class Draft {
-  private nodesM: HashMap.HashMap<string, MemoryNode>
-  private edgesM: HashMap.HashMap<string, Fact>
-  private outM: HashMap.HashMap<string, HashSet.HashSet<string>>
-  private incM: HashMap.HashMap<string, HashSet.HashSet<string>>
-  private slotsM: HashMap.HashMap<string, HashSet.HashSet<string>>
+  private readonly nodesL: Layer<MemoryNode>
+  private readonly edgesL: Through<Fact>
+  private readonly outL: Layer<HashSet.HashSet<string>>
+  private readonly incL: Layer<HashSet.HashSet<string>>
+  private readonly slotsL: Layer<HashSet.HashSet<string>>
+  private readonly strengthL: Layer<number>
   private aliasesM: HashMap.HashMap<string, string>
-  private strengthM: HashMap.HashMap<string, number>
   /** The draft's vector store; transitions may read it directly. */
   vectors: VectorStore.VectorStore
   private readonly touched = new Set<string>()
@@ -258,48 +351,58 @@ export class Draft {
   readonly source: LiquidGraph
   constructor(source: LiquidGraph) {
     this.source = source
-    this.nodesM = HashMap.beginMutation(source.nodes)
-    this.edgesM = HashMap.beginMutation(source.edges)
-    this.outM = HashMap.beginMutation(source.out)
-    this.incM = HashMap.beginMutation(source.inc)
-    this.slotsM = HashMap.beginMutation(source.slots)
+    this.nodesL = new Layer(source.nodes)
+    this.edgesL = new Through(source.edges)
+    this.outL = new Layer(source.out)
+    this.incL = new Layer(source.inc)
+    this.slotsL = new Layer(source.slots)
     this.aliasesM = HashMap.beginMutation(source.aliases)
-    this.strengthM = HashMap.beginMutation(source.strength)
+    this.strengthL = new Layer(source.strength)
     this.vectors = source.vectors
   }
 
   // reads
   node(id: string): MemoryNode | undefined {
-    return Option.getOrUndefined(HashMap.get(this.nodesM, id))
+    return this.nodesL.get(id)
   }
   edge(id: string): Fact | undefined {
-    return Option.getOrUndefined(HashMap.get(this.edgesM, id))
+    return this.edgesL.get(id)
   }
   hasNode(id: string): boolean {
-    return HashMap.has(this.nodesM, id)
+    return this.nodesL.get(id) !== undefined
   }
   hasEdge(id: string): boolean {
-    return HashMap.has(this.edgesM, id)
+    return this.edgesL.peek(id) !== undefined
   }
   outEdges(id: string): HashSet.HashSet<string> {
-    return Option.getOrElse(HashMap.get(this.outM, id), () => EMPTY_SET)
+    return this.outL.get(id) ?? EMPTY_SET
   }
   inEdges(id: string): HashSet.HashSet<string> {
-    return Option.getOrElse(HashMap.get(this.incM, id), () => EMPTY_SET)
+    return this.incL.get(id) ?? EMPTY_SET
+  }
+  /** An edge the indexes name (present by the draft's invariants). */
+  private indexed(id: string): Fact {
+    const e = this.edgesL.peek(id)
+    if (e === undefined) throw new Error(`Draft: indexed edge ${id} missing`)
+    return e
   }
   /** Edges incident to `id` (a snapshot array, safe to mutate the draft while iterating it). */
   incident(id: string): Array<Fact> {
     const out: Array<Fact> = []
-    for (const e of this.outEdges(id)) out.push(HashMap.getUnsafe(this.edgesM, e))
-    for (const e of this.inEdges(id)) out.push(HashMap.getUnsafe(this.edgesM, e))
+    for (const e of this.outEdges(id)) out.push(this.indexed(e))
+    for (const e of this.inEdges(id)) out.push(this.indexed(e))
     return out
   }
   slot(subject: string, relation: string): Array<Fact> {
-    const ids = HashMap.get(this.slotsM, FactM.slotKey(subject, relation))
-    if (Option.isNone(ids)) return []
+    const ids = this.slotsL.get(FactM.slotKey(subject, relation))
+    if (ids === undefined) return []
     const out: Array<Fact> = []
-    for (const e of ids.value) out.push(HashMap.getUnsafe(this.edgesM, e))
+    for (const e of ids) out.push(this.indexed(e))
     return out
+  }
+  /** Ids of the `fact` edges of a subject and relation (a persistent set; empty when none). */
+  slotIds(subject: string, relation: string): HashSet.HashSet<string> {
+    return this.slotsL.get(FactM.slotKey(subject, relation)) ?? EMPTY_SET
   }
   resolve(id: string): string {
     let cur = id
@@ -311,29 +414,29 @@ export class Draft {
     return cur
   }
   nodeCount(): number {
-    return HashMap.size(this.nodesM)
+    return this.nodesL.size
   }
   edgeCount(): number {
-    return HashMap.size(this.edgesM)
+    return this.edgesL.size
   }
 
   // writes
   /** Inserts or replaces a node. */
   putNode(n: MemoryNode): void {
     this.assertOpen()
-    this.nodesM = HashMap.set(this.nodesM, n.id, n)
+    this.nodesL.set(n.id, n)
     this.touched.add(n.id)
   }
 
   /** Removes a node with its incident edges and its vector. No-op when absent. */
   removeNode(id: string): void {
     this.assertOpen()
-    if (!HashMap.has(this.nodesM, id)) return
+    if (this.nodesL.get(id) === undefined) return
     for (const e of this.incident(id)) this.removeEdge(e.id)
-    this.nodesM = HashMap.remove(this.nodesM, id)
-    this.outM = HashMap.remove(this.outM, id)
-    this.incM = HashMap.remove(this.incM, id)
-    this.strengthM = HashMap.remove(this.strengthM, id)
+    this.nodesL.remove(id)
+    this.outL.remove(id)
+    this.incL.remove(id)
+    this.strengthL.remove(id)
     this.vectors = VectorStore.remove(this.vectors, id)
     this.touched.delete(id)
   }
@@ -344,15 +447,15 @@ export class Draft {
    */
   putEdge(e: Fact): void {
     this.assertOpen()
-    if (!HashMap.has(this.nodesM, e.subject) || !HashMap.has(this.nodesM, e.object)) {
+    if (this.nodesL.get(e.subject) === undefined || this.nodesL.get(e.object) === undefined) {
       throw new Error(`Draft.putEdge: endpoint of ${e.id} missing`)
     }
-    const old = Option.getOrUndefined(HashMap.get(this.edgesM, e.id))
+    const old = this.edgesL.peek(e.id)
     if (old !== undefined) {
       if (old.subject !== e.subject || old.object !== e.object || old.relation !== e.relation || old.kind !== e.kind) {
         throw new Error(`Draft.putEdge: identity of ${e.id} changed`)
       }
-      this.edgesM = HashMap.set(this.edgesM, e.id, e)
+      this.edgesL.set(e.id, e)
       const delta = quantise(e.weight) - quantise(old.weight)
       if (delta !== 0) {
         this.addStrength(e.subject, delta)
@@ -360,28 +463,48 @@ export class Draft {
       }
       return
     }
-    this.edgesM = HashMap.set(this.edgesM, e.id, e)
-    this.outM = HashMap.set(this.outM, e.subject, HashSet.add(this.outEdges(e.subject), e.id))
-    this.incM = HashMap.set(this.incM, e.object, HashSet.add(this.inEdges(e.object), e.id))
+    this.edgesL.set(e.id, e)
+    this.outL.set(e.subject, HashSet.add(this.outEdges(e.subject), e.id))
+    this.incL.set(e.object, HashSet.add(this.inEdges(e.object), e.id))
     if (e.kind === "fact") {
       const k = FactM.slotKey(e.subject, e.relation)
-      const cur = Option.getOrElse(HashMap.get(this.slotsM, k), () => EMPTY_SET)
-      this.slotsM = HashMap.set(this.slotsM, k, HashSet.add(cur, e.id))
+      this.slotsL.set(k, HashSet.add(this.slotsL.get(k) ?? EMPTY_SET, e.id))
     }
     const q = quantise(e.weight)
     this.addStrength(e.subject, q)
     this.addStrength(e.object, q)
   }
 
+  /**
+   * Replaces edge `old` by `next`, which keeps its id and identity fields, without the lookups
+   * {@link Draft.putEdge} makes: for passes that rewrite many edges they already hold.
+   * `old` MUST be the draft's current version of the edge (read from this draft, or from its
+   * source when the draft has not written that edge): the strength index is moved by the
+   * difference of their weights.
+   * @complexity O(log m)
+   */
+  replaceEdge(old: Fact, next: Fact): void {
+    this.assertOpen()
+    if (old.id !== next.id || old.subject !== next.subject || old.object !== next.object || old.relation !== next.relation || old.kind !== next.kind) {
+      throw new Error(`Draft.replaceEdge: identity of ${old.id} changed`)
+    }
+    this.edgesL.set(next.id, next)
+    const delta = quantise(next.weight) - quantise(old.weight)
+    if (delta !== 0) {
+      this.addStrength(next.subject, delta)
+      this.addStrength(next.object, delta)
+    }
+  }
+
   /** Removes an edge and its index entries. No-op when absent. */
   removeEdge(id: string): void {
     this.assertOpen()
-    const e = Option.getOrUndefined(HashMap.get(this.edgesM, id))
+    const e = this.edgesL.peek(id)
     if (e === undefined) return
-    this.edgesM = HashMap.remove(this.edgesM, id)
-    this.outM = shrink(this.outM, e.subject, id)
-    this.incM = shrink(this.incM, e.object, id)
-    if (e.kind === "fact") this.slotsM = shrink(this.slotsM, FactM.slotKey(e.subject, e.relation), id)
+    this.edgesL.remove(id)
+    shrink(this.outL, e.subject, id)
+    shrink(this.incL, e.object, id)
+    if (e.kind === "fact") shrink(this.slotsL, FactM.slotKey(e.subject, e.relation), id)
     const q = quantise(e.weight)
     this.addStrength(e.subject, -q)
     this.addStrength(e.object, -q)
@@ -389,8 +512,9 @@ export class Draft {
 
   /** Adds a fixed-point delta to a node's strength and marks its importance for refresh. */
   private addStrength(id: string, delta: number): void {
-    const next = Option.getOrElse(HashMap.get(this.strengthM, id), () => 0) + delta
-    this.strengthM = next === 0 ? HashMap.remove(this.strengthM, id) : HashMap.set(this.strengthM, id, next)
+    const next = (this.strengthL.get(id) ?? 0) + delta
+    if (next === 0) this.strengthL.remove(id)
+    else this.strengthL.set(id, next)
     this.touched.add(id)
   }
 
@@ -409,28 +533,25 @@ export class Draft {
   /**
    * Builds the new graph. The draft cannot be used afterwards. The importance of every node
    * whose incident edges changed is refreshed from its strength and out-degree.
-   * @complexity O(touched · log n)
+   * @complexity O(touched · log n + written keys · log n)
    */
   finish(): LiquidGraph {
     this.assertOpen()
     this.finished = true
     for (const id of this.touched) {
-      const n = Option.getOrUndefined(HashMap.get(this.nodesM, id))
+      const n = this.nodesL.get(id)
       if (n === undefined) continue
-      const importance = importanceOf(
-        Option.getOrElse(HashMap.get(this.strengthM, id), () => 0),
-        HashSet.size(this.outEdges(id))
-      )
-      if (importance !== n.importance) this.nodesM = HashMap.set(this.nodesM, id, { ...n, importance })
+      const importance = importanceOf(this.strengthL.get(id) ?? 0, HashSet.size(this.outEdges(id)))
+      if (importance !== n.importance) this.nodesL.set(id, { ...n, importance })
     }
     return new GraphImpl(
-      HashMap.endMutation(this.nodesM),
-      HashMap.endMutation(this.edgesM),
-      HashMap.endMutation(this.outM),
-      HashMap.endMutation(this.incM),
-      HashMap.endMutation(this.slotsM),
+      this.nodesL.flush(),
+      this.edgesL.flush(),
+      this.outL.flush(),
+      this.incL.flush(),
+      this.slotsL.flush(),
       HashMap.endMutation(this.aliasesM),
-      HashMap.endMutation(this.strengthM),
+      this.strengthL.flush(),
       this.vectors
     )
   }
@@ -446,15 +567,13 @@ export class Draft {
   }
 }
 
-const shrink = (
-  m: HashMap.HashMap<string, HashSet.HashSet<string>>,
-  key: string,
-  id: string
-): HashMap.HashMap<string, HashSet.HashSet<string>> => {
-  const cur = HashMap.get(m, key)
-  if (Option.isNone(cur)) return m
-  const next = HashSet.remove(cur.value, id)
-  return HashSet.size(next) === 0 ? HashMap.remove(m, key) : HashMap.set(m, key, next)
+/** Removes `id` from the set at `key`, dropping the key when the set becomes empty. */
+const shrink = (layer: Layer<HashSet.HashSet<string>>, key: string, id: string): void => {
+  const cur = layer.get(key)
+  if (cur === undefined) return
+  const next = HashSet.remove(cur, id)
+  if (HashSet.size(next) === 0) layer.remove(key)
+  else if (next !== cur) layer.set(key, next)
 }
 
 /**

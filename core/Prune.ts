@@ -207,7 +207,7 @@ export const prune: {
   // 1. solidify
   for (const e of all) {
     if (shouldSolidify(e, params)) {
-      d.putEdge({ ...e, solidified: true })
+      d.replaceEdge(e, { ...e, solidified: true }) // `e` is the source's version, written once
       changes.edgesSolidified.push(e.id)
     }
   }
