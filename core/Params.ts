@@ -54,7 +54,7 @@ export const spec = {
   maxResults: int(50, 1, 100_000, "most facts a recall returns"),
   coRecallRate: real(0.05, 0, 1, "co-recalled anchors move their association weight this fraction towards 1"),
   episodicShare: real(0.3, 0, 1, "fraction of recall results reserved for the episodic block when both blocks have candidates"),
-  walkBudget: int(20_000, 1, 1e9, "most path extensions a recall walk examines (all anchors together): bounds a recall on dense graphs"),
+  walkBudget: int(1_000, 1, 1e9, "most incident edges a recall walk examines, all anchors together (split evenly): bounds the cost of a recall (about 3 µs an edge)"),
 
   // ── reinforce ────────────────────────────────────────────────────────────
   reinforceRate: real(0.2, 0, 1, "a rewarded path's edges move this fraction (times reward) towards 1"),

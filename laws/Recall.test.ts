@@ -101,7 +101,8 @@ const arbParams = fc
     anchorDiversity: fc.constantFrom(0, 0.5, 1),
     anchorMinSimilarity: fc.constantFrom(-1, 0, 0.2, 0.8),
     coRecallRate: fc.constantFrom(0, 0.05, 0.5),
-    episodicShare: fc.constantFrom(0, 0.3, 0.5, 1)
+    episodicShare: fc.constantFrom(0, 0.3, 0.5, 1),
+    walkBudget: fc.constantFrom(3, 1_000, 1_000_000)
   })
   .map((o) => Params.unsafeMake(o))
 
@@ -222,10 +223,10 @@ describe("Recall", () => {
     )
   })
 
-  it("facts(recall(g, q)) == facts of the exhaustive walk from its anchors, with the same best scores (reference model)", () => {
+  it("facts(recall(g, q)) == facts of the exhaustive walk from its anchors, with the same best scores (reference model, budget not binding)", () => {
     fc.assert(
       fc.property(arbHistoryGraph(), arbInput, arbParams, (g, q, p) => {
-        const params = Params.unsafeMake({ ...p, maxDepth: Math.min(p.maxDepth, 3) })
+        const params = Params.unsafeMake({ ...p, maxDepth: Math.min(p.maxDepth, 3), walkBudget: 1_000_000 })
         const at = q.at ?? null
         const step = recall(g, { ...q, maxResults: 100_000 }, params, NOW)
         const h = step.graph
@@ -274,7 +275,7 @@ describe("Recall", () => {
     )
   })
 
-  it("anchor a, walkable fact e ∋ a, weight(e) ≥ pathThreshold ⇒ e ∈ facts(recall(g, q)) (1-hop completeness)", () => {
+  it("anchor a, walkable fact e ∋ a, weight(e) ≥ pathThreshold ⇒ e ∈ facts(recall(g, q)) (1-hop completeness, any walkBudget)", () => {
     fc.assert(
       fc.property(arbHistoryGraph(), arbInput, arbParams, (g, q, p) => {
         const params = Params.unsafeMake({ ...p, maxDepth: Math.max(1, p.maxDepth) })
