@@ -111,7 +111,8 @@ const normalise = (v: ArrayLike<number>, out: Float32Array, offset: number, raw:
   let s = 0
   for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!
   const inv = s > 0 ? 1 / Math.sqrt(s) : 0
-  for (let i = 0; i < v.length; i++) out[offset + i] = v[i]! * inv
+  // `+ 0` turns -0 into 0: a vector must store the same bits whether or not its log went through JSON
+  for (let i = 0; i < v.length; i++) out[offset + i] = v[i]! * inv + 0
 }
 
 const markDead = (store: VectorStore, slot: number): ReadonlyArray<Page> => {

@@ -3,8 +3,9 @@
  * every transition's laws can be tested on varied graphs without depending on `engram`.
  *
  * Graphs are small (≤ 12 semantic nodes, ≤ 4 episodes) so that shrinking stays readable, with
- * fact edges (some negated, some superseded, some solidified), associations, mentions, 4-d
- * unit-ish vectors on most semantic nodes, and times within a few days of `T0`.
+ * fact edges (some negated, some ended or superseded, some solidified), associations, mentions,
+ * 4-d vectors on most semantic nodes, weights and confidences in whole percents spread over
+ * [0, 1], and times within a few days of `T0`.
  */
 import fc from "fast-check"
 import * as Fact from "../core/Fact.ts"
@@ -94,11 +95,13 @@ const arbEdgeSpec = fc.record({
   s: fc.nat(),
   o: fc.nat(),
   r: fc.nat(),
-  weight: fc.double({ min: 0, max: 1, noNaN: true }),
-  confidence: fc.double({ min: 0, max: 1, noNaN: true }),
+  // whole percents: fc.double over [0, 1] is biased towards tiny values (most weights < 0.1)
+  weight: fc.integer({ min: 0, max: 100 }).map((x) => x / 100),
+  confidence: fc.integer({ min: 0, max: 100 }).map((x) => x / 100),
   useCount: fc.nat({ max: 10 }),
   negated: fc.boolean(),
   solidified: fc.boolean(),
+  ended: fc.integer({ min: 0, max: 5 }).map((x) => x === 0),
   age: fc.integer({ min: 0, max: 10 * DAY })
 })
 
@@ -167,7 +170,9 @@ export const arbGraph = (shape: GraphShape = {}): fc.Arbitrary<LiquidGraph.Liqui
           solidified: e.solidified && e.weight > 0.5
         })
         if (d.hasEdge(f.id)) continue
-        d.putEdge(f)
+        // some facts are history: ended, and superseded by a current fact of their slot if one exists
+        const winner = e.ended ? d.slot(a, r).find((x) => x.supersededBy === null && x.validUntil === null) : undefined
+        d.putEdge(e.ended ? { ...f, validUntil: t + HOUR, supersededBy: winner?.id ?? null } : f)
       }
       return d.finish()
     })
