@@ -288,8 +288,9 @@ const similarPairs = (vecs: ReadonlyArray<Float32Array>, threshold: number): Arr
     return p
   })
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => proj[a]! - proj[b]! || a - b)
-  // |dir · (a − b)| ≤ ‖a − b‖ = √(2 − 2 cos) for unit a, b; slack covers double rounding
-  const window = Math.sqrt(2 * (1 - threshold)) + 1e-9
+  // |dir · (a − b)| ≤ ‖a − b‖ = √(2 − 2 cos) for unit a, b. The slack covers rounding: a cosine
+  // computed as ≥ threshold may be below it by ~1e-16, which is ~1e-8 in ‖a − b‖ near cos = 1.
+  const window = Math.sqrt(2 * (1 - threshold)) + 1e-6
   const pairs: Array<readonly [number, number]> = []
   for (let x = 0; x < n; x++) {
     const i = order[x]!

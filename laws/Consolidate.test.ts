@@ -184,6 +184,19 @@ describe("Consolidate", () => {
     )
   })
 
+  it("parallel vectors are merged even at mergeSimilarity = 1 (float32 rounding of stored unit vectors)", () => {
+    const d = LiquidGraph.draft(LiquidGraph.empty(4))
+    d.putNode(semanticNode("blick", T0))
+    d.putNode(semanticNode("zorp", T0))
+    d.setVector("blick", [0.1, 0.7, -0.3, 0.2])
+    d.setVector("zorp", [0.3, 2.1, -0.9, 0.6])
+    const g = d.finish()
+    const { graph: h, changes } = Consolidate.consolidate(g, {}, Params.unsafeMake({ mergeSimilarity: 1 }), T0)
+    assertValid(h)
+    expect(changes.merged).toHaveLength(1)
+    expect(LiquidGraph.nodeCount(h)).toBe(1)
+  })
+
   it("coreNumbers(g) == naive peeling", () => {
     fc.assert(
       fc.property(arbConsolidationGraph, (g) => {
