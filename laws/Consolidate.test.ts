@@ -184,12 +184,13 @@ describe("Consolidate", () => {
     )
   })
 
-  it("parallel vectors are merged even at mergeSimilarity = 1 (float32 rounding of stored unit vectors)", () => {
+  it("vectors whose cosine rounds to 1 are merged at mergeSimilarity = 1 (the sweep window covers rounding)", () => {
     const d = LiquidGraph.draft(LiquidGraph.empty(4))
     d.putNode(semanticNode("blick", T0))
     d.putNode(semanticNode("zorp", T0))
-    d.setVector("blick", [0.1, 0.7, -0.3, 0.2])
-    d.setVector("zorp", [0.3, 2.1, -0.9, 0.6])
+    // one float32 ulp apart: their stored cosine rounds to 1, their distance is ~3.7e-9
+    d.setVector("blick", [0.3293895721435547, -0.022970369085669518, -0.8794828057289124, -0.6300130486488342])
+    d.setVector("zorp", [0.3293895721435547, -0.022970374673604965, -0.8794828057289124, -0.6300130486488342])
     const g = d.finish()
     const { graph: h, changes } = Consolidate.consolidate(g, {}, Params.unsafeMake({ mergeSimilarity: 1 }), T0)
     assertValid(h)
