@@ -55,6 +55,7 @@ export const spec = {
   coRecallRate: real(0.05, 0, 1, "co-recalled anchors move their association weight this fraction towards 1"),
   episodicShare: real(0.3, 0, 1, "fraction of recall results reserved for the episodic block when both blocks have candidates"),
   walkBudget: int(1_000, 1, 1e9, "most incident edges a recall walk examines, all anchors together (split evenly): bounds the cost of a recall (about 3 µs an edge)"),
+  coverageSample: int(64, 1, 1e6, "anchor choice estimates a candidate's 1-hop coverage from at most this many of its incident edges (the first in its edge sets' iteration order): bounds the cost of a hub candidate"),
 
   // ── reinforce ────────────────────────────────────────────────────────────
   reinforceRate: real(0.2, 0, 1, "a rewarded path's edges move this fraction (times reward) towards 1"),

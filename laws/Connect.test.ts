@@ -1,4 +1,4 @@
-import { Option } from "effect"
+import { Option, Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { connect, pathWeight, type Path } from "../core/Connect.ts"
@@ -97,6 +97,26 @@ const bruteForce = (g: LiquidGraph.LiquidGraph, a: string, b: string): number =>
   return best
 }
 
+/** One-directional Dijkstra on products over the current view (O(V·E) scan, no heap): the best product, 0 when none. */
+const dijkstraReference = (g: LiquidGraph.LiquidGraph, a: string, b: string): number => {
+  const best = new Map<string, number>([[a, 1]])
+  const done = new Set<string>()
+  const edges = LiquidGraph.edges(g).filter((e) => current(e) && e.weight > 0)
+  for (;;) {
+    let u: string | undefined
+    for (const [n, w] of best) if (!done.has(n) && (u === undefined || w > best.get(u)!)) u = n
+    if (u === undefined) return 0
+    if (u === b) return best.get(u)!
+    done.add(u)
+    for (const e of edges) {
+      if (e.subject !== u && e.object !== u) continue
+      const v = e.subject === u ? e.object : e.subject
+      const w = best.get(u)! * e.weight
+      if (w > 0 && !done.has(v) && w > (best.get(v) ?? 0)) best.set(v, w)
+    }
+  }
+}
+
 const checkPath = (g: LiquidGraph.LiquidGraph, p: Path, a: string, b: string): void => {
   expect(p.nodes[0]).toBe(a)
   expect(p.nodes[p.nodes.length - 1]).toBe(b)
@@ -166,6 +186,80 @@ describe("Connect", () => {
       }),
       { numRuns: 400 }
     )
+  })
+
+  it("weight(connect(g, a, b)) == weight of the one-directional Dijkstra reference (larger graphs, ≤ 30 nodes)", () => {
+    fc.assert(
+      fc.property(arbGraphAndPair({ maxNodes: 30, maxEdges: 60 }, 80), ([g, a, b]) => {
+        const best = dijkstraReference(g, a, b)
+        const p = connect(g, a, b, params)
+        if (a === b) return
+        if (Option.isNone(p)) {
+          expect(best).toBe(0)
+        } else {
+          checkPath(g, p.value, a, b)
+          expect(Math.abs(p.value.weight - best)).toBeLessThanOrEqual(1e-12 * Math.max(best, Number.MIN_VALUE))
+        }
+      }),
+      { numRuns: 200 }
+    )
+  })
+
+  it("connect on graphs of weights {0.5, 1} (many ties, weight-1 cycles): simple path, weight == reference, reverses agree", () => {
+    fc.assert(
+      fc.property(
+        arbGraphAndPair({ maxNodes: 20, maxEdges: 40 }, 50),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 20 }),
+        ([g0, a, b], halves) => {
+          const d = LiquidGraph.draft(g0)
+          LiquidGraph.edges(g0)
+            .sort((x, y) => (x.id < y.id ? -1 : 1))
+            .forEach((e, i) => d.putEdge({ ...e, weight: halves[i % halves.length]! ? 0.5 : 1 }))
+          const g = d.finish()
+          const ab = connect(g, a, b, params)
+          const ba = connect(g, b, a, params)
+          const best = a === b ? 1 : dijkstraReference(g, a, b)
+          expect(Option.isSome(ab)).toBe(best > 0)
+          if (Option.isSome(ab) && Option.isSome(ba)) {
+            checkPath(g, ab.value, a, b)
+            expect(ab.value.weight).toBe(best)
+            expect(ba.value.nodes).toEqual(ab.value.nodes.slice().reverse())
+            expect(ba.value.edges).toEqual(ab.value.edges.slice().reverse())
+          }
+        }
+      ),
+      { numRuns: 200 }
+    )
+  })
+
+  it("connect(g, a, b) == connect(g', a, b) for g' == g rebuilt (independent of construction order)", () => {
+    fc.assert(
+      fc.property(arbGraphAndPair({ maxNodes: 20, maxEdges: 40 }, 50), ([g, a, b]) => {
+        const rebuilt = Result.getOrThrow(LiquidGraph.fromJSON(JSON.parse(JSON.stringify(g))))
+        expect(connect(rebuilt, a, b, params)).toEqual(connect(g, a, b, params))
+      }),
+      { numRuns: 150 }
+    )
+  })
+
+  it("connect through a hub: the strongest path is found exactly whichever side meets it first", () => {
+    // a — h (hub, 300 spokes) — b at 0.5 · 0.5, and a long strong chain a-c1-…-c6-b at 0.9^7 ≈ 0.478
+    const d = LiquidGraph.draft(LiquidGraph.empty())
+    for (const n of ["a", "b", "h", "c1", "c2", "c3", "c4", "c5", "c6"]) d.putNode(semanticNode(n, T0))
+    d.putEdge(fact("a", "knows", "h", T0, { weight: 0.5 }))
+    d.putEdge(fact("h", "knows", "b", T0, { weight: 0.5 }))
+    for (let i = 0; i < 300; i++) {
+      d.putNode(semanticNode(`s${i}`, T0))
+      d.putEdge(fact("h", "likes", `s${i}`, T0, { weight: 0.99 }))
+    }
+    const chain = ["a", "c1", "c2", "c3", "c4", "c5", "c6", "b"]
+    for (let i = 0; i + 1 < chain.length; i++) d.putEdge(fact(chain[i]!, "knows", chain[i + 1]!, T0, { weight: 0.9 }))
+    const g = d.finish()
+    const p = Option.getOrThrow(connect(g, "a", "b", params))
+    expect(p.nodes).toEqual(chain)
+    expect(p.weight).toBe(pathWeight(chain.slice(1).map(() => 0.9)))
+    const q = Option.getOrThrow(connect(g, "s1", "s2", params))
+    expect(q.nodes).toEqual(["s1", "h", "s2"])
   })
 
   it("connect(g, label, b) == connect(g, Key.node(label), b), following aliases of merged nodes", () => {

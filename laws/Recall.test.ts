@@ -102,7 +102,8 @@ const arbParams = fc
     anchorMinSimilarity: fc.constantFrom(-1, 0, 0.2, 0.8),
     coRecallRate: fc.constantFrom(0, 0.05, 0.5),
     episodicShare: fc.constantFrom(0, 0.3, 0.5, 1),
-    walkBudget: fc.constantFrom(3, 1_000, 1_000_000)
+    walkBudget: fc.constantFrom(3, 1_000, 1_000_000),
+    coverageSample: fc.constantFrom(1, 2, 64)
   })
   .map((o) => Params.unsafeMake(o))
 
@@ -423,6 +424,72 @@ describe("Recall", () => {
     for (const q of [{}, { text: "   " }, { embedding: [1, 0] }, { embedding: [1, 0, Number.NaN, 0] }, { text: "alice", k: 0 }, { text: "alice", at: Infinity }]) {
       expect(() => recall(g, q as RecallInput, p, NOW)).toThrow(expect.objectContaining({ _tag: "InvalidInput" }))
     }
+  })
+
+  it("facts(recall(g, q, walkBudget b)) ⊆ facts(recall(g, q, walkBudget ∞)), scores ≤ (the budget only cuts the walk)", () => {
+    fc.assert(
+      fc.property(arbHistoryGraph(), arbInput, arbParams, fc.integer({ min: 1, max: 12 }), (g, q, p, b) => {
+        const small = recall(g, { ...q, maxResults: 100_000 }, Params.unsafeMake({ ...p, walkBudget: b }), NOW)
+        const full = recall(g, { ...q, maxResults: 100_000 }, Params.unsafeMake({ ...p, walkBudget: 1_000_000 }), NOW)
+        assertValid(small.graph)
+        expect(Equal.equals(small.graph, full.graph)).toBe(true)
+        expect(small.result.anchors).toEqual(full.result.anchors)
+        const fullScore = new Map(full.result.facts.map((r) => [r.fact.id, r.score]))
+        for (const r of small.result.facts) {
+          expect(fullScore.has(r.fact.id)).toBe(true)
+          expect(r.score).toBeLessThanOrEqual(fullScore.get(r.fact.id)!)
+        }
+        const fullEpisodes = new Map(full.result.episodes.map((r) => [r.id, r.score]))
+        for (const r of small.result.episodes) expect(r.score).toBeLessThanOrEqual(fullEpisodes.get(r.id)!)
+      }),
+      { numRuns: 150 }
+    )
+  })
+
+  it("|facts(recall(g, q))| ≤ Σ_anchors max(degree(a), ⌊walkBudget / K⌋) (each examined edge yields ≤ 1 fact)", () => {
+    fc.assert(
+      fc.property(arbHistoryGraph(), arbInput, arbParams, fc.integer({ min: 1, max: 12 }), (g, q, p, b) => {
+        const params = Params.unsafeMake({ ...p, walkBudget: b })
+        const step = recall(g, { ...q, maxResults: 100_000 }, params, NOW)
+        const k = step.result.anchors.length
+        let bound = 0
+        for (const a of step.result.anchors) bound += Math.max(LiquidGraph.degree(step.graph, a.id), Math.max(1, Math.floor(b / k)))
+        expect(step.result.facts.length).toBeLessThanOrEqual(bound)
+      }),
+      { numRuns: 150 }
+    )
+  })
+
+  it("a hub next to the anchor does not overrun walkBudget: |facts| ≤ degree(anchor) + walkBudget", () => {
+    // anchor a — hub h (500 spokes, all strong): the walk reaches h at depth 1 and must stop inside it
+    const d = LiquidGraph.draft(LiquidGraph.empty())
+    for (const n of ["a", "h", "z"]) d.putNode(semanticNode(n, T0))
+    d.putEdge(fact("a", "knows", "h", T0, { weight: 0.9 }))
+    d.putEdge(fact("a", "likes", "z", T0, { weight: 0.9 }))
+    for (let i = 0; i < 500; i++) {
+      d.putNode(semanticNode(`s${i}`, T0))
+      d.putEdge(fact("h", "knows", `s${i}`, T0, { weight: 0.9 }))
+    }
+    const g = d.finish()
+    const run = (walkBudget: number) =>
+      recall(g, { text: "a" }, Params.unsafeMake({ anchors: 1, maxDepth: 3, pathThreshold: 0.1, walkBudget, maxResults: 100_000 }), NOW).result.facts
+    expect(run(20).length).toBeLessThanOrEqual(2 + 20)
+    expect(run(20).length).toBeGreaterThanOrEqual(2) // the anchor's own facts always
+    expect(run(1_000_000).length).toBe(502)
+    expect(run(20)).toEqual(run(20))
+  })
+
+  it("recall(g, q) with coverageSample ≥ max degree == recall(g, q) with coverageSample ∞ (the estimate is exact then)", () => {
+    fc.assert(
+      fc.property(arbHistoryGraph(), arbInput, arbParams, (g, q, p) => {
+        const maxDegree = Math.max(1, ...LiquidGraph.nodes(g).map((n) => LiquidGraph.degree(g, n.id)))
+        const a = recall(g, q, Params.unsafeMake({ ...p, coverageSample: maxDegree }), NOW)
+        const b = recall(g, q, Params.unsafeMake({ ...p, coverageSample: 1_000_000 }), NOW)
+        expect(Equal.equals(a.graph, b.graph)).toBe(true)
+        expect(a.result).toEqual(b.result)
+      }),
+      { numRuns: 100 }
+    )
   })
 
   it("recall(q) is data-last as well: g.pipe(recall(q, p, now)) == recall(g, q, p, now)", () => {
