@@ -42,7 +42,9 @@ export const spec = {
   initialConfidence: real(0.8, 0, 1, "confidence of a fact when the input states none"),
   engramRate: real(0.1, 0, 1, "re-engramming a known fact moves its weight this fraction towards 1"),
   hebbianRate: real(0.05, 0, 1, "co-occurring nodes (same engram batch) move their association weight this fraction towards 1"),
-  hebbianMaxPairs: int(64, 0, 100_000, "bound on co-occurrence pairs strengthened per engram batch"),
+  // 16, not more: every pair is an association edge; at 64, replaying 10^5 facts in small batches
+  // built ~454k edges (~3.5 associations per fact), and associations dominated engram's cost.
+  hebbianMaxPairs: int(16, 0, 100_000, "bound on co-occurrence pairs strengthened per engram batch"),
 
   // ── recall ───────────────────────────────────────────────────────────────
   anchorCandidates: int(32, 1, 4096, "over-query: candidate anchors taken by similarity before choosing"),
