@@ -1,0 +1,247 @@
+/**
+ * Tests of the MAGS loop: a full conversation with a scripted model, the test embedder, the test
+ * extractor and an in-memory memory; bounded rounds; tool calls; atomic turns; determinism and
+ * replay without a model.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Layer, Random, Result } from "effect"
+import { TestClock } from "effect/testing"
+import * as Event from "../../core/Event.ts"
+import * as LiquidGraph from "../../core/LiquidGraph.ts"
+import * as Params from "../../core/Params.ts"
+import * as Promote from "../../core/Promote.ts"
+import * as Replay from "../../core/Replay.ts"
+import { Embedder } from "../embeddings/Embedder.ts"
+import { Extractor, type TestTable } from "../extract/Extractor.ts"
+import { ActiveMemory } from "./ActiveMemory.ts"
+import { Mags, type Options } from "./Mags.ts"
+import { AskModel, WriteModel } from "./PathModels.ts"
+import { Router } from "./Router.ts"
+import * as Testing from "./testing.ts"
+
+const T0 = Date.UTC(2025, 0, 1)
+
+const extractions: TestTable = {
+  "Alice lives in Paris.": [{
+    subject: "Alice", relation: "live_in", object: "Paris", negated: false, validFrom: null, confidence: 0.8,
+    span: { start: 0, end: 21 }
+  }],
+  "Bob works at Acme. Where does Alice live?": [{
+    subject: "Bob", relation: "work_at", object: "Acme", negated: false, validFrom: null, confidence: 0.8,
+    span: { start: 0, end: 18 }
+  }]
+}
+
+/** The recorded conversation: user turns, and the outputs of the write and ask models in order. */
+const turns = ["Alice lives in Paris.", "Where does Alice live?", "Bob works at Acme. Where does Alice live?"]
+const writeOutputs: ReadonlyArray<Testing.Recorded> = [
+  "Noted. <engram>Alice | likes | cheese</engram>"
+]
+const askOutputs: ReadonlyArray<Testing.Recorded> = [
+  "Let me check. <recall>Paris</recall>", // turn 2, round 1
+  "Alice lives in Paris.", // turn 2, round 2
+  "She lives in Paris. <engram>{\"subject\":\"Bob\",\"relation\":\"knows\",\"object\":\"Alice\"}</engram> <recall>oops" // turn 3
+]
+
+interface World {
+  readonly memory: Testing.InMemory
+  readonly ask: Testing.Scripted
+  readonly write: Testing.Scripted
+  readonly mags: Layer.Layer<Mags>
+}
+
+const world = (
+  ask: ReadonlyArray<Testing.Recorded>,
+  write: ReadonlyArray<Testing.Recorded>,
+  options: Options = {},
+  params?: Params.Params
+) =>
+  Effect.gen(function*() {
+    const memory = yield* Testing.makeInMemory(params)
+    const askModel = yield* Testing.makeScripted(ask)
+    const writeModel = yield* Testing.makeScripted(write)
+    const mags = Mags.layer(options).pipe(
+      Layer.provide(Layer.succeed(ActiveMemory, memory)),
+      Layer.provide(Layer.succeed(AskModel, askModel.model)),
+      Layer.provide(Layer.succeed(WriteModel, writeModel.model)),
+      Layer.provide(Router.layerRules),
+      Layer.provide(Embedder.layerTest),
+      Layer.provide(Extractor.layerTest(extractions))
+    )
+    return { memory, ask: askModel, write: writeModel, mags } satisfies World
+  })
+
+/** Runs the recorded conversation, one minute between turns; returns the turn results. */
+const converse = (w: World) =>
+  Effect.gen(function*() {
+    yield* TestClock.setTime(T0)
+    const mags = yield* Mags
+    const out = []
+    for (const text of turns) {
+      out.push(yield* mags.turn(text))
+      yield* TestClock.adjust("1 minute")
+    }
+    return out
+  }).pipe(Effect.provide(w.mags))
+
+const json = (events: ReadonlyArray<Event.Event>) => JSON.stringify(events.map(Event.encode))
+
+describe("Mags.turn", () => {
+  it.effect("a conversation: events, facts in memory, recall on the next turn finds them", () =>
+    Effect.gen(function*() {
+      const w = yield* world(askOutputs, writeOutputs)
+      const [t1, t2, t3] = yield* converse(w)
+
+      // turn 1: write path
+      assert.strictEqual(t1!.route, "write")
+      assert.strictEqual(t1!.answer, "Noted.")
+      assert.deepStrictEqual(t1!.events.slice(0, 5).map((e) => e._tag), ["Recalled", "Engrammed", "Reconciled", "Engrammed", "Reconciled"])
+      assert.deepStrictEqual(t1!.engrammed.map((f) => [f.subject, f.relation, f.object, f.source]), [
+        ["Alice", "likes", "cheese", "model"],
+        ["Alice", "live_in", "Paris", "user"]
+      ])
+      for (const e of t1!.events) assert.strictEqual(e.now, T0)
+      const g1 = t1!.state.graph
+      assert.isTrue(LiquidGraph.hasEdge(g1, "f|alice|live_in|paris"))
+      assert.isTrue(LiquidGraph.hasEdge(g1, "f|alice|likes|cheese"))
+      const episode = LiquidGraph.nodes(g1).find((n) => n.kind === "episode")!
+      assert.strictEqual(episode.text, "User: Alice lives in Paris.\nAssistant: Noted.")
+      assert.strictEqual(episode.tier, "working")
+      const engrammed = t1!.events[3] as Event.Engrammed
+      assert.strictEqual(engrammed.input.episode!.embedding!.length, 32)
+      assert.deepStrictEqual(engrammed.input.entities!.map((e) => e.label), ["Alice", "Paris"])
+
+      // turn 2: ask path; the first prompt already holds the fact and the history; the model's
+      // <recall> runs and generation continues
+      assert.strictEqual(t2!.route, "ask")
+      assert.strictEqual(t2!.rounds, 2)
+      assert.strictEqual(t2!.answer, "Alice lives in Paris.")
+      assert.include(t2!.recalled.map((r) => r.fact.id), "f|alice|live_in|paris")
+      const prompts = yield* w.ask.prompts
+      const first = JSON.stringify(prompts[0])
+      assert.include(first, "Alice —live_in→ Paris (via Alice)")
+      assert.include(first, "User: Alice lives in Paris. / Assistant: Noted.")
+      assert.include(JSON.stringify(prompts[1]), "Memory results:")
+      assert.deepStrictEqual(t2!.events.slice(0, 2).map((e) => e._tag), ["Recalled", "Recalled"])
+      assert.strictEqual((t2!.events[1] as Event.Recalled).input.text, "Paris")
+      // the path that served the answer was reinforced
+      assert.include(t2!.reinforced, "f|alice|live_in|paris")
+      assert.include(t2!.events.map((e) => e._tag), "Reinforced")
+      const before = LiquidGraph.edge(g1, "f|alice|live_in|paris")!
+      const after = LiquidGraph.edge(t2!.state.graph, "f|alice|live_in|paris")!
+      assert.isAbove(after.useCount, before.useCount)
+
+      // turn 3: both; the model's JSON engram ran, its unclosed <recall> was reported, not run
+      assert.strictEqual(t3!.route, "both")
+      assert.strictEqual(t3!.rounds, 1)
+      assert.strictEqual(t3!.answer, "She lives in Paris.")
+      assert.deepStrictEqual(t3!.malformed.map((m) => m.message), ["unclosed <recall>"])
+      assert.isTrue(LiquidGraph.hasEdge(t3!.state.graph, "f|bob|knows|alice"))
+      assert.isTrue(LiquidGraph.hasEdge(t3!.state.graph, "f|bob|work_at|acme"))
+
+      // every change went through commit: the journal is the turns' events
+      const journal = yield* w.memory.journal
+      assert.strictEqual(json(journal), json([...t1!.events, ...t2!.events, ...t3!.events]))
+      assert.strictEqual((yield* w.write.prompts).length, 1)
+    }))
+
+  it.effect("at most maxRounds generations; recall requests of the last one are returned unanswered", () =>
+    Effect.gen(function*() {
+      const w = yield* world(["<recall>a</recall>", "<recall>b</recall>", "<recall>c</recall>", "never"], [], { maxRounds: 2 })
+      const out = yield* Effect.gen(function*() {
+        return yield* (yield* Mags).turn("What is a?")
+      }).pipe(Effect.provide(w.mags))
+      assert.strictEqual(out.rounds, 2)
+      assert.deepStrictEqual(out.unanswered, ["b"])
+      assert.strictEqual((yield* w.ask.prompts).length, 2)
+      assert.deepStrictEqual(out.events.filter((e) => e._tag === "Recalled").map((e) => (e as Event.Recalled).input.text), ["What is a?", "a"])
+    }))
+
+  it.effect("runs memory tool calls like tags when tools are offered", () =>
+    Effect.gen(function*() {
+      const w = yield* world([
+        [{ type: "tool-call", id: "c1", name: "engram", params: { subject: "Carol", relation: "owns", object: "a cat" } }],
+        "Stored."
+      ], [], { useTools: true })
+      const out = yield* Effect.gen(function*() {
+        return yield* (yield* Mags).turn("Who owns a cat?")
+      }).pipe(Effect.provide(w.mags))
+      assert.strictEqual(out.rounds, 1)
+      assert.isTrue(LiquidGraph.hasEdge(out.state.graph, "f|carol|owns|cat"))
+      assert.deepStrictEqual(out.engrammed[0], { subject: "Carol", relation: "owns", object: "a cat", source: "model" })
+    }))
+
+  it.effect("a failed model call leaves memory untouched", () =>
+    Effect.gen(function*() {
+      const w = yield* world([], [])
+      const result = yield* Effect.result(Effect.gen(function*() {
+        return yield* (yield* Mags).turn("Where does Alice live?")
+      }).pipe(Effect.provide(w.mags)))
+      assert.isTrue(Result.isFailure(result))
+      if (Result.isFailure(result)) assert.strictEqual(result.failure.reason, "Model")
+      assert.strictEqual((yield* w.memory.journal).length, 0)
+      assert.strictEqual((yield* w.memory.state).seq, 0)
+    }))
+
+  it.effect("keeps working memory within its token budget with a Promoted event", () =>
+    Effect.gen(function*() {
+      const w = yield* world(askOutputs, writeOutputs, {}, Params.unsafeMake({ workingTokens: 12 }))
+      const results = yield* converse(w)
+      assert.isTrue(results.some((r) => r.events.at(-1)!._tag === "Promoted"))
+      for (const r of results) assert.isAtMost(Promote.workingTokens(r.state.graph), 12)
+    }))
+
+  it.effect("within budget, no Promoted event: the recent turns stay in working memory", () =>
+    Effect.gen(function*() {
+      const w = yield* world(askOutputs, writeOutputs)
+      const results = yield* converse(w)
+      for (const r of results) assert.isFalse(r.events.some((e) => e._tag === "Promoted"))
+      const episodes = LiquidGraph.nodes(results.at(-1)!.state.graph).filter((n) => n.kind === "episode")
+      assert.deepStrictEqual(episodes.map((n) => n.tier), ["working", "working", "working"])
+    }))
+
+  it.effect("a blank turn is refused", () =>
+    Effect.gen(function*() {
+      const w = yield* world([], [])
+      const result = yield* Effect.result(Effect.gen(function*() {
+        return yield* (yield* Mags).turn("  ")
+      }).pipe(Effect.provide(w.mags)))
+      assert.isTrue(Result.isFailure(result) && result.failure.reason === "InvalidInput")
+    }))
+})
+
+describe("determinism and replay", () => {
+  const run = Effect.gen(function*() {
+    const w = yield* world(askOutputs, writeOutputs)
+    const results = yield* converse(w)
+    return { events: results.flatMap((r) => r.events), state: results.at(-1)!.state, journal: yield* w.memory.journal }
+  }).pipe(Random.withSeed(42))
+
+  it.effect("two runs with TestClock, a seeded Random and the same recorded outputs give identical events and hash", () =>
+    Effect.gen(function*() {
+      const a = yield* run
+      const b = yield* run
+      assert.isAbove(a.events.length, 8)
+      assert.strictEqual(json(a.events), json(b.events))
+      assert.strictEqual(LiquidGraph.contentHash(a.state.graph), LiquidGraph.contentHash(b.state.graph))
+    }))
+
+  it.effect("replaying the events with no model rebuilds the same graph (also from their JSON)", () =>
+    Effect.gen(function*() {
+      const a = yield* run
+      const replayed = Result.getOrThrow(Replay.replay(a.journal))
+      assert.strictEqual(LiquidGraph.contentHash(replayed.graph), LiquidGraph.contentHash(a.state.graph))
+      assert.strictEqual(replayed.seq, a.journal.length)
+      const lines = a.journal.map((e) => JSON.parse(JSON.stringify(Event.encode(e))) as unknown)
+      const fromJson = Result.getOrThrow(Replay.replay(lines))
+      assert.strictEqual(LiquidGraph.contentHash(fromJson.graph), LiquidGraph.contentHash(a.state.graph))
+    }))
+
+  it.effect("different recorded outputs give a different history (the test can fail)", () =>
+    Effect.gen(function*() {
+      const a = yield* run
+      const w = yield* world(askOutputs, ["Noted. <engram>Alice | likes | tea</engram>"])
+      const b = (yield* converse(w)).at(-1)!.state
+      assert.notStrictEqual(LiquidGraph.contentHash(a.state.graph), LiquidGraph.contentHash(b.graph))
+    }))
+})

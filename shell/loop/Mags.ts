@@ -1,0 +1,453 @@
+/**
+ * Mags — the MAGS loop: one conversational turn against a memory (MISSION features 12–16).
+ *
+ * `turn(text)` runs, in order:
+ * 1. **route** the request (ask, write or both; see `Router`) and pick the path's model
+ *    (`AskModel` answers "ask" and "both", `WriteModel` answers "write");
+ * 2. read `Clock.currentTimeMillis`; embed the user's text (`Embedder`) → a **Recalled** event
+ *    `{ text, embedding }`;
+ * 3. assemble the prompt within the token budget (`Prompt`: working-memory history, recalled
+ *    facts with their paths) → **generate**;
+ * 4. parse the output's `<recall>` / `<engram>` tags and memory tool calls (`MetaTokens`):
+ *    engram requests become an **Engrammed** event (source `"model"`, no episode) followed by a
+ *    **Reconciled** event for their fact ids; recall requests become **Recalled** events whose
+ *    facts are fed back ("Memory results: …") and generation continues. At most `maxRounds`
+ *    generations per turn; recall requests of the last allowed generation are not run (they are
+ *    returned as `unanswered`); malformed requests are returned, never run;
+ * 5. **engram what the exchange taught**: the triples the `Extractor` reads from the user's
+ *    text, with the turn as the episode (id `turn-<now>-<seq>`, text `User: … / Assistant: …`,
+ *    embedding of the user's text) and every subject/object label with its embedding, in the
+ *    working tier → **Engrammed**; then **Reconciled** for the fact ids it added or re-asserted;
+ * 6. **Reinforced** (reward `reward`, default 1) for the edges of the paths of the recalled facts
+ *    the answer used (see {@link usedFacts});
+ * 7. **Promoted** when working memory is over its token budget (`workingTokens`). Promotion
+ *    then also moves the items that earned long-term memory (use, surprise, importance: the core's
+ *    rule). It is not run while working memory is within budget: a new turn is surprising
+ *    (surprise 1 when it names new things) and would leave working memory at once, and working
+ *    memory is where the chat history lives (`Prompt` shows its recent episodes).
+ *
+ * **Why only the user's text is extracted.** On the ask path the answer is drawn from memory, so
+ * engramming it would feed memory its own output back and let a wrong answer reinforce itself;
+ * the model says what it wants stored with `<engram>`. With `extractFromAnswer: true` the answer
+ * is extracted too (source `"assistant"`), on the write and both paths only.
+ *
+ * **Events and replay.** The loop never changes memory directly: it folds its events locally
+ * (`Replay.apply`, pure) to see the state each step produces, and at the end of the turn commits
+ * them all with one `memory.commit(events)` — a turn is atomic (a failed model call or extractor
+ * leaves memory untouched). The events carry the clock times, embeddings and the model's output
+ * as already-extracted triples, so `Replay.replay(events)` rebuilds the same graph with no model.
+ * The loop draws no random numbers. Turns of one `Mags` run one at a time (a semaphore), since
+ * each turn's events are computed against the state the turn started from.
+ *
+ * @since 0.1.0
+ */
+import { Clock, Context, Effect, Layer, Result, Schema, Semaphore } from "effect"
+import type { AiError, LanguageModel, Prompt as AiPrompt } from "effect/ai"
+import * as Changes from "../../core/Changes.ts"
+import type { EngramFact, EngramInput } from "../../core/Engram.ts"
+import * as Event from "../../core/Event.ts"
+import * as Key from "../../core/Key.ts"
+import * as LiquidGraph from "../../core/LiquidGraph.ts"
+import * as Promote from "../../core/Promote.ts"
+import * as Recall from "../../core/Recall.ts"
+import * as Replay from "../../core/Replay.ts"
+import { Embedder } from "../embeddings/Embedder.ts"
+import { Extractor } from "../extract/Extractor.ts"
+import { toEngramFact } from "../extract/Triple.ts"
+import { ActiveMemory } from "./ActiveMemory.ts"
+import * as MetaTokens from "./MetaTokens.ts"
+import { AskModel, WriteModel } from "./PathModels.ts"
+import * as Prompt from "./Prompt.ts"
+import { type Route, Router } from "./Router.ts"
+
+// ── model ─────────────────────────────────────────────────────────────────────
+
+/**
+ * Why a turn failed (memory is untouched in every case):
+ * - `InvalidInput`: blank text;
+ * - `Model`: the language model failed;
+ * - `Embedding`: the embedder failed;
+ * - `Extraction`: the extractor failed;
+ * - `Memory`: an event was rejected (e.g. an embedding of the wrong dimension for this memory) or
+ *   the commit failed.
+ * @since 0.1.0
+ */
+export class MagsError extends Schema.TaggedError<MagsError>()("MagsError", {
+  reason: Schema.Literals(["InvalidInput", "Model", "Embedding", "Extraction", "Memory"]),
+  message: Schema.String
+}) {}
+
+/** Options of the loop. */
+export interface Options {
+  /** Most generations per turn (default 3). */
+  readonly maxRounds?: number
+  /** Token budget of each prompt (default 2048). */
+  readonly budget?: number
+  /** Token counter of the prompt (default 4 characters a token). */
+  readonly tokenizer?: Prompt.Tokenizer
+  /** Recent working-memory episodes shown (default 8). */
+  readonly historyEpisodes?: number
+  /** The instructions (default {@link DEFAULT_INSTRUCTIONS}). */
+  readonly instructions?: string
+  /** Offer the memory tools ({@link MetaTokens.MemoryToolkit}) to the model (default false: tags only). */
+  readonly useTools?: boolean
+  /** Also extract triples from the answer, on the write and both paths (default false). */
+  readonly extractFromAnswer?: boolean
+  /** Facts per recall (default: the memory's `maxResults` parameter). */
+  readonly maxResults?: number
+  /** Reward of the used paths, in (0, 1] (default 1). */
+  readonly reward?: number
+}
+
+/** The outcome of one turn. */
+export interface TurnResult {
+  readonly route: Route
+  /** The answer: the last generation's text without meta tags. */
+  readonly answer: string
+  /** The events committed, in order. */
+  readonly events: ReadonlyArray<Event.Event>
+  /** Every fact recalled in the turn (best score per fact), most relevant first. */
+  readonly recalled: ReadonlyArray<Recall.RecalledFact>
+  /** Every fact engrammed in the turn (the model's requests, then the exchange's triples). */
+  readonly engrammed: ReadonlyArray<EngramFact>
+  /** Ids of the edges reinforced. */
+  readonly reinforced: ReadonlyArray<string>
+  /** Generations made (1..maxRounds). */
+  readonly rounds: number
+  /** Requests that were not valid, per generation round (1-based). */
+  readonly malformed: ReadonlyArray<MetaTokens.Malformed & { readonly round: number }>
+  /** Recall requests of the last allowed generation, not run. */
+  readonly unanswered: ReadonlyArray<string>
+  /** The memory's state after the commit. */
+  readonly state: Replay.State
+}
+
+/** Default most generations per turn. */
+export const DEFAULT_MAX_ROUNDS = 3
+/** Default token budget of a prompt. */
+export const DEFAULT_BUDGET = 2048
+
+/** The default instructions: the meta-token syntax. */
+export const DEFAULT_INSTRUCTIONS = [
+  "You are an assistant with a long-term memory.",
+  "To look something up, write <recall>query</recall>; you will get the facts back.",
+  "To store a fact, write <engram>subject | relation | object</engram>.",
+  "Answer briefly, using the known facts."
+].join("\n")
+
+// ── pure helpers ──────────────────────────────────────────────────────────────
+
+const mentions = (haystackKey: string, label: string): boolean => {
+  const k = Key.node(label)
+  return k.length > 0 && (" " + haystackKey + " ").includes(" " + k + " ")
+}
+
+/**
+ * The recalled facts an answer used: those whose subject or object label the answer names while
+ * the user's text did not (the answer drew it from memory), or whose subject and object labels
+ * the answer both names. Labels are compared as node keys (`Key.node`), as whole words.
+ *
+ * Laws: a fact none of whose labels the answer names is never used; deterministic.
+ * @complexity O(F · (|answer| + |user|))
+ * @example
+ * ```ts
+ * usedFacts(g, recalled, "Where does Alice live?", "Paris.") // [alice —lives_in→ paris]
+ * ```
+ */
+export const usedFacts = (
+  g: LiquidGraph.LiquidGraph,
+  recalled: ReadonlyArray<Recall.RecalledFact>,
+  user: string,
+  answer: string
+): Array<Recall.RecalledFact> => {
+  const a = Key.node(answer)
+  const u = Key.node(user)
+  const label = (id: string) => LiquidGraph.node(g, id)?.label ?? id
+  return recalled.filter((r) => {
+    const s = label(r.fact.subject)
+    const o = label(r.fact.object)
+    const inAnswer = [s, o].filter((l) => mentions(a, l))
+    if (inAnswer.length === 2) return true
+    return inAnswer.some((l) => !mentions(u, l))
+  })
+}
+
+const vector = (v: Float32Array): Array<number> | undefined => {
+  const out = Array.from(v)
+  return out.some((x) => x !== 0) ? out : undefined
+}
+
+/** The local fold of a turn's events: the state each event leads to, and the events so far. */
+interface Tape {
+  state: Replay.State
+  readonly events: Array<Event.Event>
+}
+
+const memoryError = (message: string) => new MagsError({ reason: "Memory", message })
+
+const push = (tape: Tape, event: Event.Event): Effect.Effect<Changes.Changes, MagsError> => {
+  const step = Replay.apply(tape.state, event)
+  if (Result.isFailure(step)) return Effect.fail(memoryError(`${event._tag} rejected: ${step.failure.message}`))
+  tape.state = step.success.state
+  tape.events.push(event)
+  return Effect.succeed(step.success.changes)
+}
+
+/** Fact edges an engram added or re-asserted, in order, without repeats. */
+const factIdsOf = (g: LiquidGraph.LiquidGraph, changes: Changes.Changes): Array<string> => {
+  const out = new Set<string>()
+  for (const id of [...changes.edgesAdded, ...changes.edgesStrengthened]) {
+    if (LiquidGraph.edge(g, id)?.kind === "fact") out.add(id)
+  }
+  return [...out]
+}
+
+// ── the service ───────────────────────────────────────────────────────────────
+
+/** The loop's service. */
+export class Mags extends Context.Service<Mags, {
+  /** Runs one turn (see the module header). */
+  readonly turn: (text: string) => Effect.Effect<TurnResult, MagsError>
+}>()("mags/shell/loop/Mags") {
+  /**
+   * The loop over the `ActiveMemory`, with the router, the two path models, the embedder and the
+   * extractor from the context.
+   */
+  static readonly layer = (
+    options: Options = {}
+  ): Layer.Layer<Mags, never, ActiveMemory | Router | AskModel | WriteModel | Embedder | Extractor> =>
+    Layer.effect(Mags, make(options))
+}
+
+/**
+ * Builds the loop from the services in the context (what {@link Mags.layer} provides).
+ * @complexity per turn: O(rounds · (recall + prompt + generation)) plus the transitions
+ */
+export const make = Effect.fnUntraced(function*(options: Options = {}) {
+  const memory = yield* ActiveMemory
+  const router = yield* Router
+  const askModel = yield* AskModel
+  const writeModel = yield* WriteModel
+  const embedder = yield* Embedder
+  const extractor = yield* Extractor
+  const lock = yield* Semaphore.make(1)
+
+  const maxRounds = Math.max(1, options.maxRounds ?? DEFAULT_MAX_ROUNDS)
+  const budget = options.budget ?? DEFAULT_BUDGET
+  const instructions = options.instructions ?? DEFAULT_INSTRUCTIONS
+  const reward = options.reward ?? 1
+  const promptOptions: Prompt.Options = {
+    budget,
+    ...(options.tokenizer === undefined ? {} : { tokenizer: options.tokenizer }),
+    ...(options.historyEpisodes === undefined ? {} : { historyEpisodes: options.historyEpisodes })
+  }
+
+  const embed = (text: string) =>
+    embedder.embed(text).pipe(
+      Effect.map(vector),
+      Effect.mapError((e: AiError.AiError) => new MagsError({ reason: "Embedding", message: e.message }))
+    )
+
+  const embedLabels = (labels: ReadonlyArray<string>) =>
+    labels.length === 0
+      ? Effect.succeed([] as Array<NonNullable<EngramInput["entities"]>[number]>)
+      : embedder.embedMany(labels).pipe(
+        Effect.map((vs) =>
+          labels.map((label, i) => {
+            const embedding = vector(vs[i]!)
+            return embedding === undefined ? { label } : { label, embedding }
+          })
+        ),
+        Effect.mapError((e: AiError.AiError) => new MagsError({ reason: "Embedding", message: e.message }))
+      )
+
+  const generate = (model: LanguageModel.LanguageModel, messages: ReadonlyArray<AiPrompt.MessageEncoded>) =>
+    (options.useTools === true
+      ? Effect.flatMap(MetaTokens.memoryToolkitUnresolved, (toolkit) =>
+        Effect.map(
+          model.generateText({ prompt: messages, toolkit, disableToolCallResolution: true }),
+          (r) => ({ text: r.text, calls: r.toolCalls.map((c): MetaTokens.ToolCallLike => ({ name: c.name, params: c.params })) })
+        ))
+      : Effect.map(model.generateText({ prompt: messages }), (r) => ({
+        text: r.text,
+        calls: [] as Array<MetaTokens.ToolCallLike> // without a toolkit a response holds no tool call
+      }))).pipe(Effect.mapError((e: AiError.AiError) => new MagsError({ reason: "Model", message: e.message })))
+
+  /** Recalls on the tape: computes the result on the current state, then records the event. */
+  const recallOn = Effect.fnUntraced(function*(tape: Tape, text: string, embedding: Array<number> | undefined, now: number) {
+    const input: Recall.RecallInput = {
+      text,
+      ...(embedding === undefined ? {} : { embedding }),
+      ...(options.maxResults === undefined ? {} : { maxResults: options.maxResults })
+    }
+    const computed = Result.try({
+      try: () => Recall.recall(tape.state.graph, input, tape.state.params, now).result,
+      catch: (e) => memoryError(`recall: ${e instanceof Error ? e.message : String(e)}`)
+    })
+    if (Result.isFailure(computed)) return yield* computed.failure
+    yield* push(tape, new Event.Recalled({ now, input }))
+    return computed.success
+  })
+
+  /** Engrams on the tape, then reconciles the facts it added or re-asserted. */
+  const engramOn = Effect.fnUntraced(function*(tape: Tape, input: EngramInput, now: number) {
+    const changes = yield* push(tape, new Event.Engrammed({ now, input }))
+    const facts = factIdsOf(tape.state.graph, changes)
+    if (facts.length > 0) yield* push(tape, new Event.Reconciled({ now, input: { facts } }))
+  })
+
+  const labelsOf = (facts: ReadonlyArray<EngramFact>): Array<string> => {
+    const seen = new Set<string>()
+    const out: Array<string> = []
+    for (const f of facts) {
+      for (const l of [f.subject, f.object]) {
+        if (!seen.has(l)) {
+          seen.add(l)
+          out.push(l)
+        }
+      }
+    }
+    return out
+  }
+
+  const turn = Effect.fn("Mags.turn")(function*(text: string): Effect.fn.Return<TurnResult, MagsError> {
+    if (text.trim().length === 0) return yield* new MagsError({ reason: "InvalidInput", message: "empty turn" })
+    const decision = yield* router.route(text)
+    const model = decision.route === "write" ? writeModel : askModel
+    const tape: Tape = { state: yield* memory.state, events: [] }
+
+    // 2. recall for the user's text
+    const now = yield* Clock.currentTimeMillis
+    const userEmbedding = yield* embed(text)
+    const recalledFacts = new Map<string, Recall.RecalledFact>()
+    const recalledEpisodes = new Map<string, Recall.RecalledEpisode>()
+    const collect = (r: Recall.RecallResult) => {
+      for (const f of r.facts) {
+        const old = recalledFacts.get(f.fact.id)
+        if (old === undefined || f.score > old.score) recalledFacts.set(f.fact.id, f)
+      }
+      for (const e of r.episodes) {
+        const old = recalledEpisodes.get(e.id)
+        if (old === undefined || e.score > old.score) recalledEpisodes.set(e.id, e)
+      }
+    }
+    collect(yield* recallOn(tape, text, userEmbedding, now))
+
+    // 3–4. generate, run the model's requests, continue (bounded)
+    const scratch: Array<Prompt.ScratchMessage> = []
+    const modelFacts: Array<EngramFact> = []
+    const malformed: Array<MetaTokens.Malformed & { readonly round: number }> = []
+    let unanswered: Array<string> = []
+    let answer = ""
+    let rounds = 0
+    while (true) {
+      const prompt = Prompt.assemble(tape.state.graph, {
+        instructions,
+        user: text,
+        facts: [...recalledFacts.values()],
+        episodes: [...recalledEpisodes.values()],
+        scratch
+      }, promptOptions)
+      const output = yield* generate(model, prompt.messages)
+      rounds++
+      const tags = MetaTokens.parse(output.text)
+      const calls = MetaTokens.fromToolCalls(output.calls)
+      for (const m of [...tags.malformed, ...calls.malformed]) malformed.push({ ...m, round: rounds })
+      answer = tags.text
+      const requests = [...tags.requests, ...calls.requests]
+
+      const triples = requests.flatMap((r) => (r._tag === "Engram" ? [r.triple] : []))
+      if (triples.length > 0) {
+        const facts = triples.map((t): EngramFact => ({
+          subject: t.subject,
+          relation: t.relation,
+          object: t.object,
+          ...(t.negated === undefined ? {} : { negated: t.negated }),
+          ...(t.confidence === undefined ? {} : { confidence: t.confidence }),
+          source: "model"
+        }))
+        const at = yield* Clock.currentTimeMillis
+        const entities = yield* embedLabels(labelsOf(facts))
+        yield* engramOn(tape, { entities, facts, tier: "working" }, at)
+        modelFacts.push(...facts)
+      }
+
+      const queries = requests.flatMap((r) => (r._tag === "Recall" ? [r.query] : []))
+      if (queries.length === 0) break
+      if (rounds >= maxRounds) {
+        unanswered = queries
+        break
+      }
+      const at = yield* Clock.currentTimeMillis
+      const results: Array<string> = []
+      for (const query of queries) {
+        const found = yield* recallOn(tape, query, yield* embed(query), at)
+        collect(found)
+        const lines = found.facts.map((f) => "- " + Prompt.renderFact(tape.state.graph, f))
+        results.push(`recall "${query}":` + (lines.length === 0 ? " nothing found" : "\n" + lines.join("\n")))
+      }
+      scratch.push(
+        { role: "assistant", text: output.text },
+        { role: "user", text: "Memory results:\n" + results.join("\n") + "\nContinue your answer." }
+      )
+    }
+
+    // 5. engram what the exchange taught
+    const later = yield* Clock.currentTimeMillis
+    const mapExtract = Effect.mapError((e: { readonly message: string }) => new MagsError({ reason: "Extraction", message: e.message }))
+    const userTriples = yield* mapExtract(extractor.extract(text))
+    const answerTriples = options.extractFromAnswer === true && decision.route !== "ask" && answer.length > 0
+      ? yield* mapExtract(extractor.extract(answer))
+      : []
+    const exchangeFacts = [
+      ...userTriples.map((t) => toEngramFact(t, "user")),
+      ...answerTriples.map((t) => toEngramFact(t, "assistant"))
+    ]
+    const entities = yield* embedLabels(labelsOf(exchangeFacts))
+    yield* engramOn(tape, {
+      episode: {
+        id: `turn-${later}-${tape.state.seq}`,
+        text: `User: ${text}\nAssistant: ${answer}`,
+        time: later,
+        ...(userEmbedding === undefined ? {} : { embedding: userEmbedding })
+      },
+      ...(entities.length === 0 ? {} : { entities }),
+      facts: exchangeFacts,
+      tier: "working"
+    }, later)
+
+    // 6. reinforce the paths the answer used
+    const recalled = [...recalledFacts.values()].sort((x, y) =>
+      x.score !== y.score ? y.score - x.score : x.fact.id < y.fact.id ? -1 : x.fact.id > y.fact.id ? 1 : 0
+    )
+    const edges = new Set<string>()
+    for (const r of usedFacts(tape.state.graph, recalled, text, answer)) {
+      for (const id of [...r.path.edges, r.fact.id]) if (LiquidGraph.hasEdge(tape.state.graph, id)) edges.add(id)
+    }
+    const reinforced = [...edges].sort()
+    if (reinforced.length > 0) yield* push(tape, new Event.Reinforced({ now: later, input: { edges: reinforced, reward } }))
+
+    // 7. keep working memory in budget
+    if (Promote.workingTokens(tape.state.graph) > tape.state.params.workingTokens) {
+      yield* push(tape, new Event.Promoted({ now: later, input: {} }))
+    }
+
+    const committed = yield* memory.commit(tape.events).pipe(
+      Effect.mapError((e) => memoryError(`commit failed (${e._tag}): ${e.message}`))
+    )
+    return {
+      route: decision.route,
+      answer,
+      events: tape.events,
+      recalled,
+      engrammed: [...modelFacts, ...exchangeFacts],
+      reinforced,
+      rounds,
+      malformed,
+      unanswered,
+      state: committed.state
+    }
+  })
+
+  return Mags.of({ turn: (text) => lock.withPermit(turn(text)) })
+})
