@@ -1,0 +1,166 @@
+/**
+ * node-llama-cpp provider against the two tiny GGUF models in ../shared/models (plumbing only:
+ * their answers are gibberish, so nothing here checks answer quality — only that text comes
+ * back, that grammar-constrained JSON decodes with Schema, that greedy decoding is repeatable,
+ * and that load failures are typed). Skipped, with a message, when ../shared/models is absent.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Schema, Stream } from "effect"
+import { LanguageModel } from "effect/ai"
+import * as NodeFs from "node:fs"
+import * as NodePath from "node:path"
+import { fileURLToPath } from "node:url"
+import * as Llama from "./Llama.ts"
+import * as Models from "./Models.ts"
+
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url))
+const modelsDir = NodePath.join(repoRoot, "..", "shared", "models")
+const haveModels = NodeFs.existsSync(NodePath.join(modelsDir, "stories260K.gguf")) &&
+  NodeFs.existsSync(NodePath.join(modelsDir, "llama-2-tiny-random.gguf"))
+if (!haveModels) console.warn(`[Llama.test] SKIPPED: test models not found in ${modelsDir}`)
+
+// Bounded strings keep gibberish answers short enough to finish inside maxTokens.
+const Reading = Schema.Struct({
+  subject: Schema.String.check(Schema.isMaxLength(16)),
+  relation: Schema.String.check(Schema.isMaxLength(16)),
+  negated: Schema.Boolean,
+  tense: Schema.Literals(["past", "present", "future"]),
+  when: Schema.NullOr(Schema.Boolean)
+})
+
+const settings = (file: string): Models.LlamaOptions => ({
+  modelPath: NodePath.join(modelsDir, file),
+  threads: 1,
+  contextSize: 512,
+  maxTokens: 160
+})
+
+describe("Llama.toGbnfJsonSchema", () => {
+  it("keeps structure, drops numeric bounds, closes declared objects, maps anyOf to oneOf, merges allOf", () => {
+    assert.deepStrictEqual(
+      Llama.toGbnfJsonSchema({
+        type: "object",
+        properties: {
+          a: { type: "integer", minimum: 0 },
+          b: { anyOf: [{ type: "string", maxLength: 3, pattern: "x" }, { type: "null" }] },
+          c: { type: "array", items: { enum: ["p", "q"] }, maxItems: 2 },
+          d: { type: "string", allOf: [{ minLength: 1 }, { maxLength: 9 }] },
+          e: { $ref: "#/$defs/E" }
+        },
+        required: ["a", "b"],
+        additionalProperties: true,
+        $defs: { E: { type: "boolean" } }
+      }),
+      {
+        type: "object",
+        properties: {
+          a: { type: "integer" },
+          b: { oneOf: [{ type: "string", maxLength: 3 }, { type: "null" }] },
+          c: { type: "array", items: { enum: ["p", "q"] }, maxItems: 2 },
+          d: { type: "string", minLength: 1, maxLength: 9 },
+          e: { $ref: "#/$defs/E" }
+        },
+        required: ["a", "b"],
+        additionalProperties: false,
+        $defs: { E: { type: "boolean" } }
+      } as never
+    )
+  })
+
+  it("an empty schema allows any JSON value; a free-form object stays open", () => {
+    assert.deepStrictEqual(Object.keys(Llama.toGbnfJsonSchema({})), ["oneOf"])
+    assert.deepStrictEqual(Llama.toGbnfJsonSchema({ type: "object" }), {
+      type: "object", properties: {}, required: [], additionalProperties: true
+    } as never)
+  })
+})
+
+describe.skipIf(!haveModels)("Llama provider on the tiny GGUF models", () => {
+  for (const file of ["stories260K.gguf", "llama-2-tiny-random.gguf"]) {
+    it.live(`${file}: loads, answers text, repeats greedy answers, streams the same text`, () =>
+      Effect.gen(function*() {
+        const model = yield* LanguageModel.LanguageModel
+        const first = yield* model.generateText({ prompt: "Once upon a time" })
+        assert.isString(first.text)
+        assert.isAbove(first.text.length, 0)
+        assert.include(["stop", "length"], first.finishReason)
+        const again = yield* model.generateText({ prompt: "Once upon a time" })
+        assert.strictEqual(again.text, first.text, "temperature 0 is deterministic")
+        const parts = yield* Stream.runCollect(model.streamText({ prompt: "Once upon a time" }))
+        const streamed = parts.flatMap((p) => (p.type === "text-delta" ? [p.delta] : [])).join("")
+        assert.strictEqual(streamed, first.text)
+        assert.strictEqual(parts.at(-1)?.type, "finish")
+      }).pipe(Effect.provide(Models.layerLlama(settings(file)))))
+
+    it.live(`${file}: a JSON-schema grammar answer decodes with Schema on the first request`, () =>
+      Effect.gen(function*() {
+        const model = yield* LanguageModel.LanguageModel
+        const response = yield* model.generateObject({ prompt: "Alice moved to Paris in 2021.", schema: Reading, objectName: "reading" })
+        assert.isTrue(Schema.is(Reading)(response.value))
+        assert.deepStrictEqual(JSON.parse(response.text), Schema.encodeSync(Reading)(response.value))
+        // System messages and history are accepted.
+        const withHistory = yield* Models.generateObject(Reading, [
+          { role: "system", content: "Answer in JSON." },
+          { role: "user", content: [{ type: "text", text: "Bob works at Acme." }] },
+          { role: "assistant", content: [{ type: "text", text: "{}" }] },
+          { role: "user", content: [{ type: "text", text: "Again." }] }
+        ])
+        assert.isTrue(Schema.is(Reading)(withHistory))
+      }).pipe(Effect.provide(Models.layerLlama(settings(file)))))
+  }
+
+  it.live("earlier messages reach the model: the same last question with a history is answered differently", () =>
+    Effect.gen(function*() {
+      const alone = yield* LanguageModel.generateText({ prompt: "Once upon a time" })
+      const withHistory = yield* LanguageModel.generateText({
+        prompt: [
+          { role: "system", content: "Tell a story about a dog named Max." },
+          { role: "user", content: [{ type: "text", text: "The dog ran to the park." }] },
+          { role: "assistant", content: [{ type: "text", text: "Max played with a red ball all day." }] },
+          { role: "user", content: [{ type: "text", text: "Once upon a time" }] }
+        ]
+      })
+      assert.notStrictEqual(withHistory.text, alone.text)
+    }).pipe(Effect.provide(Models.layerLlama(settings("stories260K.gguf")))))
+
+  it.live("concurrent requests are served one at a time and answer as sequential ones do", () =>
+    Effect.gen(function*() {
+      const prompts = ["Once upon a time", "The cat sat", "Lily had a ball"]
+      const sequential = yield* Effect.forEach(prompts, (prompt) => LanguageModel.generateText({ prompt }))
+      const concurrent = yield* Effect.forEach(prompts, (prompt) => LanguageModel.generateText({ prompt }), { concurrency: "unbounded" })
+      assert.deepStrictEqual(concurrent.map((r) => r.text), sequential.map((r) => r.text))
+    }).pipe(Effect.provide(Models.layerLlama(settings("stories260K.gguf")))))
+
+  it.live("a prompt that does not end with a user message is refused with InvalidUserInputError", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(LanguageModel.generateText({
+        prompt: [{ role: "system", content: "only a system message" }]
+      }))
+      assert.strictEqual(error.reason._tag, "InvalidUserInputError")
+    }).pipe(Effect.provide(Models.layerLlama(settings("stories260K.gguf")))))
+})
+
+describe("Llama load failures are typed", () => {
+  it.live("a missing model file → ModelLoadError NotFound (the runtime is not started)", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(Effect.scoped(Llama.make({ modelPath: NodePath.join(repoRoot, "no-such-model.gguf") })))
+      assert.strictEqual(error._tag, "ModelLoadError")
+      assert.strictEqual(error.reason, "NotFound")
+      assert.include(error.message, "no-such-model.gguf")
+      const viaLayer = yield* Effect.flip(Effect.provide(LanguageModel.generateText({ prompt: "x" }), Models.layerLlama({ modelPath: "/nonexistent/m.gguf" })))
+      assert.strictEqual(viaLayer._tag, "ModelLoadError")
+    }))
+
+  it.live("a file that is not GGUF → ModelLoadError LoadFailed", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(Effect.scoped(Llama.make({ modelPath: NodePath.join(repoRoot, "package.json"), threads: 1 })))
+      assert.strictEqual(error.reason, "LoadFailed")
+    }))
+
+  it.live.skipIf(!haveModels)("a missing LoRA adapter → ModelLoadError NotFound", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(Effect.scoped(Llama.make({ ...settings("stories260K.gguf"), lora: "/nonexistent/adapter.gguf" })))
+      assert.strictEqual(error.reason, "NotFound")
+      assert.include(error.message, "LoRA")
+    }))
+})
