@@ -119,12 +119,18 @@ export const entityId = (i: number): string => `entity ${i}`
 export const entityCount = (facts: number): number => Math.max(4, Math.floor(facts / 5))
 
 /** A semantic node as the generator and the baselines build it. */
-export const entityNode = (i: number, t: number): MemoryNode => ({
-  id: entityId(i),
+export const entityNode = (i: number, t: number): MemoryNode => {
+  const id = entityId(i)
+  return entityNodeWith(id, i, t)
+}
+
+/** The node of entity `i` with its id string (engram's nodes use one string for id and key). */
+const entityNodeWith = (id: string, i: number, t: number): MemoryNode => ({
+  id,
   kind: "entity",
   tier: "long-term",
   label: label(i),
-  key: entityId(i),
+  key: id,
   text: null,
   time: null,
   importance: 0,

@@ -7,8 +7,15 @@
  * keeps only the same nodes and facts as JSON text, and measures the heap of `JSON.parse` of
  * that text: the same records as plain JS objects in one array (the baseline).
  *
- * `memory.bytes_per_fact` = (heap with graph − heap before) / facts. Lower is better;
- * ratio = baseline / value.
+ * Small sizes are measured robustly: each reading holds enough copies of the graph (and of the
+ * parsed records) to total at least {@link MIN_FACTS_PER_READING} facts, so heap noise (a few
+ * hundred KB of lazily compiled code, feedback vectors, GC bookkeeping) is small against what
+ * is measured; below that size the child takes {@link ROUNDS} readings after a warm-up build
+ * and reports the median. Each reading's objects live in their own function frame, so nothing
+ * keeps a graph alive into the next reading. A non-positive result is an error, never a figure.
+ *
+ * `memory.bytes_per_fact` = (heap with graphs − heap before) / (facts · copies). Lower is
+ * better; ratio = baseline / value.
  */
 import { spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
@@ -18,32 +25,78 @@ import { type BenchOptions, lowerIsBetter, type Metric, progress, sizedName } fr
 
 interface ChildResult {
   readonly facts: number
-  readonly graphBytes: number
-  readonly jsonBytes: number
+  readonly copies: number
+  /** Median over the rounds of the graph heap per fact. */
+  readonly graphBytesPerFact: number
+  /** Median over the rounds of the JSON-records heap per fact. */
+  readonly jsonBytesPerFact: number
+  /** Every round's readings (per fact), for inspection. */
+  readonly rounds: ReadonlyArray<readonly [number, number]>
 }
 
+/** Each heap reading covers at least this many facts (copies of a small graph). */
+export const MIN_FACTS_PER_READING = 20_000
+
+/** Readings per size below {@link MIN_FACTS_PER_READING} facts (the median is reported). */
+export const ROUNDS = 3
+
 const heapAfterGc = (gc: () => void): number => {
-  for (let i = 0; i < 4; i++) gc()
+  for (let i = 0; i < 3; i++) gc()
   return process.memoryUsage().heapUsed
+}
+
+const median = (xs: ReadonlyArray<number>): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 === 1 ? s[(s.length - 1) >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
+}
+
+/**
+ * Heap of `copies` graphs of `facts` facts, and their records as JSON text. The graphs live only
+ * in this frame, so nothing (not even a stale register of optimised code) holds them after it
+ * returns — an earlier version read the baseline while a graph was still reachable and printed
+ * a negative byte count.
+ */
+const graphsHeap = (gc: () => void, facts: number, copies: number): { readonly bytes: number; readonly text: string } => {
+  const before = heapAfterGc(gc)
+  const graphs: Array<LiquidGraph.LiquidGraph> = []
+  for (let c = 0; c < copies; c++) graphs.push(generateGraph({ facts, dim: 0 }).graph)
+  const bytes = heapAfterGc(gc) - before
+  const g = graphs[copies - 1]!
+  return { bytes, text: JSON.stringify([...LiquidGraph.nodes(g), ...LiquidGraph.edges(g)]) }
+}
+
+/** Heap of `copies` parses of `text` (the plain-objects baseline). */
+const recordsHeap = (gc: () => void, text: string, copies: number): number => {
+  const before = heapAfterGc(gc)
+  const records: Array<unknown> = []
+  for (let c = 0; c < copies; c++) records.push(JSON.parse(text))
+  const bytes = heapAfterGc(gc) - before
+  if (records.length !== copies) throw new Error("unreachable") // keeps `records` alive until here
+  return bytes
 }
 
 /** Runs inside the child: measures one size and prints a {@link ChildResult} as JSON. */
 const child = (facts: number): void => {
   const gc = (globalThis as { gc?: () => void }).gc
   if (gc === undefined) throw new Error("memory bench child needs --expose-gc")
-  const before = heapAfterGc(gc)
-  let graph: LiquidGraph.LiquidGraph | undefined = generateGraph({ facts, dim: 0 }).graph
-  const withGraph = heapAfterGc(gc)
-  const text = JSON.stringify([...LiquidGraph.nodes(graph), ...LiquidGraph.edges(graph)])
-  graph = undefined
-  const withText = heapAfterGc(gc)
-  const records: unknown = JSON.parse(text)
-  const withRecords = heapAfterGc(gc)
-  if (!Array.isArray(records)) throw new Error("unreachable")
-  const result: ChildResult = { facts, graphBytes: withGraph - before, jsonBytes: withRecords - withText }
+  const copies = Math.max(1, Math.ceil(MIN_FACTS_PER_READING / facts))
+  const rounds = facts < MIN_FACTS_PER_READING ? ROUNDS : 1
+  // warm-up: compile and tier up the generator, the draft and JSON code before any reading
+  recordsHeap(gc, graphsHeap(gc, Math.min(facts, 2_000), 1).text, 1)
+  const readings: Array<readonly [number, number]> = []
+  for (let r = 0; r < rounds; r++) {
+    const graphs = graphsHeap(gc, facts, copies)
+    const records = recordsHeap(gc, graphs.text, copies)
+    readings.push([graphs.bytes / (facts * copies), records / (facts * copies)])
+  }
+  const result: ChildResult = {
+    facts,
+    copies,
+    graphBytesPerFact: median(readings.map((x) => x[0])),
+    jsonBytesPerFact: median(readings.map((x) => x[1])),
+    rounds: readings
+  }
   process.stdout.write(JSON.stringify(result) + "\n")
-  // keep `records` alive until after the reading
-  if (records.length < 0) process.stdout.write("")
 }
 
 const self = fileURLToPath(import.meta.url)
@@ -72,7 +125,10 @@ export const run = async (opts: BenchOptions): Promise<Array<Metric>> => {
   for (const n of opts.sizes) {
     progress(`memory: ${n} facts (child process)`)
     const r = await measure(n)
-    out.push(lowerIsBetter(sizedName("memory.bytes_per_fact", n), r.graphBytes / n, "B/fact", r.jsonBytes / n))
+    if (!(r.graphBytesPerFact > 0) || !(r.jsonBytesPerFact > 0)) {
+      throw new Error(`memory: non-positive heap reading at ${n} facts (${JSON.stringify(r.rounds)}): heap noise, not a figure`)
+    }
+    out.push(lowerIsBetter(sizedName("memory.bytes_per_fact", n), r.graphBytesPerFact, "B/fact", r.jsonBytesPerFact))
   }
   return out
 }

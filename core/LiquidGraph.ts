@@ -234,6 +234,85 @@ export const strengthOf = (g: LiquidGraph, id: string): number => Option.getOrEl
 
 // ── the draft: the one place that mutates ─────────────────────────────────────
 
+// ── trie trimming ────────────────────────────────────────────────────────────
+
+/**
+ * The parts of effect's HAMT nodes (effect 4.1, internal/hashMap.ts) that {@link trimPath} reads.
+ * When effect inserts a child into a trie node it copies the node's `children` array and then
+ * `splice`s the new child in, and V8 grows the copy's backing store to `1.5 × length + 16`
+ * slots: every node created by an insert carries ~17 unused slots (~140 bytes). Replacing such an
+ * array by `slice()` of itself (same elements, exact capacity) changes nothing observable — the
+ * node holds the same children in the same order — and gives the bytes back. If effect's
+ * internals ever differ from this shape, the trimming silently does nothing.
+ */
+interface TrieNode {
+  readonly _tag?: unknown
+  readonly bitmap?: unknown
+  children?: unknown
+  readonly value?: unknown
+}
+
+const popcount = (n: number): number => {
+  n = n - ((n >>> 1) & 0x55555555)
+  n = (n & 0x33333333) + ((n >>> 2) & 0x33333333)
+  return (((n + (n >>> 4)) & 0xf0f0f0f) * 0x1010101) >>> 24
+}
+
+/** The root trie node of a HashMap, or undefined when it does not have the expected shape. */
+const rootOf = (m: unknown): TrieNode | undefined => {
+  const root = (m as { readonly _root?: unknown } | undefined)?._root
+  return typeof root === "object" && root !== null ? (root as TrieNode) : undefined
+}
+
+/** The trie of a HashSet (its key map's root). */
+const setRoot = (set: HashSet.HashSet<string>): TrieNode | undefined =>
+  rootOf((set as unknown as { readonly keyMap?: unknown }).keyMap)
+
+/**
+ * Trims the `children` arrays of the trie nodes on the path to the key of hash `hash` (the nodes
+ * an insert of that key created or grew). Only owned, final tries are trimmed (after
+ * `endMutation`, or a persistent update's fresh path).
+ * @complexity O(depth) = O(log n)
+ */
+const trimPath = (root: TrieNode | undefined, hash: number): void => {
+  let node = root
+  let shift = 0
+  while (node !== undefined && shift <= 30) {
+    const children = node.children
+    if (!Array.isArray(children)) return
+    if (node._tag === "IndexedNode") {
+      const bitmap = node.bitmap
+      if (typeof bitmap !== "number") return
+      const bit = 1 << ((hash >>> shift) & 31)
+      if ((bitmap & bit) === 0) return
+      node.children = children.slice()
+      node = children[popcount(bitmap & (bit - 1))] as TrieNode | undefined
+    } else if (node._tag === "ArrayNode") {
+      node = children[(hash >>> shift) & 31] as TrieNode | undefined
+    } else return
+    shift += 5
+  }
+}
+
+/** Trims every trie node of a map (for bulk drafts, where most nodes were written). @complexity O(n) */
+const trimAll = (node: TrieNode | undefined): void => {
+  if (node === undefined || node === null) return
+  const children = node.children
+  if (!Array.isArray(children)) return
+  if (node._tag === "IndexedNode") node.children = children.slice()
+  else if (node._tag !== "ArrayNode") return
+  for (const c of children) trimAll(c as TrieNode | undefined)
+}
+
+/** Trims the written keys' paths of a flushed map (the whole trie when most keys were written). */
+const trimWritten = <V>(m: HashMap.HashMap<string, V>, written: Iterable<string>, count: number): HashMap.HashMap<string, V> => {
+  if (count === 0) return m
+  const root = rootOf(m)
+  if (count * 4 >= HashMap.size(m)) trimAll(root)
+  else for (const key of written) trimPath(root, Hash.string(key))
+  return m
+}
+
 /**
  * One persistent map of a draft, with a write-back layer in front of it: a JS `Map` caches every
  * value read or written during the draft (`undefined` for a key known to be absent) and the keys
@@ -276,7 +355,7 @@ class Layer<V> {
       const v = this.cache.get(key)
       m = v === undefined ? HashMap.remove(m, key) : HashMap.set(m, key, v)
     }
-    return HashMap.endMutation(m)
+    return trimWritten(HashMap.endMutation(m), this.dirty, this.dirty.size)
   }
 }
 
@@ -288,6 +367,8 @@ class Layer<V> {
 class Through<V> {
   private map: HashMap.HashMap<string, V>
   private readonly cache = new Map<string, V | undefined>()
+  /** Keys written (with repeats), whose trie paths are trimmed on flush. */
+  private readonly written: Array<string> = []
   constructor(source: HashMap.HashMap<string, V>) {
     this.map = HashMap.beginMutation(source)
   }
@@ -312,6 +393,7 @@ class Through<V> {
   }
   set(key: string, value: V): void {
     this.map = HashMap.set(this.map, key, value)
+    this.written.push(key)
     if (this.cache.size > 0 && this.cache.has(key)) this.cache.set(key, value)
   }
   remove(key: string): void {
@@ -319,7 +401,7 @@ class Through<V> {
     if (this.cache.size > 0 && this.cache.has(key)) this.cache.set(key, undefined)
   }
   flush(): HashMap.HashMap<string, V> {
-    return HashMap.endMutation(this.map)
+    return trimWritten(HashMap.endMutation(this.map), this.written, this.written.length)
   }
 }
 
@@ -346,6 +428,8 @@ export class Draft {
   /** The draft's vector store; transitions may read it directly. */
   vectors: VectorStore.VectorStore
   private readonly touched = new Set<string>()
+  private readonly relations = new Map<string, string>()
+  private readonly provenances = new Map<string, ReadonlyArray<string>>()
   private finished = false
 
   readonly source: LiquidGraph
@@ -455,6 +539,7 @@ export class Draft {
       if (old.subject !== e.subject || old.object !== e.object || old.relation !== e.relation || old.kind !== e.kind) {
         throw new Error(`Draft.putEdge: identity of ${e.id} changed`)
       }
+      e = this.share(e, old.id, old.subject, old.relation, old.object, old.provenance)
       this.edgesL.set(e.id, e)
       const delta = quantise(e.weight) - quantise(old.weight)
       if (delta !== 0) {
@@ -463,16 +548,85 @@ export class Draft {
       }
       return
     }
+    e = this.share(e, e.id, this.nodeId(e.subject), this.relation(e.relation), this.nodeId(e.object), undefined)
     this.edgesL.set(e.id, e)
-    this.outL.set(e.subject, HashSet.add(this.outEdges(e.subject), e.id))
-    this.incL.set(e.object, HashSet.add(this.inEdges(e.object), e.id))
+    const h = Hash.string(e.id)
+    const outBefore = this.outEdges(e.subject)
+    const out = addTrimmed(outBefore, e.id, h)
+    this.outL.set(e.subject, out)
+    this.incL.set(e.object, addTrimmed(this.inEdges(e.object), e.id, h))
     if (e.kind === "fact") {
       const k = FactM.slotKey(e.subject, e.relation)
-      this.slotsL.set(k, HashSet.add(this.slotsL.get(k) ?? EMPTY_SET, e.id))
+      const slotBefore = this.slotsL.get(k) ?? EMPTY_SET
+      // a slot holding exactly the subject's out-edges shares the out-set (an equal immutable value)
+      this.slotsL.set(k, slotBefore === outBefore ? out : addTrimmed(slotBefore, e.id, h))
     }
     const q = quantise(e.weight)
     this.addStrength(e.subject, q)
     this.addStrength(e.object, q)
+  }
+
+  /** The node's own id string (equal to `id`), so that edges share it instead of holding a copy. */
+  private nodeId(id: string): string {
+    return this.nodesL.get(id)?.id ?? id
+  }
+
+  /** One string object per distinct relation in this draft. */
+  private relation(r: string): string {
+    const shared = this.relations.get(r)
+    if (shared !== undefined) return shared
+    this.relations.set(r, r)
+    return r
+  }
+
+  /**
+   * A provenance array equal to `p`, shared: `previous` (the edge's former provenance) when
+   * equal, else one frozen array per distinct list in this draft (the empty list is global).
+   */
+  private provenance(p: ReadonlyArray<string>, previous: ReadonlyArray<string> | undefined): ReadonlyArray<string> {
+    if (p.length === 0) return EMPTY_PROVENANCE
+    if (previous !== undefined && sameStrings(p, previous)) return previous
+    const key = p.length === 1 ? p[0]! : p.join("\u0000")
+    const shared = this.provenances.get(key)
+    if (shared !== undefined && sameStrings(p, shared)) return shared
+    const frozen = Object.freeze(p.slice())
+    if (shared === undefined) this.provenances.set(key, frozen)
+    return frozen
+  }
+
+  /**
+   * The edge to store for `e`: the same fields, with its strings and provenance replaced by
+   * equal shared ones (node ids, interned relation, shared provenance) and `lastReinforced`
+   * sharing `learnedAt`'s number when equal. Equal to `e` field by field (same JSON, hash and
+   * equality); it only stops every edge from carrying its own copies.
+   */
+  private share(
+    e: Fact,
+    id: string,
+    subject: string,
+    relation: string,
+    object: string,
+    previous: ReadonlyArray<string> | undefined
+  ): Fact {
+    const learnedAt = e.learnedAt
+    return {
+      id,
+      kind: e.kind,
+      subject,
+      relation,
+      object,
+      negated: e.negated,
+      weight: e.weight,
+      confidence: e.confidence,
+      validFrom: e.validFrom,
+      validUntil: e.validUntil,
+      learnedAt,
+      provenance: this.provenance(e.provenance, previous),
+      useCount: e.useCount,
+      lastReinforced: e.lastReinforced === learnedAt ? learnedAt : e.lastReinforced,
+      solidified: e.solidified,
+      supersededBy: e.supersededBy
+    }
   }
 
   /**
@@ -565,6 +719,23 @@ export class Draft {
   private assertOpen(): void {
     if (this.finished) throw new Error("Draft used after finish")
   }
+}
+
+/** The provenance of edges that have none (one frozen array shared by all). */
+const EMPTY_PROVENANCE: ReadonlyArray<string> = Object.freeze([])
+
+const sameStrings = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean => {
+  if (a === b) return true
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/** `HashSet.add`, with the new path of the set's trie trimmed ({@link trimPath}); `h` = `Hash.string(id)`. */
+const addTrimmed = (set: HashSet.HashSet<string>, id: string, h: number): HashSet.HashSet<string> => {
+  const next = HashSet.add(set, id)
+  if (next !== set) trimPath(setRoot(next), h)
+  return next
 }
 
 /** Removes `id` from the set at `key`, dropping the key when the set becomes empty. */
