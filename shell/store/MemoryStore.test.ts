@@ -1,0 +1,459 @@
+/**
+ * MemoryStore tests: round trips, snapshots, isolation, rejected writes, corruption, verify,
+ * rollback — on the SQLite store (a temporary home per test) and, where the behaviour is the
+ * engine's, on the in-memory store too.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Cause, Effect, Exit, type Layer, Result, type Scope } from "effect"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { DatabaseSync } from "node:sqlite"
+import * as Event from "../../core/Event.ts"
+import * as LiquidGraph from "../../core/LiquidGraph.ts"
+import * as Params from "../../core/Params.ts"
+import * as Replay from "../../core/Replay.ts"
+import { checksum } from "./Journal.ts"
+import { type Memory, MemoryId, MemoryStore, type MemoryStoreShape, StoreError } from "./MemoryStore.ts"
+import { dbPath } from "./Sqlite.ts"
+
+// ── fixtures ──────────────────────────────────────────────────────────────────
+
+const v = (a: number, b: number, c: number): ReadonlyArray<number> => [a, b, c]
+
+/** A varied log: engrams with embeddings, recall, decay, params, prune, consolidate, promote, reconcile. */
+const sampleEvents = (n: number, offset = 0): ReadonlyArray<Event.Event> => {
+  const out: Array<Event.Event> = []
+  for (let i = 0; i < n; i++) {
+    const k = i + offset
+    const now = 1000 + k * 10
+    switch (k % 8) {
+      case 0:
+      case 1:
+      case 2:
+        out.push(
+          new Event.Engrammed({
+            now,
+            input: {
+              episode: { id: `ep${k}`, text: `episode ${k}`, time: now },
+              entities: [
+                { label: `person${k}`, embedding: v(1, k % 5, 0.5) },
+                { label: `city${k % 4}`, kind: "concept", embedding: v(0.2, 1, k % 3) }
+              ],
+              facts: [
+                { subject: `person${k}`, relation: "lives_in", object: `city${k % 4}`, confidence: 0.9 },
+                { subject: `person${k}`, relation: "knows", object: `person${Math.max(0, k - 1)}` }
+              ]
+            }
+          })
+        )
+        break
+      case 3:
+        out.push(new Event.Recalled({ now, input: { text: `person${k - 1}`, embedding: v(1, 1, 0.5), k: 3 } }))
+        break
+      case 4:
+        out.push(new Event.Decayed({ now, input: { dt: 50 } }))
+        break
+      case 5:
+        out.push(new Event.ParamsSet({ now, params: Params.unsafeMake({ engramRate: 0.1 + (k % 7) / 100 }) }))
+        break
+      case 6:
+        out.push(k % 16 === 6 ? new Event.Consolidated({ now, input: {} }) : new Event.Promoted({ now, input: {} }))
+        break
+      default:
+        out.push(k % 16 === 7 ? new Event.Pruned({ now, input: { threshold: 0.01 } }) : new Event.Reconciled({ now, input: {} }))
+    }
+  }
+  return out
+}
+
+/** An engram whose embedding has the wrong dimension (the sample graph holds 3): rejected by the core. */
+const badEvent = new Event.Engrammed({
+  now: 5,
+  input: { entities: [{ label: "wrong", embedding: [1, 2, 3, 4] }], facts: [{ subject: "wrong", relation: "r", object: "x" }] }
+})
+
+const fold = (events: ReadonlyArray<Event.Event>): Replay.State => Result.getOrThrow(Replay.replay(events))
+
+/** A temporary memory home, removed when the test's scope closes. */
+const tempHome: Effect.Effect<string, never, Scope.Scope> = Effect.acquireRelease(
+  Effect.sync(() => mkdtempSync(join(tmpdir(), "mags-store-"))),
+  (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
+)
+
+/** Runs `f` with a store from `layer`, in its own scope (the store closes after). */
+const withStore = <A, E>(layer: Layer.Layer<MemoryStore, StoreError>, f: (store: MemoryStoreShape) => Effect.Effect<A, E, Scope.Scope>) =>
+  Effect.gen(function*() {
+    const store = yield* MemoryStore
+    return yield* f(store)
+  }).pipe(Effect.scoped, Effect.provide(layer))
+
+/** Raw SQL on a home's database (for counting and tampering). */
+const sql = <A>(home: string, f: (db: DatabaseSync) => A): A => {
+  const db = new DatabaseSync(dbPath(home))
+  try {
+    return f(db)
+  } finally {
+    db.close()
+  }
+}
+
+const count = (home: string, table: string): number =>
+  sql(home, (db) => Number(db.prepare(`SELECT count(*) AS n FROM ${table}`).get()?.["n"]))
+
+const hashOf = (s: Replay.State): string => LiquidGraph.contentHash(s.graph)
+
+const alice = MemoryId.fromParts({ user: "alice" })
+const bob = MemoryId.fromParts({ user: "bob", agent: "helper", session: "s1" })
+
+const expectError = <A>(exit: Exit.Exit<A, StoreError>): StoreError => {
+  if (Exit.isSuccess(exit)) return assert.fail("expected a failure, got a success")
+  const found = Cause.findError(exit.cause)
+  if (Result.isFailure(found)) return assert.fail(`expected a typed failure, got ${String(exit.cause)}`)
+  assert.instanceOf(found.success, StoreError)
+  return found.success
+}
+
+const commitEach = (memory: Memory, events: ReadonlyArray<Event.Event>) =>
+  Effect.forEach(events, (e) => memory.commit([e]), { discard: true })
+
+// ── tests ─────────────────────────────────────────────────────────────────────
+
+describe("MemoryId", () => {
+  it("defaults missing parts and keys as user/agent/session", () => {
+    const id = MemoryId.fromParts({ user: "u" })
+    assert.strictEqual(id.key, "u/default/default")
+  })
+})
+
+describe("MemoryStore (SQLite)", () => {
+  it.effect("commit/load round trip: same hash, params and seq after reopen", () =>
+    Effect.gen(function*() {
+      const home = yield* tempHome
+      const events = sampleEvents(24)
+      const expected = fold(events)
+      const live = yield* withStore(MemoryStore.layerSqlite({ home }), (store) =>
+        Effect.gen(function*() {
+          const memory = yield* store.open(alice)
+          yield* memory.commit(events.slice(0, 10))
+          yield* commitEach(memory, events.slice(10))
+          return yield* memory.state
+        }))
+      assert.strictEqual(live.seq, 24)
+      assert.strictEqual(hashOf(live), hashOf(expected))
+      const reopened = yield* withStore(MemoryStore.layerSqlite({ home }), (store) =>
+        Effect.gen(function*() {
+          const memory = yield* store.open(alice)
+          const report = yield* memory.verify
+          assert.isTrue(report.ok, report.problems.join("; "))
+          const history = yield* memory.history()
+          assert.deepStrictEqual(history.map((h) => h.seq), Array.from({ length: 24 }, (_, i) => i + 1))
+          assert.deepStrictEqual(history.map((h) => h.event._tag), events.map((e) => e._tag))
+          return yield* memory.state
+        }))
+      assert.strictEqual(reopened.seq, 24)
+      assert.strictEqual(hashOf(reopened), hashOf(expected))
+      assert.deepStrictEqual(reopened.params, expected.params)
+      assert.isTrue(LiquidGraph.equals(reopened.graph, expected.graph))
+    }))
+
+  it.effect("snapshot + tail == full fold; open starts from the latest snapshot", () =>
+    Effect.gen(function*() {
+      const home = yield* tempHome
+      const events = sampleEvents(19)
+      const layer = MemoryStore.layerSqlite({ home, snapshotEvery: 4 })
+      yield* withStore(layer, (store) => Effect.flatMap(store.open(alice), (m) => commitEach(m, events)))
+      const seqs = sql(home, (db) => db.prepare("SELECT seq FROM snapshots ORDER BY seq").all().map((r) => Number(r["seq"])))
+      assert.deepStrictEqual(seqs, [4, 8, 12, 16])
+      // every snapshot restores to the fold of its prefix
+      sql(home, (db) => {
+        for (const seq of seqs) {
+          const json = String(db.prepare("SELECT json FROM snapshots WHERE seq = ?").get(seq)?.["json"])
+          const restored = Result.getOrThrow(Replay.restore(JSON.parse(json)))
+          assert.strictEqual(hashOf(restored), hashOf(fold(events.slice(0, seq))))
+        }
+      })
+      // break an event BEFORE the latest snapshot: open still succeeds (it starts at snapshot 16,
+      // tail 17..19) and equals the full fold; verify (which ignores snapshots) finds the record
+      sql(home, (db) => db.prepare("UPDATE events SET json = json || ' ' WHERE seq = 3").run())
+      yield* withStore(layer, (store) =>
+        Effect.gen(function*() {
+          const memory = yield* store.open(alice)
+          const state = yield* memory.state
+          assert.strictEqual(state.seq, 19)
+          assert.strictEqual(hashOf(state), hashOf(fold(events)))
+          const report = yield* memory.verify
+          assert.isFalse(report.ok)
+          assert.strictEqual(report.firstBadPosition, 2)
+          assert.strictEqual(report.events, 2)
+        }))
+    }))
+
+  it.effect("explicit snapshot returns its seq; a tampered latest snapshot is skipped on load and reported by verify", () =>
+    Effect.gen(function*() {
+      const home = yield* tempHome
+      const events = sampleEvents(12)
+      const layer = MemoryStore.layerSqlite({ home })
+      const at = yield* withStore(layer, (store) =>
+        Effect.gen(function*() {
+          const memory = yield* store.open(alice)
+          yield* memory.commit(events.slice(0, 5))
+          const a = yield* memory.snapshot
+          yield* memory.commit(events.slice(5, 9))
+          const b = yield* memory.snapshot
+          yield* memory.commit(events.slice(9))
+          return [a, b]
+        }))
+      assert.deepStrictEqual(at, [5, 9])
+      sql(home, (db) => db.prepare("UPDATE snapshots SET json = replace(json, '\"seq\":9', '\"seq\":8') WHERE seq = 9").run())
+      yield* withStore(layer, (store) =>
+        Effect.gen(function*() {
+          const memory = yield* store.open(alice)
+          const state = yield* memory.state
+          assert.strictEqual(hashOf(state), hashOf(fold(events)))
+          const report = yield* memory.verify
+          assert.isFalse(report.ok)
+          assert.deepStrictEqual(report.snapshotMismatch, [9])
+          assert.isUndefined(report.firstBadPosition)
+        }))
+    }))
+
+  it.effect("several memories side by side stay isolated", () =>
+    Effect.gen(function*() {
+      const home = yield* tempHome
+      const a = sampleEvents(10)
+      const b = sampleEvents(7, 3)
+      const layer = MemoryStore.layerSqlite({ home, snapshotEvery: 3 })
+      yield* withStore(layer, (store) =>
+        Effect.gen(function*() {
+          const ma = yield* store.open(alice)
+          const mb = yield* store.open(bob, { params: Params.unsafeMake({ engramRate: 0.3 }) })
+          yield* commitEach(ma, a.slice(0, 5))
+          yield* commitEach(mb, b)
+          yield* commitEach(ma, a.slice(5))
+        }))
+      yield* withStore(layer, (store) =>
+        Effect.gen(function*() {
+          const ids = yield* store.list
+          assert.deepStrictEqual(ids.map((id) => id.key), ["alice/default/default", "bob/helper/s1"])
+          const ma = yield* store.open(alice)
+          const mb = yield* store.open(bob)
+          const sa = yield* ma.state
+          const sb = yield* mb.state
+          assert.strictEqual(sa.seq, 10)
+          assert.strictEqual(sb.seq, 7)
+          assert.strictEqual(hashOf(sa), hashOf(fold(a)))
+          const initialB = Replay.initial(Params.unsafeMake({ engramRate: 0.3 }))
+          assert.strictEqual(hashOf(sb), hashOf(Result.getOrThrow(Replay.replay(b, initialB))))
+          assert.strictEqual((yield* mb.history()).length, 7)
+          assert.isTrue((yield* ma.verify).ok)
+          assert.isTrue((yield* mb.verify).ok)
+          // rolling one back leaves the other alone
+          yield* mb.rollback(2)
+          assert.strictEqual((yield* ma.state).seq, 10)
+          assert.isTrue((yield* ma.verify).ok)
+        }))
+      const perMemory = sql(home, (db) => db.prepare("SELECT memory, count(*) AS n FROM events GROUP BY memory ORDER BY memory").all().map((r) => Number(r["n"])))
+      assert.deepStrictEqual(perMemory, [10, 2])
+    }))
+
+  it.effect("a rejected event writes nothing (row counts and state unchanged)", () =>
+    Effect.gen(function*() {
+      const home = yield* tempHome
+      const events = sampleEvents(6)
+      const layer = MemoryStore.layerSqlite({ home, snapshotEvery: 7 })
+      yield* withStore(layer, (store) =>
+        Effect.gen(function*() {
+          const memory = yield* store.open(alice)
+          yield* memory.commit(events)
+          const before = yield* memory.state
+          const counts = [count(home, "events"), count(home, "snapshots")]
+          // the good event first would also cross the snapshot threshold: still nothing written
+          const exit = yield* Effect.exit(memory.commit([sampleEvents(1, 8)[0]!, badEvent]))
+          const error = expectError(exit)
+          assert.strictEqual(error.reason, "InvalidEvent")
+          assert.strictEqual(error.position, 7)
+          assert.deepStrictEqual([count(home, "events"), count(home, "snapshots")], counts)
+          const after = yield* memory.state
+          assert.strictEqual(after, before)
+          assert.isTrue((yield* memory.verify).ok)
+          // and the memory still takes good events
+          yield* memory.commit(sampleEvents(1, 8))
+          assert.strictEqual((yield* memory.state).seq, 7)
+        }))
+    }))
+
+  it.effect("a corrupt record is detected at its position; lenient open loads the good prefix; truncate sets the tail aside", () =>
+    Effect.gen(function*() {
+      const home = yield* tempHome
+      const events = sampleEvents(10)
+      const layer = MemoryStore.layerSqlite({ home })
+      yield* withStore(layer, (store) => Effect.flatMap(store.open(alice), (m) => m.commit(events)))
+      sql(home, (db) => db.prepare("UPDATE events SET json = substr(json, 1, length(json) - 5) WHERE seq = 7").run())
+
+      const strict = yield* Effect.exit(withStore(layer, (store) => store.open(alice)))
+      const error = expectError(strict)
+      assert.strictEqual(error.reason, "Corrupt")
+      assert.strictEqual(error.position, 6)
+
+      yield* withStore(layer, (store) =>
+        Effect.gen(function*() {
+          const { corruption, memory } = yield* store.openLenient(alice)
+          assert.strictEqual(corruption?.position, 6)
+          const state = yield* memory.state
+          assert.strictEqual(state.seq, 6)
+          assert.strictEqual(hashOf(state), hashOf(fold(events.slice(0, 6))))
+          // read-only until repaired
+          const write = expectError(yield* Effect.exit(memory.commit(events.slice(6, 7))))
+          assert.strictEqual(write.reason, "Corrupt")
+          assert.strictEqual(count(home, "events"), 10)
+          const report = yield* memory.verify
+          assert.isFalse(report.ok)
+          assert.strictEqual(report.firstBadPosition, 6)
+        }))
+
+      yield* withStore(layer, (store) =>
+        Effect.gen(function*() {
+          const { corruption, memory } = yield* store.openLenient(alice, { truncate: true })
+          assert.strictEqual(corruption?.position, 6)
+          const branches = yield* memory.branches
+          assert.strictEqual(branches.length, 1)
+          assert.deepInclude(branches[0], { branch: 1, base: 6, tip: 10, reason: "corrupt" })
+          const kept = yield* memory.abandoned(1)
+          assert.deepStrictEqual(kept.map((r) => r.seq), [7, 8, 9, 10])
+          yield* memory.commit(events.slice(6))
+          assert.isTrue((yield* memory.verify).ok)
+        }))
+      const reopened = yield* withStore(layer, (store) => Effect.flatMap(store.open(alice), (m) => m.state))
+      assert.strictEqual(hashOf(reopened), hashOf(fold(events)))
+    }))
+
+  it.effect("a record whose checksum was rewritten too is caught by verify through the snapshot after it", () =>
+    Effect.gen(function*() {
+      const home = yield* tempHome
+      const events = sampleEvents(9)
+      const layer = MemoryStore.layerSqlite({ home, snapshotEvery: 5 })
+      yield* withStore(layer, (store) =>
+        Effect.gen(function*() {
+          const memory = yield* store.open(alice)
+          yield* commitEach(memory, events)
+          const report = yield* memory.verify
+          assert.isTrue(report.ok, report.problems.join("; "))
+          assert.strictEqual(report.events, 9)
+          assert.strictEqual(report.hash, report.liveHash)
+        }))
+      // a consistent forgery of event 2 (valid JSON, valid checksum), before snapshot 5
+      sql(home, (db) => {
+        const json = String(db.prepare("SELECT json FROM events WHERE seq = 2").get()?.["json"]).replaceAll("person1", "mallory")
+        db.prepare("UPDATE events SET json = ?, crc = ? WHERE seq = 2").run(json, checksum(json))
+      })
+      yield* withStore(layer, (store) =>
+        Effect.gen(function*() {
+          const memory = yield* store.open(alice)
+          const report = yield* memory.verify
+          assert.isFalse(report.ok)
+          assert.isUndefined(report.firstBadPosition)
+          assert.deepStrictEqual(report.snapshotMismatch, [5])
+          // the live state (snapshot 5 + tail) no longer matches the forged journal's fold
+          assert.notStrictEqual(report.hash, report.liveHash)
+        }))
+    }))
+
+  it.effect("rollback restores the state after seq, keeps the tail as a branch, and commits continue", () =>
+    Effect.gen(function*() {
+      const home = yield* tempHome
+      const events = sampleEvents(12)
+      const layer = MemoryStore.layerSqlite({ home, snapshotEvery: 3 })
+      yield* withStore(layer, (store) =>
+        Effect.gen(function*() {
+          const memory = yield* store.open(alice)
+          yield* commitEach(memory, events)
+          const back = yield* memory.rollback(5)
+          assert.strictEqual(back.seq, 5)
+          assert.strictEqual(hashOf(back), hashOf(fold(events.slice(0, 5))))
+          assert.strictEqual(yield* memory.state, back)
+          assert.deepStrictEqual((yield* memory.history()).map((h) => h.seq), [1, 2, 3, 4, 5])
+          const branches = yield* memory.branches
+          assert.deepInclude(branches[0], { branch: 1, base: 5, tip: 12, reason: "rollback" })
+          assert.strictEqual((yield* memory.abandoned(1)).length, 7)
+          const other = sampleEvents(3, 20)
+          yield* memory.commit(other)
+          assert.strictEqual((yield* memory.state).seq, 8)
+          assert.isTrue((yield* memory.verify).ok)
+          assert.strictEqual(expectError(yield* Effect.exit(memory.rollback(9))).reason, "NotFound")
+          assert.strictEqual(expectError(yield* Effect.exit(memory.rollback(-1))).reason, "NotFound")
+          assert.strictEqual(expectError(yield* Effect.exit(memory.abandoned(2))).reason, "NotFound")
+          // no-op rollback to the current seq
+          assert.strictEqual((yield* memory.rollback(8)).seq, 8)
+          assert.strictEqual((yield* memory.branches).length, 1)
+        }))
+      // snapshots past the rollback point were dropped; later ones were written on the new line
+      const snaps = sql(home, (db) => db.prepare("SELECT seq FROM snapshots ORDER BY seq").all().map((r) => Number(r["seq"])))
+      assert.deepStrictEqual(snaps, [3, 8])
+      const expected = fold([...events.slice(0, 5), ...sampleEvents(3, 20)])
+      yield* withStore(layer, (store) =>
+        Effect.gen(function*() {
+          const memory = yield* store.open(alice)
+          const state = yield* memory.state
+          assert.strictEqual(state.seq, 8)
+          assert.strictEqual(hashOf(state), hashOf(expected))
+          assert.isTrue((yield* memory.verify).ok)
+        }))
+    }))
+
+  it.effect("a second writer on the same database is refused with Locked; one store shares one handle", () =>
+    Effect.gen(function*() {
+      const home = yield* tempHome
+      const events = sampleEvents(4)
+      yield* withStore(MemoryStore.layerSqlite({ home }), (one) =>
+        withStore(MemoryStore.layerSqlite({ home }), (two) =>
+          Effect.gen(function*() {
+            const a = yield* one.open(alice)
+            const a2 = yield* one.open(alice)
+            assert.strictEqual(a, a2)
+            const b = yield* two.open(alice)
+            yield* a.commit(events.slice(0, 2))
+            const error = expectError(yield* Effect.exit(b.commit(events.slice(0, 1))))
+            assert.strictEqual(error.reason, "Locked")
+            assert.strictEqual(count(home, "events"), 2)
+          })))
+    }))
+})
+
+describe("MemoryStore (in memory)", () => {
+  it.effect("same semantics: commit, reject, verify, rollback, isolation", () =>
+    Effect.gen(function*() {
+      const events = sampleEvents(10)
+      yield* withStore(MemoryStore.layerMemory, (store) =>
+        Effect.gen(function*() {
+          const a = yield* store.open(alice)
+          const b = yield* store.open(bob)
+          yield* commitEach(a, events)
+          yield* b.commit(events.slice(0, 3))
+          assert.strictEqual(hashOf(yield* a.state), hashOf(fold(events)))
+          const error = expectError(yield* Effect.exit(a.commit([badEvent])))
+          assert.strictEqual(error.reason, "InvalidEvent")
+          assert.strictEqual(error.position, 10)
+          assert.strictEqual((yield* a.history()).length, 10)
+          assert.isTrue((yield* a.verify).ok)
+          const back = yield* a.rollback(4)
+          assert.strictEqual(hashOf(back), hashOf(fold(events.slice(0, 4))))
+          assert.deepInclude((yield* a.branches)[0], { base: 4, tip: 10, reason: "rollback" })
+          yield* a.commit(events.slice(4))
+          assert.isTrue((yield* a.verify).ok)
+          assert.strictEqual((yield* b.state).seq, 3)
+          assert.deepStrictEqual((yield* store.list).map((id) => id.key), [alice.key, bob.key])
+        }))
+      // a fresh build is a fresh, empty store
+      const ids = yield* withStore(MemoryStore.layerMemory, (store) => store.list)
+      assert.strictEqual(ids.length, 0)
+    }))
+
+  it.effect("a closed handle refuses work", () =>
+    Effect.gen(function*() {
+      const escaped = yield* withStore(MemoryStore.layerMemory, (store) => Effect.scoped(store.open(alice)))
+      const error = expectError(yield* Effect.exit(escaped.commit(sampleEvents(1))))
+      assert.strictEqual(error.reason, "Io")
+    }))
+})
+
