@@ -19,7 +19,7 @@
  *
  * @since 0.1.0
  */
-import { HashSet, Schema } from "effect"
+import { Schema } from "effect"
 import { dual } from "effect/Function"
 import { type Changes } from "./Changes.ts"
 import { InvalidInput } from "./Errors.ts"
@@ -424,14 +424,10 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
     if (match === undefined) {
       // the first version may be gone (pruned) while later ones remain: ask the slot
       // the slot's edges whose object is `o` are exactly the slot ids in `inEdges(o)` (the
-      // draft's indexes agree with the edges): test membership in the smaller set, read only
+      // draft's indexes agree with the edges): `slotIdsTo` intersects the two, reading only
       // those edges. The choice below is the least (version, id), so the order does not matter.
-      const slotIds = d.slotIds(s, f.relation)
-      const into = d.inEdges(o)
-      const [small, large] = HashSet.size(slotIds) <= HashSet.size(into) ? [slotIds, into] : [into, slotIds]
       let bestVersion = Infinity
-      for (const eid of small) {
-        if (!HashSet.has(large, eid)) continue
+      for (const eid of d.slotIdsTo(s, f.relation, o)) {
         const e = d.edge(eid)!
         if (e.object !== o || e.negated !== f.negated) continue
         versions = true

@@ -39,8 +39,12 @@ export interface LiquidGraph extends Equal.Equal, Pipeable {
   readonly out: HashMap.HashMap<string, HashSet.HashSet<string>>
   /** node id → ids of edges whose object it is */
   readonly inc: HashMap.HashMap<string, HashSet.HashSet<string>>
-  /** `subject|relation` → ids of `fact` edges in that slot (current and historical) */
-  readonly slots: HashMap.HashMap<string, HashSet.HashSet<string>>
+  /**
+   * `subject|relation` → ids of `fact` edges in that slot (current and historical): the bare id
+   * when the slot holds one fact, a set of ≥ 2 ids otherwise (see {@link SlotEntry}). Read it
+   * through {@link slotIds}, {@link slotKeys} and {@link slot}, not directly.
+   */
+  readonly slots: HashMap.HashMap<string, SlotEntry>
   /** merged node id → the id it was merged into (possibly itself merged later) */
   readonly aliases: HashMap.HashMap<string, string>
   /**
@@ -53,6 +57,13 @@ export interface LiquidGraph extends Equal.Equal, Pipeable {
   toJSON(): GraphJson
 }
 
+/**
+ * One entry of the slot index: the id of the slot's only fact, or the set of its ids when it
+ * holds two or more (never an empty or one-element set). Most slots hold one fact, and a bare id
+ * costs nothing beyond the edge's own id string, where a one-element `HashSet` costs ~120 bytes.
+ */
+export type SlotEntry = string | HashSet.HashSet<string>
+
 class GraphImpl implements LiquidGraph {
   readonly [TypeId] = TypeId
   private hashCache: string | undefined
@@ -60,7 +71,7 @@ class GraphImpl implements LiquidGraph {
   readonly edges: HashMap.HashMap<string, Fact>
   readonly out: HashMap.HashMap<string, HashSet.HashSet<string>>
   readonly inc: HashMap.HashMap<string, HashSet.HashSet<string>>
-  readonly slots: HashMap.HashMap<string, HashSet.HashSet<string>>
+  readonly slots: HashMap.HashMap<string, SlotEntry>
   readonly aliases: HashMap.HashMap<string, string>
   readonly strength: HashMap.HashMap<string, number>
   readonly vectors: VectorStore.VectorStore
@@ -69,7 +80,7 @@ class GraphImpl implements LiquidGraph {
     edges: HashMap.HashMap<string, Fact>,
     out: HashMap.HashMap<string, HashSet.HashSet<string>>,
     inc: HashMap.HashMap<string, HashSet.HashSet<string>>,
-    slots: HashMap.HashMap<string, HashSet.HashSet<string>>,
+    slots: HashMap.HashMap<string, SlotEntry>,
     aliases: HashMap.HashMap<string, string>,
     strength: HashMap.HashMap<string, number>,
     vectors: VectorStore.VectorStore
@@ -188,14 +199,57 @@ export const incident = (g: LiquidGraph, id: string): Array<Fact> => {
 /** Number of incident edges. @complexity O(log n) */
 export const degree = (g: LiquidGraph, id: string): number => HashSet.size(outEdges(g, id)) + HashSet.size(inEdges(g, id))
 
+/** The ids of a slot entry, as a fresh array (`[]` for none). */
+const entryIds = (entry: SlotEntry | undefined): Array<string> =>
+  entry === undefined ? [] : typeof entry === "string" ? [entry] : Array.from(entry)
+
 /** The `fact` edges of a subject and relation (current and historical). @complexity O(k · log m) */
 export const slot = (g: LiquidGraph, subject: string, relation: string): Array<Fact> => {
-  const ids = HashMap.get(g.slots, FactM.slotKey(subject, relation))
-  if (Option.isNone(ids)) return []
+  const ids = Option.getOrUndefined(HashMap.get(g.slots, FactM.slotKey(subject, relation)))
+  if (ids === undefined) return []
+  if (typeof ids === "string") return [HashMap.getUnsafe(g.edges, ids)]
   const out: Array<Fact> = []
-  for (const e of ids.value) out.push(HashMap.getUnsafe(g.edges, e))
+  for (const e of ids) out.push(HashMap.getUnsafe(g.edges, e))
   return out
 }
+
+/**
+ * Ids of the `fact` edges of a subject and relation (current and historical), as a fresh array
+ * (empty when none).
+ * Laws: `slotIds(g, s, r)` and `slot(g, s, r).map((f) => f.id)` hold the same ids in the same order.
+ * @complexity O(log n + k)
+ * @example
+ * ```ts
+ * LiquidGraph.slotIds(g, "alice", "lives_in") // ["f|alice|lives_in|paris", ...]
+ * ```
+ */
+export const slotIds = (g: LiquidGraph, subject: string, relation: string): ReadonlyArray<string> =>
+  slotIdsAt(g, FactM.slotKey(subject, relation))
+
+/**
+ * Ids of the `fact` edges in the slot of key `key` (as made by `Fact.slotKey`), as a fresh array
+ * (empty when none). For walking the index with {@link slotKeys}.
+ * Laws: `slotIdsAt(g, Fact.slotKey(s, r))` == `slotIds(g, s, r)`.
+ * @complexity O(log n + k)
+ * @example
+ * ```ts
+ * for (const key of LiquidGraph.slotKeys(g)) LiquidGraph.slotIdsAt(g, key).length // ≥ 1
+ * ```
+ */
+export const slotIdsAt = (g: LiquidGraph, key: string): ReadonlyArray<string> =>
+  entryIds(Option.getOrUndefined(HashMap.get(g.slots, key)))
+
+/**
+ * The keys (`Fact.slotKey(subject, relation)`) of the non-empty slots, in map order.
+ * Laws: every key names a slot with `slotIdsAt(g, key).length ≥ 1`; every `fact` edge's slot
+ * key is among them.
+ * @complexity O(1) to start, O(s) to walk the s slots
+ * @example
+ * ```ts
+ * Array.from(LiquidGraph.slotKeys(g)).sort()
+ * ```
+ */
+export const slotKeys = (g: LiquidGraph): IterableIterator<string> => HashMap.keys(g.slots)
 
 /** Every node, in map order. @complexity O(n) */
 export const nodes = (g: LiquidGraph): Array<MemoryNode> => Array.from(HashMap.values(g.nodes))
@@ -422,7 +476,7 @@ export class Draft {
   private readonly edgesL: Through<Fact>
   private readonly outL: Layer<HashSet.HashSet<string>>
   private readonly incL: Layer<HashSet.HashSet<string>>
-  private readonly slotsL: Layer<HashSet.HashSet<string>>
+  private readonly slotsL: Layer<SlotEntry>
   private readonly strengthL: Layer<number>
   private aliasesM: HashMap.HashMap<string, string>
   /** The draft's vector store; transitions may read it directly. */
@@ -480,13 +534,33 @@ export class Draft {
   slot(subject: string, relation: string): Array<Fact> {
     const ids = this.slotsL.get(FactM.slotKey(subject, relation))
     if (ids === undefined) return []
+    if (typeof ids === "string") return [this.indexed(ids)]
     const out: Array<Fact> = []
     for (const e of ids) out.push(this.indexed(e))
     return out
   }
-  /** Ids of the `fact` edges of a subject and relation (a persistent set; empty when none). */
-  slotIds(subject: string, relation: string): HashSet.HashSet<string> {
-    return this.slotsL.get(FactM.slotKey(subject, relation)) ?? EMPTY_SET
+  /** Ids of the `fact` edges of a subject and relation (a fresh array; empty when none). */
+  slotIds(subject: string, relation: string): ReadonlyArray<string> {
+    return entryIds(this.slotsL.get(FactM.slotKey(subject, relation)))
+  }
+  /**
+   * Ids of the `fact` edges of a subject and relation whose object is `object`: the slot ∩
+   * `inEdges(object)`, testing membership in the larger of the two, so O(min(k, in-degree)).
+   * Order: that of the smaller set (callers that decide must not depend on it). Allocates only
+   * when the answer is not empty.
+   */
+  slotIdsTo(subject: string, relation: string, object: string): ReadonlyArray<string> {
+    const ids = this.slotsL.get(FactM.slotKey(subject, relation))
+    if (ids === undefined) return NO_IDS
+    const into = this.inEdges(object)
+    if (typeof ids === "string") return HashSet.has(into, ids) ? [ids] : NO_IDS
+    let out: Array<string> | undefined
+    if (HashSet.size(ids) <= HashSet.size(into)) {
+      for (const e of ids) if (HashSet.has(into, e)) (out ??= []).push(e)
+    } else {
+      for (const e of into) if (HashSet.has(ids, e)) (out ??= []).push(e)
+    }
+    return out ?? NO_IDS
   }
   resolve(id: string): string {
     let cur = id
@@ -557,9 +631,13 @@ export class Draft {
     this.incL.set(e.object, addTrimmed(this.inEdges(e.object), e.id, h))
     if (e.kind === "fact") {
       const k = FactM.slotKey(e.subject, e.relation)
-      const slotBefore = this.slotsL.get(k) ?? EMPTY_SET
-      // a slot holding exactly the subject's out-edges shares the out-set (an equal immutable value)
-      this.slotsL.set(k, slotBefore === outBefore ? out : addTrimmed(slotBefore, e.id, h))
+      const slotBefore = this.slotsL.get(k)
+      if (slotBefore === undefined) this.slotsL.set(k, e.id)
+      else if (typeof slotBefore === "string") {
+        // a slot holding exactly the subject's out-edges shares the out-set (an equal immutable value)
+        const shares = HashSet.size(outBefore) === 1 && HashSet.has(outBefore, slotBefore)
+        this.slotsL.set(k, shares ? out : addTrimmed(addTrimmed(EMPTY_SET, slotBefore, Hash.string(slotBefore)), e.id, h))
+      } else this.slotsL.set(k, slotBefore === outBefore ? out : addTrimmed(slotBefore, e.id, h))
     }
     const q = quantise(e.weight)
     this.addStrength(e.subject, q)
@@ -658,7 +736,7 @@ export class Draft {
     this.edgesL.remove(id)
     shrink(this.outL, e.subject, id)
     shrink(this.incL, e.object, id)
-    if (e.kind === "fact") shrink(this.slotsL, FactM.slotKey(e.subject, e.relation), id)
+    if (e.kind === "fact") shrinkSlot(this.slotsL, FactM.slotKey(e.subject, e.relation), id)
     const q = quantise(e.weight)
     this.addStrength(e.subject, -q)
     this.addStrength(e.object, -q)
@@ -746,6 +824,28 @@ const shrink = (layer: Layer<HashSet.HashSet<string>>, key: string, id: string):
   if (HashSet.size(next) === 0) layer.remove(key)
   else if (next !== cur) layer.set(key, next)
 }
+
+/**
+ * Removes `id` from the slot at `key`: a set of two becomes the bare remaining id, a bare id
+ * equal to `id` drops the key.
+ */
+const shrinkSlot = (layer: Layer<SlotEntry>, key: string, id: string): void => {
+  const cur = layer.get(key)
+  if (cur === undefined) return
+  if (typeof cur === "string") {
+    if (cur === id) layer.remove(key)
+    return
+  }
+  const next = HashSet.remove(cur, id)
+  if (next === cur) return
+  const size = HashSet.size(next)
+  if (size === 0) layer.remove(key)
+  else if (size === 1) layer.set(key, next[Symbol.iterator]().next().value as string)
+  else layer.set(key, next)
+}
+
+/** The empty answer of the id getters (frozen, shared). */
+const NO_IDS: ReadonlyArray<string> = Object.freeze([])
 
 /**
  * Opens a {@link Draft} over `g`.

@@ -48,7 +48,7 @@
  *
  * @since 0.1.0
  */
-import { HashMap, Option, Schema } from "effect"
+import { HashMap, Schema } from "effect"
 import { dual } from "effect/Function"
 import { Collector, type Step, type Supersession } from "./Changes.ts"
 import { InvalidInput } from "./Errors.ts"
@@ -344,7 +344,7 @@ export const reconcile: {
   const named = validate(graph, input, now)
   const keys: Array<string> = []
   if (named === undefined) {
-    for (const key of HashMap.keys(graph.slots)) keys.push(key)
+    for (const key of LiquidGraph.slotKeys(graph)) keys.push(key)
   } else {
     const seen = new Set<string>()
     for (const f of named) {
@@ -360,9 +360,7 @@ export const reconcile: {
   const single = singleValuedSet(params)
   const decisions: Array<Decision> = []
   for (const key of keys) {
-    const ids = HashMap.get(graph.slots, key)
-    if (Option.isNone(ids)) continue
-    const current = currentFacts(graph, ids.value)
+    const current = currentFacts(graph, LiquidGraph.slotIdsAt(graph, key))
     if (current === undefined) continue
     resolveSlot(current, single.has(current[0]!.relation), params.supportMargin, decisions)
   }

@@ -4,7 +4,8 @@
  * `check(g)` returns every violation it finds (an empty array means the graph is well formed):
  * - every edge's endpoints are nodes; kinds connect the right blocks (mention: episode →
  *   semantic; association: subject < object);
- * - the `out`, `inc` and `slots` indexes hold exactly the edges they should;
+ * - the `out`, `inc` and `slots` indexes hold exactly the edges they should (a slot of one
+ *   fact holds its bare id, a slot set never fewer than two ids);
  * - weights and confidences are finite and in [0, 1]; importance is finite, ≥ 0, and equals its
  *   definition (Σ incident weights × max(1, out-degree)) up to rounding;
  * - semantic node ids are their keys, episode ids start with `ep:`;
@@ -48,7 +49,8 @@ export const check = (g: LiquidGraph.LiquidGraph): Array<string> => {
     if (!HashSet.has(LiquidGraph.inEdges(g, e.object), e.id)) bad.push(`edge ${e.id}: missing from in index`)
     if (e.kind === "fact") {
       const slot = HashMap.get(g.slots, Fact.slotKey(e.subject, e.relation))
-      if (slot._tag === "None" || !HashSet.has(slot.value, e.id)) bad.push(`edge ${e.id}: missing from slot index`)
+      const present = slot._tag === "Some" && (typeof slot.value === "string" ? slot.value === e.id : HashSet.has(slot.value, e.id))
+      if (!present) bad.push(`edge ${e.id}: missing from slot index`)
     }
   }
   for (const [id, set] of g.out) {
@@ -65,9 +67,11 @@ export const check = (g: LiquidGraph.LiquidGraph): Array<string> => {
       if (LiquidGraph.edge(g, e)?.object !== id) bad.push(`in index: ${e} listed under ${id}`)
     }
   }
-  for (const [key, set] of g.slots) {
-    if (HashSet.size(set) === 0) bad.push(`slot index: empty set kept for ${key}`)
-    for (const e of set) {
+  for (const [key, entry] of g.slots) {
+    // a slot of one fact holds the bare id; a set always holds ≥ 2 ids
+    if (typeof entry !== "string" && HashSet.size(entry) === 0) bad.push(`slot index: empty set kept for ${key}`)
+    if (typeof entry !== "string" && HashSet.size(entry) === 1) bad.push(`slot index: one-element set kept for ${key}`)
+    for (const e of typeof entry === "string" ? [entry] : entry) {
       slotCount++
       const f = LiquidGraph.edge(g, e)
       if (f === undefined || f.kind !== "fact" || Fact.slotKey(f.subject, f.relation) !== key) bad.push(`slot index: ${e} under ${key}`)

@@ -70,8 +70,10 @@ const run = (g: LiquidGraph.LiquidGraph, input: Reconcile.ReconcileInput = {}, p
 /** Every pair of current facts that still contradicts, by the definition (not by `conflict`). */
 const violations = (g: LiquidGraph.LiquidGraph, singleValued: ReadonlyArray<string>): Array<string> => {
   const bad: Array<string> = []
-  for (const [, ids] of g.slots) {
-    const cur = Array.from(ids, (id) => LiquidGraph.edge(g, id)!).filter(FactM.isCurrent)
+  for (const key of LiquidGraph.slotKeys(g)) {
+    const cur = LiquidGraph.slotIdsAt(g, key)
+      .map((id) => LiquidGraph.edge(g, id)!)
+      .filter(FactM.isCurrent)
     for (const a of cur) {
       for (const b of cur) {
         if (a.id >= b.id) continue
