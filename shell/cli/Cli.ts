@@ -1,0 +1,70 @@
+/**
+ * Cli — the `mags` command tree and its runner: parses the arguments, runs the command, and turns
+ * every outcome into an exit code (never a crash, never a stack trace for a known failure).
+ *
+ * Outcomes: success → 0; a {@link CliFailure} → its one-line message on stderr
+ * (`mags: <message>`) and its kind's code (see `Errors.ts`); a usage error found by the parser →
+ * effect/cli's help and error text, code 2; `mags` alone prints the help, code 0; an interruption
+ * (Ctrl-C) → 130; anything else is a bug → `mags: unexpected error: …`, code 1.
+ *
+ * Commands, one module each in `commands/`: init, ingest, chat, ask, recall, connect, inspect,
+ * history, export, snapshot, rollback, replay, maintain, demo.
+ *
+ * @since 0.1.0
+ */
+import { Cause, Console, Effect, Logger } from "effect"
+import { CliError, Command } from "effect/cli"
+import { ask } from "./commands/ask.ts"
+import { chat } from "./commands/chat.ts"
+import { connect } from "./commands/connect.ts"
+import { demo } from "./commands/demo.ts"
+import { exportCommand } from "./commands/export.ts"
+import { history } from "./commands/history.ts"
+import { ingest } from "./commands/ingest.ts"
+import { init } from "./commands/init.ts"
+import { inspect } from "./commands/inspect.ts"
+import { maintain } from "./commands/maintain.ts"
+import { recall } from "./commands/recall.ts"
+import { replay } from "./commands/replay.ts"
+import { rollback } from "./commands/rollback.ts"
+import { snapshot } from "./commands/snapshot.ts"
+import { CliFailure, exitCodes } from "./Errors.ts"
+import * as Root from "./Root.ts"
+
+/** The CLI's version. */
+export const VERSION = "0.1.0"
+
+/** The `mags` command with every subcommand. */
+export const command = Root.mags.pipe(
+  Command.withSubcommands([
+    init, ingest, chat, ask, recall, connect, inspect, history, exportCommand, snapshot, rollback, replay, maintain, demo
+  ])
+)
+
+/**
+ * The exit code of a failed run's cause, after printing its one-line message (see the header).
+ * @complexity O(size of the cause)
+ */
+export const exitCodeOf = (cause: Cause.Cause<unknown>): Effect.Effect<number> => {
+  if (Cause.hasInterruptsOnly(cause)) return Effect.succeed(130)
+  const error = Cause.squash(cause)
+  if (error instanceof CliFailure) return Effect.as(Console.error(`mags: ${error.message}`), error.exitCode)
+  if (CliError.isCliError(error)) {
+    // effect/cli has already printed the help and the parse errors
+    return Effect.succeed(error._tag === "ShowHelp" && error.errors.length === 0 ? 0 : exitCodes.Usage)
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  return Effect.as(Console.error(`mags: unexpected error: ${message.split("\n")[0]}`), exitCodes.Unexpected)
+}
+
+/**
+ * Runs `mags` with `args` (without the program name) and gives its exit code. Logs go to stderr.
+ * @complexity that of the command
+ */
+export const run = (args: ReadonlyArray<string>): Effect.Effect<number, never, Command.Environment> =>
+  Command.runWith(command, { version: VERSION })(args).pipe(
+    Effect.as(0),
+    Effect.catchCause(exitCodeOf),
+    // stdout carries answers and exports; logs go to stderr
+    Effect.provideService(Logger.LogToStderr, true)
+  )

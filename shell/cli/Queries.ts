@@ -1,0 +1,123 @@
+/**
+ * Queries — recall and connect as the CLI runs and shows them (`mags recall`, `mags connect`,
+ * `mags demo`).
+ *
+ * **Recall changes memory** (Hebbian links between co-recalled anchors, access counts), so a
+ * recorded recall is a **Recalled** event `{ text, embedding, … }` with the clock's `now`: the
+ * result is computed on the current state (pure `Recall.recall`) and the event committed, so
+ * the journal replays it. `record: false` only reads. **Connect** only reads (the strongest path,
+ * `Connect.connect`); it is not an event.
+ *
+ * @since 0.1.0
+ */
+import { Clock, Effect, Option, Result } from "effect"
+import * as Connect from "../../core/Connect.ts"
+import * as Event from "../../core/Event.ts"
+import * as Recall from "../../core/Recall.ts"
+import type * as Replay from "../../core/Replay.ts"
+import { Embedder } from "../embeddings/Embedder.ts"
+import type { Memory } from "../store/MemoryStore.ts"
+import { type CliFailure, fail, fromAiError, fromStoreError } from "./Errors.ts"
+import * as Render from "./Render.ts"
+
+/** Options of {@link recall}. */
+export interface RecallOptions {
+  /** Anchors (default: the memory's `anchors` parameter). */
+  readonly k?: number | undefined
+  /** Facts and episodes returned (default: the memory's `maxResults`). */
+  readonly maxResults?: number | undefined
+  /** World time to recall at (default: current facts only). */
+  readonly at?: number | undefined
+  /** Commit the Recalled event (default true). */
+  readonly record?: boolean | undefined
+}
+
+/** A recall and the state it was computed on. */
+export interface Recalled {
+  readonly result: Recall.RecallResult
+  /** The state the result's facts and paths refer to (after the recall). */
+  readonly state: Replay.State
+}
+
+/**
+ * Recalls `query` from `memory` (see the module header).
+ * @complexity one embedding + `Recall.recall` (+ one commit)
+ */
+export const recall = Effect.fnUntraced(function*(
+  memory: Memory,
+  query: string,
+  options: RecallOptions = {}
+): Effect.fn.Return<Recalled, CliFailure, Embedder> {
+  const embedder = yield* Embedder
+  const now = yield* Clock.currentTimeMillis
+  const vector = Array.from(yield* embedder.embed(query).pipe(Effect.mapError((e) => fromAiError(e, "embeddings"))))
+  const input: Recall.RecallInput = {
+    text: query,
+    ...(vector.some((x) => x !== 0) ? { embedding: vector } : {}),
+    ...(options.at === undefined ? {} : { at: options.at }),
+    ...(options.k === undefined ? {} : { k: options.k }),
+    ...(options.maxResults === undefined ? {} : { maxResults: options.maxResults })
+  }
+  const state = yield* memory.state
+  const computed = Result.try({
+    try: () => Recall.recall(state.graph, input, state.params, now),
+    catch: (e) => fail("Usage", `recall: ${e instanceof Error ? e.message : String(e)}`)
+  })
+  if (Result.isFailure(computed)) return yield* computed.failure
+  if (options.record === false) return { result: computed.success.result, state: { ...state, graph: computed.success.graph } }
+  const committed = yield* memory.commit([new Event.Recalled({ now, input })]).pipe(Effect.mapError(fromStoreError))
+  return { result: computed.success.result, state: committed.state }
+})
+
+/**
+ * A recall as lines: the anchors, then each fact with its score and justifying path, then the
+ * episodes.
+ * @complexity O(results · path length)
+ */
+export const recallLines = (r: Recalled): Array<string> => {
+  const g = r.state.graph
+  const lines: Array<string> = []
+  if (r.result.anchors.length > 0) {
+    lines.push(`anchors: ${r.result.anchors.map((a) => `${Render.label(g, a.id)} (${a.score.toFixed(2)})`).join(", ")}`)
+  }
+  if (r.result.facts.length === 0 && r.result.episodes.length === 0) lines.push("nothing recalled")
+  r.result.facts.forEach((f, i) => {
+    lines.push(`${i + 1}. ${Render.fact(g, f.fact)}   score ${f.score.toFixed(3)}`)
+    lines.push(`   path: ${Render.path(g, f.path)}   (weight ${f.path.weight.toFixed(3)})`)
+  })
+  for (const e of r.result.episodes) {
+    lines.push(`episode ${Render.label(g, e.id)}   score ${e.score.toFixed(3)}`)
+  }
+  return lines
+}
+
+/**
+ * The strongest path between two nodes (labels or ids), as lines; `undefined` when either is
+ * unknown or they are not connected.
+ * @complexity bidirectional Dijkstra (see `Connect.connect`)
+ */
+export const connectLines = (state: Replay.State, a: string, b: string): Result.Result<Array<string> | undefined, CliFailure> => {
+  const found = Result.try({
+    try: () => Connect.connect(state.graph, a, b, state.params),
+    catch: (e) => fail("Usage", `connect: ${e instanceof Error ? e.message : String(e)}`)
+  })
+  if (Result.isFailure(found)) return Result.fail(found.failure)
+  return Result.succeed(Option.match(found.success, {
+    onNone: () => undefined,
+    onSome: (p) => [
+      Render.path(state.graph, p),
+      `(${p.edges.length} edge${p.edges.length === 1 ? "" : "s"}, weight ${p.weight.toFixed(3)})`
+    ]
+  }))
+}
+
+/**
+ * Why `connect` found nothing: which label is unknown, or that both are known but not connected.
+ * @complexity O(|labels|)
+ */
+export const whyNotConnected = (state: Replay.State, a: string, b: string): string => {
+  const unknown = [a, b].filter((l) => Connect.resolveNode(state.graph, l) === undefined)
+  return unknown.length > 0
+    ? `not in memory: ${unknown.map((l) => `"${l}"`).join(", ")}`
+    : `"${a}" and "${b}" are not connected`
+}

@@ -1,0 +1,245 @@
+/**
+ * Services — the layers a `mags` command runs on, built from its `Settings`, with every build
+ * failure turned into a `CliFailure` (see `Errors.ts` for the exit codes).
+ *
+ * - {@link storeLayer}: the SQLite memory store at `<home>/mags.db`;
+ * - {@link openMemory}: the memory of the settings' id (user / agent / session), opened strictly:
+ *   a corrupt journal fails with `CorruptJournal` before anything is read or written;
+ * - {@link embedderLayer}: GloVe (default), OpenAI-compatible, GGUF, or the test embedder;
+ * - {@link pathModelsLayer}: the ask and write models — the GGUF model, the OpenAI-compatible
+ *   chat model, or the no-LLM templates (`TemplateModel.ts`). A real model is wrapped so that its
+ *   last `AiError` is kept in {@link ModelErrors}: the loop folds model failures into a
+ *   `MagsError` message, and the CLI reads the kept error to tell an unreachable endpoint from a
+ *   refused key;
+ * - {@link extractorLayer}: the rule extractor, or the model-backed one.
+ *
+ * Model files are checked (and models loaded) when these layers are BUILT, which commands do
+ * before they open the memory or read their input.
+ *
+ * @since 0.1.0
+ */
+import { Context, Effect, Layer, Option, Ref, type Scope } from "effect"
+import { type AiError, LanguageModel } from "effect/ai"
+import { Embedder, type Provided as EmbedderProvided } from "../embeddings/Embedder.ts"
+import * as LlamaEmbeddings from "../embeddings/LlamaEmbeddings.ts"
+import { Extractor } from "../extract/Extractor.ts"
+import * as LlmExtractor from "../extract/LlmExtractor.ts"
+import { ActiveMemory } from "../loop/ActiveMemory.ts"
+import { Mags, type MagsError, type Options as LoopOptions } from "../loop/Mags.ts"
+import { Router } from "../loop/Router.ts"
+import { AskModel, WriteModel } from "../loop/PathModels.ts"
+import * as Models from "../model/Models.ts"
+import { type Memory, MemoryId, MemoryStore } from "../store/MemoryStore.ts"
+import type { Settings } from "./Config.ts"
+import { type CliFailure, fail, fromAiError, fromGloveError, fromModelLoadError, fromStoreError } from "./Errors.ts"
+import * as TemplateModel from "./TemplateModel.ts"
+
+// ── helpers ───────────────────────────────────────────────────────────────────
+
+/**
+ * `layer` with its build failure mapped by `f` (the services and their lifetimes are those of
+ * `layer`).
+ * @complexity O(1) over building `layer`
+ */
+export const mapLayerError = <A, E, R, E2>(layer: Layer.Layer<A, E, R>, f: (e: E) => E2): Layer.Layer<A, E2, Exclude<R, Scope.Scope>> =>
+  Layer.effectContext(Effect.mapError(Layer.build(layer), f))
+
+// ── store ─────────────────────────────────────────────────────────────────────
+
+/** The SQLite store of the settings' home. @complexity opening the database file */
+export const storeLayer = (s: Settings): Layer.Layer<MemoryStore, CliFailure> =>
+  mapLayerError(MemoryStore.layerSqlite({ home: s.home }), fromStoreError)
+
+/** The memory id of the settings. @complexity O(1) */
+export const memoryId = (s: Settings): MemoryId => MemoryId.fromParts({ user: s.user, agent: s.agent, session: s.session })
+
+/**
+ * Opens the settings' memory for the scope (creating it when absent); a bad journal record
+ * fails with `CorruptJournal`.
+ * @complexity O(snapshot + tail)
+ */
+export const openMemory = (s: Settings): Effect.Effect<Memory, CliFailure, MemoryStore | Scope.Scope> =>
+  MemoryStore.use((store) => store.open(memoryId(s))).pipe(Effect.mapError(fromStoreError))
+
+// ── embeddings ────────────────────────────────────────────────────────────────
+
+/** The embedder of the settings. @complexity GloVe: one cache read (first run builds it: seconds) */
+export const embedderLayer = (s: Settings): Layer.Layer<EmbedderProvided, CliFailure> => {
+  const e = s.embeddings
+  switch (e._tag) {
+    case "Glove":
+      return mapLayerError(Embedder.layerGlove({ cacheDir: e.cacheDir }), fromGloveError)
+    case "Test":
+      return Embedder.layerTest
+    case "OpenAi":
+      return mapLayerError(
+        Embedder.layerOpenAi({
+          baseUrl: e.endpoint.baseUrl,
+          model: e.endpoint.model,
+          ...(e.endpoint.apiKey === undefined ? {} : { apiKey: e.endpoint.apiKey })
+        }),
+        (err) => fromAiError(err, "embeddings")
+      )
+    case "Llama":
+      return mapLayerError(LlamaEmbeddings.layer({ modelPath: e.modelPath, threads: e.threads }), fromModelLoadError)
+  }
+}
+
+// ── language models ───────────────────────────────────────────────────────────
+
+/** The last failure of the configured language model (undefined: none yet, or no model). */
+export class ModelErrors extends Context.Service<ModelErrors, Ref.Ref<AiError.AiError | undefined>>()(
+  "mags/shell/cli/ModelErrors"
+) {}
+
+/**
+ * `model` with every `generateText` / `generateObject` failure recorded in `ref` (behaviour
+ * otherwise unchanged).
+ * @complexity O(1) per call
+ */
+export const watch = (model: LanguageModel.LanguageModel, ref: Ref.Ref<AiError.AiError | undefined>): LanguageModel.LanguageModel => {
+  const record = (e: unknown) => Ref.set(ref, e as AiError.AiError)
+  // The wrapped methods keep the originals' calls and results; their overloaded generic
+  // signatures cannot be restated for a pass-through, hence the casts (no behaviour changes).
+  type AnyEffect = Effect.Effect<unknown, unknown, unknown>
+  const generateText = ((options: never) =>
+    Effect.tapError(model.generateText(options) as AnyEffect, record)) as unknown as LanguageModel.LanguageModel["generateText"]
+  const generateObject = ((options: never) =>
+    Effect.tapError(model.generateObject(options) as AnyEffect, record)) as unknown as LanguageModel.LanguageModel["generateObject"]
+  return { ...model, generateText, generateObject }
+}
+
+/** The configured model as a plain `LanguageModel` layer, or undefined when none is configured. */
+const baseModel = (s: Settings): Layer.Layer<LanguageModel.LanguageModel, CliFailure> | undefined => {
+  const m = s.model
+  switch (m._tag) {
+    case "None":
+      return undefined
+    case "Llama":
+      return mapLayerError(Models.layerLlama({ modelPath: m.modelPath, threads: m.threads }), fromModelLoadError)
+    case "OpenAi":
+      return Models.layerOpenAi({
+        baseUrl: m.endpoint.baseUrl,
+        model: m.endpoint.model,
+        ...(m.endpoint.apiKey === undefined ? {} : { apiKey: m.endpoint.apiKey })
+      })
+  }
+}
+
+/**
+ * The language model services of a command: `LanguageModel` (watched) for a model-backed
+ * extractor, the two path models (the same model, or the templates), and {@link ModelErrors}.
+ * @complexity building loads a GGUF model (sub-second for small ones)
+ */
+export const pathModelsLayer = (
+  s: Settings
+): Layer.Layer<AskModel | WriteModel | ModelErrors | LanguageModel.LanguageModel, CliFailure> => {
+  const base = baseModel(s)
+  if (base === undefined) {
+    return Layer.mergeAll(
+      TemplateModel.layer,
+      Layer.effect(ModelErrors, Ref.make<AiError.AiError | undefined>(undefined)),
+      Layer.effect(LanguageModel.LanguageModel, TemplateModel.askModel)
+    )
+  }
+  return Layer.effectContext(Effect.gen(function*() {
+    const ref = yield* Ref.make<AiError.AiError | undefined>(undefined)
+    const model = watch(yield* LanguageModel.LanguageModel, ref)
+    return Context.make(ModelErrors, ref).pipe(
+      Context.add(AskModel, model),
+      Context.add(WriteModel, model),
+      Context.add(LanguageModel.LanguageModel, model)
+    )
+  })).pipe(Layer.provide(base))
+}
+
+// ── extractor ─────────────────────────────────────────────────────────────────
+
+/** The extractor of the settings (the model one reads the `LanguageModel` in context). @complexity O(1) */
+export const extractorLayer = (s: Settings): Layer.Layer<Extractor, never, LanguageModel.LanguageModel> =>
+  s.extractor === "model" ? LlmExtractor.layer() : Extractor.layerRules
+
+/**
+ * The failure a model error kept in {@link ModelErrors} stands for, if any.
+ * @complexity O(1)
+ */
+export const lastModelFailure: Effect.Effect<CliFailure | undefined, never, ModelErrors> = ModelErrors.use((ref) =>
+  Effect.map(Ref.get(ref), (e) => (e === undefined ? undefined : fromAiError(e, "model")))
+)
+
+// ── running ───────────────────────────────────────────────────────────────────
+
+/**
+ * Runs `f` on the settings' memory, opened for the duration of `f` from the SQLite store (the
+ * database is closed after).
+ * @complexity opening the memory + `f`
+ */
+export const withMemory = <A, E, R>(
+  s: Settings,
+  f: (memory: Memory) => Effect.Effect<A, E, R>
+): Effect.Effect<A, E | CliFailure, Exclude<R, Scope.Scope | MemoryStore>> =>
+  Effect.scoped(Effect.flatMap(openMemory(s), f)).pipe(Effect.provide(storeLayer(s))) as Effect.Effect<
+    A,
+    E | CliFailure,
+    Exclude<R, Scope.Scope | MemoryStore>
+  >
+
+/**
+ * The failure a failed turn stands for: a model failure is classified by the model's own error
+ * (unreachable endpoint, refused key), the rest by the turn's reason.
+ * @complexity O(1)
+ */
+export const turnFailure = (e: MagsError): Effect.Effect<CliFailure, never, ModelErrors> =>
+  Effect.map(lastModelFailure, (kept) => {
+    switch (e.reason) {
+      case "Model":
+        return kept ?? fail("ModelFailed", `model failed: ${e.message}`)
+      case "Embedding":
+        return fail("ModelFailed", `embeddings failed: ${e.message}`)
+      case "Extraction":
+        return fail(kept === undefined ? "BadInput" : kept.kind, `extraction failed: ${e.message}`)
+      case "InvalidInput":
+        return fail("Usage", e.message)
+      case "Memory":
+        return fail("Store", e.message)
+    }
+  })
+
+/**
+ * The extractor of the settings as a closed layer: the rule extractor, or the model-backed one
+ * over the configured model (loaded only then).
+ * @complexity building loads wink-nlp (~0.2 s) or the model
+ */
+export const extractorFor = (s: Settings): Layer.Layer<Extractor, CliFailure> =>
+  s.extractor === "model" ? LlmExtractor.layer().pipe(Layer.provide(pathModelsLayer(s))) : Extractor.layerRules
+
+/**
+ * Runs `program` with the MAGS loop (`Mags`) over the settings' memory. The models are built
+ * first (a missing model file fails before the memory is opened), then the embedder, extractor
+ * and router, then the memory.
+ * @complexity building the layers + `program`
+ */
+export const withLoop = <A, E, R>(
+  s: Settings,
+  program: Effect.Effect<A, E, R>,
+  options: LoopOptions = {}
+): Effect.Effect<A, E | CliFailure, Exclude<R, Mags | ModelErrors>> =>
+  program.pipe(
+    Effect.provide(Mags.layer(options)),
+    Effect.provide(Layer.effect(ActiveMemory, openMemory(s)).pipe(Layer.provide(storeLayer(s)))),
+    Effect.provide(Layer.mergeAll(Router.layerRules, embedderLayer(s), extractorLayer(s))),
+    Effect.provide(pathModelsLayer(s))
+  ) as Effect.Effect<A, E | CliFailure, Exclude<R, Mags | ModelErrors>>
+
+/** The default prompt budget (estimated tokens). */
+export const DEFAULT_BUDGET = 2048
+/** The default prompt budget with a local GGUF model (small contexts, and small vocabularies spend more tokens per character). */
+export const DEFAULT_LLAMA_BUDGET = 512
+
+/**
+ * The prompt budget: the flag's, else {@link DEFAULT_LLAMA_BUDGET} for a GGUF model, else
+ * {@link DEFAULT_BUDGET}.
+ * @complexity O(1)
+ */
+export const promptBudget = (s: Settings, flag: Option.Option<number>): number =>
+  Option.getOrElse(flag, () => (s.model._tag === "Llama" ? DEFAULT_LLAMA_BUDGET : DEFAULT_BUDGET))

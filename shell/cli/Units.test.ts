@@ -1,0 +1,123 @@
+/**
+ * Unit tests of the CLI's pure pieces: configuration precedence, the progress line, the sentence
+ * template, the template model's reading of a real prompt, JSONL decoding, the export shapes.
+ */
+import { describe, expect, it } from "vitest"
+import { Redacted, Result } from "effect"
+import * as Engram from "../../core/Engram.ts"
+import * as Params from "../../core/Params.ts"
+import * as Recall from "../../core/Recall.ts"
+import * as Replay from "../../core/Replay.ts"
+import * as Prompt from "../loop/Prompt.ts"
+import * as Config from "./Config.ts"
+import * as Export from "./Export.ts"
+import * as Input from "./Input.ts"
+import * as Progress from "./Progress.ts"
+import * as Render from "./Render.ts"
+import * as TemplateModel from "./TemplateModel.ts"
+
+describe("Config.resolve", () => {
+  it("flags over environment over defaults", () => {
+    const d = Result.getOrThrow(Config.resolve({}, {}, "/home/me"))
+    expect(d.home).toBe("/home/me/.mags")
+    expect([d.user, d.agent, d.session]).toEqual(["default", "default", "default"])
+    expect(d.model._tag).toBe("None")
+    expect(d.embeddings).toEqual({ _tag: "Glove", cacheDir: "/home/me/.mags/cache" })
+    const e = Result.getOrThrow(Config.resolve({}, { MAGS_HOME: "/env", MAGS_USER: "ann", MAGS_EMBEDDINGS: "test" }, "/home/me"))
+    expect([e.home, e.user, e.embeddings._tag]).toEqual(["/env", "ann", "Test"])
+    const f = Result.getOrThrow(Config.resolve({ home: "/flag", user: "bob" }, { MAGS_HOME: "/env", MAGS_USER: "ann" }, "/home/me"))
+    expect([f.home, f.user]).toEqual(["/flag", "bob"])
+    const empty = Result.getOrThrow(Config.resolve({ home: "" }, { MAGS_HOME: "" }, "/home/me"))
+    expect(empty.home).toBe("/home/me/.mags")
+  })
+
+  it("models: GGUF, OpenAI-compatible (key redacted), both is a usage error", () => {
+    const l = Result.getOrThrow(Config.resolve({}, { MAGS_MODEL: "~/m.gguf", MAGS_THREADS: "1" }, "/home/me"))
+    expect(l.model).toEqual({ _tag: "Llama", modelPath: "/home/me/m.gguf", threads: 1 })
+    const o = Result.getOrThrow(Config.resolve({}, { MAGS_OPENAI_MODEL: "gpt", MAGS_OPENAI_API_KEY: "sk-1" }, "/h"))
+    expect(o.model._tag).toBe("OpenAi")
+    if (o.model._tag === "OpenAi") {
+      expect(o.model.endpoint.baseUrl).toBe(Config.DEFAULT_OPENAI_BASE_URL)
+      expect(Redacted.value(o.model.endpoint.apiKey!)).toBe("sk-1")
+      expect(String(o.model.endpoint.apiKey)).not.toContain("sk-1")
+    }
+    const both = Config.resolve({ model: "m.gguf" }, { MAGS_OPENAI_MODEL: "gpt" }, "/h")
+    expect(Result.isFailure(both) && both.failure.kind).toBe("Usage")
+    const threads = Config.resolve({ threads: "0" }, {}, "/h")
+    expect(Result.isFailure(threads) && threads.failure.kind).toBe("Usage")
+  })
+})
+
+describe("Progress.render", () => {
+  it("bar, rate and ETA", () => {
+    expect(Progress.render("ingest", "items", { done: 50, total: 100, elapsedMs: 2000 })).toBe(
+      "ingest [██████████░░░░░░░░░░]  50% 50/100 items · 25.0/s · ETA 2s"
+    )
+    expect(Progress.render("ingest", "items", { done: 100, total: 100, elapsedMs: 4000 })).toMatch(/100% 100\/100 items · 25\.0\/s · done$/)
+    expect(Progress.render("x", "items", { done: 0, total: 10, elapsedMs: 0 })).toMatch(/ETA \?$/)
+    expect(Progress.duration(125)).toBe("2m05s")
+  })
+})
+
+describe("Render.sentence", () => {
+  it("the template", () => {
+    expect(Render.sentence("Mira", "live_in", "Vell", false, null)).toBe("Mira lives in Vell.")
+    expect(Render.sentence("Carol", "is_a", "doctor", false, null)).toBe("Carol is a doctor.")
+    expect(Render.sentence("Tobin", "like", "storms", true, null)).toBe("Tobin does not like storms.")
+    expect(Render.sentence("Oona", "born_in", "Vell", false, null, Date.UTC(1990, 0, 1))).toBe("Oona was born in Vell (since 1990).")
+    expect(Render.sentence("bakery", "sell", "bread", false, Date.UTC(2024, 2, 5))).toBe("Bakery sells bread (until 2024-03-05).")
+    expect(Render.sentence("Ann", "carry", "box", false, null)).toBe("Ann carries box.")
+  })
+})
+
+describe("TemplateModel", () => {
+  it("reads the facts of a real prompt back and answers the question first", () => {
+    const p = Params.defaults
+    const g = Engram.engram(Replay.initial().graph, {
+      facts: [
+        { subject: "Mira", relation: "is_a", object: "cartographer" },
+        { subject: "Mira", relation: "live_in", object: "Vell" }
+      ]
+    }, p, 1000).graph
+    const facts = Recall.recall(g, { text: "Mira" }, p, 2000).result.facts
+    expect(facts.length).toBe(2)
+    const prompt = Prompt.assemble(g, { instructions: "x", user: "Where does Mira live?", facts }, { budget: 1000 })
+    const system = String(prompt.messages[0]!.content)
+    const read = TemplateModel.promptFacts(system)
+    expect(read.map((f) => `${f.subject}|${f.relation}|${f.object}`).sort()).toEqual(["Mira|is_a|cartographer", "Mira|live_in|Vell"])
+    expect(TemplateModel.answer("Where does Mira live?", read)).toBe("Mira lives in Vell. Mira is a cartographer.")
+    expect(TemplateModel.answer("anything", [])).toBe(TemplateModel.NOTHING)
+  })
+})
+
+describe("Input", () => {
+  it("JSONL: messages and triples, dates, errors with line numbers", () => {
+    const ok = Result.getOrThrow(Input.parseJsonl("f.jsonl", '{"role":"user","content":"hi"}\n\n{"subject":"a","relation":"r","object":"b","validFrom":"2021-03"}\n'))
+    expect(ok.map((i) => i._tag)).toEqual(["Message", "Triple"])
+    const t = ok[1]!
+    expect(t._tag === "Triple" && t.fact.validFrom).toBe(Date.UTC(2021, 2, 1))
+    expect(t.origin).toBe("f.jsonl:3")
+    const bad = Input.parseJsonl("f.jsonl", '{"role":"user","content":"hi"}\n{"subject":"a"}\n')
+    expect(Result.isFailure(bad) && bad.failure.message).toMatch(/^f\.jsonl:2: neither a message/)
+    const date = Input.parseJsonl("f.jsonl", '{"subject":"a","relation":"r","object":"b","validFrom":"soon"}')
+    expect(Result.isFailure(date) && date.failure.kind).toBe("BadInput")
+  })
+
+  it("text: sentences with the line they start on", () => {
+    const items = Input.parseText("t.txt", "Mira lives in Lumen. Tobin works here.\n\nMira lives in Vell.\n")
+    expect(items.map((i) => i.origin)).toEqual(["t.txt:1", "t.txt:1", "t.txt:3"])
+  })
+})
+
+describe("Export", () => {
+  const p = Params.defaults
+  const g1 = Engram.engram(Replay.initial().graph, { facts: [{ subject: "A \"x\"", relation: "r", object: "B|y" }] }, p, 1).graph
+  it("dot: escaped labels, one edge line per fact", () => {
+    const dot = Export.dot(g1)
+    // nodes are numbered in id (normalised key) order
+    expect(dot).toBe('digraph mags {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n  n0 [label="B|y"];\n  n1 [label="A \\"x\\""];\n  n1 -> n0 [label="r"];\n}\n')
+  })
+  it("mermaid: escaped labels, one edge line per fact", () => {
+    expect(Export.mermaid(g1)).toBe('graph LR\n  n0["B#124;y"]\n  n1["A #quot;x#quot;"]\n  n1 -->|"r"| n0\n')
+  })
+})
