@@ -179,3 +179,60 @@ export const arbGraph = (shape: GraphShape = {}): fc.Arbitrary<LiquidGraph.Liqui
 
 /** The latest time any generated graph mentions: a `now` at or after it is "in the future". */
 export const T_MAX = T0 + 12 * DAY
+
+/**
+ * {@link arbGraph} with extra edges (facts, associations, mentions) and every edge's weight
+ * redrawn in whole percents, optionally with some facts solidified: denser graphs whose walks
+ * (recall, connect) have paths to follow.
+ */
+export const arbRichGraph = (
+  shape: GraphShape = {},
+  maxExtra = 25,
+  options: { readonly solidify?: boolean } = {}
+): fc.Arbitrary<LiquidGraph.LiquidGraph> =>
+  fc
+    .tuple(
+      arbGraph(shape),
+      fc.array(
+        fc.tuple(fc.constantFrom("fact", "fact", "association", "mention"), fc.nat(), fc.nat(), fc.nat(), fc.integer({ min: 0, max: 100 })),
+        { maxLength: maxExtra }
+      ),
+      fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 1, maxLength: 30 }),
+      fc.array(fc.boolean(), { minLength: 1, maxLength: 7 })
+    )
+    .map(([g, extra, percents, solid]) => {
+      const d = LiquidGraph.draft(g)
+      const all = LiquidGraph.nodes(g)
+      const sem = all.filter((n) => n.kind !== "episode").map((n) => n.id).sort()
+      const eps = all.filter((n) => n.kind === "episode").map((n) => n.id).sort()
+      for (const [kind, s, o, r, w] of extra) {
+        const b = sem[o % sem.length]!
+        if (kind === "mention") {
+          if (eps.length === 0) continue
+          const ep = eps[s % eps.length]!
+          const id = Fact.mentionId(ep, b)
+          if (!d.hasEdge(id)) d.putEdge({ ...fact(ep, Fact.MENTIONS, b, T0), id, kind: "mention", weight: w / 100 })
+          continue
+        }
+        const a = sem[s % sem.length]!
+        if (a === b) continue
+        if (kind === "association") {
+          const id = Fact.associationId(a, b)
+          const [x, y] = a < b ? [a, b] : [b, a]
+          if (!d.hasEdge(id)) d.putEdge({ ...fact(x, Fact.ASSOCIATED, y, T0), id, kind: "association", weight: w / 100 })
+          continue
+        }
+        const f = fact(a, RELATIONS[r % RELATIONS.length]!, b, T0, { weight: w / 100 })
+        if (!d.hasEdge(f.id)) d.putEdge(f)
+      }
+      LiquidGraph.edges(g)
+        .sort((x, y) => (x.id < y.id ? -1 : 1))
+        .forEach((e, i) =>
+          d.putEdge({
+            ...e,
+            weight: percents[i % percents.length]! / 100,
+            ...(options.solidify === true ? { solidified: e.kind === "fact" && solid[i % solid.length]! } : {})
+          })
+        )
+      return d.finish()
+    })

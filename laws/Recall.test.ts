@@ -5,51 +5,9 @@ import * as Fact from "../core/Fact.ts"
 import * as LiquidGraph from "../core/LiquidGraph.ts"
 import * as Params from "../core/Params.ts"
 import { recall, type RecallInput, type RecallPath, type RecallStep } from "../core/Recall.ts"
-import { arbGraph, arbVector, DAY, episodeNode, fact, NAMES, RELATIONS, semanticNode, T0 } from "./Arbitraries.ts"
+import { arbGraph, arbRichGraph, arbVector, DAY, episodeNode, fact, NAMES, semanticNode, T0 } from "./Arbitraries.ts"
 import { assertValid } from "./Invariants.ts"
 
-/**
- * `arbGraph` with more edges and weights spread over [0, 1]: its own weights come from
- * `fc.double`, which is uniform over the bit patterns of doubles, so almost all of them are tiny
- * and a walk would stop at once. Extra edges and percent weights give walks something to do.
- */
-const arbRichGraph = (shape: Parameters<typeof arbGraph>[0] = {}, maxExtra = 40) =>
-  fc
-    .tuple(
-      arbGraph(shape),
-      fc.array(fc.tuple(fc.constantFrom("fact", "fact", "association", "mention"), fc.nat(), fc.nat(), fc.nat(), fc.integer({ min: 0, max: 100 })), { maxLength: maxExtra }),
-      fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 1, maxLength: 30 })
-    )
-    .map(([g, extra, percents]) => {
-      const d = LiquidGraph.draft(g)
-      const all = LiquidGraph.nodes(g)
-      const sem = all.filter((n) => n.kind !== "episode").map((n) => n.id).sort()
-      const eps = all.filter((n) => n.kind === "episode").map((n) => n.id).sort()
-      for (const [kind, s, o, r, w] of extra) {
-        const b = sem[o % sem.length]!
-        if (kind === "mention") {
-          if (eps.length === 0) continue
-          const ep = eps[s % eps.length]!
-          const id = Fact.mentionId(ep, b)
-          if (!d.hasEdge(id)) d.putEdge({ ...fact(ep, Fact.MENTIONS, b, T0), id, kind: "mention", weight: w / 100 })
-          continue
-        }
-        const a = sem[s % sem.length]!
-        if (a === b) continue
-        if (kind === "association") {
-          const id = Fact.associationId(a, b)
-          const [x, y] = a < b ? [a, b] : [b, a]
-          if (!d.hasEdge(id)) d.putEdge({ ...fact(x, Fact.ASSOCIATED, y, T0), id, kind: "association", weight: w / 100 })
-          continue
-        }
-        const f = fact(a, RELATIONS[r % RELATIONS.length]!, b, T0, { weight: w / 100 })
-        if (!d.hasEdge(f.id)) d.putEdge(f)
-      }
-      LiquidGraph.edges(g)
-        .sort((x, y) => (x.id < y.id ? -1 : 1))
-        .forEach((e, i) => d.putEdge({ ...e, weight: percents[i % percents.length]! / 100 }))
-      return d.finish()
-    })
 
 
 const NOW = T0 + 20 * DAY
@@ -72,7 +30,7 @@ const withHistory = (g: LiquidGraph.LiquidGraph, ended: ReadonlyArray<number>, l
 
 const arbHistoryGraph = (shape: Parameters<typeof arbGraph>[0] = {}) =>
   fc
-    .tuple(arbRichGraph(shape), fc.array(fc.nat(), { maxLength: 6 }), fc.array(fc.nat(), { maxLength: 4 }))
+    .tuple(arbRichGraph(shape, 40), fc.array(fc.nat(), { maxLength: 6 }), fc.array(fc.nat(), { maxLength: 4 }))
     .map(([g, ended, later]) => withHistory(g, ended, later))
 
 const arbText = fc

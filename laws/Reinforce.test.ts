@@ -6,58 +6,15 @@ import * as Fact from "../core/Fact.ts"
 import * as LiquidGraph from "../core/LiquidGraph.ts"
 import * as Params from "../core/Params.ts"
 import { reinforce, type ReinforceInput } from "../core/Reinforce.ts"
-import { arbGraph, DAY, fact, RELATIONS, semanticNode, T0 } from "./Arbitraries.ts"
+import { arbRichGraph, DAY, fact, semanticNode, T0 } from "./Arbitraries.ts"
 import { assertValid } from "./Invariants.ts"
 
-/**
- * `arbGraph` with more edges, weights spread over [0, 1] and some solidified facts: its own weights come from
- * `fc.double`, which is uniform over the bit patterns of doubles, so almost all of them are tiny
- * and a walk would stop at once. Extra edges and percent weights give walks something to do.
- */
-const arbRichGraph = (shape: Parameters<typeof arbGraph>[0] = {}, maxExtra = 25) =>
-  fc
-    .tuple(
-      arbGraph(shape),
-      fc.array(fc.tuple(fc.constantFrom("fact", "fact", "association", "mention"), fc.nat(), fc.nat(), fc.nat(), fc.integer({ min: 0, max: 100 })), { maxLength: maxExtra }),
-      fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 1, maxLength: 30 }),
-      fc.array(fc.boolean(), { minLength: 1, maxLength: 7 })
-    )
-    .map(([g, extra, percents, solid]) => {
-      const d = LiquidGraph.draft(g)
-      const all = LiquidGraph.nodes(g)
-      const sem = all.filter((n) => n.kind !== "episode").map((n) => n.id).sort()
-      const eps = all.filter((n) => n.kind === "episode").map((n) => n.id).sort()
-      for (const [kind, s, o, r, w] of extra) {
-        const b = sem[o % sem.length]!
-        if (kind === "mention") {
-          if (eps.length === 0) continue
-          const ep = eps[s % eps.length]!
-          const id = Fact.mentionId(ep, b)
-          if (!d.hasEdge(id)) d.putEdge({ ...fact(ep, Fact.MENTIONS, b, T0), id, kind: "mention", weight: w / 100 })
-          continue
-        }
-        const a = sem[s % sem.length]!
-        if (a === b) continue
-        if (kind === "association") {
-          const id = Fact.associationId(a, b)
-          const [x, y] = a < b ? [a, b] : [b, a]
-          if (!d.hasEdge(id)) d.putEdge({ ...fact(x, Fact.ASSOCIATED, y, T0), id, kind: "association", weight: w / 100 })
-          continue
-        }
-        const f = fact(a, RELATIONS[r % RELATIONS.length]!, b, T0, { weight: w / 100 })
-        if (!d.hasEdge(f.id)) d.putEdge(f)
-      }
-      LiquidGraph.edges(g)
-        .sort((x, y) => (x.id < y.id ? -1 : 1))
-        .forEach((e, i) => d.putEdge({ ...e, weight: percents[i % percents.length]! / 100, solidified: e.kind === "fact" && solid[i % solid.length]! }))
-      return d.finish()
-    })
 
 
 const NOW = T0 + 20 * DAY
 
 /** A graph (with some history) and a list of its edge ids (possibly repeated). */
-const arbCase = arbRichGraph()
+const arbCase = arbRichGraph({}, 25, { solidify: true })
   .chain((g0) => {
     const facts = LiquidGraph.edges(g0).filter((e) => e.kind === "fact").map((e) => e.id).sort()
     return fc.tuple(fc.constant(g0), fc.subarray(facts, { maxLength: Math.min(3, facts.length) }))
