@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest"
+import type { Goal } from "./goals.ts"
+import { checkGoals, GOALS } from "./goals.ts"
+import type { Row } from "./Suite.ts"
+
+const row = (suite: string, system: string, metric: string, value: number): Row => ({ suite, system, metric, value })
+const byId = (rows: ReadonlyArray<Row>, notRun?: ReadonlyMap<string, string>) => new Map(checkGoals(rows, notRun).map((g) => [g.goal.id, g]))
+
+/** Rows that meet every goal of the issue. */
+const good: ReadonlyArray<Row> = [
+  row("locomo", "mags", "recall@10", 0.6),
+  row("locomo", "vector", "recall@10", 0.5),
+  row("locomo", "bm25", "recall@10", 0.55),
+  row("conflicts", "mags", "accuracy", 0.97),
+  row("conflicts", "mags", "history_preserved", 1),
+  row("games", "mags", "recovery_steps", 3),
+  row("games", "no-memory", "recovery_steps", 9),
+  row("games", "window", "recovery_steps", 6),
+  row("games", "rag", "recovery_steps", 5),
+  row("mcq", "mags", "accuracy", 0.83),
+  row("mcq", "base", "accuracy", 0.49),
+  row("mcq", "rag", "accuracy", 0.66)
+]
+
+describe("checkGoals", () => {
+  it("the goal table covers the issue's goals", () => {
+    expect(GOALS.map((g) => g.suite).sort()).toEqual(["conflicts", "conflicts", "games", "locomo", "locomo", "mcq", "mcq"])
+  })
+
+  it("met: every goal on rows that reach it (boundaries included where the issue says ≥)", () => {
+    const r = byId(good)
+    for (const g of r.values()) expect([g.goal.id, g.status]).toEqual([g.goal.id, "met"])
+    expect(r.get("mcq-vs-base")!.gap).toBeUndefined()
+  })
+
+  it("missed: by how much, in the metric's unit", () => {
+    const rows = good.map((x) => {
+      if (x.suite === "locomo" && x.system === "mags") return { ...x, value: 0.52 } // 1.1 × 0.5 = 0.55; below bm25 0.55
+      if (x.suite === "conflicts" && x.metric === "accuracy") return { ...x, value: 0.9 }
+      if (x.suite === "games" && x.system === "mags") return { ...x, value: 5 } // equal to rag: not fewer
+      if (x.suite === "mcq" && x.system === "mags") return { ...x, value: 0.8 } // base + 0.34 = 0.83, rag + 0.17 = 0.83
+      return x
+    })
+    const r = byId(rows)
+    const gap = (id: string) => {
+      expect(r.get(id)!.status).toBe("missed")
+      return r.get(id)!.gap!
+    }
+    expect(gap("locomo-vs-vector")).toBeCloseTo(0.03, 10)
+    expect(gap("locomo-vs-bm25")).toBeCloseTo(0.03, 10)
+    expect(gap("conflicts-accuracy")).toBeCloseTo(0.05, 10)
+    expect(gap("games-recovery")).toBe(0)
+    expect(r.get("games-recovery")!.detail).toMatch(/not below rag/)
+    expect(gap("mcq-vs-base")).toBeCloseTo(0.03, 10)
+    expect(gap("mcq-vs-rag")).toBeCloseTo(0.03, 10)
+    expect(r.get("mcq-vs-rag")!.detail).toMatch(/missed by 0\.03/)
+    expect(r.get("conflicts-history")!.status).toBe("met")
+  })
+
+  it("missing: names the row that is absent", () => {
+    const r = byId(good.filter((x) => !(x.suite === "locomo" && x.system === "vector") && !(x.suite === "games" && x.system !== "mags") && x.metric !== "history_preserved"))
+    expect(r.get("locomo-vs-vector")).toMatchObject({ status: "missing", detail: "no row locomo/vector/recall@10" })
+    expect(r.get("locomo-vs-bm25")!.status).toBe("met")
+    expect(r.get("games-recovery")!.status).toBe("missing")
+    expect(r.get("conflicts-history")).toMatchObject({ status: "missing", detail: "no row conflicts/mags/history_preserved" })
+    const none = byId([])
+    for (const g of none.values()) expect(g.status).toBe("missing")
+  })
+
+  it("not run: a skipped or failed suite is not reported as missing", () => {
+    const r = byId(good, new Map([["mcq", "skipped: no data"]]))
+    expect(r.get("mcq-vs-base")).toMatchObject({ status: "not run", detail: "mcq not run: skipped: no data" })
+    expect(r.get("locomo-vs-vector")!.status).toBe("met")
+  })
+
+  it("uses the first row when a figure is duplicated", () => {
+    const g: Goal = { id: "t", text: "t", suite: "s", system: "a", metric: "m", comparison: { kind: "atLeast", threshold: 1 } }
+    expect(checkGoals([row("s", "a", "m", 1), row("s", "a", "m", 0)], new Map(), [g])[0]!.status).toBe("met")
+  })
+})

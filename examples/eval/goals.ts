@@ -1,0 +1,196 @@
+/**
+ * Goals — the issue's targets, in one table, checked against the measured rows.
+ *
+ * Each goal compares one row (suite, system, metric) with a fixed threshold or with other
+ * systems' rows of the same suite and metric. The outcome is `met`, `missed` (with the gap: how
+ * far the measured value is from the target, in the metric's own unit), `missing` (a row the
+ * goal needs was not produced: the suite ran but named its figures differently or measured
+ * fewer systems), or `not run` (the suite was skipped, failed, or not selected). Fractions are
+ * fractions (accuracy 0.83, not 83): "+34 points" is a margin of 0.34.
+ *
+ * Nothing here looks at the data: the thresholds are the issue's, written once.
+ */
+import type { Row } from "./Suite.ts"
+
+export type Comparison =
+  /** value ≥ threshold */
+  | { readonly kind: "atLeast"; readonly threshold: number }
+  /** value ≥ factor × the `against` system's value */
+  | { readonly kind: "ratioAtLeast"; readonly against: string; readonly factor: number }
+  /** value > the `against` system's value */
+  | { readonly kind: "greaterThan"; readonly against: string }
+  /** value ≥ the `against` system's value + margin */
+  | { readonly kind: "marginAtLeast"; readonly against: string; readonly margin: number }
+  /** value < every other system's value of the same suite and metric (lower is better) */
+  | { readonly kind: "lessThanEvery" }
+
+export interface Goal {
+  readonly id: string
+  /** The issue's wording. */
+  readonly text: string
+  readonly suite: string
+  readonly system: string
+  readonly metric: string
+  readonly comparison: Comparison
+}
+
+/** The issue's goals (issue 4, "Goals to report against"). */
+export const GOALS: ReadonlyArray<Goal> = [
+  {
+    id: "locomo-vs-vector",
+    text: "LoCoMo recall@10 (categories 1–4): MAGS ≥ 1.1 × flat vector top-k, same embedder",
+    suite: "locomo",
+    system: "mags",
+    metric: "recall@10",
+    comparison: { kind: "ratioAtLeast", against: "vector", factor: 1.1 }
+  },
+  {
+    id: "locomo-vs-bm25",
+    text: "LoCoMo recall@10 (categories 1–4): MAGS above BM25",
+    suite: "locomo",
+    system: "mags",
+    metric: "recall@10",
+    comparison: { kind: "greaterThan", against: "bm25" }
+  },
+  {
+    id: "conflicts-accuracy",
+    text: "Conflict suite: accuracy ≥ 95%",
+    suite: "conflicts",
+    system: "mags",
+    metric: "accuracy",
+    comparison: { kind: "atLeast", threshold: 0.95 }
+  },
+  {
+    id: "conflicts-history",
+    text: "Conflict suite: history preserved (fraction of resolved conflicts whose loser is kept)",
+    suite: "conflicts",
+    system: "mags",
+    metric: "history_preserved",
+    comparison: { kind: "atLeast", threshold: 1 }
+  },
+  {
+    id: "games-recovery",
+    text: "Games: MAGS recovers from rule changes in fewer steps than every baseline",
+    suite: "games",
+    system: "mags",
+    metric: "recovery_steps",
+    comparison: { kind: "lessThanEvery" }
+  },
+  {
+    id: "mcq-vs-base",
+    text: "MCQ: MAGS ≥ base (2K window) + 34 points",
+    suite: "mcq",
+    system: "mags",
+    metric: "accuracy",
+    comparison: { kind: "marginAtLeast", against: "base", margin: 0.34 }
+  },
+  {
+    id: "mcq-vs-rag",
+    text: "MCQ: MAGS ≥ static RAG + 17 points",
+    suite: "mcq",
+    system: "mags",
+    metric: "accuracy",
+    comparison: { kind: "marginAtLeast", against: "rag", margin: 0.17 }
+  }
+]
+
+export type GoalStatus = "met" | "missed" | "missing" | "not run"
+
+export interface GoalResult {
+  readonly goal: Goal
+  readonly status: GoalStatus
+  /** The goal system's value, when present. */
+  readonly measured: number | undefined
+  /** The value it had to reach (or stay under, for lessThanEvery), when computable. */
+  readonly target: number | undefined
+  /** When missed: how far from the target (always ≥ 0, in the metric's unit). */
+  readonly gap: number | undefined
+  /** One readable sentence. */
+  readonly detail: string
+}
+
+/** Formats a figure for the report: integers plainly, others with up to 4 significant digits. */
+export const fmt = (x: number): string => {
+  if (!Number.isFinite(x)) return String(x)
+  if (Number.isInteger(x)) return String(x)
+  const a = Math.abs(x)
+  if (a >= 1000) return x.toFixed(0)
+  return String(Number(x.toPrecision(a >= 1 ? 4 : 3)))
+}
+
+/** Slack for the "≥" comparisons, so that 0.49 + 0.34 counts as reaching 0.83 (float rounding, not leniency). */
+export const EPSILON = 1e-9
+
+const atLeast = (value: number, target: number): boolean => value >= target - EPSILON * Math.max(1, Math.abs(target))
+
+const rowKey = (suite: string, system: string, metric: string): string => `${suite}\u0000${system}\u0000${metric}`
+
+/**
+ * Checks every goal against the rows.
+ * @param notRun suites that did not produce rows, with the reason (skipped / failed / not selected).
+ */
+export const checkGoals = (
+  rows: ReadonlyArray<Row>,
+  notRun: ReadonlyMap<string, string> = new Map(),
+  goals: ReadonlyArray<Goal> = GOALS
+): Array<GoalResult> => {
+  const values = new Map<string, number>()
+  for (const r of rows) if (!values.has(rowKey(r.suite, r.system, r.metric))) values.set(rowKey(r.suite, r.system, r.metric), r.value)
+  return goals.map((goal) => {
+    const reason = notRun.get(goal.suite)
+    if (reason !== undefined) {
+      return { goal, status: "not run", measured: undefined, target: undefined, gap: undefined, detail: `${goal.suite} not run: ${reason}` }
+    }
+    const get = (system: string): number | undefined => values.get(rowKey(goal.suite, system, goal.metric))
+    const name = (system: string): string => `${goal.suite}/${system}/${goal.metric}`
+    const missing = (what: string): GoalResult => ({ goal, status: "missing", measured: get(goal.system), target: undefined, gap: undefined, detail: `no row ${what}` })
+    const measured = get(goal.system)
+    if (measured === undefined) return missing(name(goal.system))
+    const result = (met: boolean, target: number, gap: number, detail: string): GoalResult => ({
+      goal,
+      status: met ? "met" : "missed",
+      measured,
+      target,
+      gap: met ? undefined : Math.max(0, gap),
+      detail: met ? detail : `${detail}; missed by ${fmt(Math.max(0, gap))}`
+    })
+    const c = goal.comparison
+    switch (c.kind) {
+      case "atLeast":
+        return result(atLeast(measured, c.threshold), c.threshold, c.threshold - measured, `${fmt(measured)} vs ≥ ${fmt(c.threshold)}`)
+      case "ratioAtLeast": {
+        const other = get(c.against)
+        if (other === undefined) return missing(name(c.against))
+        const target = c.factor * other
+        const ratio = other === 0 ? (measured > 0 ? Infinity : 1) : measured / other
+        return result(atLeast(measured, target), target, target - measured, `${fmt(measured)} vs ${c.factor} × ${c.against} ${fmt(other)} = ${fmt(target)} (ratio ${fmt(ratio)}×)`)
+      }
+      case "greaterThan": {
+        const other = get(c.against)
+        if (other === undefined) return missing(name(c.against))
+        return result(measured > other, other, other - measured, `${fmt(measured)} vs ${c.against} ${fmt(other)}`)
+      }
+      case "marginAtLeast": {
+        const other = get(c.against)
+        if (other === undefined) return missing(name(c.against))
+        const target = other + c.margin
+        return result(atLeast(measured, target), target, target - measured, `${fmt(measured)} vs ${c.against} ${fmt(other)} + ${fmt(c.margin)} = ${fmt(target)} (margin ${fmt(measured - other)})`)
+      }
+      case "lessThanEvery": {
+        const others = [...new Set(rows.filter((r) => r.suite === goal.suite && r.metric === goal.metric && r.system !== goal.system).map((r) => r.system))].map(
+          (system) => ({ system, value: get(system)! })
+        )
+        if (others.length === 0) return missing(`${goal.suite}/<baseline>/${goal.metric} (no baseline measured)`)
+        const best = others.reduce((a, b) => (b.value < a.value ? b : a))
+        const notBeaten = others.filter((o) => !(measured < o.value))
+        const list = others.map((o) => `${o.system} ${fmt(o.value)}`).join(", ")
+        return result(
+          notBeaten.length === 0,
+          best.value,
+          measured - best.value,
+          `${fmt(measured)} vs ${list}${notBeaten.length > 0 ? ` (not below ${notBeaten.map((o) => o.system).join(", ")})` : ""}`
+        )
+      }
+    }
+  })
+}
