@@ -439,6 +439,22 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
         }
       }
     }
+    if (match === undefined && f.validUntil !== null) {
+      // "was true until t": a current, open-ended version of the same triple whose validity
+      // overlaps [validFrom, validUntil) is the same fact, now known to have ended — close it
+      // rather than add a second version beside it (which would leave the first one current).
+      const until = f.validUntil
+      for (const eid of d.slotIdsTo(s, f.relation, o)) {
+        const e = d.edge(eid)!
+        if (e.object !== o || e.negated !== f.negated || e.supersededBy !== null || e.validUntil !== null) continue
+        if (e.validFrom !== null && e.validFrom >= until) continue
+        if (match === undefined || e.id < match.id) match = e
+      }
+      if (match !== undefined) {
+        const from = match.validFrom === null ? f.validFrom : f.validFrom === null ? match.validFrom : Math.min(match.validFrom, f.validFrom)
+        match = { ...match, validFrom: from, validUntil: until }
+      }
+    }
     if (match !== undefined) {
       d.putEdge({
         ...match,
