@@ -5,8 +5,9 @@
  * served it and a reward in [-1, 1]:
  * - **reward > 0**: each listed edge moves `reinforceRate · reward` of the way towards 1, its
  *   `useCount` grows by one and `lastReinforced` becomes `now` (`edgesStrengthened`). Its
- *   *competitors* — current facts of the same slot (subject and relation) with a different
- *   object, not listed themselves — lose `competitionRate · reward` of their weight
+ *   *competitors* — current, positive facts of the same slot (subject and relation) with a
+ *   different object, not listed themselves (a listed positive fact has rivals; a negated fact
+ *   agrees with every other object and has none) — lose `competitionRate · reward` of their weight
  *   (`edgesWeakened`): the answer that worked crowds out the alternatives (competitive
  *   plasticity). Competition is read only from listed edges that are current facts.
  * - **reward < 0**: each listed edge loses `reinforceRate · |reward|` of its weight (towards 0);
@@ -92,9 +93,11 @@ export const reinforce: {
       const weight = Math.min(1, e.weight + rate * (1 - e.weight))
       d.putEdge({ ...e, weight, useCount: e.useCount + 1, lastReinforced: now })
       changes.edgesStrengthened.push(id)
-      if (e.kind !== "fact" || !FactM.isCurrent(e)) continue
+      // only a positive fact has rivals, and only positive ones: "X r B" does not compete with
+      // "X r C is false" (they agree), and several negations of one slot are compatible
+      if (e.kind !== "fact" || e.negated || !FactM.isCurrent(e)) continue
       for (const c of d.slot(e.subject, e.relation)) {
-        if (c.object !== e.object && FactM.isCurrent(c) && !isListed.has(c.id)) competitors.add(c.id)
+        if (!c.negated && c.object !== e.object && FactM.isCurrent(c) && !isListed.has(c.id)) competitors.add(c.id)
       }
     }
     const loss = params.competitionRate * reward

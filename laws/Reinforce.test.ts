@@ -2,6 +2,7 @@ import { Equal } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import * as Changes from "../core/Changes.ts"
+import * as Engram from "../core/Engram.ts"
 import * as Fact from "../core/Fact.ts"
 import * as LiquidGraph from "../core/LiquidGraph.ts"
 import * as Params from "../core/Params.ts"
@@ -71,7 +72,7 @@ describe("Reinforce", () => {
     )
   })
 
-  it("reward > 0 ⇒ exactly the unlisted, unsolidified current slot rivals of listed current facts lose competitionRate·reward of their weight", () => {
+  it("reward > 0 ⇒ exactly the unlisted, unsolidified, positive current slot rivals of listed positive current facts lose competitionRate·reward of their weight", () => {
     fc.assert(
       fc.property(arbCase, arbParams, fc.double({ min: Number.MIN_VALUE, max: 1, noNaN: true }), ([g, edges], params, reward) => {
         const step = reinforce(g, { edges, reward }, params, NOW)
@@ -79,9 +80,9 @@ describe("Reinforce", () => {
         const rivals = new Set<string>()
         for (const id of listed) {
           const e = LiquidGraph.edge(g, id)!
-          if (e.kind !== "fact" || !Fact.isCurrent(e)) continue
+          if (e.kind !== "fact" || e.negated || !Fact.isCurrent(e)) continue
           for (const c of LiquidGraph.edges(g)) {
-            if (c.kind === "fact" && c.subject === e.subject && c.relation === e.relation && c.object !== e.object && Fact.isCurrent(c) && !listed.has(c.id)) {
+            if (c.kind === "fact" && !c.negated && c.subject === e.subject && c.relation === e.relation && c.object !== e.object && Fact.isCurrent(c) && !listed.has(c.id)) {
               rivals.add(c.id)
             }
           }
@@ -169,6 +170,17 @@ describe("Reinforce", () => {
     for (const input of bad) {
       expect(() => reinforce(g, input, Params.defaults, NOW)).toThrow(expect.objectContaining({ _tag: "InvalidInput" }))
     }
+  })
+
+  it("rewarding 'x is_beaten_by zorp' leaves 'x is_beaten_by quaff is false' alone (a negation agrees with it)", () => {
+    let g = Engram.engram(LiquidGraph.empty(), {
+      facts: [
+        { subject: "blick under red", relation: "is beaten by", object: "zorp" },
+        { subject: "blick under red", relation: "is beaten by", object: "quaff", negated: true }
+      ]
+    }, Params.defaults, T0).graph
+    for (let i = 0; i < 20; i++) g = reinforce(g, { edges: ["f|blick under red|is_beaten_by|zorp"], reward: 1 }, Params.defaults, T0 + i).graph
+    expect(LiquidGraph.edge(g, "f|blick under red|is_beaten_by|quaff|not")!.weight).toBe(Params.defaults.initialWeight)
   })
 
   it("rewarding 'alice lives_in paris' weakens 'alice lives_in london', not 'alice likes london', history or solidified rivals", () => {
