@@ -113,13 +113,14 @@ const numericFields = Object.fromEntries(
 /**
  * Relations that hold at most one valid object per subject at a time. `reconcile` treats a new
  * object for one of these as a contradiction of the old. Keys are normalised relations (see
- * `Key.relation`).
+ * `Key.relation`). The bare copula `is` is not among them: "X is a vegetarian" and "X is a twin"
+ * are both true.
  */
 export const defaultSingleValued: ReadonlyArray<string> = [
   "lives_in", "live_in", "moved_to", "born_in", "born_on", "age", "is_married_to", "married_to", "works_at",
   "works_for", "employer", "capital_of", "has_capital", "located_in", "ceo_of", "has_ceo", "status", "color",
   "colour", "owner", "owned_by", "beats", "is_beaten_by", "current_location", "is_in", "at", "phone_number",
-  "email", "favorite", "favourite", "job", "title", "height", "weight", "name", "is"
+  "email", "favorite", "favourite", "job", "title", "height", "weight", "name"
 ]
 
 /**
