@@ -89,7 +89,11 @@ export const spec = {
   episodicToSemantic: int(3, 1, 1_000, "a fact supported by at least this many episodes becomes semantic knowledge (solidified candidate)"),
 
   // ── reconcile ────────────────────────────────────────────────────────────
-  supportMargin: real(0.25, 0, 10, "an older fact beats a newer conflicting one only if its support exceeds the newer's by more than this"),
+  // 1, not less: support grows with ln(1 + sources), so at 0.25 an older fact merely told twice
+  // out-supported any single newer report, and memory could not learn that it changed (found by
+  // the conflict suite and the AriGraph replay). At 1 it takes e.g. three confident sources
+  // against one weak claim for the older fact to stand.
+  supportMargin: real(1, 0, 10, "an older fact beats a newer conflicting one only if its support exceeds the newer's by more than this"),
 
   // ── promote / working memory ─────────────────────────────────────────────
   promoteAccesses: int(3, 0, 1e9, "accesses after which a working-memory node moves to long-term"),
