@@ -6,8 +6,14 @@
  * 1. **Over-query candidate anchors.** By embedding: one exact top-k scan of the vector store
  *    (`Similarity.topK`, `anchorCandidates` hits, cosine ≥ `anchorMinSimilarity`). By text
  *    (hybrid, lexical): every 1-, 2- and 3-gram of the query's normalised words (and the whole
- *    query) is looked up as a node key (`Key.node`, following aliases); an exact key hit scores 1.
- *    The two lists are merged (best score per node) and cut to `anchorCandidates`.
+ *    query) is looked up as a node key (`Key.node`, following aliases). An exact key hit scores
+ *    the node's *specificity*, an inverse-document-frequency weight:
+ *    `ln(1 + N / (1 + degree)) / ln(1 + N)` (N = node count, degree = incident edges of the
+ *    graph recalled from), in (0, 1], 1 for an isolated node. A node linked to everything (a
+ *    speaker's name mentioned by hundreds of episodes) says little about the query, so naming
+ *    it no longer makes it a perfect anchor. The two lists are merged (a node that is both a key
+ *    hit and a similarity hit takes the larger score; a cosine rounded above 1 is kept as is)
+ *    and cut to `anchorCandidates`.
  * 2. **Choose K anchors that cover the graph.** The seeds ask for the candidates "whose convex
  *    hull maximises the captured graph area". A graph has no convex hull; its analogue of
  *    *area* is the set of nodes the anchors reach, and of the hull's *spread* the distance
@@ -42,9 +48,16 @@
  *    A node's edges are read out-edges first, then in-edges, in set iteration order; where that
  *    order could decide a result (an exact (weight, depth) tie between two edges of one node to
  *    one neighbour) the smaller edge id wins.
- * 5. **Rank and balance.** A result's score is `max(0, anchor score) × path product` (the
+ * 5. **Direct hits.** Every candidate of step 1 that is an episode — chosen as an anchor or
+ *    not — is itself an episodic result, with score `max(0, candidate score)` (its cosine to the
+ *    query) and a zero-length path that starts at itself (`nodes [id]`, no edges, weight 1,
+ *    `anchor` = its own id, which need not be a chosen anchor). Over-querying finds similar
+ *    episodes that the walks from the K anchors may never reach; they are not dropped.
+ * 6. **Rank and balance.** A walk result's score is `max(0, anchor score) × path product` (the
  *    anchor's relevance to the query, discounted by how weakly the path ties the result to it);
- *    its path is the best over all anchors. Facts and episodes are each sorted by score, then
+ *    its path is the best over all anchors, and an episode that is both a direct hit and reached
+ *    by a walk keeps the better of the two (higher score, then shorter path, then smaller path
+ *    key). Facts and episodes are each sorted by score, then
  *    id; when both blocks have results, `round(episodicShare · maxResults)` slots are reserved
  *    for episodes, and any slots one block cannot fill go to the other.
  *
@@ -81,12 +94,20 @@ export const RecallInput = Schema.Struct({
 })
 export type RecallInput = typeof RecallInput.Type
 
-/** A path from an anchor: `nodes[0] == anchor`; `weight` is the product of edge weights in path order. */
+/**
+ * A path from an anchor: `nodes[0] == anchor`; `weight` is the product of edge weights in path
+ * order. A fact's path, and an episode's reached by a walk, starts at a chosen anchor; a direct
+ * hit's (an episode found by similarity itself) starts at the episode: `anchor` is its own id,
+ * `nodes` is `[id]`, `edges` is empty and `weight` is 1.
+ */
 export interface RecallPath extends Path {
   readonly anchor: string
 }
 
-/** A chosen anchor and its score (cosine to the query embedding, or 1 for an exact key hit). */
+/**
+ * A chosen anchor and its score: its cosine to the query embedding, or for an exact key hit its
+ * specificity `ln(1 + N / (1 + degree)) / ln(1 + N)`; the larger of the two when it is both.
+ */
 export interface Anchor {
   readonly id: string
   readonly score: number
@@ -99,7 +120,11 @@ export interface RecalledFact {
   readonly path: RecallPath
 }
 
-/** A recalled episode: its node id, its text, its score and its best path. */
+/**
+ * A recalled episode: its node id, its text, its score and its best path — either a direct hit
+ * (a similarity candidate: score = its cosine, clamped at 0; zero-length path from itself) or
+ * reached by a walk from a chosen anchor (score = anchor score × path weight), whichever is better.
+ */
 export interface RecalledEpisode {
   readonly id: string
   readonly text: string
@@ -172,6 +197,15 @@ const textKeys = (text: string): Array<string> => {
   return Array.from(keys).sort()
 }
 
+/**
+ * The specificity of a node as a query key, an inverse-document-frequency weight:
+ * `ln(1 + N / (1 + degree)) / ln(1 + N)`, N the node count. In (0, 1]; 1 for an isolated node.
+ */
+const specificity = (g: LiquidGraph.LiquidGraph, id: string): number => {
+  const n = LiquidGraph.nodeCount(g)
+  return Math.log1p(n / (1 + LiquidGraph.degree(g, id))) / Math.log1p(n)
+}
+
 /** Step 1: candidate anchors, best first (score desc, id asc), at most `anchorCandidates`. */
 const candidates = (g: LiquidGraph.LiquidGraph, q: Query, params: Params): Array<Similarity.Hit> => {
   const score = new Map<string, number>()
@@ -183,7 +217,8 @@ const candidates = (g: LiquidGraph.LiquidGraph, q: Query, params: Params): Array
   if (q.text !== undefined) {
     for (const key of textKeys(q.text)) {
       const id = LiquidGraph.resolve(g, key)
-      if (LiquidGraph.hasNode(g, id)) score.set(id, Math.max(1, score.get(id) ?? 1)) // cosine may round above 1
+      // the larger of specificity and cosine (a cosine rounded above 1 is kept)
+      if (LiquidGraph.hasNode(g, id)) score.set(id, Math.max(specificity(g, id), score.get(id) ?? -Infinity))
     }
   }
   return Array.from(score, ([id, s]) => ({ id, score: s })).sort(byScoreThenId).slice(0, params.anchorCandidates)
@@ -362,10 +397,8 @@ const walk = (
   const relevance = Math.max(0, anchor.score)
   const theta = params.pathThreshold
   let seq = 0
+  // An anchor that is an episode is a candidate, hence already offered as a direct hit.
   const root: Label = { node: anchor.id, weight: 1, depth: 0, edge: undefined, parent: undefined, seq: seq++, dominated: false }
-  if (isEpisode(g, anchor.id)) {
-    offer(episodes, anchor.id, { anchor: anchor.id, score: relevance, weight: 1, depth: 0, tail: root, last: undefined, end: anchor.id })
-  }
   const maxDepth = params.maxDepth
   const edges = g.edges
   const labels = new Map<string, Array<Label>>([[anchor.id, [root]]])
@@ -445,7 +478,7 @@ const EMPTY_RESULT: RecallResult = { anchors: [], facts: [], episodes: [] }
 // ── transitions ───────────────────────────────────────────────────────────────
 
 /**
- * Recalls what memory holds about a query (see the module header for the five steps), and
+ * Recalls what memory holds about a query (see the module header for the six steps), and
  * records the recall in the graph: Hebbian links between the chosen anchors, and their access
  * count and recency.
  *
@@ -453,6 +486,13 @@ const EMPTY_RESULT: RecallResult = { anchors: [], facts: [], episodes: [] }
  * - every result fact is `Equal` to the returned graph's edge with its id, and was reached by a
  *   path from an anchor whose product of weights is ≥ `pathThreshold`, with ≤ `maxDepth` edges,
  *   each edge joining consecutive path nodes, the last one being the fact;
+ * - every result episode is either a direct hit — a candidate of step 1 (cosine ≥
+ *   `anchorMinSimilarity` among the `anchorCandidates` best), with score `max(0, its candidate
+ *   score)` (its cosine) and
+ *   the zero-length path `[id]` from itself — or reached by such a walk path from a chosen anchor
+ *   ending at it, with score `max(0, anchor score) × path weight`; the better one is kept;
+ * - an exact key hit's score is its specificity `ln(1 + N / (1 + degree)) / ln(1 + N)` (or its
+ *   cosine when larger);
  * - at most K anchors; at most `maxResults` results; facts and episodes sorted by score desc,
  *   then id;
  * - with `at` null, no superseded fact is returned;
@@ -466,7 +506,8 @@ const EMPTY_RESULT: RecallResult = { anchors: [], facts: [], episodes: [] }
  * positive integers.
  * @complexity O(N·dim) for the top-k scan (N vectors) + O(C·S·log m + K·C·(S + dim)) to choose
  * K of C candidates (S = `coverageSample`) + O(K²·log m) for the Hebbian links +
- * O((walkBudget + Σ anchor degrees) · log m) for the walk; never a scan of the edges.
+ * O((walkBudget + Σ anchor degrees) · log m) for the walk + O(C · log m) for the direct hits;
+ * never a scan of the edges.
  * Measured: p50 ≈ 3.1 ms at 10^5 facts, 2·10^4 100-d vectors, default params (was ≈ 8.7 ms
  * before the sampled coverage and the exact budget, same machine).
  * @example
@@ -481,12 +522,19 @@ export const recall: {
 } = dual(4, (graph: LiquidGraph.LiquidGraph, input: RecallInput, params: Params, now: number): RecallStep => {
   if (typeof now !== "number" || !Number.isFinite(now)) throw invalid("now must be a finite number")
   const q = validate(graph, input, params)
-  const chosen = chooseAnchors(graph, candidates(graph, q, params), q.k, q.at, params)
+  const cands = candidates(graph, q, params)
+  const chosen = chooseAnchors(graph, cands, q.k, q.at, params)
   if (chosen.length === 0) return { graph, changes: Changes.none, result: EMPTY_RESULT }
   const { graph: g, changes } = touch(graph, chosen, params, now)
 
   const facts = new Map<string, Found>()
   const episodes = new Map<string, Found>()
+  // Direct hits (module header, step 5): every candidate episode, its path starting at itself.
+  for (const c of cands) {
+    if (!isEpisode(graph, c.id)) continue
+    const self: Label = { node: c.id, weight: 1, depth: 0, edge: undefined, parent: undefined, seq: 0, dominated: false }
+    offer(episodes, c.id, { anchor: c.id, score: Math.max(0, c.score), weight: 1, depth: 0, tail: self, last: undefined, end: c.id })
+  }
   const budget = Math.max(1, Math.floor(params.walkBudget / chosen.length))
   for (const a of chosen) walk(g, a, q.at, params, budget, facts, episodes)
 

@@ -2,13 +2,13 @@ import { Equal, Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import * as Fact from "../core/Fact.ts"
+import * as Key from "../core/Key.ts"
 import * as LiquidGraph from "../core/LiquidGraph.ts"
 import * as Params from "../core/Params.ts"
 import { recall, type RecallInput, type RecallPath, type RecallStep } from "../core/Recall.ts"
+import * as Similarity from "../core/Similarity.ts"
 import { arbGraph, arbRichGraph, arbVector, DAY, episodeNode, fact, NAMES, semanticNode, T0 } from "./Arbitraries.ts"
 import { assertValid } from "./Invariants.ts"
-
-
 
 const NOW = T0 + 20 * DAY
 
@@ -28,10 +28,27 @@ const withHistory = (g: LiquidGraph.LiquidGraph, ended: ReadonlyArray<number>, l
   return d.finish()
 }
 
+/** Gives some episodes an embedding (the generated graphs give them none), so direct hits happen. */
+const withEpisodeVectors = (g: LiquidGraph.LiquidGraph, vectors: ReadonlyArray<ReadonlyArray<number> | undefined>): LiquidGraph.LiquidGraph => {
+  if (g.vectors.dim === 0) return g
+  const eps = LiquidGraph.nodes(g).filter((n) => n.kind === "episode").map((n) => n.id).sort()
+  const d = LiquidGraph.draft(g)
+  eps.forEach((id, i) => {
+    const v = vectors[i]
+    if (v !== undefined) d.setVector(id, v)
+  })
+  return d.finish()
+}
+
 const arbHistoryGraph = (shape: Parameters<typeof arbGraph>[0] = {}) =>
   fc
-    .tuple(arbRichGraph(shape, 40), fc.array(fc.nat(), { maxLength: 6 }), fc.array(fc.nat(), { maxLength: 4 }))
-    .map(([g, ended, later]) => withHistory(g, ended, later))
+    .tuple(
+      arbRichGraph(shape, 40),
+      fc.array(fc.nat(), { maxLength: 6 }),
+      fc.array(fc.nat(), { maxLength: 4 }),
+      fc.array(fc.option(arbVector(), { nil: undefined, freq: 3 }), { minLength: 4, maxLength: 4 })
+    )
+    .map(([g, ended, later, vectors]) => withEpisodeVectors(withHistory(g, ended, later), vectors))
 
 const arbText = fc
   .array(fc.constantFrom(...NAMES, "where", "does", "the", "live", "who", "Alice", "BOB!", "Paris?"), { minLength: 1, maxLength: 6 })
@@ -68,6 +85,44 @@ const arbParams = fc
 const walkable = (e: Fact.Fact, at: number | null): boolean =>
   Fact.isValidAt(e, at) && (at !== null || e.supersededBy === null)
 
+/** The specificity of a key hit, restated: ln(1 + N / (1 + degree)) / ln(1 + N). */
+const idf = (g: LiquidGraph.LiquidGraph, id: string): number => {
+  const n = LiquidGraph.nodes(g).length
+  const degree = LiquidGraph.edges(g).filter((e) => e.subject === id || e.object === id).length
+  return Math.log1p(n / (1 + degree)) / Math.log1p(n)
+}
+
+/**
+ * The candidate anchors of step 1, restated from the module doc: the `anchorCandidates` nearest
+ * vectors with cosine ≥ `anchorMinSimilarity`, and every node named by a 1- to 3-gram of the
+ * query's words (or the whole query) scoring its specificity; best score per node; cut to
+ * `anchorCandidates` by (score desc, id asc).
+ */
+const referenceCandidates = (g: LiquidGraph.LiquidGraph, q: RecallInput, params: Params.Params): Map<string, number> => {
+  const score = new Map<string, number>()
+  if (q.embedding !== undefined && g.vectors.size > 0) {
+    for (const hit of Similarity.topK(g.vectors, q.embedding, params.anchorCandidates)) {
+      if (hit.score >= params.anchorMinSimilarity) score.set(hit.id, hit.score)
+    }
+  }
+  if (q.text !== undefined) {
+    const words = Key.node(q.text).split(" ").filter((w) => w.length > 0)
+    const keys = new Set<string>([Key.node(words.join(" "))])
+    for (let i = 0; i < words.length; i++) {
+      for (let n = 1; n <= 3 && i + n <= words.length; n++) keys.add(Key.node(words.slice(i, i + n).join(" ")))
+    }
+    for (const key of keys) {
+      if (key === "") continue
+      const id = LiquidGraph.resolve(g, key)
+      if (LiquidGraph.hasNode(g, id)) score.set(id, Math.max(idf(g, id), score.get(id) ?? -Infinity))
+    }
+  }
+  const best = Array.from(score).sort(([a, x], [b, y]) => (x !== y ? y - x : a < b ? -1 : a > b ? 1 : 0))
+  return new Map(best.slice(0, params.anchorCandidates))
+}
+
+const isDirectHit = (path: RecallPath, id: string): boolean => path.anchor === id && path.edges.length === 0
+
 /** Checks a path against the graph the recall returned; returns its edges. */
 const checkPath = (
   g: LiquidGraph.LiquidGraph,
@@ -98,7 +153,7 @@ const sortedByScoreThenId = (xs: ReadonlyArray<{ readonly id: string; readonly s
   xs.every((x, i) => i === 0 || xs[i - 1]!.score > x.score || (xs[i - 1]!.score === x.score && xs[i - 1]!.id < x.id))
 
 describe("Recall", () => {
-  it("facts(recall(g, q)) ⊆ edges(recall(g, q).graph), each reached by a path of weight ≥ pathThreshold", () => {
+  it("facts(recall(g, q)) ⊆ edges(recall(g, q).graph), each reached by a path of weight ≥ pathThreshold; episodes: direct hits or reached so", () => {
     fc.assert(
       fc.property(arbHistoryGraph(), arbInput, arbParams, (g, q, params) => {
         const step = recall(g, q, params, NOW)
@@ -112,10 +167,20 @@ describe("Recall", () => {
           const anchor = step.result.anchors.find((a) => a.id === r.path.anchor)!
           expect(r.score).toBe(Math.max(0, anchor.score) * r.path.weight)
         }
+        const cands = referenceCandidates(g, q, params)
         for (const r of step.result.episodes) {
           expect(LiquidGraph.node(step.graph, r.id)?.kind).toBe("episode")
-          checkPath(step.graph, r.path, step, at, params)
-          expect(r.path.nodes[r.path.nodes.length - 1]).toBe(r.id)
+          if (isDirectHit(r.path, r.id)) {
+            // a direct hit: a candidate of step 1, its zero-length path starting at itself
+            expect(r.path).toEqual({ anchor: r.id, nodes: [r.id], edges: [], weight: 1 })
+            expect(cands.has(r.id)).toBe(true)
+            expect(r.score).toBe(Math.max(0, cands.get(r.id)!))
+          } else {
+            checkPath(step.graph, r.path, step, at, params)
+            expect(r.path.nodes[r.path.nodes.length - 1]).toBe(r.id)
+            const anchor = step.result.anchors.find((a) => a.id === r.path.anchor)!
+            expect(r.score).toBe(Math.max(0, anchor.score) * r.path.weight)
+          }
         }
       }),
       { numRuns: 300 }
@@ -182,7 +247,7 @@ describe("Recall", () => {
     )
   })
 
-  it("facts(recall(g, q)) == facts of the exhaustive walk from its anchors, with the same best scores (reference model, budget not binding)", () => {
+  it("results(recall(g, q)) == candidate episodes ∪ the exhaustive walk from its anchors, with the same best scores (reference model, budget not binding)", () => {
     fc.assert(
       fc.property(arbHistoryGraph(), arbInput, arbParams, (g, q, p) => {
         const params = Params.unsafeMake({ ...p, maxDepth: Math.min(p.maxDepth, 3), walkBudget: 1_000_000 })
@@ -203,6 +268,11 @@ describe("Recall", () => {
             explore(Fact.other(e, node), weight * e.weight, depth + 1, relevance)
           }
         }
+        // anchors are candidates of step 1, with their candidate scores
+        const cands = referenceCandidates(g, q, params)
+        for (const a of step.result.anchors) expect(a.score).toBe(cands.get(a.id))
+        // every candidate episode is a direct hit scoring max(0, its score)
+        for (const [id, s] of cands) if (LiquidGraph.node(g, id)!.kind === "episode") offer(episodes, id, Math.max(0, s))
         for (const a of step.result.anchors) explore(a.id, 1, 0, Math.max(0, a.score))
         expect(new Map(step.result.facts.map((r) => [r.fact.id, r.score]))).toEqual(facts)
         expect(new Map(step.result.episodes.map((r) => [r.id, r.score]))).toEqual(episodes)
@@ -315,7 +385,8 @@ describe("Recall", () => {
     const params = Params.unsafeMake({ anchors: 1, pathThreshold: 0.3 })
 
     const byText = recall(g, { text: "Where does Alice live?" }, params, NOW)
-    expect(byText.result.anchors).toEqual([{ id: "alice", score: 1 }])
+    const s = Math.log1p(5 / (1 + 3)) / Math.log1p(5) // 5 nodes, alice has 3 edges
+    expect(byText.result.anchors).toEqual([{ id: "alice", score: s }])
     expect(byText.result.facts.map((f) => f.fact.id)).toEqual([
       Fact.factId("alice", "lives_in", "paris", false),
       Fact.factId("alice", "knows", "bob", false),
@@ -323,8 +394,8 @@ describe("Recall", () => {
     ])
     const far = byText.result.facts[2]!
     expect(far.path.nodes).toEqual(["alice", "bob", "berlin"])
-    expect(far.score).toBe(0.5 * 0.9)
-    expect(byText.result.episodes.map((e) => [e.id, e.text, e.score])).toEqual([["ep:e1", "alice moved to paris", 0.8]])
+    expect(far.score).toBe(s * (0.5 * 0.9))
+    expect(byText.result.episodes.map((e) => [e.id, e.text, e.score])).toEqual([["ep:e1", "alice moved to paris", s * 0.8]])
 
     const byVector = recall(g, { embedding: [0.1, 1] }, params, NOW)
     expect(byVector.result.anchors.map((a) => a.id)).toEqual(["berlin"])
@@ -371,6 +442,83 @@ describe("Recall", () => {
     const anchors = (k: number) => recall(g, { text: "zorp quux blick" }, Params.unsafeMake({ anchors: k }), NOW).result.anchors
     expect(anchors(1)).toEqual([{ id: "blick", score: 1 }])
     expect(anchors(3).map((a) => a.id)).toEqual(["blick", "quux", "zorp"])
+  })
+
+  it("text-only q ⇒ score(anchor a) == ln(1 + N / (1 + degree(a))) / ln(1 + N) ∈ (0, 1] (key specificity, IDF)", () => {
+    fc.assert(
+      fc.property(arbHistoryGraph(), arbText, arbParams, (g, text, params) => {
+        const { result } = recall(g, { text }, params, NOW)
+        for (const a of result.anchors) {
+          const n = LiquidGraph.nodes(g).length
+          const degree = LiquidGraph.incident(g, a.id).length
+          expect(a.score).toBe(Math.log1p(n / (1 + degree)) / Math.log1p(n))
+          expect(a.score).toBeGreaterThan(0)
+          expect(a.score).toBeLessThanOrEqual(1)
+          if (degree === 0) expect(a.score).toBe(1)
+        }
+      }),
+      { numRuns: 150 }
+    )
+  })
+
+  it("specificity(hub) < specificity(rare node): a name mentioned everywhere loses the first anchor to a rare one", () => {
+    // "alice" is mentioned by 100 episodes (weight 0.5 each); "zorp" has one strong fact
+    const d = LiquidGraph.draft(LiquidGraph.empty())
+    for (const n of ["alice", "zorp", "quux"]) d.putNode(semanticNode(n, T0))
+    d.putEdge(fact("zorp", "likes", "quux", T0, { weight: 0.9 }))
+    for (let i = 0; i < 100; i++) {
+      d.putNode(episodeNode(`m${i}`, `alice said thing ${i}`, T0))
+      d.putEdge({ ...fact(`ep:m${i}`, Fact.MENTIONS, "alice", T0), id: Fact.mentionId(`ep:m${i}`, "alice"), kind: "mention", weight: 0.5 })
+    }
+    const g = d.finish()
+    const n = 103
+    const params = Params.unsafeMake({ anchors: 2, anchorDiversity: 0, coRecallRate: 0 })
+    const { result } = recall(g, { text: "alice zorp" }, params, NOW)
+    const hub = Math.log1p(n / (1 + 100)) / Math.log1p(n)
+    const rare = Math.log1p(n / (1 + 1)) / Math.log1p(n)
+    expect(result.anchors).toEqual([{ id: "zorp", score: rare }, { id: "alice", score: hub }])
+    expect(hub).toBeLessThan(0.3)
+    expect(result.facts[0]!.score).toBe(rare * 0.9)
+    // the hub's mentions now score hub × 0.5, below the rare anchor's fact
+    for (const e of result.episodes) expect(e.score).toBe(hub * 0.5)
+  })
+
+  it("candidate episode e (cosine c ≥ anchorMinSimilarity) ⇒ e ∈ episodes(recall) with score ≥ c, a direct hit when no walk beats it", () => {
+    // e1 is the nearest vector but not chosen (K = 1 and the anchor "a" is nearer); e2 is reached from "a" too
+    const d = LiquidGraph.draft(LiquidGraph.empty(2))
+    d.putNode(semanticNode("a", T0))
+    d.putNode(semanticNode("b", T0))
+    d.putNode(episodeNode("e1", "unreached episode", T0))
+    d.putNode(episodeNode("e2", "reached episode", T0))
+    d.setVector("a", [1, 0])
+    d.setVector("ep:e1", [0.8, 0.6])
+    d.setVector("ep:e2", [0, 1])
+    d.putEdge(fact("a", "knows", "b", T0, { weight: 0.9 }))
+    d.putEdge({ ...fact("ep:e2", Fact.MENTIONS, "a", T0), id: Fact.mentionId("ep:e2", "a"), kind: "mention", weight: 0.7 })
+    const g = d.finish()
+    const params = Params.unsafeMake({ anchors: 1, anchorDiversity: 0, anchorMinSimilarity: -1, coRecallRate: 0 })
+    const { result } = recall(g, { embedding: [1, 0] }, params, NOW)
+    expect(result.anchors.map((a) => a.id)).toEqual(["a"])
+    const e1 = result.episodes.find((e) => e.id === "ep:e1")!
+    expect(e1.path).toEqual({ anchor: "ep:e1", nodes: ["ep:e1"], edges: [], weight: 1 })
+    expect(e1.score).toBeCloseTo(0.8, 6)
+    // e2: cosine 0 as a direct hit, 1 × 0.7 through the anchor: the walk wins
+    const e2 = result.episodes.find((e) => e.id === "ep:e2")!
+    expect(e2.path.anchor).toBe("a")
+    expect(e2.path.nodes).toEqual(["a", "ep:e2"])
+    expect(e2.score).toBeCloseTo(0.7, 6)
+    expect(result.episodes.map((e) => e.id)).toEqual(["ep:e1", "ep:e2"])
+    // with a direct hit stronger than the walk (cosine 0.447 > 0.894 × 0.3), the direct hit is kept
+    const d2 = LiquidGraph.draft(LiquidGraph.empty(2))
+    d2.putNode(semanticNode("a", T0))
+    d2.putNode(episodeNode("e2", "reached episode", T0))
+    d2.setVector("a", [1, 0])
+    d2.setVector("ep:e2", [0, 1])
+    d2.putEdge({ ...fact("ep:e2", Fact.MENTIONS, "a", T0), id: Fact.mentionId("ep:e2", "a"), kind: "mention", weight: 0.3 })
+    const weak = recall(d2.finish(), { embedding: [1, 0.5] }, params, NOW).result
+    expect(weak.anchors.map((x) => x.id)).toEqual(["a"])
+    expect(weak.episodes.map((e) => [e.id, e.path])).toEqual([["ep:e2", { anchor: "ep:e2", nodes: ["ep:e2"], edges: [], weight: 1 }]])
+    expect(weak.episodes[0]!.score).toBeCloseTo(0.5 / Math.sqrt(1.25), 6)
   })
 
   it("recall rejects a query without text or embedding, a wrong-length or non-finite embedding (InvalidInput)", () => {
