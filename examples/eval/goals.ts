@@ -62,10 +62,10 @@ export const GOALS: ReadonlyArray<Goal> = [
   },
   {
     id: "conflicts-history",
-    text: "Conflict suite: history preserved (fraction of resolved conflicts whose loser is kept)",
+    text: "Conflict suite: history preserved (fraction of the system's supersessions whose loser is kept, ended, and points at its winner)",
     suite: "conflicts",
     system: "mags",
-    metric: "history_preserved",
+    metric: "history_intact",
     comparison: { kind: "atLeast", threshold: 1 }
   },
   {
