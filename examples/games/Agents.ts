@@ -59,14 +59,10 @@ const STEP_MS = 60_000
 export const timeOf = (step: number): number => T0 + step * STEP_MS
 
 /**
- * The MAGS agent's parameters: the core defaults except `competitionRate = 0`. Work-around for a
- * core behaviour: `reinforce` treats every other current fact of the rewarded fact's slot as a
- * competitor, NEGATED ones included — but "blick under red is NOT beaten by quaff" agrees with
- * "blick under red is beaten by zorp". With the default rate (0.05) every win weakens the
- * situation's losing evidence until recall's walk (pathThreshold 0.1) no longer returns it
- * (0.5 · 0.95^n < 0.1 after 32 wins), and the agent re-explores known losers.
+ * The MAGS agent's parameters: the core defaults. (An earlier core weakened the negated facts of
+ * a rewarded slot as competitors; `Reinforce` now lets only positive facts compete.)
  */
-export const GAME_PARAMS: Params.Params = Params.unsafeMake({ competitionRate: 0 })
+export const GAME_PARAMS: Params.Params = Params.defaults
 
 const newCounters = () => ({ recalls: 0, engrams: 0, reinforces: 0, supersessions: 0 })
 

@@ -94,7 +94,7 @@ export const buildResult = (figs: ReadonlyArray<AgentFigures>, seeds: ReadonlyAr
     `Maze and kitchen scores (goals or meals per episode): ` +
     WORLDS.filter((w) => w !== "nonsense").map((w) => w + ": " + figs.filter((f) => f.world === w).map((f) => `${f.agent} ${fmt(f.score)} (${f.stepsPerEpisode!.toFixed(1)} steps/episode)`).join(", ")).join("; ") +
     `. MAGS recalls with ONE query a step and its walk is depth- and weight-bounded (maxDepth 4, pathThreshold 0.1), so it may not return a whole map where the 2K window still holds it.`,
-    `The MAGS agent runs the core defaults except competitionRate = 0: with the default, reinforce weakens the negated facts of a rewarded slot as competitors (they agree with the winner) until recall no longer returns them — a core behaviour reported as an issue.`
+    `The MAGS agent runs the core defaults.`
   ]
   return { rows, charts, notes }
 }
