@@ -11,11 +11,14 @@
  *    its similarities to the `gatNeighbors` most similar semantic nodes, as association weights;
  * 3. **adds or reinforces** every fact: an existing, not superseded version with the same
  *    validity end is reinforced (weight moves `engramRate` towards 1, provenance grows); a triple
- *    whose versions were all ended or superseded gets a new version `id#n`; otherwise a new edge;
+ *    whose versions were all ended or superseded gets a new version `id#n`; a fact stated with an
+ *    end ("was true until t") closes the current open version of its triple that it overlaps;
+ *    otherwise a new edge;
  * 4. writes the **episode** node and its `mention` edges to every semantic node of the batch;
  * 5. strengthens the associations of every pair of co-occurring semantic nodes (**Hebbian**).
  *
- * Engram never ends or supersedes a fact: contradictions are `reconcile`'s business.
+ * Engram never supersedes a fact, and ends one only when told it ended: contradictions are
+ * `reconcile`'s business.
  *
  * @since 0.1.0
  */
@@ -536,8 +539,10 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
  * - no duplicates: `engram(engram(g, x), x)` has the nodes and edges of `engram(g, x)` (only
  *   weights, counts and times move);
  * - every input fact is, afterwards, an edge between its labels' resolved nodes that is not
- *   superseded and ends when the input says (a current edge when it says nothing);
- * - engram never ends nor supersedes a fact, never removes a node or an edge;
+ *   superseded and ends when the input says (a current edge when it says nothing) — for a batch
+ *   that does not both assert a triple and end it (such a batch closes what it asserts);
+ * - engram never supersedes a fact, never removes a node or an edge, and ends only an open
+ *   version of a triple the input states with an end;
  * - a repeated fact's weight never decreases; weights stay in [0, 1];
  * - a new label whose embedding is at least `matchSimilarity` to a semantic node creates no node;
  * - deterministic; `g` is unchanged (persistence); invalid input throws `InvalidInput` and
