@@ -3,7 +3,9 @@
  *
  * Model: persistent hash maps (effect's `HashMap`, a HAMT) of nodes and edges, three indexes
  * derived from the edges (out-edges, in-edges, and the "slot" index subject|relation → facts that
- * `reconcile` reads), an alias map for merged nodes, and a {@link VectorStore} of embeddings. An
+ * `reconcile` reads), a lexical inverted index derived from the nodes' texts (term → nodes, with
+ * what BM25 needs; see {@link LiquidGraph.postings}), an alias map for merged nodes, and a
+ * {@link VectorStore} of embeddings. An
  * update copies O(log n) HAMT nodes and shares the rest, so every earlier version stays valid
  * and unchanged (persistence).
  *
@@ -24,6 +26,7 @@ import type { Fact } from "./Fact.ts"
 import * as NodeM from "./Node.ts"
 import type { MemoryNode } from "./Node.ts"
 import { Fingerprint } from "./internal/hash.ts"
+import * as Text from "./Text.ts"
 import * as VectorStore from "./VectorStore.ts"
 
 // ── model ─────────────────────────────────────────────────────────────────────
@@ -53,9 +56,27 @@ export interface LiquidGraph extends Equal.Equal, Pipeable {
    * the edges (not part of equality, hash or JSON); it makes `importance` O(1) to maintain.
    */
   readonly strength: HashMap.HashMap<string, number>
+  /**
+   * The lexical inverted index: term (`Text.terms` of the node's {@link documentText}) → the
+   * nodes whose text contains it: the bare node id when one node does, else a map node id →
+   * {@link packPosting}(term frequency, document length) (never an empty or one-entry map).
+   * Derived from the nodes (not part of equality, hash or JSON). Read it through
+   * {@link documentFrequency} and {@link forEachPosting}.
+   */
+  readonly postings: HashMap.HashMap<string, PostingEntry>
+  /** Σ over nodes of their document length in terms (for BM25's average document length). */
+  readonly lexicalLength: number
   readonly vectors: VectorStore.VectorStore
   toJSON(): GraphJson
 }
+
+/**
+ * One entry of the lexical index: the id of the only node containing the term (its counts are
+ * derived from its text on demand), or a map node id → {@link packPosting}(tf, length) when two
+ * or more nodes contain it. A bare id costs nothing beyond the key, where a one-entry map costs
+ * ~120 bytes.
+ */
+export type PostingEntry = string | HashMap.HashMap<string, number>
 
 /**
  * One entry of the slot index: the id of the slot's only fact, or the set of its ids when it
@@ -74,6 +95,8 @@ class GraphImpl implements LiquidGraph {
   readonly slots: HashMap.HashMap<string, SlotEntry>
   readonly aliases: HashMap.HashMap<string, string>
   readonly strength: HashMap.HashMap<string, number>
+  readonly postings: HashMap.HashMap<string, PostingEntry>
+  readonly lexicalLength: number
   readonly vectors: VectorStore.VectorStore
   constructor(
     nodes: HashMap.HashMap<string, MemoryNode>,
@@ -83,6 +106,8 @@ class GraphImpl implements LiquidGraph {
     slots: HashMap.HashMap<string, SlotEntry>,
     aliases: HashMap.HashMap<string, string>,
     strength: HashMap.HashMap<string, number>,
+    postings: HashMap.HashMap<string, PostingEntry>,
+    lexicalLength: number,
     vectors: VectorStore.VectorStore
   ) {
     this.nodes = nodes
@@ -92,6 +117,8 @@ class GraphImpl implements LiquidGraph {
     this.slots = slots
     this.aliases = aliases
     this.strength = strength
+    this.postings = postings
+    this.lexicalLength = lexicalLength
     this.vectors = vectors
   }
   pipe() {
@@ -140,6 +167,8 @@ export const empty = (dim = 0): LiquidGraph =>
     HashMap.empty(),
     HashMap.empty(),
     HashMap.empty(),
+    HashMap.empty(),
+    0,
     VectorStore.empty(dim)
   )
 
@@ -285,6 +314,99 @@ export const computeImportance = (g: LiquidGraph, id: string): number => {
 
 /** The stored fixed-point strength of a node (0 when it has no edges). @complexity O(log n) */
 export const strengthOf = (g: LiquidGraph, id: string): number => Option.getOrElse(HashMap.get(g.strength, id), () => 0)
+
+// ── lexical index ─────────────────────────────────────────────────────────────
+
+/**
+ * The text of a node that the lexical index holds: an episode's `text` (its `label` when it has
+ * none), a semantic node's `label`.
+ * @complexity O(1)
+ * @example
+ * ```ts
+ * LiquidGraph.documentText(episode) // "Alice moved to Paris last week"
+ * ```
+ */
+export const documentText = (n: MemoryNode): string => (n.kind === "episode" ? (n.text ?? n.label) : n.label)
+
+/** Largest term frequency a posting stores (larger ones are stored as this; BM25 saturates long before). */
+export const POSTING_MAX_TF = 1023
+
+/** Largest document length (in terms) a posting stores (longer documents are stored as this). */
+export const POSTING_MAX_LENGTH = 1_048_575
+
+/**
+ * A posting's term frequency and document length packed in one small integer (a V8 Smi, so a
+ * posting map entry costs no number box): `min(tf, 1023) · 2^20 + min(length, 2^20 − 1)`.
+ * Laws: `unpackPosting(packPosting(tf, l)) == [min(tf, POSTING_MAX_TF), min(l, POSTING_MAX_LENGTH)]`.
+ * @complexity O(1)
+ * @example
+ * ```ts
+ * LiquidGraph.unpackPosting(LiquidGraph.packPosting(2, 7)) // [2, 7]
+ * ```
+ */
+export const packPosting = (tf: number, length: number): number =>
+  Math.min(tf, POSTING_MAX_TF) * (POSTING_MAX_LENGTH + 1) + Math.min(length, POSTING_MAX_LENGTH)
+
+/** The term frequency and document length of a packed posting ({@link packPosting}). @complexity O(1) */
+export const unpackPosting = (packed: number): readonly [tf: number, length: number] => [
+  Math.floor(packed / (POSTING_MAX_LENGTH + 1)),
+  packed % (POSTING_MAX_LENGTH + 1)
+]
+
+/** The packed posting of `term` in node `n` (computed from its text). */
+const postingOf = (n: MemoryNode, term: string): number => {
+  const { counts, length } = Text.termCounts(documentText(n))
+  return packPosting(counts.get(term) ?? 0, length)
+}
+
+/**
+ * The number of nodes whose {@link documentText} contains `term` (0 when none).
+ * Laws: `documentFrequency(g, t) == |{ n ∈ nodes(g) : t ∈ Text.terms(documentText(n)) }|`.
+ * @complexity O(log T) (T distinct terms)
+ * @example
+ * ```ts
+ * LiquidGraph.documentFrequency(g, "paris") // 3
+ * ```
+ */
+export const documentFrequency = (g: LiquidGraph, term: string): number => {
+  const entry = Option.getOrUndefined(HashMap.get(g.postings, term))
+  return entry === undefined ? 0 : typeof entry === "string" ? 1 : HashMap.size(entry)
+}
+
+/**
+ * Calls `f(id, tf, length)` for every node containing `term`: its id, the term's frequency in its
+ * {@link documentText} and that text's length in terms (both capped as in {@link packPosting}),
+ * in the index's iteration order (a function of content; callers that decide must not depend on
+ * it). A term held by one node has its counts computed from that node's text.
+ * Laws: the ids are exactly the nodes counted by {@link documentFrequency}, each once.
+ * @complexity O(log T + postings) (+ O(|text|) for a term of one node)
+ * @example
+ * ```ts
+ * LiquidGraph.forEachPosting(g, "paris", (id, tf, length) => console.log(id, tf, length))
+ * ```
+ */
+export const forEachPosting = (g: LiquidGraph, term: string, f: (id: string, tf: number, length: number) => void): void => {
+  const entry = Option.getOrUndefined(HashMap.get(g.postings, term))
+  if (entry === undefined) return
+  if (typeof entry === "string") {
+    const [tf, length] = unpackPosting(postingOf(HashMap.getUnsafe(g.nodes, entry), term))
+    f(entry, tf, length)
+    return
+  }
+  const scale = POSTING_MAX_LENGTH + 1
+  for (const [id, packed] of entry) f(id, Math.floor(packed / scale), packed % scale)
+}
+
+/**
+ * The distinct terms of the lexical index, in map order.
+ * Laws: every term has `documentFrequency(g, t) ≥ 1`.
+ * @complexity O(1) to start, O(T) to walk
+ * @example
+ * ```ts
+ * Array.from(LiquidGraph.terms(g)).sort()
+ * ```
+ */
+export const terms = (g: LiquidGraph): IterableIterator<string> => HashMap.keys(g.postings)
 
 // ── the draft: the one place that mutates ─────────────────────────────────────
 
@@ -464,7 +586,8 @@ class Through<V> {
  * their changes, and call {@link Draft.finish}. The source graph is never modified.
  *
  * Invariants the draft keeps: every edge's endpoints exist; `out`/`inc`/`slots` agree with the
- * edges; a removed node takes its incident edges and its vector with it; the `importance` of
+ * edges; the lexical index (`postings`, `lexicalLength`) agrees with the nodes' texts (a
+ * `putNode` whose {@link documentText} changed moves the node's postings); a removed node takes its incident edges and its vector with it; the `importance` of
  * every node whose incident edges changed is recomputed on `finish`.
  *
  * Cost model: every map sits behind a write-back cache (a JS `Map`), so within one draft each key
@@ -478,6 +601,8 @@ export class Draft {
   private readonly incL: Layer<HashSet.HashSet<string>>
   private readonly slotsL: Layer<SlotEntry>
   private readonly strengthL: Layer<number>
+  private readonly postingsL: Layer<PostingEntry>
+  private lexicalLength: number
   private aliasesM: HashMap.HashMap<string, string>
   /** The draft's vector store; transitions may read it directly. */
   vectors: VectorStore.VectorStore
@@ -496,6 +621,8 @@ export class Draft {
     this.slotsL = new Layer(source.slots)
     this.aliasesM = HashMap.beginMutation(source.aliases)
     this.strengthL = new Layer(source.strength)
+    this.postingsL = new Layer(source.postings)
+    this.lexicalLength = source.lexicalLength
     this.vectors = source.vectors
   }
 
@@ -579,18 +706,76 @@ export class Draft {
   }
 
   // writes
-  /** Inserts or replaces a node. */
+  /** Inserts or replaces a node (a replacement whose {@link documentText} changed moves its postings). */
   putNode(n: MemoryNode): void {
     this.assertOpen()
-    this.nodesL.set(n.id, n)
+    const old = this.nodesL.get(n.id)
+    const text = documentText(n)
+    if (old === undefined) {
+      this.nodesL.set(n.id, n)
+      this.addPostings(n, text)
+    } else if (documentText(old) !== text) {
+      this.removePostings(old)
+      this.nodesL.set(n.id, n)
+      this.addPostings(n, text)
+    } else this.nodesL.set(n.id, n)
     this.touched.add(n.id)
+  }
+
+  /** Adds node `n`'s postings (its text `text`) to the lexical index; `n` must not be indexed. */
+  private addPostings(n: MemoryNode, text: string): void {
+    const { counts, length } = Text.termCounts(text)
+    if (length === 0) return
+    this.lexicalLength += length
+    const id = n.id
+    for (const [term, tf] of counts) {
+      const cur = this.postingsL.get(term)
+      if (cur === undefined) {
+        // the key shares the node's id string when they are equal (a one-word label)
+        this.postingsL.set(term === id ? id : term, id)
+      } else if (typeof cur === "string") {
+        const other = this.nodesL.get(cur)
+        if (other === undefined) throw new Error(`Draft: posting ${cur} of ${term} missing`)
+        let m = HashMap.set(HashMap.empty<string, number>(), cur, postingOf(other, term))
+        trimPath(rootOf(m), Hash.string(cur))
+        m = HashMap.set(m, id, packPosting(tf, length))
+        trimPath(rootOf(m), Hash.string(id))
+        this.postingsL.set(term, m)
+      } else {
+        const m = HashMap.set(cur, id, packPosting(tf, length))
+        trimPath(rootOf(m), Hash.string(id))
+        this.postingsL.set(term, m)
+      }
+    }
+  }
+
+  /** Removes node `n`'s postings (as indexed: `n` is its current version) from the lexical index. */
+  private removePostings(n: MemoryNode): void {
+    const { counts, length } = Text.termCounts(documentText(n))
+    if (length === 0) return
+    this.lexicalLength -= length
+    const id = n.id
+    for (const term of counts.keys()) {
+      const cur = this.postingsL.get(term)
+      if (cur === undefined) continue
+      if (typeof cur === "string") {
+        if (cur === id) this.postingsL.remove(term)
+        continue
+      }
+      const next = HashMap.remove(cur, id)
+      if (next === cur) continue
+      if (HashMap.size(next) === 1) this.postingsL.set(term, HashMap.keys(next).next().value as string)
+      else this.postingsL.set(term, next)
+    }
   }
 
   /** Removes a node with its incident edges and its vector. No-op when absent. */
   removeNode(id: string): void {
     this.assertOpen()
-    if (this.nodesL.get(id) === undefined) return
+    const n = this.nodesL.get(id)
+    if (n === undefined) return
     for (const e of this.incident(id)) this.removeEdge(e.id)
+    this.removePostings(n)
     this.nodesL.remove(id)
     this.outL.remove(id)
     this.incL.remove(id)
@@ -784,6 +969,8 @@ export class Draft {
       this.slotsL.flush(),
       HashMap.endMutation(this.aliasesM),
       this.strengthL.flush(),
+      this.postingsL.flush(),
+      this.lexicalLength,
       this.vectors
     )
   }

@@ -58,6 +58,7 @@ export const spec = {
   episodicShare: real(0.3, 0, 1, "fraction of recall results reserved for the episodic block when both blocks have candidates"),
   walkBudget: int(1_000, 1, 1e9, "most incident edges a recall walk examines, all anchors together (split evenly): bounds the cost of a recall (about 3 µs an edge)"),
   coverageSample: int(64, 1, 1e6, "anchor choice estimates a candidate's 1-hop coverage from at most this many of its incident edges (the first in its edge sets' iteration order): bounds the cost of a hub candidate"),
+  lexicalMaxPostings: int(10_000, 0, 1e9, "the lexical candidate source skips a query term held by more nodes than this (its BM25 weight is small, and a recall never scans a huge posting list); 0 turns the source off"),
 
   // ── reinforce ────────────────────────────────────────────────────────────
   reinforceRate: real(0.2, 0, 1, "a rewarded path's edges move this fraction (times reward) towards 1"),

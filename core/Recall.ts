@@ -3,17 +3,37 @@
  *
  * The seeds' recall step, as one pure transition:
  *
- * 1. **Over-query candidate anchors.** By embedding: one exact top-k scan of the vector store
- *    (`Similarity.topK`, `anchorCandidates` hits, cosine ≥ `anchorMinSimilarity`). By text
- *    (hybrid, lexical): every 1-, 2- and 3-gram of the query's normalised words (and the whole
- *    query) is looked up as a node key (`Key.node`, following aliases). An exact key hit scores
- *    the node's *specificity*, an inverse-document-frequency weight:
- *    `ln(1 + N / (1 + degree)) / ln(1 + N)` (N = node count, degree = incident edges of the
- *    graph recalled from), in (0, 1], 1 for an isolated node. A node linked to everything (a
- *    speaker's name mentioned by hundreds of episodes) says little about the query, so naming
- *    it no longer makes it a perfect anchor. The two lists are merged (a node that is both a key
- *    hit and a similarity hit takes the larger score; a cosine rounded above 1 is kept as is)
- *    and cut to `anchorCandidates`.
+ * 1. **Over-query candidate anchors.** Three sources (hybrid retrieval):
+ *    - *Embedding*: one exact top-k scan of the vector store (`Similarity.topK`,
+ *      `anchorCandidates` hits, cosine ≥ `anchorMinSimilarity`); score: the cosine.
+ *    - *Lexical* (BM25 over the graph's inverted index, `LiquidGraph.forEachPosting`): the
+ *      query's terms (`Text.terms`: folded letter/digit runs, stop words dropped; a repeated
+ *      term counts once per occurrence) score every node whose indexed text (an episode's text,
+ *      a semantic node's label) contains one of them by Okapi BM25 with the fixed k1 = 1.2,
+ *      b = 0.75: `Σ_t idf(t) · tf·(k1+1) / (tf + k1·(1 − b + b·len/avgdl))`, with
+ *      `idf(t) = ln(1 + (N − df + 0.5)/(df + 0.5))`, N = node count, avgdl = the index's total
+ *      length / N, summed in query-term order. A term held by more than `lexicalMaxPostings`
+ *      nodes is skipped (its idf is small, and a recall never scans a huge posting list; 0
+ *      turns the source off). The scores are normalised to (0, 1] by dividing by this query's
+ *      best BM25 score.
+ *    - *Key*: every 1-, 2- and 3-gram of the query's normalised words (and the whole query) is
+ *      looked up as a node key (`Key.node`, following aliases). An exact key hit scores the
+ *      node's *specificity*, an inverse-document-frequency weight:
+ *      `ln(1 + N / (1 + degree)) / ln(1 + N)` (N = node count, degree = incident edges of the
+ *      graph recalled from), in (0, 1], 1 for an isolated node. A node linked to everything (a
+ *      speaker's name mentioned by hundreds of episodes) says little about the query, so naming
+ *      it does not make it a perfect anchor.
+ *
+ *    Fusion rule (chosen from first principles, before any benchmark): a node's candidate score
+ *    is the **maximum** of its scores from the sources that found it (CombMAX; a cosine rounded
+ *    above 1 is kept as is). Every source's score lies in [0, 1] with 1 meaning "the best match
+ *    this source can give", so the maximum keeps each source's scale; a candidate is relevant
+ *    when *either* signal says so (a rare name has no useful embedding, a paraphrase shares no
+ *    words), so a node found by one source only must not be punished for the other's silence,
+ *    which a weighted sum would do; and it adds no weight to tune. It is exact without a cosine
+ *    for the lexical-only nodes: a node outside the embedding top-k has a cosine no larger than
+ *    the k candidates' it would have to displace. The merged list is cut to `anchorCandidates`
+ *    (score desc, id asc): that bound still caps how many candidates enter.
  * 2. **Choose K anchors that cover the graph.** The seeds ask for the candidates "whose convex
  *    hull maximises the captured graph area". A graph has no convex hull; its analogue of
  *    *area* is the set of nodes the anchors reach, and of the hull's *spread* the distance
@@ -49,8 +69,8 @@
  *    order could decide a result (an exact (weight, depth) tie between two edges of one node to
  *    one neighbour) the smaller edge id wins.
  * 5. **Direct hits.** Every candidate of step 1 that is an episode — chosen as an anchor or
- *    not — is itself an episodic result, with score `max(0, candidate score)` (its cosine to the
- *    query) and a zero-length path that starts at itself (`nodes [id]`, no edges, weight 1,
+ *    not — is itself an episodic result, with score `max(0, candidate score)` (its fused score
+ *    of step 1: cosine or normalised BM25, whichever is larger) and a zero-length path that starts at itself (`nodes [id]`, no edges, weight 1,
  *    `anchor` = its own id, which need not be a chosen anchor). Over-querying finds similar
  *    episodes that the walks from the K anchors may never reach; they are not dropped.
  * 6. **Rank and balance.** A walk result's score is `max(0, anchor score) × path product` (the
@@ -75,6 +95,7 @@ import * as Key from "./Key.ts"
 import * as LiquidGraph from "./LiquidGraph.ts"
 import type { Params } from "./Params.ts"
 import * as Similarity from "./Similarity.ts"
+import * as Text from "./Text.ts"
 import * as VectorStore from "./VectorStore.ts"
 
 // ── model ─────────────────────────────────────────────────────────────────────
@@ -105,8 +126,9 @@ export interface RecallPath extends Path {
 }
 
 /**
- * A chosen anchor and its score: its cosine to the query embedding, or for an exact key hit its
- * specificity `ln(1 + N / (1 + degree)) / ln(1 + N)`; the larger of the two when it is both.
+ * A chosen anchor and its score: the largest of its scores from the candidate sources that found
+ * it (module header, step 1): its cosine to the query embedding, its BM25 score over this query's
+ * best, and for an exact key hit its specificity `ln(1 + N / (1 + degree)) / ln(1 + N)`.
  */
 export interface Anchor {
   readonly id: string
@@ -122,7 +144,7 @@ export interface RecalledFact {
 
 /**
  * A recalled episode: its node id, its text, its score and its best path — either a direct hit
- * (a similarity candidate: score = its cosine, clamped at 0; zero-length path from itself) or
+ * (a candidate of step 1: score = its candidate score, clamped at 0; zero-length path from itself) or
  * reached by a walk from a chosen anchor (score = anchor score × path weight), whichever is better.
  */
 export interface RecalledEpisode {
@@ -206,6 +228,36 @@ const specificity = (g: LiquidGraph.LiquidGraph, id: string): number => {
   return Math.log1p(n / (1 + LiquidGraph.degree(g, id))) / Math.log1p(n)
 }
 
+/** BM25's term-frequency saturation (fixed, not a tuning parameter). */
+export const BM25_K1 = 1.2
+
+/** BM25's document-length normalisation (fixed, not a tuning parameter). */
+export const BM25_B = 0.75
+
+/**
+ * The BM25 score of every node containing a term of `text` (module header, step 1, lexical
+ * source), unnormalised: terms held by more than `lexicalMaxPostings` nodes are skipped; each
+ * node's sum is taken in query-term order, so it does not depend on posting iteration order.
+ * @complexity O(|text| + Σ_t min(df(t), lexicalMaxPostings)) map operations
+ */
+const bm25 = (g: LiquidGraph.LiquidGraph, text: string, params: Params): Map<string, number> => {
+  const out = new Map<string, number>()
+  const n = LiquidGraph.nodeCount(g)
+  if (n === 0 || g.lexicalLength === 0) return out
+  const avgdl = g.lexicalLength / n
+  for (const t of Text.terms(text)) {
+    const df = LiquidGraph.documentFrequency(g, t)
+    if (df === 0 || df > params.lexicalMaxPostings) continue
+    const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5))
+    LiquidGraph.forEachPosting(g, t, (id, tf, length) => {
+      const s = (idf * tf * (BM25_K1 + 1)) / (tf + BM25_K1 * (1 - BM25_B + (BM25_B * length) / avgdl))
+      const cur = out.get(id)
+      out.set(id, cur === undefined ? s : cur + s)
+    })
+  }
+  return out
+}
+
 /** Step 1: candidate anchors, best first (score desc, id asc), at most `anchorCandidates`. */
 const candidates = (g: LiquidGraph.LiquidGraph, q: Query, params: Params): Array<Similarity.Hit> => {
   const score = new Map<string, number>()
@@ -214,6 +266,13 @@ const candidates = (g: LiquidGraph.LiquidGraph, q: Query, params: Params): Array
       if (hit.score >= params.anchorMinSimilarity) score.set(hit.id, hit.score)
     }
   }
+  if (q.text !== undefined && params.lexicalMaxPostings > 0) {
+    const lexical = bm25(g, q.text, params)
+    let best = 0
+    for (const s of lexical.values()) if (s > best) best = s
+    // fusion: the larger of cosine and normalised BM25 (module header, step 1)
+    if (best > 0) for (const [id, s] of lexical) score.set(id, Math.max(s / best, score.get(id) ?? -Infinity))
+  }
   if (q.text !== undefined) {
     for (const key of textKeys(q.text)) {
       const id = LiquidGraph.resolve(g, key)
@@ -221,7 +280,30 @@ const candidates = (g: LiquidGraph.LiquidGraph, q: Query, params: Params): Array
       if (LiquidGraph.hasNode(g, id)) score.set(id, Math.max(specificity(g, id), score.get(id) ?? -Infinity))
     }
   }
-  return Array.from(score, ([id, s]) => ({ id, score: s })).sort(byScoreThenId).slice(0, params.anchorCandidates)
+  return best(score, params.anchorCandidates)
+}
+
+/**
+ * The `c` best entries of `score` by (score desc, id asc), in that order: a bounded insertion
+ * into a sorted array, O(L·log c) comparisons plus O(c) moves per entry that enters, instead of
+ * sorting all L entries (the lexical source can name thousands of nodes).
+ */
+const best = (score: ReadonlyMap<string, number>, c: number): Array<Similarity.Hit> => {
+  const top: Array<Similarity.Hit> = []
+  for (const [id, s] of score) {
+    const hit = { id, score: s }
+    if (top.length === c && byScoreThenId(hit, top[c - 1]!) >= 0) continue
+    let lo = 0
+    let hi = top.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (byScoreThenId(top[mid]!, hit) < 0) lo = mid + 1
+      else hi = mid
+    }
+    top.splice(lo, 0, hit)
+    if (top.length > c) top.pop()
+  }
+  return top
 }
 
 /**
@@ -486,13 +568,14 @@ const EMPTY_RESULT: RecallResult = { anchors: [], facts: [], episodes: [] }
  * - every result fact is `Equal` to the returned graph's edge with its id, and was reached by a
  *   path from an anchor whose product of weights is ≥ `pathThreshold`, with ≤ `maxDepth` edges,
  *   each edge joining consecutive path nodes, the last one being the fact;
- * - every result episode is either a direct hit — a candidate of step 1 (cosine ≥
- *   `anchorMinSimilarity` among the `anchorCandidates` best), with score `max(0, its candidate
- *   score)` (its cosine) and
+ * - every result episode is either a direct hit — a candidate of step 1 (among the
+ *   `anchorCandidates` best by fused score), with score `max(0, its candidate score)` and
  *   the zero-length path `[id]` from itself — or reached by such a walk path from a chosen anchor
  *   ending at it, with score `max(0, anchor score) × path weight`; the better one is kept;
- * - an exact key hit's score is its specificity `ln(1 + N / (1 + degree)) / ln(1 + N)` (or its
- *   cosine when larger);
+ * - a candidate's score is the largest of its cosine (when among the embedding top-k), its BM25
+ *   score over the query's best (when it contains a query term held by at most
+ *   `lexicalMaxPostings` nodes) and, for an exact key hit, its specificity
+ *   `ln(1 + N / (1 + degree)) / ln(1 + N)`;
  * - at most K anchors; at most `maxResults` results; facts and episodes sorted by score desc,
  *   then id;
  * - with `at` null, no superseded fact is returned;
@@ -504,7 +587,8 @@ const EMPTY_RESULT: RecallResult = { anchors: [], facts: [], episodes: [] }
  * @throws InvalidInput when neither a non-blank text nor an embedding is given, the embedding
  * has a non-finite entry or the wrong length, `at` is not finite, or `k` / `maxResults` are not
  * positive integers.
- * @complexity O(N·dim) for the top-k scan (N vectors) + O(C·S·log m + K·C·(S + dim)) to choose
+ * @complexity O(N·dim) for the top-k scan (N vectors) + O(Σ_t min(df(t), lexicalMaxPostings) +
+ * L·log L) for the lexical source (L nodes holding a query term) + O(C·S·log m + K·C·(S + dim)) to choose
  * K of C candidates (S = `coverageSample`) + O(K²·log m) for the Hebbian links +
  * O((walkBudget + Σ anchor degrees) · log m) for the walk + O(C · log m) for the direct hits;
  * never a scan of the edges.

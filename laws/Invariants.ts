@@ -10,11 +10,16 @@
  *   definition (Σ incident weights × max(1, out-degree)) up to rounding;
  * - semantic node ids are their keys, episode ids start with `ep:`;
  * - every vector belongs to a node; an alias is never a live node;
- * - a superseded fact has ended (`validUntil` set).
+ * - a superseded fact has ended (`validUntil` set);
+ * - the lexical index is exactly a naive scan of the nodes' texts: a term lists node n iff
+ *   `Text.terms(documentText(n))` contains it, with its term frequency and the text's length
+ *   (capped as `packPosting` caps them); a term of one node holds its bare id, a map never
+ *   fewer than two; `lexicalLength` is Σ of the texts' lengths.
  */
 import { HashMap, HashSet } from "effect"
 import * as Fact from "../core/Fact.ts"
 import * as LiquidGraph from "../core/LiquidGraph.ts"
+import * as Text from "../core/Text.ts"
 import * as VectorStore from "../core/VectorStore.ts"
 
 const unit = (x: number): boolean => Number.isFinite(x) && x >= 0 && x <= 1
@@ -85,7 +90,56 @@ export const check = (g: LiquidGraph.LiquidGraph): Array<string> => {
   if (g.vectors.size !== HashMap.size(g.vectors.index)) bad.push(`vector store size disagrees with its index`)
   for (const [from] of g.aliases) if (LiquidGraph.hasNode(g, from)) bad.push(`alias ${from} is still a node`)
   for (const [id] of g.strength) if (!LiquidGraph.hasNode(g, id)) bad.push(`strength index: ${id} is not a node`)
+  checkLexical(g, bad)
   return bad
+}
+
+/** The lexical index against a naive scan of every node's text (both directions). */
+const checkLexical = (g: LiquidGraph.LiquidGraph, bad: Array<string>): void => {
+  // the naive index: term → node id → [tf, length], and Σ lengths
+  const naive = new Map<string, Map<string, readonly [number, number]>>()
+  let total = 0
+  for (const n of HashMap.values(g.nodes)) {
+    const ts = Text.terms(LiquidGraph.documentText(n))
+    total += ts.length
+    const tf = new Map<string, number>()
+    for (const t of ts) tf.set(t, (tf.get(t) ?? 0) + 1)
+    for (const [t, f] of tf) {
+      let m = naive.get(t)
+      if (m === undefined) naive.set(t, (m = new Map()))
+      m.set(n.id, [Math.min(f, LiquidGraph.POSTING_MAX_TF), Math.min(ts.length, LiquidGraph.POSTING_MAX_LENGTH)])
+    }
+  }
+  if (g.lexicalLength !== total) bad.push(`lexical index: length ${g.lexicalLength} but texts give ${total}`)
+  let terms = 0
+  for (const [term, entry] of g.postings) {
+    terms++
+    if (typeof entry !== "string" && HashMap.size(entry) < 2) bad.push(`lexical index: map of ${HashMap.size(entry)} kept for ${term}`)
+    if (typeof entry === "string" && !LiquidGraph.hasNode(g, entry)) {
+      bad.push(`lexical index: ${term} lists ${entry}, not a node`)
+      continue
+    }
+    const want = naive.get(term)
+    if (want === undefined) {
+      bad.push(`lexical index: ${term} is in no node's text`)
+      continue
+    }
+    if (LiquidGraph.documentFrequency(g, term) !== want.size) {
+      bad.push(`lexical index: ${term} lists ${LiquidGraph.documentFrequency(g, term)} nodes, texts give ${want.size}`)
+    }
+    const seen = new Set<string>()
+    LiquidGraph.forEachPosting(g, term, (id, tf, length) => {
+      seen.add(id)
+      const w = want.get(id)
+      if (w === undefined) bad.push(`lexical index: ${id} listed under ${term} but its text lacks it`)
+      else if (w[0] !== tf || w[1] !== length) bad.push(`lexical index: ${term} in ${id} is (${tf}, ${length}), text gives (${w[0]}, ${w[1]})`)
+    })
+    for (const id of want.keys()) if (!seen.has(id)) bad.push(`lexical index: ${id} contains ${term} but is not listed`)
+  }
+  if (terms !== naive.size) bad.push(`lexical index holds ${terms} terms, texts give ${naive.size}`)
+  for (const [term, ids] of naive) {
+    if (!HashMap.has(g.postings, term)) bad.push(`lexical index: ${term} (in ${Array.from(ids.keys()).sort().join(", ")}) is not indexed`)
+  }
 }
 
 /** Throws with every violation listed when `g` breaks an invariant (for use inside properties). */

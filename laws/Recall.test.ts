@@ -7,6 +7,7 @@ import * as LiquidGraph from "../core/LiquidGraph.ts"
 import * as Params from "../core/Params.ts"
 import { recall, type RecallInput, type RecallPath, type RecallStep } from "../core/Recall.ts"
 import * as Similarity from "../core/Similarity.ts"
+import * as Text from "../core/Text.ts"
 import { arbGraph, arbRichGraph, arbVector, DAY, episodeNode, fact, NAMES, semanticNode, T0 } from "./Arbitraries.ts"
 import { assertValid } from "./Invariants.ts"
 
@@ -78,7 +79,8 @@ const arbParams = fc
     coRecallRate: fc.constantFrom(0, 0.05, 0.5),
     episodicShare: fc.constantFrom(0, 0.3, 0.5, 1),
     walkBudget: fc.constantFrom(3, 1_000, 1_000_000),
-    coverageSample: fc.constantFrom(1, 2, 64)
+    coverageSample: fc.constantFrom(1, 2, 64),
+    lexicalMaxPostings: fc.constantFrom(0, 1, 2, 10_000)
   })
   .map((o) => Params.unsafeMake(o))
 
@@ -93,10 +95,43 @@ const idf = (g: LiquidGraph.LiquidGraph, id: string): number => {
 }
 
 /**
+ * BM25 (k1 = 1.2, b = 0.75) of every node for the query's terms, restated as a naive scan of all
+ * node texts (an episode's text, a semantic node's label), no index: N = node count, avgdl = Σ
+ * lengths / N, df = nodes containing the term; a term with df > `lexicalMaxPostings` is skipped;
+ * each node's sum is taken in query-term order (repeats counted); then divided by the best.
+ */
+const referenceBm25 = (g: LiquidGraph.LiquidGraph, text: string, maxPostings: number): Map<string, number> => {
+  const docs = LiquidGraph.nodes(g).map((n) => {
+    const ts = Text.terms(n.kind === "episode" ? (n.text ?? n.label) : n.label)
+    const tf = new Map<string, number>()
+    for (const t of ts) tf.set(t, (tf.get(t) ?? 0) + 1)
+    return { id: n.id, tf, length: ts.length }
+  })
+  const n = docs.length
+  const avgdl = docs.reduce((sum, d) => sum + d.length, 0) / n
+  const raw = new Map<string, number>()
+  if (maxPostings === 0) return raw
+  for (const t of Text.terms(text)) {
+    const df = docs.filter((d) => d.tf.has(t)).length
+    if (df === 0 || df > maxPostings) continue
+    const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5))
+    for (const d of docs) {
+      const tf = d.tf.get(t)
+      if (tf === undefined) continue
+      const s = (idf * tf * (1.2 + 1)) / (tf + 1.2 * (1 - 0.75 + (0.75 * d.length) / avgdl))
+      raw.set(d.id, (raw.get(d.id) ?? 0) + s)
+    }
+  }
+  const best = Math.max(0, ...raw.values())
+  return new Map(Array.from(raw, ([id, x]) => [id, x / best]))
+}
+
+/**
  * The candidate anchors of step 1, restated from the module doc: the `anchorCandidates` nearest
- * vectors with cosine ≥ `anchorMinSimilarity`, and every node named by a 1- to 3-gram of the
- * query's words (or the whole query) scoring its specificity; best score per node; cut to
- * `anchorCandidates` by (score desc, id asc).
+ * vectors with cosine ≥ `anchorMinSimilarity`, every node holding a query term scoring its BM25
+ * over the query's best, and every node named by a 1- to 3-gram of the query's words (or the
+ * whole query) scoring its specificity; best score per node; cut to `anchorCandidates` by
+ * (score desc, id asc).
  */
 const referenceCandidates = (g: LiquidGraph.LiquidGraph, q: RecallInput, params: Params.Params): Map<string, number> => {
   const score = new Map<string, number>()
@@ -104,6 +139,9 @@ const referenceCandidates = (g: LiquidGraph.LiquidGraph, q: RecallInput, params:
     for (const hit of Similarity.topK(g.vectors, q.embedding, params.anchorCandidates)) {
       if (hit.score >= params.anchorMinSimilarity) score.set(hit.id, hit.score)
     }
+  }
+  if (q.text !== undefined) {
+    for (const [id, x] of referenceBm25(g, q.text, params.lexicalMaxPostings)) score.set(id, Math.max(x, score.get(id) ?? -Infinity))
   }
   if (q.text !== undefined) {
     const words = Key.node(q.text).split(" ").filter((w) => w.length > 0)
@@ -385,7 +423,10 @@ describe("Recall", () => {
     const params = Params.unsafeMake({ anchors: 1, pathThreshold: 0.3 })
 
     const byText = recall(g, { text: "Where does Alice live?" }, params, NOW)
-    const s = Math.log1p(5 / (1 + 3)) / Math.log1p(5) // 5 nodes, alice has 3 edges
+    // alice is a key hit (specificity ln(1 + 5/4) / ln 6 ≈ 0.45: 5 nodes, 3 edges) and the best
+    // BM25 match of the query (normalised 1; the episode's longer text scores ≈ 0.60 of it): the max
+    const s = 1
+    expect(Math.log1p(5 / (1 + 3)) / Math.log1p(5)).toBeLessThan(s)
     expect(byText.result.anchors).toEqual([{ id: "alice", score: s }])
     expect(byText.result.facts.map((f) => f.fact.id)).toEqual([
       Fact.factId("alice", "lives_in", "paris", false),
@@ -444,9 +485,10 @@ describe("Recall", () => {
     expect(anchors(3).map((a) => a.id)).toEqual(["blick", "quux", "zorp"])
   })
 
-  it("text-only q ⇒ score(anchor a) == ln(1 + N / (1 + degree(a))) / ln(1 + N) ∈ (0, 1] (key specificity, IDF)", () => {
+  it("text-only q, lexicalMaxPostings 0 ⇒ score(anchor a) == ln(1 + N / (1 + degree(a))) / ln(1 + N) ∈ (0, 1] (key specificity, IDF)", () => {
     fc.assert(
-      fc.property(arbHistoryGraph(), arbText, arbParams, (g, text, params) => {
+      fc.property(arbHistoryGraph(), arbText, arbParams, (g, text, p) => {
+        const params = Params.unsafeMake({ ...p, lexicalMaxPostings: 0 })
         const { result } = recall(g, { text }, params, NOW)
         for (const a of result.anchors) {
           const n = LiquidGraph.nodes(g).length
@@ -461,6 +503,59 @@ describe("Recall", () => {
     )
   })
 
+  it("score(anchor a) == max(cosine, BM25 / best BM25, specificity) of the sources that found a (reference candidates, naive scan)", () => {
+    fc.assert(
+      fc.property(arbHistoryGraph(), arbInput, arbParams, (g, q, params) => {
+        const { result } = recall(g, q, params, NOW)
+        const cands = referenceCandidates(g, q, params)
+        for (const a of result.anchors) {
+          expect(cands.has(a.id)).toBe(true)
+          expect(a.score).toBe(cands.get(a.id))
+        }
+        // K ≥ |candidates| ⇒ every candidate is an anchor
+        const all = recall(g, { ...q, k: params.anchorCandidates }, params, NOW).result.anchors
+        expect(new Map(all.map((a) => [a.id, a.score]))).toEqual(cands)
+      }),
+      { numRuns: 200 }
+    )
+  })
+
+  it("one-term q = t, t ∈ terms(text(n)), df(t) ≤ min(lexicalMaxPostings, anchorCandidates) ⇒ n is a candidate (an anchor when K = anchorCandidates)", () => {
+    const words = fc.constantFrom(...NAMES, "episode", "about", "0", "1", "2", "3")
+    fc.assert(
+      fc.property(arbHistoryGraph(), words, arbParams, (g, t, p) => {
+        const params = Params.unsafeMake({ ...p, lexicalMaxPostings: Math.max(1, p.lexicalMaxPostings) })
+        const holders = LiquidGraph.nodes(g).filter((n) => Text.terms(LiquidGraph.documentText(n)).includes(t))
+        fc.pre(holders.length > 0 && holders.length <= Math.min(params.lexicalMaxPostings, params.anchorCandidates))
+        const step = recall(g, { text: t, k: params.anchorCandidates }, params, NOW)
+        assertValid(step.graph, "recall")
+        const anchors = new Set(step.result.anchors.map((a) => a.id))
+        for (const n of holders) expect(anchors.has(n.id)).toBe(true)
+      }),
+      { numRuns: 200 }
+    )
+  })
+
+  it("an episode sharing only a rare word with the query (no embedding, no key hit) is a direct hit with score 1", () => {
+    const d = LiquidGraph.draft(LiquidGraph.empty(2))
+    d.putNode(semanticNode("alice", T0))
+    d.setVector("alice", [1, 0])
+    d.putNode(episodeNode("e1", "Alice adopted a puppy named Zorblax last spring", T0))
+    d.putNode(episodeNode("e2", "Alice went hiking with friends", T0))
+    d.putNode(episodeNode("e3", "The weather was nice", T0))
+    const g = d.finish()
+    const params = Params.unsafeMake({ anchors: 1, coRecallRate: 0 })
+    const { result } = recall(g, { text: "what is the name of alice's puppy?", embedding: [1, 0] }, params, NOW)
+    const e1 = result.episodes.find((e) => e.id === "ep:e1")!
+    expect(e1.path).toEqual({ anchor: "ep:e1", nodes: ["ep:e1"], edges: [], weight: 1 })
+    expect(e1.score).toBe(1)
+    expect(result.episodes[0]!.id).toBe("ep:e1")
+    expect(result.episodes.some((e) => e.id === "ep:e3")).toBe(false)
+    // the source off: the episode is not found (it has no vector and is not a key)
+    const off = recall(g, { text: "what is the name of alice's puppy?", embedding: [1, 0] }, Params.unsafeMake({ anchors: 1, coRecallRate: 0, lexicalMaxPostings: 0 }), NOW)
+    expect(off.result.episodes.some((e) => e.id === "ep:e1")).toBe(false)
+  })
+
   it("specificity(hub) < specificity(rare node): a name mentioned everywhere loses the first anchor to a rare one", () => {
     // "alice" is mentioned by 100 episodes (weight 0.5 each); "zorp" has one strong fact
     const d = LiquidGraph.draft(LiquidGraph.empty())
@@ -472,7 +567,8 @@ describe("Recall", () => {
     }
     const g = d.finish()
     const n = 103
-    const params = Params.unsafeMake({ anchors: 2, anchorDiversity: 0, coRecallRate: 0 })
+    // the key source alone (the lexical source would score "zorp" by BM25 as well)
+    const params = Params.unsafeMake({ anchors: 2, anchorDiversity: 0, coRecallRate: 0, lexicalMaxPostings: 0 })
     const { result } = recall(g, { text: "alice zorp" }, params, NOW)
     const hub = Math.log1p(n / (1 + 100)) / Math.log1p(n)
     const rare = Math.log1p(n / (1 + 1)) / Math.log1p(n)

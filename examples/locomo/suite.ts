@@ -168,13 +168,12 @@ export const runLocomo = async (
         `mags ${fmt(value(`mags${suffix}`, "recall@10/heldout"))} vs vector ${fmt(value(`vector${suffix}`, "recall@10/heldout"))} ` +
         `vs bm25 ${fmt(value(`bm25${suffix}`, "recall@10/heldout"))}; without decay/prune ${fmt(value(`mags-nodecay${suffix}`, "recall@10"))}.`
     }),
-    "Why MAGS loses here: (1) Prune removes episode nodes that are isolated (no triple was extracted from the turn) and not " +
-      "accessed for `inactiveAfter` (60 days), and Decay (14-day half-life) drops months-old fact and mention edges below " +
-      "`pruneWeight`: with no recall during ingestion most early turns are forgotten (see the graph sizes below); " +
-      "(2) exact key hits on the speakers' names anchor with score 1 and flood the walk with their mention edges (all at " +
-      "weight 0.5, ties broken by id), so with the default 4 anchors few relevant turns are reached (`mags-default`); " +
-      "(3) recall's anchoring is the same GloVe cosine as `vector`, so without maintenance MAGS is at best close to it, " +
-      "while the word-overlap signal that makes BM25 strong on LoCoMo questions reaches the graph only through exact node keys.",
+    "Why MAGS with maintenance loses here: Prune removes episode nodes that are isolated (no triple was extracted from " +
+      "the turn) and not accessed for `inactiveAfter` (60 days), and Decay (14-day half-life) drops months-old fact and " +
+      "mention edges below `pruneWeight`: with no recall during ingestion most early turns are forgotten (see the graph " +
+      "sizes below); `mags-nodecay` keeps them. Recall's candidates are the union of embedding similarity, BM25 over the " +
+      "nodes' texts (core inverted index) and exact key hits scored by specificity, fused by max; with the default 4 " +
+      "anchors and 50 results (`mags-default`) fewer relevant turns are reached than with 20 anchors and 200 results.",
     graphLines.join("  \n")
   ]
   return { rows, charts, notes }
