@@ -7,12 +7,11 @@
  * entities, so a few hubs carry many edges and most entities few; relations come from a small
  * set, and single-valued ones ({@link SINGLE_VALUED}) get at most one fact per subject.
  * Embeddings (when `dim > 0`) are clustered: each entity is a unit vector near one of
- * `entities / 100` random centres, so similarity search has structure to find.
+ * `max(8, entities / 100)` random centres, so similarity search has structure to find.
  */
 import * as Fact from "../core/Fact.ts"
 import * as LiquidGraph from "../core/LiquidGraph.ts"
 import type { MemoryNode } from "../core/Node.ts"
-import * as VectorStore from "../core/VectorStore.ts"
 
 /** System time origin of generated graphs (2026-01-01T00:00:00Z). */
 export const T0 = 1_767_225_600_000
@@ -258,11 +257,4 @@ export const newTriples = (
     return true
   })
   return out
-}
-
-/** A query embedding near the embedding of a random entity (what a question about it looks like). */
-export const queryNear = (gen: Generated, rng: Rng): Float32Array => {
-  const v = VectorStore.get(gen.graph.vectors, entityId(rng.int(gen.labels.length)))
-  if (v === undefined) throw new Error("queryNear: the graph was generated without embeddings")
-  return nearVector(rng, v, 0.3)
 }

@@ -7,6 +7,7 @@
 // the `node` devDependency installs in node_modules, with the same arguments, stdio and exit code.
 import { spawn } from "node:child_process"
 import { existsSync } from "node:fs"
+import { constants } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 
@@ -31,5 +32,6 @@ if (recent && strips) {
   }
   const child = spawn(node, [main, ...process.argv.slice(2)], { stdio: "inherit" })
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal))
-  child.on("exit", (code, signal) => process.exit(code ?? (signal === null ? 1 : 128 + 15)))
+  // killed by a signal: the shell convention 128 + its number (130 for SIGINT, 143 for SIGTERM)
+  child.on("exit", (code, signal) => process.exit(code ?? (signal === null ? 1 : 128 + (constants.signals[signal] ?? 15))))
 }

@@ -92,12 +92,6 @@ export class Heap<A> {
 // ── getters ───────────────────────────────────────────────────────────────────
 
 /**
- * Whether an edge belongs to the current view: not superseded and not ended.
- * @complexity O(1)
- */
-export const isCurrentEdge = (e: Fact): boolean => FactM.isCurrent(e)
-
-/**
  * The weight of a path with these edge weights: their product, taken in ascending order so that
  * a path and its reverse have bit-identical weights.
  *
@@ -198,7 +192,7 @@ const strongest = (g: LiquidGraph.LiquidGraph, source: string, target: string): 
       for (const eid of k === 0 ? LiquidGraph.outEdges(g, u) : LiquidGraph.inEdges(g, u)) {
         s.work++
         const e = HashMap.getUnsafe(edges, eid)
-        if (e.weight <= 0 || !isCurrentEdge(e)) continue
+        if (e.weight <= 0 || !FactM.isCurrent(e)) continue
         const v = e.subject === u ? e.object : e.subject
         if (s.settled.has(v)) continue
         const w = top.weight * e.weight

@@ -559,8 +559,9 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
  *   validity interval is reversed.
  * @complexity O(F · log m + L · log n + P) for F facts, L labels and P ≤ `hebbianMaxPairs` pairs
  *   when every label is known (no vector scan); plus one O(V · dim) scan per new label with an
- *   embedding (V vectors); plus O(k) per fact whose first version is missing or ended (k facts in
- *   its subject–relation slot).
+ *   embedding (V vectors); plus O(min(k, d)) per fact whose first version is missing, ended or
+ *   ends otherwise, and per fact stated with an end (k facts in its subject–relation slot, d edges
+ *   into its object: `Draft.slotIdsTo`).
  * @example
  * ```ts
  * const { graph, ids } = Engram.engram(LiquidGraph.empty(), {

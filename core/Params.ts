@@ -62,7 +62,7 @@ export const spec = {
 
   // ── reinforce ────────────────────────────────────────────────────────────
   reinforceRate: real(0.2, 0, 1, "a rewarded path's edges move this fraction (times reward) towards 1"),
-  competitionRate: real(0.05, 0, 1, "competing edges (same subject and relation, not on the path) lose this fraction (times reward)"),
+  competitionRate: real(0.05, 0, 1, "competing edges (current positive facts of a rewarded positive fact's subject and relation with another object, not on the path) lose this fraction (times reward)"),
 
   // ── decay ────────────────────────────────────────────────────────────────
   decayHalfLife: real(14 * DAY, 1, 1e13, "half-life of an edge weight with no use and an ordinary neighbourhood"),

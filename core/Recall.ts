@@ -70,8 +70,9 @@
  *    one neighbour) the smaller edge id wins.
  * 5. **Direct hits.** Every candidate of step 1 that is an episode — chosen as an anchor or
  *    not — is itself an episodic result, with score `max(0, candidate score)` (its fused score
- *    of step 1: cosine or normalised BM25, whichever is larger) and a zero-length path that starts at itself (`nodes [id]`, no edges, weight 1,
- *    `anchor` = its own id, which need not be a chosen anchor). Over-querying finds similar
+ *    of step 1: the largest of its cosine, normalised BM25 and key specificity) and a
+ *    zero-length path that starts at itself (`nodes [id]`, no edges, weight 1, `anchor` = its
+ *    own id, which need not be a chosen anchor). Over-querying finds similar
  *    episodes that the walks from the K anchors may never reach; they are not dropped.
  * 6. **Rank and balance.** A walk result's score is `max(0, anchor score) × path product` (the
  *    anchor's relevance to the query, discounted by how weakly the path ties the result to it);
@@ -91,6 +92,7 @@ import { Heap, type Path } from "./Connect.ts"
 import { InvalidInput } from "./Errors.ts"
 import * as FactM from "./Fact.ts"
 import type { Fact } from "./Fact.ts"
+import * as TopK from "./kernels/TopK.ts"
 import * as Key from "./Key.ts"
 import * as LiquidGraph from "./LiquidGraph.ts"
 import type { Params } from "./Params.ts"
@@ -284,26 +286,14 @@ const candidates = (g: LiquidGraph.LiquidGraph, q: Query, params: Params): Array
 }
 
 /**
- * The `c` best entries of `score` by (score desc, id asc), in that order: a bounded insertion
- * into a sorted array, O(L·log c) comparisons plus O(c) moves per entry that enters, instead of
- * sorting all L entries (the lexical source can name thousands of nodes).
+ * The `c` best entries of `score` by (score desc, id asc), in that order: a bounded heap
+ * (core/kernels/TopK.ts, the one `Similarity.topK` uses), O(L·log c) for L entries instead of
+ * sorting them all (the lexical source can name thousands of nodes).
  */
 const best = (score: ReadonlyMap<string, number>, c: number): Array<Similarity.Hit> => {
-  const top: Array<Similarity.Hit> = []
-  for (const [id, s] of score) {
-    const hit = { id, score: s }
-    if (top.length === c && byScoreThenId(hit, top[c - 1]!) >= 0) continue
-    let lo = 0
-    let hi = top.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (byScoreThenId(top[mid]!, hit) < 0) lo = mid + 1
-      else hi = mid
-    }
-    top.splice(lo, 0, hit)
-    if (top.length > c) top.pop()
-  }
-  return top
+  const heap = TopK.make(Math.min(c, score.size))
+  for (const [id, s] of score) TopK.offer(heap, s, id)
+  return TopK.drain(heap)
 }
 
 /**
@@ -588,7 +578,7 @@ const EMPTY_RESULT: RecallResult = { anchors: [], facts: [], episodes: [] }
  * has a non-finite entry or the wrong length, `at` is not finite, or `k` / `maxResults` are not
  * positive integers.
  * @complexity O(N·dim) for the top-k scan (N vectors) + O(Σ_t min(df(t), lexicalMaxPostings) +
- * L·log L) for the lexical source (L nodes holding a query term) + O(C·S·log m + K·C·(S + dim)) to choose
+ * L·log C) for the lexical source (L nodes holding a query term) + O(C·S·log m + K·C·(S + dim)) to choose
  * K of C candidates (S = `coverageSample`) + O(K²·log m) for the Hebbian links +
  * O((walkBudget + Σ anchor degrees) · log m) for the walk + O(C · log m) for the direct hits;
  * never a scan of the edges.

@@ -186,6 +186,12 @@ export const evaluate = (runs: ReadonlyArray<GameRun>): SuiteResult => {
     if (only.length === attempts.length && only.length > 0) row("arigraph", "graph_only_triplets" + suffix, mean(only))
   }
 
+  // decisions where the arriving claim lost (over both systems, all games): read by the note below
+  const rejectedAll = SYSTEMS.reduce(
+    (n, sys) => n + runs.flatMap((r) => r.replays.get(sys.name) ?? []).reduce((m, a) => m + a.predicted.filter((x) => x.rejected).length, 0),
+    0
+  )
+
   // where the decisions disagree with the labels, by relation (over all games)
   const disagreements: Array<string> = []
   for (const sys of SYSTEMS) {
@@ -228,12 +234,15 @@ export const evaluate = (runs: ReadonlyArray<GameRun>): SuiteResult => {
       "needed to go further; it is not part of the core today. " +
       disagreements.join(" ") +
       " `rejected_new_claims` counts decisions where the claim that just arrived lost to an older fact whose support " +
-      "(confidence × (1 + ln(1 + sources)) × weight term) exceeds it by more than `supportMargin` (0.25): an older " +
-      "state observed in two or more steps beats a single newer observation, so a genuine move (`dirty plate, is in, " +
-      "inventory` → `…, is in, dishwasher`) is refused; `reversed_pairs` counts our decisions that are exactly a label " +
+      "(confidence × (1 + ln(1 + sources)) × weight term) exceeds it by more than `supportMargin` " +
+      `(the default, ${Params.defaults.supportMargin}): here ${rejectedAll} such decision(s) over both systems and all games` +
+      (rejectedAll > 0
+        ? " — an older state observed in enough steps beats a single newer observation, so a genuine move can be refused"
+        : "") +
+      "; `reversed_pairs` counts our decisions that are exactly a label " +
       "turned round. This is the core's rule working as documented, not a replay artefact; the margin was not tuned here." +
-      " The default list makes `is` single-valued, which AriGraph uses for properties too (`bed, is, large` / " +
-      "`bed, is, empty`): such decisions count against precision; `contains`, `has on it` are multi-valued by meaning " +
+      " The bare copula `is` is not in the default list (AriGraph uses it for properties too: `bed, is, large` / " +
+      "`bed, is, empty`), so no slot on `is` is reconciled; `contains`, `has on it` are multi-valued by meaning " +
       "and stay so, so label pairs that reword one of them (`kitchen, contains, refrigerator → kitchen, contains, closed " +
       "refrigerator`) are missed.",
     "Graph size: ours counts current facts (not superseded) and semantic nodes; the run's `Graph:` (hunt, cook; " +

@@ -8,9 +8,9 @@
  * `<world>.engrams_per_step`, and for maze/kitchen `<world>.steps_per_episode`.
  */
 import type { Suite, SuiteResult, Row, Chart } from "../eval/Suite.ts"
-import { AGENTS } from "./Agents.ts"
+import { AGENTS, CHARS_PER_TOKEN, GAME_PARAMS, RAG_K, WINDOW_TOKENS } from "./Agents.ts"
 import { runAll, WORLDS, type AgentFigures } from "./Games.ts"
-import { rollingRate } from "./Metrics.ts"
+import { RECOVERY_STREAK, rollingRate } from "./Metrics.ts"
 import type { NonsenseState } from "./Nonsense.ts"
 
 const seedsOf = (seed: number, quick: boolean): Array<number> => Array.from({ length: quick ? 2 : 5 }, (_, i) => seed + i)
@@ -88,12 +88,12 @@ export const buildResult = (figs: ReadonlyArray<AgentFigures>, seeds: ReadonlyAr
       : `Goal (MAGS recovers in fewer steps than every baseline): MISSED — MAGS ${fmt(mags.recoverySteps!)} vs ${bestBase.agent} ${fmt(bestBase.recoverySteps!)} (by ${fmt(mags.recoverySteps! - bestBase.recoverySteps!)} steps).`
   const notes = [
     `Games (${quick ? "quick" : "full"} configuration, seeds ${seeds.join(", ")}; deterministic memory-driven policies, no model). ` +
-    `Agents: mags (core recall → policy → engram/reconcile/reinforce), none (no memory), window (full history cut to the last 2,048 tokens at 4 chars/token), ` +
-    `rag (top-5 BM25 chunks of the history, no graph, no recency). All parse the same observation text into the same triples; the policies are the worlds' documented ones.`,
-    `Nonsense game recovery (steps from a rule change until the start of 3 consecutive wins; censored at the next change when never reached): ${nsLine}. ${goal}`,
+    `Agents: mags (core recall → policy → engram/reconcile/reinforce), none (no memory), window (full history cut to the last ${WINDOW_TOKENS.toLocaleString("en")} tokens at ${CHARS_PER_TOKEN} chars/token), ` +
+    `rag (top-${RAG_K} BM25 chunks of the history, no graph, no recency). All parse the same observation text into the same triples; the policies are the worlds' documented ones.`,
+    `Nonsense game recovery (steps from a rule change until the start of ${RECOVERY_STREAK} consecutive wins; censored at the next change when never reached): ${nsLine}. ${goal}`,
     `Maze and kitchen scores (goals or meals per episode): ` +
     WORLDS.filter((w) => w !== "nonsense").map((w) => w + ": " + figs.filter((f) => f.world === w).map((f) => `${f.agent} ${fmt(f.score)} (${f.stepsPerEpisode!.toFixed(1)} steps/episode)`).join(", ")).join("; ") +
-    `. MAGS recalls with ONE query a step and its walk is depth- and weight-bounded (maxDepth 4, pathThreshold 0.1), so it may not return a whole map where the 2K window still holds it.`,
+    `. MAGS recalls with ONE query a step and its walk is depth- and weight-bounded (maxDepth ${GAME_PARAMS.maxDepth}, pathThreshold ${GAME_PARAMS.pathThreshold}), so it may not return a whole map where the window still holds it.`,
     `The MAGS agent runs the core defaults.`
   ]
   return { rows, charts, notes }

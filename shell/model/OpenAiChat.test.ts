@@ -7,7 +7,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Redacted, Schema, Stream } from "effect"
 import { LanguageModel } from "effect/ai"
 import * as Http from "node:http"
-import type { AddressInfo } from "node:net"
+import * as Loopback from "../testing/Loopback.ts"
 import * as Models from "./Models.ts"
 import * as OpenAiChat from "./OpenAiChat.ts"
 
@@ -86,28 +86,8 @@ const handle = (seen: Array<Seen>) => {
   }
 }
 
-/** A server on 127.0.0.1:<random>, closed with the scope. */
-const server = Effect.acquireRelease(
-  Effect.callback<{ readonly url: string; readonly seen: Array<Seen>; readonly server: Http.Server }>((resume) => {
-    const seen: Array<Seen> = []
-    const s = Http.createServer(handle(seen))
-    s.listen(0, "127.0.0.1", () => resume(Effect.succeed({ url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, seen, server: s })))
-  }),
-  ({ server: s }) =>
-    Effect.callback<void>((resume) => {
-      s.closeAllConnections()
-      s.close(() => resume(Effect.void))
-    })
-)
-
-/** A loopback port with nothing listening on it. */
-const closedPort = Effect.callback<number>((resume) => {
-  const s = Http.createServer()
-  s.listen(0, "127.0.0.1", () => {
-    const port = (s.address() as AddressInfo).port
-    s.close(() => resume(Effect.succeed(port)))
-  })
-})
+/** A server on 127.0.0.1:<random> running {@link handle}, closed with the scope. */
+const server = Loopback.server(handle)
 
 /** Options with the good key, another key, or (`null`) none. */
 const options = (baseUrl: string, model = "fake-chat", apiKey: string | null = KEY): Models.OpenAiOptions => ({
@@ -217,7 +197,7 @@ describe("OpenAiChat", () => {
       const { url } = yield* server
       const boom = yield* Effect.flip(generate(options(url, "boom"), "x"))
       assert.strictEqual(boom.reason._tag, "InternalProviderError")
-      const port = yield* closedPort
+      const port = yield* Loopback.closedPort
       const down = yield* Effect.flip(generate(options(`http://127.0.0.1:${port}`), "x"))
       assert.strictEqual(down.reason._tag, "NetworkError")
       const downStream = yield* Effect.flip(Stream.runCollect(LanguageModel.streamText({ prompt: "x" })).pipe(
