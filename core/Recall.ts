@@ -582,8 +582,9 @@ const EMPTY_RESULT: RecallResult = { anchors: [], facts: [], episodes: [] }
  * K of C candidates (S = `coverageSample`) + O(K²·log m) for the Hebbian links +
  * O((walkBudget + Σ anchor degrees) · log m) for the walk + O(C · log m) for the direct hits;
  * never a scan of the edges.
- * Measured: p50 ≈ 3.1 ms at 10^5 facts, 2·10^4 100-d vectors, default params (was ≈ 8.7 ms
- * before the sampled coverage and the exact budget, same machine).
+ * Measured (`npm run bench -- --quick --only recall`): p50 2.2–2.9 ms at 10^5 facts, 2·10^4
+ * 100-d vectors, default params, with the BM25 source (≈ 8.7 ms before the sampled coverage
+ * and the exact walk budget, same machine).
  * @example
  * ```ts
  * const { graph, result } = Recall.recall(g, { text: "where does alice live" }, params, now)
