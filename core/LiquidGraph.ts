@@ -490,6 +490,18 @@ const trimWritten = <V>(m: HashMap.HashMap<string, V>, written: Iterable<string>
 }
 
 /**
+ * A read through a draft's JS `Map` cache: the cached answer (`undefined` cached for a key known
+ * to be absent), else one trie lookup whose answer is remembered.
+ */
+const cachedGet = <V>(cache: Map<string, V | undefined>, map: HashMap.HashMap<string, V>, key: string): V | undefined => {
+  const c = cache.get(key)
+  if (c !== undefined || cache.has(key)) return c
+  const v = Option.getOrUndefined(HashMap.get(map, key))
+  cache.set(key, v)
+  return v
+}
+
+/**
  * One persistent map of a draft, with a write-back layer in front of it: a JS `Map` caches every
  * value read or written during the draft (`undefined` for a key known to be absent) and the keys
  * written are replayed into the HAMT once, on {@link Layer.flush}. A key read or written several
@@ -507,11 +519,7 @@ class Layer<V> {
     this.size = HashMap.size(source)
   }
   get(key: string): V | undefined {
-    const c = this.cache.get(key)
-    if (c !== undefined || this.cache.has(key)) return c
-    const v = Option.getOrUndefined(HashMap.get(this.map, key))
-    this.cache.set(key, v)
-    return v
+    return cachedGet(this.cache, this.map, key)
   }
   set(key: string, value: V): void {
     if (this.get(key) === undefined) this.size++
@@ -553,11 +561,7 @@ class Through<V> {
   }
   /** Reads and remembers the answer. */
   get(key: string): V | undefined {
-    const c = this.cache.get(key)
-    if (c !== undefined || this.cache.has(key)) return c
-    const v = Option.getOrUndefined(HashMap.get(this.map, key))
-    this.cache.set(key, v)
-    return v
+    return cachedGet(this.cache, this.map, key)
   }
   /** Reads without remembering (for keys read once). */
   peek(key: string): V | undefined {
