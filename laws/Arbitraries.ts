@@ -236,3 +236,19 @@ export const arbRichGraph = (
         )
       return d.finish()
     })
+
+/**
+ * Ends the facts picked by `picks` (indexes into the facts sorted by id, modulo their count):
+ * `validUntil` set a day apart and `supersededBy` naming a (fictitious) winner — history that
+ * walks at world time `null` must never take.
+ */
+export const withEnded = (g: LiquidGraph.LiquidGraph, picks: ReadonlyArray<number>): LiquidGraph.LiquidGraph => {
+  const facts = LiquidGraph.edges(g).filter((e) => e.kind === "fact").sort((x, y) => (x.id < y.id ? -1 : 1))
+  if (facts.length === 0 || picks.length === 0) return g
+  const d = LiquidGraph.draft(g)
+  picks.forEach((p, i) => {
+    const f = d.edge(facts[p % facts.length]!.id)!
+    d.putEdge({ ...f, validUntil: T0 + (i + 1) * DAY, supersededBy: "f|winner|" + i })
+  })
+  return d.finish()
+}

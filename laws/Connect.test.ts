@@ -5,7 +5,7 @@ import { connect, pathWeight, type Path } from "../core/Connect.ts"
 import * as Fact from "../core/Fact.ts"
 import * as LiquidGraph from "../core/LiquidGraph.ts"
 import * as Params from "../core/Params.ts"
-import { arbGraph, arbRichGraph, DAY, fact, semanticNode, T0 } from "./Arbitraries.ts"
+import { arbGraph, arbRichGraph, withEnded, DAY, fact, semanticNode, T0 } from "./Arbitraries.ts"
 
 
 
@@ -13,16 +13,7 @@ const params = Params.defaults
 
 /** Ends some facts (superseded history): connect must never walk them. */
 const arbHistoryGraph = (shape: Parameters<typeof arbGraph>[0] = {}, maxExtra = 25) =>
-  fc.tuple(arbRichGraph(shape, maxExtra), fc.array(fc.nat(), { maxLength: 5 })).map(([g, ended]) => {
-    const facts = LiquidGraph.edges(g).filter((e) => e.kind === "fact").sort((x, y) => (x.id < y.id ? -1 : 1))
-    if (facts.length === 0) return g
-    const d = LiquidGraph.draft(g)
-    ended.forEach((p, i) => {
-      const f = d.edge(facts[p % facts.length]!.id)!
-      d.putEdge({ ...f, validUntil: T0 + (i + 1) * DAY, supersededBy: "f|winner|" + i })
-    })
-    return d.finish()
-  })
+  fc.tuple(arbRichGraph(shape, maxExtra), fc.array(fc.nat(), { maxLength: 5 })).map(([g, ended]) => withEnded(g, ended))
 
 /** Two node ids of the graph (possibly equal). */
 const arbGraphAndPair = (shape: Parameters<typeof arbGraph>[0] = {}, maxExtra = 25) =>

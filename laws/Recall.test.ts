@@ -8,20 +8,17 @@ import * as Params from "../core/Params.ts"
 import { recall, type RecallInput, type RecallPath, type RecallStep } from "../core/Recall.ts"
 import * as Similarity from "../core/Similarity.ts"
 import * as Text from "../core/Text.ts"
-import { arbGraph, arbRichGraph, arbVector, DAY, episodeNode, fact, NAMES, semanticNode, T0 } from "./Arbitraries.ts"
+import { arbGraph, arbRichGraph, withEnded, arbVector, DAY, episodeNode, fact, NAMES, semanticNode, T0 } from "./Arbitraries.ts"
 import { assertValid } from "./Invariants.ts"
 
 const NOW = T0 + 20 * DAY
 
 /** Ends some facts (superseded history) and gives some a later `validFrom`, so `at` matters. */
-const withHistory = (g: LiquidGraph.LiquidGraph, ended: ReadonlyArray<number>, later: ReadonlyArray<number>): LiquidGraph.LiquidGraph => {
+const withHistory = (g0: LiquidGraph.LiquidGraph, ended: ReadonlyArray<number>, later: ReadonlyArray<number>): LiquidGraph.LiquidGraph => {
+  const g = withEnded(g0, ended)
   const facts = LiquidGraph.edges(g).filter((e) => e.kind === "fact").sort((x, y) => (x.id < y.id ? -1 : 1))
   if (facts.length === 0) return g
   const d = LiquidGraph.draft(g)
-  ended.forEach((p, i) => {
-    const f = d.edge(facts[p % facts.length]!.id)!
-    d.putEdge({ ...f, validUntil: T0 + (i + 1) * DAY, supersededBy: "f|winner|" + i })
-  })
   later.forEach((p, i) => {
     const f = d.edge(facts[p % facts.length]!.id)!
     d.putEdge({ ...f, validFrom: T0 + (i + 2) * DAY })
