@@ -26,6 +26,7 @@
  *
  * @since 0.1.0
  */
+import * as Text from "../../core/Text.ts"
 
 // ── model ─────────────────────────────────────────────────────────────────────
 
@@ -58,24 +59,11 @@ export interface SifOptions {
 export const DEFAULT_SIF_A = 1e-3
 
 /**
- * A small English stop-word list (articles, pronouns, auxiliaries, prepositions,
- * conjunctions, and the clitic fragments left by splitting on apostrophes).
- * Negations (`not`, `no`, `never`) are kept out of the list on purpose: they change meaning.
+ * The stop words dropped before pooling: the core tokeniser's list (`core/Text.ts`), so that the
+ * lexical index and the embedder agree on what a content word is. Negations (`not`, `no`,
+ * `never`) are not in it: they change meaning.
  */
-export const STOP_WORDS: ReadonlySet<string> = new Set(
-  (
-    "a an the and or but if then else so than that this these those there here " +
-    "i me my mine myself we us our ours ourselves you your yours yourself yourselves " +
-    "he him his himself she her hers herself it its itself they them their theirs themselves " +
-    "what which who whom whose when where why how " +
-    "am is are was were be been being have has had having do does did doing done " +
-    "will would shall should can could may might must " +
-    "of at by for with about against between into through during before after above below " +
-    "to from up down in out on off over under again further once " +
-    "all any both each few more most other some such only own same too very just also " +
-    "as until while because s t d ll re ve m o y"
-  ).split(" ")
-)
+export const STOP_WORDS: ReadonlySet<string> = Text.STOP_WORDS
 
 // ── tokenising and weighting ──────────────────────────────────────────────────
 
