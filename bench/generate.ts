@@ -11,6 +11,7 @@
  */
 import * as Fact from "../core/Fact.ts"
 import * as LiquidGraph from "../core/LiquidGraph.ts"
+import * as Node from "../core/Node.ts"
 import type { MemoryNode } from "../core/Node.ts"
 
 /** System time origin of generated graphs (2026-01-01T00:00:00Z). */
@@ -124,22 +125,7 @@ export const entityNode = (i: number, t: number): MemoryNode => {
 }
 
 /** The node of entity `i` with its id string (engram's nodes use one string for id and key). */
-const entityNodeWith = (id: string, i: number, t: number): MemoryNode => ({
-  id,
-  kind: "entity",
-  tier: "long-term",
-  label: label(i),
-  key: id,
-  text: null,
-  time: null,
-  importance: 0,
-  confidence: 1,
-  recency: t,
-  accessCount: 0,
-  surprise: 0,
-  cluster: null,
-  createdAt: t
-})
+const entityNodeWith = (id: string, i: number, t: number): MemoryNode => Node.semantic(id, label(i), t)
 
 /** A `fact` edge as the generator and the baselines build it. */
 export const factEdge = (s: string, r: string, o: string, weight: number, t: number): Fact.Fact => ({

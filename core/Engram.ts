@@ -395,11 +395,10 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
       keyToId.set(l.key, best.id)
       continue
     }
-    d.putNode({
-      id: target, kind: l.kind ?? "entity", tier, label: l.label, key: target, text: null, time: null,
-      importance: 0, confidence: params.initialConfidence, recency: now, accessCount: 0,
-      surprise: best === undefined ? 1 : clamp01(1 - best.score), cluster: null, createdAt: now
-    })
+    d.putNode(Node.semantic(target, l.label, now, {
+      kind: l.kind ?? "entity", tier, confidence: params.initialConfidence,
+      surprise: best === undefined ? 1 : clamp01(1 - best.score)
+    }))
     t.nodeAdded(target)
     touchedSet.add(target)
     touched.push(target)
@@ -496,11 +495,7 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
       d.putNode({ ...old, label, text: ep.text, time: ep.time, recency: now, accessCount: old.accessCount + 1 })
       t.nodeUpdated(episodeId)
     } else {
-      d.putNode({
-        id: episodeId, kind: "episode", tier: "working", label, key: episodeId, text: ep.text, time: ep.time,
-        importance: 0, confidence: 1, recency: now, accessCount: 0,
-        surprise: touched.length === 0 ? 0 : created / touched.length, cluster: null, createdAt: now
-      })
+      d.putNode(Node.episode(episodeId, ep.text, ep.time, now, { surprise: touched.length === 0 ? 0 : created / touched.length }))
       t.nodeAdded(episodeId)
     }
     if (ep.embedding !== undefined) d.setVector(episodeId, ep.embedding)

@@ -51,6 +51,30 @@ export const MemoryNode = Schema.Struct({
 })
 export type MemoryNode = typeof MemoryNode.Type
 
+/**
+ * A new semantic node: `id` is its key (the caller normalises, see `Key.node`), no access yet,
+ * confidence 1, long-term, recency and creation at `now`; `fields` override any of these.
+ * @complexity O(1)
+ * @example
+ * ```ts
+ * Node.semantic("alice", "Alice", now, { tier: "working" })
+ * ```
+ */
+export const semantic = (id: string, label: string, now: number, fields: Partial<MemoryNode> = {}): MemoryNode => ({
+  id, kind: "entity", tier: "long-term", label, key: id, text: null, time: null, importance: 0, confidence: 1,
+  recency: now, accessCount: 0, surprise: 0, cluster: null, createdAt: now, ...fields
+})
+
+/**
+ * A new episode node: `id` is its node id (see {@link episodeId}), its label the first 40
+ * characters of `text`, in working memory, at world time `time`; `fields` override.
+ * @complexity O(|text|)
+ */
+export const episode = (id: string, text: string, time: number | null, now: number, fields: Partial<MemoryNode> = {}): MemoryNode => ({
+  id, kind: "episode", tier: "working", label: text.slice(0, 40), key: id, text, time, importance: 0, confidence: 1,
+  recency: now, accessCount: 0, surprise: 0, cluster: null, createdAt: now, ...fields
+})
+
 /** The block a kind belongs to. @complexity O(1) */
 export const block = (kind: NodeKind): Block => (kind === "episode" ? "episodic" : "semantic")
 

@@ -11,6 +11,7 @@ import fc from "fast-check"
 import * as Fact from "../core/Fact.ts"
 import * as Key from "../core/Key.ts"
 import * as LiquidGraph from "../core/LiquidGraph.ts"
+import * as Node from "../core/Node.ts"
 import type { MemoryNode } from "../core/Node.ts"
 
 /** A fixed origin of system time for generated graphs (2026-01-01T00:00:00Z). */
@@ -28,41 +29,11 @@ export const arbVector = (dim = DIM) =>
   fc.array(fc.float({ min: -1, max: 1, noNaN: true, noDefaultInfinity: true }), { minLength: dim, maxLength: dim })
     .filter((v) => v.some((x) => Math.abs(x) > 1e-3))
 
-export const semanticNode = (label: string, t: number, extra: Partial<MemoryNode> = {}): MemoryNode => ({
-  id: Key.node(label),
-  kind: "entity",
-  tier: "long-term",
-  label,
-  key: Key.node(label),
-  text: null,
-  time: null,
-  importance: 0,
-  confidence: 1,
-  recency: t,
-  accessCount: 0,
-  surprise: 0,
-  cluster: null,
-  createdAt: t,
-  ...extra
-})
+export const semanticNode = (label: string, t: number, extra: Partial<MemoryNode> = {}): MemoryNode =>
+  Node.semantic(Key.node(label), label, t, extra)
 
-export const episodeNode = (id: string, text: string, t: number, extra: Partial<MemoryNode> = {}): MemoryNode => ({
-  id: "ep:" + id,
-  kind: "episode",
-  tier: "working",
-  label: text.slice(0, 40),
-  key: "ep:" + id,
-  text,
-  time: t,
-  importance: 0,
-  confidence: 1,
-  recency: t,
-  accessCount: 0,
-  surprise: 0,
-  cluster: null,
-  createdAt: t,
-  ...extra
-})
+export const episodeNode = (id: string, text: string, t: number, extra: Partial<MemoryNode> = {}): MemoryNode =>
+  Node.episode("ep:" + id, text, t, t, extra)
 
 export const fact = (
   s: string,
