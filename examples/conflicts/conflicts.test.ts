@@ -120,6 +120,15 @@ describe("runCase", () => {
     expect(runCase(c, mags!)).toMatchObject({ predicted: true, winnerOk: false, correct: false })
   })
 
+  it("history_preserved is strict: a loser pointing at another statement than the labelled winner fails", () => {
+    const steps = [step(0, "Alice", "lives in", "Paris"), step(1, "Alice", "lives in", "London"), step(2, "Alice", "lives in", "Rome")]
+    const right = handCase({ steps, label: { conflict: true, winner: 2, history: [{ loser: 0, by: 1 }, { loser: 1, by: 2 }] } })
+    expect(runCase(right, mags!)).toMatchObject({ historyOk: true, correct: true })
+    // Paris was ended by London, not by Rome: a label saying otherwise is not met
+    const wrong = handCase({ steps, label: { conflict: true, winner: 2, history: [{ loser: 0, by: 2 }, { loser: 1, by: 2 }] } })
+    expect(runCase(wrong, mags!)).toMatchObject({ predicted: true, winnerOk: true, historyOk: false, correct: false })
+  })
+
   it("a multi-valued relation: no supersession, correct non-conflict", () => {
     const c = handCase({
       family: "multivalued",
@@ -162,8 +171,9 @@ describe("score", () => {
     expect(s.precision).toBeCloseTo(2 / 3)
     expect(s.recall).toBeCloseTo(2 / 3)
     expect(s.winnerAccuracy).toBeCloseTo(1 / 2)
-    expect(s.historyPreserved).toBeCloseTo(1 / 2)
-    expect(s.historyPreservedAll).toBeCloseTo(1 / 3)
+    // strict: over all labelled conflicts (the miss and the wrong winner count as not kept)
+    expect(s.historyPreserved).toBeCloseTo(1 / 3)
+    expect(s.historyPreservedDetected).toBeCloseTo(1 / 2)
     expect(s.historyIntact).toBeCloseTo(3 / 4)
     expect(s.intervalExact).toBe(1)
     expect(s.strictAccuracy).toBeCloseTo(3 / 6)

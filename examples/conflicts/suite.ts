@@ -127,9 +127,9 @@ export const report = (
       `relations, not a tuned result; \`mags-keys\` = \`mags\` without entity embeddings (labels matched by key only).`,
     "Metrics: `accuracy`/`precision`/`recall` of conflict detection (predicted = at least one supersession in the " +
       "case); `winner_accuracy` over detected conflicts (expected winner unsuperseded, expected losers superseded); " +
-      "`history_preserved` over detected (resolved) labelled conflicts (each expected loser still in " +
-      "`LiquidGraph.slot` with `validUntil` set and `supersededBy` = the expected winner), `history_preserved_all` " +
-      "the same over all labelled conflicts (a miss counts as not kept); `history_intact` over the system's own " +
+      "`history_preserved` (strict) over all labelled conflicts: each loser the label names still in " +
+      "`LiquidGraph.slot`, ended (`validUntil` set) and `supersededBy` = the winner the label names — a missed conflict " +
+      "or a wrong winner counts as history not kept; `history_preserved_detected` the same over the detected conflicts; `history_intact` over the system's own " +
       "supersessions (the loser kept, ended, pointing at its winner); `interval_exact` where the label gives the " +
       "end of validity; `strict_accuracy` = case entirely right (also: look-alike subjects stay distinct nodes, " +
       "nothing else superseded). Goal: accuracy ≥ 95% with history preserved (seeds: ~50%)."
@@ -144,7 +144,7 @@ export const report = (
     notes.push(
       `**${system}**: accuracy ${fmt(s.accuracy)}${gap}; precision ${fmt(s.precision)}, recall ${fmt(s.recall)}, ` +
         `winner accuracy ${fmt(s.winnerAccuracy)}, history preserved ${fmt(s.historyPreserved)} ` +
-        `(all labelled conflicts: ${fmt(s.historyPreservedAll)}), history intact ` +
+        `(over detected conflicts: ${fmt(s.historyPreservedDetected)}), history intact ` +
         `${fmt(s.historyIntact)}, interval exact ${fmt(s.intervalExact)}, strict ${fmt(s.strictAccuracy)} ` +
         `(TP ${s.tp}, FP ${s.fp}, FN ${s.fn}, TN ${s.tn}). Per family (accuracy/strict): ${famLine}.`
     )

@@ -62,11 +62,19 @@ export const GOALS: ReadonlyArray<Goal> = [
   },
   {
     id: "conflicts-history",
-    text: "Conflict suite: history preserved (fraction of the system's supersessions whose loser is kept, ended, and points at its winner)",
+    text: "Conflict suite: history preserved = 1.0 (every loser of a labelled conflict kept, ended, and pointing at its labelled winner)",
     suite: "conflicts",
     system: "mags",
-    metric: "history_intact",
+    metric: "history_preserved",
     comparison: { kind: "atLeast", threshold: 1 }
+  },
+  {
+    id: "conflicts-nl-accuracy",
+    text: "Conflict accuracy ≥ 0.90 on the natural-language family (sentences through the rule extractor)",
+    suite: "conflicts",
+    system: "mags",
+    metric: "nl_accuracy",
+    comparison: { kind: "atLeast", threshold: 0.9 }
   },
   {
     id: "games-recovery",
