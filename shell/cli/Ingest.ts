@@ -72,9 +72,9 @@ const factIds = (g: LiquidGraph.LiquidGraph, c: Changes.Changes): Array<string> 
   return [...out]
 }
 
-const fileOf = (origin: string): string => {
-  const at = origin.lastIndexOf(":")
-  const file = at < 0 ? origin : origin.slice(0, at)
+const capitalise = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1)
+
+const baseName = (file: string): string => {
   const slash = Math.max(file.lastIndexOf("/"), file.lastIndexOf("\\"))
   return slash < 0 ? file : file.slice(slash + 1)
 }
@@ -111,7 +111,7 @@ export const ingest = Effect.fnUntraced(function*(
       if (item._tag === "Triple") perItem.push([item.fact])
       else {
         const text = item._tag === "Sentence" ? item.text : item.content
-        const source = item._tag === "Sentence" ? `ingest:${fileOf(item.origin)}` : item.role
+        const source = item._tag === "Sentence" ? `ingest:${baseName(item.file)}` : item.role
         const triples = yield* extractError(extractor.extract(text))
         perItem.push(triples.map((t) => toEngramFact(t, source)))
       }
@@ -148,8 +148,8 @@ export const ingest = Effect.fnUntraced(function*(
         ...(text === undefined ? {} : {
           episode: {
             id: `ingest-${start}-${from + i}`,
-            text: item._tag === "Message" ? `${item.role[0]!.toUpperCase()}${item.role.slice(1)}: ${text}` : text,
-            time: null,
+            text: item._tag === "Message" ? `${item.speaker ?? capitalise(item.role)}: ${text}` : text,
+            time: item._tag === "Message" ? item.time : null,
             ...(embedding === undefined ? {} : { embedding })
           }
         }),

@@ -3,17 +3,28 @@
  *
  * Formats (chosen by `--format`, or by the extension when `auto`: `.jsonl` / `.ndjson` are JSONL,
  * anything else is text):
- * - **text**: UTF-8 prose, split into sentences (`Router.sentences`: `.`, `?`, `!` or a line
- *   break end a sentence) → one {@link Sentence} each;
- * - **JSONL**: one JSON object per line, blank lines skipped; each line is either a chat
- *   message `{"role": "user", "content": "…"}` → {@link Message}, or a triple
- *   `{"subject", "relation", "object", "negated"?, "confidence"?, "validFrom"?, "validUntil"?}`
- *   → {@link TripleItem}. Dates are ms since the epoch or written `"YYYY"`, `"YYYY-MM"`,
- *   `"YYYY-MM-DD"` (UTC), or `null`.
+ * - **text**: UTF-8 prose, split into sentences (`Router.sentences`: `.`, `?`, `!`, their CJK
+ *   forms or a line break end a sentence; abbreviations such as "Dr." do not) → one
+ *   {@link Sentence} each. The narrator ("I", "my") is `--speaker NAME` when given;
+ * - **JSONL**: one JSON object per line, blank lines skipped; each line is either
+ *   - a chat message `{"role": "user", "content": "…", "name"?: "Kim", "speaker"?: "Kim",
+ *     "time"?: "2023-05-07" | 1683417600000}` → {@link Message}: `name` (or `speaker`, the same
+ *     thing) is who said it — their "I" and "my"; a user message with neither is said by
+ *     `--speaker` when given. `time` is the world time the message was said: it becomes the
+ *     episode's time and anchors its relative dates ("last week", "yesterday"); or
+ *   - a triple `{"subject", "relation", "object", "negated"?, "confidence"?, "validFrom"?,
+ *     "validUntil"?}` → {@link TripleItem}.
+ *
+ * Dates (`time`, `validFrom`, `validUntil`) are ms since the epoch, or written ISO 8601 in UTC:
+ * `"YYYY"`, `"YYYY-MM"`, `"YYYY-MM-DD"`, or a date-time `"YYYY-MM-DDTHH:MM[:SS[.sss]][Z|±HH:MM]"`
+ * (no zone = UTC); or `null`. A date more than {@link WORLD_TIME_LIMIT_MS} (10,000 years) from
+ * 1970 is refused: no memory is about such a time, and a JavaScript `Date` cannot even print
+ * most of them.
  *
  * Refused with `BadInput` (exit 7), naming the file and line: a file that cannot be read, is over
- * `maxBytes`, is not valid UTF-8; a JSONL line that is not JSON or neither shape; a sentence or
- * message over the extractor's input limit (1 MiB) or not well-formed Unicode.
+ * `maxBytes`, is not valid UTF-8; a JSONL line that is not JSON or neither shape; a date that is
+ * malformed or out of range; a sentence or message over the extractor's input limit (1 MiB) or
+ * not well-formed Unicode.
  *
  * @since 0.1.0
  */
@@ -32,8 +43,12 @@ import { type CliFailure, fail } from "./Errors.ts"
 export interface Sentence {
   readonly _tag: "Sentence"
   readonly text: string
+  /** The file it was read from (one discourse: pronouns resolve within it). */
+  readonly file: string
   /** `file:line` of the sentence's start. */
   readonly origin: string
+  /** Who wrote it ("I" is them): `--speaker`, or `null`. */
+  readonly speaker: string | null
 }
 
 /** A chat message of a JSONL file. */
@@ -41,7 +56,13 @@ export interface Message {
   readonly _tag: "Message"
   readonly role: string
   readonly content: string
+  /** The file it was read from (one conversation: pronouns resolve within it). */
+  readonly file: string
   readonly origin: string
+  /** Who said it (`name` or `speaker`, else `--speaker` for a user message), or `null`. */
+  readonly speaker: string | null
+  /** World time it was said (ms), or `null` when the line gives none. */
+  readonly time: number | null
 }
 
 /** A triple of a JSONL file. */
@@ -60,6 +81,8 @@ export type Format = "auto" | "text" | "jsonl"
 /** Options of {@link readAll}. */
 export interface ReadOptions {
   readonly format: Format
+  /** The narrator of text files and of user messages that name no speaker (`--speaker`). */
+  readonly speaker?: string
   /** Largest file accepted, in bytes (default {@link DEFAULT_MAX_BYTES}). */
   readonly maxBytes?: number
 }
@@ -67,12 +90,21 @@ export interface ReadOptions {
 /** Default largest file: 64 MiB. */
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
+/**
+ * The widest world time accepted from input, either side of 1970: 10,000 years of 365.2425 days
+ * (≈ 3.16e14 ms). Numeric dates beyond it are refused (see the module header).
+ */
+export const WORLD_TIME_LIMIT_MS = 10_000 * 365.2425 * 86_400_000
+
 const WrittenDate = Schema.NullOr(Schema.Union([Schema.Finite, Schema.String]))
 
 /** A JSONL chat message line. */
 export const MessageLine = Schema.Struct({
   role: Schema.NonEmptyString,
-  content: Schema.String
+  content: Schema.String,
+  name: Schema.optionalKey(Schema.NullOr(Schema.String)),
+  speaker: Schema.optionalKey(Schema.NullOr(Schema.String)),
+  time: Schema.optionalKey(WrittenDate)
 })
 
 /** A JSONL triple line. */
@@ -93,12 +125,47 @@ const decodeTriple = Schema.decodeUnknownResult(TripleLine)
 
 const utf8 = new TextDecoder("utf-8", { fatal: true })
 
-const toDate = (v: number | string | null | undefined, where: string): Result.Result<number | null | undefined, CliFailure> => {
-  if (v === undefined || v === null || typeof v === "number") return Result.succeed(v)
-  const ms = parseDate(v)
-  return ms === undefined
-    ? Result.fail(fail("BadInput", `${where}: date "${v}" is not YYYY, YYYY-MM or YYYY-MM-DD`))
-    : Result.succeed(ms)
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})?$/
+
+/**
+ * A written ISO 8601 date or date-time (UTC unless it names a zone) as ms; `undefined` when it
+ * is not one (or names a day or time that does not exist).
+ * Laws: `parseWorldTime("2021") == Date.UTC(2021, 0, 1)`;
+ * `parseWorldTime("2023-05-07T10:30Z") == Date.UTC(2023, 4, 7, 10, 30)`.
+ * @complexity O(|written|)
+ */
+export const parseWorldTime = (written: string): number | undefined => {
+  const day = parseDate(written)
+  if (day !== undefined) return day
+  const m = DATE_TIME.exec(written)
+  if (m === null) return undefined
+  const date = parseDate(m[1]!)
+  const [h, min, sec] = [Number(m[2]), Number(m[3]), Number(m[4] ?? "0")]
+  if (date === undefined || h > 23 || min > 59 || sec > 59) return undefined
+  const ms = Number(((m[5] ?? "") + "000").slice(0, 3))
+  const zone = m[6] === undefined || m[6] === "Z" ? 0 : (m[6][0] === "-" ? -1 : 1) * (Number(m[6].slice(1, 3)) * 60 + Number(m[6].slice(4)))
+  return date + ((h * 60 + min - zone) * 60 + sec) * 1000 + ms
+}
+
+const toDate = (
+  v: number | string | null | undefined,
+  field: string,
+  where: string
+): Result.Result<number | null | undefined, CliFailure> => {
+  if (v === undefined || v === null) return Result.succeed(v)
+  const ms = typeof v === "number" ? v : parseWorldTime(v)
+  if (ms === undefined) {
+    return Result.fail(fail("BadInput", `${where}: ${field} "${v}" is not a date (ms, YYYY, YYYY-MM, YYYY-MM-DD or an ISO date-time)`))
+  }
+  if (Math.abs(ms) > WORLD_TIME_LIMIT_MS) {
+    return Result.fail(fail("BadInput", `${where}: ${field} ${JSON.stringify(v)} is more than 10,000 years from 1970`))
+  }
+  return Result.succeed(ms)
+}
+
+const nameOf = (s: string | null | undefined): string | null => {
+  const t = s?.trim() ?? ""
+  return t === "" ? null : t
 }
 
 /**
@@ -106,7 +173,7 @@ const toDate = (v: number | string | null | undefined, where: string): Result.Re
  * Laws: one item per non-blank line, in order; fails at the first bad line.
  * @complexity O(|text|)
  */
-export const parseJsonl = (file: string, text: string): Result.Result<Array<Item>, CliFailure> => {
+export const parseJsonl = (file: string, text: string, speaker: string | null = null): Result.Result<Array<Item>, CliFailure> => {
   const out: Array<Item> = []
   const lines = text.split("\n")
   for (let i = 0; i < lines.length; i++) {
@@ -121,7 +188,11 @@ export const parseJsonl = (file: string, text: string): Result.Result<Array<Item
     }
     const message = decodeMessage(json)
     if (Result.isSuccess(message)) {
-      out.push({ _tag: "Message", role: message.success.role, content: message.success.content, origin: where })
+      const m = message.success
+      const time = toDate(m.time, "time", where)
+      if (Result.isFailure(time)) return Result.fail(time.failure)
+      const said = nameOf(m.name) ?? nameOf(m.speaker) ?? (m.role === "user" ? speaker : null)
+      out.push({ _tag: "Message", role: m.role, content: m.content, file, origin: where, speaker: said, time: time.success ?? null })
       continue
     }
     const triple = decodeTriple(json)
@@ -129,9 +200,9 @@ export const parseJsonl = (file: string, text: string): Result.Result<Array<Item
       return Result.fail(fail("BadInput", `${where}: neither a message {"role","content"} nor a triple {"subject","relation","object"}`))
     }
     const t = triple.success
-    const from = toDate(t.validFrom, where)
+    const from = toDate(t.validFrom, "validFrom", where)
     if (Result.isFailure(from)) return Result.fail(from.failure)
-    const until = toDate(t.validUntil, where)
+    const until = toDate(t.validUntil, "validUntil", where)
     if (Result.isFailure(until)) return Result.fail(until.failure)
     out.push({
       _tag: "Triple",
@@ -156,7 +227,7 @@ export const parseJsonl = (file: string, text: string): Result.Result<Array<Item
  * Laws: the sentences are `Router.sentences(text)`, in order.
  * @complexity O(|text|)
  */
-export const parseText = (file: string, text: string): Array<Item> => {
+export const parseText = (file: string, text: string, speaker: string | null = null): Array<Item> => {
   const out: Array<Item> = []
   let from = 0
   let line = 1
@@ -166,7 +237,7 @@ export const parseText = (file: string, text: string): Array<Item> => {
       for (let i = from; i < at; i++) if (text.charCodeAt(i) === 10) line++
       from = at
     }
-    out.push({ _tag: "Sentence", text: s, origin: `${file}:${line}` })
+    out.push({ _tag: "Sentence", text: s, file, origin: `${file}:${line}`, speaker })
   }
   return out
 }
@@ -197,7 +268,10 @@ export const readFile = Effect.fnUntraced(function*(file: string, options: ReadO
   } catch {
     return yield* fail("BadInput", `${file} is not valid UTF-8`)
   }
-  const items = formatOf(file, options.format) === "jsonl" ? parseJsonl(file, text) : Result.succeed(parseText(file, text))
+  const speaker = nameOf(options.speaker)
+  const items = formatOf(file, options.format) === "jsonl"
+    ? parseJsonl(file, text, speaker)
+    : Result.succeed(parseText(file, text, speaker))
   if (Result.isFailure(items)) return yield* items.failure
   for (const item of items.success) {
     const body = item._tag === "Sentence" ? item.text : item._tag === "Message" ? item.content : ""

@@ -23,6 +23,7 @@
 import type { Path } from "../../core/Connect.ts"
 import type { Fact } from "../../core/Fact.ts"
 import * as LiquidGraph from "../../core/LiquidGraph.ts"
+import { isoDate } from "../loop/Prompt.ts"
 
 // ── labels ────────────────────────────────────────────────────────────────────
 
@@ -41,8 +42,12 @@ export const label = (g: LiquidGraph.LiquidGraph, id: string): string => {
   return "“" + (text.length > QUOTE_CHARS ? text.slice(0, QUOTE_CHARS) + "…" : text) + "”"
 }
 
-/** A world/system time as an ISO date (`YYYY-MM-DD`). @complexity O(1) */
-export const date = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
+/**
+ * A world/system time as an ISO date (`YYYY-MM-DD`); total (see `Prompt.isoDate`: a year
+ * outside 0000–9999 or a time `Date` cannot hold reads `year …`, never throws).
+ * @complexity O(1)
+ */
+export const date = (ms: number): string => isoDate(ms)
 
 // ── facts and paths ───────────────────────────────────────────────────────────
 
@@ -122,6 +127,7 @@ export const sentence = (
 /** A time as a year when it is the first instant of a year (UTC), else as a date. @complexity O(1) */
 export const when = (ms: number): string => {
   const d = new Date(ms)
+  if (Number.isNaN(d.getTime())) return date(ms)
   return d.getUTCMonth() === 0 && d.getUTCDate() === 1 && ms % 86_400_000 === 0 ? String(d.getUTCFullYear()) : date(ms)
 }
 

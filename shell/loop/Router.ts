@@ -20,8 +20,11 @@
  * statement, `"both"` when there are some of each (e.g. "Alice moved to Paris. Where does she
  * live?"), and `"ask"` for a text with no sentence at all (nothing to write).
  *
- * Sentences end at `.`, `?`, `!` (runs of them, e.g. `?!`) or a line break; a `.` between two
- * digits or after a one-letter word (an initial, "J. Smith") does not end a sentence.
+ * Sentences end at `.`, `?`, `!` (runs of them, e.g. `?!`), their full-width CJK forms (`。？！．`)
+ * or a line break; a `.` does not end a sentence between two digits ("3.5"), right before a
+ * letter ("U.S.", "e.g.", "example.com"), after a one-letter word (an initial, "J. Smith"), or
+ * after a title or common abbreviation ("Dr.", "Mr.", "St.", "Inc.", "e.g."; the list is
+ * `ABBREVIATIONS`). Limit: "Inc." or "No." that really end a sentence do not split there.
  *
  * @since 0.1.0
  */
@@ -98,6 +101,22 @@ export const classify = (sentence: string): SentenceKind => {
   return "statement"
 }
 
+/** What ends a sentence: `.`, `?`, `!` and the full-width `。`, `？`, `！`, `．` of CJK text. */
+const ENDS = /[.?!\u3002\uff1f\uff01\uff0e]/
+
+/** Titles and abbreviations whose `.` does not end a sentence ("Dr. Anna Zielinska", "St. Mary"). */
+const ABBREVIATIONS: ReadonlySet<string> = new Set([
+  "mr", "mrs", "ms", "dr", "prof", "st", "mt", "jr", "sr", "vs", "rev", "gen", "col", "capt", "lt", "sgt", "gov",
+  "sen", "rep", "ave", "no", "fig", "approx", "dept", "inc", "ltd", "co", "corp", "e.g", "i.e", "cf", "al"
+])
+
+/** The word (letters and inner dots) that ends just before `at`, lowercased. */
+const wordBefore = (text: string, at: number): string => {
+  let k = at
+  while (k > 0 && /[A-Za-z.]/.test(text[k - 1]!)) k--
+  return text.slice(k, at).toLowerCase()
+}
+
 /**
  * Splits a text into sentences (see the module header), trimmed, empty ones dropped.
  * Laws: the concatenation of the sentences, ignoring white space, is the text's non-space content.
@@ -117,15 +136,17 @@ export const sentences = (text: string): Array<string> => {
       push(i + 1)
       continue
     }
-    if (c !== "." && c !== "?" && c !== "!") continue
+    if (!ENDS.test(c)) continue
     if (c === ".") {
       const prev = text[i - 1] ?? ""
       const next = text[i + 1] ?? ""
       if (/[0-9]/.test(prev) && /[0-9]/.test(next)) continue
+      if (/\p{L}/u.test(next)) continue
       if (/[A-Za-z]/.test(prev) && !/[A-Za-z]/.test(text[i - 2] ?? "") && next === " ") continue
+      if (next === " " && ABBREVIATIONS.has(wordBefore(text, i))) continue
     }
     let j = i
-    while (j + 1 < text.length && /[.?!]/.test(text[j + 1]!)) j++
+    while (j + 1 < text.length && ENDS.test(text[j + 1]!)) j++
     push(j + 1)
     i = j
   }

@@ -1,6 +1,7 @@
 /**
- * `mags ingest <files…>` — reads text files, JSONL chat messages or JSONL triples (see
- * `Input.ts`) into memory, with a progress bar (rate, ETA) on stderr.
+ * `mags ingest [--speaker NAME] <files…>` — reads text files, JSONL chat messages or JSONL
+ * triples (see `Input.ts`) into memory, with a progress bar (rate, ETA) on stderr. `--speaker`
+ * names who wrote the text (first person → NAME) and who said user messages that name no one.
  *
  * Every file is read and decoded BEFORE the memory is opened, so unreadable input (exit 7) writes
  * nothing. Then items are turned into events and committed in batches (see `Ingest.ts`). The
@@ -8,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Console, Effect, Layer } from "effect"
+import { Clock, Console, Effect, Layer, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import * as LiquidGraph from "../../../core/LiquidGraph.ts"
 import * as Ingest from "../Ingest.ts"
@@ -28,11 +29,15 @@ export const ingest = Command.make("ingest", {
     Flag.withDescription("Progress bar on stderr (auto: when stderr is a terminal)"),
     Flag.withDefault("auto")
   ),
+  speaker: Flag.String("speaker").pipe(
+    Flag.withDescription("Who wrote the text files (their \"I\" and \"my\"), and who said user messages that name no speaker"),
+    Flag.optional
+  ),
   batch: Flag.Int("batch").pipe(Flag.withDescription("Items per committed batch"), Flag.withDefault(Ingest.DEFAULT_BATCH))
-}, ({ batch, files, format, progress }) =>
+}, ({ batch, files, format, progress, speaker }) =>
   Effect.gen(function*() {
     const s = yield* Root.settings
-    const items = yield* Input.readAll(files, { format })
+    const items = yield* Input.readAll(files, { format, ...(Option.isSome(speaker) ? { speaker: speaker.value } : {}) })
     const mode: Progress.Mode = progress === "never"
       ? "off"
       : progress === "always"
