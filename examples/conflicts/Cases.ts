@@ -170,7 +170,7 @@ const DOMAINS = ["example.org", "mail.test", "post.example", "inbox.test"]
 const SYLLABLES = ["ka", "vel", "tor", "mi", "ra", "zen", "bo", "lis", "quo", "dar", "nex", "ul", "fen", "sha", "pim", "gro", "yul", "vor", "tek", "an"]
 
 /** Ordinary look-alike person names (different people). */
-const SPELLING_PAIRS: ReadonlyArray<readonly [string, string]> = [
+export const SPELLING_PAIRS: ReadonlyArray<readonly [string, string]> = [
   ["John Smith", "Jon Smith"], ["Catherine Lee", "Kathryn Lee"], ["Mark Li", "Mark Lee"], ["Anne Taylor", "Ann Taylor"],
   ["Steven Clark", "Stephen Clark"], ["Sara Jones", "Sarah Jones"], ["Eric Brown", "Erik Brown"],
   ["Philip Green", "Phillip Green"], ["Jeff Miller", "Geoff Miller"], ["Carl Davis", "Karl Davis"],

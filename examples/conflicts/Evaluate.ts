@@ -26,7 +26,7 @@
  *   winner, history preserved, and no supersession of a statement the label keeps current.
  */
 import { Engram, Key, LiquidGraph, type Params, Reconcile } from "../../core/index.ts"
-import type { Case, Family } from "./Cases.ts"
+import type { Case, Label } from "./Cases.ts"
 
 // ── model ─────────────────────────────────────────────────────────────────────
 
@@ -43,7 +43,8 @@ export interface System {
 /** What happened to one case. */
 export interface Outcome {
   readonly id: string
-  readonly family: Family
+  /** A triple family (`Cases.FAMILIES`) or `natural` (sentences through the extractor). */
+  readonly family: string
   readonly kind: string
   /** Normalised relation key. */
   readonly relation: string
@@ -104,15 +105,59 @@ export const runCase = (c: Case, system: System): Outcome => {
     g = rc.graph
   })
 
-  const inSlot = (edgeId: string): ReturnType<typeof LiquidGraph.edge> => {
+  const relation = Key.relation(c.relation)
+  return judge({ id: c.id, family: c.family, kind: c.kind, singleValued: c.singleValued, label: c.label }, {
+    graph: g,
+    edgeOf,
+    nodeOf,
+    decisions,
+    relation,
+    listed: params.singleValued.includes(relation)
+  })
+}
+
+/** What a run left behind, as {@link judge} reads it. */
+export interface Run {
+  readonly graph: LiquidGraph.LiquidGraph
+  /** Per statement: the id of the fact edge the label is about (undefined: none was engrammed). */
+  readonly edgeOf: ReadonlyArray<string | undefined>
+  /** Raw label → node id, as engram reported it. */
+  readonly nodeOf: ReadonlyMap<string, string>
+  /** The system's supersessions, in order. */
+  readonly decisions: ReadonlyArray<{ readonly winner: string; readonly loser: string; readonly reason: string }>
+  readonly relation: string
+  readonly listed: boolean
+  /** Why a labelled statement has no edge (per statement index), for the failure text. */
+  readonly unread?: ReadonlyMap<number, string>
+}
+
+/** The labelled case as {@link judge} needs it. */
+export interface Judged {
+  readonly id: string
+  readonly family: string
+  readonly kind: string
+  readonly singleValued: boolean
+  readonly label: Label
+}
+
+/**
+ * Compares what a run left behind with the label (pure). A labelled statement without an edge
+ * (`edgeOf[i] === undefined`: its fact was never engrammed) fails every check that needs it.
+ */
+export const judge = (c: Judged, run: Run): Outcome => {
+  const g = run.graph
+  const { decisions, edgeOf, nodeOf } = run
+  const inSlot = (edgeId: string | undefined): ReturnType<typeof LiquidGraph.edge> => {
+    if (edgeId === undefined) return undefined
     const e = LiquidGraph.edge(g, edgeId)
     if (e === undefined) return undefined
     return LiquidGraph.slot(g, e.subject, e.relation).find((x) => x.id === edgeId)
   }
+  const edgeAt = (i: number) => (edgeOf[i] === undefined ? undefined : LiquidGraph.edge(g, edgeOf[i]!))
 
   const l = c.label
   const predicted = decisions.length > 0
-  const expectedLosers = new Set(l.history.map((h) => edgeOf[h.loser]!))
+  const expectedLosers = new Set(l.history.map((h) => edgeOf[h.loser]).filter((x): x is string => x !== undefined))
   const extra = decisions.filter((d) => !expectedLosers.has(d.loser)).length
   let intact = 0
   for (const d of decisions) {
@@ -124,29 +169,35 @@ export const runCase = (c: Case, system: System): Outcome => {
   let historyOk: boolean | null = null
   let intervalOk: boolean | null = null
   if (l.conflict) {
-    const w = LiquidGraph.edge(g, edgeOf[l.winner!]!)
+    const w = edgeAt(l.winner!)
     winnerOk = w !== undefined && w.supersededBy === null &&
-      l.history.every((h) => LiquidGraph.edge(g, edgeOf[h.loser]!)?.supersededBy != null)
+      l.history.every((h) => edgeAt(h.loser)?.supersededBy != null)
     historyOk = l.history.every((h) => {
-      const e = inSlot(edgeOf[h.loser]!)
-      return e !== undefined && e.validUntil !== null && e.supersededBy === edgeOf[h.by]
+      const e = inSlot(edgeOf[h.loser])
+      return e !== undefined && e.validUntil !== null && edgeOf[h.by] !== undefined && e.supersededBy === edgeOf[h.by]
     })
     const timed = l.history.filter((h) => h.validUntil !== undefined)
-    if (timed.length > 0) intervalOk = timed.every((h) => inSlot(edgeOf[h.loser]!)?.validUntil === h.validUntil)
+    if (timed.length > 0) intervalOk = timed.every((h) => inSlot(edgeOf[h.loser])?.validUntil === h.validUntil)
   }
   let distinctOk: boolean | null = null
   if (l.distinct !== undefined) {
     const [a, b] = l.distinct
-    distinctOk = nodeOf.get(a) !== undefined && nodeOf.get(a) !== nodeOf.get(b)
+    distinctOk = nodeOf.get(a) !== undefined && nodeOf.get(b) !== undefined && nodeOf.get(a) !== nodeOf.get(b)
   }
+
+  const labelled = new Set<number>(l.conflict ? [l.winner!, ...l.history.flatMap((h) => [h.loser, h.by])] : [])
+  const unread = [...labelled].sort((a, b) => a - b).filter((i) => edgeOf[i] === undefined)
+  const unreadText = unread.length === 0
+    ? ""
+    : ` (statement ${unread.map((i) => `${i}${run.unread?.get(i) === undefined ? "" : ` ${run.unread.get(i)}`}`).join(", ")} not read as labelled)`
 
   let failure: string | null = null
   if (!l.conflict) {
-    if (distinctOk === false) failure = "look-alikes merged into one node"
+    if (distinctOk === false) failure = "look-alikes merged into one node (or not read)"
     if (predicted) failure = failure === null ? "false conflict" : failure + ", false conflict"
-  } else if (!predicted) failure = "missed conflict"
-  else if (winnerOk === false) failure = "wrong winner"
-  else if (historyOk === false) failure = "history not kept as labelled"
+  } else if (!predicted) failure = "missed conflict" + unreadText
+  else if (winnerOk === false) failure = "wrong winner" + unreadText
+  else if (historyOk === false) failure = "history not kept as labelled" + unreadText
   else if (extra > 0) failure = "superseded a statement that should stay current"
   const correct = failure === null
 
@@ -154,14 +205,13 @@ export const runCase = (c: Case, system: System): Outcome => {
     ? "no supersession"
     : decisions.map((d) => `${shortId(d.loser)} superseded by ${shortId(d.winner)} (${d.reason})`).join("; ")
 
-  const relation = Key.relation(c.relation)
   return {
     id: c.id,
     family: c.family,
     kind: c.kind,
-    relation,
+    relation: run.relation,
     singleValued: c.singleValued,
-    listed: params.singleValued.includes(relation),
+    listed: run.listed,
     expected: l.conflict,
     predicted,
     winnerOk,

@@ -105,7 +105,7 @@ describe("runCase", () => {
 
   it("an unlisted single-valued relation is missed by defaults and caught with the extended list", () => {
     const c = handCase({
-      steps: [step(0, "Alice", "resides in", "Paris"), step(1, "Alice", "resides in", "London")],
+      steps: [step(0, "Alice", "plays for", "Red Falcons"), step(1, "Alice", "plays for", "Blue Herons")],
       label: { conflict: true, winner: 1, history: [{ loser: 0, by: 1 }] }
     })
     expect(runCase(c, mags!)).toMatchObject({ predicted: false, correct: false, failure: "missed conflict", historyOk: false })

@@ -21,10 +21,20 @@ import * as GloveCache from "../../shell/embeddings/GloveCache.ts"
 import type { Chart, Row, Suite, SuiteOptions, SuiteResult } from "../eval/Suite.ts"
 import { type Case, FAMILIES, generate, KINDS, PER_FAMILY, singleValuedSurfaces } from "./Cases.ts"
 import { type Embed, metricEntries, type Outcome, runCase, score, type System } from "./Evaluate.ts"
+import { generateNatural, NL_KINDS, NL_PER_KIND, type NlCase } from "./Natural.ts"
+import { blame, readCase, runNatural } from "./NaturalRun.ts"
 
 const SUITE = "conflicts"
 /** Cases per family in quick mode. */
 export const QUICK_PER_FAMILY = 6
+/** Natural-language cases per kind in quick mode. */
+export const NL_QUICK_PER_KIND = 1
+
+/** The natural-language family's cases and outcomes by system. */
+export interface NaturalRun {
+  readonly cases: ReadonlyArray<NlCase>
+  readonly bySystem: ReadonlyArray<readonly [string, ReadonlyArray<Outcome>]>
+}
 
 /** The single-valued relation keys of the suite's pool that the core's default list lacks. */
 export const missingSingleValued = (): Array<string> => {
@@ -61,7 +71,8 @@ const fmt = (x: number | undefined): string => (x === undefined ? "–" : (100 *
 export const report = (
   cases: ReadonlyArray<Case>,
   bySystem: ReadonlyArray<readonly [string, ReadonlyArray<Outcome>]>,
-  embedderNote: string
+  embedderNote: string,
+  natural?: NaturalRun
 ): SuiteResult => {
   const rows: Array<Row> = []
   const perFamily: Array<{ system: string; family: string; metric: string; value: number }> = []
@@ -174,7 +185,92 @@ export const report = (
       })
     notes.push(`${system}: failing case kinds, one example each:\n${lines.join("\n")}`)
   }
+  if (natural !== undefined) naturalReport(natural, rows, charts, notes)
   return { rows, charts, notes }
+}
+
+/**
+ * The natural-language family's rows (metric prefix `nl_`, per kind after a slash), its chart
+ * and notes, appended to the suite's (the triple families' rows are not mixed with them).
+ */
+const naturalReport = (natural: NaturalRun, rows: Array<Row>, charts: Array<Chart>, notes: Array<string>): void => {
+  const byKind: Array<{ system: string; kind: string; value: number }> = []
+  const lines: Array<string> = []
+  for (const [system, outcomes] of natural.bySystem) {
+    const all = score(outcomes)
+    rows.push({ suite: SUITE, system, metric: "nl_cases", value: all.n })
+    for (const [metric, value] of metricEntries(all)) rows.push({ suite: SUITE, system, metric: `nl_${metric}`, value })
+    for (const kind of NL_KINDS) {
+      const s = score(outcomes.filter((o) => o.kind === kind))
+      if (s.accuracy !== undefined) {
+        rows.push({ suite: SUITE, system, metric: `nl_accuracy/${kind}`, value: s.accuracy })
+        byKind.push({ system, kind, value: s.accuracy })
+      }
+      if (s.strictAccuracy !== undefined) rows.push({ suite: SUITE, system, metric: `nl_strict_accuracy/${kind}`, value: s.strictAccuracy })
+    }
+    const blamed = outcomes.map(blame)
+    rows.push({ suite: SUITE, system, metric: "nl_failures_extractor", value: blamed.filter((b) => b === "extractor").length })
+    rows.push({ suite: SUITE, system, metric: "nl_failures_memory", value: blamed.filter((b) => b === "memory").length })
+    const gap = all.accuracy === undefined ? "" : all.accuracy >= 0.9 ? " — goal (≥ 90%) met" : ` — goal (≥ 90%) missed by ${(100 * (0.9 - all.accuracy)).toFixed(1)} points`
+    lines.push(
+      `**${system}** (natural language): accuracy ${fmt(all.accuracy)}${gap}; precision ${fmt(all.precision)}, recall ` +
+        `${fmt(all.recall)}, winner accuracy ${fmt(all.winnerAccuracy)}, history preserved ${fmt(all.historyPreserved)}, ` +
+        `interval exact ${fmt(all.intervalExact)}, strict ${fmt(all.strictAccuracy)} (TP ${all.tp}, FP ${all.fp}, FN ${all.fn}, ` +
+        `TN ${all.tn}); failures: ${blamed.filter((b) => b === "extractor").length} where a labelled sentence was not read as ` +
+        `labelled (extractor), ${blamed.filter((b) => b === "memory").length} where it was (memory: relations/reconcile). ` +
+        `Per kind (accuracy): ${NL_KINDS.map((k) => `${k} ${fmt(score(outcomes.filter((o) => o.kind === k)).accuracy)}`).join(", ")}.`
+    )
+    const failing = new Map<string, Array<Outcome>>()
+    for (const o of outcomes) {
+      if (o.correct) continue
+      const key = `${o.kind}: ${(o.failure ?? "").replace(/ \(statement .*$/, "")} [${blame(o)}]`
+      failing.set(key, [...(failing.get(key) ?? []), o])
+    }
+    if (failing.size > 0) {
+      const caseById = new Map(natural.cases.map((c) => [c.id, c]))
+      lines.push(
+        `${system} (natural language): failing kinds, up to two examples each:\n` +
+          [...failing.entries()]
+            .sort((a, b) => b[1].length - a[1].length)
+            .map(([key, list]) =>
+              `- ${key} — ${list.length}/${outcomes.filter((x) => x.kind === list[0]!.kind).length}. ` +
+              list.slice(0, 2).map((o) => `${o.id}: ${caseById.get(o.id)!.steps.map((st) => `“${st.text}”`).join(" → ")} — ${o.failure}; ${o.trace}`).join(" | ")
+            )
+            .join("\n")
+      )
+    }
+  }
+  const conflicts = natural.cases.filter((c) => c.label.conflict).length
+  notes.push(
+    `Natural-language family (rows \`nl_*\`, reported apart from the triple families above): ${natural.cases.length} cases ` +
+      `(${conflicts} conflicts, ${natural.cases.length - conflicts} look-alikes that are not), generated from the seed by ` +
+      "examples/conflicts/Natural.ts from English sentence templates (kinds: " + NL_KINDS.join(", ") + "). Every sentence goes " +
+      "through the real rule extractor (`shell/extract/RuleExtractor`, one discourse per case, the turn's speaker and time), " +
+      "its triples are engrammed as one episode at the statement's time and reconciled right after; the label names the " +
+      "entities each labelled statement is about (never the relation), and the outcome is scored exactly as the triple " +
+      "families are. A failure is blamed on the extractor when a labelled sentence's fact was not read at all, else on " +
+      "the memory (relations/reconcile).",
+    ...lines
+  )
+  charts.push({
+    name: "conflicts-natural-by-kind",
+    title: "Natural-language conflict cases: accuracy by kind",
+    spec: {
+      $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+      title: "Natural-language conflict cases: accuracy by kind",
+      width: 620,
+      height: 240,
+      data: { values: byKind },
+      mark: { type: "bar" },
+      encoding: {
+        x: { field: "kind", type: "nominal", sort: [...NL_KINDS], title: "kind" },
+        xOffset: { field: "system", type: "nominal" },
+        y: { field: "value", type: "quantitative", title: "accuracy", scale: { domain: [0, 1] }, axis: { format: "%" } },
+        color: { field: "system", type: "nominal" },
+        tooltip: [{ field: "system" }, { field: "kind" }, { field: "value", format: ".1%" }]
+      }
+    }
+  })
 }
 
 /**
@@ -195,7 +291,11 @@ export const runWith = (options: SuiteOptions, embed: Embed | undefined, embedde
     })
     bySystem.push([system.name, outcomes])
   })
-  return report(cases, bySystem, embedderNote)
+  const natural = generateNatural(options.seed, options.quick ? NL_QUICK_PER_KIND : NL_PER_KIND)
+  const readings = natural.map(readCase)
+  const nlBySystem = sys.map((system) => [system.name, natural.map((c, i) => runNatural(c, readings[i]!, system))] as const)
+  options.progress("conflicts: natural language", 1, 1)
+  return report(cases, bySystem, embedderNote, { cases: natural, bySystem: nlBySystem })
 }
 
 export const suite: Suite = {
