@@ -15,6 +15,11 @@ export interface Supersession {
   readonly winner: string
   readonly loser: string
   readonly reason: "single-valued" | "negation"
+  /**
+   * The decision in words: the rule, the relation and its single-valued side, and why the winner
+   * won ("lives_in is single-valued (one object per subject): the newer fact wins").
+   */
+  readonly why: string
   /** Support scores compared (confidence × provenance), for audit. */
   readonly winnerSupport: number
   readonly loserSupport: number
@@ -37,19 +42,22 @@ export interface Changes {
   readonly promoted: ReadonlyArray<string>
   /** Nodes that left working memory (budget) without being promoted. */
   readonly demoted: ReadonlyArray<string>
+  /** Canonical relations `engram` learned are single-valued (a new object told with a change cue). */
+  readonly relationsLearned: ReadonlyArray<string>
 }
 
 /** The empty change set. */
 export const none: Changes = {
   nodesAdded: [], nodesUpdated: [], nodesRemoved: [], edgesAdded: [], edgesStrengthened: [],
-  edgesWeakened: [], edgesRemoved: [], edgesSolidified: [], superseded: [], merged: [], promoted: [], demoted: []
+  edgesWeakened: [], edgesRemoved: [], edgesSolidified: [], superseded: [], merged: [], promoted: [], demoted: [],
+  relationsLearned: []
 }
 
 /** Whether nothing changed. @complexity O(1) */
 export const isEmpty = (c: Changes): boolean =>
   c.nodesAdded.length + c.nodesUpdated.length + c.nodesRemoved.length + c.edgesAdded.length +
       c.edgesStrengthened.length + c.edgesWeakened.length + c.edgesRemoved.length + c.edgesSolidified.length +
-      c.superseded.length + c.merged.length + c.promoted.length + c.demoted.length === 0
+      c.superseded.length + c.merged.length + c.promoted.length + c.demoted.length + c.relationsLearned.length === 0
 
 /** A mutable collector transitions fill in, then freeze with {@link Collector.done}. */
 export class Collector {
@@ -65,6 +73,7 @@ export class Collector {
   readonly merged: Array<readonly [string, string]> = []
   readonly promoted: Array<string> = []
   readonly demoted: Array<string> = []
+  readonly relationsLearned: Array<string> = []
   done(): Changes {
     return { ...this }
   }
@@ -89,5 +98,6 @@ export const combine = (a: Changes, b: Changes): Changes => ({
   superseded: [...a.superseded, ...b.superseded],
   merged: [...a.merged, ...b.merged],
   promoted: [...a.promoted, ...b.promoted],
-  demoted: [...a.demoted, ...b.demoted]
+  demoted: [...a.demoted, ...b.demoted],
+  relationsLearned: [...a.relationsLearned, ...b.relationsLearned]
 })

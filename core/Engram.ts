@@ -31,6 +31,7 @@ import * as Key from "./Key.ts"
 import * as LiquidGraph from "./LiquidGraph.ts"
 import * as Node from "./Node.ts"
 import type { Params } from "./Params.ts"
+import * as Relation from "./Relation.ts"
 import * as Similarity from "./Similarity.ts"
 import * as VectorStore from "./VectorStore.ts"
 
@@ -63,8 +64,12 @@ export const EngramEntity = Schema.Struct({
 export type EngramEntity = typeof EngramEntity.Type
 
 /**
- * A subject–relation–object triple to learn. `validFrom`/`validUntil` are world time
- * (`null` or absent: unbounded); `source` names where it came from (kept in provenance).
+ * A subject–relation–object triple to learn. `relation` is any phrase ("lives in", "moved to",
+ * "husband", "lives_in"): engram maps it to its canonical relation (`Relation.normalize`, which
+ * may swap subject and object, and reads negators and change cues off the phrase) and keeps the
+ * phrase for display. `validFrom`/`validUntil` are world time (`null` or absent: unbounded);
+ * `source` names where it came from (kept in provenance); `change` says the statement carried a
+ * change cue ("now", "moved", "became", "no longer"): the relation is then learned single-valued.
  * @since 0.1.0
  */
 export const EngramFact = Schema.Struct({
@@ -75,7 +80,8 @@ export const EngramFact = Schema.Struct({
   confidence: Schema.optionalKey(Unit),
   validFrom: Schema.optionalKey(Schema.NullOr(Schema.Finite)),
   validUntil: Schema.optionalKey(Schema.NullOr(Schema.Finite)),
-  source: Schema.optionalKey(Schema.String)
+  source: Schema.optionalKey(Schema.String),
+  change: Schema.optionalKey(Schema.Boolean)
 })
 export type EngramFact = typeof EngramFact.Type
 
@@ -127,6 +133,9 @@ interface FactPlan {
   readonly validFrom: number | null
   readonly validUntil: number | null
   readonly source: string | undefined
+  /** The surface phrase kept for display (`Relation.normalize`), or null. */
+  readonly phrase: string | null
+  readonly change: boolean
 }
 
 interface Plan {
@@ -203,12 +212,19 @@ const plan = (g: LiquidGraph.LiquidGraph, input: EngramInput, now: number): Plan
   }
   const facts: Array<FactPlan> = []
   for (const f of input.facts) {
-    const s = label(f?.subject, "fact subject").key
+    if (f === null || typeof f !== "object") invalid("fact must be an object")
     if (typeof f.relation !== "string") invalid("fact relation must be a string")
-    const relation = Key.relation(f.relation)
-    if (relation.length === 0) invalid(`fact relation ${JSON.stringify(f.relation)} has an empty key`)
-    const o = label(f.object, "fact object").key
+    if (typeof f.subject !== "string") invalid("fact subject must be a string")
+    if (typeof f.object !== "string") invalid("fact object must be a string")
+    const n = Relation.normalize(f)
+    const relation = n.relation
+    if (relation.length === 0 || Key.relation(relation) !== relation) {
+      invalid(`fact relation ${JSON.stringify(f.relation)} has an empty key`)
+    }
+    const s = label(n.subject, "fact subject").key
+    const o = label(n.object, "fact object").key
     if (f.negated !== undefined && typeof f.negated !== "boolean") invalid("fact negated must be a boolean")
+    if (f.change !== undefined && typeof f.change !== "boolean") invalid("fact change must be a boolean")
     if (f.confidence !== undefined && (!isFiniteNumber(f.confidence) || f.confidence < 0 || f.confidence > 1)) {
       invalid(`fact confidence must be in [0, 1], got ${String(f.confidence)}`)
     }
@@ -222,11 +238,13 @@ const plan = (g: LiquidGraph.LiquidGraph, input: EngramInput, now: number): Plan
       subject: s,
       relation,
       object: o,
-      negated: f.negated === true,
+      negated: f.negated === true || n.negated,
       confidence: f.confidence,
       validFrom,
       validUntil,
-      source: f.source === undefined || f.source.length === 0 ? undefined : f.source
+      source: f.source === undefined || f.source.length === 0 ? undefined : f.source,
+      phrase: n.phrase,
+      change: f.change === true || n.change
     })
   }
   return { labels, rawToKey, facts }
@@ -264,7 +282,8 @@ class Tracker {
     return {
       nodesAdded: [...this.nodesAdded], nodesUpdated: [...this.nodesUpdated], nodesRemoved: [],
       edgesAdded: [...this.edgesAdded], edgesStrengthened: [...this.edgesStrengthened], edgesWeakened: [],
-      edgesRemoved: [], edgesSolidified: [], superseded: [], merged: [], promoted: [], demoted: []
+      edgesRemoved: [], edgesSolidified: [], superseded: [], merged: [], promoted: [], demoted: [],
+      relationsLearned: []
     }
   }
 }
@@ -412,7 +431,13 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
 
   // 2. facts: reinforce the matching version, or add a new edge (a new version if all have ended)
   const factIds: Array<string> = []
+  const learned: Array<string> = []
+  const single = Relation.singleValuedSet(params.singleValued)
   for (const f of p.facts) {
+    if (f.change && !f.negated && Relation.isLearnable(f.relation) && !single.has(f.relation) && !d.isLearned(f.relation)) {
+      d.learn(f.relation)
+      learned.push(f.relation)
+    }
     const s = keyToId.get(f.subject)!
     const o = keyToId.get(f.object)!
     const base = Fact.factId(s, f.relation, o, f.negated)
@@ -480,7 +505,8 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
     d.putEdge({
       id, kind: "fact", subject: s, relation: f.relation, object: o, negated: f.negated,
       weight: params.initialWeight, confidence, validFrom: f.validFrom, validUntil: f.validUntil,
-      learnedAt: now, provenance, useCount: 0, lastReinforced: now, solidified: false, supersededBy: null
+      learnedAt: now, provenance, useCount: 0, lastReinforced: now, solidified: false, supersededBy: null,
+      ...(f.phrase === null ? {} : { phrase: f.phrase })
     })
     t.edgeAdded(id)
     factIds.push(id)
@@ -521,7 +547,7 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
 
   const nodes = new Map<string, string>()
   for (const [raw, key] of p.rawToKey) nodes.set(raw, keyToId.get(key)!)
-  return { graph: d.finish(), changes: t.done(), ids: { facts: factIds, nodes, episode: episodeId } }
+  return { graph: d.finish(), changes: { ...t.done(), relationsLearned: learned }, ids: { facts: factIds, nodes, episode: episodeId } }
 }
 
 /**

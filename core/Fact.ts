@@ -43,7 +43,13 @@ export const Fact = Schema.Struct({
   useCount: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
   lastReinforced: Schema.Finite,
   solidified: Schema.Boolean,
-  supersededBy: Schema.NullOr(Schema.String)
+  supersededBy: Schema.NullOr(Schema.String),
+  /**
+   * The relation as it was told ("moved to", "is on"), when it reads differently from the
+   * canonical relation's own phrase (`Relation.display`); absent otherwise. Display only: the
+   * canonical `relation` is what slots, ids and reconciliation use.
+   */
+  phrase: Schema.optionalKey(Schema.String)
 })
 export type Fact = typeof Fact.Type
 
@@ -88,5 +94,6 @@ export const other = (f: Fact, node: string): string => (f.subject === node ? f.
 export const canonical = (f: Fact): string =>
   JSON.stringify([
     "e", f.id, f.kind, f.subject, f.relation, f.object, f.negated, f.weight, f.confidence, f.validFrom,
-    f.validUntil, f.learnedAt, f.provenance, f.useCount, f.lastReinforced, f.solidified, f.supersededBy
+    f.validUntil, f.learnedAt, f.provenance, f.useCount, f.lastReinforced, f.solidified, f.supersededBy,
+    ...(f.phrase === undefined ? [] : [f.phrase])
   ])

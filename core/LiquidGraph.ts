@@ -67,6 +67,12 @@ export interface LiquidGraph extends Equal.Equal, Pipeable {
   /** Σ over nodes of their document length in terms (for BM25's average document length). */
   readonly lexicalLength: number
   readonly vectors: VectorStore.VectorStore
+  /**
+   * Canonical relations memory has learned are single-valued (a new object told with a change
+   * cue: "Kim's favourite band is now Muse"), beside the `Params.singleValued` lexicon. Part of
+   * equality, hash and JSON; written only by `engram`, so replay reproduces it.
+   */
+  readonly learned: HashSet.HashSet<string>
   toJSON(): GraphJson
 }
 
@@ -98,6 +104,7 @@ class GraphImpl implements LiquidGraph {
   readonly postings: HashMap.HashMap<string, PostingEntry>
   readonly lexicalLength: number
   readonly vectors: VectorStore.VectorStore
+  readonly learned: HashSet.HashSet<string>
   constructor(
     nodes: HashMap.HashMap<string, MemoryNode>,
     edges: HashMap.HashMap<string, Fact>,
@@ -108,7 +115,8 @@ class GraphImpl implements LiquidGraph {
     strength: HashMap.HashMap<string, number>,
     postings: HashMap.HashMap<string, PostingEntry>,
     lexicalLength: number,
-    vectors: VectorStore.VectorStore
+    vectors: VectorStore.VectorStore,
+    learned: HashSet.HashSet<string>
   ) {
     this.nodes = nodes
     this.edges = edges
@@ -120,6 +128,7 @@ class GraphImpl implements LiquidGraph {
     this.postings = postings
     this.lexicalLength = lexicalLength
     this.vectors = vectors
+    this.learned = learned
   }
   pipe() {
     // eslint-disable-next-line prefer-rest-params
@@ -169,7 +178,8 @@ export const empty = (dim = 0): LiquidGraph =>
     HashMap.empty(),
     HashMap.empty(),
     0,
-    VectorStore.empty(dim)
+    VectorStore.empty(dim),
+    HashSet.empty()
   )
 
 // ── getters ───────────────────────────────────────────────────────────────────
@@ -608,6 +618,7 @@ export class Draft {
   private readonly postingsL: Layer<PostingEntry>
   private lexicalLength: number
   private aliasesM: HashMap.HashMap<string, string>
+  private learnedS: HashSet.HashSet<string>
   /** The draft's vector store; transitions may read it directly. */
   vectors: VectorStore.VectorStore
   private readonly touched = new Set<string>()
@@ -624,6 +635,7 @@ export class Draft {
     this.incL = new Layer(source.inc)
     this.slotsL = new Layer(source.slots)
     this.aliasesM = HashMap.beginMutation(source.aliases)
+    this.learnedS = source.learned
     this.strengthL = new Layer(source.strength)
     this.postingsL = new Layer(source.postings)
     this.lexicalLength = source.lexicalLength
@@ -945,6 +957,17 @@ export class Draft {
     this.aliasesM = HashMap.set(this.aliasesM, from, into)
   }
 
+  /** Whether relation `relation` has been learned single-valued. */
+  isLearned(relation: string): boolean {
+    return HashSet.has(this.learnedS, relation)
+  }
+
+  /** Records that canonical relation `relation` is single-valued (learned from a change cue). */
+  learn(relation: string): void {
+    this.assertOpen()
+    this.learnedS = HashSet.add(this.learnedS, relation)
+  }
+
   /** Sets the embedding of node `id` (must exist). */
   setVector(id: string, v: ArrayLike<number>): void {
     this.assertOpen()
@@ -975,7 +998,8 @@ export class Draft {
       this.strengthL.flush(),
       this.postingsL.flush(),
       this.lexicalLength,
-      this.vectors
+      this.vectors,
+      this.learnedS
     )
   }
 
@@ -1058,6 +1082,7 @@ export const equals = (a: LiquidGraph, b: LiquidGraph): boolean =>
     Equal.equals(a.nodes, b.nodes) &&
     Equal.equals(a.edges, b.edges) &&
     Equal.equals(a.aliases, b.aliases) &&
+    Equal.equals(a.learned, b.learned) &&
     VectorStore.equals(a.vectors, b.vectors))
 
 /**
@@ -1071,6 +1096,7 @@ export const contentHash = (g: LiquidGraph): string =>
     for (const n of HashMap.values(g.nodes)) fp.add(NodeM.canonical(n))
     for (const e of HashMap.values(g.edges)) fp.add(FactM.canonical(e))
     for (const [from, to] of g.aliases) fp.add(JSON.stringify(["a", from, to]))
+    for (const r of g.learned) fp.add(JSON.stringify(["l", r]))
     fp.add("dim|" + (g.vectors.size === 0 ? 0 : g.vectors.dim))
     VectorStore.fingerprint(g.vectors, fp)
     return fp.digest()
@@ -1087,6 +1113,7 @@ export const GraphJson = Schema.Struct({
   nodes: Schema.Array(NodeM.MemoryNode),
   edges: Schema.Array(FactM.Fact),
   aliases: Schema.Array(Schema.Tuple([Schema.String, Schema.String])),
+  learned: Schema.optionalKey(Schema.Array(Schema.NonEmptyString)),
   vectors: Schema.Struct({
     dim: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
     entries: Schema.Array(Schema.Tuple([Schema.String, Schema.String]))
@@ -1107,6 +1134,7 @@ export const toJSON = (g: LiquidGraph): GraphJson => ({
   nodes: nodes(g).sort(byId),
   edges: edges(g).sort(byId),
   aliases: Array.from(g.aliases).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)),
+  ...(HashSet.size(g.learned) === 0 ? {} : { learned: Array.from(g.learned).sort() }),
   vectors: VectorStore.encode(g.vectors)
 })
 
@@ -1136,6 +1164,7 @@ export const fromJSON = (input: unknown): Result.Result<LiquidGraph, InvalidGrap
     d.putEdge(e)
   }
   for (const [from, to] of json.aliases) d.putAlias(from, to)
+  for (const r of json.learned ?? []) d.learn(r)
   for (const [id] of json.vectors.entries) {
     if (!d.hasNode(id)) return Result.fail(new InvalidGraph({ message: `vector ${id} belongs to no node` }))
   }

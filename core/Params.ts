@@ -11,6 +11,7 @@
  */
 import { Result, Schema } from "effect"
 import { InvalidParams } from "./Errors.ts"
+import * as Relation from "./Relation.ts"
 
 /** One tunable number: default, inclusive range, integer or real, and what it means. */
 export interface ParamSpec {
@@ -116,17 +117,15 @@ const numericFields = Object.fromEntries(
 ) as { readonly [K in ParamName]: Schema.Codec<number, number> }
 
 /**
- * Relations that hold at most one valid object per subject at a time. `reconcile` treats a new
- * object for one of these as a contradiction of the old. Keys are normalised relations (see
- * `Key.relation`). The bare copula `is` is not among them: "X is a vegetarian" and "X is a twin"
- * are both true.
+ * Relations that hold one value at a time: the lexicon of `Relation` (its entries with a
+ * single-valued side: lives_in, works_at, located_in, owned_by, spouse_of, ceo_of, mother_of, …,
+ * and every `favorite_*` relation). Entries are phrases, canonicalised when read (a user may
+ * add "favourite band" or "is treasurer of"); a trailing `*` is a prefix pattern. `reconcile`
+ * treats a second value as a contradiction, on the relation's side (`Relation.side`). The bare
+ * copula `is` and `is_a` are not among them: "X is a vegetarian" and "X is a twin" are both true.
+ * Memory also learns single-valued relations from change cues (`LiquidGraph.learned`).
  */
-export const defaultSingleValued: ReadonlyArray<string> = [
-  "lives_in", "live_in", "moved_to", "born_in", "born_on", "age", "is_married_to", "married_to", "works_at",
-  "works_for", "employer", "capital_of", "has_capital", "located_in", "ceo_of", "has_ceo", "status", "color",
-  "colour", "owner", "owned_by", "beats", "is_beaten_by", "current_location", "is_in", "at", "phone_number",
-  "email", "favorite", "favourite", "job", "title", "height", "weight", "name"
-]
+export const defaultSingleValued: ReadonlyArray<string> = Relation.defaultSingleValued
 
 /**
  * The Schema of the parameter record: every numeric field range-checked, plus the list of

@@ -48,7 +48,7 @@
  *
  * @since 0.1.0
  */
-import { HashMap, Schema } from "effect"
+import { HashMap, HashSet, Schema } from "effect"
 import { dual } from "effect/Function"
 import { Collector, type Step, type Supersession } from "./Changes.ts"
 import { InvalidInput } from "./Errors.ts"
@@ -56,6 +56,7 @@ import * as FactM from "./Fact.ts"
 import type { Fact } from "./Fact.ts"
 import * as LiquidGraph from "./LiquidGraph.ts"
 import type { Params } from "./Params.ts"
+import * as Relation from "./Relation.ts"
 
 // ── model ─────────────────────────────────────────────────────────────────────
 
@@ -122,16 +123,35 @@ export const chronological = (a: Fact, b: Fact): number => {
   return a.id === b.id ? 0 : a.id > b.id ? -1 : 1
 }
 
-const singleValuedSets = new WeakMap<ReadonlyArray<string>, ReadonlySet<string>>()
+const singleValuedSets = new WeakMap<ReadonlyArray<string>, Relation.SingleValuedSet>()
 
-const singleValuedSet = (params: Params): ReadonlySet<string> => {
+const singleValuedSet = (params: Params): Relation.SingleValuedSet => {
   let s = singleValuedSets.get(params.singleValued)
   if (s === undefined) {
-    s = new Set(params.singleValued)
+    s = Relation.singleValuedSet(params.singleValued)
     singleValuedSets.set(params.singleValued, s)
   }
   return s
 }
+
+/**
+ * The single-valued side of `relation` under `params` and what memory learned
+ * (`LiquidGraph.learned`), or `null` when it may hold many values at once.
+ *
+ * Laws: `null` for a relation neither in `params.singleValued` (canonicalised, with `prefix*`
+ * patterns) nor learned; otherwise `Relation.side(relation)`.
+ * @complexity O(patterns)
+ * @example
+ * ```ts
+ * Reconcile.singleSide("lives_in", Params.defaults) // "subject"
+ * Reconcile.singleSide("ceo_of", Params.defaults)   // "object"
+ * Reconcile.singleSide("likes", Params.defaults)    // null
+ * ```
+ */
+export const singleSide = (relation: string, params: Params, learned?: HashSet.HashSet<string>): Relation.Side | null =>
+  singleValuedSet(params).has(relation) || (learned !== undefined && HashSet.has(learned, relation))
+    ? Relation.side(relation)
+    : null
 
 /**
  * Whether (and why) two facts contradict: both current `fact`s of one slot, and either a
@@ -146,12 +166,19 @@ const singleValuedSet = (params: Params): ReadonlySet<string> => {
  * Reconcile.conflict(livesInParis, livesInLondon, Params.defaults) // "single-valued"
  * ```
  */
-export const conflict = (a: Fact, b: Fact, params: Params): Reason | null => {
+export const conflict = (a: Fact, b: Fact, params: Params, learned?: HashSet.HashSet<string>): Reason | null => {
   if (a.kind !== "fact" || b.kind !== "fact" || !FactM.isCurrent(a) || !FactM.isCurrent(b)) return null
-  if (a.subject !== b.subject || a.relation !== b.relation) return null
-  if (a.negated !== b.negated) return a.object === b.object ? "negation" : null
-  if (a.negated || a.object === b.object) return null
-  return singleValuedSet(params).has(a.relation) ? "single-valued" : null
+  if (a.relation !== b.relation || a.id === b.id) return null
+  if (a.subject === b.subject && a.object === b.object) return a.negated !== b.negated ? "negation" : null
+  if (a.negated || b.negated) return null
+  const side = singleSide(a.relation, params, learned)
+  if (side === null) return null
+  if (side === "subject") return a.subject === b.subject ? "single-valued" : null
+  if (side === "object") return a.object === b.object ? "single-valued" : null
+  // both: two partners of one participant (spouse_of: one each)
+  return a.subject === b.subject || a.object === b.object || a.subject === b.object || a.object === b.subject
+    ? "single-valued"
+    : null
 }
 
 /**
@@ -177,6 +204,7 @@ interface Decision {
   readonly winner: Fact
   readonly loser: Fact
   readonly reason: Reason
+  readonly why: string
   readonly winnerSupport: number
   readonly loserSupport: number
   /** The loser as it is kept: ended and pointing at the winner. */
@@ -192,25 +220,49 @@ interface Entry {
 
 const takeAll = (
   from: Map<string, Array<Entry>>,
-  object: string,
+  value: string,
   reason: Reason,
   into: Array<readonly [Entry, Reason]>
 ): void => {
-  const list = from.get(object)
+  const list = from.get(value)
   if (list !== undefined) for (const e of list) into.push([e, reason])
 }
 
-const push = (m: Map<string, Array<Entry>>, e: Entry): void => {
-  const list = m.get(e.fact.object)
-  if (list === undefined) m.set(e.fact.object, [e])
+const push = (m: Map<string, Array<Entry>>, value: string, e: Entry): void => {
+  const list = m.get(value)
+  if (list === undefined) m.set(value, [e])
   else list.push(e)
 }
+
+/** The value a fact gives its group: the object in a subject slot (see {@link resolveSlot}). */
+type ValueOf = (f: Fact) => string
+
+const objectOf: ValueOf = (f) => f.object
+
+const SIDE_WORDS: Readonly<Record<Relation.Side, string>> = {
+  subject: "one object per subject",
+  object: "one subject per object",
+  both: "one partner each"
+}
+
+const explain = (reason: Reason, relation: string, side: Relation.Side | null, newerWon: boolean): string =>
+  (reason === "negation"
+    ? `a negation and a positive statement of the same ${relation} fact`
+    : `${relation} is single-valued (${SIDE_WORDS[side ?? "subject"]})`) +
+  (newerWon ? ": the newer fact wins" : ": the older fact is better supported by more than the margin, the newer claim is rejected")
 
 /**
  * Resolves the current facts of one slot by the chronological fold (see the module header),
  * appending its decisions to `out`. `current` may be in any order.
  */
-const resolveSlot = (current: Array<Fact>, singleValued: boolean, margin: number, out: Array<Decision>): void => {
+const resolveSlot = (
+  current: Array<Fact>,
+  side: Relation.Side | null,
+  margin: number,
+  out: Array<Decision>,
+  valueOf: ValueOf = objectOf
+): void => {
+  const singleValued = side !== null
   current.sort(chronological)
   // the facts still current in the fold, by object; kept conflict-free, so in a single-valued
   // slot `positives` has at most one key
@@ -219,19 +271,20 @@ const resolveSlot = (current: Array<Fact>, singleValued: boolean, margin: number
   for (let rank = 0; rank < current.length; rank++) {
     const f = current[rank]!
     const arriving: Entry = { fact: f, support: support(f), rank }
+    const value = valueOf(f)
     const rivals: Array<readonly [Entry, Reason]> = []
     if (f.negated) {
-      takeAll(positives, f.object, "negation", rivals)
+      takeAll(positives, value, "negation", rivals)
     } else {
       if (singleValued) {
-        for (const [object, list] of positives) {
-          if (object !== f.object) for (const e of list) rivals.push([e, "single-valued"])
+        for (const [other, list] of positives) {
+          if (other !== value) for (const e of list) rivals.push([e, "single-valued"])
         }
       }
-      takeAll(negatives, f.object, "negation", rivals)
+      takeAll(negatives, value, "negation", rivals)
     }
     if (rivals.length === 0) {
-      push(f.negated ? negatives : positives, arriving)
+      push(f.negated ? negatives : positives, value, arriving)
       continue
     }
     rivals.sort((x, y) => x[0].rank - y[0].rank)
@@ -248,6 +301,7 @@ const resolveSlot = (current: Array<Fact>, singleValued: boolean, margin: number
         winner: w.fact,
         loser: f,
         reason,
+        why: explain(reason, f.relation, side, false),
         winnerSupport: w.support,
         loserSupport: arriving.support,
         ended: { ...f, validFrom: f.validFrom ?? t, validUntil: t, supersededBy: w.fact.id }
@@ -259,13 +313,14 @@ const resolveSlot = (current: Array<Fact>, singleValued: boolean, margin: number
         winner: f,
         loser: l.fact,
         reason,
+        why: explain(reason, f.relation, side, true),
         winnerSupport: arriving.support,
         loserSupport: l.support,
         ended: { ...l.fact, validUntil: t, supersededBy: f.id }
       })
-      ;(l.fact.negated ? negatives : positives).delete(l.fact.object)
+      ;(l.fact.negated ? negatives : positives).delete(valueOf(l.fact))
     }
-    push(f.negated ? negatives : positives, arriving)
+    push(f.negated ? negatives : positives, value, arriving)
   }
 }
 
@@ -357,15 +412,51 @@ export const reconcile: {
     }
   }
   keys.sort(byKey)
-  const single = singleValuedSet(params)
-  const decisions: Array<Decision> = []
+  const changes = new Collector()
+  // pass 1: subject slots (negations; relations unique per subject)
+  const first: Array<Decision> = []
   for (const key of keys) {
     const current = currentFacts(graph, LiquidGraph.slotIdsAt(graph, key))
     if (current === undefined) continue
-    resolveSlot(current, single.has(current[0]!.relation), params.supportMargin, decisions)
+    const side = singleSide(current[0]!.relation, params, graph.learned)
+    resolveSlot(current, side === "subject" || side === "both" ? side : null, params.supportMargin, first)
   }
-  const changes = new Collector()
-  if (decisions.length === 0) return { graph, changes: changes.done() }
+  const g1 = apply(graph, first, changes)
+  // pass 2: groups on the other end (one CEO per company, one spouse per person)
+  const groups = new Map<string, { readonly node: string; readonly relation: string; readonly side: Relation.Side }>()
+  const addGroups = (f: Fact): void => {
+    if (f.kind !== "fact" || f.negated) return
+    const side = singleSide(f.relation, params, g1.learned)
+    if (side === "object") groups.set("o|" + f.object + "|" + f.relation, { node: f.object, relation: f.relation, side })
+    else if (side === "both") {
+      groups.set("p|" + f.subject + "|" + f.relation, { node: f.subject, relation: f.relation, side })
+      groups.set("p|" + f.object + "|" + f.relation, { node: f.object, relation: f.relation, side })
+    }
+  }
+  if (named === undefined) for (const f of HashMap.values(g1.edges)) addGroups(f)
+  else for (const f of named) addGroups(f)
+  const second: Array<Decision> = []
+  for (const key of Array.from(groups.keys()).sort(byKey)) {
+    const { node, relation, side } = groups.get(key)!
+    const ids = side === "object"
+      ? LiquidGraph.inEdges(g1, node)
+      : HashSet.union(LiquidGraph.inEdges(g1, node), LiquidGraph.outEdges(g1, node))
+    const current: Array<Fact> = []
+    for (const id of ids) {
+      const f = HashMap.getUnsafe(g1.edges, id)
+      if (f.kind === "fact" && f.relation === relation && !f.negated && FactM.isCurrent(f)) current.push(f)
+    }
+    if (current.length < 2) continue
+    resolveSlot(current, side, params.supportMargin, second, side === "object" ? subjectOf : (f) => FactM.other(f, node))
+  }
+  return { graph: apply(g1, second, changes), changes: changes.done() }
+})
+
+const subjectOf: ValueOf = (f) => f.subject
+
+/** Writes the ended losers of `decisions` and reports them; `graph` itself when there are none. */
+const apply = (graph: LiquidGraph.LiquidGraph, decisions: ReadonlyArray<Decision>, changes: Collector): LiquidGraph.LiquidGraph => {
+  if (decisions.length === 0) return graph
   const d = LiquidGraph.draft(graph)
   for (const x of decisions) {
     d.putEdge(x.ended)
@@ -373,10 +464,11 @@ export const reconcile: {
       winner: x.winner.id,
       loser: x.loser.id,
       reason: x.reason,
+      why: x.why,
       winnerSupport: x.winnerSupport,
       loserSupport: x.loserSupport,
       validUntil: x.ended.validUntil!
     })
   }
-  return { graph: d.finish(), changes: changes.done() }
-})
+  return d.finish()
+}

@@ -14,6 +14,7 @@ import * as Key from "../core/Key.ts"
 import * as LiquidGraph from "../core/LiquidGraph.ts"
 import * as Params from "../core/Params.ts"
 import * as Similarity from "../core/Similarity.ts"
+import * as Relation from "../core/Relation.ts"
 import * as VectorStore from "../core/VectorStore.ts"
 import { arbGraph, arbVector, DAY, DIM, fact, NAMES, RELATIONS, semanticNode, T0, T_MAX } from "./Arbitraries.ts"
 import { assertValid } from "./Invariants.ts"
@@ -77,6 +78,18 @@ const nodeIds = (g: LiquidGraph.LiquidGraph): Array<string> => Array.from(HashMa
 const edgeIds = (g: LiquidGraph.LiquidGraph): Array<string> => Array.from(HashMap.keys(g.edges)).sort()
 const tripleKey = (s: string, r: string, o: string, negated: boolean): string => `${s}|${r}|${o}|${negated}`
 
+/** The canonical form of an input fact's triple (what engram stores): `Relation.normalize`. */
+const canonical = (f: Engram.EngramFact) => {
+  const n = Relation.normalize(f)
+  return { subject: n.subject, s: Key.node(n.subject), r: n.relation, object: n.object, o: Key.node(n.object), negated: (f.negated ?? false) || n.negated }
+}
+
+/** The key of an input fact's canonical triple. */
+const factKey = (f: Engram.EngramFact): string => {
+  const c = canonical(f)
+  return tripleKey(c.s, c.r, c.o, c.negated)
+}
+
 /**
  * Whether a batch both asserts a triple (open) and ends it (with validUntil): such a batch is
  * self-contradictory — the ending closes the open version the assertion landed on — and the
@@ -86,7 +99,7 @@ const selfContradictory = (x: Engram.EngramInput): boolean => {
   const open = new Set<string>()
   const closed = new Set<string>()
   for (const f of x.facts) {
-    const k = tripleKey(Key.node(f.subject), Key.relation(f.relation), Key.node(f.object), f.negated ?? false)
+    const k = factKey(f)
     ;(f.validUntil === undefined || f.validUntil === null ? open : closed).add(k)
   }
   return [...open].some((k) => closed.has(k))
@@ -142,10 +155,11 @@ describe("Engram", () => {
           const e = LiquidGraph.edge(graph, ids.facts[i]!)
           expect(e).toBeDefined()
           expect(e!.kind).toBe("fact")
-          expect(e!.subject).toBe(ids.nodes.get(f.subject))
-          expect(e!.object).toBe(ids.nodes.get(f.object))
-          expect(e!.relation).toBe(Key.relation(f.relation))
-          expect(e!.negated).toBe(f.negated ?? false)
+          const c = canonical(f)
+          expect(e!.subject).toBe(ids.nodes.get(c.subject))
+          expect(e!.object).toBe(ids.nodes.get(c.object))
+          expect(e!.relation).toBe(c.r)
+          expect(e!.negated).toBe(c.negated)
           expect(e!.supersededBy).toBeNull()
           expect(e!.validUntil).toBe(f.validUntil ?? null)
           if (f.validUntil === undefined) expect(Fact.isCurrent(e!)).toBe(true)
@@ -172,7 +186,7 @@ describe("Engram", () => {
         const ended = new Map<string, Array<number>>()
         for (const f of x.facts) {
           if (f.validUntil === undefined || f.validUntil === null) continue
-          const k = tripleKey(Key.node(f.subject), Key.relation(f.relation), Key.node(f.object), f.negated ?? false)
+          const k = factKey(f)
           ended.set(k, [...(ended.get(k) ?? []), f.validUntil])
         }
         for (const e of LiquidGraph.edges(g)) {
@@ -350,9 +364,7 @@ describe("Engram", () => {
         const f = { subject: f0.subject, relation: f0.relation, object: f0.object, negated: f0.negated ?? false }
         // make `versions` historical versions of the triple, the second one (if any) missing
         const d = LiquidGraph.draft(g)
-        const s = Key.node(f.subject)
-        const o = Key.node(f.object)
-        const r = Key.relation(f.relation)
+        const { s, o, r } = canonical(f)
         for (const id of [s, o]) if (!d.hasNode(id)) d.putNode(semanticNode(id, T0))
         const base = Fact.factId(s, r, o, f.negated)
         const made: Array<string> = []
@@ -448,11 +460,10 @@ describe("Engram", () => {
           assertValid(g, `command ${step}`)
           for (const e of x.entities ?? []) refNodes.add(Key.node(e.label))
           for (const f of x.facts) {
-            const s = Key.node(f.subject)
-            const o = Key.node(f.object)
+            const { s, o } = canonical(f)
             refNodes.add(s)
             refNodes.add(o)
-            const k = tripleKey(s, Key.relation(f.relation), o, f.negated ?? false)
+            const k = factKey(f)
             const until = f.validUntil ?? null
             if (until === null) {
               if (!refFacts.has(k)) refFacts.set(k, f.validFrom ?? null)

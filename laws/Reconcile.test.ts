@@ -291,7 +291,8 @@ describe("Reconcile", () => {
             reason: a.negated !== b.negated ? "negation" : "single-valued",
             winnerSupport: Reconcile.support(expected),
             loserSupport: Reconcile.support(loser),
-            validUntil: Reconcile.time(n)
+            validUntil: Reconcile.time(n),
+            why: expect.stringContaining(expected === n ? "the newer fact wins" : "the newer claim is rejected")
           }
         ])
       }),
