@@ -293,6 +293,9 @@ const CHANGE_WORDS = new Set(["now", "new", "newly", "move", "relocate", "become
 
 const NEGATORS = new Set(["not", "never", "nt"])
 
+/** The spelling of a word after folding (own keys only: "constructor" is a word, not a method). */
+const spelled = (w: string): string => (Object.hasOwn(SPELLING, w) ? SPELLING[w]! : w)
+
 // keys built once: lemma key → [canonical, swap]
 interface Lookup {
   readonly relation: string
@@ -304,7 +307,7 @@ const table = new Map<string, Lookup>()
 
 /** The lemma words of a key-form phrase (no lexicon lookup). */
 const lemmaWords = (key: string): Array<string> =>
-  key.split("_").filter((w) => w.length > 0).map((w) => SPELLING[w] ?? w).map(lemma).map((w) => SPELLING[w] ?? w)
+  key.split("_").filter((w) => w.length > 0).map(spelled).map(lemma).map(spelled)
 
 const register = (phrase: string, relation: string, swap: boolean): void => {
   const k = lemmaWords(Key.relation(phrase)).join("_")
@@ -352,7 +355,7 @@ const clean = (phrase: string): Cleaned => {
   let change = false
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!
-    const l = SPELLING[lemma(SPELLING[w] ?? w)] ?? lemma(SPELLING[w] ?? w)
+    const l = spelled(lemma(spelled(w)))
     const next = words[i + 1]
     if (CHANGE_WORDS.has(w) || CHANGE_WORDS.has(l)) change = true
     if (NEGATORS.has(w)) {

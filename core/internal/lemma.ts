@@ -76,7 +76,7 @@ const undouble = (stem: string): string => {
 
 /** One rule step; returns the word unchanged when no rule applies. */
 const step = (w: string): string => {
-  const irregular = IRREGULAR[w]
+  const irregular = Object.hasOwn(IRREGULAR, w) ? IRREGULAR[w] : undefined
   if (irregular !== undefined) return irregular
   const n = w.length
   if (n <= 3) return w
