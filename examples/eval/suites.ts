@@ -25,7 +25,8 @@ export const STATIC_SUITES: ReadonlyArray<SuiteEntry> = [
   { name: "conflicts", module: "../conflicts/suite.ts" },
   { name: "games", module: "../games/suite.ts" },
   { name: "mcq", module: "../mcq/suite.ts" },
-  { name: "arigraph", module: "../arigraph/suite.ts" }
+  { name: "arigraph", module: "../arigraph/suite.ts" },
+  { name: "extraction", module: "../extraction/suite.ts" }
 ]
 
 const registered = new Map<string, Suite>()
