@@ -20,12 +20,13 @@ const good: ReadonlyArray<Row> = [
   row("games", "rag", "recovery_steps", 5),
   row("mcq", "mags", "accuracy", 0.83),
   row("mcq", "base", "accuracy", 0.49),
-  row("mcq", "rag", "accuracy", 0.66)
+  row("mcq", "rag", "accuracy", 0.66),
+  row("extraction", "rules", "f1/test", 0.8)
 ]
 
 describe("checkGoals", () => {
   it("the goal table covers the issue's goals", () => {
-    expect(GOALS.map((g) => g.suite).sort()).toEqual(["conflicts", "conflicts", "conflicts", "games", "locomo", "locomo", "mcq", "mcq"])
+    expect(GOALS.map((g) => g.suite).sort()).toEqual(["conflicts", "conflicts", "conflicts", "extraction", "games", "locomo", "locomo", "mcq", "mcq"])
   })
 
   it("met: every goal on rows that reach it (boundaries included where the issue says ≥)", () => {

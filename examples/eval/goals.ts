@@ -99,6 +99,14 @@ export const GOALS: ReadonlyArray<Goal> = [
     system: "mags",
     metric: "accuracy",
     comparison: { kind: "marginAtLeast", against: "rag", margin: 0.17 }
+  },
+  {
+    id: "extraction-f1",
+    text: "Extraction F1 ≥ 0.8 on the labelled set (test split, LLM-free rule extractor)",
+    suite: "extraction",
+    system: "rules",
+    metric: "f1/test",
+    comparison: { kind: "atLeast", threshold: 0.8 }
   }
 ]
 
