@@ -69,7 +69,8 @@ const EXPECTED: Record<(typeof BENCHES)[number], ReadonlyArray<string>> = {
   recall: ["recall.ms_p50", "recall.ms_p99"],
   similarity: ["similarity.scan_gbps", "similarity.topk_ms"],
   replay: ["replay.events_per_s", "replay.fold_events_per_s"],
-  memory: ["memory.bytes_per_fact"]
+  memory: ["memory.bytes_per_fact"],
+  extract: ["extract.sentences_per_s", "extract.tokenise_sentences_per_s"]
 }
 
 const TINY = 300

@@ -2,7 +2,7 @@
  * The benchmark runner.
  *
  * ```sh
- * npm run bench -- [--quick] [--json] [--only engram,recall] [--sizes 1e3,1e4,1e5,1e6]
+ * npm run bench -- [--quick] [--json] [--only engram,recall,extract] [--sizes 1e3,1e4,1e5,1e6]
  * ```
  *
  * Runs each selected bench (one module per operation, each exporting
@@ -22,7 +22,7 @@ import type { BenchOptions, Metric } from "./Metric.ts"
 import { progress } from "./Metric.ts"
 
 /** The benches, in the order they run. */
-export const BENCHES = ["engram", "recall", "similarity", "replay", "memory"] as const
+export const BENCHES = ["engram", "recall", "similarity", "replay", "memory", "extract"] as const
 export type BenchName = (typeof BENCHES)[number]
 
 /** What every bench module exports. */
@@ -34,7 +34,8 @@ export const loadBench: Record<BenchName, () => Promise<BenchModule>> = {
   recall: () => import("./recall.ts"),
   similarity: () => import("./similarity.ts"),
   replay: () => import("./replay.ts"),
-  memory: () => import("./memory.ts")
+  memory: () => import("./memory.ts"),
+  extract: () => import("./extract.ts")
 }
 
 /** Parsed command line. */
