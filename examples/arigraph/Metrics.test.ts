@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { micro, rates, scoreOutdated, scorePairs } from "./Metrics.ts"
+import { canonicalKey, edgeKey, micro, rates, scoreOutdated, scorePairs, slotOf } from "./Metrics.ts"
 
 const P = (old: string, replacement: string) => ({ old, replacement })
 
@@ -36,5 +36,23 @@ describe("pair agreement", () => {
     expect(m.precision).toBeCloseTo(0.8)
     expect(m.recall).toBeCloseTo(0.5)
     expect(m.f1).toBeCloseTo((2 * 0.8 * 0.5) / 1.3)
+  })
+})
+
+describe("canonical keys", () => {
+  const T = (subject: string, relation: string, object: string) => ({ subject, relation, object })
+  it("the location family is one relation; written and key forms agree; the slot is subject and relation", () => {
+    const k = canonicalKey(T("Key 1", "is on", "the floor"))
+    expect(canonicalKey(T("key 1", "lies on", "floor"))).toBe(k)
+    expect(canonicalKey(T("key 1", "is_on", "floor"))).toBe(k)
+    expect(slotOf(canonicalKey(T("key 1", "is in", "inventory")))).toBe(slotOf(k))
+    expect(canonicalKey(T("key 1", "is in", "inventory"))).not.toBe(k)
+    expect(canonicalKey(T("door", "is", "locked"))).not.toBe(canonicalKey(T("door", "is", "open")))
+  })
+  it("an edge's key is the key of the triplet engram made it from", () => {
+    const k = canonicalKey(T("key 1", "is on", "floor"))
+    const [subject, relation, object] = k.split("|") as [string, string, string]
+    expect(edgeKey({ subject, relation, object, negated: false })).toBe(k)
+    expect(edgeKey({ subject, relation, object, negated: true })).toBe(k + "|not")
   })
 })

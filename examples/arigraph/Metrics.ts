@@ -1,9 +1,16 @@
 /**
  * Metrics — agreement of our conflict decisions with the run's labelled replacements.
  *
- * A pair is `old → replacement`, each side a triplet key (see `Parse.tripletKey`). Ours come
- * from `reconcile`'s `changes.superseded` (`loser → winner`); the run's from its
- * `Outdated triplets:` sections (its own LLM's judgement: noisy labels, not ground truth).
+ * A pair is `old → replacement`, each side a **canonical fact key** ({@link canonicalKey}): the
+ * triplet as the core's relation vocabulary reads it (`Relation.normalize`: synonyms and
+ * families folded — "is in / is on / is at / in inventory / carried by" are all `located_in` —
+ * inverse phrases turned round, negators read off), then `subject|relation|object[|not]` with
+ * node keys. Ours come from `reconcile`'s `changes.superseded` (`loser → winner`), read off the
+ * two fact edges ({@link edgeKey}: the same key, since engram canonicalises with the same
+ * function); the run's from its `Outdated triplets:` sections (its own LLM's judgement: noisy
+ * labels, not ground truth), canonicalised the same way. So a decision matches a label exactly
+ * when its loser and winner facts ARE the label's outdated and replacement triplets after
+ * canonicalisation — two wordings of one fact are one fact, two different facts never match.
  *
  * Matching is per attempt, on **sets** of pairs (a pair decided or labelled twice counts once),
  * regardless of the step at which it happened. Labelled pairs whose two sides are the same
@@ -18,7 +25,23 @@
  * empty); recall `tp / labelled` (likewise); F1 their harmonic mean (0 when both are 0).
  */
 
-/** An `old → replacement` pair of triplet keys. */
+import * as Key from "../../core/Key.ts"
+import * as Relation from "../../core/Relation.ts"
+
+/** The canonical key of a told triplet: what engram makes of it (see the module header). */
+export const canonicalKey = (t: { readonly subject: string; readonly relation: string; readonly object: string }): string => {
+  const n = Relation.normalize(t)
+  return `${Key.node(n.subject)}|${n.relation}|${Key.node(n.object)}${n.negated ? "|not" : ""}`
+}
+
+/** The canonical key of a fact edge (its node ids are node keys when no embedding merges labels). */
+export const edgeKey = (e: { readonly subject: string; readonly relation: string; readonly object: string; readonly negated: boolean }): string =>
+  `${e.subject}|${e.relation}|${e.object}${e.negated ? "|not" : ""}`
+
+/** Subject and relation of a canonical key: the slot a slot-based reconcile compares within. */
+export const slotOf = (key: string): string => key.split("|").slice(0, 2).join("|")
+
+/** An `old → replacement` pair of canonical fact keys. */
 export interface Pair {
   readonly old: string
   readonly replacement: string
@@ -50,7 +73,7 @@ const setScore = (predicted: ReadonlySet<string>, labelled: ReadonlySet<string>)
   return rates(tp, predicted.size, labelled.size)
 }
 
-/** Labelled pairs that carry information (the two sides differ). */
+/** Labelled pairs that carry information (the two sides differ: a rewording of one fact says nothing). */
 export const usefulLabels = (labelled: ReadonlyArray<Pair>): Array<Pair> => labelled.filter((p) => p.old !== p.replacement)
 
 /** Pair agreement (old and replacement must both match). */

@@ -8,8 +8,9 @@
  *    `time = now`), its `New triplets` (deduplicated by key) as facts with `validFrom = now`;
  *    no embeddings (nodes match by normalised key only, so the run is fast and exact);
  * 2. `Reconciled` for the fact ids the engram returned — every `changes.superseded` decision
- *    becomes a predicted pair `loser → winner`, mapped back to triplet keys through the ids
- *    engram returned for each input fact;
+ *    becomes a predicted pair `loser → winner` of canonical fact keys, read off the two edges
+ *    (`Metrics.edgeKey`); the step's labelled pairs are canonicalised the same way
+ *    (`Metrics.canonicalKey`);
  * 3. every `maintenanceEvery` steps (0: never): `Decayed { dt: maintenanceEvery · stepMs }` then
  *    `Pruned {}` (default thresholds).
  * The log starts with a `ParamsSet` event, so it is self-contained. The live run calls the
@@ -26,7 +27,7 @@ import type { Params } from "../../core/Params.ts"
 import * as Prune from "../../core/Prune.ts"
 import * as Reconcile from "../../core/Reconcile.ts"
 import * as Replay from "../../core/Replay.ts"
-import type { Pair } from "./Metrics.ts"
+import { canonicalKey, edgeKey, type Pair } from "./Metrics.ts"
 import type { Attempt, Triplet } from "./Parse.ts"
 
 export const HOUR = 3_600_000
@@ -69,7 +70,12 @@ export interface AttemptReplay {
   readonly steps: number
   /** Our decisions `loser → winner`; `rejected` when the loser is the claim that just arrived. */
   readonly predicted: ReadonlyArray<Pair & { readonly step: number; readonly reason: string; readonly rejected: boolean }>
-  readonly labelled: ReadonlyArray<Pair & { readonly step: number }>
+  /** The run's labels, canonicalised, with the triplets as written (`text`) for the notes. */
+  readonly labelled: ReadonlyArray<Pair & { readonly step: number; readonly text: string }>
+  /** Canonical keys of every fact told in this attempt, with the step it was first told at. */
+  readonly told: ReadonlyMap<string, number>
+  /** Relations the memory learned single-valued from change cues during the attempt. */
+  readonly learned: ReadonlyArray<string>
   readonly sizes: ReadonlyArray<StepSize>
   readonly events: ReadonlyArray<Event.Encoded>
   readonly liveHash: string
@@ -120,11 +126,10 @@ export const replayAttempt = (game: string, attempt: Attempt, config: ReplayConf
   const steps = attempt.steps.slice(0, config.maxSteps ?? attempt.steps.length)
   const events: Array<Event.Event> = [new Event.ParamsSet({ now: T0, params: config.params })]
   let g = LiquidGraph.empty()
-  const idToKey = new Map<string, string>()
   const predicted: Array<Pair & { step: number; reason: string; rejected: boolean }> = []
-  const labelled: Array<Pair & { step: number }> = []
+  const labelled: Array<Pair & { step: number; text: string }> = []
   const out: Array<StepSize> = []
-  const engrammedKeys = new Set<string>()
+  const told = new Map<string, number>()
   const recon = new Set<string>()
   const everNew = new Set<string>()
   for (let i = 0; i < steps.length; i++) {
@@ -138,10 +143,10 @@ export const replayAttempt = (game: string, attempt: Attempt, config: ReplayConf
     const e = Engram.engram(g, input, config.params, now)
     events.push(new Event.Engrammed({ now, input }))
     g = e.graph
-    triplets.forEach((t, j) => {
-      idToKey.set(e.ids.facts[j]!, t.key)
-      engrammedKeys.add(t.key)
-    })
+    for (const t of triplets) {
+      const k = canonicalKey(t)
+      if (!told.has(k)) told.set(k, s.step)
+    }
     const ids = [...new Set(e.ids.facts)]
     if (ids.length > 0) {
       const rin: Reconcile.ReconcileInput = { facts: ids }
@@ -150,14 +155,24 @@ export const replayAttempt = (game: string, attempt: Attempt, config: ReplayConf
       g = r.graph
       const arrived = new Set(ids)
       for (const x of r.changes.superseded) {
-        const old = idToKey.get(x.loser)
-        const replacement = idToKey.get(x.winner)
+        const loser = LiquidGraph.edge(g, x.loser)
+        const winner = LiquidGraph.edge(g, x.winner)
         // rejected: the claim that just arrived lost to an older, better supported fact
         const rejected = arrived.has(x.loser) && !arrived.has(x.winner)
-        if (old !== undefined && replacement !== undefined) predicted.push({ old, replacement, step: s.step, reason: x.reason, rejected })
+        if (loser !== undefined && winner !== undefined) {
+          predicted.push({ old: edgeKey(loser), replacement: edgeKey(winner), step: s.step, reason: x.reason, rejected })
+        }
       }
     }
-    for (const p of s.outdated) labelled.push({ old: p.old.key, replacement: p.replacement.key, step: s.step })
+    const written = (t: Triplet): string => `${t.subject}, ${t.relation}, ${t.object}`
+    for (const p of s.outdated) {
+      labelled.push({
+        old: canonicalKey(p.old),
+        replacement: canonicalKey(p.replacement),
+        step: s.step,
+        text: `${written(p.old)} -> ${written(p.replacement)}`
+      })
+    }
     if (every > 0 && (i + 1) % every === 0) {
       const din: Decay.DecayInput = { dt: every * stepMs }
       g = Decay.decay(g, din, config.params, now).graph
@@ -192,12 +207,14 @@ export const replayAttempt = (game: string, attempt: Attempt, config: ReplayConf
     steps: steps.length,
     predicted,
     labelled,
+    told,
+    learned: [...g.learned].sort(),
     sizes: out,
     events: encoded,
     liveHash,
     replayHash: Result.isSuccess(replayed) ? LiquidGraph.contentHash(replayed.success.graph) : null,
     replayError: Result.isFailure(replayed) ? replayed.failure.message : null,
-    labelsOldNeverSeen: new Set(labelled.filter((p) => !engrammedKeys.has(p.old)).map((p) => p.old)).size,
+    labelsOldNeverSeen: new Set(labelled.filter((p) => !told.has(p.old)).map((p) => p.old)).size,
     runGraphOnly: runGraph === null ? null : new Set(runGraph.filter((t) => !everNew.has(t.key)).map((t) => t.key)).size
   }
 }

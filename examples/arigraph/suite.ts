@@ -5,8 +5,11 @@
  * one file given with `--data`), replays every attempt through the pure core as events
  * (`ReplayRun.ts`), and measures:
  * - agreement of our `reconcile` decisions (`loser → winner`) with the run's labelled
- *   `Outdated triplets` pairs: `replacement_precision` / `_recall` / `_f1` (both sides must
- *   match) and `outdated_*` (the ended triplet alone must match) — see `Metrics.ts`;
+ *   `Outdated triplets` pairs, both put in the core's relation vocabulary (`Relation.normalize`):
+ *   `replacement_precision` / `_recall` / `_f1` (both sides must match) and `outdated_*` (the
+ *   ended fact alone must match) — see `Metrics.ts` — per game (hunt / cook / clean) and
+ *   overall, with the reason for every missed label (`missed_<reason>`, {@link missReason}) and
+ *   every unmatched decision (`unmatched_*`);
  * - our graph's size per step against the run's `Graph:` (hunt, cook) and against the run's
  *   extracted graph reconstructed from the log (`New triplets` minus outdated olds; all games);
  * - `replay_identical`: folding our encoded events with `Replay.replay` gives the live graph's
@@ -16,7 +19,8 @@
  * - `mags`: `Params.defaults` (the core's default single-valued relations);
  * - `mags+relations`: the defaults plus {@link LOCATIVE_RELATIONS}, chosen from relation
  *   semantics (a physical thing is in one place, in one state, at a time) before any scoring,
- *   never tuned on the labels;
+ *   never tuned on the labels. Since the core folds the locative phrases into its `located_in`
+ *   family (already single-valued), only `state` is new: kept as a reference row;
  * - `arigraph`: the run's own graph sizes (no conflict metrics: its labels are the reference).
  * Per-game rows carry the game after a colon (`replacement_f1:hunt`); rows without one are
  * micro-averaged (pair metrics) or averaged over attempts (sizes) over all games.
@@ -24,8 +28,9 @@
 import { existsSync, readFileSync } from "node:fs"
 import * as path from "node:path"
 import * as Params from "../../core/Params.ts"
+import * as Relation from "../../core/Relation.ts"
 import type { Chart, Row, Suite, SuiteOptions, SuiteResult } from "../eval/Suite.ts"
-import { micro, type Pair, type Score, scoreOutdated, scorePairs, usefulLabels } from "./Metrics.ts"
+import { micro, type Pair, type Score, scoreOutdated, scorePairs, slotOf, usefulLabels } from "./Metrics.ts"
 import { type Log, parseLog } from "./Parse.ts"
 import { type AttemptReplay, replayAttempt } from "./ReplayRun.ts"
 
@@ -76,9 +81,9 @@ export const runGame = (game: string, log: Log, quick: boolean): GameRun => {
 }
 
 /** The useful labelled pairs of one attempt, each once. */
-const distinctLabels = (labelled: ReadonlyArray<Pair>): Array<Pair> => {
-  const seen = new Map<string, Pair>()
-  for (const p of usefulLabels(labelled)) seen.set(p.old + " -> " + p.replacement, p)
+const distinctLabels = <P extends Pair>(labelled: ReadonlyArray<P>): Array<P> => {
+  const seen = new Map<string, P>()
+  for (const p of labelled) if (usefulLabels([p]).length > 0) seen.set(p.old + " -> " + p.replacement, p)
   return [...seen.values()]
 }
 
@@ -90,12 +95,48 @@ const reversedPairs = (a: AttemptReplay): number => {
 
 const relationOf = (key: string): string => key.split("|")[1] ?? ""
 
-/** Whether a pair stays in one slot (same subject and relation): what a slot-based reconcile can see. */
-export const isSameSlot = (p: Pair): boolean => {
-  const [s1, r1] = p.old.split("|")
-  const [s2, r2] = p.replacement.split("|")
-  return s1 === s2 && r1 === r2
+/** Whether a pair stays in one slot (same subject and canonical relation): what a slot-based reconcile can see. */
+export const isSameSlot = (p: Pair): boolean => slotOf(p.old) === slotOf(p.replacement)
+
+/** Why a labelled pair was not matched by any of our decisions (first reason that applies). */
+export type MissReason =
+  | "other_subject" | "other_relation" | "old_not_told" | "replacement_not_told" | "not_single_valued"
+  | "old_ended_by_other" | "replacement_ended" | "no_decision"
+
+export const MISS_REASONS: ReadonlyArray<MissReason> = [
+  "other_subject", "other_relation", "old_not_told", "replacement_not_told", "not_single_valued",
+  "old_ended_by_other", "replacement_ended", "no_decision"
+]
+
+/**
+ * The reason a label was missed, given the attempt's replay (pure):
+ * - `other_subject` / `other_relation`: after canonicalisation the two facts are in different
+ *   slots (a slot-based reconcile never compares them);
+ * - `old_not_told` / `replacement_not_told`: that fact was never among the attempt's `New
+ *   triplets` (the run's LLM labelled a fact it never extracted, or worded it differently);
+ * - `not_single_valued`: one slot, but its relation is neither in `Params.singleValued` nor
+ *   learned from a change cue;
+ * - `old_ended_by_other`: we ended the old fact, but by another winner;
+ * - `replacement_ended`: we ended the replacement (it lost, or came first and was replaced);
+ * - `no_decision`: one single-valued slot, both told, no decision between them (e.g. the
+ *   replacement was told before the old fact and stays current beside it... or support held).
+ */
+export const missReason = (label: Pair, a: AttemptReplay, single: Relation.SingleValuedSet): MissReason => {
+  const [s1, r1] = label.old.split("|")
+  const [s2, r2] = label.replacement.split("|")
+  if (s1 !== s2) return "other_subject"
+  if (r1 !== r2) return "other_relation"
+  if (!a.told.has(label.old)) return "old_not_told"
+  if (!a.told.has(label.replacement)) return "replacement_not_told"
+  if (!single.has(r1!) && !a.learned.includes(r1!)) return "not_single_valued"
+  if (a.predicted.some((p) => p.old === label.old)) return "old_ended_by_other"
+  if (a.predicted.some((p) => p.old === label.replacement)) return "replacement_ended"
+  return "no_decision"
 }
+
+/** Why one of our decisions matched no label: the run ended the same fact by another, or never ended it. */
+export const unmatchedReason = (p: Pair, labels: ReadonlyArray<Pair>): "old_labelled_other" | "old_unlabelled" =>
+  labels.some((l) => l.old === p.old) ? "old_labelled_other" : "old_unlabelled"
 
 const countBy = (xs: ReadonlyArray<string>): string =>
   [...xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>())]
@@ -130,6 +171,8 @@ export const evaluate = (runs: ReadonlyArray<GameRun>): SuiteResult => {
     row("data", "steps" + suffix, attempts.reduce((n, a) => n + a.steps, 0))
     row("data", "new_triplets" + suffix, steps.reduce((n, s) => n + s.newTriplets.length, 0))
     row("data", "labelled_pairs" + suffix, labels.length)
+    // labels whose two sides are one canonical fact (a rewording): dropped from scoring
+    row("data", "labels_reworded" + suffix, attempts.reduce((n, a) => n + new Set(a.labelled.filter((p) => p.old === p.replacement).map((p) => p.old)).size, 0))
     row("data", "label_same_slot_share" + suffix, labels.length === 0 ? Number.NaN : sameSlot / labels.length)
     row("data", "malformed_sections" + suffix, rs.reduce((n, r) => n + r.log.malformed.length, 0))
     row("data", "navigation_steps_skipped" + suffix, rs.reduce((n, r) => n + r.log.navigationSteps, 0))
@@ -137,6 +180,7 @@ export const evaluate = (runs: ReadonlyArray<GameRun>): SuiteResult => {
 
   // ── our systems ──
   const summary: Array<string> = []
+  const misses: Array<string> = []
   for (const sys of SYSTEMS) {
     for (const { suffix, runs: rs } of scopes) {
       const attempts = rs.flatMap((r) => r.replays.get(sys.name) ?? [])
@@ -152,6 +196,32 @@ export const evaluate = (runs: ReadonlyArray<GameRun>): SuiteResult => {
       row(sys.name, "outdated_precision" + suffix, o.precision)
       row(sys.name, "outdated_recall" + suffix, o.recall)
       row(sys.name, "outdated_f1" + suffix, o.f1)
+      const single = Relation.singleValuedSet(sys.params.singleValued)
+      const reasons = new Map<string, number>()
+      for (const a of attempts) {
+        const predictedKeys = new Set(a.predicted.map((x) => x.old + " -> " + x.replacement))
+        const labels = distinctLabels(a.labelled)
+        for (const l of labels) {
+          if (predictedKeys.has(l.old + " -> " + l.replacement)) continue
+          const k = "missed_" + missReason(l, a, single)
+          reasons.set(k, (reasons.get(k) ?? 0) + 1)
+        }
+        const labelKeys = new Set(labels.map((l) => l.old + " -> " + l.replacement))
+        for (const k of predictedKeys) {
+          if (labelKeys.has(k)) continue
+          const [old, replacement] = k.split(" -> ") as [string, string]
+          const r = "unmatched_" + unmatchedReason({ old, replacement }, labels)
+          reasons.set(r, (reasons.get(r) ?? 0) + 1)
+        }
+      }
+      for (const m of [...MISS_REASONS.map((x) => "missed_" + x), "unmatched_old_labelled_other", "unmatched_old_unlabelled"]) {
+        row(sys.name, m + suffix, reasons.get(m) ?? 0)
+      }
+      misses.push(
+        `| ${sys.name} | ${suffix === "" ? "all" : suffix.slice(1)} | ` +
+          MISS_REASONS.map((x) => reasons.get("missed_" + x) ?? 0).join(" | ") +
+          ` | ${reasons.get("unmatched_old_labelled_other") ?? 0} | ${reasons.get("unmatched_old_unlabelled") ?? 0} |`
+      )
       row(sys.name, "rejected_new_claims" + suffix, attempts.reduce((n, a) => n + a.predicted.filter((x) => x.rejected).length, 0))
       row(sys.name, "reversed_pairs" + suffix, attempts.reduce((n, a) => n + reversedPairs(a), 0))
       const identical = attempts.every((a) => a.replayHash !== null && a.replayHash === a.liveHash)
@@ -220,31 +290,36 @@ export const evaluate = (runs: ReadonlyArray<GameRun>): SuiteResult => {
       "`mags` uses the core's default single-valued relations; `mags+relations` adds locative/state relations " +
       `(${LOCATIVE_RELATIONS.join(", ")}), fixed from their meaning before scoring, not tuned on the labels.`,
     "Agreement is measured against the run's `Outdated triplets` pairs, which its own LLM produced: noisy labels, " +
-      "not ground truth (some replace a fact by an unrelated one, some relabel the same fact in other words). Pairs are " +
-      "compared per attempt as sets of normalised triplet keys; `replacement_*` needs both sides to match, `outdated_*` " +
-      "only the ended triplet. Rows with a `:game` suffix are per game; the others micro-average all attempts.",
+      "not ground truth (some replace a fact by an unrelated one). Both sides of a label and both facts of our decision " +
+      "are put in the core's relation vocabulary (`Relation.normalize`, the function engram applies: `is in / is on / is " +
+      "at / in inventory / carried by` → `located_in`, inverse phrases turned round), and a decision matches a label when " +
+      "its loser and winner ARE the label's outdated and replacement facts after that; a label whose two sides are one " +
+      "canonical fact (a rewording) says nothing and is dropped (`labels_reworded`). Compared per attempt as sets; " +
+      "`replacement_*` needs both sides, `outdated_*` only the ended fact. Rows with a `:game` suffix are per game " +
+      "(hunt / cook / clean); the others micro-average all attempts.",
     "| system | game | replacement P | R | F1 | matched/predicted/labelled | outdated F1 | replay identical |\n" +
       "|---|---|---|---|---|---|---|---|\n" +
       summary.join("\n"),
-    "Why recall is low: `reconcile` only compares facts of one slot (same subject and relation). Most labelled pairs " +
-      "cross slots — `key 1, is on, floor → key 1, is in, inventory` (other relation) or `dining table, has on it, toothbrush → " +
-      "toothbrush, is in, inventory` (other subject) — and are out of its reach by design; `label_same_slot_share` " +
-      "(system `data`) is the share of labels a slot-based reconcile could match at all. A relation normaliser " +
-      "(mapping is on / is in / has on it to one locative relation with the subject as the located thing) would be " +
-      "needed to go further; it is not part of the core today. " +
-      disagreements.join(" ") +
+    "Why labels are missed (`missed_<reason>` rows; first reason that applies) and why decisions match no label " +
+      "(`unmatched_*`): `other_subject` / `other_relation` — after canonicalisation the two facts are in different " +
+      "slots, which a slot-based reconcile never compares (e.g. `kitchen, contains, knife → knife, is in, inventory`: " +
+      "`contain` is not read as the inverse of `located_in` by the core's lexicon); `old_not_told` / " +
+      "`replacement_not_told` — the run labelled a fact that was never among its `New triplets`; `not_single_valued` — " +
+      "one slot whose relation is not single-valued (listed or learned); `old_ended_by_other` — we ended the old fact " +
+      "by another winner; `replacement_ended` — we ended the replacement; `no_decision` — one single-valued slot, both " +
+      "told, no decision. `unmatched_old_labelled_other` — the run ended the same fact by another replacement; " +
+      "`unmatched_old_unlabelled` — the run never labelled that fact outdated.\n" +
+      `| system | game | ${MISS_REASONS.join(" | ")} | unmatched: old labelled other | unmatched: old unlabelled |\n` +
+      `|---|---|${MISS_REASONS.map(() => "---").join("|")}|---|---|\n` +
+      misses.join("\n"),
+    disagreements.join(" ") +
       " `rejected_new_claims` counts decisions where the claim that just arrived lost to an older fact whose support " +
       "(confidence × (1 + ln(1 + sources)) × weight term) exceeds it by more than `supportMargin` " +
       `(the default, ${Params.defaults.supportMargin}): here ${rejectedAll} such decision(s) over both systems and all games` +
       (rejectedAll > 0
         ? " — an older state observed in enough steps beats a single newer observation, so a genuine move can be refused"
         : "") +
-      "; `reversed_pairs` counts our decisions that are exactly a label " +
-      "turned round. This is the core's rule working as documented, not a replay artefact; the margin was not tuned here." +
-      " The bare copula `is` is not in the default list (AriGraph uses it for properties too: `bed, is, large` / " +
-      "`bed, is, empty`), so no slot on `is` is reconciled; `contains`, `has on it` are multi-valued by meaning " +
-      "and stay so, so label pairs that reword one of them (`kitchen, contains, refrigerator → kitchen, contains, closed " +
-      "refrigerator`) are missed.",
+      "; `reversed_pairs` counts our decisions that are exactly a label turned round.",
     "Graph size: ours counts current facts (not superseded) and semantic nodes; the run's `Graph:` (hunt, cook; " +
       "`clean.log` has none) also holds spatial links AriGraph derives from its own moves (`room b, is west of, room a`), " +
       "which never appear in `New triplets` (`graph_only_triplets`), so it is larger than what we are given. " +
