@@ -293,6 +293,13 @@ const CHANGE_WORDS = new Set(["now", "new", "newly", "move", "relocate", "become
 
 const NEGATORS = new Set(["not", "never", "nt"])
 
+/** Auxiliaries before a folded "n't" ("doesn't" → "doesn t"): the auxiliary they stand for. */
+const NT: Readonly<Record<string, string>> = {
+  doesn: "does", don: "do", didn: "did", isn: "is", aren: "are", wasn: "was", weren: "were", hasn: "has",
+  haven: "have", hadn: "had", can: "can", couldn: "could", won: "will", wouldn: "would", shouldn: "should",
+  mustn: "must", ain: "is"
+}
+
 /** The spelling of a word after folding (own keys only: "constructor" is a word, not a method). */
 const spelled = (w: string): string => (Object.hasOwn(SPELLING, w) ? SPELLING[w]! : w)
 
@@ -342,9 +349,10 @@ const clean = (phrase: string): Cleaned => {
   let negated = false
   for (let i = 0; i < raw.length; i++) {
     const w = raw[i]!
-    if (w === "t" && i > 0 && words.length > 0 && words[words.length - 1]!.endsWith("n")) {
-      const prev = words.pop()!
-      words.push(prev === "can" ? "can" : prev === "won" ? "will" : prev.slice(0, -1))
+    const prev = words[words.length - 1]
+    if (w === "t" && prev !== undefined && Object.hasOwn(NT, prev)) {
+      words.pop()
+      words.push(NT[prev]!)
       negated = true
       continue
     }
@@ -376,6 +384,16 @@ const clean = (phrase: string): Cleaned => {
     lemmas.push(l)
     surface.push(w)
   }
+  // articles: "is a" is the copula of kind; elsewhere they carry nothing
+  const copulaOfKind = lemmas.length === 2 && LINKING.has(lemmas[0]!) && (lemmas[1] === "a" || lemmas[1] === "an")
+  if (!copulaOfKind) {
+    for (let i = lemmas.length - 1; i >= 0; i--) {
+      if (lemmas[i] === "a" || lemmas[i] === "an") {
+        lemmas.splice(i, 1)
+        surface.splice(i, 1)
+      }
+    }
+  }
   // auxiliaries of a verb group: "has been living" → living; "is employed by" → employed by;
   // "does live" → live; "will/would/used to" are left (they are not facts, but stay distinct)
   let start = 0
@@ -406,12 +424,24 @@ const clean = (phrase: string): Cleaned => {
  * @since 0.2.0
  */
 export const analyse = (phrase: string): Analysis => {
+  const first = analyseOnce(phrase)
+  // a key-form relation is read again until it is stable, so canon is idempotent even for
+  // word salad ("live don now t") whose first reading brings two odd words together
+  let relation = first.relation
+  for (let i = 0; i < 8; i++) {
+    const next = analyseOnce(relation).relation
+    if (next === relation || next.length === 0) break
+    relation = next
+  }
+  return relation === first.relation ? first : { ...first, relation }
+}
+
+const analyseOnce = (phrase: string): Analysis => {
   const c = clean(phrase)
   const { negated, change } = c
-  // articles: "is a" is the copula of kind; elsewhere they carry nothing
-  const copulaOfKind = c.lemmas.length === 2 && (c.lemmas[0] === "be" || c.lemmas[0] === "become") &&
-    (c.lemmas[1] === "a" || c.lemmas[1] === "an")
-  const lemmas = copulaOfKind ? ["be", "a"] : c.lemmas.filter((w) => w !== "a" && w !== "an")
+  const lemmas = c.lemmas.length === 2 && c.lemmas[0] === "become" && (c.lemmas[1] === "a" || c.lemmas[1] === "an")
+    ? ["be", "a"]
+    : c.lemmas
   const key = lemmas.join("_")
   const linking = lemmas.length > 1 && LINKING.has(lemmas[0]!)
   const hit = table.get(key) ?? (linking ? table.get(lemmas.slice(1).join("_")) : undefined)
