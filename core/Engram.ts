@@ -9,7 +9,12 @@
  *    (**neurogenesis**) whose surprise is 1 − its best similarity to what was known;
  * 2. gives each new node with an embedding its **first connections**: a GAT-like softmax over
  *    its similarities to the `gatNeighbors` most similar semantic nodes, as association weights;
- * 3. **adds or reinforces** every fact: an existing, not superseded version with the same
+ * 3. **adds or reinforces** every fact, in canonical form: its relation phrase goes through
+ *    `Relation.normalize` (synonyms → one canonical relation, inverse phrases swap subject and
+ *    object, negators and change cues read off the phrase, the surface phrase kept as the edge's
+ *    `phrase`); a fact told with a change cue teaches memory that its relation is single-valued
+ *    (`LiquidGraph.learned`, reported in `changes.relationsLearned`) unless `Relation.isLearnable`
+ *    says it never is. An existing, not superseded version with the same
  *    validity end is reinforced (weight moves `engramRate` towards 1, provenance grows); a triple
  *    whose versions were all ended or superseded gets a new version `id#n`; a fact stated with an
  *    end ("was true until t") closes the current open version of its triple that it overlaps;
@@ -559,7 +564,8 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
  * **Laws**
  * - no duplicates: `engram(engram(g, x), x)` has the nodes and edges of `engram(g, x)` (only
  *   weights, counts and times move);
- * - every input fact is, afterwards, an edge between its labels' resolved nodes that is not
+ * - every input fact is, afterwards, an edge of its canonical relation (`Relation.normalize`)
+ *   between its (possibly swapped) labels' resolved nodes that is not
  *   superseded and ends when the input says (a current edge when it says nothing) — for a batch
  *   that does not both assert a triple and end it (such a batch closes what it asserts);
  * - engram never supersedes a fact, never removes a node or an edge, and ends only an open
