@@ -51,9 +51,9 @@ describe("mags CLI", () => {
     expect(dbState(home)!.journal).toBe(before.journal)
     const r = mags(["recall", "Where", "does", "Mira", "live?"], env)
     expect(r.code).toBe(0)
-    expect(r.stdout).toMatch(/Mira —live_in→ Vell/)
+    expect(r.stdout).toMatch(/Mira —lives_in→ Vell/)
     expect(r.stdout).toMatch(/path: Mira/)
-    expect(r.stdout).not.toMatch(/Mira —live_in→ Lumen/) // superseded: not current
+    expect(r.stdout).not.toMatch(/Mira —lives_in→ Lumen/) // superseded: not current
     const after = dbState(home)!
     expect(after.events).toBe(before.events + 1)
     expect(after.journal).toContain('"_tag":"Recalled"')
@@ -62,18 +62,33 @@ describe("mags CLI", () => {
   it("connect shows the strongest path; unknown labels are named", () => {
     const r = mags(["connect", "Tobin", "Vell"], env)
     expect(r.code).toBe(0)
-    expect(r.stdout).toContain("Tobin —visit→ Mira —live_in→ Vell")
+    expect(r.stdout).toContain("Tobin —visit→ Mira —lives_in→ Vell")
     const none = mags(["connect", "Tobin", "Atlantis"], env)
     expect(none.code).toBe(0)
     expect(none.stdout).toContain('not in memory: "Atlantis"')
   })
 
-  it("ask answers from memory with the template (no model) and records the turn", () => {
+  it("ask answers from memory with the template (no model) and records the turn, not its own answer", () => {
     const before = dbState(home)!
     const r = mags(["ask", "Where does Mira live?"], env)
     expect(r.code).toBe(0)
-    expect(r.stdout.trim().split("\n")[0]).toContain("Mira lives in Vell.")
-    expect(dbState(home)!.events).toBeGreaterThan(before.events)
+    expect(r.stdout.trim()).toBe("Mira lives in Vell.")
+    const after = dbState(home)!
+    expect(after.events).toBeGreaterThan(before.events)
+    const added = after.journal.slice(before.journal.length)
+    expect(added).toContain('"text":"User: Where does Mira live?"')
+    expect(added).not.toContain("Assistant")
+    expect(added).not.toContain("Mira lives in Vell")
+  })
+
+  it("ask with no model: an irrelevant or unknown question gets 'I don't know', not unrelated facts", () => {
+    for (const q of ["What is the capital of France?", "Where does Atlantis live?", "Who is Mira married to?"]) {
+      const r = mags(["ask", q], env)
+      expect(r.code).toBe(0)
+      expect(r.stdout.trim()).toBe("I don't know: nothing in memory answers that.")
+    }
+    const tobin = mags(["ask", "Where does Tobin work?"], env)
+    expect(tobin.stdout.trim()).toMatch(/^Tobin works at (the )?lighthouse\.$/)
   })
 
   it("chat runs one turn per stdin line", () => {
@@ -87,12 +102,12 @@ describe("mags CLI", () => {
   it("history shows the versions of a slot, inspect the counts and the conflict", () => {
     const h = mags(["history", "Mira"], env)
     expect(h.code).toBe(0)
-    expect(h.stdout).toMatch(/Mira —live_in→ \(2 versions\)/)
-    expect(h.stdout).toMatch(/Mira —live_in→ Lumen \[until [\d-]+\].*superseded by Mira —live_in→ Vell/)
+    expect(h.stdout).toMatch(/Mira —lives_in→ \(2 versions\)/)
+    expect(h.stdout).toMatch(/Mira —lives_in→ Lumen \[until [\d-]+\].*superseded by Mira —lives_in→ Vell/)
     const i = mags(["inspect"], env)
     expect(i.code).toBe(0)
     expect(i.stdout).toMatch(/^memory at seq \d+, hash [0-9a-f]{16}/)
-    expect(i.stdout).toMatch(/recent conflicts: 1\n {2}Mira —live_in→ Lumen/)
+    expect(i.stdout).toMatch(/recent conflicts: 1\n {2}Mira —lives_in→ Lumen/)
   })
 
   it("export: json is a snapshot, dot and mermaid have their shapes", () => {
@@ -103,14 +118,14 @@ describe("mags CLI", () => {
     const dot = mags(["export", "--format", "dot"], env)
     expect(dot.code).toBe(0)
     expect(dot.stdout).toMatch(/^digraph mags \{\n/)
-    expect(dot.stdout).toMatch(/\n {2}n\d+ -> n\d+ \[label="live_in"\];/)
-    expect(dot.stdout).toMatch(/\[label="live_in \(until [\d-]+\)", style=dashed\]/)
+    expect(dot.stdout).toMatch(/\n {2}n\d+ -> n\d+ \[label="lives_in"\];/)
+    expect(dot.stdout).toMatch(/\[label="lives_in \(until [\d-]+\)", style=dashed\]/)
     expect(dot.stdout.trimEnd().endsWith("}")).toBe(true)
     const mermaid = mags(["export", "--format", "mermaid"], env)
     expect(mermaid.code).toBe(0)
     expect(mermaid.stdout).toMatch(/^graph LR\n/)
     expect(mermaid.stdout).toMatch(/\n {2}n\d+\["Mira"\]/)
-    expect(mermaid.stdout).toMatch(/\n {2}n\d+ -->\|"live_in"\| n\d+/)
+    expect(mermaid.stdout).toMatch(/\n {2}n\d+ -->\|"lives_in"\| n\d+/)
   })
 
   it("maintain, snapshot, rollback, and replay --verify agree with the stored state", () => {

@@ -1,6 +1,6 @@
 /**
  * Render — how the `mags` CLI shows memory to a person: node labels, facts, paths, and facts as
- * plain sentences (the no-model answer template).
+ * plain sentences (what the no-model answer template says).
  *
  * Notation:
  * - a fact: `Mira —live_in→ Vell`; negated `Tobin —not like→ storms`; a fact that ended or was
@@ -9,20 +9,21 @@
  *   point: `Tobin —visit→ Mira —live_in→ Vell`, or `Vell ←live_in— Mira` when walked backwards;
  *   episodes show as the start of their text in quotes.
  *
- * **The sentence template** ({@link sentence}): `<subject> <relation> <object>.` where the
- * relation's underscores become spaces and its first word is put in the third person singular
- * (`live_in` → "lives in", `work_at` → "works at", `own` → "owns", `is_a` → "is a"; words that are
- * already inflected — `is`, `was`, `has`, a word ending in `ed` — are kept, and `born`
- * becomes "was born"). A negated fact reads `<subject> does not <relation> <object>.` (`is not`
- * for `is`). A fact with a start adds ` (since <year or date>)`, an ended fact ` (until <date>)`;
- * the first letter is capitalised. This is a template, not grammar: it never
- * invents words beyond these rules.
+ * **The sentence template** ({@link sentence}): `<subject> <phrase> <object>.` where the phrase
+ * is the fact's own surface phrase or its canonical relation's display phrase
+ * (`Relation.display`: "lives in", "moved to", "is married to", "is the sister of") — the words
+ * as told, never an inflection made up from a relation key. A negated fact whose phrase starts
+ * with a form of "be", "have" or a modal puts "not" after it ("Kim is not married to Lee");
+ * any other negated fact reads "It is not true that <subject> <phrase> <object>." A fact with a
+ * start adds ` (since <year or date>)`, an ended fact ` (until <date>)`; the first letter is
+ * capitalised.
  *
  * @since 0.1.0
  */
 import type { Path } from "../../core/Connect.ts"
 import type { Fact } from "../../core/Fact.ts"
 import * as LiquidGraph from "../../core/LiquidGraph.ts"
+import * as Relation from "../../core/Relation.ts"
 import { isoDate } from "../loop/Prompt.ts"
 
 // ── labels ────────────────────────────────────────────────────────────────────
@@ -82,46 +83,37 @@ export const path = (g: LiquidGraph.LiquidGraph, p: Pick<Path, "nodes" | "edges"
 
 // ── sentences ─────────────────────────────────────────────────────────────────
 
-const KEEP = new Set(["is", "was", "are", "were", "has", "had", "does", "did", "can", "not"])
-
-const thirdPerson = (verb: string): string => {
-  if (KEEP.has(verb) || verb.endsWith("ed") || verb.endsWith("ing")) return verb
-  if (verb === "born") return "was born"
-  if (verb === "have") return "has"
-  if (verb === "be") return "is"
-  if (/(s|sh|ch|x|z|o)$/.test(verb)) return verb + "es"
-  if (/[^aeiou]y$/.test(verb)) return verb.slice(0, -1) + "ies"
-  return verb + "s"
-}
+const AUXILIARY = new Set(["is", "was", "are", "were", "has", "have", "had", "can", "will", "would", "could", "should", "must"])
 
 /**
- * A fact as a plain sentence (the template of the module header).
- * Laws: starts with the subject label (first letter capitalised), contains the object label, ends with "."; negated facts
- * contain "not".
- * @complexity O(|labels|)
+ * A fact as a plain sentence (the template of the module header), from its display phrase.
+ * Laws: starts with the subject label (first letter capitalised) or "It is not true that",
+ * contains the phrase and the object label, ends with "."; negated facts contain "not".
+ * @complexity O(|labels| + |phrase|)
  * @example
  * ```ts
- * Render.sentence("Mira", "live_in", "Vell", false, null) // "Mira lives in Vell."
+ * Render.sentence("Mira", "lives in", "Vell", false, null) // "Mira lives in Vell."
+ * Render.sentence("Kim", "lived in", "Berlin", false, Date.UTC(2018, 0, 1)) // "Kim lived in Berlin (until 2018)."
  * ```
  */
 export const sentence = (
   subject: string,
-  relation: string,
+  phrase: string,
   object: string,
   negated: boolean,
   until: number | null,
   from: number | null = null
 ): string => {
-  const words = relation.split("_").filter((w) => w.length > 0)
-  const [first = "", ...rest] = words
-  const verb = negated
-    ? (first === "is" || first === "was" ? `${first} not` : first === "born" ? "was not born" : `does not ${first}`)
-    : thirdPerson(first)
-  const phrase = [verb, ...rest].join(" ")
+  const [first = "", ...rest] = phrase.split(" ").filter((w) => w.length > 0)
   const since = from === null ? "" : ` (since ${when(from)})`
   const upTo = until === null ? "" : ` (until ${when(until)})`
-  const text = `${subject} ${phrase} ${object}${since}${upTo}.`
-  return text.charAt(0).toUpperCase() + text.slice(1)
+  const text = !negated
+    ? `${subject} ${phrase} ${object}`
+    : AUXILIARY.has(first)
+    ? `${subject} ${[first, "not", ...rest].join(" ")} ${object}`
+    : `It is not true that ${subject} ${phrase} ${object}`
+  const out = `${text}${since}${upTo}.`
+  return out.charAt(0).toUpperCase() + out.slice(1)
 }
 
 /** A time as a year when it is the first instant of a year (UTC), else as a date. @complexity O(1) */
@@ -131,6 +123,6 @@ export const when = (ms: number): string => {
   return d.getUTCMonth() === 0 && d.getUTCDate() === 1 && ms % 86_400_000 === 0 ? String(d.getUTCFullYear()) : date(ms)
 }
 
-/** A fact of the graph as a sentence. @complexity O(log n) */
+/** A fact of the graph as a sentence, with its display phrase (`Relation.display`). @complexity O(log n) */
 export const factSentence = (g: LiquidGraph.LiquidGraph, f: Fact): string =>
-  sentence(label(g, f.subject), f.relation, label(g, f.object), f.negated, f.validUntil, f.validFrom)
+  sentence(label(g, f.subject), Relation.display(f), label(g, f.object), f.negated, f.validUntil, f.validFrom)

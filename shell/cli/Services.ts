@@ -216,7 +216,8 @@ export const extractorFor = (s: Settings): Layer.Layer<Extractor, CliFailure> =>
 /**
  * Runs `program` with the MAGS loop (`Mags`) over the settings' memory. The models are built
  * first (a missing model file fails before the memory is opened), then the embedder, extractor
- * and router, then the memory.
+ * and router, then the memory. With no model configured the loop answers with
+ * `TemplateModel.template` (recalled facts that answer the question, kept out of memory).
  * @complexity building the layers + `program`
  */
 export const withLoop = <A, E, R>(
@@ -225,7 +226,7 @@ export const withLoop = <A, E, R>(
   options: LoopOptions = {}
 ): Effect.Effect<A, E | CliFailure, Exclude<R, Mags | ModelErrors>> =>
   program.pipe(
-    Effect.provide(Mags.layer(options)),
+    Effect.provide(Mags.layer(s.model._tag === "None" ? { template: TemplateModel.template, ...options } : options)),
     Effect.provide(Layer.effect(ActiveMemory, openMemory(s)).pipe(Layer.provide(storeLayer(s)))),
     Effect.provide(Layer.mergeAll(Router.layerRules, embedderLayer(s), extractorLayer(s))),
     Effect.provide(pathModelsLayer(s))

@@ -1,145 +1,157 @@
 /**
- * TemplateModel — the answer when no language model is configured: recalled facts as sentences.
+ * TemplateModel — the answer when no language model is configured: only the recalled facts that
+ * answer the question, as sentences, or "I don't know".
  *
  * `mags ask` and `mags chat` run the full MAGS loop (`Mags.turn`: route, recall, engram,
- * reinforce, all recorded as events) with or without an LLM. Without one, the two path models
- * are these `effect/ai` `LanguageModel`s (built with `LanguageModel.make`), which never call
- * anything:
+ * reinforce, all recorded as events) with or without an LLM. Without one, the loop is given
+ * {@link template} as its answerer (`Mags.Options.template`): it answers from the recalled facts
+ * directly, and the loop then keeps the answer out of memory (the turn's episode holds the
+ * user's words only, and nothing is extracted from the answer) — memory's own words fed back
+ * would read as a second witness to what it already believed. The user's statements in the turn
+ * are still engrammed.
  *
- * - the **ask** model reads the facts the loop put in its prompt (the "Known facts" lines that
- *   `Prompt.assemble` writes, `subject —relation→ object (via …)`, most relevant first), puts
- *   first those that share a word with the user's question (a word of the relation or of a
- *   label, compared on their first 4 letters, so "live" matches `live_in`), keeps the first
- *   {@link MAX_FACTS}, and answers each as a sentence (`Render.sentence`): "Mira lives in Vell.";
- *   with no fact it answers {@link NOTHING};
- * - the **write** model answers {@link NOTED}.
+ * **Which facts answer a question** ({@link relevant}). A recalled fact is used only when all of:
+ * - its recall score is at least {@link MIN_RECALL_SCORE};
+ * - **entity**: a word of its subject's or object's label is a word of the question (words as
+ *   the lexical index reads them, `Text.terms`: folded, stop words out), e.g. "Kim" in "Where
+ *   does Kim live?";
+ * - **relation family**: the question names its canonical relation — some word or run of up to
+ *   three words of the question, alone or followed by "in" / "at" / "for" / "to" / "of",
+ *   canonicalises (`Relation.canon`) to the fact's relation: "live" → lives_in, "work for" /
+ *   "work at" → works_at, "married to" / "husband" → spouse_of, "sister" → sister_of.
+ * Then current facts (not superseded, not ended) come first, by recall score; a fact that ended
+ * is said with its end ("Kim lived in Berlin (until 2018).") and only when no current fact of the
+ * same subject and relation answers. At most {@link MAX_FACTS} sentences (`Render.sentence`, with
+ * the fact's surface phrase: "Kim moved to Wroclaw", "Ola is married to Marek"); with none, the
+ * answer is {@link NOTHING}. Limit: a question with no relation word ("Tell me about Kim")
+ * gets {@link NOTHING}.
  *
- * The answer names the facts' labels, so the loop's `usedFacts` sees which recalled paths were
- * used and reinforces them, exactly as with a model. Deterministic: same prompt, same answer.
+ * The **path models** of the template layer: the ask model answers {@link NOTHING} (the loop
+ * calls {@link template} instead when it is configured, so the model is reached only by a loop
+ * run without it), the write model {@link NOTED}.
+ *
+ * Deterministic: same memory, same question, same answer.
  *
  * @since 0.1.0
  */
 import { Context, Effect, Layer, Stream } from "effect"
-import { LanguageModel, type Prompt, type Response } from "effect/ai"
+import { LanguageModel, type Response } from "effect/ai"
+import type { Fact } from "../../core/Fact.ts"
+import * as LiquidGraph from "../../core/LiquidGraph.ts"
+import type { RecalledFact } from "../../core/Recall.ts"
+import * as Relation from "../../core/Relation.ts"
+import * as Text from "../../core/Text.ts"
 import { AskModel, WriteModel } from "../loop/PathModels.ts"
 import * as Render from "./Render.ts"
 
 /** Facts per answer. */
 export const MAX_FACTS = 3
+/**
+ * The least recall score (anchor score × path weight, see `core/Recall.ts`) of a fact an answer
+ * may use: below it the fact was reached from a barely similar anchor or along a long, weak path,
+ * and says nothing about the question even when its words match.
+ */
+export const MIN_RECALL_SCORE = 0.05
 /** The answer when memory has nothing relevant. */
-export const NOTHING = "I don't know: nothing in memory matches."
+export const NOTHING = "I don't know: nothing in memory answers that."
 /** The write path's answer. */
 export const NOTED = "Noted."
 
-const FACT_LINE = /^- (.+?) —(not )?(\S+)→ (.+?)(?: \[until (\d{4}-\d{2}-\d{2})\])? \(via .*\)$/
-
-/** A fact line of the prompt, parsed back. */
-export interface PromptFact {
-  readonly subject: string
-  readonly relation: string
-  readonly object: string
-  readonly negated: boolean
-  readonly until: number | null
-}
+/** Words that may complete a verb into a relation phrase ("work" + "for" → works_at). */
+const PARTICLES = ["in", "at", "for", "to", "of", "with", "by"]
 
 /**
- * The facts of a prompt's system message, in the order shown.
- * Laws: every line `Prompt.renderFact` writes parses back to its subject, relation and object labels.
- * @complexity O(|system|)
+ * The canonical relations a question names (see the module header).
+ * Laws: deterministic; contains `Relation.canon(w)` for every word `w` of the question.
+ * @complexity O(words · 3 · |PARTICLES|) canonicalisations
+ * @example
+ * ```ts
+ * questionRelations("Who does Kim work for?").has("works_at") // true
+ * ```
  */
-export const promptFacts = (system: string): Array<PromptFact> => {
-  const out: Array<PromptFact> = []
-  let inFacts = false
-  for (const line of system.split("\n")) {
-    if (line.startsWith("Known facts")) {
-      inFacts = true
-      continue
+export const questionRelations = (question: string): Set<string> => {
+  const words = question.toLowerCase().split(/[^\p{L}\p{N}']+/u).map((w) => w.replace(/'s$/, "")).filter((w) => w.length > 0)
+  const out = new Set<string>()
+  for (let i = 0; i < words.length; i++) {
+    for (let n = 1; n <= 3 && i + n <= words.length; n++) {
+      const phrase = words.slice(i, i + n).join(" ")
+      out.add(Relation.canon(phrase))
+      if (n === 1) for (const p of PARTICLES) out.add(Relation.canon(`${phrase} ${p}`))
     }
-    if (!inFacts) continue
-    if (!line.startsWith("- ")) {
-      if (line.trim() === "" && out.length > 0) break
-      continue
-    }
-    const m = FACT_LINE.exec(line)
-    if (m === null) continue
-    out.push({
-      subject: m[1]!,
-      relation: m[3]!,
-      object: m[4]!,
-      negated: m[2] !== undefined,
-      until: m[5] === undefined ? null : Date.parse(m[5] + "T00:00:00Z")
-    })
   }
+  out.delete("")
   return out
 }
 
-const stems = (text: string): Set<string> =>
-  new Set(text.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length >= 3).map((w) => w.slice(0, 4)))
+const labelTerms = (g: LiquidGraph.LiquidGraph, id: string): Array<string> => Text.terms(Render.label(g, id))
+
+const isCurrent = (f: Fact): boolean => f.supersededBy === null && f.validUntil === null
 
 /**
- * The template answer to `question` from the facts shown (see the module header).
- * Laws: deterministic; at most {@link MAX_FACTS} sentences; {@link NOTHING} iff no facts.
- * @complexity O(F log F)
- * @example
- * ```ts
- * answer("Where does Mira live?", [{ subject: "Mira", relation: "live_in", object: "Vell", negated: false, until: null }])
- * // "Mira lives in Vell."
- * ```
+ * The recalled facts that answer `question`, best first (see the module header).
+ * Laws: every fact returned is in `facts`, has score ≥ {@link MIN_RECALL_SCORE}, shares a word
+ * with the question through a label, and its relation is in `questionRelations(question)`;
+ * an ended fact is returned only when no current fact of its subject and relation is; at most
+ * {@link MAX_FACTS}.
+ * @complexity O(F · |labels| + F log F)
  */
-export const answer = (question: string, facts: ReadonlyArray<PromptFact>): string =>
-  facts.length === 0
-    ? NOTHING
-    : rank(question, facts).slice(0, MAX_FACTS).map((f) => Render.sentence(f.subject, f.relation, f.object, f.negated, f.until)).join(" ")
-
-/**
- * The facts ordered for an answer: those sharing more words with the question first (a relation
- * word counts twice), ties in the given order.
- * Laws: a permutation of `facts`; stable for equal overlap.
- * @complexity O(F log F)
- */
-export const rank = <A extends PromptFact>(question: string, facts: ReadonlyArray<A>): Array<A> => {
-  const asked = stems(question)
-  const overlap = (f: PromptFact) => {
-    let n = 0
-    for (const s of stems(f.relation.replace(/_/g, " "))) if (asked.has(s)) n += 2
-    for (const s of stems(f.subject + " " + f.object)) if (asked.has(s)) n++
-    return n
-  }
-  return facts.map((f, i) => ({ f, i, score: overlap(f) })).sort((a, b) => b.score - a.score || a.i - b.i).map(({ f }) => f)
+export const relevant = (
+  g: LiquidGraph.LiquidGraph,
+  question: string,
+  facts: ReadonlyArray<RecalledFact>
+): Array<RecalledFact> => {
+  const asked = new Set(Text.terms(question))
+  const relations = questionRelations(question)
+  const named = (id: string) => labelTerms(g, id).some((t) => asked.has(t))
+  const matching = facts.filter((r) =>
+    r.score >= MIN_RECALL_SCORE && relations.has(r.fact.relation) && (named(r.fact.subject) || named(r.fact.object))
+  )
+  const currentSlots = new Set(matching.filter((r) => isCurrent(r.fact)).map((r) => `${r.fact.subject}|${r.fact.relation}`))
+  return matching
+    .filter((r) => isCurrent(r.fact) || !currentSlots.has(`${r.fact.subject}|${r.fact.relation}`))
+    .sort((a, b) =>
+      Number(isCurrent(b.fact)) - Number(isCurrent(a.fact)) || b.score - a.score ||
+      (a.fact.id < b.fact.id ? -1 : a.fact.id > b.fact.id ? 1 : 0)
+    )
+    .slice(0, MAX_FACTS)
 }
 
-const textOf = (prompt: Prompt.Prompt, role: "system" | "user"): string => {
-  const parts: Array<string> = []
-  for (const m of prompt.content) {
-    if (m.role !== role) continue
-    if (m.role === "system") parts.push(m.content)
-    else if (m.role === "user") for (const p of m.content) if (p.type === "text") parts.push(p.text)
-  }
-  return parts.join("\n")
+/**
+ * The template answer to `question` from the recalled facts (see the module header): the
+ * {@link relevant} facts as sentences, or {@link NOTHING}.
+ * Laws: deterministic; {@link NOTHING} iff `relevant(g, question, facts)` is empty; never more
+ * than {@link MAX_FACTS} sentences.
+ * @complexity as {@link relevant}
+ * @example
+ * ```ts
+ * template(g, "Where does Mira live?", recalled) // "Mira lives in Vell."
+ * ```
+ */
+export const template = (g: LiquidGraph.LiquidGraph, question: string, facts: ReadonlyArray<RecalledFact>): string => {
+  const used = relevant(g, question, facts)
+  return used.length === 0 ? NOTHING : used.map((r) => Render.factSentence(g, r.fact)).join(" ")
 }
 
 const usage = { inputTokens: {}, outputTokens: {} }
 
-const fixed = (respond: (prompt: Prompt.Prompt) => string): Effect.Effect<LanguageModel.LanguageModel> =>
+const fixed = (respond: () => string): Effect.Effect<LanguageModel.LanguageModel> =>
   LanguageModel.make({
-    generateText: (options) =>
+    generateText: () =>
       Effect.sync((): Array<Response.PartEncoded> => [
-        { type: "text", text: respond(options.prompt) },
+        { type: "text", text: respond() },
         { type: "finish", reason: "stop", usage }
       ]),
-    streamText: (options) =>
+    streamText: () =>
       Stream.fromIterable<Response.StreamPartEncoded>([
         { type: "text-start", id: "0" },
-        { type: "text-delta", id: "0", delta: respond(options.prompt) },
+        { type: "text-delta", id: "0", delta: respond() },
         { type: "text-end", id: "0" },
         { type: "finish", reason: "stop", usage }
       ])
   })
 
-/** The ask-path template model. @complexity O(|prompt|) per request */
-export const askModel: Effect.Effect<LanguageModel.LanguageModel> = fixed((prompt) =>
-  answer(textOf(prompt, "user"), promptFacts(textOf(prompt, "system")))
-)
+/** The ask-path model of the template layer: {@link NOTHING} (see the module header). @complexity O(1) per request */
+export const askModel: Effect.Effect<LanguageModel.LanguageModel> = fixed(() => NOTHING)
 
 /** The write-path template model. @complexity O(1) per request */
 export const writeModel: Effect.Effect<LanguageModel.LanguageModel> = fixed(() => NOTED)

@@ -5,10 +5,11 @@
 import { describe, expect, it } from "vitest"
 import { Redacted, Result } from "effect"
 import * as Engram from "../../core/Engram.ts"
+import * as LiquidGraph from "../../core/LiquidGraph.ts"
 import * as Params from "../../core/Params.ts"
 import * as Recall from "../../core/Recall.ts"
+import * as Reconcile from "../../core/Reconcile.ts"
 import * as Replay from "../../core/Replay.ts"
-import * as Prompt from "../loop/Prompt.ts"
 import * as Config from "./Config.ts"
 import * as Export from "./Export.ts"
 import * as Input from "./Input.ts"
@@ -60,33 +61,79 @@ describe("Progress.render", () => {
 })
 
 describe("Render.sentence", () => {
-  it("the template", () => {
-    expect(Render.sentence("Mira", "live_in", "Vell", false, null)).toBe("Mira lives in Vell.")
-    expect(Render.sentence("Carol", "is_a", "doctor", false, null)).toBe("Carol is a doctor.")
-    expect(Render.sentence("Tobin", "like", "storms", true, null)).toBe("Tobin does not like storms.")
-    expect(Render.sentence("Oona", "born_in", "Vell", false, null, Date.UTC(1990, 0, 1))).toBe("Oona was born in Vell (since 1990).")
-    expect(Render.sentence("bakery", "sell", "bread", false, Date.UTC(2024, 2, 5))).toBe("Bakery sells bread (until 2024-03-05).")
-    expect(Render.sentence("Ann", "carry", "box", false, null)).toBe("Ann carries box.")
+  it("reads the display phrase as told, never an invented inflection", () => {
+    expect(Render.sentence("Mira", "lives in", "Vell", false, null)).toBe("Mira lives in Vell.")
+    expect(Render.sentence("Carol", "is a", "doctor", false, null)).toBe("Carol is a doctor.")
+    expect(Render.sentence("Kim", "is married to", "Lee", true, null)).toBe("Kim is not married to Lee.")
+    expect(Render.sentence("Tobin", "likes", "storms", true, null)).toBe("It is not true that Tobin likes storms.")
+    expect(Render.sentence("Oona", "was born in", "Vell", false, null, Date.UTC(1990, 0, 1))).toBe("Oona was born in Vell (since 1990).")
+    expect(Render.sentence("bakery", "sells", "bread", false, Date.UTC(2024, 2, 5))).toBe("Bakery sells bread (until 2024-03-05).")
+  })
+
+  it("factSentence uses the fact's phrase or its relation's display: no 'liveses' (regression)", () => {
+    const p = Params.defaults
+    const g = Engram.engram(Replay.initial().graph, {
+      facts: [
+        { subject: "Kim", relation: "lives_in", object: "Paris" },
+        { subject: "Ola", relation: "moved to", object: "Sopot" },
+        { subject: "Ola", relation: "husband", object: "Marek" }
+      ]
+    }, p, 1000).graph
+    const sentences = LiquidGraph.edges(g).filter((e) => e.kind === "fact").map((f) => Render.factSentence(g, f)).sort()
+    expect(sentences).toEqual(["Marek is married to Ola.", "Kim lives in Paris.", "Ola moved to Sopot."].sort())
+    for (const s of sentences) expect(s).not.toMatch(/liveses|moveds|lives_in/)
   })
 })
 
 describe("TemplateModel", () => {
-  it("reads the facts of a real prompt back and answers the question first", () => {
-    const p = Params.defaults
-    const g = Engram.engram(Replay.initial().graph, {
-      facts: [
-        { subject: "Mira", relation: "is_a", object: "cartographer" },
-        { subject: "Mira", relation: "live_in", object: "Vell" }
-      ]
-    }, p, 1000).graph
-    const facts = Recall.recall(g, { text: "Mira" }, p, 2000).result.facts
-    expect(facts.length).toBe(2)
-    const prompt = Prompt.assemble(g, { instructions: "x", user: "Where does Mira live?", facts }, { budget: 1000 })
-    const system = String(prompt.messages[0]!.content)
-    const read = TemplateModel.promptFacts(system)
-    expect(read.map((f) => `${f.subject}|${f.relation}|${f.object}`).sort()).toEqual(["Mira|is_a|cartographer", "Mira|live_in|Vell"])
-    expect(TemplateModel.answer("Where does Mira live?", read)).toBe("Mira lives in Vell. Mira is a cartographer.")
-    expect(TemplateModel.answer("anything", [])).toBe(TemplateModel.NOTHING)
+  const p = Params.defaults
+  let g = Engram.engram(Replay.initial().graph, {
+    facts: [
+      { subject: "Kim", relation: "lives in", object: "Paris" },
+      { subject: "Kim", relation: "works for", object: "Acme" },
+      { subject: "Kim", relation: "is married to", object: "Lee" },
+      { subject: "Ola", relation: "husband", object: "Marek" },
+      { subject: "Kim", relation: "likes", object: "jazz" },
+      { subject: "Tobin", relation: "lives in", object: "Vell" }
+    ]
+  }, p, 1000).graph
+  const ask = (q: string) => {
+    const r = Recall.recall(g, { text: q }, p, 2000)
+    return TemplateModel.template(r.graph, q, r.result.facts)
+  }
+
+  it("questionRelations maps the question's verb or noun to canonical relations", () => {
+    expect(TemplateModel.questionRelations("Where does Kim live?").has("lives_in")).toBe(true)
+    expect(TemplateModel.questionRelations("Where does Kim work?").has("works_at")).toBe(true)
+    expect(TemplateModel.questionRelations("Who does Kim work for?").has("works_at")).toBe(true)
+    expect(TemplateModel.questionRelations("Who is Kim married to?").has("spouse_of")).toBe(true)
+    expect(TemplateModel.questionRelations("Who is Ola's husband?").has("spouse_of")).toBe(true)
+    expect(TemplateModel.questionRelations("Where does Kim live?").has("works_at")).toBe(false)
+  })
+
+  it("answers only with facts of the question's entity and relation family", () => {
+    expect(ask("Where does Kim live?")).toBe("Kim lives in Paris.")
+    expect(ask("Where does Kim work?")).toBe("Kim works for Acme.")
+    expect(ask("Who does Kim work for?")).toBe("Kim works for Acme.")
+    expect(ask("Who is Kim married to?")).toBe("Kim is married to Lee.")
+    expect(ask("Who is Ola's husband?")).toBe("Marek is married to Ola.")
+    expect(ask("Where does Tobin live?")).toBe("Tobin lives in Vell.")
+  })
+
+  it("don't know: an irrelevant question, an unknown entity, a relation memory does not hold", () => {
+    expect(ask("What is the capital of France?")).toBe(TemplateModel.NOTHING)
+    expect(ask("Where does Zed live?")).toBe(TemplateModel.NOTHING)
+    expect(ask("How old is Kim?")).toBe(TemplateModel.NOTHING)
+    expect(TemplateModel.template(g, "Where does Kim live?", [])).toBe(TemplateModel.NOTHING)
+  })
+
+  it("a superseded fact is not presented as current; an ended one is said with its end", () => {
+    g = Engram.engram(g, { facts: [{ subject: "Kim", relation: "moved to", object: "Rome" }] }, p, 3000).graph
+    g = Reconcile.reconcile(g, { facts: LiquidGraph.edges(g).filter((e) => e.kind === "fact" && e.object === "rome").map((e) => e.id) }, p, 3000).graph
+    expect(ask("Where does Kim live?")).toBe("Kim moved to Rome.")
+    const paris = LiquidGraph.edges(g).find((e) => e.kind === "fact" && e.object === "paris")!
+    const ended = { fact: { ...paris, validUntil: Date.UTC(2020, 0, 1) }, score: 1, path: { anchor: "kim", nodes: ["kim"], edges: [], weight: 1 } }
+    expect(TemplateModel.template(g, "Where did Kim live?", [ended])).toBe("Kim lives in Paris (until 2020).")
   })
 })
 

@@ -23,7 +23,7 @@ const T0 = Date.UTC(2025, 0, 1)
 
 const extractions: TestTable = {
   "Alice lives in Paris.": [{
-    subject: "Alice", relation: "live_in", object: "Paris", negated: false, validFrom: null, confidence: 0.8,
+    subject: "Alice", relation: "lives_in", object: "Paris", negated: false, validFrom: null, confidence: 0.8,
     span: { start: 0, end: 21 }
   }],
   "Bob works at Acme. Where does Alice live?": [{
@@ -98,11 +98,11 @@ describe("Mags.turn", () => {
       assert.deepStrictEqual(t1!.events.slice(0, 5).map((e) => e._tag), ["Recalled", "Engrammed", "Reconciled", "Engrammed", "Reconciled"])
       assert.deepStrictEqual(t1!.engrammed.map((f) => [f.subject, f.relation, f.object, f.source]), [
         ["Alice", "likes", "cheese", "model"],
-        ["Alice", "live_in", "Paris", "user"]
+        ["Alice", "lives_in", "Paris", "user"]
       ])
       for (const e of t1!.events) assert.strictEqual(e.now, T0)
       const g1 = t1!.state.graph
-      assert.isTrue(LiquidGraph.hasEdge(g1, "f|alice|live_in|paris"))
+      assert.isTrue(LiquidGraph.hasEdge(g1, "f|alice|lives_in|paris"))
       assert.isTrue(LiquidGraph.hasEdge(g1, "f|alice|likes|cheese"))
       const episode = LiquidGraph.nodes(g1).find((n) => n.kind === "episode")!
       assert.strictEqual(episode.text, "User: Alice lives in Paris.\nAssistant: Noted.")
@@ -116,19 +116,19 @@ describe("Mags.turn", () => {
       assert.strictEqual(t2!.route, "ask")
       assert.strictEqual(t2!.rounds, 2)
       assert.strictEqual(t2!.answer, "Alice lives in Paris.")
-      assert.include(t2!.recalled.map((r) => r.fact.id), "f|alice|live_in|paris")
+      assert.include(t2!.recalled.map((r) => r.fact.id), "f|alice|lives_in|paris")
       const prompts = yield* w.ask.prompts
       const first = JSON.stringify(prompts[0])
-      assert.include(first, "Alice —live_in→ Paris (via Alice)")
+      assert.include(first, "Alice —lives_in→ Paris (via Alice)")
       assert.include(first, "User: Alice lives in Paris. / Assistant: Noted.")
       assert.include(JSON.stringify(prompts[1]), "Memory results:")
       assert.deepStrictEqual(t2!.events.slice(0, 2).map((e) => e._tag), ["Recalled", "Recalled"])
       assert.strictEqual((t2!.events[1] as Event.Recalled).input.text, "Paris")
       // the path that served the answer was reinforced
-      assert.include(t2!.reinforced, "f|alice|live_in|paris")
+      assert.include(t2!.reinforced, "f|alice|lives_in|paris")
       assert.include(t2!.events.map((e) => e._tag), "Reinforced")
-      const before = LiquidGraph.edge(g1, "f|alice|live_in|paris")!
-      const after = LiquidGraph.edge(t2!.state.graph, "f|alice|live_in|paris")!
+      const before = LiquidGraph.edge(g1, "f|alice|lives_in|paris")!
+      const after = LiquidGraph.edge(t2!.state.graph, "f|alice|lives_in|paris")!
       assert.isAbove(after.useCount, before.useCount)
 
       // turn 3: both; the model's JSON engram ran, its unclosed <recall> was reported, not run
@@ -137,7 +137,7 @@ describe("Mags.turn", () => {
       assert.strictEqual(t3!.answer, "She lives in Paris.")
       assert.deepStrictEqual(t3!.malformed.map((m) => m.message), ["unclosed <recall>"])
       assert.isTrue(LiquidGraph.hasEdge(t3!.state.graph, "f|bob|knows|alice"))
-      assert.isTrue(LiquidGraph.hasEdge(t3!.state.graph, "f|bob|work_at|acme"))
+      assert.isTrue(LiquidGraph.hasEdge(t3!.state.graph, "f|bob|works_at|acme"))
 
       // every change went through commit: the journal is the turns' events
       const journal = yield* w.memory.journal
@@ -167,7 +167,7 @@ describe("Mags.turn", () => {
         return yield* (yield* Mags).turn("Who owns a cat?")
       }).pipe(Effect.provide(w.mags))
       assert.strictEqual(out.rounds, 1)
-      assert.isTrue(LiquidGraph.hasEdge(out.state.graph, "f|carol|owns|cat"))
+      assert.isTrue(LiquidGraph.hasEdge(out.state.graph, "f|cat|owned_by|carol"))
       assert.deepStrictEqual(out.engrammed[0], { subject: "Carol", relation: "owns", object: "a cat", source: "model" })
     }))
 

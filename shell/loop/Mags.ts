@@ -16,6 +16,7 @@
  *    returned as `unanswered`); malformed requests are returned, never run;
  * 5. **engram what the exchange taught**: the triples the `Extractor` reads from the user's
  *    text, with the turn as the episode (id `turn-<now>-<seq>`, text `User: … / Assistant: …`,
+ *    or `User: …` alone when a model-free template answered, see {@link Options.template},
  *    embedding of the user's text) and every subject/object label with its embedding, in the
  *    working tier → **Engrammed**; then **Reconciled** for the fact ids it added or re-asserted;
  * 6. **Reinforced** (reward `reward`, default 1) for the edges of the paths of the recalled facts
@@ -97,7 +98,18 @@ export interface Options {
   readonly maxResults?: number
   /** Reward of the used paths, in (0, 1] (default 1). */
   readonly reward?: number
+  /**
+   * Answer from memory without a model: on the ask and both paths the loop calls this with the
+   * graph, the turn's questions and the recalled facts instead of generating (0 generations),
+   * and the answer — memory's own words — is kept out of memory: the turn's episode holds the
+   * user's text only and nothing is extracted from the answer. The write path still uses
+   * `WriteModel`, whose answer is kept out too. Default: none (the path models answer).
+   */
+  readonly template?: Template
 }
+
+/** A model-free answerer (see {@link Options.template}). */
+export type Template = (g: LiquidGraph.LiquidGraph, question: string, facts: ReadonlyArray<Recall.RecalledFact>) => string
 
 /** The outcome of one turn. */
 export interface TurnResult {
@@ -112,7 +124,7 @@ export interface TurnResult {
   readonly engrammed: ReadonlyArray<EngramFact>
   /** Ids of the edges reinforced. */
   readonly reinforced: ReadonlyArray<string>
-  /** Generations made (1..maxRounds). */
+  /** Generations made (1..maxRounds; 0 when a template answered). */
   readonly rounds: number
   /** Requests that were not valid, per generation round (1-based). */
   readonly malformed: ReadonlyArray<MetaTokens.Malformed & { readonly round: number }>
@@ -340,7 +352,11 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
     let unanswered: Array<string> = []
     let answer = ""
     let rounds = 0
-    while (true) {
+    const template = options.template
+    if (template !== undefined && decision.route !== "write") {
+      const question = decision.question.length > 0 ? decision.question : text
+      answer = template(tape.state.graph, question, [...recalledFacts.values()])
+    } else while (true) {
       const prompt = Prompt.assemble(tape.state.graph, {
         instructions,
         user: text,
@@ -396,7 +412,8 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
     const later = yield* Clock.currentTimeMillis
     const mapExtract = Effect.mapError((e: { readonly message: string }) => new MagsError({ reason: "Extraction", message: e.message }))
     const userTriples = yield* mapExtract(extractor.extract(text))
-    const answerTriples = options.extractFromAnswer === true && decision.route !== "ask" && answer.length > 0
+    const answerTriples = options.extractFromAnswer === true && template === undefined && decision.route !== "ask" &&
+        answer.length > 0
       ? yield* mapExtract(extractor.extract(answer))
       : []
     const exchangeFacts = [
@@ -407,7 +424,7 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
     yield* engramOn(tape, {
       episode: {
         id: `turn-${later}-${tape.state.seq}`,
-        text: `User: ${text}\nAssistant: ${answer}`,
+        text: template === undefined ? `User: ${text}\nAssistant: ${answer}` : `User: ${text}`,
         time: later,
         ...(userEmbedding === undefined ? {} : { embedding: userEmbedding })
       },

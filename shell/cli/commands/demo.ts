@@ -88,18 +88,10 @@ export const demo = Command.make("demo", {
         for (const q of QUESTIONS) {
           const r = yield* Queries.recall(memory, q, { maxResults: 12 })
           const g = r.state.graph
-          const shown = r.result.facts.map((f) => ({
-            recalled: f,
-            subject: Render.label(g, f.fact.subject),
-            relation: f.fact.relation,
-            object: Render.label(g, f.fact.object),
-            negated: f.fact.negated,
-            until: f.fact.validUntil
-          }))
           yield* Console.log(`  Q: ${q}`)
-          yield* Console.log(`  A: ${TemplateModel.answer(q, shown)}`)
-          for (const f of TemplateModel.rank(q, shown).slice(0, TemplateModel.MAX_FACTS)) {
-            yield* Console.log(`     ${Render.fact(g, f.recalled.fact)}   via ${Render.path(g, f.recalled.path)}`)
+          yield* Console.log(`  A: ${TemplateModel.template(g, q, r.result.facts)}`)
+          for (const f of TemplateModel.relevant(g, q, r.result.facts)) {
+            yield* Console.log(`     ${Render.fact(g, f.fact)}   via ${Render.path(g, f.path)}`)
           }
         }
         yield* Console.log("\nConnections (strongest paths):")

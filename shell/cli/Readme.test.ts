@@ -1,0 +1,38 @@
+/**
+ * The README's `mags` commands run as written: every `npx mags …` line of the README's shell
+ * blocks under "The `mags` CLI" is run (as `mags …`, the same entry point `npx mags` starts) in
+ * order on a fresh memory home with the test embedder, from the repository root, and must exit 0.
+ */
+import { afterAll, describe, expect, it } from "vitest"
+import * as NodeFs from "node:fs"
+import * as NodePath from "node:path"
+import { mags, ROOT, tempDir } from "./testing.ts"
+
+/** The words of a shell command line: double-quoted strings kept whole, a `#` comment dropped. */
+const words = (line: string): Array<string> => {
+  const out: Array<string> = []
+  const re = /"([^"]*)"|(#.*$)|(\S+)/g
+  for (const m of line.matchAll(re)) {
+    if (m[2] !== undefined) break
+    out.push(m[1] ?? m[3]!)
+  }
+  return out
+}
+
+const dir = tempDir()
+afterAll(() => NodeFs.rmSync(dir, { recursive: true, force: true }))
+
+describe("README", () => {
+  it("every `npx mags` command of the CLI section runs as written", () => {
+    const readme = NodeFs.readFileSync(NodePath.join(ROOT, "README.md"), "utf8")
+    const section = readme.slice(readme.indexOf("## The `mags` CLI"), readme.indexOf("## Using the core"))
+    const lines = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((b) => b[1]!.split("\n"))
+      .map((l) => l.trim()).filter((l) => l.startsWith("npx mags "))
+    expect(lines.length).toBeGreaterThanOrEqual(10)
+    const env = { MAGS_HOME: NodePath.join(dir, "home"), MAGS_EMBEDDINGS: "test" }
+    for (const line of lines) {
+      const r = mags(words(line).slice(2), env, "/quit\n")
+      expect(r.code, `${line}\n${r.stderr}`).toBe(0)
+    }
+  }, 300_000)
+})
