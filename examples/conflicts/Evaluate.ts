@@ -25,7 +25,8 @@
  *   and its look-alike subjects stay distinct nodes; a conflict is detected, with the right
  *   winner, history preserved, and no supersession of a statement the label keeps current.
  */
-import { Engram, Key, LiquidGraph, type Params, Reconcile } from "../../core/index.ts"
+import { Engram, LiquidGraph, type Params, Reconcile } from "../../core/index.ts"
+import * as Relation from "../../core/Relation.ts"
 import type { Case, Label } from "./Cases.ts"
 
 // ── model ─────────────────────────────────────────────────────────────────────
@@ -46,7 +47,7 @@ export interface Outcome {
   /** A triple family (`Cases.FAMILIES`) or `natural` (sentences through the extractor). */
   readonly family: string
   readonly kind: string
-  /** Normalised relation key. */
+  /** Canonical relation (`Relation.canon`). */
   readonly relation: string
   /** Whether the relation is single-valued in the world (ground truth). */
   readonly singleValued: boolean
@@ -105,14 +106,14 @@ export const runCase = (c: Case, system: System): Outcome => {
     g = rc.graph
   })
 
-  const relation = Key.relation(c.relation)
+  const relation = Relation.canon(c.relation)
   return judge({ id: c.id, family: c.family, kind: c.kind, singleValued: c.singleValued, label: c.label }, {
     graph: g,
     edgeOf,
     nodeOf,
     decisions,
     relation,
-    listed: params.singleValued.includes(relation)
+    listed: Relation.singleValuedSet(params.singleValued).has(relation)
   })
 }
 

@@ -17,6 +17,7 @@
  * check that needs its edge fails, and the failure says what was read instead.
  */
 import { Engram, Key, LiquidGraph, Reconcile } from "../../core/index.ts"
+import * as Relation from "../../core/Relation.ts"
 import * as RuleExtractor from "../../shell/extract/RuleExtractor.ts"
 import { toEngramFact, type Triple } from "../../shell/extract/Triple.ts"
 import { judge, type Outcome, type System } from "./Evaluate.ts"
@@ -143,7 +144,7 @@ export const runNatural = (c: NlCase, reading: Reading, system: System): Outcome
     nodeOf,
     decisions,
     relation,
-    listed: relation !== "" && params.singleValued.includes(relation),
+    listed: relation !== "" && Relation.singleValuedSet(params.singleValued).has(relation),
     unread
   })
   return { ...o, trace: `read ${showReading(reading)}; ${o.trace}` }

@@ -15,7 +15,8 @@
  *   ablation that isolates what embedding-based matching does to look-alikes.
  */
 import { Effect } from "effect"
-import { Key, Params } from "../../core/index.ts"
+import { Params } from "../../core/index.ts"
+import * as Relation from "../../core/Relation.ts"
 import * as Glove from "../../shell/embeddings/Glove.ts"
 import * as GloveCache from "../../shell/embeddings/GloveCache.ts"
 import type { Chart, Row, Suite, SuiteOptions, SuiteResult } from "../eval/Suite.ts"
@@ -36,10 +37,10 @@ export interface NaturalRun {
   readonly bySystem: ReadonlyArray<readonly [string, ReadonlyArray<Outcome>]>
 }
 
-/** The single-valued relation keys of the suite's pool that the core's default list lacks. */
+/** The single-valued relations of the suite's pool (canonical) that the core's default list lacks. */
 export const missingSingleValued = (): Array<string> => {
-  const listed = new Set(Params.defaultSingleValued)
-  return [...new Set(singleValuedSurfaces().map(Key.relation))].filter((k) => !listed.has(k))
+  const listed = Relation.singleValuedSet(Params.defaultSingleValued)
+  return [...new Set(singleValuedSurfaces().map(Relation.canon))].filter((k) => !listed.has(k))
 }
 
 /** The systems, given an embedder (undefined: none could be loaded). */
@@ -91,7 +92,8 @@ export const report = (
     // single-valued relations in / not in the core's default list (labelled conflicts and
     // look-alikes on single-valued relations alike)
     for (const [part, pred] of [["listed", true], ["unlisted", false]] as const) {
-      const sub = outcomes.filter((o) => o.singleValued && Params.defaultSingleValued.includes(o.relation) === pred)
+      const listed = Relation.singleValuedSet(Params.defaultSingleValued)
+      const sub = outcomes.filter((o) => o.singleValued && listed.has(o.relation) === pred)
       if (sub.length === 0) continue
       const s = score(sub)
       if (s.accuracy !== undefined) rows.push({ suite: SUITE, system, metric: `accuracy/${part}`, value: s.accuracy })
