@@ -424,6 +424,19 @@ const clean = (phrase: string): Cleaned => {
  * @since 0.2.0
  */
 export const analyse = (phrase: string): Analysis => {
+  const hit = memo.get(phrase)
+  if (hit !== undefined) return hit
+  const a = analyseFresh(phrase)
+  if (memo.size >= MEMO_SIZE) memo.clear()
+  memo.set(phrase, a)
+  return a
+}
+
+/** Phrases repeat (a few hundred relations in a memory): their analyses are memoised. */
+const MEMO_SIZE = 4096
+const memo = new Map<string, Analysis>()
+
+const analyseFresh = (phrase: string): Analysis => {
   const first = analyseOnce(phrase)
   // a key-form relation is read again until it is stable, so canon is idempotent even for
   // word salad ("live don now t") whose first reading brings two odd words together
@@ -594,12 +607,25 @@ export const normalize = (triple: { readonly subject: string; readonly relation:
     ;[subject, object] = [object, subject]
     reordered = !reordered
   }
-  const written = clean(triple.relation).surface.join(" ")
+  const written = surfaceOf(triple.relation)
   const shown = displayOf(a.relation)
   const phrase = reordered || written.length === 0 || written === shown || written === a.relation.replace(/_/g, " ")
     ? null
     : written
   return { subject, relation: a.relation, object, phrase, negated: a.negated, change: a.change }
+}
+
+const surfaces = new Map<string, string>()
+
+/** The written words of a phrase's relation (memoised like {@link analyse}). */
+const surfaceOf = (phrase: string): string => {
+  let s = surfaces.get(phrase)
+  if (s === undefined) {
+    s = clean(phrase).surface.join(" ")
+    if (surfaces.size >= MEMO_SIZE) surfaces.clear()
+    surfaces.set(phrase, s)
+  }
+  return s
 }
 
 const displayOf = (relation: string): string => entries.get(relation)?.display ?? relation.replace(/_/g, " ")
