@@ -126,7 +126,7 @@ export const notesOf = (result: RunResult, errorsShown = 40): Array<string> => {
       ...s.wrongDates.map((m) => `${s.id} date ${m}`)
     ])
   return [
-    `The rule extractor (\`${result.system}\`) read ${result.scores.length} hand-labelled cases (${result.sentences} sentences) of conversational English, turn by turn with speaker and time, in ${result.seconds.toFixed(2)} s (${(result.sentences / Math.max(result.seconds, 1e-9)).toFixed(0)} sentences/s, one cold pass on one core; `npm run bench -- --only extract` measures throughput). Facts are compared after the core's relation normalisation; dates to the day, on matched facts. The goal reads the test split's F1. "clean" is the share of factless cases (questions, modals, chit-chat, other scripts) given no fact at all: the figure to read for \`negatives\`, whose F1 rests on its one true fact (a possessive inside a hypothetical).`,
+    `The rule extractor (\`${result.system}\`) read ${result.scores.length} hand-labelled cases (${result.sentences} sentences) of conversational English, turn by turn with speaker and time, in ${result.seconds.toFixed(2)} s (${(result.sentences / Math.max(result.seconds, 1e-9)).toFixed(0)} sentences/s, one cold pass on one core; \`npm run bench -- --only extract\` measures throughput). Facts are compared after the core's relation normalisation; dates to the day, on matched facts. The goal reads the test split's F1. "clean" is the share of factless cases (questions, modals, chit-chat, other scripts) given no fact at all: the figure to read for \`negatives\`, whose F1 rests on its one true fact (a possessive inside a hypothetical).`,
     table,
     errors.length === 0
       ? "No errors on the dev split."
