@@ -1,7 +1,10 @@
 /**
  * Extractor — the service that turns text into subject–relation–object triples.
  *
- * One method, `extract(text)`, whatever reads the text: the LLM-free rule extractor
+ * `extract(text, context?)` reads one text on its own; `discourse()` gives a stateful reader
+ * whose `read(text, context?)` carries pronoun antecedents, the narrator and the speaker's group
+ * from one turn to the next. The `context` names the turn's speaker (first person resolves to it)
+ * and its time (relative dates anchor on it). Whatever reads the text: the LLM-free rule extractor
  * ({@link Extractor.layerRules}, wink-nlp + clause patterns, see `RuleExtractor.ts`), a fixed
  * table for tests ({@link Extractor.layerTest}), or a model-backed extractor written elsewhere.
  * Every implementation refuses the same inputs up front, before reading anything, with a typed
@@ -13,6 +16,22 @@
 import { Context, Effect, Layer, Schema } from "effect"
 import * as RuleExtractor from "./RuleExtractor.ts"
 import type { Triple } from "./Triple.ts"
+
+/**
+ * What a turn says about itself: its speaker (first person resolves to it) and its time (world
+ * ms UTC; relative dates anchor on it, and do not resolve without it).
+ * @since 0.2.0
+ */
+export type TurnContext = RuleExtractor.TurnContext
+
+/**
+ * A stateful reader of one conversation (see {@link Extractor}'s `discourse`).
+ * @since 0.2.0
+ */
+export interface Discourse {
+  /** The triples of one turn, read in the light of the turns read before it. */
+  readonly read: (text: string, context?: TurnContext) => Effect.Effect<ReadonlyArray<Triple>, ExtractError>
+}
 
 /**
  * Why an extraction failed:
@@ -80,28 +99,36 @@ export type TestTable = Readonly<Record<string, ReadonlyArray<Triple>>>
  */
 export const defaultTestTable: TestTable = {
   "Alice moved to Paris in 2021.": [{
-    subject: "Alice", relation: "move_to", object: "Paris", negated: false,
-    validFrom: Date.UTC(2021, 0, 1), confidence: 0.8, span: { start: 0, end: 29 }
+    subject: "Alice", relation: "moved to", object: "Paris", negated: false,
+    validFrom: Date.UTC(2021, 0, 1), validUntil: null, confidence: 0.8, change: true, resolved: [],
+    span: { start: 0, end: 29 }
   }],
   "Bob works at Acme.": [{
-    subject: "Bob", relation: "work_at", object: "Acme", negated: false,
-    validFrom: null, confidence: 0.8, span: { start: 0, end: 18 }
+    subject: "Bob", relation: "works at", object: "Acme", negated: false,
+    validFrom: null, validUntil: null, confidence: 0.8, change: false, resolved: [], span: { start: 0, end: 18 }
   }]
 }
 
 /**
- * The Extractor service: `extract(text)` → the triples read from the text, in text order.
+ * The Extractor service: `extract(text, context?)` → the triples read from the text, in text
+ * order; `discourse()` → a reader for several turns of one conversation.
  *
- * Laws (all layers): `extract` fails with `InputTooLarge` iff the text is over the limit, and
- * with `InvalidInput` for a lone surrogate, before any extraction; `extract("") == []`.
+ * Laws (all layers): `extract` and `read` fail with `InputTooLarge` iff the text is over the
+ * limit, and with `InvalidInput` for a lone surrogate, before any extraction;
+ * `extract("") == []`; `extract(t, c)` equals the first `read(t, c)` of a fresh discourse.
  * @since 0.1.0
  */
 export class Extractor extends Context.Service<Extractor, {
   /**
-   * The triples read from `text`.
+   * The triples read from `text` (a conversation of its own).
    * @complexity rules: O(|text|) tagging + small per-sentence parsing
    */
-  extract(text: string): Effect.Effect<ReadonlyArray<Triple>, ExtractError>
+  extract(text: string, context?: TurnContext): Effect.Effect<ReadonlyArray<Triple>, ExtractError>
+  /**
+   * A fresh stateful reader: pronouns, the narrator and "we" carry across its turns.
+   * @complexity O(1)
+   */
+  discourse(): Effect.Effect<Discourse>
 }>()("mags/shell/Extractor") {
   /**
    * The LLM-free rule extractor with the given options (see `RuleExtractor.Options`) and input
@@ -113,32 +140,37 @@ export class Extractor extends Context.Service<Extractor, {
     return Layer.sync(Extractor, () => {
       const rules = RuleExtractor.make(options)
       RuleExtractor.warmUp()
-      const extract = Effect.fn("Extractor.extract")(function*(text: string) {
-        yield* checkInput(text, maxInputBytes)
-        return yield* Effect.try({
-          try: () => rules.extract(text),
-          catch: (cause) =>
-            new ExtractError({ reason: "ExtractorFailed", message: `rule extractor failed: ${String(cause)}` })
+      const reader = (read: (text: string, context?: TurnContext) => ReadonlyArray<Triple>) =>
+        Effect.fn("Extractor.extract")(function*(text: string, context?: TurnContext) {
+          yield* checkInput(text, maxInputBytes)
+          return yield* Effect.try({
+            try: () => read(text, context),
+            catch: (cause) =>
+              new ExtractError({ reason: "ExtractorFailed", message: `rule extractor failed: ${String(cause)}` })
+          })
         })
-      })
-      return Extractor.of({ extract })
+      const discourse = () => Effect.sync((): Discourse => ({ read: reader(rules.discourse().read) }))
+      return Extractor.of({ extract: reader(rules.extract), discourse })
     })
   }
 
-  /** The rule extractor with default options (lemma relations, no speaker, 1 MiB limit). @since 0.1.0 */
+  /** The rule extractor with default options (surface relations, no speaker, 1 MiB limit). @since 0.1.0 */
   static readonly layerRules: Layer.Layer<Extractor> = Extractor.layerRulesWith()
 
   /**
    * A test layer that answers from a fixed table (exact text → triples; other text → `[]`),
-   * with the same input checks as the real layers.
+   * with the same input checks as the real layers; its discourse reads each turn by the table
+   * too (it keeps no state, and ignores the context).
    * @since 0.1.0
    */
   static layerTest(table: TestTable = defaultTestTable, maxInputBytes = defaultMaxInputBytes): Layer.Layer<Extractor> {
+    const extract = Effect.fn("Extractor.extract")(function*(text: string, _context?: TurnContext) {
+      yield* checkInput(text, maxInputBytes)
+      return Object.hasOwn(table, text) ? table[text]! : []
+    })
     return Layer.succeed(Extractor, Extractor.of({
-      extract: Effect.fn("Extractor.extract")(function*(text: string) {
-        yield* checkInput(text, maxInputBytes)
-        return Object.hasOwn(table, text) ? table[text]! : []
-      })
+      extract,
+      discourse: () => Effect.succeed({ read: extract })
     }))
   }
 }

@@ -35,8 +35,14 @@ const extractWith = (recorded: ReadonlyArray<string>, text: string = TEXT, optio
 }
 
 const expected: ReadonlyArray<Triple> = [
-  { subject: "Alice", relation: "move_to", object: "Paris", negated: false, validFrom: Date.UTC(2021, 0, 1), confidence: 0.9, span: { start: 0, end: 29 } },
-  { subject: "Bob", relation: "work_at", object: "Acme", negated: true, validFrom: null, confidence: 0.7, span: { start: 30, end: 56 } }
+  {
+    subject: "Alice", relation: "move to", object: "Paris", negated: false, validFrom: Date.UTC(2021, 0, 1), validUntil: null,
+    confidence: 0.9, change: false, resolved: [], span: { start: 0, end: 29 }
+  },
+  {
+    subject: "Bob", relation: "work at", object: "Acme", negated: true, validFrom: null, validUntil: null, confidence: 0.7,
+    change: false, resolved: [], span: { start: 30, end: 56 }
+  }
 ]
 
 describe("LlmExtractor", () => {
@@ -119,8 +125,36 @@ describe("LlmExtractor", () => {
     assert.isUndefined(LlmExtractor.parseDate("2023-02-29"))
     assert.isUndefined(LlmExtractor.parseDate("2021-13"))
     assert.isUndefined(LlmExtractor.parseDate("21"))
-    assert.strictEqual(LlmExtractor.normaliseRelation("Moved To"), "moved_to")
-    assert.strictEqual(LlmExtractor.normaliseRelation("works-at "), "works_at")
+    assert.strictEqual(LlmExtractor.normaliseRelation("Moved To"), "moved to")
+    assert.strictEqual(LlmExtractor.normaliseRelation("works_at "), "works at")
     assert.strictEqual(LlmExtractor.normaliseRelation(" -- "), "")
   })
+
+  it("userMessage writes the turn's speaker and time before the text, and nothing without them", () => {
+    assert.strictEqual(LlmExtractor.userMessage("I moved."), "I moved.")
+    assert.strictEqual(
+      LlmExtractor.userMessage("I moved.", { speaker: "Kim", time: Date.UTC(2023, 5, 15, 10) }),
+      "Speaker (first person means them): Kim\nTime of this text: 2023-06-15\n\nI moved."
+    )
+  })
+
+  it.effect("the context reaches the prompt; the discourse reads turns the same way; validUntil and change decode", () =>
+    Effect.gen(function*() {
+      const log: Array<Prompt.Prompt> = []
+      const until = answer([{ ...alice, validUntil: "2022-05", change: true }])
+      const layer = LlmExtractor.layer().pipe(Layer.provide(Models.layerTest([until, until], log)))
+      const [one, two] = yield* Effect.gen(function*() {
+        const extractor = yield* Extractor
+        const a = yield* extractor.extract(TEXT, { speaker: "Kim", time: Date.UTC(2023, 0, 2) })
+        const d = yield* extractor.discourse()
+        const b = yield* d.read(TEXT, { speaker: "Kim" })
+        return [a, b] as const
+      }).pipe(Effect.provide(layer))
+      assert.deepStrictEqual(one, two)
+      assert.strictEqual(one[0]!.validUntil, Date.UTC(2022, 4, 1))
+      assert.strictEqual(one[0]!.change, true)
+      const user = log[0]!.content[1]!
+      assert.include(JSON.stringify(user), "Kim")
+      assert.include(JSON.stringify(user), "2023-01-02")
+    }))
 })

@@ -3,12 +3,17 @@
  *
  * The model answers JSON under the JSON schema of {@link Answer} (a grammar for node-llama-cpp,
  * `response_format` over HTTP): `{ triples: [{ subject, relation, object, negated, validFrom,
- * confidence, evidence }] }`, where `evidence` is the source sentence quoted verbatim and
- * `validFrom` a written date (`"2021"`, `"2021-03"`, `"2021-03-04"`) or `null`. The answer is
- * decoded with `Schema` against the input text (every `evidence` must occur in it), then each
- * triple becomes the domain {@link Triple} — `span` where the evidence occurs, `validFrom` the
- * date's first instant in ms UTC, `relation` lowercased with words joined by `_` — and is decoded
- * again with the `Triple` schema.
+ * validUntil?, change?, confidence, evidence }] }`, where `evidence` is the source sentence
+ * quoted verbatim and `validFrom` / `validUntil` written dates (`"2021"`, `"2021-03"`,
+ * `"2021-03-04"`) or `null`. The turn's speaker and time, when given, are written into the
+ * prompt (first person stands for the speaker; relative dates count from the time). The answer
+ * is decoded with `Schema` against the input text (every `evidence` must occur in it), then each
+ * triple becomes the domain {@link Triple} — `span` where the evidence occurs, dates as their
+ * first instant in ms UTC (`Dates.parseIsoDate`), `relation` lowercased with words separated by
+ * single spaces — and is decoded again with the `Triple` schema.
+ *
+ * `discourse()` reads each turn on its own (a model call per turn sees only that turn): it keeps
+ * no pronoun state between turns.
  *
  * An answer that does not decode is asked for ONCE more (`Models.generateObject`, the model is
  * shown its answer and the error); a second invalid answer fails with `ExtractError`
@@ -20,37 +25,32 @@
 import { Effect, Layer, Schema } from "effect"
 import { type AiError, LanguageModel } from "effect/ai"
 import * as Models from "../model/Models.ts"
-import { checkInput, defaultMaxInputBytes, ExtractError, Extractor } from "./Extractor.ts"
+import { parseIsoDate } from "./Dates.ts"
+import { checkInput, defaultMaxInputBytes, type Discourse, ExtractError, Extractor, type TurnContext } from "./Extractor.ts"
 import { Triple } from "./Triple.ts"
 
 // ── model ─────────────────────────────────────────────────────────────────────
 
-const DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/
-
 /**
- * `"YYYY"`, `"YYYY-MM"` or `"YYYY-MM-DD"` → its first instant in ms UTC; `undefined` when not
- * such a date (month 1–12, day valid for the month).
- * Laws: `parseDate("2021") === Date.UTC(2021, 0, 1)`.
+ * `"YYYY"`, `"YYYY-MM"` or `"YYYY-MM-DD"` → its first instant in ms UTC; `undefined` otherwise.
+ * The one strict date reader of the project is `Dates.parseIsoDate`; this name stays for the
+ * callers that import it from here.
+ * Laws: `parseDate(s) === Dates.parseIsoDate(s)`.
  * @complexity O(1)
  */
-export const parseDate = (written: string): number | undefined => {
-  const m = DATE.exec(written)
-  if (m === null) return undefined
-  const year = Number(m[1])
-  const month = m[2] === undefined ? 1 : Number(m[2])
-  const day = m[3] === undefined ? 1 : Number(m[3])
-  const ms = Date.UTC(year, month - 1, day)
-  const date = new Date(ms)
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? ms : undefined
-}
+export const parseDate: (written: string) => number | undefined = parseIsoDate
 
 /**
- * A relation as lowercase words joined by `_` (`"Moved To"` → `"moved_to"`); `""` when it has
- * no letter or digit.
+ * A relation as lowercase words separated by single spaces (`"Moved_To"` → `"moved to"`); `""`
+ * when it has no letter or digit.
  * @complexity O(|relation|)
  */
 export const normaliseRelation = (relation: string): string =>
-  relation.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0).join("_")
+  relation.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0).join(" ")
+
+const WrittenDate = Schema.NullOr(Schema.String.check(Schema.makeFilter((d: string) =>
+  parseIsoDate(d) !== undefined || "a date must be written YYYY, YYYY-MM or YYYY-MM-DD"
+)))
 
 const Text = (max: number) => Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(max))
 
@@ -63,9 +63,9 @@ export const AnswerTriple = Schema.Struct({
   relation: Text(100).check(Schema.makeFilter((r: string) => normaliseRelation(r).length > 0 || "relation has no word")),
   object: Text(200),
   negated: Schema.Boolean,
-  validFrom: Schema.NullOr(Schema.String.check(Schema.makeFilter((d: string) =>
-    parseDate(d) !== undefined || "validFrom must be a date written YYYY, YYYY-MM or YYYY-MM-DD"
-  ))),
+  validFrom: WrittenDate,
+  validUntil: Schema.optionalKey(WrittenDate),
+  change: Schema.optionalKey(Schema.Boolean),
   confidence: Schema.Finite.check(Schema.isBetween({ minimum: 0, maximum: 1 })),
   evidence: Text(2000)
 })
@@ -87,8 +87,9 @@ export const Answer = (text: string) =>
 export const INSTRUCTIONS = [
   "You read text and list the facts it states as subject-relation-object triples.",
   "Answer only with JSON: {\"triples\": [...]}; each triple has:",
-  "subject and object: the entities, as written; relation: a short verb phrase in lowercase words joined by _ (e.g. move_to, work_at);",
-  "negated: true when the text says the fact does not hold; validFrom: the date the fact starts, written YYYY, YYYY-MM or YYYY-MM-DD, or null;",
+  "subject and object: the entities, as written (first person stands for the speaker, pronouns for the person they refer to); relation: a short phrase in lowercase words as written (e.g. moved to, works at, sister of);",
+  "negated: true when the text says the fact does not hold; validFrom / validUntil: the dates the fact starts / ends, written YYYY, YYYY-MM or YYYY-MM-DD, or null;",
+  "change: true when the text says the fact replaces an earlier one (now, moved, became, no longer, new);",
   "confidence: your belief in your reading, from 0 to 1; evidence: the sentence stating the fact, copied exactly from the text.",
   "List nothing that the text does not state. An empty list is a valid answer."
 ].join("\n")
@@ -110,15 +111,31 @@ export interface Options {
  */
 export const toTriple = (text: string, t: AnswerTriple): Triple => {
   const start = text.indexOf(t.evidence)
+  const date = (d: string | null | undefined): number | null => (d === null || d === undefined ? null : parseIsoDate(d) ?? null)
   return {
     subject: t.subject,
     relation: normaliseRelation(t.relation),
     object: t.object,
     negated: t.negated,
-    validFrom: t.validFrom === null ? null : parseDate(t.validFrom) ?? null,
+    validFrom: date(t.validFrom),
+    validUntil: date(t.validUntil),
     confidence: t.confidence,
+    change: t.change === true,
+    resolved: [],
     span: { start, end: start + t.evidence.length }
   }
+}
+
+/**
+ * The user message for `text`: the text itself, preceded by the turn's speaker and time when
+ * the context gives them.
+ * @complexity O(|text|)
+ */
+export const userMessage = (text: string, context: TurnContext = {}): string => {
+  const lines: Array<string> = []
+  if (typeof context.speaker === "string" && context.speaker.length > 0) lines.push(`Speaker (first person means them): ${context.speaker}`)
+  if (typeof context.time === "number" && Number.isFinite(context.time)) lines.push(`Time of this text: ${new Date(context.time).toISOString().slice(0, 10)}`)
+  return lines.length === 0 ? text : `${lines.join("\n")}\n\n${text}`
 }
 
 const decodeTriples = Schema.decodeUnknownEffect(Schema.Array(Triple))
@@ -142,12 +159,12 @@ export const layer = (options: Options = {}): Layer.Layer<Extractor, never, Lang
     const model = yield* LanguageModel.LanguageModel
     const maxInputBytes = options.maxInputBytes ?? defaultMaxInputBytes
     const instructions = options.instructions ?? INSTRUCTIONS
-    const extract = Effect.fn("Extractor.extract")(function*(text: string) {
+    const extract = Effect.fn("Extractor.extract")(function*(text: string, context?: TurnContext) {
       yield* checkInput(text, maxInputBytes)
       if (text.trim().length === 0) return []
       const answer = yield* Models.generateObject(Answer(text), [
         { role: "system", content: instructions },
-        { role: "user", content: [{ type: "text", text }] }
+        { role: "user", content: [{ type: "text", text: userMessage(text, context) }] }
       ], { objectName: "triples" }).pipe(
         Effect.provideService(LanguageModel.LanguageModel, model),
         Effect.mapError(toExtractError)
@@ -157,5 +174,6 @@ export const layer = (options: Options = {}): Layer.Layer<Extractor, never, Lang
         Effect.mapError((e) => new ExtractError({ reason: "InvalidOutput", message: `the model's triples are not valid: ${e.message}` }))
       )
     })
-    return Extractor.of({ extract })
+    const discourse = () => Effect.succeed<Discourse>({ read: extract })
+    return Extractor.of({ extract, discourse })
   }))

@@ -1,44 +1,55 @@
 /**
- * RuleExtractor — the LLM-free extractor: English text → subject–relation–object triples.
+ * RuleExtractor — the LLM-free extractor: conversational English → subject–relation–object triples.
  *
- * No model, no network: wink-nlp with its small English model (`wink-eng-lite-web-model`)
- * splits sentences, tags each token with a universal part of speech and a lemma, and marks
- * named entities (DATE, DURATION, TIME, ...). Over those tokens a small hand-written clause
- * grammar reads plain declarative sentences:
+ * No model, no network: wink-nlp tags the text (`rules/Tokens.ts`), `chrono-node` reads its
+ * dates (`Dates.ts`), and a hand-written clause grammar reads plain declarative sentences:
  *
  * ```
- * sentence := [time-PP ","] clause ("and"|"but" clause)*      (relative ", who …," clauses lifted out)
+ * sentence := [time-PP ","] clause ("and"|"but" clause)*      (", who …," clauses lifted out)
  * clause   := NP-list verb-group complement trailer*
- * NP       := [det | "my"] nominal+ ["'s" nominal+] ["of" NP]   (nominal: NOUN PROPN ADJ NUM)
- * verb     := (ADV | AUX | not | never)* VERB ["to" VERB]*  |  AUX(be/have/do) alone
- * complement := PREP NP-list | NP-list
- * trailer  := time-PP | date | ADV | other PP (ignored, lowers confidence)
+ * NP       := pronoun | [det | possessive] [new|former] nominal+ [Name] ["," Name ","]
+ *             ["'s" nominal+] ["of" NP] ["," possessive-role-NP ","]
+ * verb     := (ADV | AUX | not | never | no longer)* VERB ["to" VERB]*  |  AUX(be/have/do) alone
+ * complement := PREP NP-list | NP-list ["to" NP] ["as" NP]
+ * trailer  := date phrase | ADV | other PP (ignored, lowers confidence)
  * ```
  *
- * Examples (default `relationForm: "lemma"`):
- * - "Alice moved to Paris in 2021" → (Alice, move_to, Paris, validFrom 2021-01-01)
- * - "Carol is a doctor" → (Carol, is_a, doctor); "The sky is blue" → (sky, is, blue)
- * - "Dave does not like cats" → (Dave, like, cats, negated)
- * - "Alice and Bob live in Berlin" → (Alice, live_in, Berlin), (Bob, live_in, Berlin)
- * - "Alice's brother is Bob" → (Alice, brother, Bob)
+ * A **discourse** ({@link RuleExtractor.discourse}) reads turn after turn and carries what the
+ * grammar needs across sentences and turns: the narrator ("My name is Kim", "I'm Kim"), the
+ * speaker's group ("My wife Ana and I …" → "we" is Ana and Kim; a stated sibling joins "our
+ * mother"), the named entities mentioned so far with their gender (for he / she / they / it /
+ * his / her / their / him / them: the most recent compatible one) and where each person was
+ * said to work and live ("left X" reads as a move or a job change accordingly). Every
+ * resolution is written into the triple's `resolved` notes ("she=Ola", "I=Kim").
  *
- * With `relationForm: "surface"` the verb keeps its written form (moved_to, works_at, opens).
- * The copula is always `is` / `is_a` / `is_<prep>`.
+ * Relations are the surface phrase, lowercase words separated by single spaces ("lives in",
+ * "moved to", "is a", "sister of", "ceo of", "owned by"); the core's `Relation.canon` folds
+ * synonyms. Role and kin phrases are written from the role holder: "my sister Ola" →
+ * (Ola, "sister of", me); "Ola's husband, Marek" → (Marek, "husband of", Ola).
  *
- * Confidence: 0.8 when the whole clause was read; 0.6 when material was ignored (a second
- * prepositional phrase, a comma list cut short) or a part-of-speech error was repaired.
+ * Examples (speaker "Kim", turn time 15 June 2023):
+ * - "My sister Ola lives in Gdansk" → (Ola, sister of, Kim), (Ola, lives in, Gdansk)
+ * - "She moved to Berlin last week" → (Ola, moved to, Berlin, from 2023-06-08, change, she=Ola)
+ * - "Ola worked at Acme from 2015 to 2018" → (Ola, worked at, Acme, 2015-01-01 … 2018-01-01)
+ * - "Tom no longer works at IBM" → (Tom, works at, IBM, negated, change)
+ * - "Kim sold the car to Lee" → (Kim, sold, car), (car, owned by, Lee, change)
+ * - "Lee replaced Tom as captain of the Sharks" → (Lee, captain of, Sharks, change),
+ *   (Tom, captain of, Sharks, negated, change)
  *
- * It is deliberately conservative: when a sentence does not fit the grammar it returns nothing
+ * Confidence: 0.8 when the whole clause was read; 0.6 when material was ignored or a
+ * part-of-speech error was repaired; 0.1 less when a third-person pronoun was resolved.
+ *
+ * It is deliberately conservative: when a sentence does not fit the grammar it gives nothing
  * for it rather than guess. What it does NOT handle is listed in {@link limitations}.
  *
- * Determinism: the output is a pure function of the text and the options (wink-nlp is a
- * deterministic tagger; no randomness, no clock).
+ * Determinism: the output is a pure function of the text, the options, the turn context and
+ * (for a discourse) the turns read before.
  *
  * @since 0.1.0
  */
-import winkNLP from "wink-nlp"
-import type { ItsFunction, PartOfSpeech, WinkMethods } from "wink-nlp"
-import model from "wink-eng-lite-web-model"
+import { findDates } from "./Dates.ts"
+import * as Lexicon from "./rules/Lexicon.ts"
+import { nlp, readSentences, type Sentence, type Tok, verbLemma } from "./rules/Tokens.ts"
 import type { Triple } from "./Triple.ts"
 
 // ---------------------------------------------------------------------------------------------
@@ -46,17 +57,18 @@ import type { Triple } from "./Triple.ts"
 // ---------------------------------------------------------------------------------------------
 
 /**
- * How a verb becomes a relation word: `"lemma"` (move_to, work_at — tense and number do not
- * split one relation into several) or `"surface"` (moved_to, works_at — the written form).
+ * How a verb becomes a relation phrase: `"surface"` (as written: "moved to", "works at") or
+ * `"lemma"` ("move to", "work at"). The copula is always "is" / "is a" / "is <prep>".
  * @since 0.1.0
  */
 export type RelationForm = "lemma" | "surface"
 
 /**
  * Options of the rule extractor.
- * - `relationForm`: see {@link RelationForm}. Default `"lemma"`.
- * - `speaker`: the label first-person words stand for ("I live in Rome" → (speaker, live_in,
- *   Rome); "my sister" → "speaker's sister"). Default `null`: first-person sentences give nothing.
+ * - `relationForm`: see {@link RelationForm}. Default `"surface"`.
+ * - `speaker`: the label first-person words stand for when the turn names none ("I live in
+ *   Rome" → (speaker, lives in, Rome)). Default `null`: with no speaker and no narrator stated in
+ *   the text, first-person sentences give nothing.
  * @since 0.1.0
  */
 export interface Options {
@@ -64,8 +76,32 @@ export interface Options {
   readonly speaker: string | null
 }
 
-/** The default options: lemma relations, no speaker. @since 0.1.0 */
-export const defaultOptions: Options = { relationForm: "lemma", speaker: null }
+/** The default options: surface relations, no speaker. @since 0.1.0 */
+export const defaultOptions: Options = { relationForm: "surface", speaker: null }
+
+/**
+ * What a turn says about itself: who speaks (first person resolves to it) and when (world ms
+ * UTC; relative dates such as "yesterday" resolve against it, and not at all without it).
+ * @since 0.2.0
+ */
+export interface TurnContext {
+  readonly speaker?: string | null | undefined
+  readonly time?: number | null | undefined
+}
+
+/**
+ * A stateful reader of one conversation: each `read` sees the narrator, group, mentioned
+ * entities and known homes/workplaces left by the turns read before it.
+ * @since 0.2.0
+ */
+export interface Discourse {
+  /**
+   * The triples of one turn, in sentence order, then clause order.
+   * Laws: deterministic given the turns read before; every `span` lies within `text`.
+   * @complexity O(|text|) tagging + small per-sentence parsing
+   */
+  readonly read: (text: string, context?: TurnContext) => ReadonlyArray<Triple>
+}
 
 /**
  * A rule extractor: a pure, total function from text to triples (never throws on any string).
@@ -74,11 +110,13 @@ export const defaultOptions: Options = { relationForm: "lemma", speaker: null }
 export interface RuleExtractor {
   readonly options: Options
   /**
-   * The triples read from `text`, in sentence order, then clause order.
+   * The triples read from `text` as a conversation of its own (a fresh {@link Discourse}).
    * Laws: deterministic; every `span` lies within `text`; `extract("") == []`.
    * @complexity O(|text|) tokenisation + O(t²) worst case per sentence of t tokens (t is small)
    */
-  readonly extract: (text: string) => ReadonlyArray<Triple>
+  readonly extract: (text: string, context?: TurnContext) => ReadonlyArray<Triple>
+  /** A fresh stateful reader over several turns. @complexity O(1) */
+  readonly discourse: () => Discourse
 }
 
 /**
@@ -86,161 +124,27 @@ export interface RuleExtractor {
  * @since 0.1.0
  */
 export const limitations: ReadonlyArray<string> = [
-  "Pronoun coreference: sentences whose subject or object is a pronoun (he, she, it, they, this) give no triple; first-person words only with the `speaker` option.",
+  "Pronoun coreference is recency and gender agreement only: he/she/his/her/him take the most recent person of that gender (or of unknown gender) mentioned before; they/them/their the most recent group of two or more named together; it/its the most recent thing. No syntax or world knowledge: 'Ola called Ana; she was happy' resolves she=Ana. 'this', 'that', 'you', 'one' are never resolved; an unresolved pronoun makes its clause give nothing.",
+  "Gender comes from a small lexicon: kin and role words (sister, husband), titles (Mrs., Mr.), a few hundred common first names, and names ending in a consonant + 'a' read as female (with a short list of male exceptions). Other names have unknown gender and agree with both he and she.",
+  "First person: 'we'/'us'/'our' stand for the last stated group that included the speaker ('My wife Ana and I …'), otherwise for the speaker; 'our' with a parent word (mother, father, grandparents) stands for the speaker and their stated siblings. 'My name is X' / 'I am X' / 'I'm X' set the narrator only when X is tagged as a proper name; 'you' is never resolved.",
   "Questions (ending in '?', or starting with a wh-word or an auxiliary) and imperatives give no triple.",
   "Subordinate clauses (because, although, if, when, that ...) are dropped; reported speech ('Alice said that Bob ...') gives no triple for the reported content; a clause with a complement clause ('Alice thinks Bob is nice') gives nothing.",
   "Restrictive relative clauses without commas ('The man who lives here is Bob') give nothing; only comma-delimited 'who/which' clauses right after a noun phrase are read.",
-  "Passive voice: only 'X was VERBed by Y' (→ Y, verb, X) and 'X was VERBed PREP Z' (→ X, verbed_prep, Z); passives with a second object are skipped.",
+  "Passive voice: only 'X was VERBed by Y' (→ Y, verb, X) and 'X was VERBed PREP Z' (→ X, 'verbed prep', Z); passives with a second object are skipped.",
   "Modal verbs (can, could, may, might, must, shall, should, will, would) make a clause give nothing: possibility and future are not facts.",
   "Disjunctions ('Paris or Rome') and quantifier negation ('No cat ...') give nothing.",
-  "Tense is not represented: 'Carol was a doctor' gives the same triple as 'Carol is a doctor'; only an explicit year or date gives validFrom.",
-  "Dates: validFrom only from a year-bearing date after in/on/since/from/at/during or at the start of the sentence ('in 2021', 'on 3 March 2019', '2021-03-05'); relative dates ('last year', 'yesterday') and end dates ('until 2020') are ignored; there is no validUntil.",
+  "Tense is not represented: 'Carol was a doctor' gives the same triple as 'Carol is a doctor'; only a date phrase sets validFrom/validUntil.",
+  "Dates: phrases chrono-node reads (3 March 2023, June 2023, 2021-03-05, last week, yesterday, two years ago, in May) and bare years after a preposition (in 2024, since 2019, until 2020, from 2015 to 2018, between 2010 and 2012). A date is the START of the fact unless it follows until/till/to/through/before (the END). A relative date resolves only against the turn's time; without one it is skipped. Dates are truncated to the day, month or year written; times of day are dropped; 'for two years' (a duration) sets nothing.",
+  "Change cues (now, moved, became, joined, switched, changed, replaced, new, no longer, anymore, stopped, quit, left) set `change`; the relation itself is the phrase as written. 'left X' reads as no longer working at X or living in X only when the discourse said so before or X looks like an organisation (Inc, bank, university, ...); otherwise it gives (S, left, X) with change.",
+  "Transfers: 'S sold/gave/handed X to Y' → (S, sold, X) and (X, owned by, Y, change); 'S bought X' → (S, bought, X) and (X, owned by, S, change). Ditransitives without 'to' ('sold Lee the car') are not read.",
+  "Replacements: 'Y replaced X as R of Z' → (Y, R of, Z, change) and (X, R of, Z, negated, change); without 'as …' only (Y, replaced, X, change).",
+  "Apposition: 'my/our/his/X's R Name' and 'R, Name,' (R a kin or role word) and 'Name, X's R,' give (Name, 'R of', X); other comma lists without a final 'and' ('Paris, France') keep only the first noun phrase.",
   "Only one relation per clause: a second prepositional phrase ('Alice met Bob in Paris') is ignored (confidence lowered), and ditransitives ('gave Bob a book') are not read.",
   "'There is/are ...' existentials, comparatives, numbers with units as relations, and idioms are not read.",
   "Part-of-speech errors of the small wink model (e.g. 'lives' tagged as a noun) are repaired only in the simple case where a clause otherwise has no verb; other tagging errors give wrong or no triples.",
-  "Comma lists without a final 'and' ('Paris, France') keep only the first noun phrase; apposition is recognised only as 'the <noun> <Proper Name>'.",
+  "Other scripts: a sentence whose words are mostly outside the Latin script (CJK, Cyrillic, Arabic, ...) gives no triple; its text is never an error. Non-Latin names inside an English sentence are read only where the tagger tags them as nouns.",
   "Sentences longer than 100 tokens are skipped, and runs of more than 128 non-space characters (long URLs, base64) are treated as blank, to keep the work linear."
 ]
-
-// ---------------------------------------------------------------------------------------------
-// Tokens
-// ---------------------------------------------------------------------------------------------
-
-interface Tok {
-  readonly text: string
-  readonly lower: string
-  readonly lemma: string
-  readonly pos: PartOfSpeech
-  readonly type: string
-  readonly start: number
-  readonly end: number
-  /** The entity type (DATE, DURATION, ...) or `null`. */
-  readonly ent: string | null
-  /** The entity's index in the document, or -1. */
-  readonly entId: number
-}
-
-interface Sentence {
-  readonly toks: ReadonlyArray<Tok>
-  readonly start: number
-  readonly end: number
-}
-
-let nlpInstance: WinkMethods | undefined
-
-/** The wink-nlp instance, loaded once per process (≈ 150–200 ms). */
-const nlp = (): WinkMethods => {
-  if (nlpInstance === undefined) nlpInstance = winkNLP(model)
-  return nlpInstance
-}
-
-const tokenStrings = (doc: ReturnType<WinkMethods["readDoc"]>, f: ItsFunction<string>) =>
-  doc.tokens().out(f) as ReadonlyArray<string>
-
-// wink-nlp's typings declare `its.lemma` with an `addons` parameter where `ItsFunction` has a
-// cache; at run time wink passes the model's addons. The cast only bridges that typing slip.
-const lemmaOf = (w: WinkMethods): ItsFunction<string> => w.its.lemma as unknown as ItsFunction<string>
-
-/** Tokenise `text` into sentences of tokens with character offsets (SPACE tokens dropped). */
-const readSentences = (text: string): ReadonlyArray<Sentence> => {
-  const w = nlp()
-  const its = w.its
-  const doc = w.readDoc(blankLongRuns(text))
-  const values = tokenStrings(doc, its.value)
-  const spaces = tokenStrings(doc, its.precedingSpaces)
-  const pos = doc.tokens().out(its.pos) as ReadonlyArray<PartOfSpeech>
-  const lemmas = tokenStrings(doc, lemmaOf(w))
-  const types = tokenStrings(doc, its.type)
-  const ents = new Array<string | null>(values.length).fill(null)
-  const entIds = new Array<number>(values.length).fill(-1)
-  const entSpans = doc.entities().out(its.span) as unknown as ReadonlyArray<ReadonlyArray<number>>
-  const entTypes = doc.entities().out(its.type) as ReadonlyArray<string>
-  entSpans.forEach(([a, b], e) => {
-    for (let i = a ?? 0; i <= (b ?? -1); i++) {
-      ents[i] = entTypes[e] ?? null
-      entIds[i] = e
-    }
-  })
-  // Offsets: wink keeps the text verbatim (value + preceding whitespace); indexOf guards drift.
-  const starts = new Array<number>(values.length)
-  let cursor = 0
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] ?? ""
-    cursor += (spaces[i] ?? "").length
-    if (!text.startsWith(v, cursor)) {
-      const found = text.indexOf(v, cursor)
-      if (found >= 0) cursor = found
-    }
-    starts[i] = Math.min(cursor, text.length)
-    cursor = Math.min(cursor + v.length, text.length)
-  }
-  const tokAt = (i: number): Tok => {
-    const v = values[i] ?? ""
-    const s = starts[i] ?? 0
-    return {
-      text: v,
-      lower: v.toLowerCase().replace(/’/g, "'"),
-      lemma: (lemmas[i] ?? v).toLowerCase(),
-      pos: pos[i] ?? "X",
-      type: types[i] ?? "word",
-      start: s,
-      end: Math.min(s + v.length, text.length),
-      ent: ents[i] ?? null,
-      entId: entIds[i] ?? -1
-    }
-  }
-  const spans = doc.sentences().out(its.span) as unknown as ReadonlyArray<ReadonlyArray<number>>
-  const out: Array<Sentence> = []
-  for (const [a, b] of spans) {
-    const toks: Array<Tok> = []
-    for (let i = a ?? 0; i <= (b ?? -1); i++) {
-      const t = tokAt(i)
-      if (t.pos !== "SPACE" && t.text.trim().length > 0) toks.push(t)
-    }
-    if (toks.length === 0 || toks.length > MAX_SENTENCE_TOKENS) continue
-    out.push({ toks: mergeHyphens(text, toks), start: toks[0]!.start, end: toks[toks.length - 1]!.end })
-  }
-  return out
-}
-
-/** Longest run of non-space characters handed to the tagger (longer runs are not words). */
-const MAX_RUN_CHARS = 128
-/** Longest sentence, in tokens, the grammar reads (longer ones are never plain declaratives). */
-const MAX_SENTENCE_TOKENS = 100
-
-/**
- * Replace runs of more than {@link MAX_RUN_CHARS} non-space characters by as many spaces:
- * offsets are kept, and wink's tokeniser, quadratic in the length of one run, stays linear.
- */
-const blankLongRuns = (text: string): string =>
-  text.replace(new RegExp(`\\S{${MAX_RUN_CHARS + 1},}`, "g"), (run) => " ".repeat(run.length))
-
-/** Join `well - known` written without spaces into one token `well-known` (pos of the last part). */
-const mergeHyphens = (text: string, toks: ReadonlyArray<Tok>): ReadonlyArray<Tok> => {
-  const out: Array<Tok> = []
-  for (const t of toks) {
-    const prev = out[out.length - 1]
-    const dash = out[out.length - 2]
-    if (
-      prev !== undefined && dash !== undefined && prev.text === "-" && dash.end === prev.start &&
-      prev.end === t.start && isWordy(t) && isWordy(dash)
-    ) {
-      out.length -= 2
-      const merged = text.slice(dash.start, t.end)
-      out.push({
-        ...t,
-        text: merged,
-        lower: merged.toLowerCase(),
-        lemma: merged.toLowerCase(),
-        pos: t.pos === "VERB" || t.pos === "ADV" ? "ADJ" : t.pos,
-        start: dash.start
-      })
-    } else out.push(t)
-  }
-  return out
-}
-
-const isWordy = (t: Tok): boolean => /[\p{L}\p{N}]$/u.test(t.text)
 
 // ---------------------------------------------------------------------------------------------
 // Word classes
@@ -253,152 +157,427 @@ const DROPPED_DETS = new Set(["the", "a", "an", "this", "that", "these", "those"
 const PERSONAL_PRONOUNS = new Set([
   "i", "me", "my", "mine", "myself", "you", "your", "yours", "he", "him", "his", "she", "her", "hers", "it", "its",
   "we", "us", "our", "ours", "they", "them", "their", "theirs", "this", "that", "these", "those", "there", "someone",
-  "something", "everyone", "everything", "nobody", "nothing", "who", "which", "what"
+  "something", "everyone", "everything", "nobody", "nothing", "who", "which", "what", "himself", "herself", "itself",
+  "themselves", "ourselves", "yourself"
 ])
-const VALID_FROM_PREPS = new Set(["in", "on", "since", "from", "at", "during"])
+const POSSESSIVE_DETS = new Set(["my", "our", "his", "her", "their", "its"])
 const TIME_ENTITIES = new Set(["DATE", "TIME", "DURATION"])
 const CLAUSE_CONJ = new Set(["and", "but"])
 const LIST_CONJ = new Set(["and", "&"])
 const DISJ = new Set(["or", "nor"])
 const POSSESSIVE_MARK = new Set(["'s", "'"])
+const PLACE_PREPS = new Set(["in", "at", "to", "from", "near", "into", "across", "through"])
+const CHANGE_ADVERBS = new Set(["now", "anymore", "nowadays"])
 
 const CONFIDENCE_CLEAN = 0.8
 const CONFIDENCE_PARTIAL = 0.6
+const PRONOUN_PENALTY = 0.1
 
 const isNegator = (t: Tok): boolean => NEGATORS.has(t.lower)
 const isBe = (t: Tok): boolean => t.lemma === "be" || ["is", "are", "was", "were", "am", "'s", "'re", "'m", "be", "been", "being"].includes(t.lower)
 const isModal = (t: Tok): boolean => MODALS.has(t.lower) || (t.pos === "AUX" && MODALS.has(t.lemma))
-const isDateTok = (t: Tok | undefined): boolean => t !== undefined && t.ent !== null && TIME_ENTITIES.has(t.ent)
-
-/** Tokens that can be part of a noun phrase's content. */
-const isNominal = (t: Tok | undefined): t is Tok =>
-  t !== undefined &&
-  !(t.ent === "DATE" || t.ent === "TIME") &&
-  !PERSONAL_PRONOUNS.has(t.lower) &&
-  (t.pos === "NOUN" || t.pos === "PROPN" || t.pos === "ADJ" || t.pos === "NUM" ||
-    t.type === "email" || t.type === "url" || t.type === "hashtag" || t.type === "mention")
-
-// ---------------------------------------------------------------------------------------------
-// Dates
-// ---------------------------------------------------------------------------------------------
-
-const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-const MONTH_RE = /\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b/i
+const MONTH_NAME = /^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\.?$|^(?:january|february|march|april|june|july|august|september|october|november|december)$/i
 
 /**
- * World time (UTC ms) of a written date that names a year: "2021" → 2021-01-01,
- * "March 2019" → 2019-03-01, "3 March 2019" / "March 3rd, 2019" → 2019-03-03,
- * "2021-03-05" → 2021-03-05. `null` when no year (1000–2999) is written.
- * @complexity O(|s|)
+ * A token wink marks as a date or time — except a month name standing alone, which in
+ * conversation is a name as often as a date ("Jan likes tea"); chrono reads real month dates.
  */
-export const parseDate = (s: string): number | null => {
-  const iso = /\b([12]\d{3})-(\d{1,2})-(\d{1,2})\b/.exec(s)
-  if (iso !== null) return utc(Number(iso[1]), Number(iso[2]) - 1, Number(iso[3]))
-  const year = /(?<![\d.,])([12]\d{3})(?![\d.,]*\d)/.exec(s)
-  if (year === null) return null
-  const y = Number(year[1])
-  const month = MONTH_RE.exec(s)
-  if (month === null) return utc(y, 0, 1)
-  const m = MONTHS.indexOf((month[1] ?? "").slice(0, 3).toLowerCase())
-  const rest = s.replace(year[0], " ").replace(month[0], " ")
-  const day = /\b([0-3]?\d)(?:st|nd|rd|th)?\b/.exec(rest)
-  return utc(y, m, day === null ? 1 : Number(day[1]))
-}
+const isWinkDate = (t: Tok | undefined): boolean =>
+  t !== undefined && t.ent !== null && TIME_ENTITIES.has(t.ent) && !MONTH_NAME.test(t.text)
 
-const utc = (y: number, m: number, d: number): number | null => {
-  if (m < 0 || m > 11) return null
-  const t = Date.UTC(y, m, 1)
-  const dd = d >= 1 && d <= 31 && new Date(Date.UTC(y, m, d)).getUTCMonth() === m ? d : 1
-  return t + (dd - 1) * 86_400_000
-}
+/** A token tagged NOUN/ADJ that is probably a finite verb ("lives", "studies", "married"). */
+const looksLikeVerb = (t: Tok): boolean =>
+  (t.pos === "NOUN" && /[a-z]s$/.test(t.lower) && !/ss$/.test(t.lower)) || (t.pos === "ADJ" && /[a-z]ed$/.test(t.lower))
+
+/** The third person singular of a verb lemma: work → works, study → studies, go → goes. */
+const thirdPerson = (lemma: string): string =>
+  /[^aeiou]y$/.test(lemma) ? `${lemma.slice(0, -1)}ies` : /(?:s|sh|ch|x|z|o)$/.test(lemma) ? `${lemma}es` : `${lemma}s`
+
+const NON_LATIN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Cyrillic}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Thai}\p{Script=Devanagari}\p{Script=Greek}\p{Script=Armenian}\p{Script=Georgian}\p{Script=Bengali}\p{Script=Tamil}]/u
 
 // ---------------------------------------------------------------------------------------------
-// Parsing
+// Discourse state
 // ---------------------------------------------------------------------------------------------
 
-interface NP {
-  readonly text: string
-  /** Token index just after the phrase. */
-  readonly end: number
-  readonly indefinite: boolean
-  /** For "X's Y": X and Y. */
-  readonly possessor: string | null
-  readonly possessed: string | null
+type MentionKind = "person" | "thing" | "group"
+
+interface Mention {
+  readonly label: string
+  readonly kind: MentionKind
+  readonly gender: Lexicon.Gender | null
+  readonly members: ReadonlyArray<string>
+}
+
+/** What a conversation carries from one sentence and turn to the next. */
+interface State {
+  /** Narrator named in the text, by the speaker label the turn was given ("" for none). */
+  readonly narrators: Map<string, string>
+  /** The speaker's group ("My wife Ana and I"), by speaker label. */
+  readonly groups: Map<string, ReadonlyArray<string>>
+  /** Stated siblings, by speaker label. */
+  readonly siblings: Map<string, Array<string>>
+  /** Mentions, most recent last (bounded). */
+  readonly mentions: Array<Mention>
+  /** Where each label was said to work / live (for "left X"). */
+  readonly workplaces: Map<string, Set<string>>
+  readonly homes: Map<string, Set<string>>
+}
+
+const MAX_MENTIONS = 32
+/** How far back (in mentions) a gender match is preferred over a closer unknown-gender person. */
+const GENDER_WINDOW = 8
+
+const newState = (): State => ({
+  narrators: new Map(),
+  groups: new Map(),
+  siblings: new Map(),
+  mentions: [],
+  workplaces: new Map(),
+  homes: new Map()
+})
+
+// ---------------------------------------------------------------------------------------------
+// Parsing context
+// ---------------------------------------------------------------------------------------------
+
+interface DateSpan {
+  readonly from: number | null
+  readonly until: number | null
 }
 
 interface Ctx {
   readonly text: string
   readonly options: Options
+  readonly state: State
+  /** The speaker label the turn was given (context, then options), "" for none. */
+  readonly given: string
+  readonly time: number | null
   /** Noun-phrase lists by the token index that follows them (for relative clauses). */
   readonly npEnds: Map<number, ReadonlyArray<NP>>
+  /** Date phrase index of each token (-1: none), and the phrases. */
+  readonly tokDate: ReadonlyArray<number>
+  readonly dates: ReadonlyArray<DateSpan>
+  /** Mentions of this sentence with the token index they end at. */
+  readonly local: Array<{ readonly mention: Mention; readonly at: number }>
+  /** Side facts of committed noun phrases, deduplicated by key. */
+  readonly sides: Map<string, Draft>
+}
+
+/** A triple before its sentence span is attached. */
+type Draft = Omit<Triple, "span">
+
+const speakerOf = (ctx: Ctx): string | null => {
+  const named = ctx.state.narrators.get(ctx.given)
+  if (named !== undefined) return named
+  return ctx.given === "" ? null : ctx.given
+}
+
+const draft = (
+  subject: string,
+  relation: string,
+  object: string,
+  extra: Partial<Draft> = {}
+): Draft => ({
+  subject, relation, object, negated: false, validFrom: null, validUntil: null, confidence: CONFIDENCE_CLEAN,
+  change: false, resolved: [], ...extra
+})
+
+// ---------------------------------------------------------------------------------------------
+// Noun phrases
+// ---------------------------------------------------------------------------------------------
+
+interface NP {
+  /** The entity label (a name, "Kim's sister", "car"). */
+  readonly text: string
+  /** Token index just after the phrase. */
+  readonly end: number
+  readonly indefinite: boolean
+  /** For "X's R" / "my R" with no name: the possessors' labels and R. */
+  readonly possessors: ReadonlyArray<string> | null
+  readonly possessed: string | null
+  /** The labels the phrase stands for ("we" → the group; otherwise [text]). */
+  readonly members: ReadonlyArray<string>
+  readonly notes: ReadonlyArray<string>
+  /** Facts the phrase states by itself ("my sister Ola" → Ola sister of me). */
+  readonly sides: ReadonlyArray<Draft>
+  readonly kind: MentionKind
+  readonly gender: Lexicon.Gender | null
+  /** "the CEO of Acme": the role and its target's labels. */
+  readonly roleOf: { readonly role: string; readonly targets: ReadonlyArray<string>; readonly notes: ReadonlyArray<string> } | null
+  /** "new" / "former" in front of the noun. */
+  readonly fresh: boolean
+  readonly former: boolean
+  /** A third-person pronoun was resolved. */
+  readonly pronoun: boolean
+  /** "a sister, Ola" / "a sister named Ola": the role the name was introduced with. */
+  readonly apposedRole: string | null
 }
 
 const slice = (ctx: Ctx, toks: ReadonlyArray<Tok>, from: number, to: number): string =>
   ctx.text.slice(toks[from]!.start, toks[to - 1]!.end)
 
+/** Tokens that can be part of a noun phrase's content. */
+const isNominal = (ctx: Ctx, toks: ReadonlyArray<Tok>, i: number): boolean => {
+  const t = toks[i]
+  return t !== undefined &&
+    (ctx.tokDate[i] ?? -1) < 0 &&
+    !((t.ent === "DATE" || t.ent === "TIME") && isWinkDate(t)) &&
+    !PERSONAL_PRONOUNS.has(t.lower) &&
+    (t.pos === "NOUN" || t.pos === "PROPN" || t.pos === "ADJ" || t.pos === "NUM" ||
+      t.type === "email" || t.type === "url" || t.type === "hashtag" || t.type === "mention")
+}
+
 /** Runs of nominal tokens from `i` (bounded by `limit`); the index after them. */
-const nominalRun = (toks: ReadonlyArray<Tok>, i: number, limit: number): number => {
+const nominalRun = (ctx: Ctx, toks: ReadonlyArray<Tok>, i: number, limit: number): number => {
   let k = i
-  while (k < limit && isNominal(toks[k])) k++
+  while (k < limit && isNominal(ctx, toks, k)) k++
   return k
 }
 
+const plainNP = (text: string, end: number, extra: Partial<NP> = {}): NP => ({
+  text, end, indefinite: false, possessors: null, possessed: null, members: [text], notes: [], sides: [],
+  kind: "thing", gender: null, roleOf: null, fresh: false, former: false, pronoun: false, apposedRole: null, ...extra
+})
+
+/** The mention a third-person pronoun stands for, looked up before token `at`. */
+const resolvePronoun = (ctx: Ctx, word: string, at: number): Mention | null => {
+  const want: MentionKind = word === "it" || word === "its" ? "thing" :
+    word === "they" || word === "them" || word === "their" ? "group" : "person"
+  const gender: Lexicon.Gender | null = ["she", "her", "hers"].includes(word) ? "female" : ["he", "him", "his"].includes(word) ? "male" : null
+  const speaker = speakerOf(ctx)
+  const recent: Array<Mention> = []
+  for (let j = ctx.local.length - 1; j >= 0; j--) if (ctx.local[j]!.at <= at) recent.push(ctx.local[j]!.mention)
+  for (let j = ctx.state.mentions.length - 1; j >= 0; j--) recent.push(ctx.state.mentions[j]!)
+  const candidates = recent.filter((m) => m.kind === want && m.label !== speaker)
+  if (want !== "person") return candidates[0] ?? null
+  const exact = candidates.slice(0, GENDER_WINDOW).find((m) => m.gender === gender)
+  return exact ?? candidates.find((m) => m.gender === null) ?? null
+}
+
+/** The labels "we" / "our" stand for; `head` is the noun after "our" (a parent word widens it to the siblings). */
+const firstPersonPlural = (ctx: Ctx, head: string | null): ReadonlyArray<string> | null => {
+  const speaker = speakerOf(ctx)
+  if (speaker === null) return null
+  const siblings = ctx.state.siblings.get(ctx.given) ?? []
+  if (head !== null && Lexicon.isParentKin(head) && siblings.length > 0) return [speaker, ...siblings]
+  return ctx.state.groups.get(ctx.given) ?? [speaker]
+}
+
+const noteOf = (word: string, labels: ReadonlyArray<string>): string => `${word}=${labels.join("+")}`
+
+/** The possessors of a possessive determiner at `i`, with the notes; `null` when unresolved. */
+const possessorsOf = (
+  ctx: Ctx,
+  word: string,
+  i: number,
+  head: string
+): { labels: ReadonlyArray<string>; notes: ReadonlyArray<string>; pronoun: boolean } | null => {
+  if (word === "my") {
+    const s = speakerOf(ctx)
+    return s === null ? null : { labels: [s], notes: [noteOf("my", [s])], pronoun: false }
+  }
+  if (word === "our") {
+    const labels = firstPersonPlural(ctx, head)
+    return labels === null ? null : { labels, notes: [noteOf("our", labels)], pronoun: false }
+  }
+  const m = resolvePronoun(ctx, word, i)
+  return m === null ? null : { labels: m.members, notes: [noteOf(word, m.members)], pronoun: true }
+}
+
+/** A run of proper-noun tokens in [from, to) ending at `to`: its start, or `to` when none. */
+const properTail = (toks: ReadonlyArray<Tok>, from: number, to: number): number => {
+  let p = to
+  while (p > from && toks[p - 1]!.pos === "PROPN") p--
+  return p
+}
+
+/** ", Name ," right after `k` (the name run and the index after it), or null. */
+const appositiveName = (ctx: Ctx, toks: ReadonlyArray<Tok>, k: number, limit: number): { name: string; end: number } | null => {
+  if (toks[k]?.text !== ",") return null
+  let j = k + 1
+  if (toks[j]?.pos !== "PROPN") return null
+  while (j < limit && toks[j]?.pos === "PROPN" && isNominal(ctx, toks, j)) j++
+  const after = toks[j]
+  if (after !== undefined && after.text !== "," && !(after.pos === "PUNCT" && j === toks.length - 1)) return null
+  return { name: slice(ctx, toks, k + 1, j), end: after?.text === "," ? j + 1 : j }
+}
+
+/** "named Name" / "called Name" right after `k`, or null. */
+const namedAfter = (ctx: Ctx, toks: ReadonlyArray<Tok>, k: number, limit: number): { name: string; end: number } | null => {
+  const w = toks[k]?.lower
+  if (w !== "named" && w !== "called") return null
+  let j = k + 1
+  while (j < limit && toks[j]?.pos === "PROPN" && isNominal(ctx, toks, j)) j++
+  return j === k + 1 ? null : { name: slice(ctx, toks, k + 1, j), end: j }
+}
+
+const roleSides = (holder: string, role: string, of: ReadonlyArray<string>, notes: ReadonlyArray<string>, extra: Partial<Draft> = {}): ReadonlyArray<Draft> =>
+  of.filter((o) => o !== holder).map((o) => draft(holder, `${role.toLowerCase()} of`, o, { resolved: notes, ...extra }))
+
 /**
  * A noun phrase at `i` (not past `limit`), or `null`.
- * Leading determiners are dropped; "my" maps to the speaker; other pronouns fail.
+ * Leading determiners are dropped; pronouns are resolved (or fail).
  */
 const parseNP = (ctx: Ctx, toks: ReadonlyArray<Tok>, i: number, limit = toks.length): NP | null => {
   const t = toks[i]
   if (t === undefined || i >= limit) return null
-  const speaker = ctx.options.speaker
+  const w = t.lower
+  // Personal pronouns.
+  if (w === "i" || w === "me" || w === "myself") {
+    const s = speakerOf(ctx)
+    return s === null ? null : plainNP(s, i + 1, { notes: [noteOf("I", [s])], kind: "person" })
+  }
+  if (w === "we" || w === "us" || w === "ourselves") {
+    const labels = firstPersonPlural(ctx, null)
+    if (labels === null) return null
+    return plainNP(labels.join(" and "), i + 1, { members: labels, notes: [noteOf("we", labels)], kind: labels.length > 1 ? "group" : "person" })
+  }
+  const nextIsNominal = isNominal(ctx, toks, i + 1) && i + 1 < limit
+  if (["he", "him", "she", "they", "them", "it"].includes(w) || (w === "her" && !nextIsNominal)) {
+    const m = resolvePronoun(ctx, w, i)
+    if (m === null) return null
+    return plainNP(m.label, i + 1, { members: m.members, notes: [noteOf(w, m.members)], kind: m.kind, gender: m.gender, pronoun: true })
+  }
   let k = i
   let indefinite = false
-  let speakerOwns = false
-  if ((t.lower === "i" || t.lower === "me") && speaker !== null) {
-    return { text: speaker, end: i + 1, indefinite: false, possessor: null, possessed: null }
-  }
-  if (t.lower === "my" && speaker !== null) {
-    speakerOwns = true
+  let possessive: string | null = null
+  if (POSSESSIVE_DETS.has(w)) {
+    possessive = w
     k++
   } else if (t.pos === "DET") {
-    if (!DROPPED_DETS.has(t.lower)) return null // "no", "neither", ... quantifier negation
-    indefinite = t.lower === "a" || t.lower === "an"
+    if (!DROPPED_DETS.has(w)) return null // "no", "neither", ... quantifier negation
+    indefinite = w === "a" || w === "an"
+    k++
+  }
+  let fresh = false
+  let former = false
+  const contentStart0 = k
+  // Lowercase only: "New York" is a name.
+  while (k < limit && ["new", "former", "ex", "current"].includes(toks[k]!.text) && isNominal(ctx, toks, k + 1)) {
+    if (toks[k]!.lower === "new") fresh = true
+    if (toks[k]!.lower === "former" || toks[k]!.lower === "ex") former = true
     k++
   }
   const contentStart = k
-  k = nominalRun(toks, k, limit)
+  k = nominalRun(ctx, toks, k, limit)
   if (k === contentStart) return null
-  let textStart = contentStart
-  // Apposition "the writer Mark Twain": a determiner, common noun(s), then a proper-noun run.
-  if (contentStart > i && !speakerOwns && toks[k - 1]!.pos === "PROPN") {
-    let p = k - 1
-    while (p > contentStart && toks[p - 1]!.pos === "PROPN") p--
-    if (p > contentStart && toks[p - 1]!.pos === "NOUN") textStart = p
+  const hadDet = contentStart0 > i
+  // A proper-name run after common nouns: "the writer Mark Twain", "my sister Ola".
+  const nameStart = properTail(toks, contentStart, k)
+  const hasRoleAndName = nameStart > contentStart && nameStart < k && toks[nameStart - 1]!.pos === "NOUN"
+  const content = slice(ctx, toks, contentStart, hasRoleAndName ? nameStart : k)
+  const headWord = toks[(hasRoleAndName ? nameStart : k) - 1]!.lower
+  let notes: Array<string> = []
+  let sides: Array<Draft> = []
+  let pronoun = false
+  let possessors: ReadonlyArray<string> | null = null
+  if (possessive !== null) {
+    const owner = possessorsOf(ctx, possessive, i, content)
+    if (owner === null) return null
+    possessors = owner.labels
+    notes = [...owner.notes]
+    pronoun = owner.pronoun
   }
-  let possessor: string | null = speakerOwns ? speaker : null
-  let possessed: string | null = null
-  let text = speakerOwns ? `${speaker}'s ${slice(ctx, toks, contentStart, k)}` : slice(ctx, toks, textStart, k)
-  if (speakerOwns) possessed = slice(ctx, toks, contentStart, k)
-  const mark = toks[k]
-  if (!speakerOwns && mark !== undefined && k < limit && POSSESSIVE_MARK.has(mark.lower) && mark.pos !== "VERB" && mark.pos !== "AUX") {
-    const from = k + 1
-    const to = nominalRun(toks, from, limit)
-    if (to === from) return null
-    possessor = text
-    possessed = slice(ctx, toks, from, to)
-    text = slice(ctx, toks, textStart, to)
-    k = to
+  const role = Lexicon.isRoleNoun(content) ? content : null
+  const genderOfRole = role === null ? null : Lexicon.kinGender(headWord)
+  let np: NP
+  if (hasRoleAndName && (possessors !== null || hadDet)) {
+    // "my sister Ola", "the writer Mark Twain": the name is the entity.
+    const name = slice(ctx, toks, nameStart, k)
+    if (possessors !== null && role !== null) sides = [...roleSides(name, content, possessors, notes, { change: fresh, negated: former })]
+    np = plainNP(name, k, { sides, kind: "person", gender: genderOfRole ?? Lexicon.nameGender(name), fresh, former })
+  } else if (possessors !== null) {
+    // "my sister" (no name): "Kim's sister" — or ", Elzbieta," after it.
+    const apposed = role !== null ? appositiveName(ctx, toks, k, limit) : null
+    if (apposed !== null) {
+      sides = [...roleSides(apposed.name, content, possessors, notes, { change: fresh, negated: former })]
+      np = plainNP(apposed.name, apposed.end, { sides, kind: "person", gender: genderOfRole ?? Lexicon.nameGender(apposed.name), fresh, former })
+    } else {
+      const label = `${possessors[0]}'s ${content}`
+      sides = role === null ? [] : [...roleSides(label, content, possessors.slice(1), notes)]
+      np = plainNP(label, k, {
+        possessors, possessed: content, notes, sides, kind: role !== null ? "person" : "thing", gender: genderOfRole, fresh, former, pronoun
+      })
+    }
+  } else {
+    const start = hasRoleAndName ? nameStart : contentStart
+    let text = slice(ctx, toks, start, k)
+    const allProper = toks.slice(start, k).every((x) => x.pos === "PROPN")
+    let kind: MentionKind = allProper || role !== null ? "person" : "thing"
+    let gender = role !== null ? genderOfRole : allProper ? Lexicon.nameGender(text) : null
+    let possessed: string | null = null
+    let owners: ReadonlyArray<string> | null = null
+    let apposedRole: string | null = null
+    const mark = toks[k]
+    if (mark !== undefined && k < limit && POSSESSIVE_MARK.has(mark.lower) && mark.pos !== "VERB" && mark.pos !== "AUX") {
+      // "Ola's husband" (, Marek,)
+      const from = k + 1
+      const to = nominalRun(ctx, toks, from, limit)
+      if (to === from) return null
+      const ownerText = text
+      const possessedText = slice(ctx, toks, from, to)
+      const ownedRole = Lexicon.isRoleNoun(possessedText)
+      const apposed = ownedRole ? appositiveName(ctx, toks, to, limit) : null
+      if (apposed !== null) {
+        sides = [...roleSides(apposed.name, possessedText, [ownerText], notes)]
+        text = apposed.name
+        k = apposed.end
+        gender = Lexicon.kinGender(toks[to - 1]!.lower) ?? Lexicon.nameGender(apposed.name)
+      } else {
+        owners = [ownerText]
+        possessed = possessedText
+        text = slice(ctx, toks, start, to)
+        k = to
+        gender = ownedRole ? Lexicon.kinGender(toks[to - 1]!.lower) : null
+      }
+      kind = ownedRole ? "person" : "thing"
+    } else if (role !== null && !allProper && hadDet) {
+      // "the CEO, Maria Lopez," / "a sister, Ola" / "a sister named Ola"
+      const apposed = appositiveName(ctx, toks, k, limit) ?? namedAfter(ctx, toks, k, limit)
+      if (apposed !== null) {
+        text = apposed.name
+        k = apposed.end
+        gender = genderOfRole ?? Lexicon.nameGender(apposed.name)
+        apposedRole = content
+      }
+    }
+    np = plainNP(text, k, {
+      indefinite, possessors: owners, possessed, notes, sides, kind, gender, fresh, former, pronoun, apposedRole
+    })
   }
-  // "capital of France": one phrase.
-  if (toks[k]?.lower === "of" && k + 1 < limit) {
-    const inner = parseNP(ctx, toks, k + 1, limit)
+  // "capital of France", "the CEO of Acme": one phrase; a role of its target.
+  let end = np.end
+  if (toks[end]?.lower === "of" && end + 1 < limit && np.possessors === null) {
+    const inner = parseNP(ctx, toks, end + 1, limit)
     if (inner !== null) {
-      text = `${text} of ${inner.text}`
-      if (possessed !== null) possessed = `${possessed} of ${inner.text}`
-      k = inner.end
+      const head = np.text
+      const isRole = hadDet || possessive !== null || !toks.slice(contentStart, np.end).every((x) => x.pos === "PROPN")
+      np = {
+        ...np,
+        text: `${head} of ${inner.text}`,
+        members: [`${head} of ${inner.text}`],
+        end: inner.end,
+        possessed: np.possessed === null ? null : `${np.possessed} of ${inner.text}`,
+        roleOf: isRole ? { role: head, targets: inner.members, notes: inner.notes } : null,
+        sides: [...np.sides, ...inner.sides],
+        kind: Lexicon.isRoleNoun(head) ? "person" : np.kind
+      }
+      end = inner.end
     }
   }
-  return { text, end: k, indefinite, possessor, possessed }
+  // "Marek, Ola's husband, …": a name followed by a possessive role phrase in commas.
+  if (np.kind === "person" && np.possessors === null && np.roleOf === null && toks[end]?.text === "," && end + 1 < limit) {
+    const inner = parseNP(ctx, toks, end + 1, limit)
+    if (inner !== null && inner.possessors !== null && inner.possessed !== null && Lexicon.isRoleNoun(inner.possessed) && toks[inner.end]?.text === ",") {
+      np = {
+        ...np,
+        end: inner.end + 1,
+        sides: [...np.sides, ...roleSides(np.text, inner.possessed, inner.possessors, inner.notes)],
+        gender: np.gender ?? Lexicon.kinGender(inner.possessed.split(/\s+/).pop() ?? "")
+      }
+    }
+  }
+  return np
 }
 
 interface NPList {
@@ -449,48 +628,67 @@ const parseNPList = (ctx: Ctx, toks: ReadonlyArray<Tok>, i: number, role: "subje
     : { nps, end: k, truncated: false, disjunctive }
 }
 
-/** A time phrase at `i`: [prep] date-entity. Its end and, if it names a start, its world time. */
-const parseTime = (ctx: Ctx, toks: ReadonlyArray<Tok>, i: number): { end: number; validFrom: number | null } | null => {
+/** Record a committed noun-phrase list: its side facts and its mentions (a group too). */
+const commit = (ctx: Ctx, nps: ReadonlyArray<NP>, role: "subject" | "object", prep: string | null): void => {
+  const speaker = speakerOf(ctx)
+  for (const np of nps) {
+    for (const s of np.sides) {
+      ctx.sides.set(`${s.subject}\u0000${s.relation}\u0000${s.object}`, s)
+      noteSibling(ctx, s)
+      ctx.local.push({ mention: mentionOfLabel(s.subject, "person", np.gender), at: np.end })
+    }
+    if (np.members.length > 1) {
+      ctx.local.push({ mention: { label: np.text, kind: "group", gender: null, members: np.members }, at: np.end })
+      continue
+    }
+    const kind: MentionKind = role === "object" && prep !== null && PLACE_PREPS.has(prep) ? "thing" : np.kind
+    ctx.local.push({ mention: { label: np.text, kind, gender: kind === "person" ? np.gender : null, members: np.members }, at: np.end })
+  }
+  const labels = nps.flatMap((n) => n.members)
+  if (role === "subject" && labels.length > 1) {
+    ctx.local.push({ mention: { label: labels.join(" and "), kind: "group", gender: null, members: labels }, at: nps[nps.length - 1]!.end })
+    if (speaker !== null && labels.includes(speaker)) ctx.state.groups.set(ctx.given, labels)
+  }
+}
+
+/** A stated sibling of the speaker ("my sister Ola") joins "our" for parent words. */
+const noteSibling = (ctx: Ctx, d: Draft): void => {
+  const speaker = speakerOf(ctx)
+  if (speaker === null || d.object !== speaker || d.negated || !Lexicon.isSiblingKin(d.relation.replace(/ of$/, ""))) return
+  const list = ctx.state.siblings.get(ctx.given) ?? []
+  if (!list.includes(d.subject)) list.push(d.subject)
+  ctx.state.siblings.set(ctx.given, list)
+}
+
+const mentionOfLabel = (label: string, kind: MentionKind, gender: Lexicon.Gender | null): Mention =>
+  ({ label, kind, gender, members: [label] })
+
+// ---------------------------------------------------------------------------------------------
+// Dates
+// ---------------------------------------------------------------------------------------------
+
+/** A time phrase at `i`: its end and the interval it states (nulls when it names none). */
+const parseTime = (ctx: Ctx, toks: ReadonlyArray<Tok>, i: number): { end: number; span: DateSpan } | null => {
   const t = toks[i]
   if (t === undefined) return null
+  const d = ctx.tokDate[i] ?? -1
+  if (d >= 0) {
+    let k = i
+    while ((ctx.tokDate[k] ?? -1) === d) k++
+    return { end: k, span: ctx.dates[d]! }
+  }
+  // A date wink sees and chrono does not ("the weekend", "for two years"): skipped, no instant.
   let k = i
-  let prep: string | null = null
-  if ((t.pos === "ADP" || t.pos === "SCONJ") && isDateTok(toks[i + 1])) {
-    prep = t.lower
-    k = i + 1
-  } else if (t.lower === "as" && toks[i + 1]?.lower === "of" && isDateTok(toks[i + 2])) {
-    prep = "since"
-    k = i + 2
-  } else if (!isDateTok(t) || !(t.ent === "DATE" || t.ent === "TIME")) return null
+  if ((t.pos === "ADP" || t.pos === "SCONJ") && isWinkDate(toks[i + 1])) k = i + 1
+  else if (!isWinkDate(t) || !(t.ent === "DATE" || t.ent === "TIME")) return null
   const id = toks[k]!.entId
-  const from = k
-  // The preposition itself may sit inside the entity ("since March 2020" is one DURATION).
-  while (toks[k] !== undefined && toks[k]!.entId === id) k++
-  const written = ctx.text.slice(toks[from]!.start, toks[k - 1]!.end)
-  const startsHere = prep === null ? true : VALID_FROM_PREPS.has(prep)
-  return { end: k, validFrom: startsHere ? parseDate(written) : null }
+  while (toks[k] !== undefined && toks[k]!.entId === id && (ctx.tokDate[k] ?? -1) < 0) k++
+  return { end: k, span: { from: null, until: null } }
 }
 
-const relationWord = (ctx: Ctx, t: Tok): string =>
-  ctx.options.relationForm === "surface" ? t.lower : t.lemma
-
-const verbLemmaCache = new Map<string, string>()
-
-/** The lemma of a word the tagger mistook for a noun/adjective, read in a verb position. */
-const verbLemma = (word: string): string => {
-  const key = word.toLowerCase()
-  const hit = verbLemmaCache.get(key)
-  if (hit !== undefined) return hit
-  const w = nlp()
-  const lemmas = w.readDoc(`She ${key} it.`).tokens().out(lemmaOf(w)) as ReadonlyArray<string>
-  const lemma = (lemmas[1] ?? key).toLowerCase()
-  verbLemmaCache.set(key, lemma)
-  return lemma
-}
-
-/** A token tagged NOUN/ADJ that is probably a finite verb ("lives", "studies", "married"). */
-const looksLikeVerb = (t: Tok): boolean =>
-  (t.pos === "NOUN" && /[a-z]s$/.test(t.lower) && !/ss$/.test(t.lower)) || (t.pos === "ADJ" && /[a-z]ed$/.test(t.lower))
+// ---------------------------------------------------------------------------------------------
+// Clauses
+// ---------------------------------------------------------------------------------------------
 
 interface VerbGroup {
   /** Index of the main verb, or of the last auxiliary when there is none. */
@@ -499,6 +697,8 @@ interface VerbGroup {
   readonly negated: boolean
   readonly passive: boolean
   readonly modal: boolean
+  /** "no longer", "now" … in the group. */
+  readonly change: boolean
   /** The main verb was a mistagged noun/adjective. */
   readonly repaired: boolean
   /** Index of the first token after the group. */
@@ -509,6 +709,7 @@ const parseVerbGroup = (toks: ReadonlyArray<Tok>, i: number): VerbGroup | null =
   let k = i
   let negated = false
   let modal = false
+  let change = false
   const auxes: Array<number> = []
   for (;;) {
     const t = toks[k]
@@ -516,12 +717,13 @@ const parseVerbGroup = (toks: ReadonlyArray<Tok>, i: number): VerbGroup | null =
     if (isNegator(t)) negated = true
     else if (t.lower === "no" && toks[k + 1]?.lower === "longer") {
       negated = true
+      change = true
       k++
     } else if (t.pos === "AUX") {
       if (isModal(t)) modal = true
       auxes.push(k)
     } else if (t.pos === "ADV" && !WH.has(t.lower) && auxes.length + k - i < 6) {
-      // adverbs such as "also", "still", "now" are skipped
+      if (CHANGE_ADVERBS.has(t.lower)) change = true
     } else break
     k++
   }
@@ -529,27 +731,36 @@ const parseVerbGroup = (toks: ReadonlyArray<Tok>, i: number): VerbGroup | null =
   if (t !== undefined && t.pos === "VERB") {
     const beAux = auxes.some((a) => isBe(toks[a]!))
     const passive = beAux && !t.lower.endsWith("ing")
-    return { head: k, kind: "verb", negated, passive, modal, repaired: false, next: k + 1 }
+    return { head: k, kind: "verb", negated, passive, modal, change, repaired: false, next: k + 1 }
   }
   if (t !== undefined && auxes.length === 0 && looksLikeVerb(t) && k === i) {
-    return { head: k, kind: "verb", negated, passive: false, modal, repaired: true, next: k + 1 }
+    return { head: k, kind: "verb", negated, passive: false, modal, change, repaired: true, next: k + 1 }
   }
   const last = auxes[auxes.length - 1]
   if (last === undefined) return null
   const kind = isBe(toks[last]!) ? "copula" : "aux"
-  return { head: last, kind, negated, passive: false, modal, repaired: false, next: k }
+  return { head: last, kind, negated, passive: false, modal, change, repaired: false, next: k }
 }
 
-/** A triple before its sentence span is attached. */
-type Draft = Omit<Triple, "span">
-
-/** Relation words → `lowercase_words_joined` (apostrophes dropped, other symbols split words). */
+/** Relation words → lowercase words separated by single spaces. */
 const toRelation = (words: ReadonlyArray<string>): string =>
   words
-    .flatMap((r) => r.toLowerCase().split(/[^\p{L}\p{N}']+/u))
+    .flatMap((r) => r.toLowerCase().split(/[^\p{L}\p{N}'-]+/u))
     .map((r) => r.replace(/'/g, ""))
     .filter((r) => r.length > 0)
-    .join("_")
+    .join(" ")
+
+const remember = (ctx: Ctx, relation: string, subject: string, object: string): void => {
+  const lemma = relation.split(" ")[0] ?? ""
+  const map = /^(work|works|worked|working|join|joined|joins)$/.test(lemma) ? ctx.state.workplaces :
+    /^(live|lives|lived|living|move|moved|moves|relocated)$/.test(lemma) ? ctx.state.homes : null
+  if (map === null) return
+  const set = map.get(subject) ?? new Set<string>()
+  set.add(object)
+  map.set(subject, set)
+}
+
+const uniq = (xs: ReadonlyArray<string>): ReadonlyArray<string> => [...new Set(xs)]
 
 /**
  * Reads one clause starting at `i` (with `shared` subjects when it continues a previous clause)
@@ -560,7 +771,7 @@ const parseClause = (
   toks: ReadonlyArray<Tok>,
   i: number,
   shared: ReadonlyArray<NP> | null,
-  sentenceDate: number | null
+  sentenceDate: DateSpan
 ): ReadonlyArray<Draft> => {
   let subjects: ReadonlyArray<NP>
   let k: number
@@ -573,7 +784,6 @@ const parseClause = (
   } else {
     const list = parseNPList(ctx, toks, i, "subject")
     if (list === null || list.disjunctive) return []
-    ctx.npEnds.set(list.end, list.nps)
     subjects = list.nps
     k = list.end
     group = parseVerbGroup(toks, k)
@@ -586,62 +796,86 @@ const parseClause = (
         if (!looksLikeVerb(cand) || !(prev.pos === "PROPN" || prev.pos === "NOUN")) continue
         const np = parseNP(ctx, toks, i, v)
         if (np === null || np.end !== v) continue
-        ctx.npEnds.set(v, [np])
         subjects = [np]
         k = v
-        group = { head: v, kind: "verb", negated: false, passive: false, modal: false, repaired: true, next: v + 1 }
+        group = { head: v, kind: "verb", negated: false, passive: false, modal: false, change: false, repaired: true, next: v + 1 }
         break
       }
     }
+    ctx.npEnds.set(k, subjects)
+    commit(ctx, subjects, "subject", null)
   }
   if (group === null) return []
   if (group.repaired) partial = true
   const head = toks[group.head]!
+  const lemma = group.repaired ? verbLemma(head.lower) : head.lemma
+  const surface = ctx.options.relationForm === "surface"
   const relation: Array<string> = []
   let objects: ReadonlyArray<NP> = []
   let agentIsSubject = true
-  let possessiveCopula = false
-  /** "X is a Y" → is_a, "X is (the) Y" → is: decided per object. */
   let copulaNP = false
+  let negated = group.negated
+  let change = group.change || Lexicon.CHANGE_VERBS.has(lemma)
+  let becomes = group.kind === "verb" && lemma === "become"
+  /** "stopped working at", "quit": the relation is a job (or the -ing verb), negated. */
+  let ends = false
   k = group.next
-  let validFrom: number | null = null
+  let span: DateSpan = { from: null, until: null }
   const takeTimes = (): void => {
     for (;;) {
       const time = parseTime(ctx, toks, k)
       if (time === null) return
-      if (validFrom === null) validFrom = time.validFrom
+      span = { from: span.from ?? time.span.from, until: span.until ?? time.span.until }
       k = time.end
     }
   }
   const skipAdverbs = (): void => {
-    while (toks[k] !== undefined && toks[k]!.pos === "ADV" && !WH.has(toks[k]!.lower)) k++
+    while (toks[k] !== undefined && toks[k]!.pos === "ADV" && !WH.has(toks[k]!.lower)) {
+      if (CHANGE_ADVERBS.has(toks[k]!.lower)) change = true
+      k++
+    }
   }
 
-  if (group.kind === "verb") {
-    relation.push(
-      group.repaired ? (ctx.options.relationForm === "surface" ? head.lower : verbLemma(head.lower)) :
-        group.passive ? head.lower : relationWord(ctx, head)
-    )
-    while (toks[k]?.lower === "to" && toks[k + 1]?.pos === "VERB") {
-      relation.push("to", relationWord(ctx, toks[k + 1]!))
-      k += 2
+  if (group.kind === "verb" && !becomes) {
+    if ((lemma === "stop" || lemma === "quit") && toks[k]?.pos === "VERB" && toks[k]!.lower.endsWith("ing")) {
+      // "stopped working at X" → works at X, negated.
+      relation.push(surface ? thirdPerson(toks[k]!.lemma) : toks[k]!.lemma)
+      negated = true
+      change = true
+      ends = true
+      k++
+    } else if (lemma === "quit" || lemma === "resign") {
+      relation.push(surface ? "works" : "work", "at")
+      negated = true
+      change = true
+      ends = true
+      if (toks[k]?.lower === "from") k++
+    } else {
+      relation.push(group.repaired ? (surface ? head.lower : lemma) : group.passive ? head.lower : surface ? head.lower : head.lemma)
+      while (toks[k]?.lower === "to" && toks[k + 1]?.pos === "VERB") {
+        relation.push("to", surface ? toks[k + 1]!.lower : toks[k + 1]!.lemma)
+        k += 2
+      }
     }
   } else if (group.kind === "aux") {
-    relation.push(relationWord(ctx, head))
+    relation.push(surface ? head.lower : head.lemma)
   }
+  if (becomes) change = true
+  const copular = group.kind === "copula" || becomes
   skipAdverbs()
   takeTimes()
   skipAdverbs()
   const prep = toks[k]
-  if (prep !== undefined && prep.pos === "ADP" && prep.lower !== "of") {
+  let prepWord: string | null = null
+  if (prep !== undefined && prep.pos === "ADP" && prep.lower !== "of" && !(ends && relation.length === 2)) {
     const list = parseNPList(ctx, toks, k + 1, "object")
     if (list === null || list.disjunctive) return []
-    if (group.kind === "copula") relation.push("is")
+    if (copular) relation.push("is")
     if (group.passive && prep.lower === "by") {
       agentIsSubject = false
-      relation[0] = head.lemma
+      relation[0] = surface ? head.lower : head.lemma
     } else relation.push(prep.lower)
-    ctx.npEnds.set(list.end, list.nps)
+    prepWord = prep.lower
     objects = list.nps
     if (list.truncated) partial = true
     k = list.end
@@ -649,17 +883,36 @@ const parseClause = (
     if (group.passive) return []
     const list = parseNPList(ctx, toks, k, "object")
     if (list === null || list.disjunctive) return []
-    ctx.npEnds.set(list.end, list.nps)
     objects = list.nps
     if (list.truncated) partial = true
     k = list.end
-    if (group.kind === "copula") {
-      const subject = subjects[0]!
-      const allDefinite = objects.every((o) => !o.indefinite)
-      if (subjects.length === 1 && subject.possessor !== null && subject.possessed !== null && allDefinite) {
-        possessiveCopula = true
-        relation.push(subject.possessed)
-      } else copulaNP = true
+    if (copular) copulaNP = true
+  }
+  ctx.npEnds.set(k, objects)
+  commit(ctx, objects, "object", prepWord)
+
+  // Special complements: "to Y" after a transfer, "as R of Z" after replace, "at X" after quit my job.
+  let recipient: NP | null = null
+  let asRole: NP | null = null
+  if (toks[k]?.lower === "to" && Lexicon.TRANSFER_VERBS.has(lemma) && group.kind === "verb") {
+    const r = parseNP(ctx, toks, k + 1)
+    if (r !== null) {
+      recipient = r
+      commit(ctx, [r], "object", null)
+      k = r.end
+    }
+  } else if (toks[k]?.lower === "as" && lemma === "replace") {
+    const r = parseNP(ctx, toks, k + 1)
+    if (r !== null) {
+      asRole = r
+      k = r.end
+    }
+  } else if (ends && relation.length === 2 && objects.length === 1 && /\b(job|post|position|role)$/.test(objects[0]!.text) && ["at", "with", "in"].includes(toks[k]?.lower ?? "")) {
+    const r = parseNP(ctx, toks, k + 1)
+    if (r !== null) {
+      objects = [r]
+      commit(ctx, [r], "object", "at")
+      k = r.end
     }
   }
 
@@ -670,7 +923,13 @@ const parseClause = (
     const t = toks[k]
     if (t === undefined) break
     if (t.pos === "ADV" && !WH.has(t.lower)) {
+      if (CHANGE_ADVERBS.has(t.lower)) change = true
       k++
+      continue
+    }
+    if (t.lower === "any" && toks[k + 1]?.lower === "more") {
+      change = true
+      k += 2
       continue
     }
     if (t.text === "," && (toks[k + 1] === undefined || parseTime(ctx, toks, k + 1) !== null)) {
@@ -702,19 +961,91 @@ const parseClause = (
   }
   if (group.modal) return rest
 
-  const relationKey = toRelation(relation)
-  if (relationKey.length === 0 && !copulaNP) return rest
+  const base = {
+    confidence: partial ? CONFIDENCE_PARTIAL : CONFIDENCE_CLEAN,
+    validFrom: span.from ?? (span.until === null ? sentenceDate.from : null),
+    validUntil: span.until ?? (span.from === null ? sentenceDate.until : null)
+  }
   const own: Array<Draft> = []
-  const confidence = partial ? CONFIDENCE_PARTIAL : CONFIDENCE_CLEAN
-  const when = validFrom ?? sentenceDate
+  const emit = (subject: string, rel: string, object: string, notes: ReadonlyArray<string>, pronoun: boolean, extra: Partial<Draft> = {}): void => {
+    if (subject.trim().length === 0 || object.trim().length === 0 || rel.length === 0 || subject === object) return
+    own.push(draft(subject, rel, object, {
+      ...base, negated, change, resolved: uniq(notes),
+      confidence: Math.round(Math.max(0, base.confidence - (pronoun ? PRONOUN_PENALTY : 0)) * 100) / 100,
+      ...extra
+    }))
+  }
+  const relationKey = toRelation(relation)
   for (const s of subjects) {
     for (const o of objects) {
-      const subject = possessiveCopula ? s.possessor! : agentIsSubject ? s.text : o.text
-      const object = agentIsSubject ? o.text : s.text
-      if (subject.trim().length === 0 || object.trim().length === 0) continue
-      const rel = copulaNP ? (o.indefinite ? "is_a" : "is") : relationKey
-      own.push({ subject, relation: rel, object, negated: group.negated, confidence, validFrom: when })
+      const notes = [...s.notes, ...o.notes]
+      const pronoun = s.pronoun || o.pronoun
+      const objChange = change || o.fresh
+      for (const sm of s.members) {
+        if (copulaNP) {
+          if (s.possessors !== null && s.possessed !== null && !o.indefinite && subjects.length === 1) {
+            // "X's R is Y": a role → (Y, R of, X); an attribute → (X, R, Y).
+            for (const owner of s.possessors) {
+              if (Lexicon.isRoleNoun(s.possessed)) {
+                for (const om of o.members) emit(om, `${s.possessed.toLowerCase()} of`, owner, notes, pronoun, { change: objChange || s.fresh, negated: negated || s.former })
+              } else {
+                emit(owner, toRelation([s.possessed]), o.text, notes, pronoun, { change: objChange || s.fresh })
+              }
+            }
+          } else if (o.possessors !== null && o.possessed !== null && !o.indefinite && Lexicon.isRoleNoun(o.possessed)) {
+            // "Y is my dentist" → (Y, dentist of, me).
+            for (const owner of o.possessors) emit(sm, `${o.possessed.toLowerCase()} of`, owner, notes, pronoun, { change: objChange, negated: negated || o.former })
+          } else if (o.roleOf !== null) {
+            // "Y is the CEO of Z" → (Y, ceo of, Z).
+            for (const target of o.roleOf.targets) emit(sm, `${toRelation([o.roleOf.role])} of`, target, [...notes, ...o.roleOf.notes], pronoun, { change: objChange, negated: negated || o.former })
+          } else {
+            emit(sm, o.indefinite ? "is a" : "is", o.text, notes, pronoun, { change: objChange })
+          }
+          continue
+        }
+        for (const om of o.members) {
+          if (asRole !== null && asRole.roleOf !== null) {
+            // "Y replaced X as captain of Z"
+            for (const target of asRole.roleOf.targets) {
+              const rel = `${toRelation([asRole.roleOf.role])} of`
+              emit(sm, rel, target, [...notes, ...asRole.notes], pronoun, { change: true })
+              emit(om, rel, target, [...notes, ...asRole.notes], pronoun, { change: true, negated: true })
+            }
+            continue
+          }
+          if (ends && relation.length === 2) {
+            emit(sm, relationKey, om, notes, pronoun)
+            continue
+          }
+          if (group.kind === "verb" && lemma === "leave" && recipient === null && prepWord === null && !negated) {
+            // "left X": a job or a home, as the discourse or the name says.
+            const works = ctx.state.workplaces.get(sm)?.has(om) === true
+            const lives = ctx.state.homes.get(sm)?.has(om) === true
+            if (works || (!lives && Lexicon.looksLikeOrganisation(om))) emit(sm, surface ? "works at" : "work at", om, notes, pronoun, { negated: true, change: true })
+            else if (lives) emit(sm, surface ? "lives in" : "live in", om, notes, pronoun, { negated: true, change: true })
+            else emit(sm, relationKey, om, notes, pronoun, { change: true })
+            continue
+          }
+          if (o.apposedRole !== null && (lemma === "have" || lemma === "has") && agentIsSubject) {
+            // "I have a sister, Ola" → (Ola, sister of, me).
+            emit(om, `${toRelation([o.apposedRole])} of`, sm, notes, pronoun)
+            continue
+          }
+          const subject = agentIsSubject ? sm : om
+          const object = agentIsSubject ? om : sm
+          emit(subject, relationKey, object, notes, pronoun, { change: objChange })
+          if (group.kind === "verb" && !negated && recipient !== null) {
+            for (const rm of recipient.members) emit(om, "owned by", rm, [...notes, ...recipient.notes], pronoun || recipient.pronoun, { change: true })
+          } else if (group.kind === "verb" && !negated && Lexicon.ACQUIRE_VERBS.has(lemma) && prepWord === null) {
+            emit(om, "owned by", sm, notes, pronoun, { change: true })
+          }
+        }
+      }
     }
+  }
+  for (const d of own) {
+    if (!d.negated) remember(ctx, d.relation, d.subject, d.object)
+    noteSibling(ctx, d)
   }
   return [...own, ...rest]
 }
@@ -723,11 +1054,14 @@ interface RelativeClause {
   /** Index in the main token list where the clause was lifted out. */
   readonly anchor: number
   readonly toks: ReadonlyArray<Tok>
+  /** Index of the clause's first token in the sentence. */
+  readonly from: number
 }
 
 /** Lift ", who/which …," clauses out of a sentence. */
-const liftRelatives = (toks: ReadonlyArray<Tok>): { main: ReadonlyArray<Tok>; relatives: ReadonlyArray<RelativeClause> } => {
+const liftRelatives = (toks: ReadonlyArray<Tok>): { main: ReadonlyArray<Tok>; mainIndex: ReadonlyArray<number>; relatives: ReadonlyArray<RelativeClause> } => {
   const main: Array<Tok> = []
+  const mainIndex: Array<number> = []
   const relatives: Array<RelativeClause> = []
   let i = 0
   while (i < toks.length) {
@@ -738,34 +1072,75 @@ const liftRelatives = (toks: ReadonlyArray<Tok>): { main: ReadonlyArray<Tok>; re
       while (c < toks.length && toks[c]!.text !== ",") c++
       let inner = toks.slice(i + 2, c)
       if (c === toks.length && inner.length > 0 && inner[inner.length - 1]!.pos === "PUNCT") inner = inner.slice(0, -1)
-      relatives.push({ anchor: main.length, toks: inner })
+      relatives.push({ anchor: main.length, toks: inner, from: i + 2 })
       i = c === toks.length ? c : c + 1
-      if (c === toks.length && toks[toks.length - 1]!.pos === "PUNCT") main.push(toks[toks.length - 1]!)
+      if (c === toks.length && toks[toks.length - 1]!.pos === "PUNCT") {
+        main.push(toks[toks.length - 1]!)
+        mainIndex.push(toks.length - 1)
+      }
       continue
     }
     main.push(t)
+    mainIndex.push(i)
     i++
   }
-  return { main, relatives }
+  return { main, mainIndex, relatives }
+}
+
+/** "My name is X" / "I am X" / "I'm X" with X a proper name: X, or null. */
+const statedName = (ctx: Ctx, toks: ReadonlyArray<Tok>, start: number): string | null => {
+  let k = start
+  const a = toks[k]?.lower
+  if (a === "my" && toks[k + 1]?.lower === "name" && toks[k + 2] !== undefined && isBe(toks[k + 2]!)) k += 3
+  else if (a === "i" && toks[k + 1] !== undefined && isBe(toks[k + 1]!) && toks[k + 1]!.lower !== "was") k += 2
+  else return null
+  const from = k
+  while (toks[k]?.pos === "PROPN" && isNominal(ctx, toks, k)) k++
+  if (k === from) return null
+  const after = toks[k]
+  if (after !== undefined && !(after.text === "," || after.lower === "and" || after.pos === "PUNCT")) return null
+  const name = slice(ctx, toks, from, k)
+  if (k - from === 1 && Lexicon.looksLikeDemonym(name)) return null
+  return name
+}
+
+/** Whether most words of a sentence are in a script the English grammar cannot read. */
+const foreign = (toks: ReadonlyArray<Tok>): boolean => {
+  let words = 0
+  let other = 0
+  for (const t of toks) {
+    if (t.pos === "PUNCT" || t.pos === "SYM" || t.pos === "NUM") continue
+    words++
+    if (NON_LATIN.test(t.text)) other++
+  }
+  return other * 2 >= words && other > 0
 }
 
 /** All triples of one sentence. */
-const parseSentence = (ctx: Ctx, sentence: Sentence): ReadonlyArray<Triple> => {
+const parseSentence = (base: Omit<Ctx, "npEnds" | "tokDate" | "dates" | "local" | "sides">, sentence: Sentence): ReadonlyArray<Triple> => {
   let toks = sentence.toks
-  if (toks.some((t) => t.text === "?")) return []
+  if (toks.some((t) => t.text === "?") || foreign(toks)) return []
   while (toks.length > 0 && toks[toks.length - 1]!.pos === "PUNCT" && /^[.!;:…"'”’)\]]+$/.test(toks[toks.length - 1]!.text)) {
     toks = toks.slice(0, -1)
   }
   while (toks.length > 0 && toks[0]!.pos === "PUNCT" && /^["'“‘(\[]+$/.test(toks[0]!.text)) toks = toks.slice(1)
   if (toks.length === 0) return []
-  const ctx0: Ctx = { ...ctx, npEnds: new Map() }
+  const sentenceText = base.text.slice(sentence.start, sentence.end)
+  const found = findDates(sentenceText, base.time)
+  const tokDate = toks.map((t) => {
+    const at = t.start - sentence.start
+    return found.findIndex((d) => at >= d.start && t.end - sentence.start <= d.end)
+  })
+  const ctx: Ctx = { ...base, npEnds: new Map(), tokDate, dates: found, local: [], sides: new Map() }
+  const span = { start: sentence.start, end: sentence.end }
+  const drafts: Array<Draft> = []
   // A leading time phrase or adverbial ("In 2021, …", "Yesterday …", "However, …").
   let start = 0
-  let sentenceDate: number | null = null
+  let sentenceDate: DateSpan = { from: null, until: null }
   for (;;) {
-    const time = parseTime(ctx0, toks, start)
+    const time = parseTime(ctx, toks, start)
     if (time !== null) {
-      if (sentenceDate === null) sentenceDate = time.validFrom
+      sentenceDate = { from: sentenceDate.from ?? time.span.from, until: sentenceDate.until ?? time.span.until }
       start = time.end
       if (toks[start]?.text === ",") start++
       continue
@@ -788,45 +1163,79 @@ const parseSentence = (ctx: Ctx, sentence: Sentence): ReadonlyArray<Triple> => {
     break
   }
   const first = toks[start]!
-  if (WH.has(first.lower) || first.pos === "AUX" || first.pos === "VERB") return [] // question / imperative
-  const { main, relatives } = liftRelatives(toks.slice(start))
-  const drafts: Array<Draft> = [...parseClause(ctx0, main, 0, null, sentenceDate)]
-  for (const rel of relatives) {
-    const antecedent = ctx0.npEnds.get(rel.anchor)
-    if (antecedent === undefined || rel.toks.length === 0) continue
-    drafts.push(...parseClause({ ...ctx0, npEnds: new Map() }, rel.toks, 0, antecedent, sentenceDate))
+  if (WH.has(first.lower) || (first.pos === "AUX" && first.lower !== "'m") || first.pos === "VERB") return [] // question / imperative
+  const name = statedName(ctx, toks, start)
+  if (name !== null) {
+    const before = ctx.given === "" ? null : ctx.given
+    if (before !== null && before !== name) {
+      drafts.push(draft(before, "name", name, { resolved: [noteOf("I", [before])] }))
+    }
+    ctx.state.narrators.set(ctx.given, name)
   }
-  const span = { start: sentence.start, end: sentence.end }
-  return drafts.map((d) => ({ ...d, span }))
+  const { main, mainIndex, relatives } = liftRelatives(toks.slice(start))
+  // The relative-clause lift renumbers tokens: date marks follow their tokens.
+  const mainCtx: Ctx = { ...ctx, tokDate: mainIndex.map((j) => tokDate[start + j] ?? -1) }
+  drafts.push(...parseClause(mainCtx, main, 0, null, sentenceDate))
+  for (const rel of relatives) {
+    const antecedent = mainCtx.npEnds.get(rel.anchor)
+    if (antecedent === undefined || rel.toks.length === 0) continue
+    const relCtx: Ctx = { ...ctx, npEnds: new Map(), tokDate: rel.toks.map((_, j) => tokDate[start + rel.from + j] ?? -1) }
+    drafts.push(...parseClause(relCtx, rel.toks, 0, antecedent, sentenceDate))
+  }
+  // Mentions of the sentence join the discourse, in text order.
+  const mentions = ctx.state.mentions
+  for (const { mention } of [...ctx.local].sort((a, b) => a.at - b.at)) {
+    const seen = mentions.findIndex((m) => m.label === mention.label && m.kind === mention.kind)
+    if (seen >= 0) mentions.splice(seen, 1)
+    mentions.push(mention)
+  }
+  if (mentions.length > MAX_MENTIONS) mentions.splice(0, mentions.length - MAX_MENTIONS)
+  const sides = [...ctx.sides.values()]
+  const keys = new Set(drafts.map((d) => `${d.subject}\u0000${d.relation}\u0000${d.object}`))
+  return [...sides.filter((s) => !keys.has(`${s.subject}\u0000${s.relation}\u0000${s.object}`)), ...drafts].map((d) => ({ ...d, span }))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Constructors
 // ---------------------------------------------------------------------------------------------
 
+const finite = (x: number | null | undefined): number | null => (typeof x === "number" && Number.isFinite(x) ? x : null)
+
 /**
  * A rule extractor with the given options (missing fields take {@link defaultOptions}).
  * The wink model loads on the first `extract` (≈ 0.2 s, once per process).
  *
- * Laws: `make(o).extract(t)` deep-equals itself on every call (determinism).
+ * Laws: `make(o).extract(t, c)` deep-equals itself on every call (determinism);
+ * `make(o).extract(t, c)` equals `make(o).discourse().read(t, c)`.
  * @complexity O(1); see {@link RuleExtractor.extract}
  * @example
  * ```ts
  * RuleExtractor.make().extract("Bob works at Acme.")
- * // [{ subject: "Bob", relation: "work_at", object: "Acme", negated: false, validFrom: null,
- * //    confidence: 0.8, span: { start: 0, end: 18 } }]
+ * // [{ subject: "Bob", relation: "works at", object: "Acme", negated: false, validFrom: null,
+ * //    validUntil: null, confidence: 0.8, change: false, resolved: [], span: { start: 0, end: 18 } }]
+ * const talk = RuleExtractor.make().discourse()
+ * talk.read("My sister Ola lives in Gdansk.", { speaker: "Kim" })
+ * talk.read("She works at Amber.", { speaker: "Kim" }) // (Ola, works at, Amber), resolved ["she=Ola"]
  * ```
  * @since 0.1.0
  */
 export const make = (options: Partial<Options> = {}): RuleExtractor => {
   const full: Options = { ...defaultOptions, ...options }
+  const discourse = (): Discourse => {
+    const state = newState()
+    return {
+      read: (text, context = {}) => {
+        if (text.trim().length === 0) return []
+        const given = context.speaker ?? full.speaker ?? ""
+        const base = { text, options: full, state, given, time: finite(context.time) }
+        return readSentences(text).flatMap((s) => parseSentence(base, s))
+      }
+    }
+  }
   return {
     options: full,
-    extract: (text) => {
-      if (text.trim().length === 0) return []
-      const ctx: Ctx = { text, options: full, npEnds: new Map() }
-      return readSentences(text).flatMap((s) => parseSentence(ctx, s))
-    }
+    extract: (text, context) => discourse().read(text, context),
+    discourse
   }
 }
 

@@ -1,0 +1,195 @@
+/**
+ * Dates — the project's one reader of written dates.
+ *
+ * Two entry points over one calendar:
+ * - {@link parseIsoDate}: a strict `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (what a model or a command
+ *   line writes) → its first instant in ms UTC.
+ * - {@link findDates}: the date phrases of an English sentence, written ("On 3 March 2023",
+ *   "In June 2023", "in 2024", "from 2015 to 2018", "until 2020", "since 2019") or relative
+ *   ("last week", "yesterday", "two years ago", "in May"), with what each says about a fact's
+ *   interval: a start (`from`) and/or an end (`until`). Written calendar phrases are read by the
+ *   maintained parser `chrono-node`; bare years after a preposition ("in 2024", "until 2020"),
+ *   which chrono does not read, are read here. A relative phrase resolves only against an
+ *   anchor (the turn's time); without one it is still found (so the grammar can skip it) but
+ *   gives no instant.
+ *
+ * Instants are truncated to what the phrase names: a year → its 1 January, a month → its first
+ * day, a day → its midnight, all UTC.
+ *
+ * Determinism: chrono is given a fixed reference instant (the anchor, or the epoch when there is
+ * none) and the UTC time zone, so the output is a pure function of the sentence and the anchor.
+ *
+ * @since 0.2.0
+ */
+import * as chrono from "chrono-node"
+
+// ── model ─────────────────────────────────────────────────────────────────────
+
+/**
+ * A date phrase of a sentence: `[start, end)` in the sentence (the preposition included), and
+ * the interval bounds it states (ms UTC, or `null`).
+ * Laws: `0 <= start < end <= sentence.length`; mentions come in text order and do not overlap.
+ * @since 0.2.0
+ */
+export interface DateMention {
+  readonly start: number
+  readonly end: number
+  readonly from: number | null
+  readonly until: number | null
+}
+
+// ── strict dates ──────────────────────────────────────────────────────────────
+
+const ISO_DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/
+
+/**
+ * `"YYYY"`, `"YYYY-MM"` or `"YYYY-MM-DD"` → its first instant in ms UTC; `undefined` when not
+ * such a date (month 1–12, day valid for the month).
+ * Laws: `parseIsoDate("2021") === Date.UTC(2021, 0, 1)`; `parseIsoDate("2021-02-30") === undefined`.
+ * @complexity O(1)
+ * @example
+ * ```ts
+ * parseIsoDate("2021-03") // Date.UTC(2021, 2, 1)
+ * ```
+ * @since 0.2.0
+ */
+export const parseIsoDate = (written: string): number | undefined => {
+  const m = ISO_DATE.exec(written)
+  if (m === null) return undefined
+  const year = Number(m[1])
+  const month = m[2] === undefined ? 1 : Number(m[2])
+  const day = m[3] === undefined ? 1 : Number(m[3])
+  const ms = Date.UTC(year, month - 1, day)
+  const date = new Date(ms)
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? ms : undefined
+}
+
+// ── date phrases ──────────────────────────────────────────────────────────────
+
+/** Words a date phrase can hold; a sentence with none of them (and no digit) is not handed to chrono. */
+const DATE_CUE =
+  /\d|\b(?:yesterday|today|tonight|tomorrow|ago|last|next|past|previous|jan|january|feb|february|mar|march|apr|april|may|june?|july?|aug|august|sept?|september|oct|october|nov|november|dec|december|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b/i
+
+/** Prepositions that make a date the END of a fact's interval. */
+const UNTIL_PREPS = new Set(["until", "till", "til", "to", "through", "before"])
+/** Every preposition a date phrase may start with (it is part of the mention). */
+const DATE_PREPS = new Set(["in", "on", "at", "since", "from", "during", "until", "till", "til", "to", "through", "before", "after", "by", "of", "as of", "starting", "between", "and"])
+
+/** A bare year after a preposition: chrono does not read "in 2024" or "until 2020". */
+const BARE_YEAR = /\b(in|since|from|until|till|to|through|before|after|by|during|between|and|as of)\s+([12]\d{3})\b(?![.,]?\d)/gi
+
+const MONTH_WORD = /^(?:jan|january|feb|february|mar|march|apr|april|may|june?|july?|aug|august|sept?|september|oct|october|nov|november|dec|december)\.?$/i
+
+const ABSOLUTE = /\b[12]\d{3}\b/
+
+const EPOCH = new Date(0)
+
+const MAX_CACHE = 4096
+const cache = new Map<string, ReadonlyArray<DateMention>>()
+
+interface Found {
+  start: number
+  end: number
+  prep: string | null
+  from: number | null
+  until: number | null
+}
+
+const truncate = (c: chrono.ParsedComponents): number => {
+  const year = c.get("year") ?? 1970
+  const month = c.isCertain("month") || c.isCertain("day") ? (c.get("month") ?? 1) : 1
+  const day = c.isCertain("day") ? (c.get("day") ?? 1) : 1
+  return Date.UTC(year, month - 1, day)
+}
+
+/** The preposition right before `index` in `sentence` (one or two words), and where it starts. */
+const prepBefore = (sentence: string, index: number): { prep: string; at: number } | null => {
+  const before = sentence.slice(Math.max(0, index - 12), index)
+  const m = /(?:^|\s)((?:as\s+)?[A-Za-z]+)\s+$/.exec(before)
+  if (m === null) return null
+  const prep = m[1]!.toLowerCase().replace(/\s+/g, " ")
+  if (!DATE_PREPS.has(prep)) return null
+  return { prep, at: index - (before.length - before.lastIndexOf(m[1]!)) }
+}
+
+const read = (sentence: string, anchor: number | null): ReadonlyArray<DateMention> => {
+  const found: Array<Found> = []
+  const ref = { instant: anchor === null ? EPOCH : new Date(anchor), timezone: 0 }
+  for (const r of chrono.parse(sentence, ref)) {
+    const text = r.text
+    const before = prepBefore(sentence, r.index)
+    // "may" the modal, "march" the verb: a month name alone must be capitalised; and a
+    // capitalised one with no preposition before it is a name ("Jan likes tea", "May said").
+    if (/^[a-z]+$/.test(text)) continue
+    if (/^[A-Za-z]+\.?$/.test(text) && MONTH_WORD.test(text) && before === null) continue
+    const absolute = ABSOLUTE.test(text)
+    const resolves = absolute || anchor !== null
+    const start = before?.at ?? r.index
+    const lead = /^(in|on|at|since|from|during|until|till|by|before|after)\s+/i.exec(text)
+    const prep = before?.prep ?? (lead === null ? null : lead[1]!.toLowerCase())
+    const instant = resolves ? truncate(r.start) : null
+    const end = r.end !== null && r.end !== undefined && resolves ? truncate(r.end) : null
+    const isUntil = prep !== null && UNTIL_PREPS.has(prep)
+    found.push({
+      start, end: r.index + text.length, prep,
+      from: isUntil ? null : instant,
+      until: isUntil ? instant : end
+    })
+  }
+  BARE_YEAR.lastIndex = 0
+  for (let m = BARE_YEAR.exec(sentence); m !== null; m = BARE_YEAR.exec(sentence)) {
+    const start = m.index
+    const end = m.index + m[0].length
+    if (found.some((f) => f.start < end && start < f.end)) continue
+    const prep = m[1]!.toLowerCase().replace(/\s+/g, " ")
+    const instant = Date.UTC(Number(m[2]), 0, 1)
+    found.push({ start, end, prep, from: UNTIL_PREPS.has(prep) ? null : instant, until: UNTIL_PREPS.has(prep) ? instant : null })
+  }
+  found.sort((a, b) => a.start - b.start)
+  // "from A to B", "between A and B": the second phrase closes the first's interval.
+  const out: Array<DateMention> = []
+  for (const f of found) {
+    const prev = out[out.length - 1]
+    const gap = prev === undefined ? "" : sentence.slice(prev.end, f.start)
+    if (prev !== undefined && /^\s*$/.test(gap) && (f.prep === "to" || f.prep === "and" || f.prep === "until" || f.prep === "till") && prev.until === null) {
+      out[out.length - 1] = { start: prev.start, end: f.end, from: prev.from, until: f.until ?? f.from }
+      continue
+    }
+    if (prev !== undefined && f.start < prev.end) continue
+    // "and 2019" outside a "between" range is not a date phrase of its own.
+    if (f.prep === "and") continue
+    out.push({ start: f.start, end: f.end, from: f.from, until: f.until })
+  }
+  return out
+}
+
+/**
+ * The date phrases of one sentence, anchored at `anchor` (ms UTC) for relative phrases.
+ *
+ * Laws: deterministic; a sentence with no digit and no date word gives `[]` without calling
+ * chrono; a relative phrase ("yesterday") gives `from === until === null` when `anchor` is
+ * `null`; a written year gives the same instants with or without an anchor.
+ * @complexity O(|sentence|) (chrono's matchers), cached per (sentence, anchor)
+ * @example
+ * ```ts
+ * findDates("Ola worked at Acme from 2015 to 2018.", null)
+ * // [{ start: 20, end: 37, from: Date.UTC(2015, 0, 1), until: Date.UTC(2018, 0, 1) }]
+ * ```
+ * @since 0.2.0
+ */
+export const findDates = (sentence: string, anchor: number | null): ReadonlyArray<DateMention> => {
+  if (!DATE_CUE.test(sentence)) return []
+  const key = `${anchor ?? ""}|${sentence}`
+  const hit = cache.get(key)
+  if (hit !== undefined) return hit
+  let out: ReadonlyArray<DateMention>
+  try {
+    out = read(sentence, anchor === null || !Number.isFinite(anchor) ? null : anchor)
+  } catch {
+    // chrono is total on ordinary text; a defect of it must not take a sentence's facts down.
+    out = []
+  }
+  if (cache.size >= MAX_CACHE) cache.clear()
+  cache.set(key, out)
+  return out
+}

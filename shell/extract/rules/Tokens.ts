@@ -1,0 +1,197 @@
+/**
+ * Tokens — wink-nlp's reading of a text: sentences of tagged tokens with character offsets.
+ *
+ * wink-nlp with its small English model (`wink-eng-lite-web-model`) splits sentences (it keeps
+ * titles, abbreviations and decimals whole: "Dr. Brown", "St. Louis", "e.g.", "U.S.", "3.5"),
+ * tags each token with a universal part of speech and a lemma, and marks entities (DATE, ...).
+ * Around it: a contraction wink leaves whole ("I'm") is split into its pronoun and auxiliary,
+ * hyphenated words written without spaces are joined ("well-known"), runs of more than 128
+ * non-space characters are blanked (wink's tokeniser is quadratic in one run's length), and
+ * sentences longer than 100 tokens are dropped.
+ *
+ * @since 0.2.0
+ */
+import winkNLP from "wink-nlp"
+import type { ItsFunction, PartOfSpeech, WinkMethods } from "wink-nlp"
+import model from "wink-eng-lite-web-model"
+
+/** One token. `start`/`end` are offsets in the input text (end exclusive). @since 0.2.0 */
+export interface Tok {
+  readonly text: string
+  readonly lower: string
+  readonly lemma: string
+  readonly pos: PartOfSpeech
+  readonly type: string
+  readonly start: number
+  readonly end: number
+  /** The wink entity type (DATE, DURATION, ...) or `null`. */
+  readonly ent: string | null
+  /** The entity's index in the document, or -1. */
+  readonly entId: number
+}
+
+/** A sentence: its tokens (no spaces) and its extent in the text. @since 0.2.0 */
+export interface Sentence {
+  readonly toks: ReadonlyArray<Tok>
+  readonly start: number
+  readonly end: number
+}
+
+let nlpInstance: WinkMethods | undefined
+
+/**
+ * The wink-nlp instance, loaded once per process (≈ 150–200 ms).
+ * @since 0.2.0
+ */
+export const nlp = (): WinkMethods => {
+  if (nlpInstance === undefined) nlpInstance = winkNLP(model)
+  return nlpInstance
+}
+
+const tokenStrings = (doc: ReturnType<WinkMethods["readDoc"]>, f: ItsFunction<string>) =>
+  doc.tokens().out(f) as ReadonlyArray<string>
+
+// wink-nlp's typings declare `its.lemma` with an `addons` parameter where `ItsFunction` has a
+// cache; at run time wink passes the model's addons. The cast only bridges that typing slip.
+const lemmaOf = (w: WinkMethods): ItsFunction<string> => w.its.lemma as unknown as ItsFunction<string>
+
+/** Longest run of non-space characters handed to the tagger (longer runs are not words). */
+const MAX_RUN_CHARS = 128
+/** Longest sentence, in tokens, the grammar reads (longer ones are never plain declaratives). */
+const MAX_SENTENCE_TOKENS = 100
+
+const blankLongRuns = (text: string): string =>
+  text.replace(new RegExp(`\\S{${MAX_RUN_CHARS + 1},}`, "g"), (run) => " ".repeat(run.length))
+
+const CONTRACTION = /^(i|you|we|they|he|she|it|that|there)(['’](?:m|re|s|ve|d|ll))$/i
+const CONTRACTION_LEMMA: Readonly<Record<string, string>> = { "'m": "be", "'re": "be", "'s": "be", "'ve": "have", "'d": "would", "'ll": "will" }
+
+/** "I'm" read as one token: split into "I" + "'m". */
+const splitContractions = (toks: ReadonlyArray<Tok>): ReadonlyArray<Tok> => {
+  if (!toks.some((t) => CONTRACTION.test(t.text))) return toks
+  return toks.flatMap((t): ReadonlyArray<Tok> => {
+    const m = CONTRACTION.exec(t.text)
+    if (m === null) return [t]
+    const head = m[1]!
+    const aux = m[2]!.replace("’", "'").toLowerCase()
+    const cut = t.start + head.length
+    return [
+      { ...t, text: head, lower: head.toLowerCase(), lemma: head.toLowerCase(), pos: "PRON", end: cut },
+      { ...t, text: m[2]!, lower: aux, lemma: CONTRACTION_LEMMA[aux] ?? aux, pos: "AUX", start: cut }
+    ]
+  })
+}
+
+const isWordy = (t: Tok): boolean => /[\p{L}\p{N}]$/u.test(t.text)
+
+/** Join `well - known` written without spaces into one token `well-known` (pos of the last part). */
+const mergeHyphens = (text: string, toks: ReadonlyArray<Tok>): ReadonlyArray<Tok> => {
+  const out: Array<Tok> = []
+  for (const t of toks) {
+    const prev = out[out.length - 1]
+    const dash = out[out.length - 2]
+    if (
+      prev !== undefined && dash !== undefined && prev.text === "-" && dash.end === prev.start &&
+      prev.end === t.start && isWordy(t) && isWordy(dash)
+    ) {
+      out.length -= 2
+      const merged = text.slice(dash.start, t.end)
+      out.push({
+        ...t,
+        text: merged,
+        lower: merged.toLowerCase(),
+        lemma: merged.toLowerCase(),
+        pos: t.pos === "VERB" || t.pos === "ADV" ? "ADJ" : t.pos,
+        start: dash.start
+      })
+    } else out.push(t)
+  }
+  return out
+}
+
+/**
+ * Tokenise `text` into sentences of tokens with character offsets (space tokens dropped).
+ * Laws: every token and sentence lies within `text`; sentences come in text order.
+ * @complexity O(|text|)
+ * @since 0.2.0
+ */
+export const readSentences = (text: string): ReadonlyArray<Sentence> => {
+  const w = nlp()
+  const its = w.its
+  const doc = w.readDoc(blankLongRuns(text))
+  const values = tokenStrings(doc, its.value)
+  const spaces = tokenStrings(doc, its.precedingSpaces)
+  const pos = doc.tokens().out(its.pos) as ReadonlyArray<PartOfSpeech>
+  const lemmas = tokenStrings(doc, lemmaOf(w))
+  const types = tokenStrings(doc, its.type)
+  const ents = new Array<string | null>(values.length).fill(null)
+  const entIds = new Array<number>(values.length).fill(-1)
+  const entSpans = doc.entities().out(its.span) as unknown as ReadonlyArray<ReadonlyArray<number>>
+  const entTypes = doc.entities().out(its.type) as ReadonlyArray<string>
+  entSpans.forEach(([a, b], e) => {
+    for (let i = a ?? 0; i <= (b ?? -1); i++) {
+      ents[i] = entTypes[e] ?? null
+      entIds[i] = e
+    }
+  })
+  // Offsets: wink keeps the text verbatim (value + preceding whitespace); indexOf guards drift.
+  const starts = new Array<number>(values.length)
+  let cursor = 0
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] ?? ""
+    cursor += (spaces[i] ?? "").length
+    if (!text.startsWith(v, cursor)) {
+      const found = text.indexOf(v, cursor)
+      if (found >= 0) cursor = found
+    }
+    starts[i] = Math.min(cursor, text.length)
+    cursor = Math.min(cursor + v.length, text.length)
+  }
+  const tokAt = (i: number): Tok => {
+    const v = values[i] ?? ""
+    const s = starts[i] ?? 0
+    return {
+      text: v,
+      lower: v.toLowerCase().replace(/’/g, "'"),
+      lemma: (lemmas[i] ?? v).toLowerCase(),
+      pos: pos[i] ?? "X",
+      type: types[i] ?? "word",
+      start: s,
+      end: Math.min(s + v.length, text.length),
+      ent: ents[i] ?? null,
+      entId: entIds[i] ?? -1
+    }
+  }
+  const spans = doc.sentences().out(its.span) as unknown as ReadonlyArray<ReadonlyArray<number>>
+  const out: Array<Sentence> = []
+  for (const [a, b] of spans) {
+    const toks: Array<Tok> = []
+    for (let i = a ?? 0; i <= (b ?? -1); i++) {
+      const t = tokAt(i)
+      if (t.pos !== "SPACE" && t.text.trim().length > 0) toks.push(t)
+    }
+    if (toks.length === 0 || toks.length > MAX_SENTENCE_TOKENS) continue
+    out.push({ toks: splitContractions(mergeHyphens(text, toks)), start: toks[0]!.start, end: toks[toks.length - 1]!.end })
+  }
+  return out
+}
+
+const verbLemmaCache = new Map<string, string>()
+
+/**
+ * The lemma of a word read in a verb position that the tagger mistook for a noun/adjective
+ * ("lives" → live). Cached per word.
+ * @complexity one tagging of a 3-word sentence per new word
+ * @since 0.2.0
+ */
+export const verbLemma = (word: string): string => {
+  const key = word.toLowerCase()
+  const hit = verbLemmaCache.get(key)
+  if (hit !== undefined) return hit
+  const w = nlp()
+  const lemmas = w.readDoc(`She ${key} it.`).tokens().out(lemmaOf(w)) as ReadonlyArray<string>
+  const lemma = (lemmas[1] ?? key).toLowerCase()
+  if (verbLemmaCache.size > 10_000) verbLemmaCache.clear()
+  verbLemmaCache.set(key, lemma)
+  return lemma
+}
