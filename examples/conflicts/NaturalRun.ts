@@ -58,7 +58,13 @@ export const readCase = (c: NlCase): Reading => {
   })
 }
 
-const show = (t: Triple): string => `(${t.subject}, ${t.relation}, ${t.object}${t.negated ? ", negated" : ""})`
+const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
+
+const show = (t: Triple): string => {
+  const until = (t as { readonly validUntil?: number | null }).validUntil
+  const when = (t.validFrom != null ? `, from ${day(t.validFrom)}` : "") + (until != null ? `, until ${day(until)}` : "")
+  return `(${t.subject}, ${t.relation}, ${t.object}${t.negated ? ", negated" : ""}${when})`
+}
 
 /** The triples of a reading in words. */
 export const showReading = (reading: Reading): string =>
