@@ -16,7 +16,8 @@
  *   the lexical index reads them, `Text.terms`: folded, stop words out), e.g. "Kim" in "Where
  *   does Kim live?";
  * - **relation family**: the question names its canonical relation — some word or run of up to
- *   three words of the question, alone or followed by "in" / "at" / "for" / "to" / "of",
+ *   three words of the question holding a word that is not a stop word (`Text.STOP_WORDS`: "is",
+ *   "does" alone name nothing), alone or followed by "in" / "at" / "for" / "to" / "of",
  *   canonicalises (`Relation.canon`) to the fact's relation: "live" → lives_in, "work for" /
  *   "work at" → works_at, "married to" / "husband" → spouse_of, "sister" → sister_of.
  * Then current facts (not superseded, not ended) come first, by recall score; a fact that ended
@@ -62,7 +63,8 @@ const PARTICLES = ["in", "at", "for", "to", "of", "with", "by"]
 
 /**
  * The canonical relations a question names (see the module header).
- * Laws: deterministic; contains `Relation.canon(w)` for every word `w` of the question.
+ * Laws: deterministic; contains `Relation.canon(w)` for every word `w` of the question that is
+ * not a stop word.
  * @complexity O(words · 3 · |PARTICLES|) canonicalisations
  * @example
  * ```ts
@@ -74,7 +76,11 @@ export const questionRelations = (question: string): Set<string> => {
   const out = new Set<string>()
   for (let i = 0; i < words.length; i++) {
     for (let n = 1; n <= 3 && i + n <= words.length; n++) {
-      const phrase = words.slice(i, i + n).join(" ")
+      const run = words.slice(i, i + n)
+      // a run of function words alone ("is", "does", "to") names no relation: "Who is Jan
+      // married to?" asks for spouse_of, not for Jan's copula facts
+      if (run.every((w) => Text.STOP_WORDS.has(w))) continue
+      const phrase = run.join(" ")
       out.add(Relation.canon(phrase))
       if (n === 1) for (const p of PARTICLES) out.add(Relation.canon(`${phrase} ${p}`))
     }

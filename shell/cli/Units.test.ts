@@ -109,6 +109,7 @@ describe("TemplateModel", () => {
     expect(TemplateModel.questionRelations("Who is Kim married to?").has("spouse_of")).toBe(true)
     expect(TemplateModel.questionRelations("Who is Ola's husband?").has("spouse_of")).toBe(true)
     expect(TemplateModel.questionRelations("Where does Kim live?").has("works_at")).toBe(false)
+    expect(TemplateModel.questionRelations("Who is Jan married to?").has("is")).toBe(false)
   })
 
   it("answers only with facts of the question's entity and relation family", () => {
