@@ -4,6 +4,10 @@
  * Each item becomes one **Engrammed** event, followed by one **Reconciled** event for the fact
  * edges it added or re-asserted (so a later "Mira lives in Vell" supersedes an earlier "Mira
  * lives in Lumen", the old fact kept as history):
+ * The sentences and messages of one file are read in order by one `Extractor.discourse()` reader
+ * (pronouns resolve across them), each with its speaker and time (a message's `time`, else the
+ * ingest clock) as the turn's context.
+ *
  * - a sentence: its triples from the `Extractor` (source `ingest:<file>`), an episode (id
  *   `ingest-<start>-<n>`, the sentence as text, its embedding), and every subject / object
  *   label with its embedding;
@@ -33,7 +37,7 @@ import * as Event from "../../core/Event.ts"
 import * as LiquidGraph from "../../core/LiquidGraph.ts"
 import * as Replay from "../../core/Replay.ts"
 import { Embedder } from "../embeddings/Embedder.ts"
-import { type ExtractError, Extractor } from "../extract/Extractor.ts"
+import { type Discourse, type ExtractError, Extractor } from "../extract/Extractor.ts"
 import { toEngramFact } from "../extract/Triple.ts"
 import type { Memory } from "../store/MemoryStore.ts"
 import { type CliFailure, fail, fromAiError, fromStoreError } from "./Errors.ts"
@@ -99,20 +103,23 @@ export const ingest = Effect.fnUntraced(function*(
   const embedError = Effect.mapError((e: AiError.AiError) => fromAiError(e, "embeddings"))
   const extractError = Effect.mapError((e: ExtractError) => fail("BadInput", `extraction failed: ${e.message}`))
 
+  let reader: { readonly file: string; readonly discourse: Discourse } | undefined
   let state = yield* memory.state
   let facts = 0
   let events = 0
   let superseded = 0
   for (let from = 0; from < items.length; from += batchSize) {
     const batch = items.slice(from, from + batchSize)
-    // 1. the facts of each item
+    // 1. the facts of each item, each file read in order by one discourse reader
     const perItem: Array<ReadonlyArray<EngramFact>> = []
     for (const item of batch) {
       if (item._tag === "Triple") perItem.push([item.fact])
       else {
+        if (reader === undefined || reader.file !== item.file) reader = { file: item.file, discourse: yield* extractor.discourse() }
         const text = item._tag === "Sentence" ? item.text : item.content
         const source = item._tag === "Sentence" ? `ingest:${baseName(item.file)}` : item.role
-        const triples = yield* extractError(extractor.extract(text))
+        const time = item._tag === "Message" && item.time !== null ? item.time : yield* Clock.currentTimeMillis
+        const triples = yield* extractError(reader.discourse.read(text, { speaker: item.speaker, time }))
         perItem.push(triples.map((t) => toEngramFact(t, source)))
       }
     }
