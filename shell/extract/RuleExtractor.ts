@@ -193,6 +193,7 @@ const looksLikeVerb = (t: Tok): boolean =>
 const thirdPerson = (lemma: string): string =>
   /[^aeiou]y$/.test(lemma) ? `${lemma.slice(0, -1)}ies` : /(?:s|sh|ch|x|z|o)$/.test(lemma) ? `${lemma}es` : `${lemma}s`
 
+const NON_ASCII = /[^\u0000-\u007f]/
 const NON_LATIN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Cyrillic}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Thai}\p{Script=Devanagari}\p{Script=Greek}\p{Script=Armenian}\p{Script=Georgian}\p{Script=Bengali}\p{Script=Tamil}]/u
 
 // ---------------------------------------------------------------------------------------------
@@ -743,8 +744,10 @@ const parseVerbGroup = (toks: ReadonlyArray<Tok>, i: number): VerbGroup | null =
 }
 
 /** Relation words → lowercase words separated by single spaces. */
+const SIMPLE_WORDS = /^[a-z]+(?: [a-z]+)*$/
+
 const toRelation = (words: ReadonlyArray<string>): string =>
-  words
+  words.every((w) => SIMPLE_WORDS.test(w)) ? words.join(" ") : words
     .flatMap((r) => r.toLowerCase().split(/[^\p{L}\p{N}'-]+/u))
     .map((r) => r.replace(/'/g, ""))
     .filter((r) => r.length > 0)
@@ -760,7 +763,7 @@ const remember = (ctx: Ctx, relation: string, subject: string, object: string): 
   map.set(subject, set)
 }
 
-const uniq = (xs: ReadonlyArray<string>): ReadonlyArray<string> => [...new Set(xs)]
+const uniq = (xs: ReadonlyArray<string>): ReadonlyArray<string> => (xs.length < 2 ? xs : [...new Set(xs)])
 
 /**
  * Reads one clause starting at `i` (with `shared` subjects when it continues a previous clause)
@@ -1105,7 +1108,8 @@ const statedName = (ctx: Ctx, toks: ReadonlyArray<Tok>, start: number): string |
 }
 
 /** Whether most words of a sentence are in a script the English grammar cannot read. */
-const foreign = (toks: ReadonlyArray<Tok>): boolean => {
+const foreign = (sentence: string, toks: ReadonlyArray<Tok>): boolean => {
+  if (!NON_ASCII.test(sentence)) return false
   let words = 0
   let other = 0
   for (const t of toks) {
@@ -1119,15 +1123,15 @@ const foreign = (toks: ReadonlyArray<Tok>): boolean => {
 /** All triples of one sentence. */
 const parseSentence = (base: Omit<Ctx, "npEnds" | "tokDate" | "dates" | "local" | "sides">, sentence: Sentence): ReadonlyArray<Triple> => {
   let toks = sentence.toks
-  if (toks.some((t) => t.text === "?") || foreign(toks)) return []
+  const sentenceText = base.text.slice(sentence.start, sentence.end)
+  if (toks.some((t) => t.text === "?") || foreign(sentenceText, toks)) return []
   while (toks.length > 0 && toks[toks.length - 1]!.pos === "PUNCT" && /^[.!;:…"'”’)\]]+$/.test(toks[toks.length - 1]!.text)) {
     toks = toks.slice(0, -1)
   }
   while (toks.length > 0 && toks[0]!.pos === "PUNCT" && /^["'“‘(\[]+$/.test(toks[0]!.text)) toks = toks.slice(1)
   if (toks.length === 0) return []
-  const sentenceText = base.text.slice(sentence.start, sentence.end)
   const found = findDates(sentenceText, base.time)
-  const tokDate = toks.map((t) => {
+  const tokDate = found.length === 0 ? toks.map(() => -1) : toks.map((t) => {
     const at = t.start - sentence.start
     return found.findIndex((d) => at >= d.start && t.end - sentence.start <= d.end)
   })

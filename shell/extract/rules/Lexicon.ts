@@ -90,7 +90,7 @@ const MALE_NAMES = new Set([
   "marcin", "lukasz", "wojciech", "bartek", "kamil", "hans", "klaus", "jurgen", "stefan", "lars", "sven", "erik",
   "olaf", "marco", "luca", "giovanni", "giuseppe", "matteo", "pierre", "jean-luc", "francois", "antoine",
   "juan", "pedro", "miguel", "diego", "pablo", "javier", "rafael", "ahmed", "mohammed", "omar", "ali", "hassan",
-  "hiroshi", "kenji", "takeshi", "raj", "arjun", "rahul", "wei", "jun", "chen", "andrea", "nikita", "ilya",
+  "hiroshi", "kenji", "takeshi", "raj", "arjun", "rahul", "wei", "jun", "chen", "nikita", "ilya",
   "sasha", "misha", "joshua", "elijah", "isaiah", "jonah", "ezra", "gus", "rex", "greg", "carl", "karl", "nick",
   "chris", "pat", "matt", "andy", "tony", "rick", "jake", "luke", "owen", "evan", "neil", "colin", "gavin"
 ])
@@ -119,6 +119,17 @@ export const kinGender = (word: string): Gender | null => KIN_GENDER.get(word.to
  * @since 0.2.0
  */
 export const nameGender = (name: string): Gender | null => {
+  const hit = genderCache.get(name)
+  if (hit !== undefined) return hit
+  const gender = readGender(name)
+  if (genderCache.size > 10_000) genderCache.clear()
+  genderCache.set(name, gender)
+  return gender
+}
+
+const genderCache = new Map<string, Gender | null>()
+
+const readGender = (name: string): Gender | null => {
   const words = name.toLowerCase().split(/\s+/).filter((w) => w.length > 0)
   const title = words[0] === undefined ? undefined : TITLE_GENDER.get(words[0])
   if (title !== undefined) return title
@@ -136,6 +147,17 @@ export const nameGender = (name: string): Gender | null => {
  * @since 0.2.0
  */
 export const isRoleNoun = (noun: string): boolean => {
+  const hit = roleCache.get(noun)
+  if (hit !== undefined) return hit
+  const role = readRole(noun)
+  if (roleCache.size > 10_000) roleCache.clear()
+  roleCache.set(noun, role)
+  return role
+}
+
+const roleCache = new Map<string, boolean>()
+
+const readRole = (noun: string): boolean => {
   const w = noun.toLowerCase()
   if (ROLE_NOUNS.has(w)) return true
   // "best friend", "older sister", "new manager": the head word decides.
