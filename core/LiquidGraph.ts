@@ -888,7 +888,7 @@ export class Draft {
     previous: ReadonlyArray<string> | undefined
   ): Fact {
     const learnedAt = e.learnedAt
-    return {
+    const shared: Fact = {
       id,
       kind: e.kind,
       subject,
@@ -906,6 +906,7 @@ export class Draft {
       solidified: e.solidified,
       supersededBy: e.supersededBy
     }
+    return e.phrase === undefined ? shared : { ...shared, phrase: e.phrase }
   }
 
   /**

@@ -336,8 +336,14 @@ const rawWords = (phrase: string): Array<string> => Key.relation(phrase).split("
 interface Cleaned {
   /** Lemmas of the relation's own words. */
   readonly lemmas: Array<string>
-  /** The same words as written (for the display phrase). */
+  /** The same words as written. */
   readonly surface: Array<string>
+  /**
+   * The phrase as told, for display: negators, adverbs and do-support removed, the verb of a
+   * do-supported group put in the third person ("does not live in" → "lives in"), auxiliaries
+   * of be and have kept ("is married to", "was hired by").
+   */
+  readonly told: Array<string>
   readonly negated: boolean
   readonly change: boolean
 }
@@ -407,7 +413,23 @@ const clean = (phrase: string): Cleaned => {
     else if (l === "get" && isParticiple(nextSurface)) start++ // "got married to"
     else break
   }
-  return { lemmas: lemmas.slice(start), surface: surface.slice(start), negated, change }
+  const told = surface.filter((w) => w !== "a" && w !== "an" || copulaOfKind)
+  const doSupport = told.length > 1 && (told[0] === "do" || told[0] === "does" || told[0] === "did")
+  if (doSupport) {
+    told.shift()
+    told[0] = thirdPerson(told[0]!)
+  }
+  return { lemmas: lemmas.slice(start), surface: surface.slice(start), told, negated, change }
+}
+
+/** A verb in the third person singular present: live → lives, watch → watches, study → studies. */
+export const thirdPerson = (verb: string): string => {
+  const v = lemma(verb)
+  if (v === "be") return "is"
+  if (v === "have") return "has"
+  if (/(?:[sxz]|ch|sh|o)$/.test(v)) return v + "es"
+  if (/[^aeiou]y$/.test(v)) return v.slice(0, -1) + "ies"
+  return v + "s"
 }
 
 /**
@@ -609,7 +631,13 @@ export const normalize = (triple: { readonly subject: string; readonly relation:
   }
   const written = surfaceOf(triple.relation)
   const shown = displayOf(a.relation)
-  const phrase = reordered || written.length === 0 || written === shown || written === a.relation.replace(/_/g, " ")
+  const firstWord = written.split(" ")[0] ?? ""
+  const bareVerbOfKnown = entries.has(a.relation) && firstWord === lemma(firstWord) && !PREPOSITIONS.has(firstWord) &&
+    !BE_HAVE.has(firstWord) && !isNounEntryHead(firstWord)
+  // "became the CEO of" tells how the state began; the state reads "is the CEO of"
+  const becoming = lemma(firstWord) === "become"
+  const phrase = reordered || bareVerbOfKnown || becoming || written.length === 0 || written === shown ||
+      written === a.relation.replace(/_/g, " ")
     ? null
     : written
   return { subject, relation: a.relation, object, phrase, negated: a.negated, change: a.change }
@@ -621,12 +649,22 @@ const surfaces = new Map<string, string>()
 const surfaceOf = (phrase: string): string => {
   let s = surfaces.get(phrase)
   if (s === undefined) {
-    s = clean(phrase).surface.join(" ")
+    s = clean(phrase).told.join(" ")
     if (surfaces.size >= MEMO_SIZE) surfaces.clear()
     surfaces.set(phrase, s)
   }
   return s
 }
+
+const PREPOSITIONS = new Set([
+  "in", "on", "at", "to", "by", "of", "from", "with", "inside", "under", "near", "for", "into", "onto", "within",
+  "behind", "beside", "above", "below", "over", "underneath", "outside", "around", "across", "beyond", "about"
+])
+const BE_HAVE = new Set(["is", "are", "was", "were", "am", "be", "been", "has", "have", "had", "can"])
+
+/** Kin and role nouns (the heads of the lexicon's `noun_of` entries, with their variants). */
+const NOUN_HEADS = new Set([...KIN, ...ROLES].flatMap(([noun, variants]) => [noun, ...variants].map((n) => n.replace(/_/g, " ").split(" ")[0]!)))
+const isNounEntryHead = (w: string): boolean => NOUN_HEADS.has(w) || NOUN_HEADS.has(lemma(w))
 
 const displayOf = (relation: string): string => entries.get(relation)?.display ?? relation.replace(/_/g, " ")
 
@@ -647,3 +685,53 @@ const displayOf = (relation: string): string => entries.get(relation)?.display ?
  */
 export const display = (fact: { readonly relation: string; readonly phrase?: string | null | undefined }): string =>
   fact.phrase !== undefined && fact.phrase !== null && fact.phrase.length > 0 ? fact.phrase : displayOf(fact.relation)
+
+/**
+ * A fact as an English sentence (without the final full stop), from its display phrase:
+ * - a verb phrase: "Kim lives in Paris", negated "Kim does not live in Paris", "Kim is not
+ *   married to Lee";
+ * - a bare preposition: "the key is on the table";
+ * - a role noun with "of": "Marek is the husband of Ola";
+ * - an attribute noun: "Kim's favourite colour is blue".
+ *
+ * Laws: contains the subject and the object as given; deterministic; never conjugates a
+ * canonical relation into a wrong agreement ("liveses").
+ * @complexity O(|phrase|)
+ * @example
+ * ```ts
+ * Relation.sentence({ subject: "Kim", relation: "lives_in", object: "Paris" }) // "Kim lives in Paris"
+ * Relation.sentence({ subject: "Kim", relation: "favorite_color", phrase: "favourite colour", object: "blue" })
+ * // "Kim's favourite colour is blue"
+ * ```
+ * @since 0.2.0
+ */
+export const sentence = (fact: {
+  readonly subject: string
+  readonly relation: string
+  readonly object: string
+  readonly phrase?: string | null | undefined
+  readonly negated?: boolean | undefined
+}): string => {
+  const words = display(fact).split(" ").filter((w) => w.length > 0)
+  const s = fact.subject
+  const o = fact.object
+  const not = fact.negated === true
+  const first = words[0] ?? ""
+  const rest = words.slice(1).join(" ")
+  const join = (...parts: ReadonlyArray<string>): string => parts.filter((p) => p.length > 0).join(" ")
+  const perfect = (first === "has" || first === "have" || first === "had") && (words[1] === "been" || isParticiple(words[1] ?? ""))
+  if (perfect || (BE_HAVE.has(first) && first !== "has" && first !== "have" && first !== "had")) {
+    return join(s, first, not ? "not" : "", rest, o)
+  }
+  if (PREPOSITIONS.has(first)) return join(s, not ? "is not" : "is", words.join(" "), o)
+  const inflected = first !== lemma(first) || first === "has" || first === "had"
+  const verbal = inflected || (entries.has(fact.relation) && (fact.phrase === undefined || fact.phrase === null))
+  if (verbal && !isNounEntryHead(first)) {
+    return not ? join(s, first.endsWith("ed") || first === "had" ? "did not" : "does not", lemma(first), rest, o) : join(s, words.join(" "), o)
+  }
+  if (words[words.length - 1] === "of" || isNounEntryHead(first)) {
+    const role = words[words.length - 1] === "of" ? words.join(" ") : words.join(" ") + " of"
+    return join(s, not ? "is not the" : "is the", role, o)
+  }
+  return join(`${s}'s`, words.join(" "), not ? "is not" : "is", o)
+}

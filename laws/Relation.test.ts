@@ -130,6 +130,30 @@ describe("Relation", () => {
     assertValid(direct.graph)
   })
 
+  it("sentence: the told phrase reads right, negated or not, and never 'liveses'", () => {
+    const say = (subject: string, relation: string, object: string, negated = false) =>
+      Relation.sentence({ ...Relation.normalize({ subject, relation, object }), negated })
+    expect(say("Kim", "lives_in", "Paris")).toBe("Kim lives in Paris")
+    expect(say("Kim", "lives in", "Paris", true)).toBe("Kim does not live in Paris")
+    expect(say("Kim", "live_in", "Paris")).toBe("Kim lives in Paris")
+    expect(say("Kim", "is married to", "Lee")).toBe("Kim is married to Lee")
+    expect(say("Kim", "works for", "Acme")).toBe("Kim works for Acme")
+    expect(say("Kim", "moved to", "Rome", true)).toBe("Kim did not move to Rome")
+    expect(say("keys", "are on", "table")).toBe("keys are on table")
+    expect(say("Kim", "favourite colour", "blue")).toBe("Kim's favourite colour is blue")
+    expect(say("Ola", "treasurer of", "club")).toBe("Ola is the treasurer of club")
+    expect(say("Noor", "became the CEO of", "Zeta")).toBe("Noor is the ceo of Zeta")
+    expect(say("Kim", "has been living in", "Oslo", true)).toBe("Kim has not been living in Oslo")
+    fc.assert(fc.property(arbPhrase, fc.boolean(), (r, negated) => {
+      const n = Relation.normalize({ subject: "Kim", relation: r, object: "Oslo" })
+      fc.pre(n.relation.length > 0)
+      const text = Relation.sentence({ ...n, negated })
+      expect(text).toContain(n.subject)
+      expect(text).toContain(n.object)
+      expect(text).not.toMatch(/\b\w+eses\b/)
+    }), { numRuns: 500 })
+  })
+
   it("side: the lexicon's, else object for noun_of, else subject", () => {
     expect(Relation.side("lives_in")).toBe("subject")
     expect(Relation.side("ceo_of")).toBe("object")
