@@ -12,9 +12,8 @@
  * **The sentence template** ({@link sentence}): `<subject> <phrase> <object>.` where the phrase
  * is the fact's own surface phrase or its canonical relation's display phrase
  * (`Relation.display`: "lives in", "moved to", "is married to", "is the sister of") — the words
- * as told, never an inflection made up from a relation key. A negated fact whose phrase starts
- * with a form of "be", "have" or a modal puts "not" after it ("Kim is not married to Lee");
- * any other negated fact reads "It is not true that <subject> <phrase> <object>." A fact with a
+ * as told, never an inflection made up from a relation key (`Relation.sentence`: "Kim is not
+ * married to Lee", "Tobin does not like storms", "Kim's favourite colour is blue"). A fact with a
  * start adds ` (since <year or date>)`, an ended fact ` (until <date>)`; the first letter is
  * capitalised.
  *
@@ -83,11 +82,9 @@ export const path = (g: LiquidGraph.LiquidGraph, p: Pick<Path, "nodes" | "edges"
 
 // ── sentences ─────────────────────────────────────────────────────────────────
 
-const AUXILIARY = new Set(["is", "was", "are", "were", "has", "have", "had", "can", "will", "would", "could", "should", "must"])
-
 /**
  * A fact as a plain sentence (the template of the module header), from its display phrase.
- * Laws: starts with the subject label (first letter capitalised) or "It is not true that",
+ * Laws: starts with the subject label (first letter capitalised) or its possessive,
  * contains the phrase and the object label, ends with "."; negated facts contain "not".
  * @complexity O(|labels| + |phrase|)
  * @example
@@ -104,14 +101,9 @@ export const sentence = (
   until: number | null,
   from: number | null = null
 ): string => {
-  const [first = "", ...rest] = phrase.split(" ").filter((w) => w.length > 0)
   const since = from === null ? "" : ` (since ${when(from)})`
   const upTo = until === null ? "" : ` (until ${when(until)})`
-  const text = !negated
-    ? `${subject} ${phrase} ${object}`
-    : AUXILIARY.has(first)
-    ? `${subject} ${[first, "not", ...rest].join(" ")} ${object}`
-    : `It is not true that ${subject} ${phrase} ${object}`
+  const text = Relation.sentence({ subject, relation: Relation.canon(phrase), phrase, object, negated })
   const out = `${text}${since}${upTo}.`
   return out.charAt(0).toUpperCase() + out.slice(1)
 }
