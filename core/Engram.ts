@@ -495,7 +495,8 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
         lastReinforced: now,
         provenance: withProvenance(match.provenance, provenance),
         confidence: Math.max(match.confidence, confidence),
-        validFrom: match.validFrom ?? f.validFrom
+        validFrom: match.validFrom ?? f.validFrom,
+        ...(f.change && !f.negated ? { change: true } : {})
       })
       t.edgeStrengthened(match.id)
       factIds.push(match.id)
@@ -511,7 +512,8 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
       id, kind: "fact", subject: s, relation: f.relation, object: o, negated: f.negated,
       weight: params.initialWeight, confidence, validFrom: f.validFrom, validUntil: f.validUntil,
       learnedAt: now, provenance, useCount: 0, lastReinforced: now, solidified: false, supersededBy: null,
-      ...(f.phrase === null ? {} : { phrase: f.phrase })
+      ...(f.phrase === null ? {} : { phrase: f.phrase }),
+      ...(f.change && !f.negated ? { change: true } : {})
     })
     t.edgeAdded(id)
     factIds.push(id)

@@ -49,7 +49,12 @@ export const Fact = Schema.Struct({
    * canonical relation's own phrase (`Relation.display`); absent otherwise. Display only: the
    * canonical `relation` is what slots, ids and reconciliation use.
    */
-  phrase: Schema.optionalKey(Schema.String)
+  phrase: Schema.optionalKey(Schema.String),
+  /**
+   * Present (`true`) when the fact was told as a change ("moved to", "now works at", "became"):
+   * `Reconcile.times` then orders it after undated rivals told before it.
+   */
+  change: Schema.optionalKey(Schema.Boolean)
 })
 export type Fact = typeof Fact.Type
 
@@ -95,5 +100,6 @@ export const canonical = (f: Fact): string =>
   JSON.stringify([
     "e", f.id, f.kind, f.subject, f.relation, f.object, f.negated, f.weight, f.confidence, f.validFrom,
     f.validUntil, f.learnedAt, f.provenance, f.useCount, f.lastReinforced, f.solidified, f.supersededBy,
-    ...(f.phrase === undefined ? [] : [f.phrase])
+    ...(f.phrase === undefined ? [] : [f.phrase]),
+    ...(f.change === undefined ? [] : ["change", f.change])
   ])

@@ -906,7 +906,8 @@ export class Draft {
       solidified: e.solidified,
       supersededBy: e.supersededBy
     }
-    return e.phrase === undefined ? shared : { ...shared, phrase: e.phrase }
+    if (e.phrase === undefined && e.change === undefined) return shared
+    return { ...shared, ...(e.phrase === undefined ? {} : { phrase: e.phrase }), ...(e.change === undefined ? {} : { change: e.change }) }
   }
 
   /**

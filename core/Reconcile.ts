@@ -16,7 +16,9 @@
  * by a caller are left as given (reconcile decides what is current, it does not audit history).
  *
  * Who wins. The time of a fact is `t(f) = validFrom ?? learnedAt` (when it became true, or, if
- * unknown, when memory learned it); its support is
+ * unknown, when memory learned it) — except that a dated fact told as a change ("He moved to
+ * Porto last year", `change` set) counts from no earlier than the latest undated rival told
+ * before it ({@link times}); its support is
  * `support(f) = confidence · (1 + ln(1 + d)) · (0.5 + 0.5 · weight)` with `d` the number of
  * distinct provenance entries. Of two contradicting facts the newer (larger `t`; ties: larger
  * `learnedAt`, then smaller id) wins, unless the older's support exceeds the newer's by more
@@ -115,12 +117,47 @@ export const support = (f: Fact): number => {
  * Laws: a strict total order on facts with distinct ids; `newer(a, b) ⇔ chronological(a, b) > 0`.
  * @complexity O(1)
  */
-export const chronological = (a: Fact, b: Fact): number => {
-  const ta = time(a)
-  const tb = time(b)
+export const chronological = (a: Fact, b: Fact): number => byTimes(a, b, time(a), time(b))
+
+const byTimes = (a: Fact, b: Fact, ta: number, tb: number): number => {
   if (ta !== tb) return ta < tb ? -1 : 1
   if (a.learnedAt !== b.learnedAt) return a.learnedAt < b.learnedAt ? -1 : 1
   return a.id === b.id ? 0 : a.id > b.id ? -1 : 1
+}
+
+/**
+ * The times a set of rival facts are ordered by: {@link time}, except for a fact told with a
+ * change cue ("He moved to Porto last year") that has a date and was learned after some undated
+ * rival ("Omar resides in Tokyo", told before it): that rival held when it was told, and the
+ * change was reported after it, so the change counts from no earlier than the rival's telling —
+ * `max(validFrom, latest learnedAt of an undated rival learned before it)`. A dated report
+ * without a cue keeps its date, so a late report ("In 2019 Kim lived in Rome", told after "Kim
+ * lives in Oslo") stays older.
+ *
+ * Laws: `times(fs).get(f) >= time(f)`; equal to `time(f)` for every fact without `change`.
+ * @complexity O(k log k) for k facts
+ */
+export const times = (facts: ReadonlyArray<Fact>): Map<Fact, number> => {
+  const out = new Map<Fact, number>()
+  const undated: Array<number> = []
+  for (const f of facts) if (f.validFrom === null) undated.push(f.learnedAt)
+  undated.sort((x, y) => x - y)
+  for (const f of facts) {
+    let t = time(f)
+    if (f.change === true && f.validFrom !== null && !f.negated) {
+      // the latest undated telling strictly before this one
+      let lo = 0
+      let hi = undated.length
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1
+        if (undated[mid]! < f.learnedAt) lo = mid + 1
+        else hi = mid
+      }
+      if (lo > 0) t = Math.max(t, undated[lo - 1]!)
+    }
+    out.set(f, t)
+  }
+  return out
 }
 
 const singleValuedSets = new WeakMap<ReadonlyArray<string>, Relation.SingleValuedSet>()
@@ -194,7 +231,8 @@ export const conflict = (a: Fact, b: Fact, params: Params, learned?: HashSet.Has
  * ```
  */
 export const winner = (a: Fact, b: Fact, params: Params): Fact => {
-  const [older, newer] = chronological(a, b) < 0 ? [a, b] : [b, a]
+  const t = times([a, b])
+  const [older, newer] = byTimes(a, b, t.get(a)!, t.get(b)!) < 0 ? [a, b] : [b, a]
   return support(older) > support(newer) + params.supportMargin ? older : newer
 }
 
@@ -263,7 +301,8 @@ const resolveSlot = (
   valueOf: ValueOf = objectOf
 ): void => {
   const singleValued = side !== null
-  current.sort(chronological)
+  const keys = times(current)
+  current.sort((a, b) => byTimes(a, b, keys.get(a)!, keys.get(b)!))
   // the facts still current in the fold, by object; kept conflict-free, so in a single-valued
   // slot `positives` has at most one key
   const positives = new Map<string, Array<Entry>>()
@@ -294,7 +333,7 @@ const resolveSlot = (
         rejector = r
       }
     }
-    const t = time(f)
+    const t = keys.get(f)!
     if (rejector !== undefined) {
       const [w, reason] = rejector
       out.push({
@@ -376,7 +415,8 @@ const validate = (graph: LiquidGraph.LiquidGraph, input: ReconcileInput, now: nu
  * - independent of arrival order: graphs holding the same facts give equal results and changes;
  * - `reconcile(g, { facts: all edge ids }) == reconcile(g, {})`;
  * - incremental = batch: inserting facts in chronological order, reconciling each one's slot
- *   right after it arrives == inserting all, then reconciling once;
+ *   right after it arrives == inserting all, then reconciling once (facts without `change`: a
+ *   change's time depends on which undated rivals are still current);
  * - a slot with at most one current fact, a slot without contradiction, and every slot not
  *   checked are untouched; with no contradiction at all, the result is `graph` itself.
  *

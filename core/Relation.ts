@@ -205,7 +205,10 @@ export const lexicon: ReadonlyArray<Entry> = [
   { relation: "studies_at", display: "studies at", single: "subject", same: ["study_at", "attend", "enrol_at", "enroll_at", "school", "university", "college"] },
   {
     relation: "spouse_of", display: "is married to", single: "both", symmetric: true,
-    same: ["marry_to", "marry", "wed", "wed_to", "husband_of", "wife_of", "spouse", "husband", "wife", "hubby"]
+    same: [
+      "marry_to", "marry", "wed", "wed_to", "husband_of", "wife_of", "spouse", "husband", "wife", "hubby", "have_spouse",
+      "have_husband", "have_wife"
+    ]
   },
   {
     relation: "located_in", display: "is in", single: "subject",
@@ -213,9 +216,12 @@ export const lexicon: ReadonlyArray<Entry> = [
       "be_in", "be_on", "be_at", "be_inside", "be_under", "be_underneath", "be_within", "be_on_top_of", "in", "on", "at",
       "inside", "under", "within", "on_top_of", "locate_in", "locate_on", "locate_at", "lie_on", "lie_in", "sit_on",
       "sit_in", "stand_in", "stand_on", "hang_on", "place_on", "place_in", "keep_in", "store_in", "carry_by", "hold_by",
-      "in_inventory", "be_in_inventory", "location", "current_location", "position", "stay_in", "stay_at"
-    ]
+      "in_inventory", "be_in_inventory", "location", "current_location", "position", "stay_in", "stay_at",
+      "headquarter_in", "headquarter_at", "park_in", "park_at"
+    ],
+    inverse: ["contain", "have_on", "have_on_it", "have_in", "have_in_it", "have_inside", "carry"]
   },
+  { relation: "plays_for", display: "plays for", single: "subject", same: ["play_for"] },
   {
     relation: "owned_by", display: "is owned by", single: "subject",
     same: ["own_by", "belong_to", "owner", "property_of"],

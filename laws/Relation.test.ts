@@ -305,6 +305,36 @@ describe("Reconcile over canonical relations", () => {
     expect(rome.validUntil).toBe(y2022)
   })
 
+  it("a dated change told after an undated state wins: 'Omar resides in Tokyo', then 'he moved to Porto last year'", () => {
+    const lastYear = T0 - YEAR
+    const { current, graph } = tell([
+      { subject: "Omar", relation: "resides in", object: "Tokyo" },
+      { subject: "Omar", relation: "moved to", object: "Porto", validFrom: lastYear, change: true }
+    ])
+    expect(current).toEqual(["f|omar|lives_in|porto"])
+    expect(LiquidGraph.edge(graph, "f|omar|lives_in|tokyo")!.validUntil).toBe(T0)
+    // without the cue, the dated statement is a late report of an older state
+    const late = tell([
+      { subject: "Omar", relation: "resides in", object: "Tokyo" },
+      { subject: "Omar", relation: "lived in", object: "Porto", validFrom: lastYear }
+    ])
+    expect(late.current).toEqual(["f|omar|lives_in|tokyo"])
+  })
+
+  it("times(fs) >= time(f), equal without change cues", () => {
+    const { graph } = tell([
+      { subject: "Omar", relation: "resides in", object: "Tokyo" },
+      { subject: "Omar", relation: "moved to", object: "Porto", validFrom: T0 - YEAR, change: true },
+      { subject: "Omar", relation: "lived in", object: "Rome", validFrom: T0 - 2 * YEAR }
+    ])
+    const facts = LiquidGraph.edges(graph).filter((e) => e.kind === "fact")
+    const t = Reconcile.times(facts)
+    for (const f of facts) {
+      expect(t.get(f)!).toBeGreaterThanOrEqual(Reconcile.time(f))
+      if (f.change !== true) expect(t.get(f)).toBe(Reconcile.time(f))
+    }
+  })
+
   it("a closed interval is history: 'from 2015 to 2018' never competes with the current home", () => {
     const { current } = tell([
       { subject: "Kim", relation: "lives in", object: "Oslo" },
