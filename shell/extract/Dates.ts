@@ -13,8 +13,9 @@
  *   anchor (the turn's time); without one it is still found (so the grammar can skip it) but
  *   gives no instant.
  *
- * Instants are truncated to what the phrase names: a year → its 1 January, a month → its first
- * day, a day → its midnight, all UTC.
+ * A written date is truncated to what it names: a year → its 1 January, a month → its first
+ * day, a day → its midnight, all UTC. A relative phrase shifts the anchor's day by what it says
+ * ("two years ago" → the same day two years before; "last week" → seven days before).
  *
  * Determinism: chrono is given a fixed reference instant (the anchor, or the epoch when there is
  * none) and the UTC time zone, so the output is a pure function of the sentence and the anchor.
@@ -119,6 +120,13 @@ interface Found {
   until: number | null
 }
 
+/** A relative phrase ("two years ago", "last week") shifts the anchor: its day, as chrono computed it. */
+const dayOf = (c: chrono.ParsedComponents): number => {
+  const year = c.get("year") ?? 1970
+  return Date.UTC(year, (c.get("month") ?? 1) - 1, c.get("day") ?? 1)
+}
+
+/** A written date names its own precision: a year → 1 January, a month → its first day. */
 const truncate = (c: chrono.ParsedComponents): number => {
   const year = c.get("year") ?? 1970
   const month = c.isCertain("month") || c.isCertain("day") ? (c.get("month") ?? 1) : 1
@@ -145,15 +153,16 @@ const read = (sentence: string, anchor: number | null): ReadonlyArray<DateMentio
     const before = prepBefore(sentence, r.index)
     // "may" the modal, "march" the verb: a month name alone must be capitalised; and a
     // capitalised one with no preposition before it is a name ("Jan likes tea", "May said").
-    if (/^[a-z]+$/.test(text)) continue
+    if (/^[a-z]+$/.test(text) && MONTH_WORD.test(text)) continue
     if (/^[A-Za-z]+\.?$/.test(text) && MONTH_WORD.test(text) && before === null) continue
     const absolute = ABSOLUTE.test(text)
     const resolves = absolute || anchor !== null
     const start = before?.at ?? r.index
     const lead = /^(in|on|at|since|from|during|until|till|by|before|after)\s+/i.exec(text)
     const prep = before?.prep ?? (lead === null ? null : lead[1]!.toLowerCase())
-    const instant = resolves ? truncate(r.start) : null
-    const end = r.end !== null && r.end !== undefined && resolves ? truncate(r.end) : null
+    const at = absolute ? truncate : dayOf
+    const instant = resolves ? at(r.start) : null
+    const end = r.end !== null && r.end !== undefined && resolves ? at(r.end) : null
     const isUntil = prep !== null && UNTIL_PREPS.has(prep)
     found.push({
       start, end: r.index + text.length, prep,

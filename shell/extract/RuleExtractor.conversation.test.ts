@@ -186,7 +186,7 @@ describe("dates", () => {
     ["Ola worked at Acme from 2015 to 2018.", ["Ola", "worked at", "Acme", "from 2015-01-01", "until 2018-01-01"]],
     ["Ola lived in Oslo until 2020.", ["Ola", "lived in", "Oslo", "until 2020-01-01"]],
     ["Ola has lived in Oslo since 2019.", ["Ola", "lived in", "Oslo", "from 2019-01-01"]],
-    ["Two years ago, Ola joined Acme.", ["Ola", "joined", "Acme", "change", "from 2021-01-01"]]
+    ["Two years ago, Ola joined Acme.", ["Ola", "joined", "Acme", "change", "from 2021-06-15"]]
   ] as const)("%s", (sentence, expected) => {
     expect(rows(rules.extract(sentence, at))).toStrictEqual(expected === null ? [] : [expected])
   })
@@ -202,7 +202,9 @@ describe("change and negation cues", () => {
     ["Tom now works at IBM.", ["Tom", "works at", "IBM", "change"]],
     ["Tom switched to Linux.", ["Tom", "switched to", "Linux", "change"]],
     ["Tom joined Acme.", ["Tom", "joined", "Acme", "change"]],
-    ["Tom got a new job at Acme.", ["Tom", "got", "job", "change"]],
+    ["Tom got a new job at Acme.", ["Tom", "works at", "Acme", "change"]],
+    ["Tom retired from Acme.", ["Tom", "works at", "Acme", "negated", "change"]],
+    ["Tom moved out of Leeds.", ["Tom", "lives in", "Leeds", "negated", "change"]],
     ["Tom no longer works at IBM.", ["Tom", "works at", "IBM", "negated", "change"]],
     ["Tom does not live in Leeds anymore.", ["Tom", "live in", "Leeds", "negated", "change"]],
     ["Tom stopped working at Google.", ["Tom", "works at", "Google", "negated", "change"]],
@@ -224,9 +226,14 @@ describe("change and negation cues", () => {
 })
 
 describe("transfers and replacements", () => {
-  it("S sold X to Y → (S, sold, X) and (X, owned by, Y, change)", () => {
-    expect(rows(rules.extract("Kim sold the car to Lee."))).toStrictEqual([["Kim", "sold", "car"], ["car", "owned by", "Lee", "change"]])
-    expect(rows(rules.extract("Kim gave her bike to Ola."))).toStrictEqual([["Kim", "gave", "Kim's bike"], ["Kim's bike", "owned by", "Ola", "change"]])
+  it("S sold X to Y → (X, owned by, Y, change) and (X, owned by, S, negated, change)", () => {
+    expect(rows(rules.extract("Kim sold the car to Lee."))).toStrictEqual([["car", "owned by", "Lee", "change"], ["car", "owned by", "Kim", "negated", "change"]])
+    expect(rows(rules.extract("Kim gave her bike to Ola."))).toStrictEqual([["bike", "owned by", "Ola", "change"], ["bike", "owned by", "Kim", "negated", "change"]])
+  })
+
+  it("S bought X → (S, bought, X) and (X, owned by, S, change); S divorced Y → (Y, married to, S, negated, change)", () => {
+    expect(rows(rules.extract("Ingrid bought a piano."))).toStrictEqual([["Ingrid", "bought", "piano"], ["piano", "owned by", "Ingrid", "change"]])
+    expect(rows(rules.extract("Lina divorced Karim in 2021."))).toStrictEqual([["Karim", "married to", "Lina", "negated", "change", "from 2021-01-01"]])
   })
 
   it("Y replaced X as R of Z → (Y, R of, Z, change) and (X, R of, Z, negated, change)", () => {
@@ -296,5 +303,48 @@ describe("questions and spans", () => {
     const a = talk(turns, { time: JUNE_15_2023 })
     const b = talk(turns, { time: JUNE_15_2023 })
     expect(b).toStrictEqual(a)
+  })
+})
+
+describe("more coordination and copula forms", () => {
+  it("a verb the tagger read as a noun after 'and', after a name, or in a list of predicates", () => {
+    expect(rows(rules.extract("Olga and Sergei live in Riga and work in Jurmala."))).toStrictEqual([
+      ["Olga", "live in", "Riga"], ["Sergei", "live in", "Riga"], ["Olga", "work in", "Jurmala"], ["Sergei", "work in", "Jurmala"]
+    ])
+    expect(rows(rules.extract("Bruno was born in Porto, grew up in Lisbon and now lives in London."))).toStrictEqual([
+      ["Bruno", "born in", "Porto"], ["Bruno", "grew up in", "Lisbon"], ["Bruno", "lives in", "London", "change"]
+    ])
+    expect(rows(rules.extract("Deli Rossi sells bread, cheese and olives."))).toStrictEqual([
+      ["Deli Rossi", "sells", "bread"], ["Deli Rossi", "sells", "cheese"], ["Deli Rossi", "sells", "olives"]
+    ])
+  })
+
+  it("copula + adjective + preposition, couples, plural predicates, 'of mine'", () => {
+    expect(rows(rules.extract("I'm allergic to peanuts.", { speaker: "Fatima" }))).toStrictEqual([["Fatima", "is allergic to", "peanuts"]])
+    expect(rows(rules.extract("Priyanka and Dev got married in Goa."))).toStrictEqual([["Dev", "married to", "Priyanka", "change"]])
+    expect(rows(rules.extract("Julia and Tom are teachers."))).toStrictEqual([["Julia", "is a", "teacher"], ["Tom", "is a", "teacher"]])
+    expect(rows(rules.extract("Ahmed is an old friend of mine.", { speaker: "Kim" }))).toStrictEqual([["Ahmed", "friend of", "Kim"]])
+    expect(rows(rules.extract("The Blue Anchor is my favourite pub.", { speaker: "Kim" }))).toStrictEqual([["Kim", "favourite pub", "Blue Anchor"]])
+  })
+
+  it("a leading interjection, a semicolon or colon between clauses", () => {
+    expect(rows(rules.extract("Hi, I'm Tomasz. Oh cool, I live in Wroclaw."))).toStrictEqual([["Tomasz", "live in", "Wroclaw"]])
+    expect(rows(rules.extract("Sara left Vodafone; she works at Orange now."))).toStrictEqual([
+      ["Sara", "left", "Vodafone", "change"], ["Sara", "works at", "Orange", "change"]
+    ])
+    expect(rows(rules.extract("Olivia changed her job: she now works for the BBC."))).toStrictEqual([
+      ["Olivia", "changed", "job", "change"], ["Olivia", "works for", "BBC", "change"]
+    ])
+  })
+
+  it("names with diacritics, a name in another script inside an English sentence, titles wink does not know", () => {
+    expect(rows(rules.extract("Ayşe Yılmaz teaches at Boğaziçi University."))).toStrictEqual([["Ayşe Yılmaz", "teaches at", "Boğaziçi University"]])
+    expect(rows(rules.extract("Our neighbour Хасан works at the bakery.", { speaker: "Kim" }))).toStrictEqual([
+      ["Хасан", "neighbour of", "Kim"], ["Хасан", "works at", "bakery"]
+    ])
+    const text = "Fr. Michael leads St. Anne's Church."
+    const out = rules.extract(text)
+    expect(rows(out)).toStrictEqual([["Fr. Michael", "leads", "St. Anne's Church"]])
+    expect(out[0]!.span).toStrictEqual({ start: 0, end: text.length })
   })
 })

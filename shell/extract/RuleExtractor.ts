@@ -168,6 +168,16 @@ const DISJ = new Set(["or", "nor"])
 const POSSESSIVE_MARK = new Set(["'s", "'"])
 const PLACE_PREPS = new Set(["in", "at", "to", "from", "near", "into", "across", "through"])
 const CHANGE_ADVERBS = new Set(["now", "anymore", "nowadays"])
+/** "We both live …", "They are all teachers": read as adverbs. */
+const QUANTIFIER_ADVERBS = new Set(["both", "all"])
+/** Particles of phrasal verbs ("grew up in", "moved out of"). */
+const PARTICLES = new Set(["up", "out", "back", "down", "off", "away", "over", "in", "on"])
+/** Nouns that name a job: "got a new job at X" is working at X. */
+const JOB_NOUNS = /(?:^|\s)(?:job|position|post|role|internship|placement)$/
+/** Verbs with which "a job at X" means working at X. */
+const JOB_VERBS = new Set(["get", "have", "start", "land", "find", "take", "accept", "begin", "got", "has"])
+/** Possessive pronouns after "of": "a friend of mine". */
+const OF_POSSESSIVES: Readonly<Record<string, string>> = { mine: "my", ours: "our", his: "his", hers: "her", theirs: "their" }
 
 const CONFIDENCE_CLEAN = 0.8
 const CONFIDENCE_PARTIAL = 0.6
@@ -188,6 +198,24 @@ const isWinkDate = (t: Tok | undefined): boolean =>
 /** A token tagged NOUN/ADJ that is probably a finite verb ("lives", "studies", "married"). */
 const looksLikeVerb = (t: Tok): boolean =>
   (t.pos === "NOUN" && /[a-z]s$/.test(t.lower) && !/ss$/.test(t.lower)) || (t.pos === "ADJ" && /[a-z]ed$/.test(t.lower))
+
+/**
+ * A token the tagger read as a noun/adjective that stands where a verb does: "lives"/"married"
+ * (see {@link looksLikeVerb}), or a lowercase bare word followed by a preposition or a
+ * determiner ("… and work at Renault", "Olga own the hotel").
+ */
+const verbish = (toks: ReadonlyArray<Tok>, i: number): boolean => {
+  const t = toks[i]
+  if (t === undefined) return false
+  if (looksLikeVerb(t)) return true
+  const next = toks[i + 1]
+  return (t.pos === "NOUN" || t.pos === "ADJ") && /^[a-z]+$/.test(t.text) && next !== undefined &&
+    (next.pos === "ADP" || next.pos === "DET") && !["of", "'s"].includes(next.lower)
+}
+
+/** A plural noun phrase's singular: teachers → teacher, nannies → nanny (the last word only). */
+const singular = (phrase: string): string =>
+  /ies$/.test(phrase) ? `${phrase.slice(0, -3)}y` : /(?:ches|shes|xes|sses)$/.test(phrase) ? phrase.slice(0, -2) : phrase.slice(0, -1)
 
 /** The third person singular of a verb lemma: work → works, study → studies, go → goes. */
 const thirdPerson = (lemma: string): string =>
@@ -227,6 +255,8 @@ interface State {
 const MAX_MENTIONS = 32
 /** How far back (in mentions) a gender match is preferred over a closer unknown-gender person. */
 const GENDER_WINDOW = 8
+/** How far back "it" looks for its thing. */
+const THING_WINDOW = 6
 
 const newState = (): State => ({
   narrators: new Map(),
@@ -312,6 +342,8 @@ interface NP {
   readonly pronoun: boolean
   /** "a sister, Ola" / "a sister named Ola": the role the name was introduced with. */
   readonly apposedRole: string | null
+  /** No determiner, no possessive, not a name: "teachers", "tea". */
+  readonly bare: boolean
 }
 
 const slice = (ctx: Ctx, toks: ReadonlyArray<Tok>, from: number, to: number): string =>
@@ -331,13 +363,18 @@ const isNominal = (ctx: Ctx, toks: ReadonlyArray<Tok>, i: number): boolean => {
 /** Runs of nominal tokens from `i` (bounded by `limit`); the index after them. */
 const nominalRun = (ctx: Ctx, toks: ReadonlyArray<Tok>, i: number, limit: number): number => {
   let k = i
-  while (k < limit && isNominal(ctx, toks, k)) k++
+  while (k < limit && isNominal(ctx, toks, k)) {
+    // "my brother Cian lives in Cork": after a name, a verb-like word ends the phrase.
+    const prev = toks[k - 1]!
+    if (k > i && (prev.pos === "PROPN" || /^\p{Lu}/u.test(prev.text)) && toks[k]!.pos !== "PROPN" && /^\p{Ll}/u.test(toks[k]!.text) && verbish(toks, k)) break
+    k++
+  }
   return k
 }
 
 const plainNP = (text: string, end: number, extra: Partial<NP> = {}): NP => ({
   text, end, indefinite: false, possessors: null, possessed: null, members: [text], notes: [], sides: [],
-  kind: "thing", gender: null, roleOf: null, fresh: false, former: false, pronoun: false, apposedRole: null, ...extra
+  kind: "thing", gender: null, roleOf: null, fresh: false, former: false, pronoun: false, apposedRole: null, bare: false, ...extra
 })
 
 /** The mention a third-person pronoun stands for, looked up before token `at`. */
@@ -350,6 +387,11 @@ const resolvePronoun = (ctx: Ctx, word: string, at: number): Mention | null => {
   for (let j = ctx.local.length - 1; j >= 0; j--) if (ctx.local[j]!.at <= at) recent.push(ctx.local[j]!.mention)
   for (let j = ctx.state.mentions.length - 1; j >= 0; j--) recent.push(ctx.state.mentions[j]!)
   const candidates = recent.filter((m) => m.kind === want && m.label !== speaker)
+  if (want === "thing") {
+    // A name with no sign of a person ("I love Casa Lupo. It belongs to …") may be a thing.
+    const thing = recent.slice(0, THING_WINDOW).find((m) => m.kind === "thing" || (m.kind === "person" && m.gender === null && m.label !== speaker && /^\p{Lu}/u.test(m.label)))
+    return thing ?? candidates[0] ?? null
+  }
   if (want !== "person") return candidates[0] ?? null
   const exact = candidates.slice(0, GENDER_WINDOW).find((m) => m.gender === gender)
   return exact ?? candidates.find((m) => m.gender === null) ?? null
@@ -413,7 +455,7 @@ const namedAfter = (ctx: Ctx, toks: ReadonlyArray<Tok>, k: number, limit: number
 }
 
 const roleSides = (holder: string, role: string, of: ReadonlyArray<string>, notes: ReadonlyArray<string>, extra: Partial<Draft> = {}): ReadonlyArray<Draft> =>
-  of.filter((o) => o !== holder).map((o) => draft(holder, `${role.toLowerCase()} of`, o, { resolved: notes, ...extra }))
+  of.filter((o) => o !== holder).map((o) => draft(holder, `${Lexicon.roleHead(role)} of`, o, { resolved: notes, ...extra }))
 
 /**
  * A noun phrase at `i` (not past `limit`), or `null`.
@@ -494,7 +536,8 @@ const parseNP = (ctx: Ctx, toks: ReadonlyArray<Tok>, i: number, limit = toks.len
       sides = [...roleSides(apposed.name, content, possessors, notes, { change: fresh, negated: former })]
       np = plainNP(apposed.name, apposed.end, { sides, kind: "person", gender: genderOfRole ?? Lexicon.nameGender(apposed.name), fresh, former })
     } else {
-      const label = `${possessors[0]}'s ${content}`
+      // A person is named from the holder ("Kim's sister"); a thing keeps its noun ("his boat" → boat).
+      const label = role === null ? content : `${possessors[0]}'s ${content}`
       sides = role === null ? [] : [...roleSides(label, content, possessors.slice(1), notes)]
       np = plainNP(label, k, {
         possessors, possessed: content, notes, sides, kind: role !== null ? "person" : "thing", gender: genderOfRole, fresh, former, pronoun
@@ -516,18 +559,27 @@ const parseNP = (ctx: Ctx, toks: ReadonlyArray<Tok>, i: number, limit = toks.len
       const to = nominalRun(ctx, toks, from, limit)
       if (to === from) return null
       const ownerText = text
-      const possessedText = slice(ctx, toks, from, to)
+      // "St. Mary's Hospital", "Tom's Bakery": capitalised words on both sides make one name.
+      const named = allProper && toks.slice(from, to).every((x) => /^\p{Lu}/u.test(x.text))
+      if (named) {
+        np = plainNP(slice(ctx, toks, start, to), to, { notes, kind: "thing", fresh, former, pronoun })
+        return finishNP(ctx, toks, np, limit, content, role, hadDet, possessive, contentStart)
+      }
+      // "Ola's son Kuba": a name after the role noun.
+      const tail = properTail(toks, from, to)
+      const namedRole = tail > from && tail < to && toks[tail - 1]!.pos === "NOUN" && Lexicon.isRoleNoun(slice(ctx, toks, from, tail))
+      const possessedText = slice(ctx, toks, from, namedRole ? tail : to)
       const ownedRole = Lexicon.isRoleNoun(possessedText)
-      const apposed = ownedRole ? appositiveName(ctx, toks, to, limit) : null
+      const apposed = namedRole ? { name: slice(ctx, toks, tail, to), end: to } : ownedRole ? appositiveName(ctx, toks, to, limit) : null
       if (apposed !== null) {
         sides = [...roleSides(apposed.name, possessedText, [ownerText], notes)]
         text = apposed.name
         k = apposed.end
-        gender = Lexicon.kinGender(toks[to - 1]!.lower) ?? Lexicon.nameGender(apposed.name)
+        gender = Lexicon.kinGender(possessedText.split(/\s+/).pop() ?? "") ?? Lexicon.nameGender(apposed.name)
       } else {
         owners = [ownerText]
         possessed = possessedText
-        text = slice(ctx, toks, start, to)
+        text = ownedRole ? slice(ctx, toks, start, to) : possessedText
         k = to
         gender = ownedRole ? Lexicon.kinGender(toks[to - 1]!.lower) : null
       }
@@ -543,12 +595,36 @@ const parseNP = (ctx: Ctx, toks: ReadonlyArray<Tok>, i: number, limit = toks.len
       }
     }
     np = plainNP(text, k, {
-      indefinite, possessors: owners, possessed, notes, sides, kind, gender, fresh, former, pronoun, apposedRole
+      indefinite, possessors: owners, possessed, notes, sides, kind, gender, fresh, former, pronoun, apposedRole,
+      bare: !hadDet && owners === null && !allProper
     })
   }
+  return finishNP(ctx, toks, np, limit, content, role, hadDet, possessive, contentStart)
+}
+
+/** What may follow a noun phrase's head: "of" + NP ("the CEO of Acme", "a friend of mine"), ", X's R,". */
+const finishNP = (
+  ctx: Ctx,
+  toks: ReadonlyArray<Tok>,
+  head: NP,
+  limit: number,
+  content: string,
+  role: string | null,
+  hadDet: boolean,
+  possessive: string | null,
+  contentStart: number
+): NP | null => {
+  let np = head
   // "capital of France", "the CEO of Acme": one phrase; a role of its target.
   let end = np.end
-  if (toks[end]?.lower === "of" && end + 1 < limit && np.possessors === null) {
+  const ofPossessive = toks[end]?.lower === "of" ? OF_POSSESSIVES[toks[end + 1]?.lower ?? ""] : undefined
+  if (ofPossessive !== undefined && np.possessors === null && end + 1 < limit) {
+    // "an old friend of mine" → a role of the speaker.
+    const owner = possessorsOf(ctx, ofPossessive, end + 1, np.text)
+    if (owner === null) return null
+    np = { ...np, end: end + 2, roleOf: { role: content, targets: owner.labels, notes: owner.notes }, kind: role !== null ? "person" : np.kind }
+    end = end + 2
+  } else if (toks[end]?.lower === "of" && end + 1 < limit && np.possessors === null) {
     const inner = parseNP(ctx, toks, end + 1, limit)
     if (inner !== null) {
       const head = np.text
@@ -592,7 +668,7 @@ interface NPList {
 /** Whether a verb group starts at `i` (a new clause after a conjunction). */
 const startsVerbGroup = (toks: ReadonlyArray<Tok>, i: number): boolean => {
   let k = i
-  while (toks[k] !== undefined && (toks[k]!.pos === "ADV" || isNegator(toks[k]!))) k++
+  while (toks[k] !== undefined && (toks[k]!.pos === "ADV" || isNegator(toks[k]!) || QUANTIFIER_ADVERBS.has(toks[k]!.lower))) k++
   const t = toks[k]
   return t !== undefined && (t.pos === "VERB" || t.pos === "AUX")
 }
@@ -606,6 +682,11 @@ const parseNPList = (ctx: Ctx, toks: ReadonlyArray<Tok>, i: number, role: "subje
   if (first === null) return null
   const nps: Array<NP> = [first]
   let k = first.end
+  const provisional = ctx.local.length
+  const see = (np: NP): void => {
+    if (np.kind === "person" && np.members.length === 1) ctx.local.push({ mention: mentionOfLabel(np.text, "person", np.gender), at: np.end })
+  }
+  see(first)
   let commaOnly = false
   let disjunctive = false
   for (;;) {
@@ -616,14 +697,19 @@ const parseNPList = (ctx: Ctx, toks: ReadonlyArray<Tok>, i: number, role: "subje
     const sawConj = LIST_CONJ.has(conj) || DISJ.has(conj)
     if (sawConj) j++
     if (!sawComma && !sawConj) break
+    // "… and work at Renault": a verb, not a noun, after the conjunction ("and olives." is a noun).
+    if (role === "object" && sawConj && verbish(toks, j) && toks[j + 1] !== undefined && toks[j + 1]!.pos !== "PUNCT") break
     const next = parseNP(ctx, toks, j, limit)
-    if (next === null || (role === "object" && startsVerbGroup(toks, next.end))) break
+    if (next === null || (role === "object" && (startsVerbGroup(toks, next.end) || (next.end > j + 1 && verbish(toks, next.end))))) break
     if (DISJ.has(conj)) disjunctive = true
+    see(next)
     nps.push(next)
     k = next.end
     commaOnly = !sawConj
     if (sawConj) break
   }
+  // The list's own mentions are registered when it is committed.
+  ctx.local.length = provisional
   return commaOnly
     ? { nps: [first], end: k, truncated: true, disjunctive }
     : { nps, end: k, truncated: false, disjunctive }
@@ -723,7 +809,7 @@ const parseVerbGroup = (toks: ReadonlyArray<Tok>, i: number): VerbGroup | null =
     } else if (t.pos === "AUX") {
       if (isModal(t)) modal = true
       auxes.push(k)
-    } else if (t.pos === "ADV" && !WH.has(t.lower) && auxes.length + k - i < 6) {
+    } else if ((t.pos === "ADV" && !WH.has(t.lower) && auxes.length + k - i < 6) || QUANTIFIER_ADVERBS.has(t.lower)) {
       if (CHANGE_ADVERBS.has(t.lower)) change = true
     } else break
     k++
@@ -734,7 +820,7 @@ const parseVerbGroup = (toks: ReadonlyArray<Tok>, i: number): VerbGroup | null =
     const passive = beAux && !t.lower.endsWith("ing")
     return { head: k, kind: "verb", negated, passive, modal, change, repaired: false, next: k + 1 }
   }
-  if (t !== undefined && auxes.length === 0 && looksLikeVerb(t) && k === i) {
+  if (t !== undefined && auxes.length === 0 && k === i && verbish(toks, k)) {
     return { head: k, kind: "verb", negated, passive: false, modal, change, repaired: true, next: k + 1 }
   }
   const last = auxes[auxes.length - 1]
@@ -847,17 +933,30 @@ const parseClause = (
       change = true
       ends = true
       k++
-    } else if (lemma === "quit" || lemma === "resign") {
+    } else if (lemma === "quit" || lemma === "resign" || lemma === "retire") {
       relation.push(surface ? "works" : "work", "at")
       negated = true
       change = true
       ends = true
       if (toks[k]?.lower === "from") k++
+    } else if (lemma === "move" && (toks[k]?.lower === "out" || toks[k]?.lower === "away") && (toks[k + 1]?.lower === "of" || toks[k + 1]?.lower === "from")) {
+      // "moved out of London" → lives in London, negated.
+      relation.push(surface ? "lives" : "live", "in")
+      negated = true
+      change = true
+      ends = true
+      k += 2
     } else {
       relation.push(group.repaired ? (surface ? head.lower : lemma) : group.passive ? head.lower : surface ? head.lower : head.lemma)
       while (toks[k]?.lower === "to" && toks[k + 1]?.pos === "VERB") {
         relation.push("to", surface ? toks[k + 1]!.lower : toks[k + 1]!.lemma)
         k += 2
+      }
+      // A phrasal verb's particle before its preposition: "grew up in".
+      const particle = toks[k]
+      if (particle !== undefined && PARTICLES.has(particle.lower) && toks[k + 1]?.pos === "ADP" && toks[k + 1]!.lower !== "of") {
+        relation.push(particle.lower)
+        k++
       }
     }
   } else if (group.kind === "aux") {
@@ -868,12 +967,40 @@ const parseClause = (
   skipAdverbs()
   takeTimes()
   skipAdverbs()
+  // "is allergic to", "is married to": the copula, an adjective and its preposition.
+  let adjective: string | null = null
+  if (copular && (toks[k]?.pos === "ADJ" || toks[k]?.pos === "VERB") && toks[k + 1]?.pos === "ADP" && toks[k + 1]!.lower !== "of") {
+    adjective = toks[k]!.lower
+    k++
+  }
   const prep = toks[k]
   let prepWord: string | null = null
+  /** The rest of the sentence after a clause that could not be read: a coordinated clause, if any. */
+  const continueAfter = (from: number): ReadonlyArray<Draft> => {
+    for (let j = from; j < toks.length - 1; j++) {
+      if (!CLAUSE_CONJ.has(toks[j]!.lower)) continue
+      if (startsVerbGroup(toks, j + 1) || verbish(toks, j + 1)) return parseClause(ctx, toks, j + 1, subjects, sentenceDate)
+      return parseClause(ctx, toks, j + 1, null, sentenceDate)
+    }
+    return []
+  }
+  /** "Lucy and Ed married in 2015", "Priyanka and Dev got married": the couple, married to each other. */
+  const couple = (weds: boolean): ReadonlyArray<Draft> => {
+    const members = subjects.flatMap((x) => x.members)
+    if (!weds || members.length !== 2 || group.modal || negated) return []
+    const when = parseTime(ctx, toks, k)?.span.from ?? span.from ?? sentenceDate.from
+    return [draft(members[1]!, "married to", members[0]!, { resolved: uniq(subjects.flatMap((x) => x.notes)), change: true, validFrom: when })]
+  }
+  if ((lemma === "get" || copular) && toks[k]?.lower === "married" && toks[k + 1]?.lower !== "to") {
+    k++
+    takeTimes()
+    return [...couple(true), ...continueAfter(k)]
+  }
   if (prep !== undefined && prep.pos === "ADP" && prep.lower !== "of" && !(ends && relation.length === 2)) {
     const list = parseNPList(ctx, toks, k + 1, "object")
-    if (list === null || list.disjunctive) return []
+    if (list === null || list.disjunctive) return continueAfter(k + 1)
     if (copular) relation.push("is")
+    if (adjective !== null) relation.push(adjective)
     if (group.passive && prep.lower === "by") {
       agentIsSubject = false
       relation[0] = surface ? head.lower : head.lemma
@@ -885,7 +1012,7 @@ const parseClause = (
   } else {
     if (group.passive) return []
     const list = parseNPList(ctx, toks, k, "object")
-    if (list === null || list.disjunctive) return []
+    if (list === null || list.disjunctive) return [...couple(lemma === "marry" || lemma === "wed"), ...continueAfter(k)]
     objects = list.nps
     if (list.truncated) partial = true
     k = list.end
@@ -910,9 +1037,16 @@ const parseClause = (
       asRole = r
       k = r.end
     }
-  } else if (ends && relation.length === 2 && objects.length === 1 && /\b(job|post|position|role)$/.test(objects[0]!.text) && ["at", "with", "in"].includes(toks[k]?.lower ?? "")) {
+  } else if (objects.length === 1 && JOB_NOUNS.test(objects[0]!.text) && ["at", "with", "in", "for"].includes(toks[k]?.lower ?? "") && (ends || JOB_VERBS.has(lemma))) {
+    // "quit his job at IBM", "got a new job at Petrobras": the workplace.
     const r = parseNP(ctx, toks, k + 1)
     if (r !== null) {
+      if (!ends) {
+        relation.length = 0
+        relation.push(surface ? "works" : "work", "at")
+        change = true
+        ends = true
+      }
       objects = [r]
       commit(ctx, [r], "object", "at")
       k = r.end
@@ -939,11 +1073,21 @@ const parseClause = (
       k++
       continue
     }
+    if (t.text === ";" || t.text === ":" || t.text === "—" || t.text === "–") {
+      // "Sara is not with Vodafone anymore; she works at Orange now": a clause of its own.
+      rest.push(...parseClause(ctx, toks, k + 1, null, sentenceDate))
+      break
+    }
     const afterComma = t.text === "," ? k + 1 : k
     const conj = toks[afterComma]
+    if (t.text === "," && conj !== undefined && !CLAUSE_CONJ.has(conj.lower) && (startsVerbGroup(toks, afterComma) || verbish(toks, afterComma))) {
+      // "was born in Porto, grew up in Lisbon and now lives in London": a list of predicates.
+      rest.push(...parseClause(ctx, toks, afterComma, subjects, sentenceDate))
+      break
+    }
     if (conj !== undefined && CLAUSE_CONJ.has(conj.lower)) {
       const next = afterComma + 1
-      if (startsVerbGroup(toks, next) || (toks[next] !== undefined && looksLikeVerb(toks[next]!))) {
+      if (startsVerbGroup(toks, next) || verbish(toks, next)) {
         rest.push(...parseClause(ctx, toks, next, subjects, sentenceDate))
       } else rest.push(...parseClause(ctx, toks, next, null, sentenceDate))
       break
@@ -990,17 +1134,23 @@ const parseClause = (
             // "X's R is Y": a role → (Y, R of, X); an attribute → (X, R, Y).
             for (const owner of s.possessors) {
               if (Lexicon.isRoleNoun(s.possessed)) {
-                for (const om of o.members) emit(om, `${s.possessed.toLowerCase()} of`, owner, notes, pronoun, { change: objChange || s.fresh, negated: negated || s.former })
+                for (const om of o.members) emit(om, `${Lexicon.roleHead(s.possessed)} of`, owner, notes, pronoun, { change: objChange || s.fresh, negated: negated || s.former })
               } else {
                 emit(owner, toRelation([s.possessed]), o.text, notes, pronoun, { change: objChange || s.fresh })
               }
             }
           } else if (o.possessors !== null && o.possessed !== null && !o.indefinite && Lexicon.isRoleNoun(o.possessed)) {
             // "Y is my dentist" → (Y, dentist of, me).
-            for (const owner of o.possessors) emit(sm, `${o.possessed.toLowerCase()} of`, owner, notes, pronoun, { change: objChange, negated: negated || o.former })
+            for (const owner of o.possessors) emit(sm, `${Lexicon.roleHead(o.possessed)} of`, owner, notes, pronoun, { change: objChange, negated: negated || o.former })
+          } else if (o.possessors !== null && o.possessed !== null && !o.indefinite) {
+            // "The Blue Anchor is my favourite pub" → (me, favourite pub, Blue Anchor).
+            for (const owner of o.possessors) emit(owner, toRelation([o.possessed]), sm, notes, pronoun, { change: objChange })
           } else if (o.roleOf !== null) {
             // "Y is the CEO of Z" → (Y, ceo of, Z).
-            for (const target of o.roleOf.targets) emit(sm, `${toRelation([o.roleOf.role])} of`, target, [...notes, ...o.roleOf.notes], pronoun, { change: objChange, negated: negated || o.former })
+            for (const target of o.roleOf.targets) emit(sm, `${Lexicon.roleHead(toRelation([o.roleOf.role]))} of`, target, [...notes, ...o.roleOf.notes], pronoun, { change: objChange, negated: negated || o.former })
+          } else if (o.bare && s.members.length + subjects.length > 2 && /[^s]s$/.test(o.text) && toks[o.end - 1]?.pos === "NOUN") {
+            // "Julia and Tom are teachers" → each is a teacher.
+            emit(sm, "is a", singular(o.text), notes, pronoun, { change: objChange })
           } else {
             emit(sm, o.indefinite ? "is a" : "is", o.text, notes, pronoun, { change: objChange })
           }
@@ -1034,12 +1184,20 @@ const parseClause = (
             emit(om, `${toRelation([o.apposedRole])} of`, sm, notes, pronoun)
             continue
           }
+          if (group.kind === "verb" && !negated && recipient !== null) {
+            // A transfer: the receiver's ownership starts, the giver's ends.
+            for (const rm of recipient.members) emit(om, "owned by", rm, [...notes, ...recipient.notes], pronoun || recipient.pronoun, { change: true })
+            emit(om, "owned by", sm, notes, pronoun, { change: true, negated: true })
+            continue
+          }
+          if (group.kind === "verb" && !negated && lemma === "divorce") {
+            emit(om, "married to", sm, notes, pronoun, { change: true, negated: true })
+            continue
+          }
           const subject = agentIsSubject ? sm : om
           const object = agentIsSubject ? om : sm
           emit(subject, relationKey, object, notes, pronoun, { change: objChange })
-          if (group.kind === "verb" && !negated && recipient !== null) {
-            for (const rm of recipient.members) emit(om, "owned by", rm, [...notes, ...recipient.notes], pronoun || recipient.pronoun, { change: true })
-          } else if (group.kind === "verb" && !negated && Lexicon.ACQUIRE_VERBS.has(lemma) && prepWord === null) {
+          if (group.kind === "verb" && !negated && Lexicon.ACQUIRE_VERBS.has(lemma) && prepWord === null) {
             emit(om, "owned by", sm, notes, pronoun, { change: true })
           }
         }
@@ -1151,6 +1309,12 @@ const parseSentence = (base: Omit<Ctx, "npEnds" | "tokDate" | "dates" | "local" 
     }
     const first = toks[start]
     if (first === undefined) return []
+    if (first.pos === "INTJ") {
+      // "Hi, I'm Tomasz", "Oh cool, I live in Lima", "No, she lives in Cork now".
+      const comma = toks.findIndex((t, j) => j > start && j <= start + 3 && t.text === ",")
+      start = comma < 0 ? start + 1 : comma + 1
+      continue
+    }
     if (first.pos === "SCONJ" || (first.pos === "ADP" || first.pos === "ADV")) {
       const comma = toks.findIndex((t, j) => j > start && t.text === ",")
       if (comma < 0) {

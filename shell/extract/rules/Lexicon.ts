@@ -165,6 +165,18 @@ const readRole = (noun: string): boolean => {
   return ROLE_NOUNS.has(head) || (head.endsWith("s") && ROLE_NOUNS.has(head.slice(0, -1)))
 }
 
+/**
+ * The relation word of a role phrase: its head when the head is a role noun ("older sister" →
+ * sister, "best friend" → friend, "new manager" → manager), else the phrase, lowercased.
+ * @complexity O(|phrase|)
+ * @since 0.2.0
+ */
+export const roleHead = (phrase: string): string => {
+  const w = phrase.toLowerCase().trim()
+  const head = w.split(/\s+/).pop() ?? w
+  return head !== w && (ROLE_NOUNS.has(head) || (head.endsWith("s") && ROLE_NOUNS.has(head.slice(0, -1)))) ? head : w
+}
+
 /** Whether a role noun is a parent-generation kin word ("our mother" covers the siblings too). @since 0.2.0 */
 export const isParentKin = (noun: string): boolean => PARENT_KIN.has(noun.toLowerCase().split(/\s+/).pop() ?? "")
 
@@ -199,4 +211,12 @@ export const looksLikeOrganisation = (phrase: string): boolean =>
   phrase.toLowerCase().split(/[\s,]+/).some((w) => ORG_WORDS.has(w))
 
 /** Demonyms and language adjectives are not names: "I'm Polish" does not name the narrator. @since 0.2.0 */
-export const looksLikeDemonym = (word: string): boolean => /(?:ish|ese|ian|ean|ic|i)$/i.test(word) && nameGender(word) === null
+export const looksLikeDemonym = (word: string): boolean =>
+  (/(?:ish|ese|ian|ean)$/i.test(word) || DEMONYMS.has(word.toLowerCase())) && nameGender(word) === null
+
+const DEMONYMS = new Set([
+  "thai", "iraqi", "israeli", "pakistani", "kuwaiti", "saudi", "yemeni", "omani", "bangladeshi", "nepali", "somali",
+  "swiss", "dutch", "french", "greek", "czech", "welsh", "irish", "scottish", "english", "german", "chinese",
+  "japanese", "korean", "vietnamese", "american", "mexican", "cuban", "peruvian", "chilean", "canadian", "african",
+  "european", "asian", "catholic", "muslim", "jewish", "hindu", "buddhist", "christian", "vegan", "vegetarian"
+])

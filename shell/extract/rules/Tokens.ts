@@ -7,7 +7,10 @@
  * Around it: a contraction wink leaves whole ("I'm") is split into its pronoun and auxiliary,
  * hyphenated words written without spaces are joined ("well-known"), runs of more than 128
  * non-space characters are blanked (wink's tokeniser is quadratic in one run's length), and
- * sentences longer than 100 tokens are dropped.
+ * sentences longer than 100 tokens are dropped. wink's tokeniser breaks words at letters outside
+ * ASCII ("Ayşe" → "Ay ş e"): the tagger is given the text with each such letter replaced by "x"
+ * or "X" (same length, so offsets hold) and tokens keep the original text. A sentence wink ends
+ * after a title it does not know ("Fr.", "Sgt.", "Det.") is joined to the next one.
  *
  * @since 0.2.0
  */
@@ -62,6 +65,44 @@ const MAX_SENTENCE_TOKENS = 100
 
 const blankLongRuns = (text: string): string =>
   text.replace(new RegExp(`\\S{${MAX_RUN_CHARS + 1},}`, "g"), (run) => " ".repeat(run.length))
+
+/** Letters and marks outside ASCII, each replaced by as many "x" (or "X") as it has UTF-16 units. */
+const NON_ASCII_LETTER = /[\p{L}\p{M}]/gu
+
+const maskForTagger = (text: string): string =>
+  /[^\u0000-\u007f]/.test(text)
+    ? text.replace(NON_ASCII_LETTER, (c) => (c.charCodeAt(0) < 128 ? c : (c === c.toLowerCase() ? "x" : "X").repeat(c.length)))
+    : text
+
+const NON_LATIN_SCRIPT = /[^\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]/u
+
+/** Titles and abbreviations wink may end a sentence at. */
+const ABBREVIATIONS = new Set([
+  "fr", "det", "sgt", "capt", "cpt", "lt", "col", "gen", "maj", "cmdr", "adm", "rev", "hon", "gov", "sen", "rep", "pres",
+  "supt", "insp", "prof", "dr", "mr", "mrs", "ms", "st", "mt", "ft", "ave", "blvd", "rd", "jr", "sr", "no", "vs", "approx",
+  "dept", "univ", "inc", "ltd", "co", "corp", "bros", "messrs", "mme", "mlle", "fig", "vol", "est"
+])
+
+/** Join a sentence that ends in "Title ." to the next one, the title and its full stop one token. */
+const joinAfterTitles = (sentences: Array<Array<Tok>>): Array<Array<Tok>> => {
+  const out: Array<Array<Tok>> = []
+  for (const toks of sentences) {
+    const prev = out[out.length - 1]
+    const dot = prev?.[prev.length - 1]
+    const title = prev?.[prev.length - 2]
+    const first = toks[0]
+    if (
+      prev !== undefined && dot !== undefined && title !== undefined && first !== undefined && dot.text === "." &&
+      title.end === dot.start && ABBREVIATIONS.has(title.lower) && /^\p{Lu}/u.test(first.text)
+    ) {
+      prev.splice(prev.length - 2, 2, { ...title, text: `${title.text}.`, lower: `${title.lower}.`, lemma: `${title.lower}.`, pos: "PROPN", end: dot.end })
+      prev.push(...toks)
+      continue
+    }
+    out.push([...toks])
+  }
+  return out
+}
 
 const CONTRACTION = /^(i|you|we|they|he|she|it|that|there)(['’](?:m|re|s|ve|d|ll))$/i
 const CONTRACTION_LEMMA: Readonly<Record<string, string>> = { "'m": "be", "'re": "be", "'s": "be", "'ve": "have", "'d": "would", "'ll": "will" }
@@ -118,7 +159,8 @@ const mergeHyphens = (text: string, toks: ReadonlyArray<Tok>): ReadonlyArray<Tok
 export const readSentences = (text: string): ReadonlyArray<Sentence> => {
   const w = nlp()
   const its = w.its
-  const doc = w.readDoc(blankLongRuns(text))
+  const tagged = maskForTagger(blankLongRuns(text))
+  const doc = w.readDoc(tagged)
   const values = tokenStrings(doc, its.value)
   const spaces = tokenStrings(doc, its.precedingSpaces)
   const pos = doc.tokens().out(its.pos) as ReadonlyArray<PartOfSpeech>
@@ -140,21 +182,24 @@ export const readSentences = (text: string): ReadonlyArray<Sentence> => {
   for (let i = 0; i < values.length; i++) {
     const v = values[i] ?? ""
     cursor += (spaces[i] ?? "").length
-    if (!text.startsWith(v, cursor)) {
-      const found = text.indexOf(v, cursor)
+    if (!tagged.startsWith(v, cursor)) {
+      const found = tagged.indexOf(v, cursor)
       if (found >= 0) cursor = found
     }
     starts[i] = Math.min(cursor, text.length)
     cursor = Math.min(cursor + v.length, text.length)
   }
   const tokAt = (i: number): Tok => {
-    const v = values[i] ?? ""
     const s = starts[i] ?? 0
+    const v = text.slice(s, s + (values[i] ?? "").length)
+    const masked = v !== values[i]
+    // A word in another script inside a sentence is read as a name ("My friend 王芳 …").
+    const tag = pos[i] ?? "X"
     return {
       text: v,
       lower: v.toLowerCase().replace(/’/g, "'"),
-      lemma: (lemmas[i] ?? v).toLowerCase(),
-      pos: pos[i] ?? "X",
+      lemma: masked ? v.toLowerCase() : (lemmas[i] ?? v).toLowerCase(),
+      pos: masked && NON_LATIN_SCRIPT.test(v) && tag !== "PUNCT" ? "PROPN" : masked && (tag === "X" || tag === "NOUN") && /^\p{Lu}/u.test(v) ? "PROPN" : tag,
       type: types[i] ?? "word",
       start: s,
       end: Math.min(s + v.length, text.length),
@@ -163,14 +208,18 @@ export const readSentences = (text: string): ReadonlyArray<Sentence> => {
     }
   }
   const spans = doc.sentences().out(its.span) as unknown as ReadonlyArray<ReadonlyArray<number>>
-  const out: Array<Sentence> = []
+  const sentences: Array<Array<Tok>> = []
   for (const [a, b] of spans) {
     const toks: Array<Tok> = []
     for (let i = a ?? 0; i <= (b ?? -1); i++) {
       const t = tokAt(i)
       if (t.pos !== "SPACE" && t.text.trim().length > 0) toks.push(t)
     }
-    if (toks.length === 0 || toks.length > MAX_SENTENCE_TOKENS) continue
+    if (toks.length > 0) sentences.push(toks)
+  }
+  const out: Array<Sentence> = []
+  for (const toks of joinAfterTitles(sentences)) {
+    if (toks.length > MAX_SENTENCE_TOKENS) continue
     out.push({ toks: splitContractions(mergeHyphens(text, toks)), start: toks[0]!.start, end: toks[toks.length - 1]!.end })
   }
   return out
