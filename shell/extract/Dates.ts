@@ -154,6 +154,8 @@ const read = (sentence: string, anchor: number | null): ReadonlyArray<DateMentio
     // "may" the modal, "march" the verb: a month name alone must be capitalised; and a
     // capitalised one with no preposition before it is a name ("Jan likes tea", "May said").
     if (/^[a-z]+$/.test(text) && MONTH_WORD.test(text)) continue
+    // "now" is a change cue ("now lives in"), not the date of the fact.
+    if (/^(?:right )?now$/i.test(text)) continue
     if (/^[A-Za-z]+\.?$/.test(text) && MONTH_WORD.test(text) && before === null) continue
     const absolute = ABSOLUTE.test(text)
     const resolves = absolute || anchor !== null
@@ -181,20 +183,21 @@ const read = (sentence: string, anchor: number | null): ReadonlyArray<DateMentio
   }
   found.sort((a, b) => a.start - b.start)
   // "from A to B", "between A and B": the second phrase closes the first's interval.
-  const out: Array<DateMention> = []
+  const out: Array<DateMention & { readonly between: boolean }> = []
   for (const f of found) {
     const prev = out[out.length - 1]
     const gap = prev === undefined ? "" : sentence.slice(prev.end, f.start)
-    if (prev !== undefined && /^\s*$/.test(gap) && (f.prep === "to" || f.prep === "and" || f.prep === "until" || f.prep === "till") && prev.until === null) {
-      out[out.length - 1] = { start: prev.start, end: f.end, from: prev.from, until: f.until ?? f.from }
+    const closes = f.prep === "to" || f.prep === "until" || f.prep === "till" || (f.prep === "and" && prev?.between === true)
+    if (prev !== undefined && /^\s*$/.test(gap) && closes && prev.until === null) {
+      out[out.length - 1] = { start: prev.start, end: f.end, from: prev.from, until: f.until ?? f.from, between: false }
       continue
     }
     if (prev !== undefined && f.start < prev.end) continue
     // "and 2019" outside a "between" range is not a date phrase of its own.
     if (f.prep === "and") continue
-    out.push({ start: f.start, end: f.end, from: f.from, until: f.until })
+    out.push({ start: f.start, end: f.end, from: f.from, until: f.until, between: f.prep === "between" })
   }
-  return out
+  return out.map(({ start, end, from, until }) => ({ start, end, from, until }))
 }
 
 /**

@@ -348,3 +348,31 @@ describe("more coordination and copula forms", () => {
     expect(out[0]!.span).toStrictEqual({ start: 0, end: text.length })
   })
 })
+
+describe("antecedents beyond the subject", () => {
+  it("the possessor of 'X's N' is a person 'she'/'he' can refer to", () => {
+    const out = rules.extract("Gita's score was 9.75. She studies at Delhi Public School.")
+    expect(rows(out)).toStrictEqual([["Gita", "score", "9.75"], ["Gita", "studies at", "Delhi Public School"]])
+    expect(out[1]!.resolved).toStrictEqual(["she=Gita"])
+  })
+
+  it("'it' may stand for a name told as a verb's object", () => {
+    const out = rules.extract("I love Casa Lupo. It belongs to my uncle Marco.", { speaker: "Kim" })
+    expect(rows(out)).toStrictEqual([["Kim", "love", "Casa Lupo"], ["Marco", "uncle of", "Kim"], ["Casa Lupo", "belongs to", "Marco"]])
+  })
+
+  it("'now' is a change cue, not a date; 'moved out of' ends a home", () => {
+    expect(rows(rules.extract("We moved out of London last year and now live in Bath.", { speaker: "Kim", time: JUNE_15_2023 }))).toStrictEqual([
+      ["Kim", "lives in", "London", "negated", "change", "from 2022-06-15"], ["Kim", "live in", "Bath", "change"]
+    ])
+  })
+
+  it("buying what was someone's ends their ownership; role phrases drop plain adjectives only", () => {
+    expect(rows(rules.extract("Ingrid bought Tom's piano."))).toStrictEqual([
+      ["Ingrid", "bought", "piano"], ["piano", "owned by", "Ingrid", "change"], ["piano", "owned by", "Tom", "negated", "change"]
+    ])
+    expect(rows(rules.extract("My older sister Ola and my best friend Rania live in Beirut.", { speaker: "Amal" })).slice(0, 2)).toStrictEqual([
+      ["Ola", "sister of", "Amal"], ["Rania", "best friend of", "Amal"]
+    ])
+  })
+})

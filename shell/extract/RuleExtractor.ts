@@ -235,6 +235,8 @@ interface Mention {
   readonly kind: MentionKind
   readonly gender: Lexicon.Gender | null
   readonly members: ReadonlyArray<string>
+  /** Named as the object of a verb ("I love Casa Lupo"): "it" may stand for it. */
+  readonly object?: boolean
 }
 
 /** What a conversation carries from one sentence and turn to the next. */
@@ -389,7 +391,9 @@ const resolvePronoun = (ctx: Ctx, word: string, at: number): Mention | null => {
   const candidates = recent.filter((m) => m.kind === want && m.label !== speaker)
   if (want === "thing") {
     // A name with no sign of a person ("I love Casa Lupo. It belongs to …") may be a thing.
-    const thing = recent.slice(0, THING_WINDOW).find((m) => m.kind === "thing" || (m.kind === "person" && m.gender === null && m.label !== speaker && /^\p{Lu}/u.test(m.label)))
+    const thing = recent.slice(0, THING_WINDOW).find((m) =>
+      m.kind === "thing" || (m.kind === "person" && m.label !== speaker && /^\p{Lu}/u.test(m.label) && (m.gender === null || m.object === true))
+    )
     return thing ?? candidates[0] ?? null
   }
   if (want !== "person") return candidates[0] ?? null
@@ -729,7 +733,15 @@ const commit = (ctx: Ctx, nps: ReadonlyArray<NP>, role: "subject" | "object", pr
       continue
     }
     const kind: MentionKind = role === "object" && prep !== null && PLACE_PREPS.has(prep) ? "thing" : np.kind
-    ctx.local.push({ mention: { label: np.text, kind, gender: kind === "person" ? np.gender : null, members: np.members }, at: np.end })
+    // The possessor of "Gita's score" is a person mentioned too.
+    if (np.possessors !== null && np.possessors.length === 1 && !np.pronoun) {
+      const owner = np.possessors[0]!
+      if (owner !== speaker) ctx.local.push({ mention: mentionOfLabel(owner, "person", Lexicon.nameGender(owner)), at: np.end - 1 })
+    }
+    ctx.local.push({
+      mention: { label: np.text, kind, gender: kind === "person" ? np.gender : null, members: np.members, object: role === "object" && prep === null },
+      at: np.end
+    })
   }
   const labels = nps.flatMap((n) => n.members)
   if (role === "subject" && labels.length > 1) {
@@ -1199,6 +1211,8 @@ const parseClause = (
           emit(subject, relationKey, object, notes, pronoun, { change: objChange })
           if (group.kind === "verb" && !negated && Lexicon.ACQUIRE_VERBS.has(lemma) && prepWord === null) {
             emit(om, "owned by", sm, notes, pronoun, { change: true })
+            // "bought Tom's piano": Tom's ownership ends.
+            for (const before of o.possessors ?? []) emit(om, "owned by", before, notes, pronoun, { change: true, negated: true })
           }
         }
       }

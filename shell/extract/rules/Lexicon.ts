@@ -165,16 +165,21 @@ const readRole = (noun: string): boolean => {
   return ROLE_NOUNS.has(head) || (head.endsWith("s") && ROLE_NOUNS.has(head.slice(0, -1)))
 }
 
+/** Adjectives that describe a relationship without naming another one ("an old friend" is a friend). */
+const PLAIN_ADJECTIVES = new Set(["old", "dear", "good", "close", "great", "lovely", "little", "big", "older", "younger", "elder", "eldest", "oldest", "youngest", "baby", "beloved", "current"])
+
 /**
- * The relation word of a role phrase: its head when the head is a role noun ("older sister" →
- * sister, "best friend" → friend, "new manager" → manager), else the phrase, lowercased.
+ * The relation words of a role phrase, lowercased, without the adjectives that do not change
+ * the relation ("old friend" → friend, "older sister" → sister; "best friend", "piano teacher"
+ * stay).
  * @complexity O(|phrase|)
  * @since 0.2.0
  */
 export const roleHead = (phrase: string): string => {
-  const w = phrase.toLowerCase().trim()
-  const head = w.split(/\s+/).pop() ?? w
-  return head !== w && (ROLE_NOUNS.has(head) || (head.endsWith("s") && ROLE_NOUNS.has(head.slice(0, -1)))) ? head : w
+  const words = phrase.toLowerCase().trim().split(/\s+/)
+  let i = 0
+  while (i < words.length - 1 && PLAIN_ADJECTIVES.has(words[i]!)) i++
+  return words.slice(i).join(" ")
 }
 
 /** Whether a role noun is a parent-generation kin word ("our mother" covers the siblings too). @since 0.2.0 */
@@ -190,7 +195,7 @@ export const CHANGE_VERBS = new Set(["move", "relocate", "change", "become", "re
 export const TRANSFER_VERBS = new Set(["sell", "give", "hand", "gift", "pass", "transfer", "donate", "leave", "bequeath"])
 
 /** Verb lemmas whose object becomes the subject's ("bought a car"). @since 0.2.0 */
-export const ACQUIRE_VERBS = new Set(["buy", "purchase", "acquire", "inherit", "adopt"])
+export const ACQUIRE_VERBS = new Set(["buy", "purchase", "acquire", "inherit"])
 
 /** Words in a name that mark an organisation ("Acme Inc", "Bank of Poland", "Warsaw University"). */
 const ORG_WORDS = new Set([
