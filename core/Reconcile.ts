@@ -39,7 +39,9 @@
  * across a fact that was itself already replaced.
  *
  * What the loser keeps. Nothing is deleted. A loser keeps every field except:
- * - replaced by a newer fact `w`: `validUntil = t(w)`, `supersededBy = w.id` (it held until `w`);
+ * - replaced by a newer fact `w`: `validUntil = t(w)`, `supersededBy = w.id` (it held until `w`
+ *   began; for a change counted later than its date, still its date unless the loser began after
+ *   it);
  * - rejected by an older, much better supported fact `w` (the claim was never believed):
  *   `supersededBy = w.id` and the empty interval `[t, t)` with `t = t(loser)`, i.e.
  *   `validUntil = t` and, when `validFrom` was unknown, `validFrom = t` too — so
@@ -355,7 +357,7 @@ const resolveSlot = (
         why: explain(reason, f.relation, side, true),
         winnerSupport: arriving.support,
         loserSupport: l.support,
-        ended: { ...l.fact, validUntil: t, supersededBy: f.id }
+        ended: { ...l.fact, validUntil: endOf(l.fact, f, t), supersededBy: f.id }
       })
       ;(l.fact.negated ? negatives : positives).delete(valueOf(l.fact))
     }
@@ -493,6 +495,16 @@ export const reconcile: {
 })
 
 const subjectOf: ValueOf = (f) => f.subject
+
+/**
+ * When a replaced fact ended: when its winner began (`time(winner)`: "In 2021 Mira moved to
+ * Vell" ends "Mira lives in Lumen" in 2021), or the winner's ordering time `t` when the loser
+ * itself began later than that (an interval never ends before it starts).
+ */
+const endOf = (loser: Fact, winner: Fact, t: number): number => {
+  const begin = time(winner)
+  return loser.validFrom === null || loser.validFrom <= begin ? begin : t
+}
 
 /** Writes the ended losers of `decisions` and reports them; `graph` itself when there are none. */
 const apply = (graph: LiquidGraph.LiquidGraph, decisions: ReadonlyArray<Decision>, changes: Collector): LiquidGraph.LiquidGraph => {

@@ -730,10 +730,15 @@ export const sentence = (fact: {
     return join(s, first, not ? "not" : "", rest, o)
   }
   if (PREPOSITIONS.has(first)) return join(s, not ? "is not" : "is", words.join(" "), o)
-  const inflected = first !== lemma(first) || first === "has" || first === "had"
-  const verbal = inflected || (entries.has(fact.relation) && (fact.phrase === undefined || fact.phrase === null))
-  if (verbal && !isNounEntryHead(first)) {
-    return not ? join(s, first.endsWith("ed") || first === "had" ? "did not" : "does not", lemma(first), rest, o) : join(s, words.join(" "), o)
+  // the finite verb: the first word that is an inflected form ("co founded" → founded)
+  const verb = words.findIndex((w) => !PREPOSITIONS.has(w) && (w !== lemma(w) || w === "has" || w === "had"))
+  const canonical = entries.has(fact.relation) && (fact.phrase === undefined || fact.phrase === null)
+  if ((verb >= 0 && !NOUN_HEADS.has(words[verb]!)) || (canonical && !isNounEntryHead(first))) {
+    if (!not) return join(s, words.join(" "), o)
+    const at = Math.max(0, verb)
+    const w = words[at]!
+    const present = w === thirdPerson(w) || w === "has"
+    return join(s, ...words.slice(0, at), present ? "does not" : "did not", lemma(w), ...words.slice(at + 1), o)
   }
   if (words[words.length - 1] === "of" || isNounEntryHead(first)) {
     const role = words[words.length - 1] === "of" ? words.join(" ") : words.join(" ") + " of"

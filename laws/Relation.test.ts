@@ -312,7 +312,7 @@ describe("Reconcile over canonical relations", () => {
       { subject: "Omar", relation: "moved to", object: "Porto", validFrom: lastYear, change: true }
     ])
     expect(current).toEqual(["f|omar|lives_in|porto"])
-    expect(LiquidGraph.edge(graph, "f|omar|lives_in|tokyo")!.validUntil).toBe(T0)
+    expect(LiquidGraph.edge(graph, "f|omar|lives_in|tokyo")!.validUntil).toBe(lastYear)
     // without the cue, the dated statement is a late report of an older state
     const late = tell([
       { subject: "Omar", relation: "resides in", object: "Tokyo" },

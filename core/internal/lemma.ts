@@ -22,7 +22,7 @@ const IRREGULAR: Readonly<Record<string, string>> = {
   grew: "grow", grown: "grow", ran: "run", came: "come", held: "hold", kept: "keep", led: "lead",
   lost: "lose", paid: "pay", said: "say", sat: "sit", spoke: "speak", spoken: "speak", stood: "stand",
   told: "tell", thought: "think", won: "win", wrote: "write", written: "write", drove: "drive",
-  driven: "drive", fell: "fall", fallen: "fall", felt: "feel", found: "find", gave: "give", given: "give",
+  driven: "drive", fell: "fall", fallen: "fall", felt: "feel", gave: "give", given: "give",
   heard: "hear", built: "build", brought: "bring", caught: "catch", chose: "choose", chosen: "choose",
   ate: "eat", eaten: "eat", flew: "fly", flown: "fly", forgot: "forget", hung: "hang", rode: "ride",
   sang: "sing", sent: "send", slept: "sleep", spent: "spend", swam: "swim", threw: "throw",
@@ -35,7 +35,23 @@ const IRREGULAR: Readonly<Record<string, string>> = {
   this: "this", his: "his", its: "its", as: "as", us: "us", yes: "yes", always: "always",
   sometimes: "sometimes", series: "series", species: "species", lying: "lie", dying: "die",
   tying: "tie", changed: "change", changing: "change", changes: "change", arranged: "arrange",
-  arranging: "arrange", exchanged: "exchange", challenged: "challenge", ranged: "range"
+  arranging: "arrange", exchanged: "exchange", challenged: "challenge", ranged: "range",
+  drew: "draw", drawn: "draw", blew: "blow", blown: "blow", broke: "break", broken: "break", bred: "breed",
+  bent: "bend", bit: "bite", bitten: "bite", bled: "bleed", bound: "bind", dug: "dig", drank: "drink",
+  drunk: "drink", fought: "fight", fled: "flee", forgave: "forgive", forgiven: "forgive", froze: "freeze",
+  frozen: "freeze", hid: "hide", hidden: "hide", knelt: "kneel", laid: "lay", leapt: "leap", lit: "light",
+  mistook: "mistake", mistaken: "mistake", rang: "ring", rung: "ring", rose: "rise", risen: "rise",
+  sought: "seek", shook: "shake", shaken: "shake", shone: "shine", shrank: "shrink", sank: "sink", sunk: "sink",
+  slid: "slide", spun: "spin", sprang: "spring", stole: "steal", stolen: "steal", stuck: "stick", stung: "sting",
+  struck: "strike", swore: "swear", sworn: "swear", swept: "sweep", swung: "swing", tore: "tear", torn: "tear",
+  woke: "wake", woken: "wake", wove: "weave", woven: "weave", wept: "weep", withdrew: "withdraw",
+  withdrawn: "withdraw", overcame: "overcome", undertook: "undertake", undertaken: "undertake", oversaw: "oversee",
+  overseen: "oversee", forbade: "forbid", forbidden: "forbid", foresaw: "foresee", foreseen: "foresee",
+  dreamt: "dream", burnt: "burn", learnt: "learn", spelt: "spell", spilt: "spill", smelt: "smell",
+  crept: "creep", fed: "feed", sped: "speed", stank: "stink", strove: "strive",
+  wrung: "wring", clung: "cling", flung: "fling", slung: "sling", span: "spin", sewn: "sew", shown: "show",
+  sown: "sow", proven: "prove", thrown: "throw", outgrew: "outgrow", rebuilt: "rebuild",
+  retold: "retell", resold: "resell", upheld: "uphold", withheld: "withhold"
 }
 
 /** Words ending in -ing that are not verb forms. */
@@ -128,5 +144,8 @@ export const isParticiple = (word: string): boolean =>
 const PARTICIPLES = new Set([
   "born", "been", "done", "gone", "left", "sold", "bought", "met", "taught", "made", "taken", "got", "gotten",
   "seen", "known", "grown", "held", "kept", "led", "lost", "paid", "told", "won", "written", "driven", "given",
-  "found", "built", "brought", "caught", "chosen", "hung", "sent", "spent", "worn", "wed", "wedded", "quit"
+  "found", "built", "brought", "caught", "chosen", "hung", "sent", "spent", "worn", "wed", "wedded", "quit",
+  "drawn", "blown", "broken", "bitten", "bound", "drunk", "forgiven", "frozen", "hidden", "laid", "lit", "mistaken",
+  "risen", "sought", "shaken", "stolen", "stuck", "struck", "sworn", "torn", "woken", "woven", "withdrawn", "fed",
+  "shown", "proven", "thrown"
 ])
