@@ -260,6 +260,13 @@ const plan = (g: LiquidGraph.LiquidGraph, input: EngramInput, now: number): Plan
 /** Semantic node ids are keys, which never contain `:`; episode ids start with `ep:`. */
 const isSemanticId = (id: string): boolean => !id.startsWith("ep:")
 
+/** An edge without its told phrase. */
+const withoutPhrase = (e: Fact.Fact): Fact.Fact => {
+  if (e.phrase === undefined) return e
+  const { phrase: _dropped, ...rest } = e
+  return rest
+}
+
 const clamp01 = (x: number): number => (x <= 0 ? 0 : x >= 1 ? 1 : x)
 
 /** `w` moved the fraction `rate` towards 1 (exactly 1 stays 1, never above). */
@@ -489,7 +496,9 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
     }
     if (match !== undefined) {
       d.putEdge({
-        ...match,
+        // the latest telling's phrase reads the fact ("Mira lives in Vell" after "moved to Vell")
+        ...withoutPhrase(match),
+        ...(f.phrase === null ? {} : { phrase: f.phrase }),
         weight: towardsOne(match.weight, params.engramRate),
         useCount: match.useCount + 1,
         lastReinforced: now,

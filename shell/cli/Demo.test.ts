@@ -17,11 +17,12 @@ describe("mags demo", () => {
     const r = mags(["demo"], { MAGS_HOME: dir }, undefined, 120_000)
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toMatch(/learned \d+ facts/)
-    expect(r.stdout).toContain("Mira lives in Vell.")
-    expect(r.stdout).toMatch(/What it changed its mind about \(1\):\n {2}Mira lives in Lumen \(until [\d-]+\)\. {2}→ {2}now: Mira lives in Vell\./)
-    expect(r.stdout).toMatch(/Q: Where does Mira live\?\n {2}A: Mira lives in Vell\./)
+    expect(r.stdout).toContain("Mira lives in Vell (since 2021).")
+    // "In 2021 Mira moved to Vell" ends "Mira lives in Lumen" in 2021, and the later "Mira lives in Vell" reads the fact
+    expect(r.stdout).toMatch(/What it changed its mind about \(\d+\):(\n {2}.*)*\n {2}Mira lives in Lumen \(until 2021\)\. {2}→ {2}now: Mira lives in Vell \(since 2021\)\./)
+    expect(r.stdout).toMatch(/Q: Where does Mira live\?\n {2}A: Mira lives in Vell \(since 2021\)\./)
     expect(r.stdout).toMatch(/Q: Who works at the lighthouse\?\n {2}A: Tobin works at lighthouse\./)
-    expect(r.stdout).toContain("Tobin ↔ Vell: Tobin —visit→ Mira —live_in→ Vell")
+    expect(r.stdout).toMatch(/Tobin ↔ Vell: Tobin —\w+→ Mira —lives_in→ Vell/)
     expect(r.stdout).toMatch(/Replay: \d+ events refold to hash [0-9a-f]{16} — identical to the stored memory/)
     // the GloVe cache was built in MAGS_HOME/cache; the demo's memory itself was temporary
     expect(NodeFs.readdirSync(NodePath.join(dir, "cache")).some((f) => f.startsWith("glove-"))).toBe(true)
