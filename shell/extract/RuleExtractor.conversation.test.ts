@@ -182,7 +182,8 @@ describe("dates", () => {
     ["Ola moved to Oslo last week.", ["Ola", "moved to", "Oslo", "change", "from 2023-06-08"]],
     ["Yesterday Ola moved to Oslo.", ["Ola", "moved to", "Oslo", "change", "from 2023-06-14"]],
     ["Ola will work at Acme in 2024.", null],
-    ["Ola worked at Acme in 2024.", ["Ola", "worked at", "Acme", "from 2024-01-01"]],
+    ["Ola worked at Acme in 2022.", ["Ola", "worked at", "Acme", "from 2022-01-01"]],
+    ["Ola is moving to Oslo next month.", null], // a fact that starts after the turn is a plan
     ["Ola worked at Acme from 2015 to 2018.", ["Ola", "worked at", "Acme", "from 2015-01-01", "until 2018-01-01"]],
     ["Ola lived in Oslo until 2020.", ["Ola", "lived in", "Oslo", "until 2020-01-01"]],
     ["Ola has lived in Oslo since 2019.", ["Ola", "lived in", "Oslo", "from 2019-01-01"]],
@@ -374,5 +375,23 @@ describe("antecedents beyond the subject", () => {
     expect(rows(rules.extract("My older sister Ola and my best friend Rania live in Beirut.", { speaker: "Amal" })).slice(0, 2)).toStrictEqual([
       ["Ola", "sister of", "Amal"], ["Rania", "best friend of", "Amal"]
     ])
+  })
+})
+
+describe("jobs, names and attributes", () => {
+  const kim = { speaker: "Kim" }
+  it("'is a N at/for Y' places the job; a student studies there", () => {
+    expect(rows(rules.extract("I'm a software engineer at Spotify.", kim))).toStrictEqual([["Kim", "is a", "software engineer"], ["Kim", "works at", "Spotify"]])
+    expect(rows(rules.extract("Ola is a student at Warsaw University."))).toStrictEqual([["Ola", "is a", "student"], ["Ola", "studies at", "Warsaw University"]])
+  })
+
+  it("'is called X' names; 'X's attribute changed to Y' updates the attribute; 'my R is 70' describes the person", () => {
+    expect(rows(rules.extract("Mia's best friend is called Lily."))).toStrictEqual([["Lily", "best friend of", "Mia"]])
+    expect(rows(rules.extract("My phone number changed to 0777 123 456.", kim))).toStrictEqual([["Kim", "phone number", "0777 123 456", "change"]])
+    expect(rows(rules.extract("My mum is 70.", kim))).toStrictEqual([["Kim's mum", "is", "70"]])
+  })
+
+  it("a couple gets engaged or married, dated by the clause's date", () => {
+    expect(rows(rules.extract("Paul and I got engaged in Paris in 2015.", kim))).toStrictEqual([["Kim", "engaged to", "Paul", "change", "from 2015-01-01"]])
   })
 })

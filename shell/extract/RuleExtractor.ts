@@ -179,6 +179,7 @@ const JOB_VERBS = new Set(["get", "have", "start", "land", "find", "take", "acce
 /** Possessive pronouns after "of": "a friend of mine". */
 const OF_POSSESSIVES: Readonly<Record<string, string>> = { mine: "my", ours: "our", his: "his", hers: "her", theirs: "their" }
 
+const DAY_MS = 86_400_000
 const CONFIDENCE_CLEAN = 0.8
 const CONFIDENCE_PARTIAL = 0.6
 const PRONOUN_PENALTY = 0.1
@@ -908,6 +909,10 @@ const parseClause = (
   }
   if (group === null) return []
   if (group.repaired) partial = true
+  // "… is called Lily", "… is named Lily": a copula naming the subject.
+  if (group.passive && (toks[group.head]!.lower === "called" || toks[group.head]!.lower === "named") && toks[group.next]?.pos === "PROPN") {
+    group = { ...group, kind: "copula", passive: false }
+  }
   const head = toks[group.head]!
   const lemma = group.repaired ? verbLemma(head.lower) : head.lemma
   const surface = ctx.options.relationForm === "surface"
@@ -997,16 +1002,20 @@ const parseClause = (
     return []
   }
   /** "Lucy and Ed married in 2015", "Priyanka and Dev got married": the couple, married to each other. */
-  const couple = (weds: boolean): ReadonlyArray<Draft> => {
+  const couple = (weds: boolean, relation = "married to"): ReadonlyArray<Draft> => {
     const members = subjects.flatMap((x) => x.members)
     if (!weds || members.length !== 2 || group.modal || negated) return []
-    const when = parseTime(ctx, toks, k)?.span.from ?? span.from ?? sentenceDate.from
-    return [draft(members[1]!, "married to", members[0]!, { resolved: uniq(subjects.flatMap((x) => x.notes)), change: true, validFrom: when })]
+    // The clause's first date phrase ("got engaged in Paris in 2015").
+    let d = k
+    while (d < toks.length && (ctx.tokDate[d] ?? -1) < 0 && !CLAUSE_CONJ.has(toks[d]!.lower)) d++
+    const when = span.from ?? (d < toks.length ? ctx.dates[ctx.tokDate[d] ?? -1]?.from : undefined) ?? sentenceDate.from
+    return [draft(members[1]!, relation, members[0]!, { resolved: uniq(subjects.flatMap((x) => x.notes)), change: true, validFrom: when })]
   }
-  if ((lemma === "get" || copular) && toks[k]?.lower === "married" && toks[k + 1]?.lower !== "to") {
+  if ((lemma === "get" || copular) && (toks[k]?.lower === "married" || toks[k]?.lower === "engaged") && toks[k + 1]?.lower !== "to") {
+    const relation = `${toks[k]!.lower} to`
     k++
     takeTimes()
-    return [...couple(true), ...continueAfter(k)]
+    return [...couple(true, relation), ...continueAfter(k)]
   }
   if (prep !== undefined && prep.pos === "ADP" && prep.lower !== "of" && !(ends && relation.length === 2)) {
     const list = parseNPList(ctx, toks, k + 1, "object")
@@ -1067,6 +1076,7 @@ const parseClause = (
 
   // Trailer: times, adverbs, ignored prepositional phrases; a conjunction starts a new clause.
   const rest: Array<Draft> = []
+  let trailerPP: { readonly prep: string; readonly nps: ReadonlyArray<NP> } | null = null
   for (;;) {
     takeTimes()
     const t = toks[k]
@@ -1108,6 +1118,10 @@ const parseClause = (
       const pp = parseNPList(ctx, toks, k + 1, "object")
       if (pp !== null) {
         ctx.npEnds.set(pp.end, pp.nps)
+        if (trailerPP === null) {
+          trailerPP = { prep: t.lower, nps: pp.nps }
+          commit(ctx, pp.nps, "object", t.lower)
+        }
         partial = true
         k = pp.end
         continue
@@ -1125,6 +1139,8 @@ const parseClause = (
     validFrom: span.from ?? (span.until === null ? sentenceDate.from : null),
     validUntil: span.until ?? (span.from === null ? sentenceDate.until : null)
   }
+  // A fact that starts after the turn was said ("is moving to Singapore next month") is a plan.
+  if (ctx.time !== null && base.validFrom !== null && base.validFrom > ctx.time + DAY_MS) return rest
   const own: Array<Draft> = []
   const emit = (subject: string, rel: string, object: string, notes: ReadonlyArray<string>, pronoun: boolean, extra: Partial<Draft> = {}): void => {
     if (subject.trim().length === 0 || object.trim().length === 0 || rel.length === 0 || subject === object) return
@@ -1145,8 +1161,11 @@ const parseClause = (
           if (s.possessors !== null && s.possessed !== null && !o.indefinite && subjects.length === 1) {
             // "X's R is Y": a role → (Y, R of, X); an attribute → (X, R, Y).
             for (const owner of s.possessors) {
-              if (Lexicon.isRoleNoun(s.possessed)) {
+              if (Lexicon.isRoleNoun(s.possessed) && o.kind === "person") {
                 for (const om of o.members) emit(om, `${Lexicon.roleHead(s.possessed)} of`, owner, notes, pronoun, { change: objChange || s.fresh, negated: negated || s.former })
+              } else if (Lexicon.isRoleNoun(s.possessed)) {
+                // "My mum is 70": about the person, not naming them.
+                emit(s.text, "is", o.text, notes, pronoun, { change: objChange })
               } else {
                 emit(owner, toRelation([s.possessed]), o.text, notes, pronoun, { change: objChange || s.fresh })
               }
@@ -1165,6 +1184,13 @@ const parseClause = (
             emit(sm, "is a", singular(o.text), notes, pronoun, { change: objChange })
           } else {
             emit(sm, o.indefinite ? "is a" : "is", o.text, notes, pronoun, { change: objChange })
+            if (o.indefinite && trailerPP !== null && (trailerPP.prep === "at" || trailerPP.prep === "for")) {
+              // "I'm a software engineer at Spotify": where the job is.
+              const studies = /\b(?:student|pupil|undergraduate|postgraduate)$/.test(o.text)
+              for (const place of trailerPP.nps) {
+                for (const pm of place.members) emit(sm, studies ? "studies at" : "works at", pm, [...notes, ...place.notes], pronoun)
+              }
+            }
           }
           continue
         }
@@ -1204,6 +1230,11 @@ const parseClause = (
           }
           if (group.kind === "verb" && !negated && lemma === "divorce") {
             emit(om, "married to", sm, notes, pronoun, { change: true, negated: true })
+            continue
+          }
+          if (s.possessors !== null && s.possessed !== null && !Lexicon.isRoleNoun(s.possessed) && (lemma === "change" || lemma === "switch") && prepWord === "to") {
+            // "My phone number changed to 0777 …" → (me, phone number, 0777 …).
+            for (const owner of s.possessors) emit(owner, toRelation([s.possessed]), om, notes, pronoun, { change: true })
             continue
           }
           const subject = agentIsSubject ? sm : om
