@@ -214,10 +214,9 @@ export const conflict = (a: Fact, b: Fact, params: Params, learned?: HashSet.Has
   if (side === null) return null
   if (side === "subject") return a.subject === b.subject ? "single-valued" : null
   if (side === "object") return a.object === b.object ? "single-valued" : null
-  // both: two partners of one participant (spouse_of: one each)
-  return a.subject === b.subject || a.object === b.object || a.subject === b.object || a.object === b.subject
-    ? "single-valued"
-    : null
+  // both: one value on each end; a symmetric relation's participant may stand on either end
+  if (a.subject === b.subject || a.object === b.object) return "single-valued"
+  return Relation.isSymmetric(a.relation) && (a.subject === b.object || a.object === b.subject) ? "single-valued" : null
 }
 
 /**
@@ -469,8 +468,10 @@ export const reconcile: {
   const addGroups = (f: Fact): void => {
     if (f.kind !== "fact" || f.negated) return
     const side = singleSide(f.relation, params, g1.learned)
-    if (side === "object") groups.set("o|" + f.object + "|" + f.relation, { node: f.object, relation: f.relation, side })
-    else if (side === "both") {
+    if (side === "object" || (side === "both" && !Relation.isSymmetric(f.relation))) {
+      // one subject per object (a non-symmetric "both" had its subject side in pass 1)
+      groups.set("o|" + f.object + "|" + f.relation, { node: f.object, relation: f.relation, side: "object" })
+    } else if (side === "both") {
       groups.set("p|" + f.subject + "|" + f.relation, { node: f.subject, relation: f.relation, side })
       groups.set("p|" + f.object + "|" + f.relation, { node: f.object, relation: f.relation, side })
     }

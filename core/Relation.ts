@@ -153,25 +153,29 @@ const KIN: ReadonlyArray<readonly [noun: string, variants: ReadonlyArray<string>
   ["pet", []]
 ]
 
-/** Roles in an organisation or group: `noun_of` from the holder; one holder at a time. */
+/**
+ * Roles in an organisation or group: `noun_of` from the holder. `"object"`: the group has one
+ * holder at a time (a team's coach); `"both"`: and the holder holds one such role at a time (a
+ * company's CEO, a city's mayor).
+ */
 const ROLES: ReadonlyArray<readonly [noun: string, variants: ReadonlyArray<string>, single?: Side | undefined]> = [
   ["manager", ["boss", "supervisor", "line_manager"], "object"],
-  ["ceo", ["chief_executive", "chief_executive_officer"], "object"],
-  ["cto", [], "object"],
-  ["cfo", [], "object"],
-  ["coo", [], "object"],
-  ["president", [], "object"],
-  ["vice_president", [], "object"],
+  ["ceo", ["chief_executive", "chief_executive_officer"], "both"],
+  ["cto", [], "both"],
+  ["cfo", [], "both"],
+  ["coo", [], "both"],
+  ["president", [], "both"],
+  ["vice_president", [], "both"],
   ["chair", ["chairman", "chairwoman", "chairperson"], "object"],
-  ["captain", ["skipper"], "object"],
+  ["captain", ["skipper"], "both"],
   ["coach", [], "object"],
   ["head", [], "object"],
   ["leader", [], "object"],
   ["director", []],
-  ["mayor", [], "object"],
-  ["governor", [], "object"],
-  ["prime_minister", ["premier"], "object"],
-  ["principal", ["headmaster", "headmistress"], "object"],
+  ["mayor", [], "both"],
+  ["governor", [], "both"],
+  ["prime_minister", ["premier"], "both"],
+  ["principal", ["headmaster", "headmistress"], "both"],
   ["editor", []],
   ["founder", ["co_founder", "cofounder"]],
   ["member", []],
@@ -626,7 +630,7 @@ export const singleValuedSet = (list: ReadonlyArray<string>): SingleValuedSet =>
  * @since 0.2.0
  */
 export const normalize = (triple: { readonly subject: string; readonly relation: string; readonly object: string }): Normalized => {
-  const a = analyse(triple.relation)
+  const a = membership(analyse(triple.relation), triple.subject, triple.object)
   let subject = triple.subject
   let object = triple.object
   let reordered = a.swap
@@ -671,6 +675,18 @@ const BE_HAVE = new Set(["is", "are", "was", "were", "am", "be", "been", "has", 
 /** Kin and role nouns (the heads of the lexicon's `noun_of` entries, with their variants). */
 const NOUN_HEADS = new Set([...KIN, ...ROLES].flatMap(([noun, variants]) => [noun, ...variants].map((n) => n.replace(/_/g, " ").split(" ")[0]!)))
 const isNounEntryHead = (w: string): boolean => NOUN_HEADS.has(w) || NOUN_HEADS.has(lemma(w))
+
+/**
+ * "Nadia belongs to the rowing club" is membership, "the bike belongs to Nadia" ownership: a
+ * `belong_to` phrase whose subject is a name (capitalised) and whose object is not reads
+ * `member_of`.
+ */
+const membership = (a: Analysis, subject: string, object: string): Analysis =>
+  a.relation === "owned_by" && a.key === "belong_to" && isName(subject) && !isName(object)
+    ? { ...a, relation: "member_of" }
+    : a
+
+const isName = (label: string): boolean => /^\p{Lu}/u.test(label.trim().replace(/^(?:the|a|an)\s+/i, ""))
 
 const displayOf = (relation: string): string => entries.get(relation)?.display ?? relation.replace(/_/g, " ")
 

@@ -156,7 +156,8 @@ describe("Relation", () => {
 
   it("side: the lexicon's, else object for noun_of, else subject", () => {
     expect(Relation.side("lives_in")).toBe("subject")
-    expect(Relation.side("ceo_of")).toBe("object")
+    expect(Relation.side("ceo_of")).toBe("both")
+    expect(Relation.side("coach_of")).toBe("object")
     expect(Relation.side("spouse_of")).toBe("both")
     expect(Relation.side("treasurer_of")).toBe("object")
     expect(Relation.side("favorite_band")).toBe("subject")
@@ -222,6 +223,24 @@ describe("Reconcile over canonical relations", () => {
     ])
     expect(current).toEqual(["f|noor|ceo_of|zeta"])
     expect(superseded[0]!.why).toContain("one subject per object")
+  })
+
+  it("a company has one CEO and a CEO runs one company: both ends, never across them", () => {
+    const { current } = tell([
+      { subject: "Noor", relation: "is the CEO of", object: "Zeta" },
+      { subject: "Noor", relation: "became the CEO of", object: "Acme" },
+      { subject: "Acme", relation: "ceo of", object: "Holdco" }
+    ])
+    expect(current).toEqual(["f|acme|ceo_of|holdco", "f|noor|ceo_of|acme"])
+  })
+
+  it("membership and ownership: 'Nadia belongs to the rowing club' then 'is no longer a member'", () => {
+    const { current } = tell([
+      { subject: "Nadia", relation: "belongs to", object: "rowing club" },
+      { subject: "Nadia", relation: "is no longer a member of", object: "rowing club" },
+      { subject: "bike", relation: "belongs to", object: "Nadia" }
+    ])
+    expect(current).toEqual(["f|bike|owned_by|nadia", "f|nadia|member_of|rowing club|not"])
   })
 
   it("one partner each: a second marriage ends the first, told from either side", () => {
