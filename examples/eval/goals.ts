@@ -76,6 +76,14 @@ export const GOALS: ReadonlyArray<Goal> = [
     metric: "nl_accuracy",
     comparison: { kind: "atLeast", threshold: 0.9 }
   },
+  ...(["hunt", "cook", "clean"] as const).map((type): Goal => ({
+    id: `arigraph-f1-${type}`,
+    text: `AriGraph ${type}: replacement F1 ≥ 0.5 (labels matched through the relation families)`,
+    suite: "arigraph",
+    system: "mags",
+    metric: `replacement_f1:${type}`,
+    comparison: { kind: "atLeast", threshold: 0.5 }
+  })),
   {
     id: "games-recovery",
     text: "Games: MAGS recovers from rule changes in fewer steps than every baseline",
