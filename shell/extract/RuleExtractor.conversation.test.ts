@@ -395,3 +395,21 @@ describe("jobs, names and attributes", () => {
     expect(rows(rules.extract("Paul and I got engaged in Paris in 2015.", kim))).toStrictEqual([["Kim", "engaged to", "Paul", "change", "from 2015-01-01"]])
   })
 })
+
+describe("tagger repairs and implicit groups", () => {
+  it("a capitalised word mid-sentence is a name even when tagged as a verb", () => {
+    const [, b] = talk(["Greg retired in January.", "His wife Sue still teaches at the primary school."])
+    expect(rows(b!)).toStrictEqual([["Sue", "wife of", "Greg"], ["Sue", "teaches at", "primary school"]])
+  })
+
+  it("'they' may mean the two people of the sentence before", () => {
+    const [, , c] = talk(["Greg lives in Leeds.", "His wife Sue teaches at the primary school.", "They have a son, Ben, who lives in York."])
+    expect(rows(c!)).toStrictEqual([["Ben", "son of", "Greg"], ["Ben", "son of", "Sue"], ["Ben", "lives in", "York"]])
+    expect(c![0]!.resolved).toStrictEqual(["they=Greg+Sue"])
+  })
+
+  it("gerund objects, 'a N called X', a verb after 'we both'", () => {
+    expect(rows(rules.extract("We both love surfing.", { speaker: "Kim" }))).toStrictEqual([["Kim", "love", "surfing"]])
+    expect(rows(rules.extract("Joana works for a startup called Feedzai."))).toStrictEqual([["Joana", "works for", "Feedzai"]])
+  })
+})

@@ -507,7 +507,9 @@ const parseNP = (ctx: Ctx, toks: ReadonlyArray<Tok>, i: number, limit = toks.len
     k++
   }
   const contentStart = k
-  k = nominalRun(ctx, toks, k, limit)
+  // A gerund heads a noun phrase of its own: "love surfing", "gave up smoking cigars".
+  const gerund = possessive === null && !(k > i) && toks[k]?.pos === "VERB" && /^[a-z]+ing$/.test(toks[k]!.text) && k < limit
+  k = nominalRun(ctx, toks, gerund ? k + 1 : k, limit)
   if (k === contentStart) return null
   const hadDet = contentStart0 > i
   // A proper-name run after common nouns: "the writer Mark Twain", "my sister Ola".
@@ -597,6 +599,14 @@ const parseNP = (ctx: Ctx, toks: ReadonlyArray<Tok>, i: number, limit = toks.len
         k = apposed.end
         gender = genderOfRole ?? Lexicon.nameGender(apposed.name)
         apposedRole = content
+      }
+    } else if (!allProper && hadDet) {
+      // "a startup called Feedzai", "a dog named Rex": the name.
+      const named = namedAfter(ctx, toks, k, limit)
+      if (named !== null) {
+        text = named.name
+        k = named.end
+        kind = "thing"
       }
     }
     np = plainNP(text, k, {
@@ -727,6 +737,8 @@ const commit = (ctx: Ctx, nps: ReadonlyArray<NP>, role: "subject" | "object", pr
     for (const s of np.sides) {
       ctx.sides.set(`${s.subject}\u0000${s.relation}\u0000${s.object}`, s)
       noteSibling(ctx, s)
+      // The other end of "his wife Sue" (he) is mentioned too.
+      if (s.object !== speaker && s.relation.endsWith(" of")) ctx.local.push({ mention: mentionOfLabel(s.object, "person", Lexicon.nameGender(s.object)), at: np.end - 1 })
       ctx.local.push({ mention: mentionOfLabel(s.subject, "person", np.gender), at: np.end })
     }
     if (np.members.length > 1) {
@@ -735,7 +747,7 @@ const commit = (ctx: Ctx, nps: ReadonlyArray<NP>, role: "subject" | "object", pr
     }
     const kind: MentionKind = role === "object" && prep !== null && PLACE_PREPS.has(prep) ? "thing" : np.kind
     // The possessor of "Gita's score" is a person mentioned too.
-    if (np.possessors !== null && np.possessors.length === 1 && !np.pronoun) {
+    if (np.possessors !== null && np.possessors.length === 1) {
       const owner = np.possessors[0]!
       if (owner !== speaker) ctx.local.push({ mention: mentionOfLabel(owner, "person", Lexicon.nameGender(owner)), at: np.end - 1 })
     }
@@ -810,6 +822,7 @@ const parseVerbGroup = (toks: ReadonlyArray<Tok>, i: number): VerbGroup | null =
   let negated = false
   let modal = false
   let change = false
+  let quantified = false
   const auxes: Array<number> = []
   for (;;) {
     const t = toks[k]
@@ -824,6 +837,7 @@ const parseVerbGroup = (toks: ReadonlyArray<Tok>, i: number): VerbGroup | null =
       auxes.push(k)
     } else if ((t.pos === "ADV" && !WH.has(t.lower) && auxes.length + k - i < 6) || QUANTIFIER_ADVERBS.has(t.lower)) {
       if (CHANGE_ADVERBS.has(t.lower)) change = true
+      if (QUANTIFIER_ADVERBS.has(t.lower)) quantified = true
     } else break
     k++
   }
@@ -833,7 +847,9 @@ const parseVerbGroup = (toks: ReadonlyArray<Tok>, i: number): VerbGroup | null =
     const passive = beAux && !t.lower.endsWith("ing")
     return { head: k, kind: "verb", negated, passive, modal, change, repaired: false, next: k + 1 }
   }
-  if (t !== undefined && auxes.length === 0 && k === i && verbish(toks, k)) {
+  // After "we both" / "they all" the next word is the verb, whatever its tag.
+  const afterQuantifier = quantified && (t?.pos === "NOUN" || t?.pos === "ADJ") && /^[a-z]+$/.test(t.text)
+  if (t !== undefined && auxes.length === 0 && (verbish(toks, k) || afterQuantifier)) {
     return { head: k, kind: "verb", negated, passive: false, modal, change, repaired: true, next: k + 1 }
   }
   const last = auxes[auxes.length - 1]
@@ -1395,9 +1411,16 @@ const parseSentence = (base: Omit<Ctx, "npEnds" | "tokDate" | "dates" | "local" 
     const relCtx: Ctx = { ...ctx, npEnds: new Map(), tokDate: rel.toks.map((_, j) => tokDate[start + rel.from + j] ?? -1) }
     drafts.push(...parseClause(relCtx, rel.toks, 0, antecedent, sentenceDate))
   }
-  // Mentions of the sentence join the discourse, in text order.
+  // Mentions of the sentence join the discourse, in text order; two or three people named in
+  // one sentence ("Greg … his wife Sue …") are who a later "they" may mean.
   const mentions = ctx.state.mentions
-  for (const { mention } of [...ctx.local].sort((a, b) => a.at - b.at)) {
+  const ordered = [...ctx.local].sort((a, b) => a.at - b.at).map((l) => l.mention)
+  const speaker = speakerOf(ctx)
+  const people = [...new Set(ordered.filter((m) => m.kind === "person" && m.label !== speaker && !m.label.includes("'s ")).map((m) => m.label))]
+  if (people.length >= 2 && people.length <= 3 && !ordered.some((m) => m.kind === "group")) {
+    ordered.unshift({ label: people.join(" and "), kind: "group", gender: null, members: people })
+  }
+  for (const mention of ordered) {
     const seen = mentions.findIndex((m) => m.label === mention.label && m.kind === mention.kind)
     if (seen >= 0) mentions.splice(seen, 1)
     mentions.push(mention)

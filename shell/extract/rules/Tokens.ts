@@ -107,6 +107,20 @@ const joinAfterTitles = (sentences: Array<Array<Tok>>): Array<Array<Tok>> => {
 const CONTRACTION = /^(i|you|we|they|he|she|it|that|there)(['’](?:m|re|s|ve|d|ll))$/i
 const CONTRACTION_LEMMA: Readonly<Record<string, string>> = { "'m": "be", "'re": "be", "'s": "be", "'ve": "have", "'d": "would", "'ll": "will" }
 
+/**
+ * A capitalised word inside a sentence that wink tagged as a verb or common noun is a name
+ * ("His wife Sue still teaches", "Dr. Park works"): the small model guesses names it does not
+ * know from their position, and verbs and common nouns are not capitalised mid-sentence.
+ */
+const namesMidSentence = (toks: ReadonlyArray<Tok>): ReadonlyArray<Tok> =>
+  toks.map((t, i) => {
+    if (i === 0 || (t.pos !== "VERB" && t.pos !== "NOUN") || !/^\p{Lu}\p{Ll}/u.test(t.text)) return t
+    const prev = toks[i - 1]!
+    // After an opening quote or a colon a capital starts a sentence of its own.
+    if (/^["“‘':(]$/.test(prev.text)) return t
+    return { ...t, pos: "PROPN" }
+  })
+
 /** "I'm" read as one token: split into "I" + "'m". */
 const splitContractions = (toks: ReadonlyArray<Tok>): ReadonlyArray<Tok> => {
   if (!toks.some((t) => CONTRACTION.test(t.text))) return toks
@@ -220,7 +234,7 @@ export const readSentences = (text: string): ReadonlyArray<Sentence> => {
   const out: Array<Sentence> = []
   for (const toks of joinAfterTitles(sentences)) {
     if (toks.length > MAX_SENTENCE_TOKENS) continue
-    out.push({ toks: splitContractions(mergeHyphens(text, toks)), start: toks[0]!.start, end: toks[toks.length - 1]!.end })
+    out.push({ toks: namesMidSentence(splitContractions(mergeHyphens(text, toks))), start: toks[0]!.start, end: toks[toks.length - 1]!.end })
   }
   return out
 }
