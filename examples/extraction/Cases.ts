@@ -24,8 +24,13 @@ export const FAMILIES = [
 ] as const
 export type Family = (typeof FAMILIES)[number]
 
-/** The splits: `dev` to look at while building the extractor, `test` to report. */
-export const SPLITS = ["dev", "test"] as const
+/**
+ * The splits: `dev` to look at while building the extractor, `test` to report, and `holdout`
+ * (`holdout.jsonl`): cases written after the extractor was built by someone who had not seen
+ * its rules or its errors, never shown to its author — a check that the rules were not fitted
+ * to the set.
+ */
+export const SPLITS = ["dev", "test", "holdout"] as const
 export type Split = (typeof SPLITS)[number]
 
 const Day = Schema.String.check(Schema.isPattern(/^\d{4}-\d{2}-\d{2}$/))
@@ -90,7 +95,11 @@ export const parse = (text: string): Array<Case> => {
 }
 
 /** The labelled set, read from `cases.jsonl`. */
-export const load = (file: URL | string = CASES_FILE): Array<Case> => parse(readFileSync(file, "utf8"))
+export const load = (file: URL | string = CASES_FILE): Array<Case> =>
+  file === CASES_FILE ? parse(readFileSync(file, "utf8") + "\n" + readFileSync(HOLDOUT_FILE, "utf8")) : parse(readFileSync(file, "utf8"))
+
+/** The held-out cases (split `holdout`). */
+export const HOLDOUT_FILE = new URL("./holdout.jsonl", import.meta.url)
 
 /** World ms of a day's noon (UTC): the anchor fed for a turn said that day. */
 export const noonOf = (day: string): number => Date.parse(`${day}T12:00:00Z`)

@@ -4,7 +4,7 @@
  * when the extractor stops reading them).
  */
 import { describe, expect, it } from "vitest"
-import { type Case, FAMILIES, load, parse, sentenceCount, sentencesOf, SPLITS } from "./Cases.ts"
+import { type Case, FAMILIES, HOLDOUT_FILE, load, parse, sentenceCount, sentencesOf, SPLITS } from "./Cases.ts"
 import { add, emptyTally, label, type Predicted, rates, scoreCase } from "./Score.ts"
 import { makeSuite, rules, run, type System } from "./suite.ts"
 
@@ -31,20 +31,28 @@ const oracle = (all: ReadonlyArray<Case>): System => {
 const silent: System = { name: "silent", reader: () => ({ read: () => [] }) }
 
 describe("the labelled set", () => {
-  it("has at least 280 sentences, every family in both splits, unique ids", () => {
-    expect(sentencesOf(cases)).toBeGreaterThanOrEqual(280)
+  const main = cases.filter((c) => c.split !== "holdout")
+  const holdout = cases.filter((c) => c.split === "holdout")
+  it("has at least 280 sentences, every family in dev and test, unique ids", () => {
+    expect(sentencesOf(main)).toBeGreaterThanOrEqual(280)
     for (const family of FAMILIES) {
-      for (const split of SPLITS) expect(cases.filter((c) => c.family === family && c.split === split).length).toBeGreaterThanOrEqual(8)
+      for (const split of ["dev", "test"]) expect(main.filter((c) => c.family === family && c.split === split).length).toBeGreaterThanOrEqual(8)
     }
     expect(new Set(cases.map((c) => c.id)).size).toBe(cases.length)
+    expect(SPLITS).toContain("holdout")
   })
   it("the split is fixed by position: cases 1–3 of every 5 of a family are dev", () => {
     for (const family of FAMILIES) {
-      cases.filter((c) => c.family === family).forEach((c, i) => expect(c.split).toBe(i % 5 < 3 ? "dev" : "test"))
+      main.filter((c) => c.family === family).forEach((c, i) => expect(c.split).toBe(i % 5 < 3 ? "dev" : "test"))
     }
   })
+  it("the holdout file covers every family, all of it split holdout", () => {
+    for (const family of FAMILIES) expect(holdout.some((c) => c.family === family)).toBe(true)
+    expect(load(HOLDOUT_FILE).every((c) => c.split === "holdout")).toBe(true)
+  })
   it("negatives are factless but for the one true possessive inside a hypothetical", () => {
-    expect(cases.filter((c) => c.family === "negatives").flatMap((c) => c.facts)).toHaveLength(1)
+    expect(main.filter((c) => c.family === "negatives").flatMap((c) => c.facts)).toHaveLength(1)
+    expect(holdout.filter((c) => c.family === "negatives").flatMap((c) => c.facts)).toHaveLength(0)
   })
   it("parse rejects a bad line, naming it", () => {
     expect(() => parse('{"id":"x","family":"nope","split":"dev","turns":[],"facts":[]}')).toThrow(/line 1/)
