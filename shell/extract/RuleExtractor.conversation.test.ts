@@ -413,3 +413,30 @@ describe("tagger repairs and implicit groups", () => {
     expect(rows(rules.extract("Joana works for a startup called Feedzai."))).toStrictEqual([["Joana", "works for", "Feedzai"]])
   })
 })
+
+describe("leading phrases, lists of kin, past transfers", () => {
+  const kim = { speaker: "Kim" }
+  it("a temporal phrase without a comma before the main clause", () => {
+    expect(rows(rules.extract("After graduating I worked at Groote Schuur Hospital until 2016.", kim))).toStrictEqual([
+      ["Kim", "worked at", "Groote Schuur Hospital", "until 2016-01-01"]
+    ])
+  })
+
+  it("'have two R, A and B' → each is an R of the subjects", () => {
+    expect(rows(rules.extract("Ravi and Anita have two children, Arjun and Maya."))).toStrictEqual([
+      ["Arjun", "child of", "Ravi"], ["Maya", "child of", "Ravi"], ["Arjun", "child of", "Anita"], ["Maya", "child of", "Anita"]
+    ])
+  })
+
+  it("'sold X' ends the seller's ownership; 'sells X' (a trade) does not", () => {
+    expect(rows(rules.extract("Jonas sold his apartment."))).toStrictEqual([["apartment", "owned by", "Jonas", "negated", "change"]])
+    expect(rows(rules.extract("Deli Rossi sells bread."))).toStrictEqual([["Deli Rossi", "sells", "bread"]])
+  })
+
+  it("a predicate is not an antecedent; names keep capitalised small words; acronyms are not pronouns", () => {
+    const [, b] = talk(["My partner, Jonas, is Swiss.", "He teaches history."], kim)
+    expect(rows(b!)).toStrictEqual([["Jonas", "teaches", "history"]])
+    expect(rows(rules.extract("Ola joined Doctors Without Borders."))).toStrictEqual([["Ola", "joined", "Doctors Without Borders", "change"]])
+    expect(rows(rules.extract("Ola is with the WHO now."))).toStrictEqual([["Ola", "is with", "WHO", "change"]])
+  })
+})

@@ -168,6 +168,9 @@ const DISJ = new Set(["or", "nor"])
 const POSSESSIVE_MARK = new Set(["'s", "'"])
 const PLACE_PREPS = new Set(["in", "at", "to", "from", "near", "into", "across", "through"])
 const CHANGE_ADVERBS = new Set(["now", "anymore", "nowadays"])
+/** Prepositions of time that may open a sentence without a comma ("After graduating I …"). */
+const TEMPORAL_LEADS = new Set(["after", "before", "since", "until", "during"])
+const SUBJECT_PRONOUNS = new Set(["i", "we", "he", "she", "they"])
 /** "We both live …", "They are all teachers": read as adverbs. */
 const QUANTIFIER_ADVERBS = new Set(["both", "all"])
 /** Particles of phrasal verbs ("grew up in", "moved out of"). */
@@ -358,7 +361,7 @@ const isNominal = (ctx: Ctx, toks: ReadonlyArray<Tok>, i: number): boolean => {
   return t !== undefined &&
     (ctx.tokDate[i] ?? -1) < 0 &&
     !((t.ent === "DATE" || t.ent === "TIME") && isWinkDate(t)) &&
-    !PERSONAL_PRONOUNS.has(t.lower) &&
+    (!PERSONAL_PRONOUNS.has(t.lower) || /^\p{Lu}{2,}$/u.test(t.text)) &&
     (t.pos === "NOUN" || t.pos === "PROPN" || t.pos === "ADJ" || t.pos === "NUM" ||
       t.type === "email" || t.type === "url" || t.type === "hashtag" || t.type === "mention")
 }
@@ -731,9 +734,11 @@ const parseNPList = (ctx: Ctx, toks: ReadonlyArray<Tok>, i: number, role: "subje
 }
 
 /** Record a committed noun-phrase list: its side facts and its mentions (a group too). */
-const commit = (ctx: Ctx, nps: ReadonlyArray<NP>, role: "subject" | "object", prep: string | null): void => {
+const commit = (ctx: Ctx, nps: ReadonlyArray<NP>, role: "subject" | "object" | "predicate", prep: string | null): void => {
   const speaker = speakerOf(ctx)
   for (const np of nps) {
+    // "… is Swiss", "… is a lawyer": a predicate names nobody new ("Tom is Ola's husband" does).
+    if (role === "predicate" && np.sides.length === 0 && !(np.kind === "person" && np.possessors === null && !np.indefinite && !np.bare && !Lexicon.looksLikeDemonym(np.text))) continue
     for (const s of np.sides) {
       ctx.sides.set(`${s.subject}\u0000${s.relation}\u0000${s.object}`, s)
       noteSibling(ctx, s)
@@ -1056,7 +1061,7 @@ const parseClause = (
     if (copular) copulaNP = true
   }
   ctx.npEnds.set(k, objects)
-  commit(ctx, objects, "object", prepWord)
+  commit(ctx, objects, copular && prepWord === null ? "predicate" : "object", prepWord)
 
   // Special complements: "to Y" after a transfer, "as R of Z" after replace, "at X" after quit my job.
   let recipient: NP | null = null
@@ -1167,6 +1172,24 @@ const parseClause = (
     }))
   }
   const relationKey = toRelation(relation)
+  // A transfer happened ("sold", "has given"); "sells bread" is a trade, not a change of owner.
+  const pastTense = head.lower !== head.lemma && !/(?:s|ing)$/.test(head.lower)
+  // "I have two sisters, Wanjiku and Akinyi": the names after the role are the role's holders.
+  const head0 = objects[0]
+  if ((lemma === "have" || lemma === "has") && agentIsSubject && objects.length > 1 && head0 !== undefined && head0.kind === "person" &&
+    Lexicon.isRoleNoun(head0.text) && objects.slice(1).every((o) => o.kind === "person" && o.possessors === null && o.roleOf === null)) {
+    const words = head0.text.toLowerCase().split(/\s+/).filter((w) => !/^(?:two|three|four|five|six|seven|eight|nine|ten|\d+)$/.test(w))
+    const roleWord = Lexicon.roleHead([...words.slice(0, -1), Lexicon.singularRole(words[words.length - 1] ?? "")].join(" "))
+    for (const s of subjects) {
+      for (const sm of s.members) {
+        for (const o of objects.slice(1)) {
+          for (const om of o.members) emit(om, `${roleWord} of`, sm, [...s.notes, ...o.notes], s.pronoun || o.pronoun)
+        }
+      }
+    }
+    for (const d of own) noteSibling(ctx, d)
+    return [...own, ...rest]
+  }
   for (const s of subjects) {
     for (const o of objects) {
       const notes = [...s.notes, ...o.notes]
@@ -1238,9 +1261,14 @@ const parseClause = (
             emit(om, `${toRelation([o.apposedRole])} of`, sm, notes, pronoun)
             continue
           }
-          if (group.kind === "verb" && !negated && recipient !== null) {
+          if (group.kind === "verb" && !negated && recipient !== null && pastTense) {
             // A transfer: the receiver's ownership starts, the giver's ends.
             for (const rm of recipient.members) emit(om, "owned by", rm, [...notes, ...recipient.notes], pronoun || recipient.pronoun, { change: true })
+            emit(om, "owned by", sm, notes, pronoun, { change: true, negated: true })
+            continue
+          }
+          if (group.kind === "verb" && !negated && lemma === "sell" && prepWord === null && pastTense) {
+            // "He sold his apartment": his ownership ends (to whom is not said).
             emit(om, "owned by", sm, notes, pronoun, { change: true, negated: true })
             continue
           }
@@ -1382,6 +1410,16 @@ const parseSentence = (base: Omit<Ctx, "npEnds" | "tokDate" | "dates" | "local" 
         if (first.pos === "ADV" && !WH.has(first.lower)) {
           start++
           continue
+        }
+        // "After graduating I worked at …", "Before that I lived in …": the main clause starts
+        // at the last subject pronoun followed by a verb.
+        if (TEMPORAL_LEADS.has(first.lower)) {
+          let j = toks.length - 2
+          while (j > start + 1 && !(SUBJECT_PRONOUNS.has(toks[j]!.lower) && startsVerbGroup(toks, j + 1))) j--
+          if (j > start + 1) {
+            start = j
+            continue
+          }
         }
         return []
       }

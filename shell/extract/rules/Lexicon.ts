@@ -162,7 +162,26 @@ const readRole = (noun: string): boolean => {
   if (ROLE_NOUNS.has(w)) return true
   // "best friend", "older sister", "new manager": the head word decides.
   const head = w.split(/\s+/).pop() ?? w
-  return ROLE_NOUNS.has(head) || (head.endsWith("s") && ROLE_NOUNS.has(head.slice(0, -1)))
+  return ROLE_NOUNS.has(head) || ROLE_NOUNS.has(singularRole(head))
+}
+
+const IRREGULAR_PLURALS: Readonly<Record<string, string>> = {
+  children: "child", grandchildren: "grandchild", wives: "wife", stepchildren: "stepchild", people: "person"
+}
+
+/**
+ * The singular of a role noun's plural ("sisters" → sister, "children" → child, "nannies" →
+ * nanny); other words unchanged.
+ * @complexity O(|word|)
+ * @since 0.2.0
+ */
+export const singularRole = (word: string): string => {
+  const w = word.toLowerCase()
+  const irregular = IRREGULAR_PLURALS[w]
+  if (irregular !== undefined) return irregular
+  if (/[^aeiou]ies$/.test(w)) return `${w.slice(0, -3)}y`
+  if (/[^s]s$/.test(w)) return w.slice(0, -1)
+  return w
 }
 
 /** Adjectives that describe a relationship without naming another one ("an old friend" is a friend). */

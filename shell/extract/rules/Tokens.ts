@@ -114,6 +114,9 @@ const CONTRACTION_LEMMA: Readonly<Record<string, string>> = { "'m": "be", "'re":
  */
 const namesMidSentence = (toks: ReadonlyArray<Tok>): ReadonlyArray<Tok> =>
   toks.map((t, i) => {
+    // A capitalised small word between capitalised words is part of a name ("Doctors Without Borders").
+    if (i > 0 && (t.pos === "ADP" || t.pos === "DET" || t.pos === "CCONJ") && /^\p{Lu}\p{Ll}/u.test(t.text) &&
+      toks[i - 1]!.pos === "PROPN" && /^\p{Lu}/u.test(toks[i + 1]?.text ?? "")) return { ...t, pos: "PROPN" }
     if (i === 0 || (t.pos !== "VERB" && t.pos !== "NOUN") || !/^\p{Lu}\p{Ll}/u.test(t.text)) return t
     const prev = toks[i - 1]!
     // After an opening quote or a colon a capital starts a sentence of its own.
