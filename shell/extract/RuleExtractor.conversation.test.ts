@@ -5,6 +5,7 @@
  * transfers, replacements, sentence splitting, other scripts.
  */
 import { describe, expect, it } from "vitest"
+import fc from "fast-check"
 import * as RuleExtractor from "./RuleExtractor.ts"
 import type { Triple } from "./Triple.ts"
 
@@ -438,5 +439,36 @@ describe("leading phrases, lists of kin, past transfers", () => {
     expect(rows(b!)).toStrictEqual([["Jonas", "teaches", "history"]])
     expect(rows(rules.extract("Ola joined Doctors Without Borders."))).toStrictEqual([["Ola", "joined", "Doctors Without Borders", "change"]])
     expect(rows(rules.extract("Ola is with the WHO now."))).toStrictEqual([["Ola", "is with", "WHO", "change"]])
+  })
+})
+
+describe("totality over a discourse", () => {
+  it("never throws, spans stay inside each turn, whatever the turns and their context", () => {
+    const words = fc.constantFrom(
+      "My", "sister", "Ola", "she", "he", "they", "it", "her", "his", "our", "we", "I", "I'm", "Kim", "and", "lives", "in",
+      "Gdansk", "moved", "to", "last", "week", "yesterday", "from", "2015", "until", "2020", "'s", "husband", ",", ".", "?",
+      ";", "sold", "the", "car", "replaced", "as", "captain", "of", "became", "CEO", "no", "longer", "works", "at", "Dr.",
+      "王芳", "Москва", "القاهرة", "named", "called", "both", "have", "two", "children", "Jan", "May", "now", "😀"
+    )
+    const turn = fc.array(words, { maxLength: 30 }).map((ws) => ws.join(" "))
+    const context = fc.record({
+      speaker: fc.option(fc.constantFrom("Kim", "user", ""), { nil: undefined }),
+      time: fc.option(fc.oneof(fc.integer({ min: -8.64e15, max: 8.64e15 }), fc.constant(Number.NaN), fc.constant(Infinity)), { nil: undefined })
+    })
+    fc.assert(
+      fc.property(fc.array(fc.tuple(turn, context), { maxLength: 6 }), (turns) => {
+        const d = rules.discourse()
+        for (const [text, ctx] of turns) {
+          for (const x of d.read(text, ctx)) {
+            expect(x.span.start).toBeGreaterThanOrEqual(0)
+            expect(x.span.end).toBeLessThanOrEqual(text.length)
+            expect(x.subject.length).toBeGreaterThan(0)
+            expect(x.object.length).toBeGreaterThan(0)
+            expect(x.relation).toMatch(/^\S+(?: \S+)*$/)
+          }
+        }
+      }),
+      { numRuns: 200, seed: 11 }
+    )
   })
 })

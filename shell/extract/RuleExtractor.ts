@@ -22,6 +22,9 @@
  * said to work and live ("left X" reads as a move or a job change accordingly). Every
  * resolution is written into the triple's `resolved` notes ("she=Ola", "I=Kim").
  *
+ * The grammar lives in this file; the tagger and its repairs in `rules/Tokens.ts`; the word
+ * lists (gender, kin and role nouns, cue verbs) in `rules/Lexicon.ts`; dates in `Dates.ts`.
+ *
  * Relations are the surface phrase, lowercase words separated by single spaces ("lives in",
  * "moved to", "is a", "sister of", "ceo of", "owned by"); the core's `Relation.canon` folds
  * synonyms. Role and kin phrases are written from the role holder: "my sister Ola" →
@@ -32,7 +35,7 @@
  * - "She moved to Berlin last week" → (Ola, moved to, Berlin, from 2023-06-08, change, she=Ola)
  * - "Ola worked at Acme from 2015 to 2018" → (Ola, worked at, Acme, 2015-01-01 … 2018-01-01)
  * - "Tom no longer works at IBM" → (Tom, works at, IBM, negated, change)
- * - "Kim sold the car to Lee" → (Kim, sold, car), (car, owned by, Lee, change)
+ * - "Kim sold the car to Lee" → (car, owned by, Lee, change), (car, owned by, Kim, negated, change)
  * - "Lee replaced Tom as captain of the Sharks" → (Lee, captain of, Sharks, change),
  *   (Tom, captain of, Sharks, negated, change)
  *
@@ -124,7 +127,7 @@ export interface RuleExtractor {
  * @since 0.1.0
  */
 export const limitations: ReadonlyArray<string> = [
-  "Pronoun coreference is recency and gender agreement only: he/she/his/her/him take the most recent person of that gender (or of unknown gender) mentioned before; they/them/their the most recent group of two or more named together; it/its the most recent thing. No syntax or world knowledge: 'Ola called Ana; she was happy' resolves she=Ana. 'this', 'that', 'you', 'one' are never resolved; an unresolved pronoun makes its clause give nothing.",
+  "Pronoun coreference is recency and gender agreement only: he/she/his/her/him take the most recent person of that gender mentioned in the last 8 mentions, else the most recent person of unknown gender; they/them/their the most recent group (named together, or the two or three people of one sentence); it/its the most recent thing, or a name told as a verb's object. No syntax or world knowledge: 'Ola called Ana; she was happy' resolves she=Ana. 'this', 'that', 'you', 'one' are never resolved; an unresolved pronoun makes its clause give nothing; ellipsis ('Yes, she does.') gives nothing.",
   "Gender comes from a small lexicon: kin and role words (sister, husband), titles (Mrs., Mr.), a few hundred common first names, and names ending in a consonant + 'a' read as female (with a short list of male exceptions). Other names have unknown gender and agree with both he and she.",
   "First person: 'we'/'us'/'our' stand for the last stated group that included the speaker ('My wife Ana and I …'), otherwise for the speaker; 'our' with a parent word (mother, father, grandparents) stands for the speaker and their stated siblings. 'My name is X' / 'I am X' / 'I'm X' set the narrator only when X is tagged as a proper name; 'you' is never resolved.",
   "Questions (ending in '?', or starting with a wh-word or an auxiliary) and imperatives give no triple.",
@@ -133,15 +136,16 @@ export const limitations: ReadonlyArray<string> = [
   "Passive voice: only 'X was VERBed by Y' (→ Y, verb, X) and 'X was VERBed PREP Z' (→ X, 'verbed prep', Z); passives with a second object are skipped.",
   "Modal verbs (can, could, may, might, must, shall, should, will, would) make a clause give nothing: possibility and future are not facts.",
   "Disjunctions ('Paris or Rome') and quantifier negation ('No cat ...') give nothing.",
-  "Tense is not represented: 'Carol was a doctor' gives the same triple as 'Carol is a doctor'; only a date phrase sets validFrom/validUntil.",
+  "Tense is not represented: 'Carol was a doctor' gives the same triple as 'Carol is a doctor'; only a date phrase sets validFrom/validUntil. A clause whose date falls after the turn's time ('is moving to Oslo next month') is a plan and gives nothing; without a turn time, future-tense progressives are read as facts.",
   "Dates: phrases chrono-node reads (3 March 2023, June 2023, 2021-03-05, last week, yesterday, two years ago, in May) and bare years after a preposition (in 2024, since 2019, until 2020, from 2015 to 2018, between 2010 and 2012). A date is the START of the fact unless it follows until/till/to/through/before (the END). A relative date resolves only against the turn's time; without one it is skipped. Dates are truncated to the day, month or year written; times of day are dropped; 'for two years' (a duration) sets nothing.",
-  "Change cues (now, moved, became, joined, switched, changed, replaced, new, no longer, anymore, stopped, quit, left) set `change`; the relation itself is the phrase as written. 'left X' reads as no longer working at X or living in X only when the discourse said so before or X looks like an organisation (Inc, bank, university, ...); otherwise it gives (S, left, X) with change.",
-  "Transfers: 'S sold/gave/handed X to Y' → (S, sold, X) and (X, owned by, Y, change); 'S bought X' → (S, bought, X) and (X, owned by, S, change). Ditransitives without 'to' ('sold Lee the car') are not read.",
+  "Change cues (now, moved, became, joined, switched, changed, replaced, new, no longer, anymore, stopped, quit, retired, moved out of, left) set `change`; the relation itself is the phrase as written. 'left X' reads as no longer working at X or living in X only when the discourse said so before or X looks like an organisation (Inc, bank, university, ...); otherwise it gives (S, left, X) with change. 'is not with X anymore' stays (S, is with, X, negated).",
+  "Transfers (past tense only; 'sells bread' is a trade): 'S sold/gave/handed X to Y' → (X, owned by, Y, change) and (X, owned by, S, negated, change); 'S sold X' → (X, owned by, S, negated, change); 'S bought X' / 'bought T's X' → (S, bought, X), (X, owned by, S, change) and T's ownership negated. Ditransitives without 'to' ('sold Lee the car') are not read; a thing named by a possessive keeps only its noun ('his boat' → boat), adjectives included ('old piano').",
   "Replacements: 'Y replaced X as R of Z' → (Y, R of, Z, change) and (X, R of, Z, negated, change); without 'as …' only (Y, replaced, X, change).",
-  "Apposition: 'my/our/his/X's R Name' and 'R, Name,' (R a kin or role word) and 'Name, X's R,' give (Name, 'R of', X); other comma lists without a final 'and' ('Paris, France') keep only the first noun phrase.",
+  "Apposition: 'my/our/his/X's R Name', 'R, Name,', 'a R named Name', 'have a R, Name' / 'have two Rs, A and B' and 'Name, X's R,' (R a kin or role word from a lexicon of about 150) give (Name, 'R of', X); plain adjectives are dropped from R ('old friend' → friend of; 'best friend', 'piano teacher' stay). Other comma lists without a final 'and' ('14 Calle Mayor, Madrid') keep only the first noun phrase.",
   "Only one relation per clause: a second prepositional phrase ('Alice met Bob in Paris') is ignored (confidence lowered), and ditransitives ('gave Bob a book') are not read.",
   "'There is/are ...' existentials, comparatives, numbers with units as relations, and idioms are not read.",
-  "Part-of-speech errors of the small wink model (e.g. 'lives' tagged as a noun) are repaired only in the simple case where a clause otherwise has no verb; other tagging errors give wrong or no triples.",
+  "Part-of-speech errors of the small wink model are repaired in a few places only: a noun-tagged word in a verb's position ('lives', 'married', a bare word before a preposition or determiner, the word after 'we both'), a capitalised mid-sentence word tagged as a verb or noun (read as a name). Other tagging errors ('Ola and Marek own a dog' with 'own' an adjective) give wrong or no triples.",
+  "Only one prepositional phrase after an object is read, and only as the place of a job ('is a nurse at X' → works at X); 'plays rugby for Tonga' gives (S, plays, rugby) without 'for Tonga'. Subordinate openings are skipped only after a comma, or when a temporal preposition (after, before, since, until, during) opens the sentence and a subject pronoun starts the main clause.",
   "Other scripts: a sentence whose words are mostly outside the Latin script (CJK, Cyrillic, Arabic, ...) gives no triple; its text is never an error. Non-Latin names inside an English sentence are read only where the tagger tags them as nouns.",
   "Sentences longer than 100 tokens are skipped, and runs of more than 128 non-space characters (long URLs, base64) are treated as blank, to keep the work linear."
 ]
