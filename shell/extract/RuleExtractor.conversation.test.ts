@@ -472,3 +472,18 @@ describe("totality over a discourse", () => {
     )
   })
 })
+
+describe("narrator by imperative, former values, plural kin", () => {
+  it("'Call me X' names the narrator", () => {
+    expect(rows(talk(["Call me Bea.", "I live in Bilbao."])[1]!)).toStrictEqual([["Bea", "live in", "Bilbao"]])
+  })
+
+  it("'my previous/former R' is a value that no longer holds", () => {
+    expect(rows(rules.extract("My previous employer was BBVA.", { speaker: "Kim" }))).toStrictEqual([["Kim", "employer", "BBVA", "negated"]])
+  })
+
+  it("plural kin ('Ane's parents') are a group for 'they', not a 'she'", () => {
+    const [, b] = talk(["Ane's parents own a bakery in Getxo.", "Her mother Itziar is retired now."])
+    expect(rows(b!)[0]).toStrictEqual(["Itziar", "mother of", "Ane"])
+  })
+})

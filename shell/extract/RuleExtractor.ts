@@ -508,9 +508,9 @@ const parseNP = (ctx: Ctx, toks: ReadonlyArray<Tok>, i: number, limit = toks.len
   let former = false
   const contentStart0 = k
   // Lowercase only: "New York" is a name.
-  while (k < limit && ["new", "former", "ex", "current"].includes(toks[k]!.text) && isNominal(ctx, toks, k + 1)) {
+  while (k < limit && ["new", "former", "ex", "current", "previous"].includes(toks[k]!.text) && isNominal(ctx, toks, k + 1)) {
     if (toks[k]!.lower === "new") fresh = true
-    if (toks[k]!.lower === "former" || toks[k]!.lower === "ex") former = true
+    if (toks[k]!.lower === "former" || toks[k]!.lower === "ex" || toks[k]!.lower === "previous") former = true
     k++
   }
   const contentStart = k
@@ -554,14 +554,19 @@ const parseNP = (ctx: Ctx, toks: ReadonlyArray<Tok>, i: number, limit = toks.len
       const label = role === null ? content : `${possessors[0]}'s ${content}`
       sides = role === null ? [] : [...roleSides(label, content, possessors.slice(1), notes)]
       np = plainNP(label, k, {
-        possessors, possessed: content, notes, sides, kind: role !== null ? "person" : "thing", gender: genderOfRole, fresh, former, pronoun
+        possessors, possessed: content, notes, sides, fresh, former, pronoun,
+        // "Ane's parents" are several people: a group "they" may refer to, not "she".
+        kind: role === null ? "thing" : Lexicon.singularRole(headWord) !== headWord ? "group" : "person",
+        gender: genderOfRole
       })
     }
   } else {
     const start = hasRoleAndName ? nameStart : contentStart
     let text = slice(ctx, toks, start, k)
     const allProper = toks.slice(start, k).every((x) => x.pos === "PROPN")
-    let kind: MentionKind = allProper || role !== null ? "person" : "thing"
+    // An acronym (BBVA, UPV, WHO) names an organisation, not a person.
+    const acronym = k - start === 1 && /^\p{Lu}{2,}$/u.test(toks[start]!.text)
+    let kind: MentionKind = (allProper && !acronym) || role !== null ? "person" : "thing"
     let gender = role !== null ? genderOfRole : allProper ? Lexicon.nameGender(text) : null
     let possessed: string | null = null
     let owners: ReadonlyArray<string> | null = null
@@ -597,7 +602,8 @@ const parseNP = (ctx: Ctx, toks: ReadonlyArray<Tok>, i: number, limit = toks.len
         k = to
         gender = ownedRole ? Lexicon.kinGender(toks[to - 1]!.lower) : null
       }
-      kind = ownedRole ? "person" : "thing"
+      const possessedHead = possessedText.toLowerCase().split(/\s+/).pop() ?? ""
+      kind = !ownedRole ? "thing" : apposed === null && Lexicon.singularRole(possessedHead) !== possessedHead ? "group" : "person"
     } else if (role !== null && !allProper && hadDet) {
       // "the CEO, Maria Lopez," / "a sister, Ola" / "a sister named Ola"
       const apposed = appositiveName(ctx, toks, k, limit) ?? namedAfter(ctx, toks, k, limit)
@@ -918,9 +924,8 @@ const parseClause = (
     // Repair: the tagger read the verb as part of the subject ("Alice lives in", "Alice married Bob").
     if (group === null && list.nps.length === 1) {
       for (let v = i + 1; v < list.end; v++) {
-        const cand = toks[v]!
         const prev = toks[v - 1]!
-        if (!looksLikeVerb(cand) || !(prev.pos === "PROPN" || prev.pos === "NOUN")) continue
+        if (!verbish(toks, v) || !(prev.pos === "PROPN" || prev.pos === "NOUN")) continue
         const np = parseNP(ctx, toks, i, v)
         if (np === null || np.end !== v) continue
         subjects = [np]
@@ -1210,7 +1215,7 @@ const parseClause = (
                 // "My mum is 70": about the person, not naming them.
                 emit(s.text, "is", o.text, notes, pronoun, { change: objChange })
               } else {
-                emit(owner, toRelation([s.possessed]), o.text, notes, pronoun, { change: objChange || s.fresh })
+                emit(owner, toRelation([s.possessed]), o.text, notes, pronoun, { change: objChange || s.fresh, negated: negated || s.former })
               }
             }
           } else if (o.possessors !== null && o.possessed !== null && !o.indefinite && Lexicon.isRoleNoun(o.possessed)) {
@@ -1347,6 +1352,7 @@ const statedName = (ctx: Ctx, toks: ReadonlyArray<Tok>, start: number): string |
   const a = toks[k]?.lower
   if (a === "my" && toks[k + 1]?.lower === "name" && toks[k + 2] !== undefined && isBe(toks[k + 2]!)) k += 3
   else if (a === "i" && toks[k + 1] !== undefined && isBe(toks[k + 1]!) && toks[k + 1]!.lower !== "was") k += 2
+  else if (a === "call" && toks[k + 1]?.lower === "me") k += 2
   else return null
   const from = k
   while (toks[k]?.pos === "PROPN" && isNominal(ctx, toks, k)) k++
@@ -1434,7 +1440,6 @@ const parseSentence = (base: Omit<Ctx, "npEnds" | "tokDate" | "dates" | "local" 
     break
   }
   const first = toks[start]!
-  if (WH.has(first.lower) || (first.pos === "AUX" && first.lower !== "'m") || first.pos === "VERB") return [] // question / imperative
   const name = statedName(ctx, toks, start)
   if (name !== null) {
     const before = ctx.given === "" ? null : ctx.given
@@ -1442,6 +1447,10 @@ const parseSentence = (base: Omit<Ctx, "npEnds" | "tokDate" | "dates" | "local" 
       drafts.push(draft(before, "name", name, { resolved: [noteOf("I", [before])] }))
     }
     ctx.state.narrators.set(ctx.given, name)
+  }
+  if (WH.has(first.lower) || (first.pos === "AUX" && first.lower !== "'m") || first.pos === "VERB") {
+    // A question or an imperative ("Call me Bea" has named the narrator above).
+    return drafts.map((d) => ({ ...d, span }))
   }
   const { main, mainIndex, relatives } = liftRelatives(toks.slice(start))
   // The relative-clause lift renumbers tokens: date marks follow their tokens.
