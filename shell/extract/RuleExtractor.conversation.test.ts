@@ -487,3 +487,23 @@ describe("narrator by imperative, former values, plural kin", () => {
     expect(rows(b!)[0]).toStrictEqual(["Itziar", "mother of", "Ane"])
   })
 })
+
+describe("aspect, 'there', answer openers, hyphenated names", () => {
+  it("'started V-ing X' → (S, V, X, change)", () => {
+    expect(rows(rules.extract("Ji-woo started dating Min-jun in February.", { time: JUNE_15_2023 }))).toStrictEqual([
+      ["Ji-woo", "dates", "Min-jun", "change", "from 2023-02-01"]
+    ])
+    expect(rows(rules.extract("Tom began working at Acme."))).toStrictEqual([["Tom", "works at", "Acme", "change"]])
+  })
+
+  it("'worked there' is the place last named, with the verb's preposition", () => {
+    const [, b] = talk(["Mrs. Alvarez is the principal of St. Joseph's School.", "She has worked there since 2009."])
+    expect(rows(b!)).toStrictEqual([["Mrs. Alvarez", "worked at", "St. Joseph's School", "from 2009-01-01"]])
+    expect(b![0]!.resolved).toStrictEqual(["she=Mrs. Alvarez", "there=St. Joseph's School"])
+  })
+
+  it("an answer word before a comma opens the turn", () => {
+    const [, b] = talk(["Fiona moved to Dublin.", "No, she lives in Cork now."])
+    expect(rows(b!)).toStrictEqual([["Fiona", "lives in", "Cork", "change"]])
+  })
+})

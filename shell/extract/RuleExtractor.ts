@@ -145,6 +145,7 @@ export const limitations: ReadonlyArray<string> = [
   "Only one relation per clause: a second prepositional phrase ('Alice met Bob in Paris') is ignored (confidence lowered), and ditransitives ('gave Bob a book') are not read.",
   "'There is/are ...' existentials, comparatives, numbers with units as relations, and idioms are not read.",
   "Part-of-speech errors of the small wink model are repaired in a few places only: a noun-tagged word in a verb's position ('lives', 'married', a bare word before a preposition or determiner, the word after 'we both'), a capitalised mid-sentence word tagged as a verb or noun (read as a name). Other tagging errors ('Ola and Marek own a dog' with 'own' an adjective) give wrong or no triples.",
+  "'there' is resolved only as the object of live/work/study/stay/teach/move/go (to the last place or organisation named); 'started/began/kept V-ing X' reads as (S, V, X). Anaphoric dates ('before that', 'after the wedding') are not resolved.",
   "Only one prepositional phrase after an object is read, and only as the place of a job ('is a nurse at X' → works at X); 'plays rugby for Tonga' gives (S, plays, rugby) without 'for Tonga'. Subordinate openings are skipped only after a comma, or when a temporal preposition (after, before, since, until, during) opens the sentence and a subject pronoun starts the main clause.",
   "Other scripts: a sentence whose words are mostly outside the Latin script (CJK, Cyrillic, Arabic, ...) gives no triple; its text is never an error. Non-Latin names inside an English sentence are read only where the tagger tags them as nouns.",
   "Sentences longer than 100 tokens are skipped, and runs of more than 128 non-space characters (long URLs, base64) are treated as blank, to keep the work linear."
@@ -172,6 +173,12 @@ const DISJ = new Set(["or", "nor"])
 const POSSESSIVE_MARK = new Set(["'s", "'"])
 const PLACE_PREPS = new Set(["in", "at", "to", "from", "near", "into", "across", "through"])
 const CHANGE_ADVERBS = new Set(["now", "anymore", "nowadays"])
+/** Verbs of aspect whose -ing complement carries the relation. */
+const ASPECTUAL = new Set(["start", "begin", "continue", "keep"])
+/** Answer words and interjections that open a turn before a comma ("No, she lives in Cork"). */
+const OPENERS = new Set(["yes", "no", "yeah", "yep", "nope", "well", "oh", "ah", "so", "ok", "okay", "right", "sure", "actually", "honestly", "anyway", "hey", "hi", "hello"])
+/** The preposition a verb takes for a place ("worked there" → worked at the place). */
+const PLACE_PREP_OF: Readonly<Record<string, string>> = { live: "in", work: "at", study: "at", stay: "in", teach: "at", move: "to", go: "to" }
 /** Prepositions of time that may open a sentence without a comma ("After graduating I …"). */
 const TEMPORAL_LEADS = new Set(["after", "before", "since", "until", "during"])
 const SUBJECT_PRONOUNS = new Set(["i", "we", "he", "she", "they"])
@@ -344,7 +351,13 @@ interface NP {
   readonly kind: MentionKind
   readonly gender: Lexicon.Gender | null
   /** "the CEO of Acme": the role and its target's labels. */
-  readonly roleOf: { readonly role: string; readonly targets: ReadonlyArray<string>; readonly notes: ReadonlyArray<string> } | null
+  readonly roleOf: {
+    readonly role: string
+    readonly targets: ReadonlyArray<string>
+    readonly notes: ReadonlyArray<string>
+    /** The target as a phrase ("St. Joseph's School"), when it was one. */
+    readonly target?: NP
+  } | null
   /** "new" / "former" in front of the noun. */
   readonly fresh: boolean
   readonly former: boolean
@@ -663,7 +676,7 @@ const finishNP = (
         members: [`${head} of ${inner.text}`],
         end: inner.end,
         possessed: np.possessed === null ? null : `${np.possessed} of ${inner.text}`,
-        roleOf: isRole ? { role: head, targets: inner.members, notes: inner.notes } : null,
+        roleOf: isRole ? { role: head, targets: inner.members, notes: inner.notes, target: inner } : null,
         sides: [...np.sides, ...inner.sides],
         kind: Lexicon.isRoleNoun(head) ? "person" : np.kind
       }
@@ -747,6 +760,11 @@ const parseNPList = (ctx: Ctx, toks: ReadonlyArray<Tok>, i: number, role: "subje
 const commit = (ctx: Ctx, nps: ReadonlyArray<NP>, role: "subject" | "object" | "predicate", prep: string | null): void => {
   const speaker = speakerOf(ctx)
   for (const np of nps) {
+    // The target of "the principal of St. Joseph's School" is mentioned too.
+    const target = np.roleOf?.target
+    if (target !== undefined && target.members.length === 1) {
+      ctx.local.push({ mention: { label: target.text, kind: target.kind, gender: target.gender, members: target.members }, at: target.end })
+    }
     // "… is Swiss", "… is a lawyer": a predicate names nobody new ("Tom is Ola's husband" does).
     if (role === "predicate" && np.sides.length === 0 && !(np.kind === "person" && np.possessors === null && !np.indefinite && !np.bare && !Lexicon.looksLikeDemonym(np.text))) continue
     for (const s of np.sides) {
@@ -955,6 +973,8 @@ const parseClause = (
   let becomes = group.kind === "verb" && lemma === "become"
   /** "stopped working at", "quit": the relation is a job (or the -ing verb), negated. */
   let ends = false
+  /** The object was "there", already resolved. */
+  let there = false
   k = group.next
   let span: DateSpan = { from: null, until: null }
   const takeTimes = (): void => {
@@ -973,7 +993,12 @@ const parseClause = (
   }
 
   if (group.kind === "verb" && !becomes) {
-    if ((lemma === "stop" || lemma === "quit") && toks[k]?.pos === "VERB" && toks[k]!.lower.endsWith("ing")) {
+    if (ASPECTUAL.has(lemma) && (toks[k]?.pos === "VERB" || toks[k]?.pos === "NOUN") && /^[a-z]+ing$/.test(toks[k]!.text) && toks[k + 1] !== undefined && toks[k + 1]!.pos !== "PUNCT") {
+      // "started dating Min-jun", "began working at Acme": the relation is the -ing verb's.
+      relation.push(surface ? thirdPerson(toks[k]!.lemma) : toks[k]!.lemma)
+      if (lemma === "start" || lemma === "begin") change = true
+      k++
+    } else if ((lemma === "stop" || lemma === "quit") && toks[k]?.pos === "VERB" && toks[k]!.lower.endsWith("ing")) {
       // "stopped working at X" → works at X, negated.
       relation.push(surface ? thirdPerson(toks[k]!.lemma) : toks[k]!.lemma)
       negated = true
@@ -1020,6 +1045,16 @@ const parseClause = (
     adjective = toks[k]!.lower
     k++
   }
+  // "She has worked there since 2009": "there" is the place last named.
+  if (toks[k]?.lower === "there" && group.kind === "verb" && PLACE_PREP_OF[lemma] !== undefined) {
+    const place = resolvePronoun(ctx, "it", k)
+    if (place !== null && place.kind === "thing") {
+      relation.push(PLACE_PREP_OF[lemma]!)
+      objects = [plainNP(place.label, k + 1, { notes: [noteOf("there", [place.label])], pronoun: true })]
+      k++
+      there = true
+    }
+  }
   const prep = toks[k]
   let prepWord: string | null = null
   /** The rest of the sentence after a clause that could not be read: a coordinated clause, if any. */
@@ -1047,7 +1082,7 @@ const parseClause = (
     takeTimes()
     return [...couple(true, relation), ...continueAfter(k)]
   }
-  if (prep !== undefined && prep.pos === "ADP" && prep.lower !== "of" && !(ends && relation.length === 2)) {
+  if (!there && prep !== undefined && prep.pos === "ADP" && prep.lower !== "of" && !(ends && relation.length === 2)) {
     const list = parseNPList(ctx, toks, k + 1, "object")
     if (list === null || list.disjunctive) return continueAfter(k + 1)
     if (copular) relation.push("is")
@@ -1060,7 +1095,7 @@ const parseClause = (
     objects = list.nps
     if (list.truncated) partial = true
     k = list.end
-  } else {
+  } else if (!there) {
     if (group.passive) return []
     const list = parseNPList(ctx, toks, k, "object")
     if (list === null || list.disjunctive) return [...couple(lemma === "marry" || lemma === "wed"), ...continueAfter(k)]
@@ -1408,7 +1443,7 @@ const parseSentence = (base: Omit<Ctx, "npEnds" | "tokDate" | "dates" | "local" 
     }
     const first = toks[start]
     if (first === undefined) return []
-    if (first.pos === "INTJ") {
+    if (first.pos === "INTJ" || (OPENERS.has(first.lower) && toks[start + 1]?.text === ",")) {
       // "Hi, I'm Tomasz", "Oh cool, I live in Lima", "No, she lives in Cork now".
       const comma = toks.findIndex((t, j) => j > start && j <= start + 3 && t.text === ",")
       start = comma < 0 ? start + 1 : comma + 1

@@ -160,6 +160,9 @@ const mergeHyphens = (text: string, toks: ReadonlyArray<Tok>): ReadonlyArray<Tok
         lower: merged.toLowerCase(),
         lemma: merged.toLowerCase(),
         pos: t.pos === "VERB" || t.pos === "ADV" ? "ADJ" : t.pos,
+        // "Min-jun" is a name even when wink read "jun" as a month.
+        ent: dash.ent === t.ent ? t.ent : null,
+        entId: dash.ent === t.ent ? t.entId : -1,
         start: dash.start
       })
     } else out.push(t)
