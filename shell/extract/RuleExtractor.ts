@@ -1407,7 +1407,7 @@ const foreign = (sentence: string, toks: ReadonlyArray<Tok>): boolean => {
   for (const t of toks) {
     if (t.pos === "PUNCT" || t.pos === "SYM" || t.pos === "NUM") continue
     words++
-    if (NON_LATIN.test(t.text)) other++
+    if (NON_ASCII.test(t.text) && NON_LATIN.test(t.text)) other++
   }
   return other * 2 >= words && other > 0
 }

@@ -69,10 +69,10 @@ const blankLongRuns = (text: string): string =>
 /** Letters and marks outside ASCII, each replaced by as many "x" (or "X") as it has UTF-16 units. */
 const NON_ASCII_LETTER = /[\p{L}\p{M}]/gu
 
+const NON_ASCII_RUN = /[^\u0000-\u007f]+/g
+
 const maskForTagger = (text: string): string =>
-  /[^\u0000-\u007f]/.test(text)
-    ? text.replace(NON_ASCII_LETTER, (c) => (c.charCodeAt(0) < 128 ? c : (c === c.toLowerCase() ? "x" : "X").repeat(c.length)))
-    : text
+  text.replace(NON_ASCII_RUN, (run) => run.replace(NON_ASCII_LETTER, (c) => (c === c.toLowerCase() ? "x" : "X").repeat(c.length)))
 
 const NON_LATIN_SCRIPT = /[^\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]/u
 
