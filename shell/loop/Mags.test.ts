@@ -245,3 +245,29 @@ describe("determinism and replay", () => {
       assert.notStrictEqual(LiquidGraph.contentHash(a.state.graph), LiquidGraph.contentHash(b.graph))
     }))
 })
+
+describe("one conversation", () => {
+  it.effect("the user's name and pronouns carry from turn to turn (the rule extractor's discourse)", () =>
+    Effect.gen(function*() {
+      const memory = yield* Testing.makeInMemory()
+      const askModel = yield* Testing.makeScripted([])
+      const writeModel = yield* Testing.makeScripted(["Noted.", "Noted."])
+      const mags = Mags.layer({ speaker: "Kim" }).pipe(
+        Layer.provide(Layer.succeed(ActiveMemory, memory)),
+        Layer.provide(Layer.succeed(AskModel, askModel.model)),
+        Layer.provide(Layer.succeed(WriteModel, writeModel.model)),
+        Layer.provide(Router.layerRules),
+        Layer.provide(Embedder.layerTest),
+        Layer.provide(Extractor.layerRules)
+      )
+      yield* TestClock.setTime(T0)
+      const learned = yield* Effect.gen(function*() {
+        const loop = yield* Mags
+        const first = yield* loop.turn("My sister Ola lives in Gdansk.")
+        yield* TestClock.adjust("1 minute")
+        const second = yield* loop.turn("She is a nurse.")
+        return [...first.engrammed, ...second.engrammed].map((f) => `${f.subject}|${f.relation}|${f.object}`)
+      }).pipe(Effect.provide(mags))
+      assert.includeMembers(learned, ["Ola|sister of|Kim", "Ola|lives in|Gdansk", "Ola|is a|nurse"])
+    }))
+})

@@ -99,6 +99,12 @@ export interface Options {
   /** Reward of the used paths, in (0, 1] (default 1). */
   readonly reward?: number
   /**
+   * Who the user is: their "I", "me" and "my" (default none: first-person statements give no
+   * facts unless the user names themself, "My name is Kim"). One conversation per loop: pronouns
+   * and a stated name carry from turn to turn.
+   */
+  readonly speaker?: string
+  /**
    * Answer from memory without a model: on the ask and both paths the loop calls this with the
    * graph, the turn's questions and the recalled facts instead of generating (0 generations),
    * and the answer — memory's own words — is kept out of memory: the turn's episode holds the
@@ -242,6 +248,8 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
   const writeModel = yield* WriteModel
   const embedder = yield* Embedder
   const extractor = yield* Extractor
+  // one conversation: pronoun antecedents and the narrator carry across the user's turns
+  const conversation = yield* extractor.discourse()
   const lock = yield* Semaphore.make(1)
 
   const maxRounds = Math.max(1, options.maxRounds ?? DEFAULT_MAX_ROUNDS)
@@ -411,7 +419,9 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
     // 5. engram what the exchange taught
     const later = yield* Clock.currentTimeMillis
     const mapExtract = Effect.mapError((e: { readonly message: string }) => new MagsError({ reason: "Extraction", message: e.message }))
-    const userTriples = yield* mapExtract(extractor.extract(text))
+    const userTriples = yield* mapExtract(
+      conversation.read(text, { time: later, ...(options.speaker === undefined ? {} : { speaker: options.speaker }) })
+    )
     const answerTriples = options.extractFromAnswer === true && template === undefined && decision.route !== "ask" &&
         answer.length > 0
       ? yield* mapExtract(extractor.extract(answer))

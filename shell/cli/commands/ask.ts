@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { Console, Effect } from "effect"
+import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { Mags, type TurnResult } from "../../loop/Mags.ts"
 import * as Render from "../Render.ts"
@@ -46,9 +46,10 @@ export const ask = Command.make("ask", {
     Flag.withDescription("Prompt token budget (default: 2048, or 512 for a local GGUF model, whose context is small)"),
     Flag.optional
   ),
-  verbose: Flag.Boolean("verbose").pipe(Flag.withDescription("Show recalled facts, paths and events"), Flag.withDefault(false))
-}, ({ budget, question, verbose }) =>
+  verbose: Flag.Boolean("verbose").pipe(Flag.withDescription("Show recalled facts, paths and events"), Flag.withDefault(false)),
+  speaker: Flag.String("speaker").pipe(Flag.withDescription("Who you are: your \"I\" and \"my\" in what you tell"), Flag.optional)
+}, ({ budget, question, verbose, speaker }) =>
   Effect.gen(function*() {
     const s = yield* Root.settings
-    yield* Services.withLoop(s, runTurn(question.join(" "), verbose), { budget: Services.promptBudget(s, budget) })
+    yield* Services.withLoop(s, runTurn(question.join(" "), verbose), { budget: Services.promptBudget(s, budget), ...(Option.isSome(speaker) ? { speaker: speaker.value } : {}) })
   })).pipe(Command.withDescription("Ask (or tell) once: recall, answer, learn"))

@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Console, Effect } from "effect"
+import { Console, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import * as NodeReadline from "node:readline"
 import * as Root from "../Root.ts"
@@ -19,8 +19,9 @@ export const chat = Command.make("chat", {
     Flag.withDescription("Prompt token budget (default: 2048, or 512 for a local GGUF model, whose context is small)"),
     Flag.optional
   ),
-  verbose: Flag.Boolean("verbose").pipe(Flag.withDescription("Show recalled facts, paths and events"), Flag.withDefault(false))
-}, ({ budget, verbose }) =>
+  verbose: Flag.Boolean("verbose").pipe(Flag.withDescription("Show recalled facts, paths and events"), Flag.withDefault(false)),
+  speaker: Flag.String("speaker").pipe(Flag.withDescription("Who you are: your \"I\" and \"my\" in what you tell"), Flag.optional)
+}, ({ budget, verbose, speaker }) =>
   Effect.gen(function*() {
     const s = yield* Root.settings
     const interactive = process.stdin.isTTY === true
@@ -49,6 +50,6 @@ export const chat = Command.make("chat", {
           yield* runTurn(text, details)
         }
       }).pipe(Effect.scoped),
-      { budget: Services.promptBudget(s, budget) }
+      { budget: Services.promptBudget(s, budget), ...(Option.isSome(speaker) ? { speaker: speaker.value } : {}) }
     )
   })).pipe(Command.withDescription("Talk with memory, one turn per line"))
