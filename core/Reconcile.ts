@@ -25,7 +25,8 @@
  * than `params.supportMargin` (`support(older) > support(newer) + supportMargin`).
  *
  * Several facts at once. The current facts of a slot are resolved as if they had arrived in
- * chronological order (`t`, then `learnedAt` ascending, then id descending — the reverse of
+ * chronological order (`t`, then `learnedAt` ascending, then positive before negated, then id
+ * descending — the reverse of
  * "newer") and each had been reconciled on arrival against the facts still current: an arriving
  * fact that contradicts some current facts supersedes all of them, unless one of them
  * out-supports it by more than the margin; then the arriving fact is rejected (superseded by the
@@ -114,7 +115,7 @@ export const support = (f: Fact): number => {
 
 /**
  * Chronological order: negative when `a` is older than `b` (smaller `t`, then smaller
- * `learnedAt`, then *larger* id), 0 only for the same id.
+ * `learnedAt`, then positive before negated, then *larger* id), 0 only for the same id.
  *
  * Laws: a strict total order on facts with distinct ids; `newer(a, b) ⇔ chronological(a, b) > 0`.
  * @complexity O(1)
@@ -124,6 +125,9 @@ export const chronological = (a: Fact, b: Fact): number => byTimes(a, b, time(a)
 const byTimes = (a: Fact, b: Fact, ta: number, tb: number): number => {
   if (ta !== tb) return ta < tb ? -1 : 1
   if (a.learnedAt !== b.learnedAt) return a.learnedAt < b.learnedAt ? -1 : 1
+  // told at the same instant ("sold the van to Kenji": Kenji owns it, Priya no longer does),
+  // the positive replacement comes first, so it is the one that ends the old fact
+  if (a.negated !== b.negated) return a.negated ? 1 : -1
   return a.id === b.id ? 0 : a.id > b.id ? -1 : 1
 }
 

@@ -90,7 +90,13 @@ const violations = (g: LiquidGraph.LiquidGraph, singleValued: ReadonlyArray<stri
 const older = (a: Fact, b: Fact): boolean => {
   const ta = a.validFrom ?? a.learnedAt
   const tb = b.validFrom ?? b.learnedAt
-  return ta !== tb ? ta < tb : a.learnedAt !== b.learnedAt ? a.learnedAt < b.learnedAt : a.id > b.id
+  return ta !== tb
+    ? ta < tb
+    : a.learnedAt !== b.learnedAt
+    ? a.learnedAt < b.learnedAt
+    : a.negated !== b.negated
+    ? !a.negated
+    : a.id > b.id
 }
 
 /** Ids of the edges whose rows differ between `a` and `b` (or that exist in only one), sorted. */
