@@ -160,6 +160,7 @@ const isFiniteNumber = (x: unknown): x is number => typeof x === "number" && Num
 const optionalTime = (x: unknown, what: string): number | null => {
   if (x === undefined || x === null) return null
   if (!isFiniteNumber(x)) return invalid(`${what} must be a finite number or null, got ${String(x)}`)
+  if (!Fact.isWorldTime(x)) return invalid(`${what} ${x} is more than 10,000 years from 1970`)
   return x
 }
 
@@ -184,6 +185,7 @@ const plan = (g: LiquidGraph.LiquidGraph, input: EngramInput, now: number): Plan
     if (typeof ep.id !== "string" || ep.id.length === 0) invalid("episode id must be a non-empty string")
     if (typeof ep.text !== "string") invalid(`episode ${ep.id}: text must be a string`)
     if (ep.time !== null && !isFiniteNumber(ep.time)) invalid(`episode ${ep.id}: time must be finite or null`)
+    if (ep.time !== null && !Fact.isWorldTime(ep.time)) invalid(`episode ${ep.id}: time ${ep.time} is more than 10,000 years from 1970`)
     checkEmbedding(ep.embedding, `episode ${ep.id}`)
   }
   const labels: Array<LabelPlan> = []
@@ -593,8 +595,9 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
  * insertion order.
  *
  * @throws InvalidInput when a label or relation has an empty key, an embedding has the wrong
- *   length or a non-finite entry, a confidence is outside [0, 1], a time is not finite, or a
- *   validity interval is reversed.
+ *   length or a non-finite entry, a confidence is outside [0, 1], a time is not finite or a world
+ *   time is more than 10,000 years from 1970 (`Fact.WORLD_TIME_LIMIT_MS`), or a validity
+ *   interval is reversed.
  * @complexity O(F · log m + L · log n + P) for F facts, L labels and P ≤ `hebbianMaxPairs` pairs
  *   when every label is known (no vector scan); plus one O(V · dim) scan per new label with an
  *   embedding (V vectors); plus O(min(k, d)) per fact whose first version is missing, ended or

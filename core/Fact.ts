@@ -58,6 +58,16 @@ export const Fact = Schema.Struct({
 })
 export type Fact = typeof Fact.Type
 
+/**
+ * The widest world time memory accepts, either side of 1970: 10,000 years of 365.2425 days
+ * (≈ 3.16e14 ms, well inside what a JavaScript `Date` can show). `engram` refuses a fact or
+ * episode time beyond it with `InvalidInput`; the shell refuses such input before it is stored.
+ */
+export const WORLD_TIME_LIMIT_MS = 10_000 * 365.2425 * 86_400_000
+
+/** Whether a world time is within {@link WORLD_TIME_LIMIT_MS} of 1970. @complexity O(1) */
+export const isWorldTime = (t: number): boolean => Number.isFinite(t) && Math.abs(t) <= WORLD_TIME_LIMIT_MS
+
 export const MENTIONS = "mentions"
 export const ASSOCIATED = "associated_with"
 

@@ -391,3 +391,15 @@ describe("Reconcile over canonical relations", () => {
     }), { numRuns: 300 })
   })
 })
+
+describe("world times", () => {
+  it("engram refuses a world time more than 10,000 years from 1970 and builds nothing", () => {
+    const g = LiquidGraph.empty()
+    const far = Fact.WORLD_TIME_LIMIT_MS + 1
+    expect(() => Engram.engram(g, { facts: [{ subject: "Kim", relation: "lives in", object: "Rome", validFrom: far }] }, params, T0)).toThrow(/10,000 years/)
+    expect(() => Engram.engram(g, { facts: [{ subject: "Kim", relation: "lives in", object: "Rome", validUntil: -far }] }, params, T0)).toThrow(/10,000 years/)
+    expect(() => Engram.engram(g, { episode: { id: "e", text: "x", time: far }, facts: [] }, params, T0)).toThrow(/10,000 years/)
+    const ok = Engram.engram(g, { facts: [{ subject: "Kim", relation: "lives in", object: "Rome", validFrom: Fact.WORLD_TIME_LIMIT_MS }] }, params, T0)
+    expect(LiquidGraph.edges(ok.graph).filter((e) => e.kind === "fact").map((e) => e.validFrom)).toEqual([Fact.WORLD_TIME_LIMIT_MS])
+  })
+})

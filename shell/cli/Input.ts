@@ -32,6 +32,7 @@ import { Effect, Result, Schema } from "effect"
 import * as NodeFs from "node:fs/promises"
 import * as NodePath from "node:path"
 import type { EngramFact } from "../../core/Engram.ts"
+import * as Fact from "../../core/Fact.ts"
 import { checkInput, defaultMaxInputBytes } from "../extract/Extractor.ts"
 import { parseDate } from "../extract/LlmExtractor.ts"
 import { sentences } from "../loop/Router.ts"
@@ -91,10 +92,10 @@ export interface ReadOptions {
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
 /**
- * The widest world time accepted from input, either side of 1970: 10,000 years of 365.2425 days
- * (≈ 3.16e14 ms). Numeric dates beyond it are refused (see the module header).
+ * The widest world time accepted from input, either side of 1970 (the core's limit,
+ * `Fact.WORLD_TIME_LIMIT_MS`). Numeric dates beyond it are refused (see the module header).
  */
-export const WORLD_TIME_LIMIT_MS = 10_000 * 365.2425 * 86_400_000
+export const WORLD_TIME_LIMIT_MS = Fact.WORLD_TIME_LIMIT_MS
 
 const WrittenDate = Schema.NullOr(Schema.Union([Schema.Finite, Schema.String]))
 
