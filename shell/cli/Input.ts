@@ -34,7 +34,7 @@ import * as NodePath from "node:path"
 import type { EngramFact } from "../../core/Engram.ts"
 import * as Fact from "../../core/Fact.ts"
 import { checkInput, defaultMaxInputBytes } from "../extract/Extractor.ts"
-import { parseDate } from "../extract/LlmExtractor.ts"
+import { parseIsoDate as parseDate } from "../extract/Dates.ts"
 import { sentences } from "../loop/Router.ts"
 import { type CliFailure, fail } from "./Errors.ts"
 

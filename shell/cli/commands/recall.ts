@@ -7,7 +7,7 @@
  */
 import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { parseDate } from "../../extract/LlmExtractor.ts"
+import { parseIsoDate as parseDate } from "../../extract/Dates.ts"
 import { fail } from "../Errors.ts"
 import * as Queries from "../Queries.ts"
 import * as Root from "../Root.ts"
