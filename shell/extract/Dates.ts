@@ -5,11 +5,13 @@
  * - {@link parseIsoDate}: a strict `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (what a model or a command
  *   line writes) → its first instant in ms UTC.
  * - {@link findDates}: the date phrases of an English sentence, written ("On 3 March 2023",
- *   "In June 2023", "in 2024", "from 2015 to 2018", "until 2020", "since 2019") or relative
- *   ("last week", "yesterday", "two years ago", "in May"), with what each says about a fact's
+ *   "In June 2023", "in 2024", "from 2015 to 2018", "until 2020", "since 2019", "in the summer
+ *   of 2019") or relative ("last week", "yesterday", "two years ago", "in May", "since last
+ *   spring"), with what each says about a fact's
  *   interval: a start (`from`) and/or an end (`until`). Written calendar phrases are read by the
  *   maintained parser `chrono-node`; bare years after a preposition ("in 2024", "until 2020"),
- *   which chrono does not read, are read here. A relative phrase resolves only against an
+ *   and seasons ("last spring", "winter 2020": meteorological, northern hemisphere), which chrono
+ *   does not read, are read here. A relative phrase resolves only against an
  *   anchor (the turn's time); without one it is still found (so the grammar can skip it) but
  *   gives no instant.
  *
@@ -103,6 +105,43 @@ const DATE_PREPS = new Set(["in", "on", "at", "since", "from", "during", "until"
 /** A bare year after a preposition: chrono does not read "in 2024" or "until 2020". */
 const BARE_YEAR = /\b(in|since|from|until|till|to|through|before|after|by|during|between|and|as of)\s+([12]\d{3})\b(?![.,]?\d)/gi
 
+/** A season word: the cue for {@link SEASON}. */
+const SEASON_CUE = /\b(?:spring|summer|autumn|fall|winter)\b/i
+/**
+ * A season phrase: "last spring", "this summer", "(in) the winter of 2019", "autumn 2020", with
+ * the preposition before it. chrono reads none of these.
+ */
+const SEASON =
+  /\b(?:(in|since|from|until|till|to|by|during|before|after)\s+)?(?:(last|this|next|past)\s+(spring|summer|autumn|fall|winter)|(?:the\s+)?(spring|summer|autumn|fall|winter)\s+(?:of\s+)?([12]\d{3}))\b(?![.,]?\d)/gi
+/** The month (0-based) a meteorological season of the northern hemisphere starts in. */
+const SEASON_MONTH: Readonly<Record<string, number>> = { spring: 2, summer: 5, autumn: 8, fall: 8, winter: 11 }
+
+/** The month a season named with its year starts in: a winter of 2019 is its January (it stays in the year written). */
+const yearSeasonMonth = (season: string): number => (season === "winter" ? 0 : SEASON_MONTH[season]!)
+
+/**
+ * The first day of a season named relative to `anchor`: "last" (or "past") is the latest one
+ * that has ended, "this" the one under way or else the one of the anchor's year, "next" the
+ * first that starts after the anchor. A winter runs from 1 December to the end of February.
+ */
+const relativeSeason = (which: string, season: string, anchor: number): number => {
+  const month = SEASON_MONTH[season]!
+  const year = new Date(anchor).getUTCFullYear()
+  const starts = [year - 2, year - 1, year, year + 1].map((y) => Date.UTC(y, month, 1))
+  const endOf = (start: number): number => {
+    const d = new Date(start)
+    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 3, 1)
+  }
+  if (which === "next") return starts.find((st) => st > anchor) ?? starts[3]!
+  if (which === "this") {
+    const current = starts.find((st) => st <= anchor && anchor < endOf(st))
+    return current ?? starts[2]!
+  }
+  let last = starts[0]!
+  for (const st of starts) if (endOf(st) <= anchor) last = st
+  return last
+}
+
 const MONTH_WORD = /^(?:jan|january|feb|february|mar|march|apr|april|may|june?|july?|aug|august|sept?|september|oct|october|nov|november|dec|december)\.?$/i
 
 const ABSOLUTE = /\b[12]\d{3}\b/
@@ -172,6 +211,21 @@ const read = (sentence: string, anchor: number | null): ReadonlyArray<DateMentio
       until: isUntil ? instant : end
     })
   }
+  if (SEASON_CUE.test(sentence)) {
+    SEASON.lastIndex = 0
+    for (let m = SEASON.exec(sentence); m !== null; m = SEASON.exec(sentence)) {
+      const start = m.index
+      const end = m.index + m[0].length
+      const prep = m[1] === undefined ? null : m[1].toLowerCase()
+      const instant = m[3] !== undefined
+        ? (anchor === null ? null : relativeSeason(m[2]!.toLowerCase(), m[3].toLowerCase(), anchor))
+        : Date.UTC(Number(m[5]), yearSeasonMonth(m[4]!.toLowerCase()), 1)
+      // a season phrase is wider than what chrono saw in it ("2019" of "the summer of 2019")
+      for (let j = found.length - 1; j >= 0; j--) if (found[j]!.start < end && start < found[j]!.end) found.splice(j, 1)
+      const isUntil = prep !== null && UNTIL_PREPS.has(prep)
+      found.push({ start, end, prep, from: isUntil ? null : instant, until: isUntil ? instant : null })
+    }
+  }
   BARE_YEAR.lastIndex = 0
   for (let m = BARE_YEAR.exec(sentence); m !== null; m = BARE_YEAR.exec(sentence)) {
     const start = m.index
@@ -215,7 +269,7 @@ const read = (sentence: string, anchor: number | null): ReadonlyArray<DateMentio
  * @since 0.2.0
  */
 export const findDates = (sentence: string, anchor: number | null): ReadonlyArray<DateMention> => {
-  if (!CHRONO_CUE.test(sentence) && !YEAR_CUE.test(sentence)) return []
+  if (!CHRONO_CUE.test(sentence) && !YEAR_CUE.test(sentence) && !SEASON_CUE.test(sentence)) return []
   const key = `${anchor ?? ""}|${sentence}`
   const hit = cache.get(key)
   if (hit !== undefined) return hit

@@ -177,6 +177,17 @@ const CHANGE_ADVERBS = new Set(["now", "anymore", "nowadays"])
 const ASPECTUAL = new Set(["start", "begin", "continue", "keep"])
 /** Answer words and interjections that open a turn before a comma ("No, she lives in Cork"). */
 const OPENERS = new Set(["yes", "no", "yeah", "yep", "nope", "well", "oh", "ah", "so", "ok", "okay", "right", "sure", "actually", "honestly", "anyway", "hey", "hi", "hello"])
+/** Adverbs that open a sentence telling a new state ("Nowadays, …", "Lately …", "Now …"). */
+const NOW_LEADS = new Set(["nowadays", "lately", "now"])
+/** Adverbs that make what follows a guess, not a fact. */
+const HEDGES = new Set(["maybe", "perhaps", "probably", "possibly", "apparently", "supposedly", "allegedly", "hopefully", "presumably"])
+/** Words that say the speaker corrects what was said before ("Correction:", "I got that wrong:"). */
+const CORRECTION_STRONG = new Set(["correction", "wrong", "mistake", "mistaken", "misspoke", "typo", "correct", "meant"])
+/** Words that open a correction in a short phrase of their own ("Actually,", "No wait,", "To be clear,"). */
+const CORRECTION_WEAK = new Set(["actually", "sorry", "oops", "wait", "scratch", "clear", "clarify", "precise", "bad", "rather", "update", "err"])
+/** The first words a correction lead may start with (the cheap test before reading one). */
+const CORRECTION_FIRST = new Set([...CORRECTION_STRONG, ...CORRECTION_WEAK, "to", "i", "no", "my", "let", "that", "oh", "ok", "okay", "hmm", "um", "uh"])
+const LEAD_BREAKS = new Set([",", ":", ";", "—", "–", "-", "...", "…"])
 /** The preposition a verb takes for a place ("worked there" → worked at the place). */
 const PLACE_PREP_OF: Readonly<Record<string, string>> = { live: "in", work: "at", study: "at", stay: "in", teach: "at", move: "to", go: "to" }
 /** Prepositions of time that may open a sentence without a comma ("After graduating I …"). */
@@ -190,6 +201,12 @@ const PARTICLES = new Set(["up", "out", "back", "down", "off", "away", "over", "
 const JOB_NOUNS = /(?:^|\s)(?:job|position|post|role|internship|placement)$/
 /** Verbs with which "a job at X" means working at X. */
 const JOB_VERBS = new Set(["get", "have", "start", "land", "find", "take", "accept", "begin", "got", "has"])
+/** Verbs with which "a new R, Y" / "a new R: Y" names the new R ("Acme has a new CEO, Dana"). */
+const NEW_VALUE_VERBS = new Set(["have", "get", "hire", "appoint", "welcome", "choose", "pick", "elect", "name", "find"])
+/** Verbs with which "her R to Y" sets a possessed attribute ("changed her number to …"). */
+const CHANGE_TO_VERBS = new Set(["change", "switch", "update", "set"])
+/** Agents an unresolved pronoun or "someone" may be when a thing is put somewhere (the agent is not read). */
+const UNNAMED_AGENTS = new Set(["someone", "somebody", "i", "we", "you", "he", "she", "they"])
 /** Possessive pronouns after "of": "a friend of mine". */
 const OF_POSSESSIVES: Readonly<Record<string, string>> = { mine: "my", ours: "our", his: "his", hers: "her", theirs: "their" }
 
@@ -267,6 +284,10 @@ interface State {
   /** Where each label was said to work / live (for "left X"). */
   readonly workplaces: Map<string, Set<string>>
   readonly homes: Map<string, Set<string>>
+  /** Every label said to be someone's workplace (an employer, for "switched to X"). */
+  readonly employers: Set<string>
+  /** A sentence announced a correction of its own ("Sorry, I got that wrong."): the next one is it. */
+  readonly pending: { correction: boolean }
 }
 
 const MAX_MENTIONS = 32
@@ -281,7 +302,9 @@ const newState = (): State => ({
   siblings: new Map(),
   mentions: [],
   workplaces: new Map(),
-  homes: new Map()
+  homes: new Map(),
+  employers: new Set(),
+  pending: { correction: false }
 })
 
 // ---------------------------------------------------------------------------------------------
@@ -586,13 +609,19 @@ const parseNP = (ctx: Ctx, toks: ReadonlyArray<Tok>, i: number, limit = toks.len
     let apposedRole: string | null = null
     const mark = toks[k]
     if (mark !== undefined && k < limit && POSSESSIVE_MARK.has(mark.lower) && mark.pos !== "VERB" && mark.pos !== "AUX") {
-      // "Ola's husband" (, Marek,)
-      const from = k + 1
+      // "Ola's husband" (, Marek,); "Acme's new CEO" (a change); "the tenants' association" (one name).
+      const after = k + 1
+      let from = after
+      while (from < limit && ["new", "former", "ex", "previous"].includes(toks[from]!.text) && isNominal(ctx, toks, from + 1)) {
+        if (toks[from]!.text === "new") fresh = true
+        else former = true
+        from++
+      }
       const to = nominalRun(ctx, toks, from, limit)
       if (to === from) return null
       const ownerText = text
       // "St. Mary's Hospital", "Tom's Bakery": capitalised words on both sides make one name.
-      const named = allProper && toks.slice(from, to).every((x) => /^\p{Lu}/u.test(x.text))
+      const named = allProper && toks.slice(after, to).every((x) => /^\p{Lu}/u.test(x.text))
       if (named) {
         np = plainNP(slice(ctx, toks, start, to), to, { notes, kind: "thing", fresh, former, pronoun })
         return finishNP(ctx, toks, np, limit, content, role, hadDet, possessive, contentStart)
@@ -611,7 +640,8 @@ const parseNP = (ctx: Ctx, toks: ReadonlyArray<Tok>, i: number, limit = toks.len
       } else {
         owners = [ownerText]
         possessed = possessedText
-        text = ownedRole ? slice(ctx, toks, start, to) : possessedText
+        // A plural possessive names a kind of thing by its owners: "the tenants' association".
+        text = ownedRole || mark.lower === "'" ? slice(ctx, toks, start, to) : possessedText
         k = to
         gender = ownedRole ? Lexicon.kinGender(toks[to - 1]!.lower) : null
       }
@@ -669,7 +699,8 @@ const finishNP = (
     const inner = parseNP(ctx, toks, end + 1, limit)
     if (inner !== null) {
       const head = np.text
-      const isRole = hadDet || possessive !== null || !toks.slice(contentStart, np.end).every((x) => x.pos === "PROPN")
+      // "CEO of Globex" with "CEO" tagged a name is still a role.
+      const isRole = hadDet || possessive !== null || !toks.slice(contentStart, np.end).every((x) => x.pos === "PROPN") || Lexicon.isRoleNoun(head)
       np = {
         ...np,
         text: `${head} of ${inner.text}`,
@@ -909,6 +940,7 @@ const remember = (ctx: Ctx, relation: string, subject: string, object: string): 
   const set = map.get(subject) ?? new Set<string>()
   set.add(object)
   map.set(subject, set)
+  if (map === ctx.state.workplaces) ctx.state.employers.add(object)
 }
 
 const uniq = (xs: ReadonlyArray<string>): ReadonlyArray<string> => (xs.length < 2 ? xs : [...new Set(xs)])
@@ -928,12 +960,22 @@ const parseClause = (
   let k: number
   let partial = false
   let group: VerbGroup | null
+  /** "Someone moved the lamp to the bedroom": an agent nobody is named for; only the place is read. */
+  let placeholder = false
   if (shared !== null) {
     subjects = shared
     k = i
     group = parseVerbGroup(toks, k)
   } else {
     const list = parseNPList(ctx, toks, i, "subject")
+    if (list === null && UNNAMED_AGENTS.has(toks[i]?.lower ?? "")) {
+      const g = parseVerbGroup(toks, i + 1)
+      if (g === null || g.kind !== "verb" || g.passive || !Lexicon.PLACING_VERBS.has(toks[g.head]!.lemma)) return []
+      subjects = [plainNP(toks[i]!.lower, i + 1)]
+      k = i + 1
+      group = g
+      placeholder = true
+    } else {
     if (list === null || list.disjunctive) return []
     subjects = list.nps
     k = list.end
@@ -954,6 +996,7 @@ const parseClause = (
     }
     ctx.npEnds.set(k, subjects)
     commit(ctx, subjects, "subject", null)
+    }
   }
   if (group === null) return []
   if (group.repaired) partial = true
@@ -961,6 +1004,13 @@ const parseClause = (
   if (group.passive && (toks[group.head]!.lower === "called" || toks[group.head]!.lower === "named") && toks[group.next]?.pos === "PROPN") {
     group = { ...group, kind: "copula", passive: false }
   }
+  /** "Lena was named CEO of Globex", "Omar was appointed the coach of the Tigers": a role begins. */
+  let appointed = false
+  const afterGroup = toks[group.next]
+  if (group.passive && Lexicon.APPOINTING_VERBS.has(toks[group.head]!.lemma) && afterGroup !== undefined && afterGroup.pos !== "ADP" && afterGroup.lower !== "to" && afterGroup.lower !== "as") {
+    group = { ...group, kind: "copula", passive: false }
+    appointed = true
+  } else if (group.kind === "copula" && toks[group.head]!.lower === "named") appointed = true
   const head = toks[group.head]!
   const lemma = group.repaired ? verbLemma(head.lower) : head.lemma
   const surface = ctx.options.relationForm === "surface"
@@ -1100,8 +1150,11 @@ const parseClause = (
     const list = parseNPList(ctx, toks, k, "object")
     if (list === null || list.disjunctive) return [...couple(lemma === "marry" || lemma === "wed"), ...continueAfter(k)]
     objects = list.nps
-    if (list.truncated) partial = true
-    k = list.end
+    if (list.truncated && NEW_VALUE_VERBS.has(lemma) && list.nps[0]!.indefinite) k = list.nps[0]!.end // "a new CEO, Dana": read below
+    else {
+      if (list.truncated) partial = true
+      k = list.end
+    }
     if (copular) copulaNP = true
   }
   ctx.npEnds.set(k, objects)
@@ -1110,24 +1163,48 @@ const parseClause = (
   // Special complements: "to Y" after a transfer, "as R of Z" after replace, "at X" after quit my job.
   let recipient: NP | null = null
   let asRole: NP | null = null
-  if (toks[k]?.lower === "to" && Lexicon.TRANSFER_VERBS.has(lemma) && group.kind === "verb") {
+  /** "Acme has a new CEO, Dana Reyes", "Ana has a new number: 555-0100": the value of the new thing. */
+  let valueOf: NP | null = null
+  /** "Lina changed her number to 555-9876": the new value of a possessed attribute. */
+  let changedTo: NP | null = null
+  const o0 = objects.length === 1 ? objects[0]! : null
+  if (o0 !== null && o0.indefinite && prepWord === null && (toks[k]?.text === "," || toks[k]?.text === ":") && NEW_VALUE_VERBS.has(lemma)) {
+    const v = parseNP(ctx, toks, k + 1)
+    if (v !== null && (v.end >= toks.length || toks[v.end]!.pos === "PUNCT" || (ctx.tokDate[v.end] ?? -1) >= 0)) {
+      valueOf = v
+      commit(ctx, [v], "object", null)
+      k = v.end
+    }
+  } else if (o0 !== null && toks[k]?.lower === "to" && CHANGE_TO_VERBS.has(lemma) && o0.possessors !== null && o0.possessed !== null && !Lexicon.isRoleNoun(o0.possessed)) {
+    const v = parseNP(ctx, toks, k + 1)
+    if (v !== null) {
+      changedTo = v
+      k = v.end
+    }
+  } else if (toks[k]?.lower === "to" && Lexicon.TRANSFER_VERBS.has(lemma) && group.kind === "verb") {
     const r = parseNP(ctx, toks, k + 1)
     if (r !== null) {
       recipient = r
       commit(ctx, [r], "object", null)
       k = r.end
     }
-  } else if (toks[k]?.lower === "as" && lemma === "replace") {
+  } else if (toks[k]?.lower === "as" && Lexicon.SUCCESSION_VERBS.has(lemma) && (lemma !== "take" || relation.includes("over"))) {
     const r = parseNP(ctx, toks, k + 1)
     if (r !== null) {
       asRole = r
       k = r.end
     }
-  } else if (objects.length === 1 && JOB_NOUNS.test(objects[0]!.text) && ["at", "with", "in", "for"].includes(toks[k]?.lower ?? "") && (ends || JOB_VERBS.has(lemma))) {
-    // "quit his job at IBM", "got a new job at Petrobras": the workplace.
+  } else if (objects.length === 1 && JOB_NOUNS.test(objects[0]!.text) && ["at", "with", "in", "for"].includes(toks[k]?.lower ?? "") && (ends || JOB_VERBS.has(lemma) || lemma === "leave")) {
+    // "quit his job at IBM", "got a new job at Petrobras", "left her job at the bank": the workplace.
     const r = parseNP(ctx, toks, k + 1)
     if (r !== null) {
-      if (!ends) {
+      if (lemma === "leave" && !ends) {
+        relation.length = 0
+        relation.push(surface ? "works" : "work", "at")
+        negated = true
+        change = true
+        ends = true
+      } else if (!ends) {
         relation.length = 0
         relation.push(surface ? "works" : "work", "at")
         change = true
@@ -1142,19 +1219,37 @@ const parseClause = (
   // Trailer: times, adverbs, ignored prepositional phrases; a conjunction starts a new clause.
   const rest: Array<Draft> = []
   let trailerPP: { readonly prep: string; readonly nps: ReadonlyArray<NP> } | null = null
+  /** The first trailing phrase was not read as part of the relation (placing verbs read it). */
+  let trailerIgnored = false
+  /** "lives in Porto, not Lisbon", "works at Initech rather than Hooli": the objects ruled out. */
+  let contrast: ReadonlyArray<NP> = []
   for (;;) {
     takeTimes()
     const t = toks[k]
     if (t === undefined) break
-    if (t.pos === "ADV" && !WH.has(t.lower)) {
+    if (t.pos === "ADV" && !WH.has(t.lower) && t.lower !== "not" && t.lower !== "rather" && t.lower !== "instead") {
       if (CHANGE_ADVERBS.has(t.lower)) change = true
       k++
       continue
     }
-    if (t.lower === "any" && toks[k + 1]?.lower === "more") {
+    if ((t.lower === "any" && toks[k + 1]?.lower === "more") || (t.lower === "these" && toks[k + 1]?.lower === "days")) {
       change = true
       k += 2
       continue
+    }
+    const negatorAt = t.text === "," ? k + 1 : k
+    const nw = toks[negatorAt]?.lower
+    const contrastWords = nw === "not" ? 1 : (nw === "rather" && toks[negatorAt + 1]?.lower === "than") || (nw === "instead" && toks[negatorAt + 1]?.lower === "of") ? 2 : 0
+    if (contrastWords > 0 && objects.length > 0 && contrast.length === 0 && !copulaNP) {
+      // "Ana lives in Porto, not (in) Lisbon": the same relation, negated, for the other object.
+      let j = negatorAt + contrastWords
+      if (prepWord !== null && toks[j]?.lower === prepWord) j++
+      const other = parseNPList(ctx, toks, j, "object")
+      if (other !== null && !other.disjunctive) {
+        contrast = other.nps
+        k = other.end
+        continue
+      }
     }
     if (t.text === "," && (toks[k + 1] === undefined || parseTime(ctx, toks, k + 1) !== null)) {
       k++
@@ -1186,8 +1281,8 @@ const parseClause = (
         if (trailerPP === null) {
           trailerPP = { prep: t.lower, nps: pp.nps }
           commit(ctx, pp.nps, "object", t.lower)
-        }
-        partial = true
+          trailerIgnored = true
+        } else partial = true
         k = pp.end
         continue
       }
@@ -1199,8 +1294,9 @@ const parseClause = (
   }
   if (group.modal) return rest
 
+  if (contrast.length > 0) change = true
   const base = {
-    confidence: partial ? CONFIDENCE_PARTIAL : CONFIDENCE_CLEAN,
+    confidence: partial || trailerIgnored ? CONFIDENCE_PARTIAL : CONFIDENCE_CLEAN,
     validFrom: span.from ?? (span.until === null ? sentenceDate.from : null),
     validUntil: span.until ?? (span.from === null ? sentenceDate.until : null)
   }
@@ -1234,6 +1330,46 @@ const parseClause = (
     for (const d of own) noteSibling(ctx, d)
     return [...own, ...rest]
   }
+  // "I left the keys on the table", "Someone moved the lamp to the bedroom": the thing is where
+  // it was put (the phrase after the object is the relation's, so it is not partial).
+  const place = group.kind === "verb" && !group.passive && agentIsSubject && !negated && prepWord === null && trailerPP !== null &&
+      recipient === null && valueOf === null && Lexicon.PLACING_VERBS.has(lemma)
+    ? Lexicon.placePreposition(lemma, trailerPP.prep)
+    : undefined
+  const things = place === undefined ? [] : objects.filter((o) => placeable(ctx, o, subjects))
+  if (place !== undefined && things.length > 0 && trailerPP !== null) {
+    for (const s of subjects) {
+      for (const o of things) {
+        for (const where of trailerPP.nps) {
+          if (/^\d/.test(where.text)) continue
+          const pronoun = s.pronoun || o.pronoun || where.pronoun
+          for (const om of o.members) {
+            for (const wm of where.members) {
+              emit(om, `is ${place}`, wm, [...s.notes, ...o.notes, ...where.notes], pronoun, {
+                change: lemma !== "keep", confidence: scored(!partial, pronoun)
+              })
+            }
+          }
+        }
+      }
+    }
+    return [...own, ...rest]
+  }
+  if (placeholder) return rest
+  // "The piano was moved to the hall", "The keys were left on the desk".
+  const passivePlace = group.passive && prepWord !== null && prepWord !== "by" && Lexicon.PLACING_VERBS.has(lemma)
+    ? Lexicon.placePreposition(lemma, prepWord)
+    : undefined
+  if (passivePlace !== undefined && subjects.every((x) => x.kind === "thing")) {
+    for (const s of subjects) {
+      for (const o of objects) {
+        for (const sm of s.members) {
+          for (const om of o.members) emit(sm, `is ${passivePlace}`, om, [...s.notes, ...o.notes], s.pronoun || o.pronoun, { change: lemma !== "keep" })
+        }
+      }
+    }
+    return [...own, ...rest]
+  }
   for (const s of subjects) {
     for (const o of objects) {
       const notes = [...s.notes, ...o.notes]
@@ -1241,6 +1377,24 @@ const parseClause = (
       const objChange = change || o.fresh
       for (const sm of s.members) {
         if (copulaNP) {
+          if (appointed && o.roleOf !== null) {
+            // "Lena was named CEO of Globex", "Omar was appointed the coach of the Tigers".
+            for (const target of o.roleOf.targets) {
+              emit(sm, `${Lexicon.roleHead(toRelation([o.roleOf.role]))} of`, target, [...notes, ...o.roleOf.notes], pronoun, { change: true })
+            }
+            continue
+          }
+          // "was made redundant", "was elected twice": only a role is read after an appointing verb.
+          if (appointed && head.lower !== "named") continue
+          if (s.roleOf !== null && Lexicon.isRoleNoun(s.roleOf.role) && o.kind === "person" && !o.indefinite && o.roleOf === null && o.possessors === null && subjects.length === 1) {
+            // "The new CEO of Acme is Dana Ruiz" → (Dana Ruiz, ceo of, Acme).
+            for (const target of s.roleOf.targets) {
+              for (const om of o.members) {
+                emit(om, `${Lexicon.roleHead(toRelation([s.roleOf.role]))} of`, target, [...notes, ...s.roleOf.notes], pronoun, { change: objChange || s.fresh, negated: negated || s.former })
+              }
+            }
+            continue
+          }
           if (s.possessors !== null && s.possessed !== null && !o.indefinite && subjects.length === 1) {
             // "X's R is Y": a role → (Y, R of, X); an attribute → (X, R, Y).
             for (const owner of s.possessors) {
@@ -1291,18 +1445,56 @@ const parseClause = (
             emit(sm, relationKey, om, notes, pronoun)
             continue
           }
+          if (valueOf !== null) {
+            // "Acme has a new CEO, Dana Reyes" → (Dana Reyes, ceo of, Acme); "Ana has a new number: 555-0100".
+            const pronoun2 = pronoun || valueOf.pronoun
+            if (Lexicon.isRoleNoun(o.text)) {
+              if (valueOf.kind === "person") {
+                for (const vm of valueOf.members) emit(vm, `${Lexicon.roleHead(toRelation([o.text]))} of`, sm, [...notes, ...valueOf.notes], pronoun2, { change: o.fresh })
+              }
+            } else emit(sm, toRelation([o.text]), valueOf.text, [...notes, ...valueOf.notes], pronoun2, { change: o.fresh })
+            continue
+          }
+          if (changedTo !== null && o.possessors !== null && o.possessed !== null) {
+            // "Lina changed her number to 555-9876" → (Lina, number, 555-9876).
+            for (const owner of o.possessors) emit(owner, toRelation([o.possessed]), changedTo.text, [...notes, ...changedTo.notes], pronoun || changedTo.pronoun, { change: true })
+            continue
+          }
+          if ((prepWord === "as" || (prepWord === "to" && lemma === "promote")) && o.roleOf !== null && agentIsSubject && Lexicon.isRoleNoun(o.roleOf.role) &&
+            (Lexicon.ROLE_ENTRY_VERBS.has(lemma) || Lexicon.ROLE_HOLD_VERBS.has(lemma) || Lexicon.APPOINTING_VERBS.has(lemma))) {
+            // "took over as coach of the Tigers", "was appointed as chair of X", "serves as treasurer of Y".
+            for (const target of o.roleOf.targets) {
+              emit(sm, `${Lexicon.roleHead(toRelation([o.roleOf.role]))} of`, target, [...notes, ...o.roleOf.notes], pronoun, { change: !Lexicon.ROLE_HOLD_VERBS.has(lemma) })
+            }
+            continue
+          }
+          if (group.kind === "verb" && agentIsSubject && !negated && prepWord === "to" && JOB_MOVES.has(lemma) && employerLike(ctx, sm, om, lemma)) {
+            // "Tom switched to Globex" (an employer named before), "Ana moved to Cyberdyne Systems".
+            emit(sm, surface ? "works at" : "work at", om, notes, pronoun, { change: true })
+            continue
+          }
           if (group.kind === "verb" && lemma === "leave" && recipient === null && prepWord === null && !negated) {
             // "left X": a job or a home, as the discourse or the name says.
             const works = ctx.state.workplaces.get(sm)?.has(om) === true
             const lives = ctx.state.homes.get(sm)?.has(om) === true
-            if (works || (!lives && Lexicon.looksLikeOrganisation(om))) emit(sm, surface ? "works at" : "work at", om, notes, pronoun, { negated: true, change: true })
+            const job = works || (!lives && Lexicon.looksLikeOrganisation(om))
+            if (job) emit(sm, surface ? "works at" : "work at", om, notes, pronoun, { negated: true, change: true })
             else if (lives) emit(sm, surface ? "lives in" : "live in", om, notes, pronoun, { negated: true, change: true })
             else emit(sm, relationKey, om, notes, pronoun, { change: true })
+            if ((job || lives) && trailerPP !== null && trailerPP.prep === "for") {
+              // "left Umbrella for Acme", "left Oslo for Bergen": the next job or home.
+              for (const next of trailerPP.nps) {
+                const p2 = pronoun || next.pronoun
+                for (const nm of next.members) {
+                  emit(sm, job ? (surface ? "works at" : "work at") : surface ? "lives in" : "live in", nm, [...notes, ...next.notes], p2, { change: true, confidence: scored(!partial, p2) })
+                }
+              }
+            }
             continue
           }
           if (o.apposedRole !== null && (lemma === "have" || lemma === "has") && agentIsSubject) {
-            // "I have a sister, Ola" → (Ola, sister of, me).
-            emit(om, `${toRelation([o.apposedRole])} of`, sm, notes, pronoun)
+            // "I have a sister, Ola" → (Ola, sister of, me); "I have a new boss, Tom" (a change).
+            emit(om, `${toRelation([o.apposedRole])} of`, sm, notes, pronoun, { change: o.fresh })
             continue
           }
           if (group.kind === "verb" && !negated && recipient !== null && pastTense) {
@@ -1337,12 +1529,51 @@ const parseClause = (
       }
     }
   }
+  if (contrast.length > 0 && agentIsSubject && !negated) {
+    // "Ana lives in Porto, not Lisbon" → (Ana, lives in, Lisbon) negated, by the relation just read.
+    for (const s of subjects) {
+      for (const sm of s.members) {
+        const said = own.find((d) => d.subject === sm && !d.negated)
+        if (said === undefined) continue
+        for (const c of contrast) {
+          for (const cm of c.members) emit(sm, said.relation, cm, [...s.notes, ...c.notes], s.pronoun || c.pronoun, { negated: true, change: true })
+        }
+      }
+    }
+  }
   for (const d of own) {
     if (!d.negated) remember(ctx, d.relation, d.subject, d.object)
     noteSibling(ctx, d)
   }
   return [...own, ...rest]
 }
+
+/** A confidence: clean or partial, less the pronoun penalty. */
+const scored = (clean: boolean, pronoun: boolean): number =>
+  Math.round(Math.max(0, (clean ? CONFIDENCE_CLEAN : CONFIDENCE_PARTIAL) - (pronoun ? PRONOUN_PENALTY : 0)) * 100) / 100
+
+/** Verbs after which "to X" names a new employer when X is one ("switched to Globex"). */
+const JOB_MOVES = new Set(["switch", "move", "transfer"])
+
+/**
+ * Whether X in "S switched/moved to X" is an employer: a capitalised name with an organisation
+ * word ("Cyberdyne Systems"), a label the discourse named as someone's workplace, or — after
+ * "switched/transferred to", not "moved to" — any name when S's workplace was told and X is not
+ * one of S's homes.
+ */
+const employerLike = (ctx: Ctx, subject: string, object: string, lemma: string): boolean => {
+  if (ctx.state.homes.get(subject)?.has(object) === true) return false
+  if (Lexicon.looksLikeOrganisationName(object) || ctx.state.employers.has(object)) return true
+  return lemma !== "move" && /^\p{Lu}/u.test(object) && (ctx.state.workplaces.get(subject)?.size ?? 0) > 0
+}
+
+/**
+ * Whether an object of a placing verb is a thing that can be put somewhere: not a person, not
+ * a job, not the subject's workplace or home ("left Acme in 2019" is a job change).
+ */
+const placeable = (ctx: Ctx, o: NP, subjects: ReadonlyArray<NP>): boolean =>
+  o.kind === "thing" && o.members.length === 1 && !JOB_NOUNS.test(o.text) && !Lexicon.looksLikeOrganisationName(o.text) &&
+  !subjects.some((s) => s.members.some((m) => ctx.state.workplaces.get(m)?.has(o.text) === true || ctx.state.homes.get(m)?.has(o.text) === true))
 
 interface RelativeClause {
   /** Index in the main token list where the clause was lifted out. */
@@ -1399,6 +1630,44 @@ const statedName = (ctx: Ctx, toks: ReadonlyArray<Tok>, start: number): string |
   return name
 }
 
+/**
+ * The index after a correction lead at `start`, or -1: one or more short phrases each ended by a
+ * comma, colon or dash ("Correction:", "Sorry, I got that wrong:", "No wait,", "To be clear,"),
+ * each holding a correction word (a weak one such as "actually" or "wait" only in a phrase of at
+ * most three words); or "I mean" / "I meant" / "Actually" right before the clause. The sentence's
+ * length when the whole sentence is the announcement ("Sorry, my mistake.").
+ */
+const correctionLead = (toks: ReadonlyArray<Tok>, start: number): number => {
+  const first = toks[start]?.lower
+  if (first === undefined || !CORRECTION_FIRST.has(first)) return -1
+  let k = start
+  let found = false
+  for (;;) {
+    if (toks[k]?.lower === "i" && (toks[k + 1]?.lower === "mean" || toks[k + 1]?.lower === "meant")) {
+      k += 2
+      if (LEAD_BREAKS.has(toks[k]?.text ?? "")) k++
+      found = true
+      continue
+    }
+    let j = k
+    while (j < toks.length && j - k <= 7 && !LEAD_BREAKS.has(toks[j]!.text)) j++
+    if (j === k || j - k > 7) break
+    let strong = false
+    let weak = false
+    for (let x = k; x < j; x++) {
+      const w = toks[x]!.lower
+      if (CORRECTION_STRONG.has(w)) strong = true
+      else if (CORRECTION_WEAK.has(w)) weak = true
+    }
+    if (!strong && !(weak && j - k <= 3)) break
+    found = true
+    k = j + 1
+    if (j >= toks.length) return toks.length
+  }
+  if (!found && first === "actually" && toks[start + 1]?.pos !== "PUNCT") return start + 1
+  return found ? Math.min(k, toks.length) : -1
+}
+
 /** Whether most words of a sentence are in a script the English grammar cannot read. */
 const foreign = (sentence: string, toks: ReadonlyArray<Tok>): boolean => {
   if (!NON_ASCII.test(sentence)) return false
@@ -1430,9 +1699,29 @@ const parseSentence = (base: Omit<Ctx, "npEnds" | "tokDate" | "dates" | "local" 
   const ctx: Ctx = { ...base, npEnds: new Map(), tokDate, dates: found, local: [], sides: new Map() }
   const span = { start: sentence.start, end: sentence.end }
   const drafts: Array<Draft> = []
+  // A correction announced by the sentence before ("Sorry, I got that wrong.") holds for this one.
+  let correction = base.state.pending.correction
+  base.state.pending.correction = false
+  // A leading correction ("Correction:", "Actually,", "No wait,", "I mean"): the clause after it
+  // is read as usual and marked as a change.
+  let start = correctionLead(toks, 0)
+  if (start >= 0) {
+    correction = true
+    if (start >= toks.length) {
+      base.state.pending.correction = true
+      return []
+    }
+  } else start = 0
+  /** A leading "these days", "nowadays", "lately", "now": the state told is a new one. */
+  let changeLead = false
   // A leading time phrase or adverbial ("In 2021, …", "Yesterday …", "However, …").
-  let start = 0
   let sentenceDate: DateSpan = { from: null, until: null }
+  const dateWithin = (from: number, to: number): void => {
+    for (let j = from; j < to; j++) {
+      const d = ctx.dates[tokDate[j] ?? -1]
+      if (d !== undefined) sentenceDate = { from: sentenceDate.from ?? d.from, until: sentenceDate.until ?? d.until }
+    }
+  }
   for (;;) {
     const time = parseTime(ctx, toks, start)
     if (time !== null) {
@@ -1443,6 +1732,19 @@ const parseSentence = (base: Omit<Ctx, "npEnds" | "tokDate" | "dates" | "local" 
     }
     const first = toks[start]
     if (first === undefined) return []
+    const w = first.lower
+    if (NOW_LEADS.has(w) || (w === "these" && toks[start + 1]?.lower === "days")) {
+      // "These days, Ana's favourite band is Muse", "Nowadays Tom drives a Volvo".
+      changeLead = true
+      start += w === "these" ? 2 : 1
+      if (toks[start]?.text === ",") start++
+      continue
+    }
+    if ((w === "back" || (w === "way" && toks[start + 1]?.lower === "back")) && (tokDate[start + (w === "way" ? 2 : 1)] ?? -1) >= 0) {
+      // "Back in 2016, …", "Way back in 2010 …": the date phrase after it dates the clause.
+      start += w === "way" ? 2 : 1
+      continue
+    }
     if (first.pos === "INTJ" || (OPENERS.has(first.lower) && toks[start + 1]?.text === ",")) {
       // "Hi, I'm Tomasz", "Oh cool, I live in Lima", "No, she lives in Cork now".
       const comma = toks.findIndex((t, j) => j > start && j <= start + 3 && t.text === ",")
@@ -1468,7 +1770,19 @@ const parseSentence = (base: Omit<Ctx, "npEnds" | "tokDate" | "dates" | "local" 
         }
         return []
       }
-      if (first.pos !== "SCONJ" && toks.slice(start, comma).some((t) => t.pos === "VERB" || t.pos === "AUX")) return []
+      if (first.pos !== "SCONJ" && toks.slice(start, comma).some((t) => t.pos === "VERB" || t.pos === "AUX")) {
+        // "Actually Ana lives in Porto, not Lisbon": an adverb alone, not a clause before the comma.
+        if (first.pos === "ADV" && !WH.has(w) && !HEDGES.has(w)) {
+          start++
+          continue
+        }
+        return []
+      }
+      // "Around 2016, …", "As of now, …": a date or a change word inside the skipped phrase.
+      if (first.pos !== "SCONJ") {
+        dateWithin(start, comma)
+        if (toks.slice(start, comma).some((t) => NOW_LEADS.has(t.lower))) changeLead = true
+      }
       start = comma + 1
       continue
     }
@@ -1490,7 +1804,8 @@ const parseSentence = (base: Omit<Ctx, "npEnds" | "tokDate" | "dates" | "local" 
   const { main, mainIndex, relatives } = liftRelatives(toks.slice(start))
   // The relative-clause lift renumbers tokens: date marks follow their tokens.
   const mainCtx: Ctx = { ...ctx, tokDate: mainIndex.map((j) => tokDate[start + j] ?? -1) }
-  drafts.push(...parseClause(mainCtx, main, 0, null, sentenceDate))
+  const clauses = parseClause(mainCtx, main, 0, null, sentenceDate)
+  drafts.push(...(correction || changeLead ? clauses.map((d) => ({ ...d, change: true })) : clauses))
   for (const rel of relatives) {
     const antecedent = mainCtx.npEnds.get(rel.anchor)
     if (antecedent === undefined || rel.toks.length === 0) continue

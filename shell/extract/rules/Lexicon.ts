@@ -34,7 +34,9 @@ const NEUTRAL_KIN = [
   "director", "head", "leader", "mayor", "editor", "agent", "pastor", "priest", "vet", "nurse", "physician",
   "pediatrician", "trainer", "babysitter", "nanny", "godfather", "godmother", "godson", "goddaughter", "ex",
   "ex-wife", "ex-husband", "ex-boyfriend", "ex-girlfriend", "fiancé", "fiancée", "best friend", "penpal", "pal",
-  "buddy", "secretary", "deputy", "successor", "predecessor", "guardian", "advisor", "adviser", "supervisor"
+  "buddy", "secretary", "deputy", "successor", "predecessor", "guardian", "advisor", "adviser", "supervisor",
+  "treasurer", "dean", "chancellor", "governor", "minister", "spokesperson", "commissioner", "superintendent",
+  "chief", "principal", "conductor", "curator", "vice-president", "vp", "skipper", "headmaster", "headmistress"
 ]
 
 const KIN_GENDER = new Map<string, Gender>([
@@ -223,7 +225,10 @@ const ORG_WORDS = new Set([
   "labs", "lab", "systems", "technologies", "software", "partners", "associates", "firm", "office", "ministry",
   "department", "council", "foundation", "team", "club", "restaurant", "cafe", "café", "shop", "store", "factory",
   "bakery", "startup", "airlines", "motors", "media", "press", "bureau", "police", "army", "navy", "google",
-  "microsoft", "apple", "amazon", "meta", "ibm", "intel", "netflix", "tesla", "oracle", "samsung", "siemens", "job"
+  "microsoft", "apple", "amazon", "meta", "ibm", "intel", "netflix", "tesla", "oracle", "samsung", "siemens", "job",
+  "industries", "logistics", "foods", "holdings", "enterprises", "solutions", "consulting", "pharma", "pharmaceuticals",
+  "insurance", "energy", "electronics", "robotics", "analytics", "networks", "ventures", "dynamics", "games",
+  "publishing", "airways", "telecom", "bakeries", "brewery", "laboratories", "laboratory", "academy", "clinics"
 ])
 
 /**
@@ -233,6 +238,58 @@ const ORG_WORDS = new Set([
  */
 export const looksLikeOrganisation = (phrase: string): boolean =>
   phrase.toLowerCase().split(/[\s,]+/).some((w) => ORG_WORDS.has(w))
+
+/**
+ * Whether a label names an organisation by its form: a capitalised name with an organisation
+ * word in it ("Cyberdyne Systems", "Acme Labs", "Pine Street Hospital"), not a lowercase noun
+ * phrase ("the new school").
+ * @complexity O(words)
+ * @since 0.3.0
+ */
+export const looksLikeOrganisationName = (label: string): boolean => /^\p{Lu}/u.test(label) && looksLikeOrganisation(label)
+
+/**
+ * Verb lemmas that put a thing somewhere ("left the keys on the table", "hid the letter under
+ * the bed"): their object's place is the prepositional phrase after it. `keep` states where a
+ * thing usually is; the others tell a change of place.
+ * @since 0.3.0
+ */
+export const PLACING_VERBS = new Set(["leave", "put", "place", "keep", "store", "hide", "move", "set", "lay", "stash", "drop", "hang", "stick", "tuck", "shove", "park", "pack", "stuff", "slip"])
+
+/**
+ * The preposition of a place after a placing verb, as the location phrase says it ("into" →
+ * "in"); "to" only after a move ({@link placePreposition}).
+ * @since 0.3.0
+ */
+export const PLACE_PREPOSITION: Readonly<Record<string, string>> = {
+  in: "in", into: "in", inside: "inside", on: "on", onto: "on", under: "under", underneath: "under", beneath: "under",
+  behind: "behind", beside: "beside", at: "at", near: "near", within: "in", below: "under", above: "above"
+}
+
+/**
+ * The location phrase a placing verb's preposition gives, or `undefined`: "moved the lamp to the
+ * bedroom" → "in"; "put it onto the shelf" → "on".
+ * @complexity O(1)
+ * @since 0.3.0
+ */
+export const placePreposition = (verb: string, prep: string): string | undefined =>
+  prep === "to" ? (verb === "move" ? "in" : undefined) : Object.hasOwn(PLACE_PREPOSITION, prep) ? PLACE_PREPOSITION[prep] : undefined
+
+/**
+ * Verb lemmas that put a person into a role: "was named/appointed/elected/made (the) CEO of Z",
+ * "took over as coach of Z", "was promoted to head of Z".
+ * @since 0.3.0
+ */
+export const APPOINTING_VERBS = new Set(["name", "appoint", "elect", "make", "choose", "vote", "crown", "promote", "hire", "select", "nominate", "install", "reappoint", "reelect", "re-elect"])
+
+/** Verb lemmas with "as R of Z" that start holding a role ("took over as", "stepped in as", "started as"). @since 0.3.0 */
+export const ROLE_ENTRY_VERBS = new Set(["take", "step", "start", "begin", "return", "come", "join"])
+
+/** Verb lemmas with "as R of Z" that state a role held, without a change ("serves as chair of"). @since 0.3.0 */
+export const ROLE_HOLD_VERBS = new Set(["serve", "act", "remain", "stay", "continue", "work"])
+
+/** Verb lemmas that hand a role over: "Y succeeded X as R of Z", "Y replaced X as R of Z", "Y took over from X as …". @since 0.3.0 */
+export const SUCCESSION_VERBS = new Set(["replace", "succeed", "take", "follow", "relieve", "supersede", "oust", "unseat", "displace"])
 
 /** Demonyms and language adjectives are not names: "I'm Polish" does not name the narrator. @since 0.2.0 */
 export const looksLikeDemonym = (word: string): boolean =>
