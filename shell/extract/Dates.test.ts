@@ -50,6 +50,26 @@ describe("Dates.findDates", () => {
     expect(read(sentence, ANCHOR)).toStrictEqual(expected)
   })
 
+  it.each([
+    ["Since last spring she has lived here.", [["Since last spring", "2023-03-01", null]]],
+    ["Last summer we went to Crete.", [["Last summer", "2022-06-01", null]]],
+    ["He has lived in Riga since last winter.", [["since last winter", "2022-12-01", null]]],
+    ["This spring I started running.", [["This spring", "2023-03-01", null]]],
+    ["In the summer of 2019 I moved.", [["In the summer of 2019", "2019-06-01", null]]],
+    ["They met in autumn 2020.", [["in autumn 2020", "2020-09-01", null]]],
+    ["She worked there until the fall of 2018.", [["until the fall of 2018", null, "2018-09-01"]]],
+    ["It was cold in winter 2021.", [["in winter 2021", "2021-01-01", null]]],
+    ["Leaves fall in autumn.", []],
+    ["I love the summer.", []]
+  ] as const)("seasons: %s", (sentence, expected) => {
+    expect(read(sentence, ANCHOR)).toStrictEqual(expected)
+  })
+
+  it("a relative season is found but gives no instant without an anchor", () => {
+    expect(read("Since last spring she has lived here.", null)).toStrictEqual([["Since last spring", null, null]])
+    expect(read("In the summer of 2019 I moved.", null)).toStrictEqual([["In the summer of 2019", "2019-06-01", null]])
+  })
+
   it("relative phrases are found but give no instant without an anchor; written ones do", () => {
     expect(read("She moved last week.", null)).toStrictEqual([["last week", null, null]])
     expect(read("Yesterday I met Tom.", null)).toStrictEqual([["Yesterday", null, null]])

@@ -217,9 +217,10 @@ const read = (sentence: string, anchor: number | null): ReadonlyArray<DateMentio
       const start = m.index
       const end = m.index + m[0].length
       const prep = m[1] === undefined ? null : m[1].toLowerCase()
-      const instant = m[3] !== undefined
+      const read = m[3] !== undefined
         ? (anchor === null ? null : relativeSeason(m[2]!.toLowerCase(), m[3].toLowerCase(), anchor))
         : Date.UTC(Number(m[5]), yearSeasonMonth(m[4]!.toLowerCase()), 1)
+      const instant = read !== null && Number.isFinite(read) ? read : null
       // a season phrase is wider than what chrono saw in it ("2019" of "the summer of 2019")
       for (let j = found.length - 1; j >= 0; j--) if (found[j]!.start < end && start < found[j]!.end) found.splice(j, 1)
       const isUntil = prep !== null && UNTIL_PREPS.has(prep)

@@ -5,13 +5,13 @@
  * dates (`Dates.ts`), and a hand-written clause grammar reads plain declarative sentences:
  *
  * ```
- * sentence := [time-PP ","] clause ("and"|"but" clause)*      (", who …," clauses lifted out)
+ * sentence := [correction-lead] [time-PP ","] clause ("and"|"but" clause)*   (", who …," clauses lifted out)
  * clause   := NP-list verb-group complement trailer*
  * NP       := pronoun | [det | possessive] [new|former] nominal+ [Name] ["," Name ","]
  *             ["'s" nominal+] ["of" NP] ["," possessive-role-NP ","]
  * verb     := (ADV | AUX | not | never | no longer)* VERB ["to" VERB]*  |  AUX(be/have/do) alone
  * complement := PREP NP-list | NP-list ["to" NP] ["as" NP]
- * trailer  := date phrase | ADV | other PP (ignored, lowers confidence)
+ * trailer  := date phrase | ADV | ", not" NP | PP (a placing verb's place; else ignored, lowers confidence)
  * ```
  *
  * A **discourse** ({@link RuleExtractor.discourse}) reads turn after turn and carries what the
@@ -37,7 +37,12 @@
  * - "Tom no longer works at IBM" → (Tom, works at, IBM, negated, change)
  * - "Kim sold the car to Lee" → (car, owned by, Lee, change), (car, owned by, Kim, negated, change)
  * - "Lee replaced Tom as captain of the Sharks" → (Lee, captain of, Sharks, change),
- *   (Tom, captain of, Sharks, negated, change)
+ *   (Tom, captain of, Sharks, negated, change); "Lena was named CEO of Globex" → (Lena, ceo of,
+ *   Globex, change); "Acme has a new CEO, Dana" → (Dana, ceo of, Acme, change)
+ * - "Correction: Ana lives in Porto, not Lisbon" → (Ana, lives in, Porto, change), (Ana, lives
+ *   in, Lisbon, negated, change)
+ * - "I left the keys on the table" → (keys, is on, table, change)
+ * - "Ana moved to Cyberdyne Systems" → (Ana, works at, Cyberdyne Systems, change)
  *
  * Confidence: 0.8 when the whole clause was read; 0.6 when material was ignored or a
  * part-of-speech error was repaired; 0.1 less when a third-person pronoun was resolved.
@@ -137,10 +142,15 @@ export const limitations: ReadonlyArray<string> = [
   "Modal verbs (can, could, may, might, must, shall, should, will, would) make a clause give nothing: possibility and future are not facts.",
   "Disjunctions ('Paris or Rome') and quantifier negation ('No cat ...') give nothing.",
   "Tense is not represented: 'Carol was a doctor' gives the same triple as 'Carol is a doctor'; only a date phrase sets validFrom/validUntil. A clause whose date falls after the turn's time ('is moving to Oslo next month') is a plan and gives nothing; without a turn time, future-tense progressives are read as facts.",
-  "Dates: phrases chrono-node reads (3 March 2023, June 2023, 2021-03-05, last week, yesterday, two years ago, in May) and bare years after a preposition (in 2024, since 2019, until 2020, from 2015 to 2018, between 2010 and 2012). A date is the START of the fact unless it follows until/till/to/through/before (the END). A relative date resolves only against the turn's time; without one it is skipped. Dates are truncated to the day, month or year written; times of day are dropped; 'for two years' (a duration) sets nothing.",
+  "Dates: phrases chrono-node reads (3 March 2023, June 2023, 2021-03-05, last week, yesterday, two years ago, in May), bare years after a preposition (in 2024, since 2019, until 2020, from 2015 to 2018, between 2010 and 2012, as of 2021) and seasons (last/this/next spring, the summer of 2019, autumn 2020: meteorological, northern hemisphere; 'winter 2021' is its January, 'last winter' the December that began it). A leading 'Back in …' / 'Way back in …' or a phrase before the first comma that holds a date ('Around 2005, …') dates the clause; one that holds a verb (a subordinate clause) does not. A date is the START of the fact unless it follows until/till/to/through/before (the END). A relative date resolves only against the turn's time; without one it is skipped. Dates are truncated to the day, month or year written; times of day are dropped; 'for two years' (a duration) sets nothing.",
   "Change cues (now, moved, became, joined, switched, changed, replaced, new, no longer, anymore, stopped, quit, retired, moved out of, left) set `change`; the relation itself is the phrase as written. 'left X' reads as no longer working at X or living in X only when the discourse said so before or X looks like an organisation (Inc, bank, university, ...); otherwise it gives (S, left, X) with change. 'is not with X anymore' stays (S, is with, X, negated).",
   "Transfers (past tense only; 'sells bread' is a trade): 'S sold/gave/handed X to Y' → (X, owned by, Y, change) and (X, owned by, S, negated, change); 'S sold X' → (X, owned by, S, negated, change); 'S bought X' / 'bought T's X' → (S, bought, X), (X, owned by, S, change) and T's ownership negated. Ditransitives without 'to' ('sold Lee the car') are not read; a thing named by a possessive keeps only its noun ('his boat' → boat), adjectives included ('old piano').",
-  "Replacements: 'Y replaced X as R of Z' → (Y, R of, Z, change) and (X, R of, Z, negated, change); without 'as …' only (Y, replaced, X, change).",
+  "Role changes: 'Y replaced/succeeded/followed X as R of Z' and 'Y took over from X as R of Z' → (Y, R of, Z, change) and (X, R of, Z, negated, change); 'Y was named/appointed/elected/made/chosen (the) R of Z', 'Y was appointed as / promoted to R of Z', 'Y took over / stepped in / started as R of Z' → (Y, R of, Z, change) ('serves as R of Z' without change); 'Z has/got a new R, Y' or 'Z has a new R: Y', 'Y is the new R of Z', 'The new R of Z is Y', 'Z's new R is Y' → (Y, R of, Z, change). R must be a role word of the lexicon (ceo, chair, coach, captain, head, mayor, treasurer, ...). Not read: a role with no group ('Sam was made captain', 'Lee replaced Tom as captain' gives only (Lee, replaced, Tom)) — the group is not guessed from X's earlier role; active appointments ('The board named Lena CEO of Globex'); roles the tagger reads as verbs ('was promoted to head of sales').",
+  "Corrections: a sentence opened by one or more short phrases each ended by a comma, colon or dash and holding a correction word ('Correction:', 'Sorry, I got that wrong:', 'My mistake,', 'To be clear,', 'No wait,', 'Actually,') or by 'I mean' / 'Actually' is read as usual with `change` set; a sentence that is only such a phrase ('Sorry, I got that wrong.') marks the next sentence of the discourse. What the correction replaces is left to the memory's single-valued slots: a correction of a many-valued relation (likes, visited) does not retract the old value. 'X R A, not B' / 'X R A rather than B' / 'instead of B' → (X, R, A, change) and (X, R, B, negated, change), also for 'is a'; not after a role or possessive predicate ('is the CEO of Z, not Tom'), and 'It's Porto, not Lisbon' (no relation) gives nothing.",
+  "Placing things: 'S left/put/placed/kept/stored/hid/set/laid/stashed/dropped/hung/stuck/tucked/slipped/packed/parked/moved X PREP Y' (in, into, inside, on, onto, under, behind, beside, at, near, above; 'to' only after moved) and the passive 'X was moved/left/put PREP Y' → (X, 'is PREP', Y), with change except for keep; the agent is not read (an unresolved 'I' or 'someone' is enough). X must be a thing (not a person or a name, a job or an idiom's noun such as effort, faith, time) and Y a determined noun phrase ('in a hurry', 'in tears', 'at 10' are not places). 'next to', 'on top of', 'in front of' are not read; the core's location family folds in/on/at/inside/under but not behind/beside/near/above, which stay relations of their own. 'it' in 'I put it in the drawer' is resolved like any pronoun.",
+  "Attribute updates: a leading 'These days', 'Nowadays', 'Lately', 'Now' (not 'Now that …') or a trailing 'these days' / 'now' / 'anymore' sets `change` on the clause; 'X has/got a new A: Y' / 'X has a new A, Y' → (X, A, Y, change); 'X changed/switched/updated her A to Y' → (X, A, Y, change). 'Tom's car is a Volvo' (an indefinite value) stays (car, is a, Volvo).",
+  "Jobs: 'S moved/switched/transferred to O' reads as (S, works at, O, change) when O is a capitalised name with an organisation word (Inc, Corp, Labs, Systems, Logistics, Industries, Foods, Bank, Hospital, School, University, ...) or was told as anyone's workplace earlier in the discourse, or — after switched/transferred, not moved — when S's own workplace was told and O is not one of S's homes; otherwise it stays (S, moved to, O) / (S, switched to, O). 'S left X for Y' adds (S, works at / lives in, Y, change) when X reads as a job or home. 'joined', 'started working at', 'has/got a job at', 'is a N at Y' are read as before; 'moved from X to Y' reads only the first phrase.",
+  "Labels: a plural possessive keeps its owner in the label ('the tenants' association' → tenants' association, 'the Smiths' house' → Smiths' house); a singular one keeps only the noun for things ('Tom's car' → car); 'my parents' house' (a possessive determiner before it) gives nothing.",
   "Apposition: 'my/our/his/X's R Name', 'R, Name,', 'a R named Name', 'have a R, Name' / 'have two Rs, A and B' and 'Name, X's R,' (R a kin or role word from a lexicon of about 150) give (Name, 'R of', X); plain adjectives are dropped from R ('old friend' → friend of; 'best friend', 'piano teacher' stay). Other comma lists without a final 'and' ('14 Calle Mayor, Madrid') keep only the first noun phrase.",
   "Only one relation per clause: a second prepositional phrase ('Alice met Bob in Paris') is ignored (confidence lowered), and ditransitives ('gave Bob a book') are not read.",
   "'There is/are ...' existentials, comparatives, numbers with units as relations, and idioms are not read.",
@@ -1240,7 +1250,7 @@ const parseClause = (
     const negatorAt = t.text === "," ? k + 1 : k
     const nw = toks[negatorAt]?.lower
     const contrastWords = nw === "not" ? 1 : (nw === "rather" && toks[negatorAt + 1]?.lower === "than") || (nw === "instead" && toks[negatorAt + 1]?.lower === "of") ? 2 : 0
-    if (contrastWords > 0 && objects.length > 0 && contrast.length === 0 && !copulaNP) {
+    if (contrastWords > 0 && objects.length > 0 && contrast.length === 0 && (!copulaNP || objects.every((o) => o.roleOf === null && o.possessors === null))) {
       // "Ana lives in Porto, not (in) Lisbon": the same relation, negated, for the other object.
       let j = negatorAt + contrastWords
       if (prepWord !== null && toks[j]?.lower === prepWord) j++
@@ -1337,11 +1347,10 @@ const parseClause = (
     ? Lexicon.placePreposition(lemma, trailerPP.prep)
     : undefined
   const things = place === undefined ? [] : objects.filter((o) => placeable(ctx, o, subjects))
-  if (place !== undefined && things.length > 0 && trailerPP !== null) {
+  if (place !== undefined && things.length > 0 && trailerPP !== null && trailerPP.nps.every((w) => isPlace(w, toks))) {
     for (const s of subjects) {
       for (const o of things) {
         for (const where of trailerPP.nps) {
-          if (/^\d/.test(where.text)) continue
           const pronoun = s.pronoun || o.pronoun || where.pronoun
           for (const om of o.members) {
             for (const wm of where.members) {
@@ -1552,6 +1561,17 @@ const parseClause = (
 const scored = (clean: boolean, pronoun: boolean): number =>
   Math.round(Math.max(0, (clean ? CONFIDENCE_CLEAN : CONFIDENCE_PARTIAL) - (pronoun ? PRONOUN_PENALTY : 0)) * 100) / 100
 
+/** Objects that are put into things only in idioms ("put a lot of effort into", "put her faith in"). */
+const ABSTRACT_OBJECTS = /^(?:(?:a )?(?:lot|lots|bit|deal) of .*|effort|time|energy|faith|trust|thought|work|pressure|emphasis|hope|heart|mind|attention|focus|stress|blame|end|stop|pause|hold)$/
+
+/**
+ * Whether the place after a placing verb is a place one puts things: a determined or named noun
+ * phrase ("the table", "my bag", "Tom's car"), not a bare or indefinite state ("in tears", "in a
+ * hurry") or a number.
+ */
+const isPlace = (where: NP, toks: ReadonlyArray<Tok>): boolean =>
+  !where.bare && !where.indefinite && !/^\d/.test(where.text) && where.kind !== "person" && (toks[where.end - 1]?.pos !== "ADJ")
+
 /** Verbs after which "to X" names a new employer when X is one ("switched to Globex"). */
 const JOB_MOVES = new Set(["switch", "move", "transfer"])
 
@@ -1573,6 +1593,7 @@ const employerLike = (ctx: Ctx, subject: string, object: string, lemma: string):
  */
 const placeable = (ctx: Ctx, o: NP, subjects: ReadonlyArray<NP>): boolean =>
   o.kind === "thing" && o.members.length === 1 && !JOB_NOUNS.test(o.text) && !Lexicon.looksLikeOrganisationName(o.text) &&
+  !ABSTRACT_OBJECTS.test(o.text) &&
   !subjects.some((s) => s.members.some((m) => ctx.state.workplaces.get(m)?.has(o.text) === true || ctx.state.homes.get(m)?.has(o.text) === true))
 
 interface RelativeClause {
@@ -1733,7 +1754,7 @@ const parseSentence = (base: Omit<Ctx, "npEnds" | "tokDate" | "dates" | "local" 
     const first = toks[start]
     if (first === undefined) return []
     const w = first.lower
-    if (NOW_LEADS.has(w) || (w === "these" && toks[start + 1]?.lower === "days")) {
+    if ((NOW_LEADS.has(w) && toks[start + 1]?.lower !== "that") || (w === "these" && toks[start + 1]?.lower === "days")) {
       // "These days, Ana's favourite band is Muse", "Nowadays Tom drives a Volvo".
       changeLead = true
       start += w === "these" ? 2 : 1
