@@ -221,7 +221,9 @@ export const lexicon: ReadonlyArray<Entry> = [
       "inside", "under", "within", "on_top_of", "locate_in", "locate_on", "locate_at", "lie_on", "lie_in", "sit_on",
       "sit_in", "stand_in", "stand_on", "hang_on", "place_on", "place_in", "keep_in", "store_in", "carry_by", "hold_by",
       "in_inventory", "be_in_inventory", "location", "current_location", "position", "stay_in", "stay_at",
-      "headquarter_in", "headquarter_at", "park_in", "park_at"
+      "headquarter_in", "headquarter_at", "park_in", "park_at", "be_behind", "behind", "be_beside", "beside",
+      "be_next_to", "next_to", "be_above", "above", "be_below", "below", "be_in_front_of", "in_front_of", "be_into",
+      "into", "be_onto", "onto"
     ],
     inverse: ["contain", "have_on", "have_on_it", "have_in", "have_in_it", "have_inside", "carry"]
   },
