@@ -48,8 +48,11 @@
  *   `validUntil = t` and, when `validFrom` was unknown, `validFrom = t` too — so
  *   `Fact.isValidAt(loser, τ)` is false at every world time `τ`, while `t(loser)` is unchanged.
  * Weights stay as they are (decay and prune treat history like any edge), so no node score
- * changes: the decisions are reported in `changes.superseded` only, in slot-key order, then in
- * the order of the fold.
+ * changes: the decisions are reported in `changes.superseded` only: first those of the groups on
+ * a relation's object end (one subject per object; a symmetric relation's participants), then
+ * those of the subject slots, each in key order, then in the order of the fold. The object ends
+ * go first so that a replacement told with the old holder's negation ("Lena succeeded Carlos as
+ * chair") ends the old fact by the new holder, not by the negation.
  *
  * @since 0.1.0
  */
@@ -458,43 +461,44 @@ export const reconcile: {
   }
   keys.sort(byKey)
   const changes = new Collector()
-  // pass 1: subject slots (negations; relations unique per subject)
-  const first: Array<Decision> = []
-  for (const key of keys) {
-    const current = currentFacts(graph, LiquidGraph.slotIdsAt(graph, key))
-    if (current === undefined) continue
-    const side = singleSide(current[0]!.relation, params, graph.learned)
-    resolveSlot(current, side === "subject" || side === "both" ? side : null, params.supportMargin, first)
-  }
-  const g1 = apply(graph, first, changes)
-  // pass 2: groups on the other end (one CEO per company, one spouse per person)
+  // pass 1: groups on the object's end (one CEO per company, one spouse per person), first, so
+  // that "Lena succeeded Carlos as chair" ends Carlos's chair by Lena's, not by its own negation
   const groups = new Map<string, { readonly node: string; readonly relation: string; readonly side: Relation.Side }>()
   const addGroups = (f: Fact): void => {
     if (f.kind !== "fact" || f.negated) return
-    const side = singleSide(f.relation, params, g1.learned)
+    const side = singleSide(f.relation, params, graph.learned)
     if (side === "object" || (side === "both" && !Relation.isSymmetric(f.relation))) {
-      // one subject per object (a non-symmetric "both" had its subject side in pass 1)
+      // one subject per object (a non-symmetric "both" has its subject side in pass 2)
       groups.set("o|" + f.object + "|" + f.relation, { node: f.object, relation: f.relation, side: "object" })
     } else if (side === "both") {
       groups.set("p|" + f.subject + "|" + f.relation, { node: f.subject, relation: f.relation, side })
       groups.set("p|" + f.object + "|" + f.relation, { node: f.object, relation: f.relation, side })
     }
   }
-  if (named === undefined) for (const f of HashMap.values(g1.edges)) addGroups(f)
+  if (named === undefined) for (const f of HashMap.values(graph.edges)) addGroups(f)
   else for (const f of named) addGroups(f)
-  const second: Array<Decision> = []
+  const first: Array<Decision> = []
   for (const key of Array.from(groups.keys()).sort(byKey)) {
     const { node, relation, side } = groups.get(key)!
     const ids = side === "object"
-      ? LiquidGraph.inEdges(g1, node)
-      : HashSet.union(LiquidGraph.inEdges(g1, node), LiquidGraph.outEdges(g1, node))
+      ? LiquidGraph.inEdges(graph, node)
+      : HashSet.union(LiquidGraph.inEdges(graph, node), LiquidGraph.outEdges(graph, node))
     const current: Array<Fact> = []
     for (const id of ids) {
-      const f = HashMap.getUnsafe(g1.edges, id)
+      const f = HashMap.getUnsafe(graph.edges, id)
       if (f.kind === "fact" && f.relation === relation && !f.negated && FactM.isCurrent(f)) current.push(f)
     }
     if (current.length < 2) continue
-    resolveSlot(current, side, params.supportMargin, second, side === "object" ? subjectOf : (f) => FactM.other(f, node))
+    resolveSlot(current, side, params.supportMargin, first, side === "object" ? subjectOf : (f) => FactM.other(f, node))
+  }
+  const g1 = apply(graph, first, changes)
+  // pass 2: subject slots (negations; relations unique per subject)
+  const second: Array<Decision> = []
+  for (const key of keys) {
+    const current = currentFacts(g1, LiquidGraph.slotIdsAt(g1, key))
+    if (current === undefined) continue
+    const side = singleSide(current[0]!.relation, params, g1.learned)
+    resolveSlot(current, side === "subject" || side === "both" ? side : null, params.supportMargin, second)
   }
   return { graph: apply(g1, second, changes), changes: changes.done() }
 })

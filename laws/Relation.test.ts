@@ -234,6 +234,26 @@ describe("Reconcile over canonical relations", () => {
     expect(current).toEqual(["f|acme|ceo_of|holdco", "f|noor|ceo_of|acme"])
   })
 
+  it("a successor told with the old holder's negation ends the old fact by the successor", () => {
+    const { current, superseded } = tell([
+      { subject: "Carlos", relation: "is the chair of", object: "rowing club" },
+      { subject: "Lena", relation: "chair of", object: "rowing club", change: true }
+    ])
+    expect(current).toEqual(["f|lena|chair_of|rowing club"])
+    const both = LiquidGraph.empty()
+    const e = Engram.engram(both, { facts: [{ subject: "Carlos", relation: "chair of", object: "rowing club" }] }, params, T0)
+    const r0 = Reconcile.reconcile(e.graph, { facts: e.ids.facts }, params, T0)
+    const next = Engram.engram(r0.graph, {
+      facts: [
+        { subject: "Lena", relation: "chair of", object: "rowing club", change: true },
+        { subject: "Carlos", relation: "chair of", object: "rowing club", negated: true, change: true }
+      ]
+    }, params, T0 + 1000)
+    const r1 = Reconcile.reconcile(next.graph, { facts: next.ids.facts }, params, T0 + 1000)
+    expect(r1.changes.superseded.map((x) => [x.loser, x.winner])).toEqual([["f|carlos|chair_of|rowing club", "f|lena|chair_of|rowing club"]])
+    expect(superseded.length).toBe(1)
+  })
+
   it("membership and ownership: 'Nadia belongs to the rowing club' then 'is no longer a member'", () => {
     const { current } = tell([
       { subject: "Nadia", relation: "belongs to", object: "rowing club" },
