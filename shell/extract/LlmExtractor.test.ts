@@ -6,6 +6,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, Schema } from "effect"
 import type { Prompt } from "effect/ai"
 import * as Models from "../model/Models.ts"
+import * as Dates from "./Dates.ts"
 import { Extractor } from "./Extractor.ts"
 import * as LlmExtractor from "./LlmExtractor.ts"
 import { Triple } from "./Triple.ts"
@@ -118,13 +119,13 @@ describe("LlmExtractor", () => {
       assert.strictEqual(surrogate.result._tag === "Failure" ? surrogate.result.failure.reason : "no failure", "InvalidInput")
     }))
 
-  it("parseDate and normaliseRelation", () => {
-    assert.strictEqual(LlmExtractor.parseDate("2021"), Date.UTC(2021, 0, 1))
-    assert.strictEqual(LlmExtractor.parseDate("2021-03"), Date.UTC(2021, 2, 1))
-    assert.strictEqual(LlmExtractor.parseDate("2024-02-29"), Date.UTC(2024, 1, 29))
-    assert.isUndefined(LlmExtractor.parseDate("2023-02-29"))
-    assert.isUndefined(LlmExtractor.parseDate("2021-13"))
-    assert.isUndefined(LlmExtractor.parseDate("21"))
+  it("dates are read by Dates.parseIsoDate; normaliseRelation", () => {
+    assert.strictEqual(Dates.parseIsoDate("2021"), Date.UTC(2021, 0, 1))
+    assert.strictEqual(Dates.parseIsoDate("2021-03"), Date.UTC(2021, 2, 1))
+    assert.strictEqual(Dates.parseIsoDate("2024-02-29"), Date.UTC(2024, 1, 29))
+    assert.isUndefined(Dates.parseIsoDate("2023-02-29"))
+    assert.isUndefined(Dates.parseIsoDate("2021-13"))
+    assert.isUndefined(Dates.parseIsoDate("21"))
     assert.strictEqual(LlmExtractor.normaliseRelation("Moved To"), "moved to")
     assert.strictEqual(LlmExtractor.normaliseRelation("works_at "), "works at")
     assert.strictEqual(LlmExtractor.normaliseRelation(" -- "), "")

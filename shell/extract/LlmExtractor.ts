@@ -32,15 +32,6 @@ import { Triple } from "./Triple.ts"
 // ── model ─────────────────────────────────────────────────────────────────────
 
 /**
- * `"YYYY"`, `"YYYY-MM"` or `"YYYY-MM-DD"` → its first instant in ms UTC; `undefined` otherwise.
- * The one strict date reader of the project is `Dates.parseIsoDate`; this name stays for the
- * callers that import it from here.
- * Laws: `parseDate(s) === Dates.parseIsoDate(s)`.
- * @complexity O(1)
- */
-export const parseDate: (written: string) => number | undefined = parseIsoDate
-
-/**
  * A relation as lowercase words separated by single spaces (`"Moved_To"` → `"moved to"`); `""`
  * when it has no letter or digit.
  * @complexity O(|relation|)
