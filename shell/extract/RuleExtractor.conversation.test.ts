@@ -7,19 +7,10 @@
 import { describe, expect, it } from "vitest"
 import fc from "fast-check"
 import * as RuleExtractor from "./RuleExtractor.ts"
-import type { Triple } from "./Triple.ts"
+import { rows } from "./testing.ts"
 
 const rules = RuleExtractor.make()
 
-/** A triple as a short row: [subject, relation, object] plus the flags that are set. */
-const row = (x: Triple): ReadonlyArray<unknown> => [
-  x.subject, x.relation, x.object,
-  ...(x.negated ? ["negated"] : []),
-  ...(x.change === true ? ["change"] : []),
-  ...(x.validFrom !== null ? [`from ${new Date(x.validFrom).toISOString().slice(0, 10)}`] : []),
-  ...(x.validUntil !== null && x.validUntil !== undefined ? [`until ${new Date(x.validUntil).toISOString().slice(0, 10)}`] : [])
-]
-const rows = (out: ReadonlyArray<Triple>) => out.map(row)
 
 /** Reads the turns in one discourse; the rows of each turn. */
 const talk = (turns: ReadonlyArray<string>, context: RuleExtractor.TurnContext = {}) => {

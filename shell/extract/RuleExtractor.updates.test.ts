@@ -6,18 +6,10 @@
  */
 import { describe, expect, it } from "vitest"
 import * as RuleExtractor from "./RuleExtractor.ts"
-import type { Triple } from "./Triple.ts"
+import { row } from "./testing.ts"
 
 const rules = RuleExtractor.make()
 
-/** A triple as a short row: [subject, relation, object] plus the flags that are set. */
-const row = (x: Triple): ReadonlyArray<unknown> => [
-  x.subject, x.relation, x.object,
-  ...(x.negated ? ["negated"] : []),
-  ...(x.change === true ? ["change"] : []),
-  ...(x.validFrom !== null ? [`from ${new Date(x.validFrom).toISOString().slice(0, 10)}`] : []),
-  ...(x.validUntil !== null && x.validUntil !== undefined ? [`until ${new Date(x.validUntil).toISOString().slice(0, 10)}`] : [])
-]
 
 const JUNE_15_2023 = Date.UTC(2023, 5, 15, 9, 30)
 const context = { speaker: "Kim", time: JUNE_15_2023 }

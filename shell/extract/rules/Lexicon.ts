@@ -120,16 +120,19 @@ export const kinGender = (word: string): Gender | null => KIN_GENDER.get(word.to
  * @complexity O(|name|)
  * @since 0.2.0
  */
-export const nameGender = (name: string): Gender | null => {
-  const hit = genderCache.get(name)
-  if (hit !== undefined) return hit
-  const gender = readGender(name)
-  if (genderCache.size > 10_000) genderCache.clear()
-  genderCache.set(name, gender)
-  return gender
-}
+export const nameGender = (name: string): Gender | null => genderOf(name)
 
-const genderCache = new Map<string, Gender | null>()
+/** `read` memoised on its string argument (the cache is dropped past 10,000 entries). */
+const memoised = <A>(read: (key: string) => A): ((key: string) => A) => {
+  const cache = new Map<string, A>()
+  return (key) => {
+    if (cache.has(key)) return cache.get(key)!
+    const value = read(key)
+    if (cache.size > 10_000) cache.clear()
+    cache.set(key, value)
+    return value
+  }
+}
 
 const readGender = (name: string): Gender | null => {
   const words = name.toLowerCase().split(/\s+/).filter((w) => w.length > 0)
@@ -148,16 +151,7 @@ const readGender = (name: string): Gender | null => {
  * @complexity O(1)
  * @since 0.2.0
  */
-export const isRoleNoun = (noun: string): boolean => {
-  const hit = roleCache.get(noun)
-  if (hit !== undefined) return hit
-  const role = readRole(noun)
-  if (roleCache.size > 10_000) roleCache.clear()
-  roleCache.set(noun, role)
-  return role
-}
-
-const roleCache = new Map<string, boolean>()
+export const isRoleNoun = (noun: string): boolean => roleOf(noun)
 
 const readRole = (noun: string): boolean => {
   const w = noun.toLowerCase()
@@ -166,6 +160,9 @@ const readRole = (noun: string): boolean => {
   const head = w.split(/\s+/).pop() ?? w
   return ROLE_NOUNS.has(head) || ROLE_NOUNS.has(singularRole(head))
 }
+
+const genderOf = memoised(readGender)
+const roleOf = memoised(readRole)
 
 const IRREGULAR_PLURALS: Readonly<Record<string, string>> = {
   children: "child", grandchildren: "grandchild", wives: "wife", stepchildren: "stepchild", people: "person"
