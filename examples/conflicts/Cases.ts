@@ -542,15 +542,15 @@ export const generate = (seed: number, perFamily: number = PER_FAMILY): Array<Ca
 }
 
 /**
- * Label consistency problems of a case (empty when consistent): a conflict has a winner and at
- * least one history entry, a non-conflict has neither; indices are in range; the winner is
- * never a loser; a history entry points at a different statement.
+ * Label consistency problems shared by the triple and natural-language cases (empty when
+ * consistent): a conflict has a winner and at least one history entry, a non-conflict has
+ * neither; indices are in range; the winner is never a loser; a history entry points at a
+ * different statement; statements are in time order.
  */
-export const labelProblems = (c: Case): Array<string> => {
+export const labelShapeProblems = (l: Label, steps: ReadonlyArray<{ readonly at: number }>): Array<string> => {
   const p: Array<string> = []
-  const n = c.steps.length
+  const n = steps.length
   const inRange = (i: number) => Number.isInteger(i) && i >= 0 && i < n
-  const l = c.label
   if (l.conflict) {
     if (l.winner === null || !inRange(l.winner)) p.push("conflict without a valid winner")
     if (l.history.length === 0) p.push("conflict without history")
@@ -562,13 +562,25 @@ export const labelProblems = (c: Case): Array<string> => {
     if (!inRange(h.loser) || !inRange(h.by)) p.push(`history index out of range: ${JSON.stringify(h)}`)
     if (h.loser === h.by) p.push("a statement superseded by itself")
     if (l.winner !== null && h.loser === l.winner) p.push("the winner is also a loser")
+  }
+  for (let i = 1; i < n; i++) if (steps[i]!.at <= steps[i - 1]!.at) p.push("steps not in time order")
+  return p
+}
+
+/**
+ * Label consistency problems of a triple case: {@link labelShapeProblems}, plus every loser and
+ * its winner in one slot and look-alike labels among the subjects.
+ */
+export const labelProblems = (c: Case): Array<string> => {
+  const p = labelShapeProblems(c.label, c.steps)
+  const l = c.label
+  for (const h of l.history) {
     const lf = c.steps[h.loser]?.fact
     const wf = c.steps[h.by]?.fact
     if (lf !== undefined && wf !== undefined && (lf.subject !== wf.subject || lf.relation !== wf.relation)) {
       p.push("loser and winner are not in one slot")
     }
   }
-  for (let i = 1; i < n; i++) if (c.steps[i]!.at <= c.steps[i - 1]!.at) p.push("steps not in time order")
   if (l.distinct !== undefined) {
     const labels = new Set(c.steps.map((s) => s.fact.subject))
     if (!labels.has(l.distinct[0]) || !labels.has(l.distinct[1])) p.push("distinct labels are not subjects")

@@ -24,7 +24,7 @@
  * sentence form is drawn from the seed, with names, places and (some of the time) a pronoun
  * or the first person (the speaker's name is then given with the turn, as a chat would).
  */
-import { type Label, SPELLING_PAIRS } from "./Cases.ts"
+import { type Label, labelShapeProblems, SPELLING_PAIRS } from "./Cases.ts"
 import * as R from "./Prng.ts"
 
 // ── model ─────────────────────────────────────────────────────────────────────
@@ -533,22 +533,12 @@ export const generateNatural = (seed: number, perKind: number = NL_PER_KIND): Ar
  * winner never a loser, every labelled statement says what it is about, time increases.
  */
 export const naturalLabelProblems = (c: NlCase): Array<string> => {
-  const p: Array<string> = []
-  const n = c.steps.length
-  const inRange = (i: number) => Number.isInteger(i) && i >= 0 && i < n
+  const p = labelShapeProblems(c.label, c.steps)
   const l = c.label
   if (l.conflict) {
-    if (l.winner === null || !inRange(l.winner)) p.push("conflict without a valid winner")
-    if (l.history.length === 0) p.push("conflict without history")
     const named = [l.winner!, ...l.history.flatMap((h) => [h.loser, h.by])]
-    for (const i of named) if (inRange(i) && c.steps[i]!.about === null) p.push(`statement ${i} is labelled but says nothing it is about`)
-  } else if (l.winner !== null || l.history.length > 0) p.push("no conflict but a winner or history")
-  for (const h of l.history) {
-    if (!inRange(h.loser) || !inRange(h.by)) p.push(`history index out of range: ${JSON.stringify(h)}`)
-    if (h.loser === h.by) p.push("a statement superseded by itself")
-    if (l.winner !== null && h.loser === l.winner) p.push("the winner is also a loser")
+    for (const i of named) if (c.steps[i] !== undefined && c.steps[i]!.about === null) p.push(`statement ${i} is labelled but says nothing it is about`)
   }
-  for (let i = 1; i < n; i++) if (c.steps[i]!.at <= c.steps[i - 1]!.at) p.push("steps not in time order")
   if (l.distinct !== undefined) {
     const [a, b] = l.distinct
     if (!c.steps.some((s) => s.text.includes(a)) || !c.steps.some((s) => s.text.includes(b))) p.push("distinct labels not in the text")
