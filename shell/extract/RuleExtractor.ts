@@ -190,6 +190,9 @@ const OPENERS = new Set(["yes", "no", "yeah", "yep", "nope", "well", "oh", "ah",
 /** Adverbs that open a sentence telling a new state ("Nowadays, …", "Lately …", "Now …"). */
 const NOW_LEADS = new Set(["nowadays", "lately", "now"])
 /** Adverbs that make what follows a guess, not a fact. */
+/** Fillers and linking words a chat sentence may open with, read past when a subject follows. */
+const CHAT_LEADS = new Set(["btw", "fyi", "lol", "haha", "hahaha", "lmao", "ugh", "omg", "also", "plus", "and", "but", "anyway", "anyways", "oh", "ah", "well", "ok", "okay", "so", "hmm", "um", "uh", "yeah", "yes", "yep", "honestly", "tbh", "imo", "welp", "ooh", "wow"])
+const SUBJECT_START = new Set(["PRON", "PROPN", "DET", "NOUN"])
 const HEDGES = new Set(["maybe", "perhaps", "probably", "possibly", "apparently", "supposedly", "allegedly", "hopefully", "presumably"])
 /** Words that say the speaker corrects what was said before ("Correction:", "I got that wrong:"). */
 const CORRECTION_STRONG = new Set(["correction", "wrong", "mistake", "mistaken", "misspoke", "typo", "correct", "meant"])
@@ -1764,6 +1767,12 @@ const parseSentence = (base: Omit<Ctx, "npEnds" | "tokDate" | "dates" | "local" 
     if ((w === "back" || (w === "way" && toks[start + 1]?.lower === "back")) && (tokDate[start + (w === "way" ? 2 : 1)] ?? -1) >= 0) {
       // "Back in 2016, …", "Way back in 2010 …": the date phrase after it dates the clause.
       start += w === "way" ? 2 : 1
+      continue
+    }
+    if (CHAT_LEADS.has(w) && toks[start + 1] !== undefined && SUBJECT_START.has(toks[start + 1]!.pos) && toks[start + 1]!.text !== ",") {
+      // Chat fillers and linking words with no comma: "btw I work for Maersk", "Oh, and I play
+      // cricket", "lol my sister lives in Lima", "Also Tom works at Acme".
+      start++
       continue
     }
     if (first.pos === "INTJ" || (OPENERS.has(first.lower) && toks[start + 1]?.text === ",")) {

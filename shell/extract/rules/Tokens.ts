@@ -71,8 +71,24 @@ const NON_ASCII_LETTER = /[\p{L}\p{M}]/gu
 
 const NON_ASCII_RUN = /[^\u0000-\u007f]+/g
 
+/** Emoji and their joiners, variation selectors and skin tones: not words, blanked for the tagger. */
+const EMOJI = /[\p{Extended_Pictographic}\u{1F1E6}-\u{1F1FF}\u{1F3FB}-\u{1F3FF}\u200D\uFE0E\uFE0F\u20E3]/gu
+
+/**
+ * A short parenthetical in brackets or between two dashes ("My best friend (Rosie) works …",
+ * "My sister — Carla — lives …") is punctuated for the tagger as the comma apposition it is
+ * (same length, so offsets hold); the tokens read "," there.
+ */
+const PARENTHETICAL = /\(([^()\n]{1,60})\)|(\s)[—–](\s[^—–\n]{1,60}\s)[—–](?=\s)|(\s)--(\s[^\n]{1,60}?\s)--(?=\s)/g
+
+const commaParentheticals = (text: string): string =>
+  text.indexOf("(") < 0 && text.indexOf("—") < 0 && text.indexOf("–") < 0 && text.indexOf("--") < 0
+    ? text
+    : text.replace(PARENTHETICAL, (m, inBrackets: string | undefined, s1: string | undefined, inDashes: string | undefined, s2: string | undefined, inDoubles: string | undefined) =>
+      inBrackets !== undefined ? `,${inBrackets},` : inDashes !== undefined ? `${s1},${inDashes},` : inDoubles !== undefined ? `${s2}, ${inDoubles}, ` : m)
+
 const maskForTagger = (text: string): string =>
-  text.replace(NON_ASCII_RUN, (run) => run.replace(NON_ASCII_LETTER, (c) => (c === c.toLowerCase() ? "x" : "X").repeat(c.length)))
+  commaParentheticals(text.replace(EMOJI, (e) => " ".repeat(e.length))).replace(NON_ASCII_RUN, (run) => run.replace(NON_ASCII_LETTER, (c) => (c === c.toLowerCase() ? "x" : "X").repeat(c.length)))
 
 const NON_LATIN_SCRIPT = /[^\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]/u
 
@@ -123,6 +139,27 @@ const namesMidSentence = (toks: ReadonlyArray<Tok>): ReadonlyArray<Tok> =>
     if (/^["“‘':(]$/.test(prev.text)) return t
     return { ...t, pos: "PROPN" }
   })
+
+const COPULA_NEXT_POS = new Set(["DET", "ADP", "PART", "ADV", "PRON", "NUM"])
+const COPULA_NEXT_WORDS = new Set(["married", "engaged", "divorced", "moving", "living", "working", "studying", "been", "getting", "retired", "single", "pregnant"])
+
+/**
+ * "'s" after a noun or name, read by wink as the possessive, is the copula when what follows
+ * cannot be the thing possessed: a determiner, preposition, adverb or participle ("My mom's a
+ * teacher", "Tom's from Cork", "Her sister's in Paris now", "Ana's married to Leo").
+ */
+const copulaAfterNouns = (toks: ReadonlyArray<Tok>): ReadonlyArray<Tok> => {
+  if (!toks.some((t) => t.lower === "'s" || t.lower === "’s")) return toks
+  return toks.map((t, i) => {
+    if ((t.lower !== "'s" && t.lower !== "’s") || t.pos === "AUX" || t.pos === "VERB" || i === 0) return t
+    const prev = toks[i - 1]!
+    const next = toks[i + 1]
+    if (next === undefined || prev.end !== t.start || (prev.pos !== "NOUN" && prev.pos !== "PROPN")) return t
+    const adjNoun = next.pos === "ADV" && toks[i + 2]?.pos === "ADJ" && toks[i + 3]?.pos === "NOUN"
+    if ((COPULA_NEXT_POS.has(next.pos) && !adjNoun) || COPULA_NEXT_WORDS.has(next.lower)) return { ...t, lower: "'s", lemma: "be", pos: "AUX" }
+    return t
+  })
+}
 
 /** "I'm" read as one token: split into "I" + "'m". */
 const splitContractions = (toks: ReadonlyArray<Tok>): ReadonlyArray<Tok> => {
@@ -215,6 +252,8 @@ export const readSentences = (text: string): ReadonlyArray<Sentence> => {
     const masked = v !== values[i]
     // A word in another script inside a sentence is read as a name ("My friend 王芳 …").
     const tag = pos[i] ?? "X"
+    // A bracket or dash the tagger was shown as a comma (a parenthetical apposition) reads ",".
+    if (masked && values[i] === "," && v !== ",") return { text: ",", lower: ",", lemma: ",", pos: "PUNCT", type: "punctuation", start: s, end: s + v.length, ent: null, entId: -1 }
     return {
       text: v,
       lower: v.toLowerCase().replace(/’/g, "'"),
@@ -240,7 +279,7 @@ export const readSentences = (text: string): ReadonlyArray<Sentence> => {
   const out: Array<Sentence> = []
   for (const toks of joinAfterTitles(sentences)) {
     if (toks.length > MAX_SENTENCE_TOKENS) continue
-    out.push({ toks: namesMidSentence(splitContractions(mergeHyphens(text, toks))), start: toks[0]!.start, end: toks[toks.length - 1]!.end })
+    out.push({ toks: copulaAfterNouns(namesMidSentence(splitContractions(mergeHyphens(text, toks)))), start: toks[0]!.start, end: toks[toks.length - 1]!.end })
   }
   return out
 }
