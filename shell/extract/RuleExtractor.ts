@@ -905,7 +905,12 @@ const parseVerbGroup = (toks: ReadonlyArray<Tok>, i: number): VerbGroup | null =
     const t = toks[k]
     if (t === undefined) break
     if (isNegator(t)) negated = true
-    else if (t.lower === "no" && toks[k + 1]?.lower === "longer") {
+    else if (t.lower === "used" && toks[k + 1]?.lower === "to" && toks[k + 2] !== undefined && (toks[k + 2]!.pos === "VERB" || toks[k + 2]!.pos === "AUX" || verbish(toks, k + 2))) {
+      // "I used to live in Detroit", "She used to be a nurse": a past state that no longer holds.
+      negated = true
+      change = true
+      k++
+    } else if (t.lower === "no" && toks[k + 1]?.lower === "longer") {
       negated = true
       change = true
       k++
@@ -1026,6 +1031,8 @@ const parseClause = (
   } else if (group.kind === "copula" && toks[group.head]!.lower === "named") appointed = true
   const head = toks[group.head]!
   const lemma = group.repaired ? verbLemma(head.lower) : head.lemma
+  // "I've got two kids, Layla and Sami", "She's got a brother, Tom": possession, as "have".
+  const hasGot = head.lower === "got" && ["'ve", "have", "has", "'s", "'d", "had"].includes(toks[group.head - 1]?.lower ?? "")
   const surface = ctx.options.relationForm === "surface"
   const relation: Array<string> = []
   let objects: ReadonlyArray<NP> = []
@@ -1329,7 +1336,7 @@ const parseClause = (
   const pastTense = head.lower !== head.lemma && !/(?:s|ing)$/.test(head.lower)
   // "I have two sisters, Wanjiku and Akinyi": the names after the role are the role's holders.
   const head0 = objects[0]
-  if ((lemma === "have" || lemma === "has") && agentIsSubject && objects.length > 1 && head0 !== undefined && head0.kind === "person" &&
+  if ((lemma === "have" || lemma === "has" || hasGot) && agentIsSubject && objects.length > 1 && head0 !== undefined && head0.kind === "person" &&
     Lexicon.isRoleNoun(head0.text) && objects.slice(1).every((o) => o.kind === "person" && o.possessors === null && o.roleOf === null)) {
     const words = head0.text.toLowerCase().split(/\s+/).filter((w) => !/^(?:two|three|four|five|six|seven|eight|nine|ten|\d+)$/.test(w))
     const roleWord = Lexicon.roleHead([...words.slice(0, -1), Lexicon.singularRole(words[words.length - 1] ?? "")].join(" "))
@@ -1440,6 +1447,12 @@ const parseClause = (
                 for (const pm of place.members) emit(sm, studies ? "studies at" : "works at", pm, [...notes, ...place.notes], pronoun)
               }
             }
+            if (o.indefinite && trailerPP !== null && trailerPP.prep === "from" && s.kind === "person" && trailerPP.nps.every((n) => /^\p{Lu}/u.test(n.text))) {
+              // "I'm a graphic designer from Lyon", "Ravi is an engineer from Pune": where the person is from.
+              for (const place of trailerPP.nps) {
+                for (const pm of place.members) emit(sm, "is from", pm, [...notes, ...place.notes], pronoun)
+              }
+            }
           }
           continue
         }
@@ -1504,7 +1517,7 @@ const parseClause = (
             }
             continue
           }
-          if (o.apposedRole !== null && (lemma === "have" || lemma === "has") && agentIsSubject) {
+          if (o.apposedRole !== null && (lemma === "have" || lemma === "has" || hasGot) && agentIsSubject) {
             // "I have a sister, Ola" → (Ola, sister of, me); "I have a new boss, Tom" (a change).
             emit(om, `${toRelation([o.apposedRole])} of`, sm, notes, pronoun, { change: o.fresh })
             continue
@@ -1831,15 +1844,28 @@ const parseSentence = (base: Omit<Ctx, "npEnds" | "tokDate" | "dates" | "local" 
     // A question or an imperative ("Call me Bea" has named the narrator above).
     return drafts.map((d) => ({ ...d, span }))
   }
-  const { main, mainIndex, relatives } = liftRelatives(toks.slice(start))
+  let clauseToks = toks.slice(start)
+  let clauseDates = tokDate.slice(start)
+  if (name !== null && first.lower === "i") {
+    // "I'm Oksana, a translator from Kyiv": the name set the narrator; the rest is read as
+    // "I'm a translator from Kyiv".
+    let k = 2
+    while (k < 7 && clauseToks[k] !== undefined && clauseToks[k]!.text !== ",") k++
+    const det = clauseToks[k + 1]?.lower
+    if (clauseToks[k]?.text === "," && (det === "a" || det === "an")) {
+      clauseToks = [...clauseToks.slice(0, 2), ...clauseToks.slice(k + 1)]
+      clauseDates = [...clauseDates.slice(0, 2), ...clauseDates.slice(k + 1)]
+    }
+  }
+  const { main, mainIndex, relatives } = liftRelatives(clauseToks)
   // The relative-clause lift renumbers tokens: date marks follow their tokens.
-  const mainCtx: Ctx = { ...ctx, tokDate: mainIndex.map((j) => tokDate[start + j] ?? -1) }
+  const mainCtx: Ctx = { ...ctx, tokDate: mainIndex.map((j) => clauseDates[j] ?? -1) }
   const clauses = parseClause(mainCtx, main, 0, null, sentenceDate)
   drafts.push(...(correction || changeLead ? clauses.map((d) => ({ ...d, change: true })) : clauses))
   for (const rel of relatives) {
     const antecedent = mainCtx.npEnds.get(rel.anchor)
     if (antecedent === undefined || rel.toks.length === 0) continue
-    const relCtx: Ctx = { ...ctx, npEnds: new Map(), tokDate: rel.toks.map((_, j) => tokDate[start + rel.from + j] ?? -1) }
+    const relCtx: Ctx = { ...ctx, npEnds: new Map(), tokDate: rel.toks.map((_, j) => clauseDates[rel.from + j] ?? -1) }
     drafts.push(...parseClause(relCtx, rel.toks, 0, antecedent, sentenceDate))
   }
   // Mentions of the sentence join the discourse, in text order; two or three people named in

@@ -161,6 +161,18 @@ const copulaAfterNouns = (toks: ReadonlyArray<Tok>): ReadonlyArray<Tok> => {
   })
 }
 
+/**
+ * A word tagged as an adverb right after a verb that opens a list of nouns is the list's first
+ * noun ("plays piano, violin and cello", "studies piano and voice"): list items share a kind.
+ */
+const nounListHeads = (toks: ReadonlyArray<Tok>): ReadonlyArray<Tok> =>
+  toks.map((t, i) => {
+    if (t.pos !== "ADV" || i === 0 || toks[i - 1]!.pos !== "VERB" || /ly$/.test(t.lower)) return t
+    const sep = toks[i + 1]?.lower
+    const nextNoun = toks[i + 2]?.pos === "NOUN"
+    return (sep === "," || sep === "and" || sep === "or") && nextNoun ? { ...t, pos: "NOUN", lemma: t.lower } : t
+  })
+
 /** "I'm" read as one token: split into "I" + "'m". */
 const splitContractions = (toks: ReadonlyArray<Tok>): ReadonlyArray<Tok> => {
   if (!toks.some((t) => CONTRACTION.test(t.text))) return toks
@@ -279,7 +291,7 @@ export const readSentences = (text: string): ReadonlyArray<Sentence> => {
   const out: Array<Sentence> = []
   for (const toks of joinAfterTitles(sentences)) {
     if (toks.length > MAX_SENTENCE_TOKENS) continue
-    out.push({ toks: copulaAfterNouns(namesMidSentence(splitContractions(mergeHyphens(text, toks)))), start: toks[0]!.start, end: toks[toks.length - 1]!.end })
+    out.push({ toks: nounListHeads(copulaAfterNouns(namesMidSentence(splitContractions(mergeHyphens(text, toks))))), start: toks[0]!.start, end: toks[toks.length - 1]!.end })
   }
   return out
 }
