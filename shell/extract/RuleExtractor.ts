@@ -342,7 +342,8 @@ interface Ctx {
   readonly tokDate: ReadonlyArray<number>
   readonly dates: ReadonlyArray<DateSpan>
   /** Mentions of this sentence with the token index they end at. */
-  readonly local: Array<{ readonly mention: Mention; readonly at: number }>
+  /** This sentence's mentions; `pronoun` when a third-person pronoun stood for it. */
+  readonly local: Array<{ readonly mention: Mention; readonly at: number; readonly pronoun?: boolean }>
   /** Side facts of committed noun phrases, deduplicated by key. */
   readonly sides: Map<string, Draft>
 }
@@ -448,8 +449,10 @@ const resolvePronoun = (ctx: Ctx, word: string, at: number): Mention | null => {
   const candidates = recent.filter((m) => m.kind === want && m.label !== speaker)
   if (want === "thing") {
     // A name with no sign of a person ("I love Casa Lupo. It belongs to …") may be a thing.
+    // Not a person a he/she of this sentence stands for ("Bruno has a bike. He keeps it …").
+    const heOrShe = new Set(ctx.local.filter((l) => l.at <= at && l.mention.kind === "person" && l.pronoun === true).map((l) => l.mention.label))
     const thing = recent.slice(0, THING_WINDOW).find((m) =>
-      m.kind === "thing" || (m.kind === "person" && m.label !== speaker && /^\p{Lu}/u.test(m.label) && (m.gender === null || m.object === true))
+      m.kind === "thing" || (m.kind === "person" && m.label !== speaker && !heOrShe.has(m.label) && /^\p{Lu}/u.test(m.label) && (m.gender === null || m.object === true))
     )
     return thing ?? candidates[0] ?? null
   }
@@ -830,7 +833,8 @@ const commit = (ctx: Ctx, nps: ReadonlyArray<NP>, role: "subject" | "object" | "
     }
     ctx.local.push({
       mention: { label: np.text, kind, gender: kind === "person" ? np.gender : null, members: np.members, object: role === "object" && prep === null },
-      at: np.end
+      at: np.end,
+      pronoun: np.pronoun
     })
   }
   const labels = nps.flatMap((n) => n.members)
@@ -1357,7 +1361,7 @@ const parseClause = (
     ? Lexicon.placePreposition(lemma, trailerPP.prep)
     : undefined
   const things = place === undefined ? [] : objects.filter((o) => placeable(ctx, o, subjects))
-  if (place !== undefined && things.length > 0 && trailerPP !== null && trailerPP.nps.every((w) => isPlace(w, toks))) {
+  if (place !== undefined && things.length > 0 && trailerPP !== null && trailerPP.nps.every((w) => isPlace(ctx, w, toks))) {
     for (const s of subjects) {
       for (const o of things) {
         for (const where of trailerPP.nps) {
@@ -1585,8 +1589,14 @@ const ABSTRACT_OBJECTS = /^(?:(?:a )?(?:lot|lots|bit|deal) of .*|effort|time|ene
  * phrase ("the table", "my bag", "Tom's car"), not a bare or indefinite state ("in tears", "in a
  * hurry") or a number.
  */
-const isPlace = (where: NP, toks: ReadonlyArray<Tok>): boolean =>
-  !where.bare && !where.indefinite && !/^\d/.test(where.text) && where.kind !== "person" && (toks[where.end - 1]?.pos !== "ADJ")
+const isPlace = (ctx: Ctx, where: NP, toks: ReadonlyArray<Tok>): boolean => {
+  // A name with no gender that the discourse has not met as a person may be a place
+  // ("keeps it in Cascais", "parked the van in Brixton").
+  const placeName = toks[where.end - 1]?.pos === "PROPN" && /^\p{Lu}/u.test(where.text) && where.gender === null &&
+    where.possessors === null && where.members.length === 1 && !ctx.state.homes.has(where.text) && !ctx.state.workplaces.has(where.text)
+  return (!where.bare || placeName) && !where.indefinite && !/^\d/.test(where.text) && (where.kind !== "person" || placeName) &&
+    (toks[where.end - 1]?.pos !== "ADJ")
+}
 
 /** Verbs after which "to X" names a new employer when X is one ("switched to Globex"). */
 const JOB_MOVES = new Set(["switch", "move", "transfer"])
@@ -1665,6 +1675,34 @@ const statedName = (ctx: Ctx, toks: ReadonlyArray<Tok>, start: number): string |
   const name = slice(ctx, toks, from, k)
   if (k - from === 1 && Lexicon.looksLikeDemonym(name)) return null
   return name
+}
+
+/**
+ * "POSS R's name is NAME" ("My husband's name is Karl", "Ana's son's name is Leo") with R a kin
+ * or role word: (NAME, R of, owner); `null` when the sentence is not of that form.
+ */
+const kinNamed = (ctx: Ctx, toks: ReadonlyArray<Tok>, start: number): { drafts: ReadonlyArray<Draft>; end: number } | null => {
+  const mark = toks.findIndex((t, j) => j > start && j <= start + 4 && t.lower === "'s" && toks[j + 1]?.lower === "name")
+  if (mark < 0 || toks[mark + 2] === undefined || !isBe(toks[mark + 2]!)) return null
+  const from = mark + 3
+  let k = from
+  while (toks[k] !== undefined && (toks[k]!.pos === "PROPN" || /^\p{Lu}/u.test(toks[k]!.text))) k++
+  if (k === from || (toks[k] !== undefined && toks[k]!.pos !== "PUNCT" && toks[k]!.lower !== "and")) return null
+  const w = toks[start]!.lower
+  let owners: { labels: ReadonlyArray<string>; notes: ReadonlyArray<string> } | null = null
+  let roleFrom = start + 1
+  if (POSSESSIVE_DETS.has(w)) owners = possessorsOf(ctx, w, start, toks[mark - 1]!.lower)
+  else {
+    const p = toks.findIndex((t, j) => j > start && j < mark && t.lower === "'s")
+    if (p < 0 || toks.slice(start, p).some((t) => t.pos !== "PROPN")) return null
+    owners = { labels: [slice(ctx, toks, start, p)], notes: [] }
+    roleFrom = p + 1
+  }
+  if (owners === null || roleFrom >= mark) return null
+  const role = toks.slice(roleFrom, mark).map((t) => t.lower).join(" ")
+  if (!Lexicon.isRoleNoun(role)) return null
+  const name = slice(ctx, toks, from, k)
+  return { drafts: roleSides(name, role, owners.labels, owners.notes), end: k }
 }
 
 /**
@@ -1840,12 +1878,20 @@ const parseSentence = (base: Omit<Ctx, "npEnds" | "tokDate" | "dates" | "local" 
     }
     ctx.state.narrators.set(ctx.given, name)
   }
-  if (WH.has(first.lower) || (first.pos === "AUX" && first.lower !== "'m") || first.pos === "VERB") {
+  const kinName = kinNamed(ctx, toks, start)
+  if (kinName !== null) {
+    // "My husband's name is Karl", "Ana's son's name is Leo": the name of a kin or role holder.
+    drafts.push(...kinName.drafts)
+    const d0 = kinName.drafts[0]
+    if (d0 !== undefined) ctx.local.push({ mention: mentionOfLabel(d0.subject, "person", Lexicon.kinGender(d0.relation.replace(/ of$/, "").split(" ").pop() ?? "") ?? Lexicon.nameGender(d0.subject)), at: 0 })
+  } else if (WH.has(first.lower) || (first.pos === "AUX" && first.lower !== "'m") || first.pos === "VERB") {
     // A question or an imperative ("Call me Bea" has named the narrator above).
     return drafts.map((d) => ({ ...d, span }))
   }
-  let clauseToks = toks.slice(start)
-  let clauseDates = tokDate.slice(start)
+  // After "My sister's name is Ola", a clause joined by "and" or a comma is read on its own.
+  const clauseFrom = kinName === null ? start : toks[kinName.end] !== undefined && (toks[kinName.end]!.lower === "and" || toks[kinName.end]!.text === ",") ? kinName.end + 1 : toks.length
+  let clauseToks = toks.slice(clauseFrom)
+  let clauseDates = tokDate.slice(clauseFrom)
   if (name !== null && first.lower === "i") {
     // "I'm Oksana, a translator from Kyiv": the name set the narrator; the rest is read as
     // "I'm a translator from Kyiv".

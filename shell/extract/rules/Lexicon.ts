@@ -27,7 +27,7 @@ const MALE_KIN = [
 ]
 const NEUTRAL_KIN = [
   "parent", "child", "kid", "cousin", "sibling", "spouse", "partner", "grandparent", "grandchild", "twin",
-  "friend", "roommate", "flatmate", "neighbour", "neighbor", "colleague", "coworker", "co-worker", "classmate",
+  "friend", "roommate", "flatmate", "housemate", "schoolmate", "bandmate", "workmate", "neighbour", "neighbor", "colleague", "coworker", "co-worker", "classmate",
   "teammate", "boss", "manager", "supervisor", "assistant", "employee", "mentor", "student", "teacher",
   "tutor", "coach", "doctor", "dentist", "therapist", "lawyer", "accountant", "landlord", "landlady", "tenant",
   "ceo", "cto", "cfo", "founder", "co-founder", "owner", "captain", "chair", "chairman", "chairwoman", "president",
