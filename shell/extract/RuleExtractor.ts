@@ -506,6 +506,8 @@ const appositiveName = (ctx: Ctx, toks: ReadonlyArray<Tok>, k: number, limit: nu
   while (j < limit && toks[j]?.pos === "PROPN" && isNominal(ctx, toks, j)) j++
   const after = toks[j]
   if (after !== undefined && after.text !== "," && !(after.pos === "PUNCT" && j === toks.length - 1)) return null
+  // "My friends, Ali, Omar and Hassan, …": a list of names, not one apposition.
+  if (after?.text === "," && toks[j + 1]?.pos === "PROPN" && /[^s]s$/.test(toks[k - 1]?.lower ?? "")) return null
   return { name: slice(ctx, toks, k + 1, j), end: after?.text === "," ? j + 1 : j }
 }
 
@@ -761,6 +763,48 @@ const startsVerbGroup = (toks: ReadonlyArray<Tok>, i: number): boolean => {
   return t !== undefined && (t.pos === "VERB" || t.pos === "AUX")
 }
 
+const PLURAL_PEOPLE = new Set(["children", "people", "men", "women", "grandchildren", "folks"])
+
+/**
+ * A plural noun phrase with the names of its members in commas ("The twins, Ali and Hassan,
+ * live …", "My sons, Ali and Hassan, …"): the names, each holder of the role when the phrase is
+ * a possessed role; `null` otherwise.
+ */
+const pluralApposition = (ctx: Ctx, toks: ReadonlyArray<Tok>, first: NP, limit: number): NPList | null => {
+  const k = first.end
+  const head = toks[k - 1]
+  if (toks[k]?.text !== "," || head === undefined || head.pos !== "NOUN" || first.members.length !== 1 ||
+    !(/[^s]s$/.test(head.lower) || PLURAL_PEOPLE.has(head.lower))) return null
+  const names: Array<{ name: string; end: number }> = []
+  let j = k + 1
+  let sawAnd = false
+  for (;;) {
+    const from = j
+    while (j < limit && toks[j]?.pos === "PROPN") j++
+    if (j === from) return null
+    names.push({ name: slice(ctx, toks, from, j), end: j })
+    if (sawAnd) break
+    if (toks[j]?.text === ",") j++
+    if (LIST_CONJ.has(toks[j]?.lower ?? "")) {
+      sawAnd = true
+      j++
+    } else if (toks[j - 1]?.text !== ",") return null
+  }
+  const after = toks[j]
+  if (names.length < 2 || (after !== undefined && after.text !== "," && !(after.pos === "PUNCT" && j === toks.length - 1))) return null
+  const possessed = first.possessed
+  const roleWord = possessed !== null && first.possessors !== null && Lexicon.isRoleNoun(possessed)
+    ? Lexicon.singularRole(possessed.toLowerCase().split(/\s+/).pop() ?? "")
+    : null
+  const nps = names.map((n) => plainNP(n.name, n.end, {
+    kind: "person",
+    gender: (roleWord !== null ? Lexicon.kinGender(roleWord) : null) ?? Lexicon.nameGender(n.name),
+    notes: first.notes,
+    sides: roleWord !== null && first.possessors !== null ? roleSides(n.name, roleWord, first.possessors, first.notes) : []
+  }))
+  return { nps, end: after?.text === "," ? j + 1 : j, truncated: false, disjunctive: false }
+}
+
 /**
  * A list of noun phrases "A", "A and B", "A, B and C". In object position a phrase followed by a
  * verb starts a new clause, so the list stops before its conjunction.
@@ -768,6 +812,8 @@ const startsVerbGroup = (toks: ReadonlyArray<Tok>, i: number): boolean => {
 const parseNPList = (ctx: Ctx, toks: ReadonlyArray<Tok>, i: number, role: "subject" | "object", limit = toks.length): NPList | null => {
   const first = parseNP(ctx, toks, i, limit)
   if (first === null) return null
+  const named = role === "subject" ? pluralApposition(ctx, toks, first, limit) : null
+  if (named !== null) return named
   const nps: Array<NP> = [first]
   let k = first.end
   const provisional = ctx.local.length
@@ -826,6 +872,10 @@ const commit = (ctx: Ctx, nps: ReadonlyArray<NP>, role: "subject" | "object" | "
       continue
     }
     const kind: MentionKind = role === "object" && prep !== null && PLACE_PREPS.has(prep) ? "thing" : np.kind
+    if (kind === "person" && !np.bare && !np.indefinite && np.possessors === null && /^\p{Lu}\p{Ll}+s$/u.test(np.text)) {
+      // "The Okafors", "the Smiths": a family, whom a later "they" / "their" may mean.
+      ctx.local.push({ mention: { label: np.text, kind: "group", gender: null, members: np.members }, at: np.end })
+    }
     // The possessor of "Gita's score" is a person mentioned too.
     if (np.possessors !== null && np.possessors.length === 1) {
       const owner = np.possessors[0]!
