@@ -151,13 +151,16 @@ export const limitations: ReadonlyArray<string> = [
   "Attribute updates: a leading 'These days', 'Nowadays', 'Lately', 'Now' (not 'Now that …') or a trailing 'these days' / 'now' / 'anymore' sets `change` on the clause; 'X has/got a new A: Y' / 'X has a new A, Y' → (X, A, Y, change); 'X changed/switched/updated her A to Y' → (X, A, Y, change). 'Tom's car is a Volvo' (an indefinite value) stays (car, is a, Volvo).",
   "Jobs: 'S moved/switched/transferred to O' reads as (S, works at, O, change) when O is a capitalised name with an organisation word (Inc, Corp, Labs, Systems, Logistics, Industries, Foods, Bank, Hospital, School, University, ...) or was told as anyone's workplace earlier in the discourse, or — after switched/transferred, not moved — when S's own workplace was told and O is not one of S's homes; otherwise it stays (S, moved to, O) / (S, switched to, O). 'S left X for Y' adds (S, works at / lives in, Y, change) when X reads as a job or home. 'joined', 'started working at', 'has/got a job at', 'is a N at Y' are read as before; 'moved from X to Y' reads only the first phrase.",
   "Labels: a plural possessive keeps its owner in the label ('the tenants' association' → tenants' association, 'the Smiths' house' → Smiths' house); a singular one keeps only the noun for things ('Tom's car' → car); 'my parents' house' (a possessive determiner before it) gives nothing.",
-  "Apposition: 'my/our/his/X's R Name', 'R, Name,', 'a R named Name', 'have a R, Name' / 'have two Rs, A and B' and 'Name, X's R,' (R a kin or role word from a lexicon of about 150) give (Name, 'R of', X); plain adjectives are dropped from R ('old friend' → friend of; 'best friend', 'piano teacher' stay). Other comma lists without a final 'and' ('14 Calle Mayor, Madrid') keep only the first noun phrase.",
+  "Apposition: a short parenthetical in brackets or between two dashes ('My sister (Carla) …', 'My sister — Carla — …', 'Carlos (my brother-in-law) …') is read as one in commas; a plural subject with its members named in commas ('My sons, Ali and Hassan, …', 'The twins, Ali and Hassan, …') stands for the names; 'my/X's R's name is Name' gives (Name, 'R of', X); 'my/our/his/X's R Name', 'R, Name,', 'a R named Name', 'have a R, Name' / 'have two Rs, A and B' and 'Name, X's R,' (R a kin or role word from a lexicon of about 150) give (Name, 'R of', X); plain adjectives are dropped from R ('old friend' → friend of; 'best friend', 'piano teacher' stay). Other comma lists without a final 'and' ('14 Calle Mayor, Madrid') keep only the first noun phrase.",
   "Only one relation per clause: a second prepositional phrase ('Alice met Bob in Paris') is ignored (confidence lowered), and ditransitives ('gave Bob a book') are not read.",
   "'There is/are ...' existentials, comparatives, numbers with units as relations, and idioms are not read.",
   "Part-of-speech errors of the small wink model are repaired in a few places only: a noun-tagged word in a verb's position ('lives', 'married', a bare word before a preposition or determiner, the word after 'we both'), a capitalised mid-sentence word tagged as a verb or noun (read as a name). Other tagging errors ('Ola and Marek own a dog' with 'own' an adjective) give wrong or no triples.",
   "'there' is resolved only as the object of live/work/study/stay/teach/move/go (to the last place or organisation named); 'started/began/kept V-ing X' reads as (S, V, X). Anaphoric dates ('before that', 'after the wedding') are not resolved.",
-  "Only one prepositional phrase after an object is read, and only as the place of a job ('is a nurse at X' → works at X); 'plays rugby for Tonga' gives (S, plays, rugby) without 'for Tonga'. Subordinate openings are skipped only after a comma, or when a temporal preposition (after, before, since, until, during) opens the sentence and a subject pronoun starts the main clause.",
+  "Only one prepositional phrase after an object is read, and only as the place of a job ('is a nurse at X' → works at X), the origin of a person ('is a designer from Lyon' → is from Lyon, a capitalised place only) or the named or definite institution of study/teach/research/train/coach/lecture ('studied law at Yale' → studied at Yale; not 'at a school'); 'plays rugby for Tonga' gives (S, plays, rugby) without 'for Tonga'. Subordinate openings are skipped only after a comma, or when a temporal preposition (after, before, since, until, during) opens the sentence and a subject pronoun starts the main clause.",
   "Other scripts: a sentence whose words are mostly outside the Latin script (CJK, Cyrillic, Arabic, ...) gives no triple; its text is never an error. A word in another script inside an English sentence is read as a name ('My friend 王芳 …'), and its clause only as far as the tagger, which sees it masked as 'xx', tags the rest right.",
+  "A person 'at' an organisation with no job word ('I'm at Renault', 'I'm no longer at Renault') reads as the location relation 'is at', not as a job: 'at X' names where someone is as often as their employer.",
+  "Possessive chains are read one level deep: 'Tom's wife Jess' and 'my brother's name is …' are read, 'My brother's girlfriend, Mia, is a DJ' (an apposition after a two-level possessive) gives nothing.",
+  "Chat: fillers and linking words with no comma ('btw', 'lol', 'also', 'and', 'ok so') are read past before a subject; emoji are not words; 'X's a/from/in/married …' after a noun is the copula, not the possessive; 'used to V' is the negated state ('I used to live in Detroit' → lives in Detroit, negated); 'the Smiths' is a family a later 'they/their' may mean.",
   "Sentences longer than 100 tokens are skipped, and runs of more than 128 non-space characters (long URLs, base64) are treated as blank, to keep the work linear."
 ]
 
@@ -1608,6 +1611,19 @@ const parseClause = (
       }
     }
   }
+  if (group.kind === "verb" && agentIsSubject && !negated && prepWord === null && trailerPP !== null && trailerPP.prep === "at" &&
+    AT_INSTITUTION_VERBS.has(lemma) && objects.length > 0 && place === undefined && trailerPP.nps.every((w) => !w.indefinite)) {
+    // "I studied chemistry at McGill", "Ana teaches French at Lycée Molière": where, as well as
+    // what ("at a language school" names no place to remember).
+    const rel = `${surface ? head.lower : lemma} at`
+    for (const s of subjects) {
+      for (const sm of s.members) {
+        for (const where of trailerPP.nps) {
+          for (const pm of where.members) emit(sm, rel, pm, [...s.notes, ...where.notes], s.pronoun || where.pronoun)
+        }
+      }
+    }
+  }
   if (contrast.length > 0 && agentIsSubject && !negated) {
     // "Ana lives in Porto, not Lisbon" → (Ana, lives in, Lisbon) negated, by the relation just read.
     for (const s of subjects) {
@@ -1647,6 +1663,9 @@ const isPlace = (ctx: Ctx, where: NP, toks: ReadonlyArray<Tok>): boolean => {
   return (!where.bare || placeName) && !where.indefinite && !/^\d/.test(where.text) && (where.kind !== "person" || placeName) &&
     (toks[where.end - 1]?.pos !== "ADJ")
 }
+
+/** Verbs whose "at X" after an object is an institution of the subject ("studied law at Yale"). */
+const AT_INSTITUTION_VERBS = new Set(["study", "teach", "research", "train", "coach", "lecture"])
 
 /** Verbs after which "to X" names a new employer when X is one ("switched to Globex"). */
 const JOB_MOVES = new Set(["switch", "move", "transfer"])

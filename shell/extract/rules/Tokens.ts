@@ -133,6 +133,10 @@ const namesMidSentence = (toks: ReadonlyArray<Tok>): ReadonlyArray<Tok> =>
     // A capitalised small word between capitalised words is part of a name ("Doctors Without Borders").
     if (i > 0 && (t.pos === "ADP" || t.pos === "DET" || t.pos === "CCONJ") && /^\p{Lu}\p{Ll}/u.test(t.text) &&
       toks[i - 1]!.pos === "PROPN" && /^\p{Lu}/u.test(toks[i + 1]?.text ?? "")) return { ...t, pos: "PROPN" }
+    // "Nguyen Van An is a doctor": a capitalised function word between a name and a verb ends the name.
+    if (i > 0 && (t.pos === "DET" || t.pos === "ADP" || t.pos === "CCONJ") && /^\p{Lu}\p{Ll}+$/u.test(t.text) &&
+      toks[i - 1]!.pos === "PROPN" && (toks[i + 1]?.pos === "AUX" || toks[i + 1]?.pos === "VERB" ||
+        (toks[i + 1]?.pos === "NOUN" && /[^s]s$/.test(toks[i + 1]!.lower) && (toks[i + 2]?.pos === "ADP" || toks[i + 2]?.pos === "DET")))) return { ...t, pos: "PROPN" }
     if (i === 0 || (t.pos !== "VERB" && t.pos !== "NOUN") || !/^\p{Lu}\p{Ll}/u.test(t.text)) return t
     const prev = toks[i - 1]!
     // After an opening quote or a colon a capital starts a sentence of its own.
