@@ -159,6 +159,7 @@ export const limitations: ReadonlyArray<string> = [
   "Only one prepositional phrase after an object is read, and only as the place of a job ('is a nurse at X' → works at X), the origin of a person ('is a designer from Lyon' → is from Lyon, a capitalised place only) or the named or definite institution of study/teach/research/train/coach/lecture ('studied law at Yale' → studied at Yale; not 'at a school'); 'plays rugby for Tonga' gives (S, plays, rugby) without 'for Tonga'. Subordinate openings are skipped only after a comma, or when a temporal preposition (after, before, since, until, during) opens the sentence and a subject pronoun starts the main clause.",
   "Other scripts: a sentence whose words are mostly outside the Latin script (CJK, Cyrillic, Arabic, ...) gives no triple; its text is never an error. A word in another script inside an English sentence is read as a name ('My friend 王芳 …'), and its clause only as far as the tagger, which sees it masked as 'xx', tags the rest right.",
   "A person 'at' an organisation with no job word ('I'm at Renault', 'I'm no longer at Renault') reads as the location relation 'is at', not as a job: 'at X' names where someone is as often as their employer.",
+  "A bracket or dash aside that is a clause of its own ('My cousin Tarek — the one who lives in Beirut — is a journalist') is read as an apposition ('the one'): its relative clause and the predicate after it give nothing.",
   "Possessive chains are read one level deep: 'Tom's wife Jess' and 'my brother's name is …' are read, 'My brother's girlfriend, Mia, is a DJ' (an apposition after a two-level possessive) gives nothing.",
   "Chat: fillers and linking words with no comma ('btw', 'lol', 'also', 'and', 'ok so') are read past before a subject; emoji are not words; 'X's a/from/in/married …' after a noun is the copula, not the possessive; 'used to V' is the negated state ('I used to live in Detroit' → lives in Detroit, negated); 'the Smiths' is a family a later 'they/their' may mean.",
   "Sentences longer than 100 tokens are skipped, and runs of more than 128 non-space characters (long URLs, base64) are treated as blank, to keep the work linear."
@@ -1594,6 +1595,12 @@ const parseClause = (
             emit(om, "married to", sm, notes, pronoun, { change: true, negated: true })
             continue
           }
+          if (group.kind === "copula" && (prepWord === "in" || prepWord === "at") && agentIsSubject && s.possessors !== null && s.possessed !== null &&
+            WORKPLACE_NOUNS.test(s.possessed)) {
+            // "His job is in Nairobi", "My office is at Canary Wharf": where the owner works.
+            for (const owner of s.possessors) emit(owner, `works ${prepWord}`, om, notes, pronoun, { change: objChange || s.fresh, negated: negated || s.former })
+            continue
+          }
           if (s.possessors !== null && s.possessed !== null && !Lexicon.isRoleNoun(s.possessed) && (lemma === "change" || lemma === "switch") && prepWord === "to") {
             // "My phone number changed to 0777 …" → (me, phone number, 0777 …).
             for (const owner of s.possessors) emit(owner, toRelation([s.possessed]), om, notes, pronoun, { change: true })
@@ -1663,6 +1670,9 @@ const isPlace = (ctx: Ctx, where: NP, toks: ReadonlyArray<Tok>): boolean => {
   return (!where.bare || placeName) && !where.indefinite && !/^\d/.test(where.text) && (where.kind !== "person" || placeName) &&
     (toks[where.end - 1]?.pos !== "ADJ")
 }
+
+/** A possessed noun naming someone's work: its place is where they work. */
+const WORKPLACE_NOUNS = /(?:^|\s)(?:job|office|workplace|internship|placement)$/
 
 /** Verbs whose "at X" after an object is an institution of the subject ("studied law at Yale"). */
 const AT_INSTITUTION_VERBS = new Set(["study", "teach", "research", "train", "coach", "lecture"])
@@ -1744,6 +1754,27 @@ const statedName = (ctx: Ctx, toks: ReadonlyArray<Tok>, start: number): string |
   const name = slice(ctx, toks, from, k)
   if (k - from === 1 && Lexicon.looksLikeDemonym(name)) return null
   return name
+}
+
+/**
+ * A question states nothing, but the people it names may be who a later "she" / "he" means
+ * ("Have you met Rania?" — "Yes! She works at the Louvre."): each run of names not after a
+ * preposition joins the discourse's mentions.
+ */
+const noteAskedNames = (state: State, toks: ReadonlyArray<Tok>): void => {
+  for (let i = 0; i < toks.length; i++) {
+    if (toks[i]!.pos !== "PROPN" || !/^\p{Lu}/u.test(toks[i]!.text) || Lexicon.TITLES.has(toks[i]!.lower)) continue
+    let j = i
+    while (j < toks.length && toks[j]!.pos === "PROPN") j++
+    if (i === 0 || toks[i - 1]!.pos !== "ADP") {
+      const label = toks.slice(i, j).map((t) => t.text).join(" ")
+      const seen = state.mentions.findIndex((m) => m.label === label)
+      if (seen >= 0) state.mentions.splice(seen, 1)
+      state.mentions.push(mentionOfLabel(label, "person", Lexicon.nameGender(label)))
+    }
+    i = j
+  }
+  if (state.mentions.length > MAX_MENTIONS) state.mentions.splice(0, state.mentions.length - MAX_MENTIONS)
 }
 
 /**
@@ -1829,7 +1860,11 @@ const foreign = (sentence: string, toks: ReadonlyArray<Tok>): boolean => {
 const parseSentence = (base: Omit<Ctx, "npEnds" | "tokDate" | "dates" | "local" | "sides">, sentence: Sentence): ReadonlyArray<Triple> => {
   let toks = sentence.toks
   const sentenceText = base.text.slice(sentence.start, sentence.end)
-  if (toks.some((t) => t.text === "?") || foreign(sentenceText, toks)) return []
+  if (foreign(sentenceText, toks)) return []
+  if (toks.some((t) => t.text === "?")) {
+    noteAskedNames(base.state, toks)
+    return []
+  }
   while (toks.length > 0 && toks[toks.length - 1]!.pos === "PUNCT" && /^[.!;:…"'”’)\]]+$/.test(toks[toks.length - 1]!.text)) {
     toks = toks.slice(0, -1)
   }
@@ -1887,6 +1922,14 @@ const parseSentence = (base: Omit<Ctx, "npEnds" | "tokDate" | "dates" | "local" 
     if ((w === "back" || (w === "way" && toks[start + 1]?.lower === "back")) && (tokDate[start + (w === "way" ? 2 : 1)] ?? -1) >= 0) {
       // "Back in 2016, …", "Way back in 2010 …": the date phrase after it dates the clause.
       start += w === "way" ? 2 : 1
+      continue
+    }
+    const dash = toks.findIndex((t, j) => j > start && j <= start + 3 && (t.text === "—" || t.text === "–" || t.text === ":"))
+    if (dash > start && toks[dash - 1]!.pos !== "PROPN" && toks.slice(start, dash).every((t) => t.pos !== "PUNCT" && !SUBJECT_PRONOUNS.has(t.lower)) &&
+      toks[dash + 1] !== undefined && SUBJECT_START.has(toks[dash + 1]!.pos)) {
+      // A short lead before a dash or colon: "Guess what — I got a job at L'Oréal", "Fun fact: my
+      // dad is a pilot", "Big news — we moved to Oslo".
+      start = dash + 1
       continue
     }
     if (CHAT_LEADS.has(w) && toks[start + 1] !== undefined && SUBJECT_START.has(toks[start + 1]!.pos) && toks[start + 1]!.text !== ",") {

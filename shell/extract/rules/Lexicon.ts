@@ -16,12 +16,12 @@
 export type Gender = "female" | "male"
 
 const FEMALE_KIN = [
-  "sister", "mother", "mom", "mum", "wife", "daughter", "aunt", "niece", "grandmother", "grandma", "granddaughter",
+  "sister", "sis", "mother", "mom", "mum", "wife", "gf", "daughter", "aunt", "niece", "grandmother", "grandma", "granddaughter",
   "girlfriend", "fiancee", "stepmother", "stepdaughter", "stepsister", "half-sister", "sister-in-law",
   "mother-in-law", "daughter-in-law", "queen", "princess", "lady", "woman", "girl", "actress", "waitress"
 ]
 const MALE_KIN = [
-  "brother", "father", "dad", "husband", "son", "uncle", "nephew", "grandfather", "grandpa", "grandson",
+  "brother", "bro", "father", "dad", "husband", "hubby", "bf", "son", "uncle", "nephew", "grandfather", "grandpa", "grandson",
   "boyfriend", "fiance", "stepfather", "stepson", "stepbrother", "half-brother", "brother-in-law",
   "father-in-law", "son-in-law", "king", "prince", "man", "boy", "gentleman", "actor", "waiter"
 ]
@@ -33,7 +33,7 @@ const NEUTRAL_KIN = [
   "ceo", "cto", "cfo", "founder", "co-founder", "owner", "captain", "chair", "chairman", "chairwoman", "president",
   "director", "head", "leader", "mayor", "editor", "agent", "pastor", "priest", "vet", "nurse", "physician",
   "pediatrician", "trainer", "babysitter", "nanny", "godfather", "godmother", "godson", "goddaughter", "ex",
-  "ex-wife", "ex-husband", "ex-boyfriend", "ex-girlfriend", "fiancé", "fiancée", "best friend", "penpal", "pal",
+  "ex-wife", "ex-husband", "ex-boyfriend", "ex-girlfriend", "fiancé", "fiancée", "best friend", "bestie", "bff", "penpal", "pal",
   "buddy", "secretary", "deputy", "successor", "predecessor", "guardian", "advisor", "adviser", "supervisor",
   "treasurer", "dean", "chancellor", "governor", "minister", "spokesperson", "commissioner", "superintendent",
   "chief", "principal", "conductor", "curator", "vice-president", "vp", "skipper", "headmaster", "headmistress"
@@ -197,7 +197,15 @@ export const roleHead = (phrase: string): string => {
   const words = phrase.toLowerCase().trim().split(/\s+/)
   let i = 0
   while (i < words.length - 1 && PLAIN_ADJECTIVES.has(words[i]!)) i++
+  const last = words.length - 1
+  const informal = INFORMAL_KIN[words[last] ?? ""]
+  if (informal !== undefined) words[last] = informal
   return words.slice(i).join(" ")
+}
+
+/** Chat words for kin, read as the word the relation vocabulary knows ("my bro Sam" → brother of). */
+const INFORMAL_KIN: Readonly<Record<string, string>> = {
+  bro: "brother", sis: "sister", hubby: "husband", bestie: "best friend", bff: "best friend", gf: "girlfriend", bf: "boyfriend"
 }
 
 /** Whether a role noun is a parent-generation kin word ("our mother" covers the siblings too). @since 0.2.0 */

@@ -160,7 +160,8 @@ const copulaAfterNouns = (toks: ReadonlyArray<Tok>): ReadonlyArray<Tok> => {
     const next = toks[i + 1]
     if (next === undefined || prev.end !== t.start || (prev.pos !== "NOUN" && prev.pos !== "PROPN")) return t
     const adjNoun = next.pos === "ADV" && toks[i + 2]?.pos === "ADJ" && toks[i + 3]?.pos === "NOUN"
-    if ((COPULA_NEXT_POS.has(next.pos) && !adjNoun) || COPULA_NEXT_WORDS.has(next.lower)) return { ...t, lower: "'s", lemma: "be", pos: "AUX" }
+    // "My name's Tupac": a name's is always "name is".
+    if ((COPULA_NEXT_POS.has(next.pos) && !adjNoun) || COPULA_NEXT_WORDS.has(next.lower) || prev.lower === "name") return { ...t, lower: "'s", lemma: "be", pos: "AUX" }
     return t
   })
 }
@@ -171,6 +172,8 @@ const copulaAfterNouns = (toks: ReadonlyArray<Tok>): ReadonlyArray<Tok> => {
  */
 const nounListHeads = (toks: ReadonlyArray<Tok>): ReadonlyArray<Tok> =>
   toks.map((t, i) => {
+    // wink reads "piano" as the musical direction (an adverb); after a verb it is the instrument.
+    if (t.pos === "ADV" && t.lower === "piano" && i > 0 && toks[i - 1]!.pos === "VERB") return { ...t, pos: "NOUN", lemma: t.lower }
     if (t.pos !== "ADV" || i === 0 || toks[i - 1]!.pos !== "VERB" || /ly$/.test(t.lower)) return t
     const sep = toks[i + 1]?.lower
     const nextNoun = toks[i + 2]?.pos === "NOUN"
