@@ -169,16 +169,7 @@ export const times = (facts: ReadonlyArray<Fact>): Map<Fact, number> => {
   return out
 }
 
-const singleValuedSets = new WeakMap<ReadonlyArray<string>, Relation.SingleValuedSet>()
-
-const singleValuedSet = (params: Params): Relation.SingleValuedSet => {
-  let s = singleValuedSets.get(params.singleValued)
-  if (s === undefined) {
-    s = Relation.singleValuedSet(params.singleValued)
-    singleValuedSets.set(params.singleValued, s)
-  }
-  return s
-}
+const singleValuedSet = (params: Params): Relation.SingleValuedSet => Relation.singleValuedSet(params.singleValued)
 
 /**
  * The single-valued side of `relation` under `params` and what memory learned

@@ -596,10 +596,21 @@ export interface SingleValuedSet {
 /**
  * The membership test of a list of single-valued relations: each listed phrase is canonicalised
  * (so a user may write "lives in" or "favourite colour"); a trailing `*` is a prefix pattern.
- * @complexity O(|list|) to build; `has` O(patterns)
+ * @complexity O(|list|) the first time for a list value, O(1) after (memoised); `has` O(patterns)
  * @since 0.2.0
  */
 export const singleValuedSet = (list: ReadonlyArray<string>): SingleValuedSet => {
+  const hit = singleValuedSets.get(list)
+  if (hit !== undefined) return hit
+  const built = buildSingleValuedSet(list)
+  singleValuedSets.set(list, built)
+  return built
+}
+
+/** One set per list value (a `Params` record keeps its list, so each is built once). */
+const singleValuedSets = new WeakMap<ReadonlyArray<string>, SingleValuedSet>()
+
+const buildSingleValuedSet = (list: ReadonlyArray<string>): SingleValuedSet => {
   const exact = new Set<string>()
   const prefixes: Array<string> = []
   for (const r of list) {
