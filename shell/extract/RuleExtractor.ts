@@ -1037,7 +1037,7 @@ const parseClause = (
   let partial = false
   let group: VerbGroup | null
   /** "Someone moved the lamp to the bedroom": an agent nobody is named for; only the place is read. */
-  let placeholder = false
+  let unnamedAgent = false
   if (shared !== null) {
     subjects = shared
     k = i
@@ -1050,28 +1050,28 @@ const parseClause = (
       subjects = [plainNP(toks[i]!.lower, i + 1)]
       k = i + 1
       group = g
-      placeholder = true
+      unnamedAgent = true
     } else {
-    if (list === null || list.disjunctive) return []
-    subjects = list.nps
-    k = list.end
-    group = parseVerbGroup(toks, k)
-    if (list.truncated) partial = true
-    // Repair: the tagger read the verb as part of the subject ("Alice lives in", "Alice married Bob").
-    if (group === null && list.nps.length === 1) {
-      for (let v = i + 1; v < list.end; v++) {
-        const prev = toks[v - 1]!
-        if (!verbish(toks, v) || !(prev.pos === "PROPN" || prev.pos === "NOUN")) continue
-        const np = parseNP(ctx, toks, i, v)
-        if (np === null || np.end !== v) continue
-        subjects = [np]
-        k = v
-        group = { head: v, kind: "verb", negated: false, passive: false, modal: false, change: false, repaired: true, next: v + 1 }
-        break
+      if (list === null || list.disjunctive) return []
+      subjects = list.nps
+      k = list.end
+      group = parseVerbGroup(toks, k)
+      if (list.truncated) partial = true
+      // Repair: the tagger read the verb as part of the subject ("Alice lives in", "Alice married Bob").
+      if (group === null && list.nps.length === 1) {
+        for (let v = i + 1; v < list.end; v++) {
+          const prev = toks[v - 1]!
+          if (!verbish(toks, v) || !(prev.pos === "PROPN" || prev.pos === "NOUN")) continue
+          const np = parseNP(ctx, toks, i, v)
+          if (np === null || np.end !== v) continue
+          subjects = [np]
+          k = v
+          group = { head: v, kind: "verb", negated: false, passive: false, modal: false, change: false, repaired: true, next: v + 1 }
+          break
+        }
       }
-    }
-    ctx.npEnds.set(k, subjects)
-    commit(ctx, subjects, "subject", null)
+      ctx.npEnds.set(k, subjects)
+      commit(ctx, subjects, "subject", null)
     }
   }
   if (group === null) return []
@@ -1432,7 +1432,7 @@ const parseClause = (
     }
     return [...own, ...rest]
   }
-  if (placeholder) return rest
+  if (unnamedAgent) return rest
   // "The piano was moved to the hall", "The keys were left on the desk".
   const passivePlace = group.passive && prepWord !== null && prepWord !== "by" && Lexicon.PLACING_VERBS.has(lemma)
     ? Lexicon.placePreposition(lemma, prepWord)
