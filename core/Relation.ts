@@ -61,7 +61,8 @@ export type Side = "subject" | "object" | "both"
  * What a phrase says, before subject and object are known.
  * - `key`: the lemma key (step 1 of the module header);
  * - `relation`: the canonical relation; `swap`: subject and object trade places;
- * - `negated`: the phrase carried a negator; `change`: it carried a change cue.
+ * - `negated`: the phrase carried a negator; `change`: it carried a change cue;
+ * - `told`: the phrase as told, for display (negators, adverbs and do-support removed).
  * @since 0.2.0
  */
 export interface Analysis {
@@ -70,6 +71,7 @@ export interface Analysis {
   readonly swap: boolean
   readonly negated: boolean
   readonly change: boolean
+  readonly told: string
 }
 
 /**
@@ -297,7 +299,7 @@ const FILLERS = new Set([
   "already", "really", "actually", "finally", "newly", "officially", "then", "again", "later", "presently",
   "happily", "formerly", "previously", "usually", "often", "always", "sometimes", "ever", "even", "only",
   "mostly", "mainly", "permanently", "temporarily", "together", "back", "anymore", "proudly", "once", "today",
-  "nowadays", "lately", "soon", "eventually", "new", "newly"
+  "nowadays", "lately", "soon", "eventually", "new"
 ])
 
 /** Words that mark a change of state. */
@@ -486,6 +488,7 @@ const analyseFresh = (phrase: string): Analysis => {
 const analyseOnce = (phrase: string): Analysis => {
   const c = clean(phrase)
   const { negated, change } = c
+  const told = c.told.join(" ")
   const lemmas = c.lemmas.length === 2 && c.lemmas[0] === "become" && (c.lemmas[1] === "a" || c.lemmas[1] === "an")
     ? ["be", "a"]
     : c.lemmas
@@ -495,15 +498,15 @@ const analyseOnce = (phrase: string): Analysis => {
   if (hit !== undefined) {
     // "Kim coaches the team": an inflected verb form of a role noun reads from the holder
     const verbal = hit.swap && lemmas.length === 1 && VERB_NOUNS.has(lemmas[0]!) && c.surface[0] !== lemmas[0]
-    return { key, relation: hit.relation, swap: hit.swap && !verbal, negated, change }
+    return { key, relation: hit.relation, swap: hit.swap && !verbal, negated, change, told }
   }
   if (key.length === 0) {
     const bare = rawWords(phrase).map(lemma).join("_")
-    return { key, relation: bare.length === 0 ? "" : bare, swap: false, negated, change }
+    return { key, relation: bare.length === 0 ? "" : bare, swap: false, negated, change, told }
   }
   const relation = (lemmas[0] === "become" && lemmas.length > 1 ? lemmas.slice(1) : lemmas)
     .map((w) => (w === "be" ? "is" : w)).join("_")
-  return { key, relation, swap: false, negated, change }
+  return { key, relation, swap: false, negated, change, told }
 }
 
 /** Verbs that link a subject to a relation noun ("is the captain of", "became CEO of"). */
@@ -528,13 +531,6 @@ const VERB_NOUNS = new Set(["coach", "captain", "head", "chair", "mentor", "skip
  * @since 0.2.0
  */
 export const canon = (phrase: string): string => analyse(phrase).relation
-
-/**
- * The lexicon entry of a canonical relation, if it has one.
- * @complexity O(1)
- * @since 0.2.0
- */
-export const entry = (relation: string): Entry | undefined => entries.get(relation)
 
 /**
  * Whether a canonical relation is symmetric (A r B ⇔ B r A): spouse_of, partner_of,
@@ -652,7 +648,7 @@ export const normalize = (triple: { readonly subject: string; readonly relation:
     ;[subject, object] = [object, subject]
     reordered = !reordered
   }
-  const written = surfaceOf(triple.relation)
+  const written = a.told
   const shown = displayOf(a.relation)
   const firstWord = written.split(" ")[0] ?? ""
   const bareVerbOfKnown = entries.has(a.relation) && firstWord === lemma(firstWord) && !PREPOSITIONS.has(firstWord) &&
@@ -664,19 +660,6 @@ export const normalize = (triple: { readonly subject: string; readonly relation:
     ? null
     : written
   return { subject, relation: a.relation, object, phrase, negated: a.negated, change: a.change }
-}
-
-const surfaces = new Map<string, string>()
-
-/** The written words of a phrase's relation (memoised like {@link analyse}). */
-const surfaceOf = (phrase: string): string => {
-  let s = surfaces.get(phrase)
-  if (s === undefined) {
-    s = clean(phrase).told.join(" ")
-    if (surfaces.size >= MEMO_SIZE) surfaces.clear()
-    surfaces.set(phrase, s)
-  }
-  return s
 }
 
 const PREPOSITIONS = new Set([

@@ -55,6 +55,7 @@
  *
  * @since 0.1.0
  */
+import * as Relation from "../../core/Relation.ts"
 import { findDates } from "./Dates.ts"
 import * as Lexicon from "./rules/Lexicon.ts"
 import { nlp, readSentences, type Sentence, type Tok, verbLemma } from "./rules/Tokens.ts"
@@ -265,10 +266,6 @@ const verbish = (toks: ReadonlyArray<Tok>, i: number): boolean => {
 /** A plural noun phrase's singular: teachers → teacher, nannies → nanny (the last word only). */
 const singular = (phrase: string): string =>
   /ies$/.test(phrase) ? `${phrase.slice(0, -3)}y` : /(?:ches|shes|xes|sses)$/.test(phrase) ? phrase.slice(0, -2) : phrase.slice(0, -1)
-
-/** The third person singular of a verb lemma: work → works, study → studies, go → goes. */
-const thirdPerson = (lemma: string): string =>
-  /[^aeiou]y$/.test(lemma) ? `${lemma.slice(0, -1)}ies` : /(?:s|sh|ch|x|z|o)$/.test(lemma) ? `${lemma}es` : `${lemma}s`
 
 const NON_ASCII = /[^\u0000-\u007f]/
 const NON_LATIN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Cyrillic}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Thai}\p{Script=Devanagari}\p{Script=Greek}\p{Script=Armenian}\p{Script=Georgian}\p{Script=Bengali}\p{Script=Tamil}]/u
@@ -1123,12 +1120,12 @@ const parseClause = (
   if (group.kind === "verb" && !becomes) {
     if (ASPECTUAL.has(lemma) && (toks[k]?.pos === "VERB" || toks[k]?.pos === "NOUN") && /^[a-z]+ing$/.test(toks[k]!.text) && toks[k + 1] !== undefined && toks[k + 1]!.pos !== "PUNCT") {
       // "started dating Min-jun", "began working at Acme": the relation is the -ing verb's.
-      relation.push(surface ? thirdPerson(toks[k]!.lemma) : toks[k]!.lemma)
+      relation.push(surface ? Relation.thirdPerson(toks[k]!.lemma) : toks[k]!.lemma)
       if (lemma === "start" || lemma === "begin") change = true
       k++
     } else if ((lemma === "stop" || lemma === "quit") && toks[k]?.pos === "VERB" && toks[k]!.lower.endsWith("ing")) {
       // "stopped working at X" → works at X, negated.
-      relation.push(surface ? thirdPerson(toks[k]!.lemma) : toks[k]!.lemma)
+      relation.push(surface ? Relation.thirdPerson(toks[k]!.lemma) : toks[k]!.lemma)
       negated = true
       change = true
       ends = true
