@@ -23,7 +23,7 @@ import type { Path } from "../../core/Connect.ts"
 import type { Fact } from "../../core/Fact.ts"
 import * as LiquidGraph from "../../core/LiquidGraph.ts"
 import * as Relation from "../../core/Relation.ts"
-import { isoDate } from "../loop/Prompt.ts"
+import { isoDate } from "../extract/Dates.ts"
 
 // ── labels ────────────────────────────────────────────────────────────────────
 
@@ -43,7 +43,7 @@ export const label = (g: LiquidGraph.LiquidGraph, id: string): string => {
 }
 
 /**
- * A world/system time as an ISO date (`YYYY-MM-DD`); total (see `Prompt.isoDate`: a year
+ * A world/system time as an ISO date (`YYYY-MM-DD`); total (see `Dates.isoDate`: a year
  * outside 0000–9999 or a time `Date` cannot hold reads `year …`, never throws).
  * @complexity O(1)
  */

@@ -37,7 +37,7 @@
  */
 import { Context, Effect, Layer, Stream } from "effect"
 import { LanguageModel, type Response } from "effect/ai"
-import type { Fact } from "../../core/Fact.ts"
+import * as FactM from "../../core/Fact.ts"
 import * as LiquidGraph from "../../core/LiquidGraph.ts"
 import type { RecalledFact } from "../../core/Recall.ts"
 import * as Relation from "../../core/Relation.ts"
@@ -91,8 +91,6 @@ export const questionRelations = (question: string): Set<string> => {
 
 const labelTerms = (g: LiquidGraph.LiquidGraph, id: string): Array<string> => Text.terms(Render.label(g, id))
 
-const isCurrent = (f: Fact): boolean => f.supersededBy === null && f.validUntil === null
-
 /**
  * The recalled facts that answer `question`, best first (see the module header).
  * Laws: every fact returned is in `facts`, has score ≥ {@link MIN_RECALL_SCORE}, shares a word
@@ -112,11 +110,11 @@ export const relevant = (
   const matching = facts.filter((r) =>
     r.score >= MIN_RECALL_SCORE && relations.has(r.fact.relation) && (named(r.fact.subject) || named(r.fact.object))
   )
-  const currentSlots = new Set(matching.filter((r) => isCurrent(r.fact)).map((r) => `${r.fact.subject}|${r.fact.relation}`))
+  const currentSlots = new Set(matching.filter((r) => FactM.isCurrent(r.fact)).map((r) => FactM.slotKey(r.fact.subject, r.fact.relation)))
   return matching
-    .filter((r) => isCurrent(r.fact) || !currentSlots.has(`${r.fact.subject}|${r.fact.relation}`))
+    .filter((r) => FactM.isCurrent(r.fact) || !currentSlots.has(FactM.slotKey(r.fact.subject, r.fact.relation)))
     .sort((a, b) =>
-      Number(isCurrent(b.fact)) - Number(isCurrent(a.fact)) || b.score - a.score ||
+      Number(FactM.isCurrent(b.fact)) - Number(FactM.isCurrent(a.fact)) || b.score - a.score ||
       (a.fact.id < b.fact.id ? -1 : a.fact.id > b.fact.id ? 1 : 0)
     )
     .slice(0, MAX_FACTS)

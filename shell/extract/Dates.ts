@@ -285,3 +285,26 @@ export const findDates = (sentence: string, anchor: number | null): ReadonlyArra
   cache.set(key, out)
   return out
 }
+
+/** Mean Gregorian year in ms (365.2425 days). */
+const MS_PER_YEAR = 365.2425 * 86_400_000
+
+/**
+ * A world/system time as an ISO date (`YYYY-MM-DD`); total: a time whose year is outside
+ * 0000–9999 (ISO's four digits) reads `year <Y>`, a time beyond what `Date` holds (±8.64e15 ms)
+ * `year ≈<Y>`, and a non-finite one `no date` — it never throws, whatever a journal holds.
+ * Laws: `isoDate(Date.UTC(y, m, d))` is the `YYYY-MM-DD` of that day for 0 <= y <= 9999.
+ * @complexity O(1)
+ * @example
+ * ```ts
+ * Dates.isoDate(Date.UTC(2021, 0, 1)) // "2021-01-01"
+ * Dates.isoDate(1e17)                  // "year ≈3170844"
+ * ```
+ */
+export const isoDate = (ms: number): string => {
+  if (!Number.isFinite(ms)) return "no date"
+  const d = new Date(ms)
+  if (Number.isNaN(d.getTime())) return `year ≈${Math.round(1970 + ms / MS_PER_YEAR)}`
+  const year = d.getUTCFullYear()
+  return year < 0 || year > 9999 ? `year ${year}` : d.toISOString().slice(0, 10)
+}

@@ -25,7 +25,7 @@
 import { Effect, Layer, Schema } from "effect"
 import { type AiError, LanguageModel } from "effect/ai"
 import * as Models from "../model/Models.ts"
-import { parseIsoDate } from "./Dates.ts"
+import { isoDate, parseIsoDate } from "./Dates.ts"
 import { checkInput, defaultMaxInputBytes, type Discourse, ExtractError, Extractor, type TurnContext } from "./Extractor.ts"
 import { Triple } from "./Triple.ts"
 
@@ -125,7 +125,7 @@ export const toTriple = (text: string, t: AnswerTriple): Triple => {
 export const userMessage = (text: string, context: TurnContext = {}): string => {
   const lines: Array<string> = []
   if (typeof context.speaker === "string" && context.speaker.length > 0) lines.push(`Speaker (first person means them): ${context.speaker}`)
-  if (typeof context.time === "number" && Number.isFinite(context.time)) lines.push(`Time of this text: ${new Date(context.time).toISOString().slice(0, 10)}`)
+  if (typeof context.time === "number" && Number.isFinite(context.time)) lines.push(`Time of this text: ${isoDate(context.time)}`)
   return lines.length === 0 ? text : `${lines.join("\n")}\n\n${text}`
 }
 
