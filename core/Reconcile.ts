@@ -422,7 +422,9 @@ const validate = (graph: LiquidGraph.LiquidGraph, input: ReconcileInput, now: nu
  * @throws InvalidInput when `now` is not finite, or `input.facts` is not an array of ids of
  * edges of `graph`; nothing is built.
  * @complexity O(Σ k log k) over the checked slots (k = facts in the slot), plus O(s log s) to
- * order the s checked slots; O(|input.facts| · log m) to validate.
+ * order the s checked slots; for relations single-valued on the object end, O(d) per checked
+ * object (d = its incident edges) — and, with `input.facts` absent, one O(m) pass over the edges
+ * to find those objects; O(|input.facts| · log m) to validate.
  * @example
  * ```ts
  * const { graph, changes } = Reconcile.reconcile(g, { facts: ["f|alice|lives_in|london"] }, params, now)
