@@ -1,7 +1,7 @@
 /**
  * extract — throughput of the LLM-free rule extractor on conversational English.
  *
- * The text is the labelled extraction set's turns (`examples/extraction/cases.jsonl`, read as
+ * The text is the labelled extraction set's turns (`eval/suites/extraction/cases.jsonl`, read as
  * data): its conversations shuffled with a seeded PRNG and repeated until the corpus holds
  * 2,000 (`--quick`) or 5,000 sentences, each conversation read turn by turn by a fresh
  * discourse (`RuleExtractor.make().discourse()`) with its speaker and time, as ingest reads a
@@ -26,7 +26,7 @@ import { type BenchOptions, higherIsBetter, type Metric, progress } from "./Metr
 import { consume, now } from "./timing.ts"
 
 /** Where the sentences come from. */
-export const CASES_FILE = new URL("../examples/extraction/cases.jsonl", import.meta.url)
+export const CASES_FILE = new URL("../eval/suites/extraction/cases.jsonl", import.meta.url)
 
 /** One turn as fed to the extractor. */
 export interface Turn {

@@ -28,6 +28,7 @@
  *   static index has no notion of recency), parsed into triples; "latest evidence wins" on them.
  */
 import { Engram, Fact, Key, LiquidGraph, Params, Recall, Reconcile, Reinforce } from "../../core/index.ts"
+import * as Bm25 from "../../eval/baselines/Bm25.ts"
 import { Rng } from "./Prng.ts"
 import { tripleKey, type BaseObservation, type Triple, type World } from "./World.ts"
 
@@ -204,29 +205,9 @@ export const windowMemory = (parse: (text: string) => Array<Triple>, tokens = WI
 
 const words = (s: string): Array<string> => Key.node(s).split(" ").filter((w) => w.length > 0)
 
-/** Top-k chunk indices by BM25 (k1 = 1.2, b = 0.75); ties keep the earlier chunk. */
-export const bm25TopK = (chunks: ReadonlyArray<ReadonlyArray<string>>, query: ReadonlyArray<string>, k: number): Array<number> => {
-  const N = chunks.length
-  if (N === 0) return []
-  const avg = chunks.reduce((a, c) => a + c.length, 0) / N
-  const df = new Map<string, number>()
-  for (const c of chunks) for (const w of new Set(c)) df.set(w, (df.get(w) ?? 0) + 1)
-  const q = [...new Set(query)]
-  const scored = chunks.map((c, i) => {
-    const tf = new Map<string, number>()
-    for (const w of c) tf.set(w, (tf.get(w) ?? 0) + 1)
-    let s = 0
-    for (const w of q) {
-      const f = tf.get(w)
-      if (f === undefined) continue
-      const n = df.get(w)!
-      const idf = Math.log(1 + (N - n + 0.5) / (n + 0.5))
-      s += idf * (f * 2.2) / (f + 1.2 * (1 - 0.75 + 0.75 * c.length / avg))
-    }
-    return { i, s }
-  })
-  return scored.filter((x) => x.s > 0).sort((a, b) => b.s - a.s || a.i - b.i).slice(0, k).map((x) => x.i)
-}
+/** Top-k chunk indices by BM25 (the evaluation's one BM25, eval/baselines/Bm25.ts); ties keep the earlier chunk. */
+export const bm25TopK = (chunks: ReadonlyArray<ReadonlyArray<string>>, query: ReadonlyArray<string>, k: number): Array<number> =>
+  chunks.length === 0 ? [] : Bm25.topKOf(Bm25.fromTokens(chunks), Array.from(new Set(query)), k).map((x) => x.index)
 
 export const ragMemory = (parse: (text: string) => Array<Triple>, k = RAG_K): Memory => {
   const chunks: Array<string> = []

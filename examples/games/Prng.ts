@@ -1,10 +1,10 @@
 /**
- * Prng — the games' seeded randomness: the shared sfc32 generator (examples/Prng.ts) and the
+ * Prng — the games' seeded randomness: the shared sfc32 generator (eval/baselines/Prng.ts) and the
  * made-up words the worlds name things with.
  */
-import type { Rng } from "../Prng.ts"
+import type { Rng } from "../../eval/baselines/Prng.ts"
 
-export { nextU32, type PrngState, Rng, seed } from "../Prng.ts"
+export { nextU32, type PrngState, Rng, seed } from "../../eval/baselines/Prng.ts"
 
 const ONSETS = ["b", "bl", "dr", "f", "gl", "k", "kr", "m", "n", "p", "pl", "qu", "sn", "t", "tr", "v", "z", "zw"]
 const VOWELS = ["a", "e", "i", "o", "u", "oo", "ee", "ai"]

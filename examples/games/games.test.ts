@@ -5,7 +5,6 @@ import * as Maze from "./Maze.ts"
 import { mean, perStep, recoveries, rollingRate } from "./Metrics.ts"
 import * as Nonsense from "./Nonsense.ts"
 import { latestBeliefs, triple } from "./World.ts"
-import { suite } from "./suite.ts"
 
 describe("nonsense world", () => {
   const cfg = Nonsense.quickConfig
@@ -124,22 +123,6 @@ describe("metrics", () => {
     expect(truncateWindow(["aaaa", "bbbb", "cccc"], 10)).toEqual(["bbbb", "cccc"])
     expect(bm25TopK([["a", "b"], ["c"], ["a", "b"], ["a", "d"]], ["a", "b"], 2)).toEqual([0, 2])
   })
-})
-
-describe("games suite", () => {
-  it("a quick run has the rows and charts the runner needs", async () => {
-    const res = await suite.run({ data: undefined, sharedDir: undefined, quick: true, seed: 1, progress: () => {} })
-    for (const a of ["mags", "none", "window", "rag"]) {
-      for (const m of ["score", "recovery_steps", "maze.score", "kitchen.score"]) {
-        const r = res.rows.filter((x) => x.system === a && x.metric === m)
-        expect(r.length, `${a} ${m}`).toBe(1)
-        expect(Number.isFinite(r[0]!.value)).toBe(true)
-      }
-    }
-    expect(res.rows.every((r) => r.suite === "games")).toBe(true)
-    expect(res.charts.map((c) => c.name)).toEqual(["games-nonsense-score", "games-graph-size"])
-    expect(res.notes.length).toBeGreaterThan(0)
-  }, 20_000)
 })
 
 describe("language-model hook", () => {

@@ -2,7 +2,7 @@
  * Fresh conversational English the rule extractor was not built on: short diary entries and
  * chat turns (first person, self-introductions, pronouns across turns, coordination, names with
  * diacritics or in another script, and lines that must give nothing). The facts were written
- * down before the extractor was run on them, following examples/extraction/README.md; they are
+ * down before the extractor was run on them, following eval/suites/extraction/README.md; they are
  * compared through the core's relation vocabulary (canonical relation, inverse phrases, labels
  * by node key with a leading title dropped), and dates to the day, as the extraction suite does.
  */

@@ -1,0 +1,194 @@
+/**
+ * Systems — the three (plus one) memories compared on the MCQ world. All see the SAME statement
+ * texts in the same order, use the SAME sentence embedder, and give the answering rule at most
+ * the SAME context budget (`budgetTokens`, default 2,048, counted by `shell/loop/Prompt`'s
+ * `estimateTokens`: ⌈chars / 4⌉ per unit).
+ *
+ * - **base**: the most recent statements that fit the 2K-token window (a model's context window
+ *   over the raw history).
+ * - **rag**: static RAG: every statement is a chunk embedded once; a question retrieves the top-k
+ *   chunks by cosine to the question's embedding (ties: more recent first). No graph, no
+ *   reconciliation.
+ * - **rag-bm25** (extra, for honesty; not in the goal): the same top-k over BM25 (k1 1.2, b 0.75)
+ *   on the statements' content words, since made-up names may have no GloVe vector.
+ * - **mags**: the core. Each statement is one engram: the episode (text, time, embedding) and
+ *   the triples the LLM-free rule extractor (`shell/extract/RuleExtractor.ts`, lemma relations)
+ *   reads from the text (NOT the generator's structured facts); then `reconcile` on the facts
+ *   just engrammed. The world's relations are declared single-valued in the params
+ *   (`singleValued` = defaults + the world's relations): that is the world's schema, the one
+ *   piece of configuration MAGS gets. **mags-structured** (extra) engrams the generator's
+ *   structured slot facts instead of the extractor's triples (the episode text is the same): it
+ *   measures what the extractor's coverage costs. A question is one `recall` (its text and embedding,
+ *   current facts only, `maxResults` = k); the context is the recalled facts rendered
+ *   `subject relation object` (negated facts left out) and the recalled episodes' texts.
+ *
+ * @since 0.1.0
+ */
+import { Engram, LiquidGraph, Params, Recall, Reconcile } from "../../../core/index.ts"
+import * as Bm25 from "../../baselines/Bm25.ts"
+import { estimateTokens } from "../../../shell/loop/Prompt.ts"
+import * as RuleExtractor from "../../../shell/extract/RuleExtractor.ts"
+import { toEngramFact, type Triple } from "../../../shell/extract/Triple.ts"
+import { type SentenceEmbedder, isZero } from "./Embed.ts"
+import type { Unit } from "./Scoring.ts"
+import type { Question, Statement, World } from "./World.ts"
+
+/** Options shared by the systems. */
+export interface SystemOptions {
+  /** Context budget in estimated tokens (default 2048). */
+  readonly budgetTokens: number
+  /** Chunks (RAG) / results (MAGS recall) per question (default 20). */
+  readonly k: number
+}
+
+export const defaultSystemOptions: SystemOptions = { budgetTokens: 2048, k: 20 }
+
+/** A context built for one question. */
+export interface Context {
+  readonly units: ReadonlyArray<Unit>
+  readonly tokens: number
+}
+
+/** A memory system: ingest the history, then answer questions with a context each. */
+export interface System {
+  readonly name: string
+  readonly ingest: (s: Statement) => void
+  readonly context: (q: Question, now: number) => Context
+}
+
+/** Tokens of a unit list (one line each). */
+export const unitTokens = (units: ReadonlyArray<Unit>): number => units.reduce((n, u) => n + estimateTokens(u.text), 0)
+
+/** The longest prefix of `units` (in rank order) within `budget` tokens. */
+export const withinBudget = (units: ReadonlyArray<Unit>, budget: number): Context => {
+  const out: Array<Unit> = []
+  let tokens = 0
+  for (const u of units) {
+    const t = estimateTokens(u.text)
+    if (tokens + t > budget) break
+    out.push(u)
+    tokens += t
+  }
+  return { units: out, tokens }
+}
+
+/** base: the most recent statements within the budget. */
+export const base = (options: SystemOptions = defaultSystemOptions): System => {
+  const history: Array<Unit> = []
+  return {
+    name: "base",
+    ingest: (s) => void history.push({ text: s.text, time: s.time }),
+    context: () => withinBudget(history.slice().reverse(), options.budgetTokens)
+  }
+}
+
+const dot = (a: Float32Array, b: Float32Array): number => {
+  let s = 0
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!
+  return s
+}
+
+/** Top-k by score desc, then time desc (more recent first). */
+const topK = (scored: Array<{ readonly unit: Unit; readonly score: number }>, k: number): Array<Unit> =>
+  scored.sort((x, y) => (y.score !== x.score ? y.score - x.score : y.unit.time - x.unit.time)).slice(0, k).map((s) => s.unit)
+
+/** rag: static dense top-k over the statements. */
+export const rag = (embedder: SentenceEmbedder, options: SystemOptions = defaultSystemOptions): System => {
+  const chunks: Array<{ readonly unit: Unit; readonly v: Float32Array }> = []
+  return {
+    name: "rag",
+    ingest: (s) => void chunks.push({ unit: { text: s.text, time: s.time }, v: embedder.embed(s.text) }),
+    context: (q) => {
+      const qv = embedder.embed(q.text)
+      return withinBudget(topK(chunks.map((c) => ({ unit: c.unit, score: dot(qv, c.v) })), options.k), options.budgetTokens)
+    }
+  }
+}
+
+/** rag-bm25: static lexical top-k (BM25, the evaluation's one: eval/baselines/Bm25.ts) over the statements. */
+export const ragBm25 = (options: SystemOptions = defaultSystemOptions): System => {
+  const units: Array<Unit> = []
+  const docs: Array<ReadonlyArray<string>> = []
+  let index: Bm25.Bm25Index | undefined
+  return {
+    name: "rag-bm25",
+    ingest: (s) => {
+      units.push({ text: s.text, time: s.time })
+      docs.push(Bm25.tokens(s.text))
+      index = undefined
+    },
+    context: (q) => {
+      index ??= Bm25.fromTokens(docs)
+      const terms = Array.from(new Set(Bm25.tokens(q.text)))
+      const scores = Bm25.scoresOf(index, terms)
+      return withinBudget(topK(units.map((unit, i) => ({ unit, score: scores[i]! })), options.k), options.budgetTokens)
+    }
+  }
+}
+
+/** What the MAGS system exposes beyond {@link System}. */
+export interface MagsSystem extends System {
+  readonly graph: () => LiquidGraph.LiquidGraph
+  /** Statements the extractor read at least one triple from, by kind. */
+  readonly extracted: () => { readonly fact: number; readonly correction: number; readonly filler: number }
+  /** Supersessions reconcile decided. */
+  readonly superseded: () => number
+}
+
+/** mags: engram (rule-extracted triples + episode) → reconcile → recall. */
+export const mags = (
+  world: World,
+  embedder: SentenceEmbedder,
+  options: SystemOptions = defaultSystemOptions,
+  triplesFrom: "rule" | "structured" = "rule"
+): MagsSystem => {
+  const params = Params.unsafeMake({ singleValued: [...Params.defaultSingleValued, ...world.relations] })
+  const extractor = RuleExtractor.make()
+  const times = new Map<string, number>()
+  let g = LiquidGraph.empty(embedder.dims)
+  const extracted = { fact: 0, correction: 0, filler: 0 }
+  let superseded = 0
+  const vec = (text: string): { embedding?: Array<number> } => {
+    const v = embedder.embed(text)
+    return isZero(v) ? {} : { embedding: Array.from(v) }
+  }
+  return {
+    name: triplesFrom === "rule" ? "mags" : "mags-structured",
+    graph: () => g,
+    extracted: () => ({ ...extracted }),
+    superseded: () => superseded,
+    ingest: (s) => {
+      const triples: ReadonlyArray<Triple> = triplesFrom === "rule"
+        ? extractor.extract(s.text)
+        : s.fact === null
+        ? []
+        : [{
+          subject: s.fact.entity, relation: s.fact.relation, object: s.fact.value, negated: false,
+          validFrom: null, confidence: 0.8, span: { start: 0, end: s.text.length }
+        }]
+      if (triples.length > 0) extracted[s.kind]++
+      const labels = Array.from(new Set(triples.flatMap((t) => [t.subject, t.object])))
+      times.set(`ep:${s.id}`, s.time)
+      const step = Engram.engram(g, {
+        episode: { id: s.id, text: s.text, time: s.time, ...vec(s.text) },
+        entities: labels.map((label) => ({ label, ...vec(label) })),
+        facts: triples.map((t) => toEngramFact(t, s.id))
+      }, params, s.time)
+      const rec = Reconcile.reconcile(step.graph, { facts: step.ids.facts }, params, s.time)
+      superseded += rec.changes.superseded.length
+      g = rec.graph
+    },
+    context: (q, now) => {
+      const step = Recall.recall(g, { text: q.text, ...vec(q.text), maxResults: options.k }, params, now)
+      g = step.graph
+      const ranked: Array<{ readonly unit: Unit; readonly score: number }> = [
+        ...step.result.facts.filter((f) => !f.fact.negated).map((f) => ({
+          unit: { text: `${f.fact.subject} ${f.fact.relation} ${f.fact.object}`, time: f.fact.validFrom ?? f.fact.learnedAt },
+          score: f.score
+        })),
+        ...step.result.episodes.map((e) => ({ unit: { text: e.text, time: times.get(e.id) ?? now }, score: e.score }))
+      ]
+      return withinBudget(topK(ranked, ranked.length), options.budgetTokens)
+    }
+  }
+}

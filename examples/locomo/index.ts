@@ -1,4 +1,0 @@
-export * as Bm25 from "./Bm25.ts"
-export * as Data from "./Data.ts"
-export * as Locomo from "./Locomo.ts"
-export * as Metrics from "./Metrics.ts"
