@@ -15,8 +15,8 @@ import type { Row } from "./Suite.ts"
 export type Comparison =
   /** value ≥ threshold */
   | { readonly kind: "atLeast"; readonly threshold: number }
-  /** value ≥ factor × the `against` system's value */
-  | { readonly kind: "ratioAtLeast"; readonly against: string; readonly factor: number }
+  /** value ≥ factor × the `against` system's value (several systems: the best of them) */
+  | { readonly kind: "ratioAtLeast"; readonly against: string | ReadonlyArray<string>; readonly factor: number }
   /** value > the `against` system's value */
   | { readonly kind: "greaterThan"; readonly against: string }
   /** value ≥ the `against` system's value + margin */
@@ -34,23 +34,31 @@ export interface Goal {
   readonly comparison: Comparison
 }
 
-/** The issue's goals (issue 4, "Goals to report against"). */
+/** The issues' goals (issue 4's "Goals to report against", issues 7 and 8's targets). */
 export const GOALS: ReadonlyArray<Goal> = [
   {
-    id: "locomo-vs-vector",
-    text: "LoCoMo recall@10 (categories 1–4): MAGS ≥ 1.1 × flat vector top-k, same embedder",
+    id: "locomo-vs-best-single",
+    text: "LoCoMo recall@10 (categories 1–4, turn level, validation conversations 5–7): MAGS as shipped, maintenance on, ≥ 1.1 × the better of BM25 and flat vector top-k (same embedder)",
     suite: "locomo",
     system: "mags",
-    metric: "recall@10",
-    comparison: { kind: "ratioAtLeast", against: "vector", factor: 1.1 }
+    metric: "recall@10/validation",
+    comparison: { kind: "ratioAtLeast", against: ["bm25", "vector"], factor: 1.1 }
   },
   {
-    id: "locomo-vs-bm25",
-    text: "LoCoMo recall@10 (categories 1–4): MAGS above BM25",
+    id: "locomo-maintenance",
+    text: "LoCoMo recall@10 (validation): MAGS with maintenance on ≥ MAGS with maintenance off",
     suite: "locomo",
     system: "mags",
-    metric: "recall@10",
-    comparison: { kind: "greaterThan", against: "bm25" }
+    metric: "recall@10/validation",
+    comparison: { kind: "marginAtLeast", against: "mags-nodecay", margin: 0 }
+  },
+  {
+    id: "locomo-moonshot",
+    text: "LoCoMo recall@10 (validation): moonshot ≥ 0.675, the LoCoMo paper's dialog-turn recall@10 with its neural dense retriever, with no neural model",
+    suite: "locomo",
+    system: "mags",
+    metric: "recall@10/validation",
+    comparison: { kind: "atLeast", threshold: 0.675 }
   },
   {
     id: "conflicts-accuracy",
@@ -183,11 +191,18 @@ export const checkGoals = (
       case "atLeast":
         return result(atLeast(measured, c.threshold), c.threshold, c.threshold - measured, `${fmt(measured)} vs ≥ ${fmt(c.threshold)}`)
       case "ratioAtLeast": {
-        const other = get(c.against)
-        if (other === undefined) return missing(name(c.against))
+        const names = typeof c.against === "string" ? [c.against] : c.against
+        let against = names[0]!
+        let other = -Infinity
+        for (const system of names) {
+          const v = get(system)
+          if (v === undefined) return missing(name(system))
+          if (v > other) [against, other] = [system, v]
+        }
         const target = c.factor * other
         const ratio = other === 0 ? (measured > 0 ? Infinity : 1) : measured / other
-        return result(atLeast(measured, target), target, target - measured, `${fmt(measured)} vs ${c.factor} × ${c.against} ${fmt(other)} = ${fmt(target)} (ratio ${fmt(ratio)}×)`)
+        const best = names.length > 1 ? `the best of ${names.join(", ")}: ${against}` : against
+        return result(atLeast(measured, target), target, target - measured, `${fmt(measured)} vs ${c.factor} × ${best} ${fmt(other)} = ${fmt(target)} (ratio ${fmt(ratio)}×)`)
       }
       case "greaterThan": {
         const other = get(c.against)
