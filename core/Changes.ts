@@ -44,20 +44,40 @@ export interface Changes {
   readonly demoted: ReadonlyArray<string>
   /** Canonical relations `engram` learned are single-valued (a new object told with a change cue). */
   readonly relationsLearned: ReadonlyArray<string>
+  /** Nodes `prune` moved to the archive (also in `nodesRemoved`: they left the active graph). */
+  readonly nodesArchived: ReadonlyArray<string>
+  /** Edges `prune` moved to the archive (also in `edgesRemoved`). */
+  readonly edgesArchived: ReadonlyArray<string>
+  /** Archived nodes brought back into the active graph (`Archive.reactivate`, `engram`, `recall`). */
+  readonly nodesReactivated: ReadonlyArray<string>
+  /** Archived edges brought back into the active graph. */
+  readonly edgesReactivated: ReadonlyArray<string>
+  /** Archived nodes whose embedding the archive bound dropped (their text and postings stay). */
+  readonly vectorsCompacted: ReadonlyArray<string>
+  /** Nodes `forget` deleted, active or archived (tombstoned). */
+  readonly nodesForgotten: ReadonlyArray<string>
+  /** Edges `forget` deleted, active or archived (tombstoned when `fact` edges). */
+  readonly edgesForgotten: ReadonlyArray<string>
+  /** Edges that lost a forgotten episode from their provenance but kept another source. */
+  readonly provenanceTrimmed: ReadonlyArray<string>
+  /** Episode node ids `engram` skipped because they were forgotten (the batch was not learned). */
+  readonly episodesSkipped: ReadonlyArray<string>
 }
 
 /** The empty change set. */
 export const none: Changes = {
   nodesAdded: [], nodesUpdated: [], nodesRemoved: [], edgesAdded: [], edgesStrengthened: [],
   edgesWeakened: [], edgesRemoved: [], edgesSolidified: [], superseded: [], merged: [], promoted: [], demoted: [],
-  relationsLearned: []
+  relationsLearned: [],
+  nodesArchived: [], edgesArchived: [], nodesReactivated: [], edgesReactivated: [], vectorsCompacted: [], nodesForgotten: [], edgesForgotten: [], provenanceTrimmed: [], episodesSkipped: []
 }
 
 /** Whether nothing changed. @complexity O(1) */
 export const isEmpty = (c: Changes): boolean =>
   c.nodesAdded.length + c.nodesUpdated.length + c.nodesRemoved.length + c.edgesAdded.length +
       c.edgesStrengthened.length + c.edgesWeakened.length + c.edgesRemoved.length + c.edgesSolidified.length +
-      c.superseded.length + c.merged.length + c.promoted.length + c.demoted.length + c.relationsLearned.length === 0
+      c.superseded.length + c.merged.length + c.promoted.length + c.demoted.length + c.relationsLearned.length +
+      c.nodesArchived.length + c.edgesArchived.length + c.nodesReactivated.length + c.edgesReactivated.length + c.vectorsCompacted.length + c.nodesForgotten.length + c.edgesForgotten.length + c.provenanceTrimmed.length + c.episodesSkipped.length === 0
 
 /** A mutable collector transitions fill in, then freeze with {@link Collector.done}. */
 export class Collector {
@@ -74,6 +94,15 @@ export class Collector {
   readonly promoted: Array<string> = []
   readonly demoted: Array<string> = []
   readonly relationsLearned: Array<string> = []
+  readonly nodesArchived: Array<string> = []
+  readonly edgesArchived: Array<string> = []
+  readonly nodesReactivated: Array<string> = []
+  readonly edgesReactivated: Array<string> = []
+  readonly vectorsCompacted: Array<string> = []
+  readonly nodesForgotten: Array<string> = []
+  readonly edgesForgotten: Array<string> = []
+  readonly provenanceTrimmed: Array<string> = []
+  readonly episodesSkipped: Array<string> = []
   done(): Changes {
     return { ...this }
   }
@@ -99,5 +128,14 @@ export const combine = (a: Changes, b: Changes): Changes => ({
   merged: [...a.merged, ...b.merged],
   promoted: [...a.promoted, ...b.promoted],
   demoted: [...a.demoted, ...b.demoted],
-  relationsLearned: [...a.relationsLearned, ...b.relationsLearned]
+  relationsLearned: [...a.relationsLearned, ...b.relationsLearned],
+  nodesArchived: [...a.nodesArchived, ...b.nodesArchived],
+  edgesArchived: [...a.edgesArchived, ...b.edgesArchived],
+  nodesReactivated: [...a.nodesReactivated, ...b.nodesReactivated],
+  edgesReactivated: [...a.edgesReactivated, ...b.edgesReactivated],
+  vectorsCompacted: [...a.vectorsCompacted, ...b.vectorsCompacted],
+  nodesForgotten: [...a.nodesForgotten, ...b.nodesForgotten],
+  edgesForgotten: [...a.edgesForgotten, ...b.edgesForgotten],
+  provenanceTrimmed: [...a.provenanceTrimmed, ...b.provenanceTrimmed],
+  episodesSkipped: [...a.episodesSkipped, ...b.episodesSkipped]
 })

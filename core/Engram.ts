@@ -29,7 +29,7 @@
  */
 import { Schema } from "effect"
 import { dual } from "effect/Function"
-import { type Changes } from "./Changes.ts"
+import { type Changes, none as noChanges } from "./Changes.ts"
 import { InvalidInput } from "./Errors.ts"
 import * as Fact from "./Fact.ts"
 import * as Key from "./Key.ts"
@@ -280,6 +280,8 @@ class Tracker {
   readonly nodesUpdated = new Set<string>()
   readonly edgesAdded = new Set<string>()
   readonly edgesStrengthened = new Set<string>()
+  readonly nodesReactivated: Array<string> = []
+  readonly edgesReactivated: Array<string> = []
   nodeAdded(id: string): void {
     this.nodesAdded.add(id)
   }
@@ -297,7 +299,10 @@ class Tracker {
       nodesAdded: [...this.nodesAdded], nodesUpdated: [...this.nodesUpdated], nodesRemoved: [],
       edgesAdded: [...this.edgesAdded], edgesStrengthened: [...this.edgesStrengthened], edgesWeakened: [],
       edgesRemoved: [], edgesSolidified: [], superseded: [], merged: [], promoted: [], demoted: [],
-      relationsLearned: []
+      relationsLearned: [],
+      nodesArchived: [], edgesArchived: [], nodesReactivated: [...this.nodesReactivated],
+      edgesReactivated: [...this.edgesReactivated], vectorsCompacted: [], nodesForgotten: [], edgesForgotten: [],
+      provenanceTrimmed: [], episodesSkipped: []
     }
   }
 }
@@ -351,9 +356,21 @@ export const hebbianPairs = (ids: ReadonlyArray<string>, max: number, f: (a: str
 
 const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now: number): EngramResult => {
   const p = plan(g, input, now)
+  const episodeId = input.episode === undefined ? null : Node.episodeId(input.episode.id)
+  if (episodeId !== null && LiquidGraph.isForgotten(g, episodeId)) {
+    // a forgotten turn told again (a re-sync, a replayed import) is not learned again
+    return { graph: g, changes: { ...noChanges, episodesSkipped: [episodeId] }, ids: { facts: [], nodes: new Map(), episode: null } }
+  }
   const d = LiquidGraph.draft(g)
   const t = new Tracker()
-  const episodeId = input.episode === undefined ? null : Node.episodeId(input.episode.id)
+  /** An archived node or edge the batch names comes back into the active graph first. */
+  const revive = (id: string): void => {
+    if (d.reactivateNode(id, now)) t.nodesReactivated.push(id)
+  }
+  const reviveEdge = (id: string): void => {
+    const a = d.archivedEdge(id)
+    if (a !== undefined && d.hasNode(a.edge.subject) && d.hasNode(a.edge.object) && d.reactivateEdge(id)) t.edgesReactivated.push(id)
+  }
   const tier = input.tier ?? "working"
 
   /** Strengthens (or creates at `w`) the association between two distinct nodes. */
@@ -412,6 +429,7 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
 
   for (const l of p.labels) {
     const target = d.resolve(l.key)
+    revive(target)
     const known = d.node(target)
     if (known !== undefined) {
       touchExisting(known, l.embedding)
@@ -419,7 +437,7 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
       continue
     }
     const hits = l.embedding !== undefined && d.vectors.size > 0
-      ? Similarity.topK(d.vectors, l.embedding, Math.max(1, params.gatNeighbors), isSemanticId)
+      ? Similarity.topK(d.vectors, l.embedding, Math.max(1, params.gatNeighbors), (id) => isSemanticId(id) && d.hasNode(id))
       : []
     const best = hits[0]
     if (best !== undefined && best.score >= params.matchSimilarity) {
@@ -455,6 +473,7 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
     const s = keyToId.get(f.subject)!
     const o = keyToId.get(f.object)!
     const base = Fact.factId(s, f.relation, o, f.negated)
+    reviveEdge(base)
     const provenance = f.source === undefined ? episodeProvenance : withProvenance(episodeProvenance, [f.source])
     const confidence = f.confidence ?? params.initialConfidence
     let match = d.edge(base)
@@ -516,7 +535,7 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
     let id = base
     if (versions) {
       let n = 2
-      while (d.hasEdge(base + "#" + n)) n++
+      while (d.hasEdge(base + "#" + n) || d.archivedEdge(base + "#" + n) !== undefined) n++
       id = base + "#" + n
     }
     d.putEdge({
@@ -533,6 +552,7 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
   // 3. the episode and its mentions
   if (input.episode !== undefined && episodeId !== null) {
     const ep = input.episode
+    revive(episodeId)
     const old = d.node(episodeId)
     const label = ep.text.slice(0, 40)
     if (old !== undefined) {
@@ -545,6 +565,7 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
     if (ep.embedding !== undefined) d.setVector(episodeId, ep.embedding)
     for (const n of touched) {
       const id = Fact.mentionId(episodeId, n)
+      reviveEdge(id)
       const m = d.edge(id)
       if (m !== undefined) {
         d.putEdge({ ...m, weight: towardsOne(m.weight, params.engramRate), useCount: m.useCount + 1, lastReinforced: now })

@@ -9,6 +9,14 @@
  * update copies O(log n) HAMT nodes and shares the rest, so every earlier version stays valid
  * and unchanged (persistence).
  *
+ * The **archive** ({@link archivedNodes}, {@link archivedEdges}) is part of the same value: what
+ * `prune` takes out of the active graph is kept there whole (the record and the system time it was
+ * archived), and only `forget` deletes, leaving a tombstone ({@link isForgotten}). Archived nodes
+ * stay in the lexical index and the vector store, so BM25 and vector search still find them: an
+ * id from {@link forEachPosting} or a similarity scan may be archived, not active ({@link hasNode}
+ * vs {@link isArchived}). Invariants: no id is both active and archived; an archived edge's ends
+ * are nodes (active or archived) or merged ids (aliases); no tombstoned id is active or archived.
+ *
  * The graph is a value: `Equal` and `Hash` are structural (content, not layout), it has `pipe`,
  * `toJSON` (Schema-encoded, sorted, stable), and a stable 64-bit {@link contentHash} that two
  * replays can compare.
@@ -64,7 +72,7 @@ export interface LiquidGraph extends Equal.Equal, Pipeable {
    * {@link documentFrequency} and {@link forEachPosting}.
    */
   readonly postings: HashMap.HashMap<string, PostingEntry>
-  /** Σ over nodes of their document length in terms (for BM25's average document length). */
+  /** Σ over nodes, active and archived, of their document length in terms (BM25's average document length: divide by {@link documentCount}). */
   readonly lexicalLength: number
   readonly vectors: VectorStore.VectorStore
   /**
@@ -73,7 +81,32 @@ export interface LiquidGraph extends Equal.Equal, Pipeable {
    * equality, hash and JSON; written only by `engram`, so replay reproduces it.
    */
   readonly learned: HashSet.HashSet<string>
+  /** Archived node id → its whole record and when it was archived. Part of equality, hash and JSON. */
+  readonly archivedNodes: HashMap.HashMap<string, ArchivedNode>
+  /** Archived edge id → its whole record and when it was archived. Part of equality, hash and JSON. */
+  readonly archivedEdges: HashMap.HashMap<string, ArchivedEdge>
+  /**
+   * Node id → ids of the archived edges that have it as an end (derived from `archivedEdges`, not
+   * part of equality, hash or JSON): what reactivation and forget read instead of a scan.
+   */
+  readonly archivedIncident: HashMap.HashMap<string, HashSet.HashSet<string>>
+  /** Ids `forget` deleted (nodes and edges) and that were not told again since. Part of equality, hash and JSON. */
+  readonly tombstones: HashSet.HashSet<string>
   toJSON(): GraphJson
+}
+
+/** A node in the archive: its record as it left the active graph (importance 0) and when. */
+export interface ArchivedNode {
+  readonly node: MemoryNode
+  /** System time it was archived. */
+  readonly archivedAt: number
+}
+
+/** An edge in the archive: its record as it left the active graph and when. */
+export interface ArchivedEdge {
+  readonly edge: Fact
+  /** System time it was archived. */
+  readonly archivedAt: number
 }
 
 /**
@@ -105,6 +138,10 @@ class GraphImpl implements LiquidGraph {
   readonly lexicalLength: number
   readonly vectors: VectorStore.VectorStore
   readonly learned: HashSet.HashSet<string>
+  readonly archivedNodes: HashMap.HashMap<string, ArchivedNode>
+  readonly archivedEdges: HashMap.HashMap<string, ArchivedEdge>
+  readonly archivedIncident: HashMap.HashMap<string, HashSet.HashSet<string>>
+  readonly tombstones: HashSet.HashSet<string>
   constructor(
     nodes: HashMap.HashMap<string, MemoryNode>,
     edges: HashMap.HashMap<string, Fact>,
@@ -116,7 +153,11 @@ class GraphImpl implements LiquidGraph {
     postings: HashMap.HashMap<string, PostingEntry>,
     lexicalLength: number,
     vectors: VectorStore.VectorStore,
-    learned: HashSet.HashSet<string>
+    learned: HashSet.HashSet<string>,
+    archivedNodes: HashMap.HashMap<string, ArchivedNode>,
+    archivedEdges: HashMap.HashMap<string, ArchivedEdge>,
+    archivedIncident: HashMap.HashMap<string, HashSet.HashSet<string>>,
+    tombstones: HashSet.HashSet<string>
   ) {
     this.nodes = nodes
     this.edges = edges
@@ -129,6 +170,10 @@ class GraphImpl implements LiquidGraph {
     this.lexicalLength = lexicalLength
     this.vectors = vectors
     this.learned = learned
+    this.archivedNodes = archivedNodes
+    this.archivedEdges = archivedEdges
+    this.archivedIncident = archivedIncident
+    this.tombstones = tombstones
   }
   pipe() {
     // eslint-disable-next-line prefer-rest-params
@@ -144,7 +189,8 @@ class GraphImpl implements LiquidGraph {
     return toJSON(this)
   }
   toString(): string {
-    return `LiquidGraph(${HashMap.size(this.nodes)} nodes, ${HashMap.size(this.edges)} edges, ${this.vectors.size} vectors)`
+    const archived = HashMap.size(this.archivedNodes) + HashMap.size(this.archivedEdges)
+    return `LiquidGraph(${HashMap.size(this.nodes)} nodes, ${HashMap.size(this.edges)} edges, ${this.vectors.size} vectors${archived === 0 ? "" : `, ${HashMap.size(this.archivedNodes)} archived nodes, ${HashMap.size(this.archivedEdges)} archived edges`})`
   }
   /** @internal */
   cachedHash(compute: () => string): string {
@@ -179,6 +225,10 @@ export const empty = (dim = 0): LiquidGraph =>
     HashMap.empty(),
     0,
     VectorStore.empty(dim),
+    HashSet.empty(),
+    HashMap.empty(),
+    HashMap.empty(),
+    HashMap.empty(),
     HashSet.empty()
   )
 
@@ -325,18 +375,121 @@ export const computeImportance = (g: LiquidGraph, id: string): number => {
 /** The stored fixed-point strength of a node (0 when it has no edges). @complexity O(log n) */
 export const strengthOf = (g: LiquidGraph, id: string): number => Option.getOrElse(HashMap.get(g.strength, id), () => 0)
 
+// ── archive ───────────────────────────────────────────────────────────────────
+
+/**
+ * Whether `id` names an archived node or an archived edge.
+ * Laws: `isArchived(g, id) ⇒ ¬hasNode(g, id) ∧ ¬hasEdge(g, id)` (no id is both).
+ * @complexity O(log n)
+ * @example
+ * ```ts
+ * LiquidGraph.isArchived(g, "ep:t1") // true once prune archived the episode
+ * ```
+ */
+export const isArchived = (g: LiquidGraph, id: string): boolean => HashMap.has(g.archivedNodes, id) || HashMap.has(g.archivedEdges, id)
+
+/** The archived node `id` (its record as archived), or `undefined`. @complexity O(log n) */
+export const archivedNode = (g: LiquidGraph, id: string): ArchivedNode | undefined =>
+  Option.getOrUndefined(HashMap.get(g.archivedNodes, id))
+
+/** The archived edge `id` (its record as archived), or `undefined`. @complexity O(log m) */
+export const archivedEdge = (g: LiquidGraph, id: string): ArchivedEdge | undefined =>
+  Option.getOrUndefined(HashMap.get(g.archivedEdges, id))
+
+/** Number of archived nodes. @complexity O(1) */
+export const archivedNodeCount = (g: LiquidGraph): number => HashMap.size(g.archivedNodes)
+
+/** Number of archived edges. @complexity O(1) */
+export const archivedEdgeCount = (g: LiquidGraph): number => HashMap.size(g.archivedEdges)
+
+/** Ids of the archived edges with `id` as an end. @complexity O(log n) */
+export const archivedIncident = (g: LiquidGraph, id: string): HashSet.HashSet<string> =>
+  Option.getOrElse(HashMap.get(g.archivedIncident, id), () => EMPTY_SET)
+
+/**
+ * The node record of `id`, active or archived (`undefined` when neither): the text a lexical
+ * or vector hit names.
+ * @complexity O(log n)
+ */
+export const anyNode = (g: LiquidGraph, id: string): MemoryNode | undefined =>
+  Option.getOrUndefined(HashMap.get(g.nodes, id)) ?? archivedNode(g, id)?.node
+
+/**
+ * The number of documents the lexical index covers: active plus archived nodes (every node is a
+ * document, its {@link documentText}; an archived node keeps its postings). BM25's N.
+ * Laws: `documentCount(g) == nodeCount(g) + archivedNodeCount(g)`; `documentFrequency(g, t) ≤ documentCount(g)`.
+ * @complexity O(1)
+ */
+export const documentCount = (g: LiquidGraph): number => HashMap.size(g.nodes) + HashMap.size(g.archivedNodes)
+
+/**
+ * Whether `id` (a node or edge id) was deleted by `forget` and not told again since.
+ * Laws: `isForgotten(g, id) ⇒ ¬hasNode(g, id) ∧ ¬hasEdge(g, id) ∧ ¬isArchived(g, id)`.
+ * @complexity O(log t) for t tombstones
+ */
+export const isForgotten = (g: LiquidGraph, id: string): boolean => HashSet.has(g.tombstones, id)
+
+/** Sizes of the archive and an estimate of its bytes (see {@link archiveStats}). */
+export interface ArchiveStats {
+  readonly nodes: number
+  readonly episodes: number
+  readonly edges: number
+  readonly facts: number
+  /** Archived nodes that still hold an embedding (compaction drops the oldest ones'). */
+  readonly vectors: number
+  readonly tombstones: number
+  /**
+   * Estimated bytes: 2 per character of text and label, 160 per node and 200 per edge record
+   * (fields, map entry, index entries), 4 per embedding component. An estimate of the heap, for
+   * reports; not a measurement.
+   */
+  readonly bytes: number
+}
+
+/**
+ * The archive's sizes and an estimate of its bytes (see {@link ArchiveStats}).
+ * @complexity O(archived nodes · log V + archived edges)
+ * @example
+ * ```ts
+ * LiquidGraph.archiveStats(g) // { nodes: 418, episodes: 410, edges: 903, facts: 120, vectors: 418, tombstones: 0, bytes: 512000 }
+ * ```
+ */
+export const archiveStats = (g: LiquidGraph): ArchiveStats => {
+  let episodes = 0
+  let vectors = 0
+  let bytes = 0
+  for (const { node: n } of HashMap.values(g.archivedNodes)) {
+    if (n.kind === "episode") episodes++
+    bytes += 160 + 2 * (n.label.length + (n.text?.length ?? 0))
+    if (VectorStore.has(g.vectors, n.id)) {
+      vectors++
+      bytes += 4 * g.vectors.dim
+    }
+  }
+  let facts = 0
+  for (const { edge } of HashMap.values(g.archivedEdges)) if (edge.kind === "fact") facts++
+  bytes += 200 * HashMap.size(g.archivedEdges)
+  return {
+    nodes: HashMap.size(g.archivedNodes), episodes, edges: HashMap.size(g.archivedEdges), facts, vectors,
+    tombstones: HashSet.size(g.tombstones), bytes
+  }
+}
+
 // ── lexical index ─────────────────────────────────────────────────────────────
 
 /**
  * The text of a node that the lexical index holds: an episode's `text` (its `label` when it has
- * none), a semantic node's `label`.
- * @complexity O(1)
+ * none), a semantic node's `label` followed by its summary (`text`, written by `consolidate`)
+ * when it has one.
+ * @complexity O(|label| + |text|)
  * @example
  * ```ts
  * LiquidGraph.documentText(episode) // "Alice moved to Paris last week"
+ * LiquidGraph.documentText(alice)   // "Alice Alice lives in Paris. Alice works at Acme."
  * ```
  */
-export const documentText = (n: MemoryNode): string => (n.kind === "episode" ? (n.text ?? n.label) : n.label)
+export const documentText = (n: MemoryNode): string =>
+  n.kind === "episode" ? (n.text ?? n.label) : n.text === null ? n.label : n.label + " " + n.text
 
 /** Largest term frequency a posting stores (larger ones are stored as this; BM25 saturates long before). */
 export const POSTING_MAX_TF = 1023
@@ -370,8 +523,9 @@ const postingOf = (n: MemoryNode, term: string): number => {
 }
 
 /**
- * The number of nodes whose {@link documentText} contains `term` (0 when none).
- * Laws: `documentFrequency(g, t) == |{ n ∈ nodes(g) : t ∈ Text.terms(documentText(n)) }|`.
+ * The number of nodes (active or archived) whose {@link documentText} contains `term` (0 when none).
+ * Archived nodes count (they stay in the index).
+ * Laws: `documentFrequency(g, t) == |{ n ∈ nodes(g) ∪ archived nodes : t ∈ Text.terms(documentText(n)) }|`.
  * @complexity O(log T) (T distinct terms)
  * @example
  * ```ts
@@ -384,7 +538,7 @@ export const documentFrequency = (g: LiquidGraph, term: string): number => {
 }
 
 /**
- * Calls `f(id, tf, length)` for every node containing `term`: its id, the term's frequency in its
+ * Calls `f(id, tf, length)` for every node, active or archived, containing `term`: its id, the term's frequency in its
  * {@link documentText} and that text's length in terms (both capped as in {@link packPosting}),
  * in the index's iteration order (a function of content; callers that decide must not depend on
  * it). A term held by one node has its counts computed from that node's text.
@@ -399,7 +553,7 @@ export const forEachPosting = (g: LiquidGraph, term: string, f: (id: string, tf:
   const entry = Option.getOrUndefined(HashMap.get(g.postings, term))
   if (entry === undefined) return
   if (typeof entry === "string") {
-    const [tf, length] = unpackPosting(postingOf(HashMap.getUnsafe(g.nodes, entry), term))
+    const [tf, length] = unpackPosting(postingOf(anyNode(g, entry)!, term))
     f(entry, tf, length)
     return
   }
@@ -619,6 +773,10 @@ export class Draft {
   private lexicalLength: number
   private aliasesM: HashMap.HashMap<string, string>
   private learnedS: HashSet.HashSet<string>
+  private readonly archivedNodesL: Layer<ArchivedNode>
+  private readonly archivedEdgesL: Layer<ArchivedEdge>
+  private readonly archivedIncidentL: Layer<HashSet.HashSet<string>>
+  private tombstonesS: HashSet.HashSet<string>
   /** The draft's vector store; transitions may read it directly. */
   vectors: VectorStore.VectorStore
   private readonly touched = new Set<string>()
@@ -640,6 +798,10 @@ export class Draft {
     this.postingsL = new Layer(source.postings)
     this.lexicalLength = source.lexicalLength
     this.vectors = source.vectors
+    this.archivedNodesL = new Layer(source.archivedNodes)
+    this.archivedEdgesL = new Layer(source.archivedEdges)
+    this.archivedIncidentL = new Layer(source.archivedIncident)
+    this.tombstonesS = source.tombstones
   }
 
   // reads
@@ -728,8 +890,20 @@ export class Draft {
     const old = this.nodesL.get(n.id)
     const text = documentText(n)
     if (old === undefined) {
-      this.nodesL.set(n.id, n)
-      this.addPostings(n, text)
+      // an archived node written again leaves the archive (its postings and vector stay indexed)
+      const archived = this.archivedNodesL.size > 0 ? this.archivedNodesL.get(n.id) : undefined
+      if (HashSet.size(this.tombstonesS) > 0) this.tombstonesS = HashSet.remove(this.tombstonesS, n.id)
+      if (archived !== undefined) {
+        this.archivedNodesL.remove(n.id)
+        if (documentText(archived.node) !== text) {
+          this.removePostings(archived.node)
+          this.nodesL.set(n.id, n)
+          this.addPostings(n, text)
+        } else this.nodesL.set(n.id, n)
+      } else {
+        this.nodesL.set(n.id, n)
+        this.addPostings(n, text)
+      }
     } else if (documentText(old) !== text) {
       this.removePostings(old)
       this.nodesL.set(n.id, n)
@@ -750,7 +924,7 @@ export class Draft {
         // the key shares the node's id string when they are equal (a one-word label)
         this.postingsL.set(term === id ? id : term, id)
       } else if (typeof cur === "string") {
-        const other = this.nodesL.get(cur)
+        const other = this.nodesL.get(cur) ?? this.archivedNode(cur)?.node
         if (other === undefined) throw new Error(`Draft: posting ${cur} of ${term} missing`)
         let m = HashMap.set(HashMap.empty<string, number>(), cur, postingOf(other, term))
         trimPath(rootOf(m), Hash.string(cur))
@@ -823,6 +997,9 @@ export class Draft {
       }
       return
     }
+    // an archived edge written again leaves the archive; a forgotten one told again is no longer forgotten
+    if (this.archivedEdgesL.size > 0) this.deleteArchivedEdge(e.id)
+    if (HashSet.size(this.tombstonesS) > 0) this.tombstonesS = HashSet.remove(this.tombstonesS, e.id)
     e = this.share(e, e.id, this.nodeId(e.subject), this.relation(e.relation), this.nodeId(e.object), undefined)
     this.edgesL.set(e.id, e)
     const h = Hash.string(e.id)
@@ -976,6 +1153,151 @@ export class Draft {
     this.vectors = VectorStore.set(this.vectors, id, v)
   }
 
+  // archive
+  /** The archived node `id`, or `undefined`. */
+  archivedNode(id: string): ArchivedNode | undefined {
+    return this.archivedNodesL.size === 0 ? undefined : this.archivedNodesL.get(id)
+  }
+  /** The archived edge `id`, or `undefined`. */
+  archivedEdge(id: string): ArchivedEdge | undefined {
+    return this.archivedEdgesL.size === 0 ? undefined : this.archivedEdgesL.get(id)
+  }
+  /** Ids of the archived edges with `id` as an end. */
+  archivedIncident(id: string): HashSet.HashSet<string> {
+    return this.archivedIncidentL.size === 0 ? EMPTY_SET : this.archivedIncidentL.get(id) ?? EMPTY_SET
+  }
+  archivedNodeCount(): number {
+    return this.archivedNodesL.size
+  }
+  archivedEdgeCount(): number {
+    return this.archivedEdgesL.size
+  }
+  /** Whether `id` is tombstoned (forgotten). */
+  isForgotten(id: string): boolean {
+    return HashSet.size(this.tombstonesS) > 0 && HashSet.has(this.tombstonesS, id)
+  }
+
+  /**
+   * Moves active edge `id` to the archive (archived at `at`), whole. No-op when it is not active.
+   * @complexity O(log m)
+   */
+  archiveEdge(id: string, at: number): void {
+    this.assertOpen()
+    const e = this.edgesL.peek(id)
+    if (e === undefined) return
+    this.removeEdge(id)
+    this.archivedEdgesL.set(id, { edge: e, archivedAt: at })
+    this.addArchivedIncident(e.subject, id)
+    if (e.object !== e.subject) this.addArchivedIncident(e.object, id)
+  }
+
+  /**
+   * Moves active node `id` to the archive (archived at `at`, importance 0). It must have no
+   * active incident edge (archive or remove them first). Its postings and vector stay.
+   * @complexity O(log n)
+   */
+  archiveNode(id: string, at: number): void {
+    this.assertOpen()
+    const n = this.nodesL.get(id)
+    if (n === undefined) return
+    if (HashSet.size(this.outEdges(id)) + HashSet.size(this.inEdges(id)) > 0) throw new Error(`Draft.archiveNode: ${id} still has edges`)
+    this.nodesL.remove(id)
+    this.outL.remove(id)
+    this.incL.remove(id)
+    this.strengthL.remove(id)
+    this.touched.delete(id)
+    this.archivedNodesL.set(id, { node: n.importance === 0 ? n : { ...n, importance: 0 }, archivedAt: at })
+  }
+
+  /**
+   * Moves archived node `id` back into the active graph with `recency = now` (its postings and
+   * vector were kept). Returns whether it was archived.
+   * @complexity O(log n)
+   */
+  reactivateNode(id: string, now: number): boolean {
+    this.assertOpen()
+    const a = this.archivedNode(id)
+    if (a === undefined) return false
+    this.archivedNodesL.remove(id)
+    this.nodesL.set(id, a.node.recency === now ? a.node : { ...a.node, recency: now })
+    this.touched.add(id)
+    return true
+  }
+
+  /**
+   * Moves archived edge `id` back into the active graph as `update(record)` (the record itself by
+   * default; identity fields must stay). Both ends must be active. Returns whether it was archived.
+   * @complexity O(log m)
+   */
+  reactivateEdge(id: string, update: (e: Fact) => Fact = (e) => e): boolean {
+    this.assertOpen()
+    const a = this.archivedEdge(id)
+    if (a === undefined) return false
+    this.deleteArchivedEdge(id)
+    this.putEdge(update(a.edge))
+    return true
+  }
+
+  /** Deletes archived edge `id` (record and index entries). No-op when it is not archived. */
+  deleteArchivedEdge(id: string): void {
+    this.assertOpen()
+    const a = this.archivedEdge(id)
+    if (a === undefined) return
+    this.archivedEdgesL.remove(id)
+    shrink(this.archivedIncidentL, a.edge.subject, id)
+    if (a.edge.object !== a.edge.subject) shrink(this.archivedIncidentL, a.edge.object, id)
+  }
+
+  /**
+   * Deletes archived node `id`: its record, postings and vector (its archived edges are the
+   * caller's: delete them first). No-op when it is not archived.
+   */
+  deleteArchivedNode(id: string): void {
+    this.assertOpen()
+    const a = this.archivedNode(id)
+    if (a === undefined) return
+    this.removePostings(a.node)
+    this.archivedNodesL.remove(id)
+    this.vectors = VectorStore.remove(this.vectors, id)
+  }
+
+  /** Records that `id` was forgotten (see {@link isForgotten}). */
+  tombstone(id: string): void {
+    this.assertOpen()
+    this.tombstonesS = HashSet.add(this.tombstonesS, id)
+  }
+
+  /** Drops the alias of merged id `from`. */
+  removeAlias(from: string): void {
+    this.assertOpen()
+    this.aliasesM = HashMap.remove(this.aliasesM, from)
+  }
+
+  /** Drops the vector of `id` (kept text, postings and records: archive compaction). */
+  removeVector(id: string): void {
+    this.assertOpen()
+    this.vectors = VectorStore.remove(this.vectors, id)
+  }
+
+  /** Puts an archived record as it was stored (for decoding): `id` must be neither active nor archived. */
+  putArchivedNode(a: ArchivedNode): void {
+    this.assertOpen()
+    this.archivedNodesL.set(a.node.id, a)
+    this.addPostings(a.node, documentText(a.node))
+  }
+
+  /** Puts an archived edge record as it was stored (for decoding). */
+  putArchivedEdge(a: ArchivedEdge): void {
+    this.assertOpen()
+    this.archivedEdgesL.set(a.edge.id, a)
+    this.addArchivedIncident(a.edge.subject, a.edge.id)
+    if (a.edge.object !== a.edge.subject) this.addArchivedIncident(a.edge.object, a.edge.id)
+  }
+
+  private addArchivedIncident(node: string, id: string): void {
+    this.archivedIncidentL.set(node, HashSet.add(this.archivedIncidentL.get(node) ?? EMPTY_SET, id))
+  }
+
   /**
    * Builds the new graph. The draft cannot be used afterwards. The importance of every node
    * whose incident edges changed is refreshed from its strength and out-degree.
@@ -1001,7 +1323,11 @@ export class Draft {
       this.postingsL.flush(),
       this.lexicalLength,
       this.vectors,
-      this.learnedS
+      this.learnedS,
+      this.archivedNodesL.flush(),
+      this.archivedEdgesL.flush(),
+      this.archivedIncidentL.flush(),
+      this.tombstonesS
     )
   }
 
@@ -1073,7 +1399,8 @@ export const draft = (g: LiquidGraph): Draft => new Draft(g)
 // ── equality and hashing ──────────────────────────────────────────────────────
 
 /**
- * Structural equality: same nodes, edges, aliases (field by field) and vectors (bit by bit).
+ * Structural equality: same nodes, edges, aliases, archive and tombstones (field by field) and
+ * vectors (bit by bit).
  * Laws: reflexive, symmetric, transitive; `equals(a, b) ⇒ contentHash(a) == contentHash(b)`.
  * @complexity O(n + m + vectors · dim)
  */
@@ -1085,6 +1412,11 @@ export const equals = (a: LiquidGraph, b: LiquidGraph): boolean =>
     Equal.equals(a.edges, b.edges) &&
     Equal.equals(a.aliases, b.aliases) &&
     Equal.equals(a.learned, b.learned) &&
+    HashMap.size(a.archivedNodes) === HashMap.size(b.archivedNodes) &&
+    HashMap.size(a.archivedEdges) === HashMap.size(b.archivedEdges) &&
+    Equal.equals(a.archivedNodes, b.archivedNodes) &&
+    Equal.equals(a.archivedEdges, b.archivedEdges) &&
+    Equal.equals(a.tombstones, b.tombstones) &&
     VectorStore.equals(a.vectors, b.vectors))
 
 /**
@@ -1099,6 +1431,10 @@ export const contentHash = (g: LiquidGraph): string =>
     for (const e of HashMap.values(g.edges)) fp.add(FactM.canonical(e))
     for (const [from, to] of g.aliases) fp.add(JSON.stringify(["a", from, to]))
     for (const r of g.learned) fp.add(JSON.stringify(["l", r]))
+    // the archive adds nothing when empty, so a graph without one keeps its former hash
+    for (const a of HashMap.values(g.archivedNodes)) fp.add("an|" + a.archivedAt + "|" + NodeM.canonical(a.node))
+    for (const a of HashMap.values(g.archivedEdges)) fp.add("ae|" + a.archivedAt + "|" + FactM.canonical(a.edge))
+    for (const id of g.tombstones) fp.add(JSON.stringify(["t", id]))
     fp.add("dim|" + (g.vectors.size === 0 ? 0 : g.vectors.dim))
     VectorStore.fingerprint(g.vectors, fp)
     return fp.digest()
@@ -1116,6 +1452,13 @@ export const GraphJson = Schema.Struct({
   edges: Schema.Array(FactM.Fact),
   aliases: Schema.Array(Schema.Tuple([Schema.String, Schema.String])),
   learned: Schema.optionalKey(Schema.Array(Schema.NonEmptyString)),
+  /** The archive (absent when empty, and in snapshots written before it existed). */
+  archive: Schema.optionalKey(Schema.Struct({
+    nodes: Schema.Array(Schema.Struct({ archivedAt: Schema.Finite, node: NodeM.MemoryNode })),
+    edges: Schema.Array(Schema.Struct({ archivedAt: Schema.Finite, edge: FactM.Fact }))
+  })),
+  /** Ids deleted by `forget` (absent when none). */
+  tombstones: Schema.optionalKey(Schema.Array(Schema.NonEmptyString)),
   vectors: Schema.Struct({
     dim: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
     entries: Schema.Array(Schema.Tuple([Schema.String, Schema.String]))
@@ -1137,14 +1480,23 @@ export const toJSON = (g: LiquidGraph): GraphJson => ({
   edges: edges(g).sort(byId),
   aliases: Array.from(g.aliases).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)),
   ...(HashSet.size(g.learned) === 0 ? {} : { learned: Array.from(g.learned).sort() }),
+  ...(HashMap.size(g.archivedNodes) + HashMap.size(g.archivedEdges) === 0 ? {} : {
+    archive: {
+      nodes: Array.from(HashMap.values(g.archivedNodes)).sort((x, y) => byId(x.node, y.node)).map((a) => ({ archivedAt: a.archivedAt, node: a.node })),
+      edges: Array.from(HashMap.values(g.archivedEdges)).sort((x, y) => byId(x.edge, y.edge)).map((a) => ({ archivedAt: a.archivedAt, edge: a.edge }))
+    }
+  }),
+  ...(HashSet.size(g.tombstones) === 0 ? {} : { tombstones: Array.from(g.tombstones).sort() }),
   vectors: VectorStore.encode(g.vectors)
 })
 
 const decodeGraphJson = Schema.decodeUnknownResult(GraphJson)
 
 /**
- * Decodes and validates the JSON form: the Schema, unique ids, every edge endpoint present,
- * every vector belonging to a node.
+ * Decodes and validates the JSON form: the Schema, unique ids (an id is never both active and
+ * archived), every active edge's ends active nodes, every archived edge's ends nodes (active or
+ * archived) or merged ids, every vector belonging to a node (active or archived), no tombstoned
+ * id present.
  * @complexity O((n + m) log (n + m) + vectors · dim)
  */
 export const fromJSON = (input: unknown): Result.Result<LiquidGraph, InvalidGraph> => {
@@ -1165,10 +1517,33 @@ export const fromJSON = (input: unknown): Result.Result<LiquidGraph, InvalidGrap
     }
     d.putEdge(e)
   }
+  for (const a of json.archive?.nodes ?? []) {
+    if (d.hasNode(a.node.id) || d.archivedNode(a.node.id) !== undefined) {
+      return Result.fail(new InvalidGraph({ message: `node ${a.node.id} appears twice` }))
+    }
+    d.putArchivedNode(a)
+  }
+  const merged = new Set(json.aliases.map(([from]) => from))
+  const isEnd = (id: string): boolean => d.hasNode(id) || d.archivedNode(id) !== undefined || merged.has(id)
+  for (const a of json.archive?.edges ?? []) {
+    if (d.hasEdge(a.edge.id) || d.archivedEdge(a.edge.id) !== undefined) {
+      return Result.fail(new InvalidGraph({ message: `edge ${a.edge.id} appears twice` }))
+    }
+    if (!isEnd(a.edge.subject) || !isEnd(a.edge.object)) {
+      return Result.fail(new InvalidGraph({ message: `archived edge ${a.edge.id} has an end that is not a node` }))
+    }
+    d.putArchivedEdge(a)
+  }
+  for (const id of json.tombstones ?? []) {
+    if (d.hasNode(id) || d.hasEdge(id) || d.archivedNode(id) !== undefined || d.archivedEdge(id) !== undefined) {
+      return Result.fail(new InvalidGraph({ message: `forgotten ${id} is still present` }))
+    }
+    d.tombstone(id)
+  }
   for (const [from, to] of json.aliases) d.putAlias(from, to)
   for (const r of json.learned ?? []) d.learn(r)
   for (const [id] of json.vectors.entries) {
-    if (!d.hasNode(id)) return Result.fail(new InvalidGraph({ message: `vector ${id} belongs to no node` }))
+    if (!d.hasNode(id) && d.archivedNode(id) === undefined) return Result.fail(new InvalidGraph({ message: `vector ${id} belongs to no node` }))
   }
   d.vectors = vectors
   const g = d.finishKeepingScores()

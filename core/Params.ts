@@ -83,6 +83,12 @@ export const spec = {
   maxDensity: real(64, 0, 1e6, "budget on edges per node"),
   solidifyWeight: real(0.9, 0, 1, "an edge at or above this weight and used often enough is solidified"),
   solidifyUses: int(5, 0, 1e9, "uses an edge needs before it can be solidified"),
+  // ── archive ──────────────────────────────────────────────────────────────
+  // What prune takes out of the active graph is archived whole (text, provenance, postings, and the
+  // embedding): the archive never loses told text. Its one bound is on embeddings, the bulk of its
+  // bytes (400 B a node at 100-d): 10^5 of them is ~40 MB; beyond it the oldest archived nodes keep
+  // their text and postings (BM25 still finds them) but lose their vector.
+  archiveVectors: int(100_000, 0, 1e9, "most archived nodes that keep their embedding; prune drops the embeddings of the oldest archived nodes beyond it (text, postings and provenance stay)"),
 
   // ── consolidate ──────────────────────────────────────────────────────────
   coreK: int(2, 1, 1_000, "k of the k-core whose nodes are kept as central"),

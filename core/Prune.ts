@@ -17,6 +17,18 @@
  *    with its edges (importance, then recency, then id, ascending; importance as it stands after
  *    step 4). Removing nodes can raise the density, so step 4 then runs again.
  *
+ * 6. **archive bound**: when more than `archiveVectors` archived nodes hold an embedding, the
+ *    oldest of them (archivedAt, then id, ascending) lose it (`changes.vectorsCompacted`); their
+ *    text, postings and provenance stay.
+ *
+ * **Nothing told is lost.** What leaves the active graph goes to the archive
+ * (`LiquidGraph.archivedNodes` / `archivedEdges`, stamped `archivedAt = now`), whole: `fact` and
+ * `mention` edges and nodes (`changes.edgesArchived`, `changes.nodesArchived`). Association edges
+ * are derived (attention and co-occurrence), not told: they are dropped. `changes.nodesRemoved` and
+ * `changes.edgesRemoved` keep meaning "left the active graph" (archived or dropped). Archived
+ * nodes stay in the lexical index and the vector store, so recall still finds them
+ * (`Archive.reactivate` brings them back).
+ *
  * Everything is decided by sorted keys, never by map order.
  *
  * Why the order matters for the laws: non-solidified edges kept by steps 2 and 4 always form a
@@ -31,6 +43,7 @@ import { dual } from "effect/Function"
 import { Collector, type Step } from "./Changes.ts"
 import { InvalidInput } from "./Errors.ts"
 import type { Fact } from "./Fact.ts"
+import * as Archive from "./Archive.ts"
 import * as LiquidGraph from "./LiquidGraph.ts"
 import type { MemoryNode } from "./Node.ts"
 import type { Params } from "./Params.ts"
@@ -113,17 +126,28 @@ class Pass {
   degree(id: string): number {
     return HashSet.size(this.d.outEdges(id)) + HashSet.size(this.d.inEdges(id))
   }
-  /** Removes `id` when it is isolated and long inactive. */
+  /** Archives `id` when it is isolated and long inactive. */
   dropIfIdle(id: string): void {
     const n = this.d.node(id)
-    if (n !== undefined && this.degree(id) === 0 && isInactive(n, this.params, this.now)) {
-      this.d.removeNode(id)
-      this.changes.nodesRemoved.push(id)
+    if (n !== undefined && this.degree(id) === 0 && isInactive(n, this.params, this.now)) this.archiveNode(id)
+  }
+  /** Archives an isolated node. */
+  archiveNode(id: string): void {
+    this.d.archiveNode(id, this.now)
+    this.changes.nodesRemoved.push(id)
+    this.changes.nodesArchived.push(id)
+  }
+  /** Takes edge `id` out of the active graph: to the archive, or dropped when it is an association. */
+  takeOut(e: Fact): void {
+    if (e.kind === "association") this.d.removeEdge(e.id)
+    else {
+      this.d.archiveEdge(e.id, this.now)
+      this.changes.edgesArchived.push(e.id)
     }
+    this.changes.edgesRemoved.push(e.id)
   }
   removeEdge(e: Fact): void {
-    this.d.removeEdge(e.id)
-    this.changes.edgesRemoved.push(e.id)
+    this.takeOut(e)
     this.dropIfIdle(e.subject)
     if (e.object !== e.subject) this.dropIfIdle(e.object)
   }
@@ -161,12 +185,11 @@ class Pass {
       if (!this.d.hasNode(n.id)) continue // already dropped as idle
       const neighbours = new Set<string>()
       for (const e of this.d.incident(n.id).sort((a, b) => cmp(a.id, b.id))) {
-        this.d.removeEdge(e.id)
-        this.changes.edgesRemoved.push(e.id)
+        if (this.d.edge(e.id) === undefined) continue // a self-loop, listed twice
+        this.takeOut(e)
         neighbours.add(e.subject === n.id ? e.object : e.subject)
       }
-      this.d.removeNode(n.id)
-      this.changes.nodesRemoved.push(n.id)
+      this.archiveNode(n.id)
       removed = true
       for (const m of Array.from(neighbours).sort(cmp)) if (m !== n.id) this.dropIfIdle(m)
     }
@@ -185,7 +208,12 @@ class Pass {
  * - no kept node is both isolated and long inactive;
  * - after a pass `edges ≤ maxEdges` and `edges ≤ maxDensity · nodes` unless every remaining edge
  *   is solidified, and `nodes ≤ maxNodes` unless every remaining node is protected;
- * - `changes` list solidified edges (by id), then removals in the order they were made.
+ * - `changes` list solidified edges (by id), then removals in the order they were made;
+ * - nothing told is lost: every node and every `fact` or `mention` edge of `g` is, afterwards,
+ *   active or archived (`LiquidGraph.isArchived`), its record unchanged except solidification and
+ *   an archived node's importance (0); only association edges are dropped;
+ * - at most `archiveVectors` archived nodes hold an embedding afterwards (when more did before
+ *   the pass, exactly that many: the most recently archived).
  *
  * @complexity O(m log m) for steps 1–3 and the sort of the budget candidates (which only runs
  * when a budget binds), plus O(degree) per removal.
@@ -218,8 +246,8 @@ export const prune: {
   // 4–5. budgets
   pass.edgeBudget()
   if (pass.nodeBudget()) pass.edgeBudget()
-  if (
-    changes.edgesSolidified.length + changes.edgesRemoved.length + changes.nodesRemoved.length === 0
-  ) return { graph, changes: changes.done() }
-  return { graph: d.finish(), changes: changes.done() }
+  const moved = changes.edgesSolidified.length + changes.edgesRemoved.length + changes.nodesRemoved.length > 0
+  // 6. archive bound
+  const out = Archive.compact(moved ? d.finish() : graph, params, changes)
+  return { graph: out, changes: changes.done() }
 })

@@ -14,7 +14,11 @@
  * - the lexical index is exactly a naive scan of the nodes' texts: a term lists node n iff
  *   `Text.terms(documentText(n))` contains it, with its term frequency and the text's length
  *   (capped as `packPosting` caps them); a term of one node holds its bare id, a map never
- *   fewer than two; `lexicalLength` is Σ of the texts' lengths.
+ *   fewer than two; `lexicalLength` is Σ of the texts' lengths — active and archived nodes alike;
+ * - the archive: no id is both active and archived; an archived node has importance 0; an
+ *   archived edge is a `fact` or `mention` whose ends are nodes (active or archived) or merged ids
+ *   (aliases); the archived-incidence index lists exactly the archived edges at each end; every
+ *   vector belongs to an active or archived node; no tombstoned id is active or archived.
  */
 import { HashMap, HashSet } from "effect"
 import * as Fact from "../core/Fact.ts"
@@ -86,12 +90,51 @@ export const check = (g: LiquidGraph.LiquidGraph): Array<string> => {
   if (outCount !== m || incCount !== m) bad.push(`index sizes ${outCount}/${incCount} differ from ${m} edges`)
   const facts = LiquidGraph.edges(g).filter((e) => e.kind === "fact").length
   if (slotCount !== facts) bad.push(`slot index holds ${slotCount} ids for ${facts} facts`)
-  for (const [id] of VectorStore.entries(g.vectors)) if (!LiquidGraph.hasNode(g, id)) bad.push(`vector ${id}: no such node`)
+  for (const [id] of VectorStore.entries(g.vectors)) if (LiquidGraph.anyNode(g, id) === undefined) bad.push(`vector ${id}: no such node`)
   if (g.vectors.size !== HashMap.size(g.vectors.index)) bad.push(`vector store size disagrees with its index`)
   for (const [from] of g.aliases) if (LiquidGraph.hasNode(g, from)) bad.push(`alias ${from} is still a node`)
   for (const [id] of g.strength) if (!LiquidGraph.hasNode(g, id)) bad.push(`strength index: ${id} is not a node`)
   checkLexical(g, bad)
+  checkArchive(g, bad)
   return bad
+}
+
+/** The archive: disjoint from the active graph, ends present, incidence index exact, tombstones absent. */
+const checkArchive = (g: LiquidGraph.LiquidGraph, bad: Array<string>): void => {
+  for (const [id, a] of g.archivedNodes) {
+    if (a.node.id !== id) bad.push(`archived node ${id}: record names ${a.node.id}`)
+    if (LiquidGraph.hasNode(g, id)) bad.push(`archived node ${id} is also active`)
+    if (a.node.importance !== 0) bad.push(`archived node ${id}: importance ${a.node.importance}`)
+    if (!Number.isFinite(a.archivedAt)) bad.push(`archived node ${id}: archivedAt ${a.archivedAt}`)
+  }
+  const end = (id: string): boolean => LiquidGraph.anyNode(g, id) !== undefined || HashMap.has(g.aliases, id)
+  const want = new Map<string, Set<string>>()
+  for (const [id, a] of g.archivedEdges) {
+    const e = a.edge
+    if (e.id !== id) bad.push(`archived edge ${id}: record names ${e.id}`)
+    if (LiquidGraph.hasEdge(g, id)) bad.push(`archived edge ${id} is also active`)
+    if (e.kind === "association") bad.push(`archived edge ${id}: associations are dropped, not archived`)
+    if (!end(e.subject) || !end(e.object)) bad.push(`archived edge ${id}: an end is not a node`)
+    if (!unit(e.weight) || !unit(e.confidence)) bad.push(`archived edge ${id}: weight/confidence out of [0,1]`)
+    for (const n of [e.subject, e.object]) {
+      let s = want.get(n)
+      if (s === undefined) want.set(n, (s = new Set()))
+      s.add(id)
+    }
+  }
+  let listed = 0
+  for (const [n, set] of g.archivedIncident) {
+    listed++
+    const w = want.get(n)
+    if (HashSet.size(set) === 0) bad.push(`archived incidence: empty set kept for ${n}`)
+    if (w === undefined || w.size !== HashSet.size(set) || !Array.from(set).every((e) => w.has(e))) {
+      bad.push(`archived incidence of ${n}: ${Array.from(set).sort().join(",")} but edges give ${Array.from(w ?? []).sort().join(",")}`)
+    }
+  }
+  if (listed !== want.size) bad.push(`archived incidence lists ${listed} nodes, edges give ${want.size}`)
+  for (const id of g.tombstones) {
+    if (LiquidGraph.hasNode(g, id) || LiquidGraph.hasEdge(g, id) || LiquidGraph.isArchived(g, id)) bad.push(`forgotten ${id} is still present`)
+  }
 }
 
 /** The lexical index against a naive scan of every node's text (both directions). */
@@ -99,7 +142,8 @@ const checkLexical = (g: LiquidGraph.LiquidGraph, bad: Array<string>): void => {
   // the naive index: term → node id → [tf, length], and Σ lengths
   const naive = new Map<string, Map<string, readonly [number, number]>>()
   let total = 0
-  for (const n of HashMap.values(g.nodes)) {
+  const documents = [...HashMap.values(g.nodes), ...Array.from(HashMap.values(g.archivedNodes), (a) => a.node)]
+  for (const n of documents) {
     const ts = Text.terms(LiquidGraph.documentText(n))
     total += ts.length
     const tf = new Map<string, number>()
@@ -115,7 +159,7 @@ const checkLexical = (g: LiquidGraph.LiquidGraph, bad: Array<string>): void => {
   for (const [term, entry] of g.postings) {
     terms++
     if (typeof entry !== "string" && HashMap.size(entry) < 2) bad.push(`lexical index: map of ${HashMap.size(entry)} kept for ${term}`)
-    if (typeof entry === "string" && !LiquidGraph.hasNode(g, entry)) {
+    if (typeof entry === "string" && LiquidGraph.anyNode(g, entry) === undefined) {
       bad.push(`lexical index: ${term} lists ${entry}, not a node`)
       continue
     }
