@@ -65,7 +65,7 @@ export interface RunResult {
   readonly vocabularyKnown: number
 }
 
-const SYSTEM_SEEDS: Record<string, number> = { base: 1, rag: 2, "rag-bm25": 3, mags: 4, "mags-structured": 5 }
+const SYSTEM_SEEDS: Record<string, number> = { base: 1, rag: 2, "rag-bm25": 3, mags: 4, "mags-structured": 5, "mags-no-episodes": 6 }
 
 /** Runs every system on the world of `options.seed`. @complexity O(statements · systems + questions · recall) */
 export const run = async (options: RunOptions): Promise<RunResult> => {
@@ -78,7 +78,8 @@ export const run = async (options: RunOptions): Promise<RunResult> => {
     Systems.rag(options.embedder, so),
     Systems.ragBm25(so),
     magsSystem,
-    Systems.mags(world, options.embedder, so, "structured")
+    Systems.mags(world, options.embedder, so, "structured"),
+    Systems.mags(world, options.embedder, so, "rule", false)
   ]
   const progress = options.progress ?? (() => {})
   const total = world.statements.length

@@ -21,6 +21,8 @@
  *   measures what the extractor's coverage costs. A question is one `recall` (its text and embedding,
  *   current facts only, `maxResults` = k); the context is the recalled facts rendered
  *   `subject relation object` (negated facts left out) and the recalled episodes' texts.
+ *   **mags-no-episodes** (extra) is the same memory with the episodes left out of the context:
+ *   what the graph's facts answer on their own.
  *
  * @since 0.1.0
  */
@@ -49,11 +51,26 @@ export interface Context {
   readonly tokens: number
 }
 
-/** A memory system: ingest the history, then answer questions with a context each. */
-export interface System {
+/** What a text system reads of a statement: its text and world time (every MCQ world's statements have them). */
+export interface Told {
+  readonly text: string
+  readonly time: number
+}
+
+/** What a text system reads of a question: its text. */
+export interface Asked {
+  readonly text: string
+}
+
+/**
+ * A memory system: ingest the history, then answer questions with a context each. Generic in
+ * the statement and question it reads, so the text systems serve every MCQ world (`mcq`,
+ * `mcq-hard`).
+ */
+export interface System<S extends Told = Statement, Q extends Asked = Question> {
   readonly name: string
-  readonly ingest: (s: Statement) => void
-  readonly context: (q: Question, now: number) => Context
+  readonly ingest: (s: S) => void
+  readonly context: (q: Q, now: number) => Context
 }
 
 /** Tokens of a unit list (one line each). */
@@ -73,7 +90,7 @@ export const withinBudget = (units: ReadonlyArray<Unit>, budget: number): Contex
 }
 
 /** base: the most recent statements within the budget. */
-export const base = (options: SystemOptions = defaultSystemOptions): System => {
+export const base = (options: SystemOptions = defaultSystemOptions): System<Told, Asked> => {
   const history: Array<Unit> = []
   return {
     name: "base",
@@ -89,11 +106,11 @@ const dot = (a: Float32Array, b: Float32Array): number => {
 }
 
 /** Top-k by score desc, then time desc (more recent first). */
-const topK = (scored: Array<{ readonly unit: Unit; readonly score: number }>, k: number): Array<Unit> =>
+export const topK = (scored: Array<{ readonly unit: Unit; readonly score: number }>, k: number): Array<Unit> =>
   scored.sort((x, y) => (y.score !== x.score ? y.score - x.score : y.unit.time - x.unit.time)).slice(0, k).map((s) => s.unit)
 
 /** rag: static dense top-k over the statements. */
-export const rag = (embedder: SentenceEmbedder, options: SystemOptions = defaultSystemOptions): System => {
+export const rag = (embedder: SentenceEmbedder, options: SystemOptions = defaultSystemOptions): System<Told, Asked> => {
   const chunks: Array<{ readonly unit: Unit; readonly v: Float32Array }> = []
   return {
     name: "rag",
@@ -106,7 +123,7 @@ export const rag = (embedder: SentenceEmbedder, options: SystemOptions = default
 }
 
 /** rag-bm25: static lexical top-k (BM25, the evaluation's one: eval/baselines/Bm25.ts) over the statements. */
-export const ragBm25 = (options: SystemOptions = defaultSystemOptions): System => {
+export const ragBm25 = (options: SystemOptions = defaultSystemOptions): System<Told, Asked> => {
   const units: Array<Unit> = []
   const docs: Array<ReadonlyArray<string>> = []
   let index: Bm25.Bm25Index | undefined
@@ -140,7 +157,8 @@ export const mags = (
   world: World,
   embedder: SentenceEmbedder,
   options: SystemOptions = defaultSystemOptions,
-  triplesFrom: "rule" | "structured" = "rule"
+  triplesFrom: "rule" | "structured" = "rule",
+  episodes: boolean = true
 ): MagsSystem => {
   const params = Params.unsafeMake({ singleValued: [...Params.defaultSingleValued, ...world.relations] })
   const extractor = RuleExtractor.make()
@@ -153,7 +171,7 @@ export const mags = (
     return isZero(v) ? {} : { embedding: Array.from(v) }
   }
   return {
-    name: triplesFrom === "rule" ? "mags" : "mags-structured",
+    name: triplesFrom === "rule" ? (episodes ? "mags" : "mags-no-episodes") : episodes ? "mags-structured" : "mags-structured-no-episodes",
     graph: () => g,
     extracted: () => ({ ...extracted }),
     superseded: () => superseded,
@@ -186,7 +204,7 @@ export const mags = (
           unit: { text: `${f.fact.subject} ${f.fact.relation} ${f.fact.object}`, time: f.fact.validFrom ?? f.fact.learnedAt },
           score: f.score
         })),
-        ...step.result.episodes.map((e) => ({ unit: { text: e.text, time: times.get(e.id) ?? now }, score: e.score }))
+        ...(episodes ? step.result.episodes : []).map((e) => ({ unit: { text: e.text, time: times.get(e.id) ?? now }, score: e.score }))
       ]
       return withinBudget(topK(ranked, ranked.length), options.budgetTokens)
     }
