@@ -44,6 +44,10 @@ export interface Changes {
   readonly demoted: ReadonlyArray<string>
   /** Canonical relations `engram` learned are single-valued (a new object told with a change cue). */
   readonly relationsLearned: ReadonlyArray<string>
+  /** Fact edges `consolidate` created from knowledge repeated across episodes (also in `edgesAdded`). */
+  readonly factsCreated: ReadonlyArray<string>
+  /** Nodes whose summary (`text`) `consolidate` wrote, changed or cleared (also in `nodesUpdated`). */
+  readonly summariesWritten: ReadonlyArray<string>
   /** Nodes `prune` moved to the archive (also in `nodesRemoved`: they left the active graph). */
   readonly nodesArchived: ReadonlyArray<string>
   /** Edges `prune` moved to the archive (also in `edgesRemoved`). */
@@ -68,7 +72,7 @@ export interface Changes {
 export const none: Changes = {
   nodesAdded: [], nodesUpdated: [], nodesRemoved: [], edgesAdded: [], edgesStrengthened: [],
   edgesWeakened: [], edgesRemoved: [], edgesSolidified: [], superseded: [], merged: [], promoted: [], demoted: [],
-  relationsLearned: [],
+  relationsLearned: [], factsCreated: [], summariesWritten: [],
   nodesArchived: [], edgesArchived: [], nodesReactivated: [], edgesReactivated: [], vectorsCompacted: [], nodesForgotten: [], edgesForgotten: [], provenanceTrimmed: [], episodesSkipped: []
 }
 
@@ -77,6 +81,7 @@ export const isEmpty = (c: Changes): boolean =>
   c.nodesAdded.length + c.nodesUpdated.length + c.nodesRemoved.length + c.edgesAdded.length +
       c.edgesStrengthened.length + c.edgesWeakened.length + c.edgesRemoved.length + c.edgesSolidified.length +
       c.superseded.length + c.merged.length + c.promoted.length + c.demoted.length + c.relationsLearned.length +
+      c.factsCreated.length + c.summariesWritten.length +
       c.nodesArchived.length + c.edgesArchived.length + c.nodesReactivated.length + c.edgesReactivated.length + c.vectorsCompacted.length + c.nodesForgotten.length + c.edgesForgotten.length + c.provenanceTrimmed.length + c.episodesSkipped.length === 0
 
 /** A mutable collector transitions fill in, then freeze with {@link Collector.done}. */
@@ -94,6 +99,8 @@ export class Collector {
   readonly promoted: Array<string> = []
   readonly demoted: Array<string> = []
   readonly relationsLearned: Array<string> = []
+  readonly factsCreated: Array<string> = []
+  readonly summariesWritten: Array<string> = []
   readonly nodesArchived: Array<string> = []
   readonly edgesArchived: Array<string> = []
   readonly nodesReactivated: Array<string> = []
@@ -129,6 +136,8 @@ export const combine = (a: Changes, b: Changes): Changes => ({
   promoted: [...a.promoted, ...b.promoted],
   demoted: [...a.demoted, ...b.demoted],
   relationsLearned: [...a.relationsLearned, ...b.relationsLearned],
+  factsCreated: [...a.factsCreated, ...b.factsCreated],
+  summariesWritten: [...a.summariesWritten, ...b.summariesWritten],
   nodesArchived: [...a.nodesArchived, ...b.nodesArchived],
   edgesArchived: [...a.edgesArchived, ...b.edgesArchived],
   nodesReactivated: [...a.nodesReactivated, ...b.nodesReactivated],

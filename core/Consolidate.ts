@@ -1,6 +1,7 @@
 /**
- * Consolidate — the "sleep" pass: merge near-duplicates, turn repeated episodes into knowledge,
- * find the central core and the thematic clusters.
+ * Consolidate — the "sleep" pass: merge near-duplicates, turn knowledge repeated across episodes
+ * into semantic facts, find the central core and the thematic clusters, and write the summaries of
+ * salient entities.
  *
  * One pass (MISSION feature 9), in this order (each step reads what the previous one left, which
  * is what makes the pass idempotent):
@@ -20,16 +21,44 @@
  *    combines: it takes the next free version id (`#2`, `#3`, …), as does a current fact that
  *    lands on a historical one, so history is never rewritten. `supersededBy` references to a
  *    re-keyed edge follow it (a reference to an edge dropped as a self-loop keeps its old id).
- * 2. **episodic → semantic**: a current fact whose provenance lists ≥ `episodicToSemantic` distinct
+ * 2. **co-mention → fact** (creates knowledge): two semantic nodes `a < b` (by id) that at least
+ *    `episodicToSemantic` distinct episodes mention together (each through a current `mention`
+ *    edge to both; an episode mentioning more than `coMentionMaxMentions` nodes is not counted,
+ *    see {@link coMentions}) become the fact `a mention_with b` — the canonical form
+ *    (`Relation.normalize`) of "is mentioned with", shown "a is mentioned with b" — with:
+ *    provenance the n episodes (sorted ids), `confidence = 1 − 1/(1+n)` (the same support curve as
+ *    step 3: 3 episodes → 0.75, 9 → 0.9), `useCount = solidifyUses` (so step 3 leaves it as it is),
+ *    `weight = coMentionWeight`, `validFrom` the earliest world time of those episodes (`null` when
+ *    none has one), `learnedAt = lastReinforced = now`. A pair is skipped when a current `fact`
+ *    already links `a` and `b` (either direction, any relation, either polarity: memory was told
+ *    how they relate, or that they do not), when any version of `a mention_with b` exists (a
+ *    historical one is a decision memory made; history is never touched nor re-opened), and when
+ *    the new fact would contradict a current one (`Reconcile.conflict`: only if a user lists
+ *    `mention_with` as single-valued). Creation never supersedes, ends or changes another fact.
+ *    *Why this and nothing more*: a co-mention repeated across episodes is what the episodes
+ *    themselves say (the two things come up together), so the fact is sound without a model; its
+ *    relation says exactly that and no more ("is related to" would read as kinship between
+ *    people). Facts the episodes *state* are already semantic (engram writes them with the
+ *    episode in provenance) and repetition raises their confidence (step 3). Generalisations
+ *    ("every dog Kim met barks"), transitive closure ("works at Acme, Acme is in Paris → works in
+ *    Paris") or guessing a relation from words would need a model or be unsound, so consolidate
+ *    creates none of them.
+ * 3. **episodic → semantic**: a current fact whose provenance lists ≥ `episodicToSemantic` distinct
  *    sources (episodes) gets `confidence := max(confidence, 1 − 1/(1+n))` and
  *    `useCount := max(useCount, solidifyUses)`, which makes it a solidification candidate: `prune`
  *    solidifies it once its weight reaches `solidifyWeight`.
- * 3. **k-core** (Batagelj–Zaversnik, linear time) over the undirected simple view of the current
- *    edges: nodes with core number ≥ `coreK` are *central*. Central nodes still in working memory
- *    are promoted to long-term memory (kept), and the result lists them in `central`.
- * 4. **thematic clusters**: connected components over current edges with weight ≥ `clusterWeight`;
+ * 4. **k-core** (Batagelj–Zaversnik, linear time) over the undirected simple view of the current
+ *    edges (created facts included): nodes with core number ≥ `coreK` are *central*. Central nodes
+ *    still in working memory are promoted to long-term memory (kept), and the result lists them in
+ *    `central`.
+ * 5. **thematic clusters**: connected components over current edges with weight ≥ `clusterWeight`;
  *    `node.cluster` is the index of its component among the components of ≥ 2 nodes ordered by
  *    smallest node id, `null` for a node in no such component.
+ * 6. **entity summaries**: every semantic node's `text` becomes its {@link summary} — its heaviest
+ *    current facts as English sentences, for a node with ≥ `summaryMinFacts` current facts — or
+ *    `null` when it has none (consolidate owns a semantic node's text). The lexical index holds
+ *    `label + " " + text` for such a node (`LiquidGraph.documentText`), so BM25 finds an entity
+ *    by what is known about it, and recall can return the summary as one item.
  *
  * Strongly connected but distinct entities are NOT merged: strong connection says two things
  * belong together, not that they are the same thing ("Paris" and "France"); merging them would
@@ -46,6 +75,8 @@ import type { Fact } from "./Fact.ts"
 import * as LiquidGraph from "./LiquidGraph.ts"
 import type { MemoryNode } from "./Node.ts"
 import type { Params } from "./Params.ts"
+import * as Reconcile from "./Reconcile.ts"
+import * as Relation from "./Relation.ts"
 import * as Similarity from "./Similarity.ts"
 import * as VectorStore from "./VectorStore.ts"
 
@@ -65,7 +96,162 @@ export interface ConsolidateResult extends Step {
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
+const coMention = Relation.normalize({ subject: "a", relation: "is mentioned with", object: "b" })
+
+/**
+ * The relation of the facts consolidate creates between co-mentioned nodes (step 2 of the module
+ * doc): the canonical form of "is mentioned with" (`relation` `"mention_with"`), and the phrase
+ * that displays it (`phrase` `"is mentioned with"`: `Relation.sentence` reads "Kim is mentioned
+ * with Lee").
+ * @since 0.3.0
+ */
+export const CO_MENTIONED: { readonly relation: string; readonly phrase: string } = {
+  relation: coMention.relation,
+  phrase: coMention.phrase ?? "is mentioned with"
+}
+
+/**
+ * Two semantic nodes (`subject < object` by id) and the episodes (node ids, sorted) that mention
+ * both: see {@link coMentions}.
+ * @since 0.3.0
+ */
+export interface CoMention {
+  readonly subject: string
+  readonly object: string
+  readonly episodes: ReadonlyArray<string>
+}
+
+/**
+ * The summary of a semantic node (see {@link summary}): `text` is one English sentence a fact
+ * ("Kim lives in Paris. Kim works at Acme."), `facts` the edge ids it renders, in the text's
+ * order, `factCount` the node's number of current facts (those listed and those left out).
+ * @since 0.3.0
+ */
+export interface Summary {
+  readonly id: string
+  readonly label: string
+  readonly text: string
+  readonly facts: ReadonlyArray<string>
+  readonly factCount: number
+}
+
 // ── getters ───────────────────────────────────────────────────────────────────
+
+/**
+ * Pairs of semantic nodes that at least `episodicToSemantic` distinct episodes mention together:
+ * every episode node with 2 … `coMentionMaxMentions` current `mention` edges contributes each
+ * pair of the nodes it mentions (an episode that mentions more is a long document or a list, weak
+ * evidence that any two of its nodes belong together, and would cost the square of its size).
+ * Sorted by subject, then object; `episodes` sorted.
+ *
+ * Laws: for every result `c` and every `e ∈ c.episodes`, `g` has the current mention edges
+ * `mentionId(e, c.subject)` and `mentionId(e, c.object)`; `|c.episodes| ≥ episodicToSemantic`;
+ * deterministic (independent of construction order).
+ * @complexity O(M + Σ_e min(k_e, coMentionMaxMentions)² + P log P) for M mention edges, k_e
+ * mentions of episode e, P pairs
+ * @example
+ * ```ts
+ * Consolidate.coMentions(g, Params.defaults)
+ * // [{ subject: "caroline", object: "pottery", episodes: ["ep:3", "ep:7", "ep:9"] }]
+ * ```
+ * @since 0.3.0
+ */
+export const coMentions = (g: LiquidGraph.LiquidGraph, params: Params): Array<CoMention> => {
+  const byPair = new Map<string, Map<string, Array<string>>>()
+  for (const ep of HashMap.values(g.nodes)) {
+    if (ep.kind !== "episode") continue
+    const mentioned: Array<string> = []
+    for (const id of LiquidGraph.outEdges(g, ep.id)) {
+      const e = HashMap.getUnsafe(g.edges, id)
+      if (e.kind === "mention" && FactM.isCurrent(e) && e.object !== ep.id) mentioned.push(e.object)
+    }
+    if (mentioned.length < 2 || mentioned.length > params.coMentionMaxMentions) continue
+    mentioned.sort(cmp)
+    for (let i = 0; i < mentioned.length; i++) {
+      const a = mentioned[i]!
+      let row = byPair.get(a)
+      if (row === undefined) byPair.set(a, (row = new Map()))
+      for (let j = i + 1; j < mentioned.length; j++) {
+        const b = mentioned[j]!
+        if (b === a) continue
+        const eps = row.get(b)
+        if (eps === undefined) row.set(b, [ep.id])
+        else eps.push(ep.id)
+      }
+    }
+  }
+  const out: Array<CoMention> = []
+  for (const subject of Array.from(byPair.keys()).sort(cmp)) {
+    const row = byPair.get(subject)!
+    for (const object of Array.from(row.keys()).sort(cmp)) {
+      const episodes = row.get(object)!
+      if (episodes.length >= params.episodicToSemantic) out.push({ subject, object, episodes: episodes.sort(cmp) })
+    }
+  }
+  return out
+}
+
+/** Heavier first: weight, then confidence (both descending), then id. */
+const salience = (a: Fact, b: Fact): number => b.weight - a.weight || b.confidence - a.confidence || cmp(a.id, b.id)
+
+/**
+ * The summary of semantic node `id`: its heaviest current facts as English sentences, or `null`.
+ *
+ * Rule: the node's current `fact` edges (subject or object end; mentions and associations are not
+ * facts) are counted; a node with at least `summaryMinFacts` of them is *salient* and its summary
+ * lists the `summaryFacts` heaviest (weight, then confidence, both descending, then edge id),
+ * each rendered by `Relation.sentence` with the nodes' labels and the fact's told phrase
+ * (negated facts read negated: "Kim does not live in Rome"), each sentence ended by ". ".
+ * `null` for an id that is not an active semantic node, for a node with fewer facts, and when
+ * `summaryFacts` is 0. (Salience by fact count, not by k-core membership: a central node with one
+ * fact would get a summary that repeats that fact.)
+ *
+ * Contract for callers (recall): pure and live — it reads the current facts now, so it never lists
+ * a fact that has since been superseded, ended or removed. `consolidate` writes exactly this text
+ * into the node's `text` (what the lexical index holds), so right after a consolidation
+ * `node(g, id).text == summary(g, id, params)?.text ?? null`; between consolidations the stored
+ * text (and the postings) may lag behind, the getter does not. Return `text` as the item's text
+ * and `facts` as its evidence.
+ *
+ * Laws: every id in `facts` is a current fact incident to `id`; `facts.length ==
+ * min(summaryFacts, factCount)`; `factCount ≥ summaryMinFacts`; deterministic.
+ * @complexity O(d · summaryFacts + summaryFacts · |phrase|) for d edges incident to `id`
+ * @example
+ * ```ts
+ * Consolidate.summary(g, "kim", Params.defaults)
+ * // { id: "kim", label: "Kim", text: "Kim lives in Paris. Kim works at Acme. Kim likes jazz.", facts: [...], factCount: 3 }
+ * ```
+ * @since 0.3.0
+ */
+export const summary = (g: LiquidGraph.LiquidGraph, id: string, params: Params): Summary | null => {
+  const n = LiquidGraph.node(g, id)
+  if (n === undefined || n.kind === "episode" || params.summaryFacts <= 0) return null
+  const k = params.summaryFacts
+  const top: Array<Fact> = []
+  let count = 0
+  const consider = (e: Fact): void => {
+    if (e.kind !== "fact" || !FactM.isCurrent(e)) return
+    count++
+    if (top.length === k && salience(e, top[k - 1]!) >= 0) return
+    let i = top.length < k ? top.length : k - 1
+    top[i] = e
+    for (; i > 0 && salience(top[i]!, top[i - 1]!) < 0; i--) [top[i], top[i - 1]] = [top[i - 1]!, top[i]!]
+  }
+  for (const e of LiquidGraph.outEdges(g, id)) consider(HashMap.getUnsafe(g.edges, e))
+  // a self-loop is both an out- and an in-edge: counted once
+  for (const e of LiquidGraph.inEdges(g, id)) {
+    const f = HashMap.getUnsafe(g.edges, e)
+    if (f.subject !== id) consider(f)
+  }
+  if (count < params.summaryMinFacts) return null
+  const label = (x: string): string => LiquidGraph.node(g, x)?.label ?? x
+  const text = top
+    .map((e) =>
+      Relation.sentence({ subject: label(e.subject), relation: e.relation, object: label(e.object), phrase: e.phrase, negated: e.negated }) + "."
+    )
+    .join(" ")
+  return { id, label: n.label, text, facts: top.map((e) => e.id), factCount: count }
+}
 
 /** Node ids sorted, and the undirected simple adjacency (by index) of the current edges. */
 const currentAdjacency = (g: LiquidGraph.LiquidGraph): { ids: Array<string>; adj: Array<Array<number>> } => {
@@ -426,8 +612,57 @@ const mergeDuplicates = (
   changes.edgesStrengthened.push(...Array.from(strengthened).sort(cmp))
 }
 
+/** Key of an unordered pair of node ids (ids never contain `|`). */
+const pairKey = (a: string, b: string): string => (a < b ? a + "|" + b : b + "|" + a)
+
+/** Step 2: writes the facts of repeated co-mentions into `d`; returns their ids in pair order. */
+const createCoMentionFacts = (g: LiquidGraph.LiquidGraph, d: LiquidGraph.Draft, params: Params, now: number): Array<string> => {
+  const pairs = coMentions(g, params)
+  if (pairs.length === 0) return []
+  const relation = CO_MENTIONED.relation
+  const linked = new Set<string>()
+  for (const e of HashMap.values(g.edges)) if (e.kind === "fact" && FactM.isCurrent(e)) linked.add(pairKey(e.subject, e.object))
+  // current facts of the relation by endpoint, for the contradiction check (single-valued only)
+  const side = Reconcile.singleSide(relation, params, g.learned)
+  const rivals = new Map<string, Array<Fact>>()
+  const addRival = (e: Fact): void => {
+    for (const end of [e.subject, e.object]) {
+      const list = rivals.get(end)
+      if (list === undefined) rivals.set(end, [e])
+      else list.push(e)
+    }
+  }
+  if (side !== null) {
+    for (const e of HashMap.values(g.edges)) if (e.kind === "fact" && e.relation === relation && FactM.isCurrent(e)) addRival(e)
+  }
+  const created: Array<string> = []
+  for (const { subject, object, episodes } of pairs) {
+    if (linked.has(pairKey(subject, object))) continue
+    const id = FactM.factId(subject, relation, object, false)
+    if (d.hasEdge(id)) continue // a historical version: memory ended it, and history is never re-opened
+    let validFrom: number | null = null
+    for (const ep of episodes) {
+      const t = d.node(ep)!.time
+      if (t !== null && (validFrom === null || t < validFrom)) validFrom = t
+    }
+    const f: Fact = {
+      id, kind: "fact", subject, relation, object, negated: false, weight: params.coMentionWeight,
+      confidence: 1 - 1 / (1 + episodes.length), validFrom, validUntil: null, learnedAt: now, provenance: episodes,
+      useCount: params.solidifyUses, lastReinforced: now, solidified: false, supersededBy: null, phrase: CO_MENTIONED.phrase
+    }
+    if (side !== null) {
+      const near = [...(rivals.get(subject) ?? []), ...(rivals.get(object) ?? [])]
+      if (near.some((x) => Reconcile.conflict(f, x, params, g.learned) !== null)) continue
+      addRival(f)
+    }
+    d.putEdge(f)
+    created.push(id)
+  }
+  return created
+}
+
 /**
- * Consolidates `graph` (see the module doc for the four steps).
+ * Consolidates `graph` (see the module doc for the six steps).
  *
  * Laws:
  * - `consolidate(consolidate(g)) == consolidate(g)` (idempotent);
@@ -436,13 +671,21 @@ const mergeDuplicates = (
  *   and polarity), unless the merge made it a self-loop;
  * - no two nodes of the same kind left in the result have embeddings with cosine ≥
  *   mergeSimilarity;
- * - weights never change except by combining duplicates (max); no fact is ended or superseded.
+ * - weights never change except by combining duplicates (max); no fact is ended or superseded;
+ * - every created fact (`changes.factsCreated`) is a current, positive `mention_with` fact whose
+ *   provenance lists ≥ `episodicToSemantic` episodes, each mentioning both ends, and whose ends
+ *   no current fact of `g` linked; creation never supersedes and never touches a historical edge;
+ * - every semantic node's `text` is its `summary(result, id, params)?.text ?? null`, which lists
+ *   only current facts of the node; episodes' texts are never changed.
  *
- * @complexity O((n + m) log (n + m)) plus the duplicate sweep (see {@link duplicateGroups})
+ * @complexity O((n + m) log (n + m)) plus the duplicate sweep (see {@link duplicateGroups}), the
+ * co-mention pairs (see {@link coMentions}) and the summaries (O(m · summaryFacts + s ·
+ * summaryFacts · |phrase|) for s salient nodes)
  * @example
  * ```ts
  * const { graph, changes, central } = Consolidate.consolidate(g, {}, Params.defaults, now)
- * changes.merged // [["paris france", "paris"]]
+ * changes.merged       // [["paris france", "paris"]]
+ * changes.factsCreated // ["f|caroline|mention_with|pottery"]
  * ```
  */
 export const consolidate: {
@@ -465,8 +708,10 @@ export const consolidate: {
     g = d.finish()
     dirty = true
   }
+  // 2. co-mention → fact
   const d = LiquidGraph.draft(g)
-  // 2. episodic → semantic
+  const created = createCoMentionFacts(g, d, params, now)
+  // 3. episodic → semantic (facts created by step 2 already hold its result)
   const strengthened: Array<string> = []
   for (const e of LiquidGraph.edges(g)) {
     if (e.kind !== "fact" || !FactM.isCurrent(e)) continue
@@ -480,25 +725,34 @@ export const consolidate: {
     }
   }
   for (const id of strengthened.sort(cmp)) if (!changes.edgesStrengthened.includes(id)) changes.edgesStrengthened.push(id)
-  // 3. k-core: central nodes are kept in long-term memory
+  changes.edgesAdded.push(...created)
+  changes.factsCreated.push(...created)
+  if (created.length > 0 || strengthened.length > 0) {
+    g = d.finish()
+    dirty = true
+  }
+  // 4. k-core: central nodes are kept in long-term memory
   const cores = coreNumbers(g)
   const central = Array.from(cores).filter(([, k]) => k >= params.coreK).map(([id]) => id).sort(cmp)
-  // 4. thematic clusters
+  // 5. thematic clusters, 6. summaries
   const cluster = clusters(g, params)
   const promoted = new Set<string>()
-  for (const id of central) if (d.node(id)!.tier === "working") promoted.add(id)
+  const d2 = LiquidGraph.draft(g)
+  for (const id of central) if (d2.node(id)!.tier === "working") promoted.add(id)
   for (const [id, c] of cluster) {
-    const n = d.node(id)!
+    const n = d2.node(id)!
     const tier = promoted.has(id) ? "long-term" : n.tier
-    if (n.cluster !== c || tier !== n.tier) {
-      d.putNode({ ...n, cluster: c, tier })
-      if (n.cluster !== c) updated.add(id)
+    const text = n.kind === "episode" ? n.text : (summary(g, id, params)?.text ?? null)
+    if (n.cluster !== c || tier !== n.tier || text !== n.text) {
+      d2.putNode({ ...n, cluster: c, tier, text })
+      if (n.cluster !== c || text !== n.text) updated.add(id)
+      if (text !== n.text) changes.summariesWritten.push(id)
     }
   }
   changes.promoted.push(...promoted)
   changes.nodesUpdated.push(...Array.from(updated).sort(cmp))
-  if (strengthened.length > 0 || updated.size > 0 || promoted.size > 0) {
-    g = d.finish()
+  if (updated.size > 0 || promoted.size > 0) {
+    g = d2.finish()
     dirty = true
   }
   return { graph: dirty ? g : graph, changes: changes.done(), central }

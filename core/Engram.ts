@@ -299,7 +299,7 @@ class Tracker {
       nodesAdded: [...this.nodesAdded], nodesUpdated: [...this.nodesUpdated], nodesRemoved: [],
       edgesAdded: [...this.edgesAdded], edgesStrengthened: [...this.edgesStrengthened], edgesWeakened: [],
       edgesRemoved: [], edgesSolidified: [], superseded: [], merged: [], promoted: [], demoted: [],
-      relationsLearned: [],
+      relationsLearned: [], factsCreated: [], summariesWritten: [],
       nodesArchived: [], edgesArchived: [], nodesReactivated: [...this.nodesReactivated],
       edgesReactivated: [...this.edgesReactivated], vectorsCompacted: [], nodesForgotten: [], edgesForgotten: [],
       provenanceTrimmed: [], episodesSkipped: []

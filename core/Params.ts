@@ -95,6 +95,11 @@ export const spec = {
   mergeSimilarity: real(0.97, 0, 1, "nodes of one kind with embeddings at least this similar are merged"),
   clusterWeight: real(0.6, 0, 1, "edges at or above this weight bind nodes into one thematic cluster"),
   episodicToSemantic: int(3, 1, 1_000, "a fact supported by at least this many episodes becomes semantic knowledge (solidified candidate)"),
+  // ── consolidate: what it creates (Consolidate.coMentions, Consolidate.summary) ──
+  coMentionWeight: real(0.3, 0, 1, "weight of the fact consolidate creates between two nodes that at least episodicToSemantic episodes mention together"),
+  coMentionMaxMentions: int(16, 1, 100_000, "an episode mentioning more semantic nodes than this is no evidence of co-mention (bounds its pairs to this²/2); 1 turns fact creation off"),
+  summaryMinFacts: int(3, 1, 1_000_000, "a semantic node with at least this many current facts gets a summary (its text)"),
+  summaryFacts: int(8, 0, 1_000, "most facts a summary lists (the node's heaviest current facts); 0 turns summaries off"),
 
   // ── reconcile ────────────────────────────────────────────────────────────
   // 1, not less: support grows with ln(1 + sources), so at 0.25 an older fact merely told twice

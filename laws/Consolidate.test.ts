@@ -5,12 +5,16 @@ import * as Consolidate from "../core/Consolidate.ts"
 import * as Fact from "../core/Fact.ts"
 import * as LiquidGraph from "../core/LiquidGraph.ts"
 import * as Params from "../core/Params.ts"
+import * as Reconcile from "../core/Reconcile.ts"
+import * as Relation from "../core/Relation.ts"
 import * as Similarity from "../core/Similarity.ts"
 import * as VectorStore from "../core/VectorStore.ts"
 import { arbGraph, DAY, episodeNode, fact, NAMES, semanticNode, T0, T_MAX } from "./Arbitraries.ts"
 import { assertValid } from "./Invariants.ts"
 
 type G = LiquidGraph.LiquidGraph
+
+const CO = Consolidate.CO_MENTIONED.relation
 
 const SOURCES = ["ep:e0", "ep:e1", "ep:e2", "ep:e3", "ep:e4"]
 
@@ -25,11 +29,30 @@ const arbConsolidationGraph = fc
     concepts: fc.array(fc.boolean(), { minLength: NAMES.length, maxLength: NAMES.length }),
     provenance: fc.array(fc.uniqueArray(fc.constantFrom(...SOURCES), { maxLength: 5 }), { maxLength: 40 }),
     superseded: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 4 }),
-    aliases: fc.array(fc.nat(), { maxLength: 3 })
+    aliases: fc.array(fc.nat(), { maxLength: 3 }),
+    // extra episodes, each mentioning a few semantic nodes: repeated co-mentions
+    told: fc.array(fc.uniqueArray(fc.nat({ max: NAMES.length - 1 }), { maxLength: 5 }), { maxLength: 6 }),
+    coMentionFacts: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.boolean()), { maxLength: 2 })
   })
-  .map(({ g, copies, concepts, provenance, superseded, aliases }) => {
+  .map(({ g, copies, concepts, provenance, superseded, aliases, told, coMentionFacts }) => {
     const d = LiquidGraph.draft(g)
     const sem = LiquidGraph.nodes(g).filter((n) => n.kind !== "episode").map((n) => n.id).sort()
+    told.forEach((picks, i) => {
+      const ep = "ep:t" + i
+      d.putNode(episodeNode("t" + i, "told " + i, T0, { time: i % 3 === 0 ? null : T0 + (6 - i) * DAY }))
+      for (const k of picks) {
+        const target = sem[k % sem.length]!
+        const id = Fact.mentionId(ep, target)
+        if (!d.hasEdge(id)) d.putEdge({ ...fact(ep, Fact.MENTIONS, target, T0), id, kind: "mention" })
+      }
+    })
+    // a few co-mention facts already there, current or history
+    for (const [a, b, ended] of coMentionFacts) {
+      const s = sem[a % sem.length]!
+      const o = sem[b % sem.length]!
+      if (s === o || d.hasEdge(Fact.factId(s, CO, o, false))) continue
+      d.putEdge(fact(s, CO, o, T0, ended ? { validUntil: T0 + DAY } : {}))
+    }
     sem.forEach((id, i) => {
       if (concepts[i]) d.putNode({ ...d.node(id)!, kind: "concept" })
     })
@@ -61,9 +84,16 @@ const arbParams = fc
     clusterWeight: fc.double({ min: 0, max: 1, noNaN: true }),
     coreK: fc.integer({ min: 1, max: 4 }),
     episodicToSemantic: fc.integer({ min: 1, max: 4 }),
-    solidifyUses: fc.integer({ min: 0, max: 10 })
+    solidifyUses: fc.integer({ min: 0, max: 10 }),
+    coMentionWeight: fc.integer({ min: 0, max: 100 }).map((x) => x / 100),
+    coMentionMaxMentions: fc.integer({ min: 1, max: 6 }),
+    summaryMinFacts: fc.integer({ min: 1, max: 4 }),
+    summaryFacts: fc.integer({ min: 0, max: 4 }),
+    singleCoMention: fc.boolean()
   })
-  .map((p) => Params.unsafeMake(p))
+  .map(({ singleCoMention, ...p }) =>
+    Params.unsafeMake({ ...p, singleValued: singleCoMention ? [...Params.defaultSingleValued, CO] : Params.defaultSingleValued })
+  )
 
 const arbNow = fc.integer({ min: T0, max: T_MAX })
 
@@ -147,9 +177,11 @@ describe("Consolidate", () => {
         for (const e of LiquidGraph.edges(g)) if (LiquidGraph.resolve(h, e.subject) === LiquidGraph.resolve(h, e.object)) selfLoops++
         const added = changes.edgesAdded.length
         const moved = changes.edgesRemoved.length
-        // moved edges either got a new id (added), were dropped as self-loops, or combined into another
+        // moved edges either got a new id (added), were dropped as self-loops, or combined into
+        // another; the rest of the added edges are the created facts
         expect(LiquidGraph.edgeCount(h)).toBe(LiquidGraph.edgeCount(g) - moved + added)
-        expect(added).toBeLessThanOrEqual(moved - selfLoops)
+        expect(added - changes.factsCreated.length).toBeLessThanOrEqual(moved - selfLoops)
+        for (const id of changes.factsCreated) expect(changes.edgesAdded).toContain(id)
       })
     )
   })
@@ -362,6 +394,227 @@ describe("Consolidate", () => {
       ["f|bob|lives_in|rome", false, "f|bob|lives_in|rome#2"],
       ["f|bob|lives_in|rome#2", true, null]
     ])
+  })
+
+  it("coMentions(g) == naive count of episodes mentioning both ends (2 ≤ mentions ≤ coMentionMaxMentions), ≥ episodicToSemantic", () => {
+    fc.assert(
+      fc.property(arbConsolidationGraph, arbParams, (g, p) => {
+        const mentions = new Map<string, Set<string>>()
+        for (const e of LiquidGraph.edges(g)) {
+          if (e.kind !== "mention" || !Fact.isCurrent(e)) continue
+          mentions.set(e.subject, (mentions.get(e.subject) ?? new Set()).add(e.object))
+        }
+        const expected: Array<Consolidate.CoMention> = []
+        const sem = LiquidGraph.nodes(g).filter((n) => n.kind !== "episode").map((n) => n.id).sort()
+        for (const a of sem) {
+          for (const b of sem) {
+            if (!(a < b)) continue
+            const episodes = [...mentions]
+              .filter(([, m]) => m.size >= 2 && m.size <= p.coMentionMaxMentions && m.has(a) && m.has(b))
+              .map(([ep]) => ep)
+              .sort()
+            if (episodes.length >= p.episodicToSemantic) expected.push({ subject: a, object: b, episodes })
+          }
+        }
+        expect(Consolidate.coMentions(g, p)).toEqual(expected)
+      })
+    )
+  })
+
+  it("f ∈ factsCreated ⇒ f is a current positive mention_with fact, |provenance(f)| ≥ episodicToSemantic, each provenance episode mentions both ends, confidence = 1 − 1/(1+|provenance|), weight = coMentionWeight", () => {
+    let created = 0
+    fc.assert(
+      fc.property(arbConsolidationGraph, arbParams, arbNow, (g, p, now) => {
+        const { graph: h, changes } = run(g, p, now)
+        created += changes.factsCreated.length
+        for (const id of changes.factsCreated) {
+          const f = LiquidGraph.edge(h, id)!
+          expect(f.kind).toBe("fact")
+          expect(Fact.isCurrent(f) && !f.negated).toBe(true)
+          expect([f.relation, f.phrase, f.subject < f.object]).toEqual([CO, Consolidate.CO_MENTIONED.phrase, true])
+          expect(f.provenance).toEqual([...new Set(f.provenance)].sort())
+          expect(f.provenance.length).toBeGreaterThanOrEqual(p.episodicToSemantic)
+          for (const ep of f.provenance) {
+            expect(LiquidGraph.node(h, ep)!.kind).toBe("episode")
+            expect(LiquidGraph.hasEdge(h, Fact.mentionId(ep, f.subject))).toBe(true)
+            expect(LiquidGraph.hasEdge(h, Fact.mentionId(ep, f.object))).toBe(true)
+          }
+          expect(f.confidence).toBe(1 - 1 / (1 + f.provenance.length))
+          expect([f.weight, f.learnedAt, f.useCount, f.solidified]).toEqual([p.coMentionWeight, now, p.solidifyUses, false])
+          expect(LiquidGraph.hasEdge(g, id)).toBe(false)
+        }
+      }),
+      { numRuns: 300 }
+    )
+    expect(created).toBeGreaterThan(0) // the generator exercises creation
+  })
+
+  it("f ∈ factsCreated ⇒ f is the only current fact between its ends, and conflict(f, x) == null for every current fact x", () => {
+    fc.assert(
+      fc.property(arbConsolidationGraph, arbParams, arbNow, (g, p, now) => {
+        const { graph: h, changes } = run(g, p, now)
+        const current = LiquidGraph.edges(h).filter((e) => e.kind === "fact" && Fact.isCurrent(e))
+        for (const id of changes.factsCreated) {
+          const f = LiquidGraph.edge(h, id)!
+          const between = current.filter((x) =>
+            (x.subject === f.subject && x.object === f.object) || (x.subject === f.object && x.object === f.subject)
+          )
+          expect(between.map((x) => x.id)).toEqual([id])
+          for (const x of current) expect(Reconcile.conflict(f, x, p, h.learned)).toBeNull()
+        }
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it("c ∈ coMentions(consolidate(g)) ⇒ a current fact links c's ends, or a version of c's mention_with fact exists, or creating it would conflict (complete)", () => {
+    fc.assert(
+      fc.property(arbConsolidationGraph, arbParams, arbNow, (g, p, now) => {
+        const h = run(g, p, now).graph
+        const current = LiquidGraph.edges(h).filter((e) => e.kind === "fact" && Fact.isCurrent(e))
+        for (const c of Consolidate.coMentions(h, p)) {
+          const linked = current.some((x) =>
+            (x.subject === c.subject && x.object === c.object) || (x.subject === c.object && x.object === c.subject)
+          )
+          const id = Fact.factId(c.subject, CO, c.object, false)
+          const probe = { ...fact(c.subject, CO, c.object, now), id: id + "#probe" }
+          const conflicting = current.some((x) => Reconcile.conflict(probe, x, p, h.learned) !== null)
+          expect(linked || LiquidGraph.hasEdge(h, id) || conflicting).toBe(true)
+        }
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it("creation never supersedes: superseded == [], and a historical edge of g untouched by a merge is in consolidate(g) unchanged (its winner re-keyed at most)", () => {
+    fc.assert(
+      fc.property(arbConsolidationGraph, arbParams, arbNow, (g, p, now) => {
+        const { graph: h, changes } = run(g, p, now)
+        expect(changes.superseded).toEqual([])
+        const merged = new Set(changes.merged.map(([from]) => from))
+        for (const e of LiquidGraph.edges(g)) {
+          if (Fact.isCurrent(e) || merged.has(e.subject) || merged.has(e.object)) continue
+          // unchanged but for supersededBy, which follows a winner a merge re-keyed
+          const after = LiquidGraph.edge(h, e.id)!
+          expect({ ...after, supersededBy: null }).toEqual({ ...e, supersededBy: null })
+          expect(after.supersededBy === null).toBe(e.supersededBy === null)
+        }
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it("text(consolidate(g), v) == summary(consolidate(g), v)?.text ?? null for every semantic v; episodes keep their text", () => {
+    fc.assert(
+      fc.property(arbConsolidationGraph, arbParams, arbNow, (g, p, now) => {
+        const { graph: h, changes } = run(g, p, now)
+        for (const n of LiquidGraph.nodes(h)) {
+          if (n.kind === "episode") expect(n.text).toBe(LiquidGraph.node(g, n.id)!.text)
+          else expect(n.text).toBe(Consolidate.summary(h, n.id, p)?.text ?? null)
+        }
+        for (const id of changes.summariesWritten) {
+          expect(changes.nodesUpdated).toContain(id)
+          expect(LiquidGraph.node(h, id)!.text).not.toBe(LiquidGraph.node(g, id)?.text)
+        }
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it("summary(g, v) lists only current facts of v: the min(summaryFacts, count) heaviest (weight, confidence desc, id), count ≥ summaryMinFacts, one sentence each", () => {
+    let summaries = 0
+    fc.assert(
+      fc.property(arbConsolidationGraph, arbParams, (g, p) => {
+        for (const n of LiquidGraph.nodes(g)) {
+          const s = Consolidate.summary(g, n.id, p)
+          const facts = LiquidGraph.edges(g)
+            .filter((e) => e.kind === "fact" && Fact.isCurrent(e) && (e.subject === n.id || e.object === n.id))
+            .sort((a, b) => b.weight - a.weight || b.confidence - a.confidence || (a.id < b.id ? -1 : 1))
+          if (n.kind === "episode" || p.summaryFacts === 0 || facts.length < p.summaryMinFacts) {
+            expect(s).toBeNull()
+            continue
+          }
+          summaries++
+          const listed = facts.slice(0, p.summaryFacts)
+          expect(s!.facts).toEqual(listed.map((e) => e.id))
+          expect(s!.factCount).toBe(facts.length)
+          const label = (id: string) => LiquidGraph.node(g, id)!.label
+          expect(s!.text).toBe(
+            listed.map((e) =>
+              Relation.sentence({ subject: label(e.subject), relation: e.relation, object: label(e.object), phrase: e.phrase, negated: e.negated }) + "."
+            ).join(" ")
+          )
+        }
+      }),
+      { numRuns: 200 }
+    )
+    expect(summaries).toBeGreaterThan(0)
+  })
+
+  it("documentText(v) == label + ' ' + summary for a summarised node: BM25 finds an entity by its facts", () => {
+    const d = LiquidGraph.draft(LiquidGraph.empty(0))
+    for (const n of ["Kim", "Paris", "Acme", "jazz", "Lee"]) d.putNode(semanticNode(n, T0))
+    d.putEdge(fact("kim", "lives_in", "paris", T0, { weight: 0.9 }))
+    d.putEdge(fact("kim", "works_at", "acme", T0, { weight: 0.7 }))
+    d.putEdge(fact("kim", "likes", "jazz", T0, { weight: 0.5, negated: true }))
+    d.putEdge(fact("kim", "lives_in", "lee", T0, { validUntil: T0 + DAY })) // history: never summarised
+    const g = d.finish()
+    const p = Params.unsafeMake({ summaryMinFacts: 3, summaryFacts: 8 })
+    const { graph: h, changes } = run(g, p, T0)
+    const text = "Kim lives in Paris. Kim works at Acme. Kim does not like jazz."
+    expect(LiquidGraph.node(h, "kim")!.text).toBe(text)
+    expect(Consolidate.summary(h, "kim", p)).toEqual({
+      id: "kim", label: "Kim", text, facts: ["f|kim|lives_in|paris", "f|kim|works_at|acme", "f|kim|likes|jazz|not"], factCount: 3
+    })
+    expect(changes.summariesWritten).toEqual(["kim"])
+    expect(LiquidGraph.documentText(LiquidGraph.node(h, "kim")!)).toBe("Kim " + text)
+    expect(LiquidGraph.documentFrequency(h, "acme")).toBe(2) // the node Acme and Kim's summary
+    expect(LiquidGraph.node(h, "paris")!.text).toBeNull() // one fact: not salient
+    // the summary is live: once a fact ends, the getter drops it; the next consolidate rewrites the text
+    const d2 = LiquidGraph.draft(h)
+    d2.putEdge({ ...LiquidGraph.edge(h, "f|kim|works_at|acme")!, validUntil: T0 + DAY })
+    const ended = d2.finish()
+    expect(Consolidate.summary(ended, "kim", p)).toBeNull()
+    const again = run(ended, p, T0 + DAY)
+    expect(LiquidGraph.node(again.graph, "kim")!.text).toBeNull()
+    expect(again.changes.summariesWritten).toEqual(["kim"])
+    expect(LiquidGraph.documentFrequency(again.graph, "acme")).toBe(1)
+  })
+
+  it("three episodes mentioning Caroline and pottery become 'caroline is mentioned with pottery' (provenance the episodes); a told fact or a negation blocks it", () => {
+    const d = LiquidGraph.draft(LiquidGraph.empty(0))
+    for (const n of ["Caroline", "pottery", "Mel", "Ohio"]) d.putNode(semanticNode(n, T0))
+    const told = (ep: string, time: number | null, ...nodes: Array<string>) => {
+      d.putNode(episodeNode(ep, ep, T0, { time }))
+      for (const n of nodes) d.putEdge({ ...fact("ep:" + ep, Fact.MENTIONS, n, T0), id: Fact.mentionId("ep:" + ep, n), kind: "mention" })
+    }
+    told("e1", T0 + 3 * DAY, "caroline", "pottery", "mel")
+    told("e2", null, "caroline", "pottery", "mel", "ohio")
+    told("e3", T0 + DAY, "caroline", "pottery", "mel")
+    told("e4", T0, "caroline", "ohio", "mel")
+    d.putEdge(fact("mel", "knows", "caroline", T0)) // told: caroline–mel stays as told
+    d.putEdge(fact("ohio", "likes", "mel", T0, { negated: true })) // a negation links them too
+    const g = d.finish()
+    const p = Params.unsafeMake({ episodicToSemantic: 3, coMentionMaxMentions: 3 })
+    const { changes } = run(g, p, T0 + 5 * DAY)
+    // e2 mentions 4 nodes > coMentionMaxMentions: no evidence; caroline–ohio has e4 only
+    expect(Consolidate.coMentions(g, p)).toEqual([
+      { subject: "caroline", object: "mel", episodes: ["ep:e1", "ep:e3", "ep:e4"] }
+    ])
+    expect(changes.factsCreated).toEqual([])
+    const q = Params.unsafeMake({ episodicToSemantic: 3 })
+    const r = run(g, q, T0 + 5 * DAY)
+    expect(r.changes.factsCreated).toEqual(["f|caroline|mention_with|pottery", "f|mel|mention_with|pottery"])
+    const f = LiquidGraph.edge(r.graph, "f|caroline|mention_with|pottery")!
+    expect([f.provenance, f.confidence, f.weight, f.validFrom, f.learnedAt]).toEqual([
+      ["ep:e1", "ep:e2", "ep:e3"], 0.75, q.coMentionWeight, T0 + DAY, T0 + 5 * DAY
+    ])
+    expect(Relation.sentence({ subject: "Caroline", relation: f.relation, object: "pottery", phrase: f.phrase })).toBe(
+      "Caroline is mentioned with pottery"
+    )
+    expect(r.changes.edgesAdded).toEqual(r.changes.factsCreated)
+    // consolidating again creates nothing more
+    expect(run(r.graph, q, T0 + 6 * DAY).changes.factsCreated).toEqual([])
   })
 
   it("rejects a non-finite now with InvalidInput", () => {
