@@ -25,6 +25,7 @@ export const STATIC_SUITES: ReadonlyArray<SuiteEntry> = [
   { name: "conflicts", module: "./suites/conflicts/suite.ts" },
   { name: "games", module: "./suites/games/suite.ts" },
   { name: "mcq", module: "./suites/mcq/suite.ts" },
+  { name: "mcq-hard", module: "./suites/mcq-hard/suite.ts" },
   { name: "arigraph", module: "./suites/arigraph/suite.ts" },
   { name: "extraction", module: "./suites/extraction/suite.ts" }
 ]

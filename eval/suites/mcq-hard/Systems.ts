@@ -18,7 +18,7 @@
  *
  * @since 0.3.0
  */
-import { Engram, LiquidGraph, Params, Recall, Reconcile, Relation } from "../../../core/index.ts"
+import { Engram, LiquidGraph, Node, Params, Recall, Reconcile, Relation } from "../../../core/index.ts"
 import * as RuleExtractor from "../../../shell/extract/RuleExtractor.ts"
 import { toEngramFact } from "../../../shell/extract/Triple.ts"
 import { isZero, type SentenceEmbedder } from "../mcq/Embed.ts"
@@ -70,7 +70,7 @@ export const mags = (embedder: SentenceEmbedder, options: SystemOptions = defaul
       const triples = reader.read(s.text, { time: s.time })
       if (triples.length > 0) extracted[s.kind]++
       const labels = Array.from(new Set(triples.flatMap((t) => [t.subject, t.object])))
-      times.set(s.id, s.time)
+      times.set(Node.episodeId(s.id), s.time)
       const step = Engram.engram(g, {
         episode: { id: s.id, text: s.text, time: s.time, ...vec(s.text) },
         entities: labels.map((label) => ({ label, ...vec(label) })),

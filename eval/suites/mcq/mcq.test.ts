@@ -110,11 +110,11 @@ describe("Model answers", () => {
 })
 
 describe("suite (quick, hash embedder)", () => {
-  it("returns accuracy rows for base, rag and mags, charts with inline data, and notes", async () => {
+  it("returns accuracy rows for base, rag, rag-bm25, mags and mags-no-episodes, charts with inline data, and notes", async () => {
     const suite = makeSuite({ embedder: async () => ({ embedder: Embed.fallback }) })
     const r = await suite.run({ data: undefined, sharedDir: undefined, quick: true, seed: 1, progress: () => {} })
     expect(suite.name).toBe("mcq")
-    for (const system of ["base", "rag", "mags"]) {
+    for (const system of ["base", "rag", "rag-bm25", "mags", "mags-no-episodes"]) {
       const row = r.rows.find((x) => x.system === system && x.metric === "accuracy")
       expect(row?.suite).toBe("mcq")
       expect(row!.value).toBeGreaterThanOrEqual(0)
