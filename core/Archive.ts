@@ -15,7 +15,10 @@
  *
  * **Reactivation** ({@link reactivate}, event `Reactivated`) moves archived items back: an archived
  * node with `recency = now`, with its archived edges whose other end is active (or reactivated in
- * the same call); an archived edge with its archived ends. A reactivated edge is restored as if
+ * the same call); an archived edge when both its ends are active (or reactivated in the same
+ * call) — never an end it was not asked for, so that prune ∘ reactivate is idempotent (an end
+ * that reactivation brought back unasked would stay active, while the edge it came with may be
+ * pruned again, and the next reactivation would bring a further end). A reactivated edge is restored as if
  * told again: weight at least `initialWeight`, `lastReinforced = now` (a retrieved memory is
  * reconsolidated, so the next prune does not take it straight back out). Recall calls the same
  * helper ({@link reactivateInto}) on the archived items that reach its results, so its `Recalled`
@@ -79,9 +82,10 @@ const restored = (params: Params, now: number) => (e: Fact): Fact =>
  * {@link archivedAmong}) before touching them; afterwards they are active nodes of `d`.
  *
  * Contract: ids that are active, unknown or forgotten are skipped; order of `ids` does not
- * matter (processed sorted); an archived edge comes back only when each end is an active or
- * archived node (an end merged away by consolidation keeps it archived); a node's archived edges
- * come back when their other end is active after the node ids are processed.
+ * matter (processed sorted); the node ids come back first, then every archived edge named in
+ * `ids` or at a reactivated node comes back when both of its ends are active (an edge whose end
+ * is archived and not named stays archived: name the end too; an end merged away by
+ * consolidation keeps it archived for good).
  * @complexity O(k log k + Σ archived degree of the reactivated nodes · log m)
  * @example
  * ```ts
@@ -107,16 +111,7 @@ export const reactivateInto = (
   }
   for (const id of sorted) {
     if (d.archivedNode(id) !== undefined) bring(id)
-    else {
-      const a = d.archivedEdge(id)
-      if (a === undefined) continue
-      const { subject, object } = a.edge
-      const isNode = (n: string): boolean => d.hasNode(n) || d.archivedNode(n) !== undefined
-      if (!isNode(subject) || !isNode(object)) continue
-      bring(subject)
-      bring(object)
-      edges.add(id)
-    }
+    else if (d.archivedEdge(id) !== undefined) edges.add(id)
   }
   const update = restored(params, now)
   for (const id of Array.from(edges).sort(cmp)) {
@@ -151,7 +146,8 @@ const validate = (input: ReactivateInput, now: number): void => {
  *   only the reactivated nodes' `recency` and the reactivated edges' `weight` (raised to
  *   `initialWeight`) and `lastReinforced` change;
  * - with `f = prune ∘ reactivate` (same params and now), `f(f(g)) == f(g)` when the node budget
- *   does not bind;
+ *   does not bind (a reactivated node has `recency = now`, so prune never finds it idle; an edge it
+ *   archives again is archived with the same record);
  * - invalid input throws `InvalidInput` and builds nothing.
  * @complexity that of {@link reactivateInto}
  * @example

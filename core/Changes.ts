@@ -62,8 +62,11 @@ export interface Changes {
   readonly nodesForgotten: ReadonlyArray<string>
   /** Edges `forget` deleted, active or archived (tombstoned when `fact` edges). */
   readonly edgesForgotten: ReadonlyArray<string>
-  /** Edges that lost a forgotten episode from their provenance but kept another source. */
-  readonly provenanceTrimmed: ReadonlyArray<string>
+  /**
+   * Edges `forget` kept that lost a reference to a forgotten item: a forgotten episode from their
+   * provenance (another source remained), or the forgotten fact that superseded them.
+   */
+  readonly edgesRedacted: ReadonlyArray<string>
   /** Episode node ids `engram` skipped because they were forgotten (the batch was not learned). */
   readonly episodesSkipped: ReadonlyArray<string>
 }
@@ -73,7 +76,7 @@ export const none: Changes = {
   nodesAdded: [], nodesUpdated: [], nodesRemoved: [], edgesAdded: [], edgesStrengthened: [],
   edgesWeakened: [], edgesRemoved: [], edgesSolidified: [], superseded: [], merged: [], promoted: [], demoted: [],
   relationsLearned: [], factsCreated: [], summariesWritten: [],
-  nodesArchived: [], edgesArchived: [], nodesReactivated: [], edgesReactivated: [], vectorsCompacted: [], nodesForgotten: [], edgesForgotten: [], provenanceTrimmed: [], episodesSkipped: []
+  nodesArchived: [], edgesArchived: [], nodesReactivated: [], edgesReactivated: [], vectorsCompacted: [], nodesForgotten: [], edgesForgotten: [], edgesRedacted: [], episodesSkipped: []
 }
 
 /** Whether nothing changed. @complexity O(1) */
@@ -82,7 +85,7 @@ export const isEmpty = (c: Changes): boolean =>
       c.edgesStrengthened.length + c.edgesWeakened.length + c.edgesRemoved.length + c.edgesSolidified.length +
       c.superseded.length + c.merged.length + c.promoted.length + c.demoted.length + c.relationsLearned.length +
       c.factsCreated.length + c.summariesWritten.length +
-      c.nodesArchived.length + c.edgesArchived.length + c.nodesReactivated.length + c.edgesReactivated.length + c.vectorsCompacted.length + c.nodesForgotten.length + c.edgesForgotten.length + c.provenanceTrimmed.length + c.episodesSkipped.length === 0
+      c.nodesArchived.length + c.edgesArchived.length + c.nodesReactivated.length + c.edgesReactivated.length + c.vectorsCompacted.length + c.nodesForgotten.length + c.edgesForgotten.length + c.edgesRedacted.length + c.episodesSkipped.length === 0
 
 /** A mutable collector transitions fill in, then freeze with {@link Collector.done}. */
 export class Collector {
@@ -108,7 +111,7 @@ export class Collector {
   readonly vectorsCompacted: Array<string> = []
   readonly nodesForgotten: Array<string> = []
   readonly edgesForgotten: Array<string> = []
-  readonly provenanceTrimmed: Array<string> = []
+  readonly edgesRedacted: Array<string> = []
   readonly episodesSkipped: Array<string> = []
   done(): Changes {
     return { ...this }
@@ -145,6 +148,6 @@ export const combine = (a: Changes, b: Changes): Changes => ({
   vectorsCompacted: [...a.vectorsCompacted, ...b.vectorsCompacted],
   nodesForgotten: [...a.nodesForgotten, ...b.nodesForgotten],
   edgesForgotten: [...a.edgesForgotten, ...b.edgesForgotten],
-  provenanceTrimmed: [...a.provenanceTrimmed, ...b.provenanceTrimmed],
+  edgesRedacted: [...a.edgesRedacted, ...b.edgesRedacted],
   episodesSkipped: [...a.episodesSkipped, ...b.episodesSkipped]
 })

@@ -302,7 +302,7 @@ class Tracker {
       relationsLearned: [], factsCreated: [], summariesWritten: [],
       nodesArchived: [], edgesArchived: [], nodesReactivated: [...this.nodesReactivated],
       edgesReactivated: [...this.edgesReactivated], vectorsCompacted: [], nodesForgotten: [], edgesForgotten: [],
-      provenanceTrimmed: [], episodesSkipped: []
+      edgesRedacted: [], episodesSkipped: []
     }
   }
 }

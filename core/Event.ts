@@ -13,9 +13,11 @@
  * @since 0.1.0
  */
 import { Result, Schema } from "effect"
+import { ReactivateInput } from "./Archive.ts"
 import { ConsolidateInput } from "./Consolidate.ts"
 import { DecayInput } from "./Decay.ts"
 import { EngramInput } from "./Engram.ts"
+import { ForgetInput } from "./Forget.ts"
 import { MalformedEvent } from "./Errors.ts"
 import { Params } from "./Params.ts"
 import { PromoteInput } from "./Promote.ts"
@@ -50,6 +52,12 @@ export class Reconciled extends Schema.TaggedClass<Reconciled>()("Reconciled", {
 /** `promote` was applied. */
 export class Promoted extends Schema.TaggedClass<Promoted>()("Promoted", { now: Now, input: PromoteInput }) {}
 
+/** `forget` was applied: a target deleted from the active graph and the archive, tombstoned. */
+export class Forgotten extends Schema.TaggedClass<Forgotten>()("Forgotten", { now: Now, input: ForgetInput }) {}
+
+/** `Archive.reactivate` was applied: archived items brought back into the active graph. */
+export class Reactivated extends Schema.TaggedClass<Reactivated>()("Reactivated", { now: Now, input: ReactivateInput }) {}
+
 /** The parameters changed; every later event runs under these. */
 export class ParamsSet extends Schema.TaggedClass<ParamsSet>()("ParamsSet", { now: Now, params: Params }) {}
 
@@ -57,7 +65,7 @@ export class ParamsSet extends Schema.TaggedClass<ParamsSet>()("ParamsSet", { no
  * The Schema of any event.
  * @since 0.1.0
  */
-export const Event = Schema.Union([Engrammed, Recalled, Reinforced, Decayed, Pruned, Consolidated, Reconciled, Promoted, ParamsSet])
+export const Event = Schema.Union([Engrammed, Recalled, Reinforced, Decayed, Pruned, Consolidated, Reconciled, Promoted, ParamsSet, Forgotten, Reactivated])
 
 /** Any event. */
 export type Event = typeof Event.Type

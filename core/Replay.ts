@@ -14,6 +14,7 @@
  * @since 0.1.0
  */
 import { Result, Schema } from "effect"
+import { reactivate } from "./Archive.ts"
 import type { Changes } from "./Changes.ts"
 import * as Changes_ from "./Changes.ts"
 import { consolidate } from "./Consolidate.ts"
@@ -21,6 +22,7 @@ import { decay } from "./Decay.ts"
 import { engram } from "./Engram.ts"
 import { InvalidGraph, InvalidInput, MalformedEvent } from "./Errors.ts"
 import * as Event from "./Event.ts"
+import { forget } from "./Forget.ts"
 import * as LiquidGraph from "./LiquidGraph.ts"
 import * as Params_ from "./Params.ts"
 import { promote } from "./Promote.ts"
@@ -72,6 +74,10 @@ const run = (state: State, event: Event.Event): { graph: LiquidGraph.LiquidGraph
       return reconcile(graph, event.input, params, event.now)
     case "Promoted":
       return promote(graph, event.input, params, event.now)
+    case "Forgotten":
+      return forget(graph, event.input, params, event.now)
+    case "Reactivated":
+      return reactivate(graph, event.input, params, event.now)
     case "ParamsSet":
       return { graph, changes: Changes_.none }
   }

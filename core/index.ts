@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+export * as Archive from "./Archive.ts"
 export * as Changes from "./Changes.ts"
 export * as Connect from "./Connect.ts"
 export * as Consolidate from "./Consolidate.ts"
@@ -12,6 +13,7 @@ export * as Engram from "./Engram.ts"
 export * as Errors from "./Errors.ts"
 export * as Event from "./Event.ts"
 export * as Fact from "./Fact.ts"
+export * as Forget from "./Forget.ts"
 export * as Key from "./Key.ts"
 export * as LiquidGraph from "./LiquidGraph.ts"
 export * as Node from "./Node.ts"
