@@ -1,0 +1,268 @@
+/**
+ * The LoCoMo suite's recorded history (setting `turns`: one memory per dialogue turn), recorded
+ * once per conversation and replayed under a candidate `Params` through the pure core.
+ *
+ * Recorded (what the world contributed; none of it depends on `Params`): each turn's engram
+ * input exactly as `eval/suites/locomo/Locomo.ts` `ingestMags` builds it — the episode (id = dia
+ * id, text, session date, GloVe sentence vector, the `follows` link to the previous turn of the
+ * same session), the triples the rule extractor reads in it (one discourse for the whole
+ * conversation, the speaker as `I`, the session date anchoring relative dates) with their labels'
+ * GloVe vectors — the engram time, the session boundaries with the real time gap between session
+ * dates; and every question with evidence (categories 1–4) with its GloVe vector, evidence and
+ * category. Replayed under `params`: engram each turn, and at each session boundary `Decay` over
+ * the gap then `Prune` (maintenance on, as shipped); then every question is asked through the
+ * suite's own retriever (`Locomo.magsRetriever`, Params = the candidate: recall's fusion, time
+ * hints, the merged items → dia ids) and scored by `Metrics.scoreAt` at k = 10.
+ *
+ * Cache: the graph after ingestion depends only on the parameters that ingestion reads; the
+ * replay keys it by every parameter except {@link QUERY_ONLY} (read by recall alone; a test
+ * checks that no ingestion transition reads them), so a search over query-time parameters only
+ * ingests each conversation once.
+ *
+ * Split: conversations 1–4 of the data file train, 5–7 validate (`--quick`: 1 and 5).
+ *
+ * Figures (pooled over the split's questions and turns): loss = 1 − recall@10 (categories 1–4);
+ * cost = (Σ recall work, candidates + edges examined, + Σ engram changes) per question; size =
+ * (active nodes + edges) per turn; churn = changes per engram / decay / prune step.
+ */
+import { Decay, Engram, LiquidGraph, Prune } from "../../../core/index.ts"
+import type { EngramInput } from "../../../core/Engram.ts"
+import * as Params from "../../../core/Params.ts"
+import { embed, type WordTable } from "../../../shell/embeddings/Glove.ts"
+import * as RuleExtractor from "../../../shell/extract/RuleExtractor.ts"
+import { toEngramFact } from "../../../shell/extract/Triple.ts"
+import type { Conversation } from "../../suites/locomo/Data.ts"
+import * as L from "../../suites/locomo/Locomo.ts"
+import * as Metrics from "../../suites/locomo/Metrics.ts"
+import type { Figures } from "../Objective.ts"
+
+const MINUTE = 60_000
+const DAY = 86_400_000
+
+/** The k of the objective's recall@k. */
+export const K = 10
+
+/**
+ * The parameters only recall reads (recall and fusion, minus `sequenceWeight`, which engram
+ * reads): changing them does not change the ingested graph.
+ */
+export const QUERY_ONLY: ReadonlyArray<Params.ParamName> = [
+  "anchorCandidates", "anchors", "anchorDiversity", "anchorMinSimilarity", "pathThreshold", "maxDepth",
+  "maxResults", "coRecallRate", "episodicShare", "walkBudget", "coverageSample", "lexicalMaxPostings",
+  "fusionCandidates", "fusionLexical", "fusionVector", "fusionKey", "fusionTime", "fusionWalk"
+]
+
+/** One recorded step of ingestion. */
+export type Step =
+  | { readonly kind: "maintain"; readonly dt: number; readonly time: number }
+  | { readonly kind: "engram"; readonly input: EngramInput; readonly now: number }
+
+/** One recorded question. */
+export interface Question {
+  readonly text: string
+  readonly embedding: ReadonlyArray<number>
+  readonly evidence: ReadonlyArray<string>
+  readonly category: number
+}
+
+/** One conversation's recording. */
+export interface History {
+  readonly sampleId: string
+  readonly memories: ReadonlyArray<L.Memory>
+  readonly steps: ReadonlyArray<Step>
+  /** The query time (last engram time + 1 day, as the suite). */
+  readonly now: number
+  readonly questions: ReadonlyArray<Question>
+}
+
+/** Conversation indices (0-based) of the two splits. */
+export const splits = (quick: boolean): { readonly train: ReadonlyArray<number>; readonly validation: ReadonlyArray<number> } =>
+  quick ? { train: [0], validation: [4] } : { train: [0, 1, 2, 3], validation: [4, 5, 6] }
+
+/**
+ * Records one conversation (setting `turns`): the engram inputs `Locomo.ingestMags` would build,
+ * in order, with the session boundaries, and the questions with evidence of categories 1–4.
+ */
+export const record = (c: Conversation, table: WordTable): History => {
+  const memories = L.memoriesOf(c, "turns")
+  const vector = (text: string): Array<number> => Array.from(embed(table, text))
+  const talk = RuleExtractor.make().discourse()
+  const labelVectors = new Map<string, Array<number>>()
+  const labelVector = (label: string): Array<number> => {
+    let v = labelVectors.get(label)
+    if (v === undefined) labelVectors.set(label, (v = vector(label)))
+    return v
+  }
+  const steps: Array<Step> = []
+  let prevSession: number | undefined
+  let prevTime = 0
+  let now = 0
+  let previous: L.Memory | undefined
+  for (const m of memories) {
+    if (m.session !== prevSession) {
+      if (prevSession !== undefined && m.time > prevTime) steps.push({ kind: "maintain", dt: m.time - prevTime, time: m.time })
+      prevSession = m.session
+      prevTime = m.time
+      now = m.time
+    }
+    now = Math.max(now + MINUTE, m.time)
+    const facts = m.extract.flatMap((x) => talk.read(x.text, { speaker: x.speaker, time: m.time }).map((t) => toEngramFact(t)))
+    const labels = Array.from(new Set(facts.flatMap((f) => [f.subject, f.object])))
+    const entities = labels.map((label) => {
+      const v = labelVector(label)
+      return v.some((x) => x !== 0) ? { label, embedding: v } : { label }
+    })
+    const follows = previous !== undefined && previous.session === m.session ? previous.id : undefined
+    const input: EngramInput = {
+      episode: { id: m.id, text: m.text, time: m.time, embedding: vector(m.text), ...(follows === undefined ? {} : { follows }) },
+      ...(entities.length === 0 ? {} : { entities }),
+      facts
+    }
+    steps.push({ kind: "engram", input, now })
+    previous = m
+  }
+  const questions = c.qa
+    .filter((q) => q.evidence.length > 0 && q.category >= 1 && q.category <= 4)
+    .map((q) => ({ text: q.question, embedding: vector(q.question), evidence: q.evidence, category: q.category }))
+  return { sampleId: c.sampleId, memories, steps, now: now + DAY, questions }
+}
+
+/** The graph after ingestion and what ingestion did. */
+export interface Ingested {
+  readonly graph: LiquidGraph.LiquidGraph
+  /** Σ change-list entries of the engram steps. */
+  readonly engramWork: number
+  /** Σ change-list entries of every step. */
+  readonly changes: number
+  /** Steps applied (engram, decay and prune each count one). */
+  readonly events: number
+}
+
+/** Replays a conversation's ingestion under `params`. */
+export const ingest = (h: History, params: Params.Params): Ingested => {
+  let g = LiquidGraph.empty()
+  let engramWork = 0
+  let changes = 0
+  let events = 0
+  for (const s of h.steps) {
+    if (s.kind === "maintain") {
+      const decayed = Decay.decay(g, { dt: s.dt }, params, s.time)
+      const pruned = Prune.prune(decayed.graph, {}, params, s.time)
+      changes += L.churn(decayed.changes) + L.churn(pruned.changes)
+      events += 2
+      g = pruned.graph
+    } else {
+      const step = Engram.engram(g, s.input, params, s.now)
+      const c = L.churn(step.changes)
+      engramWork += c
+      changes += c
+      events++
+      g = step.graph
+    }
+  }
+  return { graph: g, engramWork, changes, events }
+}
+
+/** The ingestion cache key of `params`: every parameter but {@link QUERY_ONLY}. */
+export const ingestKey = (params: Params.Params): string => {
+  const skip = new Set<string>(QUERY_ONLY)
+  return JSON.stringify(Object.entries(params).filter(([k]) => !skip.has(k)))
+}
+
+/** A per-conversation cache of ingested graphs (the last `capacity` keys). */
+export class IngestCache {
+  private readonly entries = new Map<string, Ingested>()
+  hits = 0
+  misses = 0
+  private readonly capacity: number
+  constructor(capacity = 4) {
+    this.capacity = capacity
+  }
+  get(h: History, params: Params.Params): Ingested {
+    const key = h.sampleId + "\u0000" + ingestKey(params)
+    const found = this.entries.get(key)
+    if (found !== undefined) {
+      this.hits++
+      this.entries.delete(key)
+      this.entries.set(key, found)
+      return found
+    }
+    this.misses++
+    const made = ingest(h, params)
+    this.entries.set(key, made)
+    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!)
+    return made
+  }
+}
+
+/** Figures of one conversation, unpooled. */
+interface Counts {
+  questions: number
+  recall: number
+  hitAny: number
+  byCategory: Map<number, { n: number; recall: number }>
+  recallWork: number
+  engramWork: number
+  changes: number
+  events: number
+  turns: number
+  items: number
+  nodes: number
+  edges: number
+  archived: number
+}
+
+/** Replays the split's conversations under `params`, pooled. */
+export const replay = (histories: ReadonlyArray<History>, params: Params.Params, cache: IngestCache = new IngestCache()): Figures => {
+  const c: Counts = {
+    questions: 0, recall: 0, hitAny: 0, byCategory: new Map(), recallWork: 0, engramWork: 0, changes: 0, events: 0,
+    turns: 0, items: 0, nodes: 0, edges: 0, archived: 0
+  }
+  for (const h of histories) {
+    const ing = cache.get(h, params)
+    const g = ing.graph
+    const cost: L.QueryCost = { queries: 0, candidates: 0, edgesExamined: 0 }
+    const mem: L.MagsMemory = {
+      graph: g,
+      now: h.now,
+      stats: { nodes: LiquidGraph.nodeCount(g), edges: LiquidGraph.edgeCount(g), facts: 0, episodes: 0 },
+      cost: { changes: ing.changes, steps: h.memories.length }
+    }
+    const retrieve = L.magsRetriever(mem, h.memories, L.DEFAULT_QUERY, params, cost)
+    for (const q of h.questions) {
+      const s = Metrics.scoreAt(q.evidence, retrieve(q.text, q.embedding), K)
+      c.questions++
+      c.recall += s.recall
+      c.hitAny += s.hitAny
+      const cat = c.byCategory.get(q.category) ?? { n: 0, recall: 0 }
+      cat.n++
+      cat.recall += s.recall
+      c.byCategory.set(q.category, cat)
+    }
+    c.recallWork += cost.candidates + cost.edgesExamined
+    c.engramWork += ing.engramWork
+    c.changes += ing.changes
+    c.events += ing.events
+    c.turns += h.memories.length
+    c.nodes += LiquidGraph.nodeCount(g)
+    c.edges += LiquidGraph.edgeCount(g)
+    c.archived += LiquidGraph.archivedNodeCount(g) + LiquidGraph.archivedEdgeCount(g)
+  }
+  const recall = c.questions === 0 ? 0 : c.recall / c.questions
+  const metrics: Record<string, number> = {
+    [`recall@${K}`]: recall,
+    [`hit_any@${K}`]: c.questions === 0 ? 0 : c.hitAny / c.questions,
+    questions: c.questions,
+    nodes: c.nodes,
+    edges: c.edges,
+    archived: c.archived
+  }
+  for (const [cat, x] of [...c.byCategory].sort((a, b) => a[0] - b[0])) metrics[`recall@${K}/cat${cat}`] = x.recall / x.n
+  return {
+    loss: 1 - recall,
+    cost: (c.recallWork + c.engramWork) / Math.max(1, c.questions),
+    size: (c.nodes + c.edges) / Math.max(1, c.turns),
+    churn: c.changes / Math.max(1, c.events),
+    metrics
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The command line of `npm run tune`:
+ *
+ * ```sh
+ * npm run tune -- --suites locomo,conflicts,games --budget N --seed S [--quick] [--json] [--out DIR] [--data FILE]
+ * ```
+ *
+ * Flags as `--flag value` or `--flag=value`. `--suites` is a comma-separated list (each name
+ * once, in the order given; default all three); `--budget` the number of objective evaluations
+ * on train, the defaults' included (default {@link DEFAULT_BUDGET}, `--quick`
+ * {@link QUICK_BUDGET}); `--seed` seeds the optimiser and derives the suites' train and
+ * validation seeds (default 1); `--data` replaces the LoCoMo data file; `--out` names the report
+ * folder (default `tune-report/<UTC timestamp>`).
+ */
+
+/** The suites the tuner knows. */
+export const SUITES = ["locomo", "conflicts", "games"] as const
+export type SuiteName = (typeof SUITES)[number]
+
+export interface Args {
+  readonly suites: ReadonlyArray<SuiteName>
+  readonly budget: number
+  readonly seed: number
+  readonly quick: boolean
+  readonly json: boolean
+  readonly out: string | undefined
+  readonly data: string | undefined
+  readonly help: boolean
+}
+
+export const DEFAULT_SEED = 1
+export const DEFAULT_BUDGET = 120
+export const QUICK_BUDGET = 24
+
+export const USAGE = `usage: npm run tune -- [--suites locomo,conflicts,games] [--budget N] [--seed S] [--quick] [--json] [--out DIR] [--data FILE]
+
+  --suites LIST  comma-separated suites to tune for (default: ${SUITES.join(",")})
+  --budget N     objective evaluations on the train split, the defaults' included
+                 (default ${DEFAULT_BUDGET}; with --quick ${QUICK_BUDGET})
+  --seed S       seeds CMA-ES and derives the train / validation seeds (default ${DEFAULT_SEED})
+  --quick        a couple of minutes: query-time parameters only, one train conversation, few cases and seeds
+  --json         stdout: one JSON object per line, the last {"validation":{"defaults":…,"tuned":…},…}; progress on stderr
+  --out DIR      the report folder (default tune-report/<UTC timestamp>)
+  --data FILE    the LoCoMo data file (default ../shared/data/locomo-dev.json)
+`
+
+const integer = (flag: string, s: string, min: number): number => {
+  const n = Number(s)
+  if (!/^-?\d+$/.test(s.trim()) || !Number.isSafeInteger(n)) throw new Error(`${flag}: ${JSON.stringify(s)} is not an integer`)
+  if (n < min) throw new Error(`${flag}: must be at least ${min}`)
+  return n
+}
+
+/**
+ * Parses the arguments after `node eval/tune/run.ts`.
+ * @throws Error on an unknown flag or suite, a missing value, a bad number, or an empty suite list.
+ */
+export const parseArgs = (argv: ReadonlyArray<string>): Args => {
+  let suites: Array<SuiteName> = [...SUITES]
+  let budget: number | undefined
+  let seed = DEFAULT_SEED
+  let quick = false
+  let json = false
+  let out: string | undefined
+  let data: string | undefined
+  let help = false
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!
+    const eq = a.indexOf("=")
+    const flag = a.startsWith("--") && eq > 0 ? a.slice(0, eq) : a
+    const inline = a.startsWith("--") && eq > 0 ? a.slice(eq + 1) : undefined
+    const value = (): string => {
+      const v = inline ?? argv[++i]
+      if (v === undefined || v.length === 0 || (inline === undefined && v.startsWith("--"))) throw new Error(`${flag} needs a value`)
+      return v
+    }
+    const noValue = (): void => {
+      if (inline !== undefined) throw new Error(`${flag} takes no value`)
+    }
+    switch (flag) {
+      case "--suites": {
+        const names = value().split(",").map((s) => s.trim()).filter((s) => s.length > 0)
+        if (names.length === 0) throw new Error("--suites needs at least one suite")
+        const out: Array<SuiteName> = []
+        for (const n of names) {
+          if (!(SUITES as ReadonlyArray<string>).includes(n)) throw new Error(`--suites: unknown suite ${JSON.stringify(n)} (known: ${SUITES.join(", ")})`)
+          if (!out.includes(n as SuiteName)) out.push(n as SuiteName)
+        }
+        suites = out
+        break
+      }
+      case "--budget":
+        budget = integer(flag, value(), 1)
+        break
+      case "--seed":
+        seed = integer(flag, value(), Number.MIN_SAFE_INTEGER)
+        break
+      case "--quick":
+        noValue()
+        quick = true
+        break
+      case "--json":
+        noValue()
+        json = true
+        break
+      case "--help":
+      case "-h":
+        noValue()
+        help = true
+        break
+      case "--out":
+        out = value()
+        break
+      case "--data":
+        data = value()
+        break
+      default:
+        throw new Error(`unknown argument ${JSON.stringify(a)}`)
+    }
+  }
+  return { suites, budget: budget ?? (quick ? QUICK_BUDGET : DEFAULT_BUDGET), seed, quick, json, out, data, help }
+}
