@@ -551,6 +551,17 @@ describe("Consolidate", () => {
     expect(summaries).toBeGreaterThan(0)
   })
 
+  it("summaries(g).get(v) == summary(g, v) ?? undefined for every node v (one pass == one node at a time)", () => {
+    fc.assert(
+      fc.property(arbConsolidationGraph, arbParams, (g, p) => {
+        const all = Consolidate.summaries(g, p)
+        for (const n of LiquidGraph.nodes(g)) expect(all.get(n.id)).toEqual(Consolidate.summary(g, n.id, p) ?? undefined)
+        expect([...all.keys()]).toEqual([...all.keys()].sort())
+      }),
+      { numRuns: 200 }
+    )
+  })
+
   it("documentText(v) == label + ' ' + summary for a summarised node: BM25 finds an entity by its facts", () => {
     const d = LiquidGraph.draft(LiquidGraph.empty(0))
     for (const n of ["Kim", "Paris", "Acme", "jazz", "Lee"]) d.putNode(semanticNode(n, T0))
