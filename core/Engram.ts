@@ -20,7 +20,12 @@
  *    end ("was true until t") closes the current open version of its triple that it overlaps;
  *    otherwise a new edge;
  * 4. writes the **episode** node and its `mention` edges to every semantic node of the batch;
- * 5. strengthens the associations of every pair of co-occurring semantic nodes (**Hebbian**).
+ * 5. strengthens the associations of every pair of co-occurring semantic nodes (**Hebbian**);
+ * 6. links the episode to the one it `follows` (told just before it in the same conversation),
+ *    when that episode is an active node: an `association` edge with relation {@link FOLLOWS}
+ *    from the later to the earlier episode, id {@link sequenceId}, created at `sequenceWeight`
+ *    (re-engramming the pair moves it `engramRate` towards 1, like a mention). Recall's walk
+ *    follows it, so a turn found by the query brings its neighbours in the conversation.
  *
  * Engram never supersedes a fact, and ends one only when told it ended: contradictions are
  * `reconcile`'s business.
@@ -53,7 +58,12 @@ export const EngramEpisode = Schema.Struct({
   id: Schema.NonEmptyString,
   text: Schema.String,
   time: Schema.NullOr(Schema.Finite),
-  embedding: Schema.optionalKey(Embedding)
+  embedding: Schema.optionalKey(Embedding),
+  /**
+   * The id (as given, without `ep:`) of the episode told just before this one in the same
+   * conversation or thread: engram links the two by a sequence edge (see {@link sequenceId}).
+   */
+  follows: Schema.optionalKey(Schema.NonEmptyString)
 })
 export type EngramEpisode = typeof EngramEpisode.Type
 
@@ -119,6 +129,22 @@ export interface EngramResult {
   readonly changes: Changes
   readonly ids: EngramIds
 }
+
+/**
+ * The relation of an episode sequence edge: `subject` (a later episode) follows `object` (the
+ * episode told just before it in the same conversation).
+ * @since 0.3.0
+ */
+export const FOLLOWS = "follows"
+
+/**
+ * The id of the sequence edge from episode node `later` to episode node `earlier`:
+ * `q|later|earlier`. Its kind is `association` (walked, decayed and pruned like any association),
+ * relation {@link FOLLOWS}, first weight `sequenceWeight`, confidence 1.
+ * @complexity O(1)
+ * @since 0.3.0
+ */
+export const sequenceId = (later: string, earlier: string): string => "q|" + later + "|" + earlier
 
 // ── validation ────────────────────────────────────────────────────────────────
 
@@ -187,6 +213,9 @@ const plan = (g: LiquidGraph.LiquidGraph, input: EngramInput, now: number): Plan
     if (ep.time !== null && !isFiniteNumber(ep.time)) invalid(`episode ${ep.id}: time must be finite or null`)
     if (ep.time !== null && !Fact.isWorldTime(ep.time)) invalid(`episode ${ep.id}: time ${ep.time} is more than 10,000 years from 1970`)
     checkEmbedding(ep.embedding, `episode ${ep.id}`)
+    if (ep.follows !== undefined && (typeof ep.follows !== "string" || ep.follows.length === 0)) {
+      invalid(`episode ${ep.id}: follows must be a non-empty string`)
+    }
   }
   const labels: Array<LabelPlan> = []
   const byKey = new Map<string, LabelPlan>()
@@ -574,6 +603,26 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
         d.putEdge({
           id, kind: "mention", subject: episodeId, relation: Fact.MENTIONS, object: n, negated: false,
           weight: params.initialWeight, confidence: 1, validFrom: null, validUntil: null, learnedAt: now,
+          provenance: [], useCount: 0, lastReinforced: now, solidified: false, supersededBy: null
+        })
+        t.edgeAdded(id)
+      }
+    }
+  }
+
+  // 3b. the episode sequence: a link to the episode told just before, when it is in the graph
+  if (input.episode?.follows !== undefined && episodeId !== null) {
+    const before = Node.episodeId(input.episode.follows)
+    if (before !== episodeId && d.node(before)?.kind === "episode") {
+      const id = sequenceId(episodeId, before)
+      const old = d.edge(id)
+      if (old !== undefined) {
+        d.putEdge({ ...old, weight: towardsOne(old.weight, params.engramRate), useCount: old.useCount + 1, lastReinforced: now })
+        t.edgeStrengthened(id)
+      } else {
+        d.putEdge({
+          id, kind: "association", subject: episodeId, relation: FOLLOWS, object: before, negated: false,
+          weight: params.sequenceWeight, confidence: 1, validFrom: null, validUntil: null, learnedAt: now,
           provenance: [], useCount: 0, lastReinforced: now, solidified: false, supersededBy: null
         })
         t.edgeAdded(id)

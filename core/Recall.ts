@@ -86,6 +86,7 @@
  */
 import { HashMap, Schema } from "effect"
 import { dual } from "effect/Function"
+import * as Archive from "./Archive.ts"
 import * as Changes from "./Changes.ts"
 import type { Step } from "./Changes.ts"
 import { Heap, type Path } from "./Connect.ts"
@@ -113,9 +114,39 @@ export const RecallInput = Schema.Struct({
   embedding: Schema.optionalKey(Schema.Array(Schema.Finite)),
   at: Schema.optionalKey(Schema.NullOr(Schema.Finite)),
   k: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))),
-  maxResults: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1)))
+  maxResults: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))),
+  /** The candidate sources to use (absent: all of {@link SOURCES}); leaving one out switches it off (ablation). */
+  sources: Schema.optionalKey(Schema.Array(Schema.Literals(["lexical", "vector", "key", "walk", "time"]))),
+  /** What the query says about time (the shell reads it off the question): the time source's input. */
+  time: Schema.optionalKey(Schema.Struct({
+    /** The world-time window the query names, `[from, until)` (ms; `null` or absent: unbounded on that side). */
+    from: Schema.optionalKey(Schema.NullOr(Schema.Finite)),
+    until: Schema.optionalKey(Schema.NullOr(Schema.Finite)),
+    /** The query asks when something happened ("When did …?"). */
+    asksWhen: Schema.optionalKey(Schema.Boolean)
+  }))
 })
 export type RecallInput = typeof RecallInput.Type
+
+/** A candidate source of recall (module header, step 1). */
+export type Source = "lexical" | "vector" | "key" | "walk" | "time"
+
+/** Every source, in the order the module header describes them. */
+export const SOURCES: ReadonlyArray<Source> = ["lexical", "vector", "key", "walk", "time"]
+
+/**
+ * An item's score from each source, each in [0, 1] (0 when the source did not find it or is
+ * off): `lexical` its BM25 over this query's best, `vector` its cosine clamped at 0, `key` an
+ * exact key hit's specificity, `time` 1 when it matches the query's time hint, `walk` the best
+ * `direct(anchor) × path weight` over the chosen anchors (module header, step 5).
+ */
+export interface SourceScores {
+  readonly lexical: number
+  readonly vector: number
+  readonly key: number
+  readonly time: number
+  readonly walk: number
+}
 
 /**
  * A path from an anchor: `nodes[0] == anchor`; `weight` is the product of edge weights in path
@@ -128,39 +159,66 @@ export interface RecallPath extends Path {
 }
 
 /**
- * A chosen anchor and its score: the largest of its scores from the candidate sources that found
- * it (module header, step 1): its cosine to the query embedding, its BM25 score over this query's
- * best, and for an exact key hit its specificity `ln(1 + N / (1 + degree)) / ln(1 + N)`.
+ * A chosen anchor and its score: its *direct* score (module header, step 1), the weighted mean
+ * of its lexical, vector, key and time scores.
  */
 export interface Anchor {
   readonly id: string
   readonly score: number
 }
 
-/** A recalled fact: the edge as it is in the returned graph, its score, and its best path. */
+/**
+ * A recalled fact: the edge as it is in the returned graph, its score
+ * (`direct + fusionWalk · walk`; a fact's direct score is only its time score), its scores by
+ * source, and its best path from an anchor.
+ */
 export interface RecalledFact {
   readonly fact: Fact
   readonly score: number
+  /** The item's scores by source (always set by {@link recall}; optional for hand-built values). */
+  readonly sources?: SourceScores
   readonly path: RecallPath
 }
 
 /**
- * A recalled episode: its node id, its text, its score and its best path — either a direct hit
- * (a candidate of step 1: score = its candidate score, clamped at 0; zero-length path from itself) or
- * reached by a walk from a chosen anchor (score = anchor score × path weight), whichever is better.
+ * A recalled episode: its node id, its text, its score (`direct + fusionWalk · walk`, module
+ * header, step 5), its scores by source, and its path: the best walk path from an anchor when
+ * the walk found it, else the zero-length path from itself.
  */
 export interface RecalledEpisode {
   readonly id: string
   readonly text: string
   readonly score: number
+  /** The item's scores by source (always set by {@link recall}; optional for hand-built values). */
+  readonly sources?: SourceScores
   readonly path: RecallPath
 }
 
-/** What a recall found. */
+/** One entry of the merged result list: an episode or a fact, with its score. */
+export type RecalledItem =
+  | { readonly kind: "episode"; readonly id: string; readonly score: number; readonly episode: RecalledEpisode }
+  | { readonly kind: "fact"; readonly id: string; readonly score: number; readonly fact: RecalledFact }
+
+/**
+ * What a recall cost: `candidates` scored by fusion (direct hits and walk-reached items) and
+ * `edgesExamined` by the walk.
+ */
+export interface RecallCost {
+  readonly candidates: number
+  readonly edgesExamined: number
+}
+
+/**
+ * What a recall found: the anchors, the facts and the episodes (each block sorted by score,
+ * then id), and `items`, the same results merged into one list (score desc; on equal scores
+ * episodes before facts, then id) — the list a caller that wants "the best k things" reads.
+ */
 export interface RecallResult {
   readonly anchors: ReadonlyArray<Anchor>
   readonly facts: ReadonlyArray<RecalledFact>
   readonly episodes: ReadonlyArray<RecalledEpisode>
+  readonly items: ReadonlyArray<RecalledItem>
+  readonly cost: RecallCost
 }
 
 /** The result of {@link recall}: the new graph, what changed, and what was recalled. */
@@ -170,17 +228,33 @@ export interface RecallStep extends Step {
 
 // ── internals ─────────────────────────────────────────────────────────────────
 
+/** The time source's input, checked: a window `[from, until)` (null: unbounded) and/or asks-when. */
+interface TimeHint {
+  readonly window: boolean
+  readonly from: number | null
+  readonly until: number | null
+  readonly asksWhen: boolean
+}
+
 interface Query {
   readonly text: string | undefined
   readonly embedding: ReadonlyArray<number> | undefined
   readonly at: number | null
   readonly k: number
   readonly maxResults: number
+  readonly sources: ReadonlySet<Source>
+  readonly time: TimeHint | undefined
 }
 
 const invalid = (message: string): InvalidInput => new InvalidInput({ transition: "recall", message })
 
 const isPositiveInt = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x) && x >= 1
+
+const optionalFinite = (x: unknown, what: string): number | null => {
+  if (x === undefined || x === null) return null
+  if (typeof x !== "number" || !Number.isFinite(x)) throw invalid(`${what} must be a finite number or null`)
+  return x
+}
 
 const validate = (g: LiquidGraph.LiquidGraph, input: RecallInput, params: Params): Query => {
   const text = input.text
@@ -200,8 +274,27 @@ const validate = (g: LiquidGraph.LiquidGraph, input: RecallInput, params: Params
   if (at !== null && (typeof at !== "number" || !Number.isFinite(at))) throw invalid("at must be a finite number or null")
   if (input.k !== undefined && !isPositiveInt(input.k)) throw invalid("k must be an integer ≥ 1")
   if (input.maxResults !== undefined && !isPositiveInt(input.maxResults)) throw invalid("maxResults must be an integer ≥ 1")
-  return { text, embedding, at, k: input.k ?? params.anchors, maxResults: input.maxResults ?? params.maxResults }
+  let sources: ReadonlySet<Source> = ALL_SOURCES
+  if (input.sources !== undefined) {
+    if (!Array.isArray(input.sources)) throw invalid("sources must be an array")
+    for (const x of input.sources) if (!ALL_SOURCES.has(x)) throw invalid(`unknown source ${String(x)}`)
+    sources = new Set(input.sources)
+  }
+  let time: TimeHint | undefined
+  const t = input.time
+  if (t !== undefined) {
+    if (t === null || typeof t !== "object") throw invalid("time must be an object")
+    const from = optionalFinite(t.from, "time.from")
+    const until = optionalFinite(t.until, "time.until")
+    if (from !== null && until !== null && until < from) throw invalid("time.until precedes time.from")
+    if (t.asksWhen !== undefined && typeof t.asksWhen !== "boolean") throw invalid("time.asksWhen must be a boolean")
+    const window = from !== null || until !== null
+    if (window || t.asksWhen === true) time = { window, from, until, asksWhen: t.asksWhen === true }
+  }
+  return { text, embedding, at, k: input.k ?? params.anchors, maxResults: input.maxResults ?? params.maxResults, sources, time }
 }
+
+const ALL_SOURCES: ReadonlySet<Source> = new Set(SOURCES)
 
 /** Whether the walk may take `e` when recalling at world time `at`. */
 const walkable = (e: Fact, at: number | null): boolean => FactM.isValidAt(e, at) && (at !== null || e.supersededBy === null)
@@ -244,7 +337,7 @@ export const BM25_B = 0.75
  */
 const bm25 = (g: LiquidGraph.LiquidGraph, text: string, params: Params): Map<string, number> => {
   const out = new Map<string, number>()
-  const n = LiquidGraph.nodeCount(g)
+  const n = LiquidGraph.documentCount(g)
   if (n === 0 || g.lexicalLength === 0) return out
   const avgdl = g.lexicalLength / n
   for (const t of Text.terms(text)) {
@@ -260,29 +353,126 @@ const bm25 = (g: LiquidGraph.LiquidGraph, text: string, params: Params): Map<str
   return out
 }
 
-/** Step 1: candidate anchors, best first (score desc, id asc), at most `anchorCandidates`. */
-const candidates = (g: LiquidGraph.LiquidGraph, q: Query, params: Params): Array<Similarity.Hit> => {
-  const score = new Map<string, number>()
-  if (q.embedding !== undefined && g.vectors.size > 0) {
-    for (const hit of Similarity.topK(g.vectors, q.embedding, params.anchorCandidates)) {
-      if (hit.score >= params.anchorMinSimilarity) score.set(hit.id, hit.score)
-    }
-  }
-  if (q.text !== undefined && params.lexicalMaxPostings > 0) {
-    const lexical = bm25(g, q.text, params)
+/** An item's direct scores (every source but the walk), each in [0, 1]. */
+interface DirectScores {
+  readonly lexical: number
+  readonly vector: number
+  readonly key: number
+  readonly time: number
+  /** The weighted mean of the four over the active sources (module header, step 1). */
+  readonly direct: number
+}
+
+const NO_SCORES: DirectScores = { lexical: 0, vector: 0, key: 0, time: 0, direct: 0 }
+
+/** Whether world time `t` lies in the hint's window `[from, until)`. */
+const inWindow = (h: TimeHint, t: number): boolean => (h.from === null || t >= h.from) && (h.until === null || t < h.until)
+
+/**
+ * Step 1: the direct scores of one query. The sources' inputs are computed once (the BM25 map
+ * and its best score, the key hits); an item's scores are computed on demand and memoised, its
+ * cosine exactly (`VectorStore.get` + dot), whichever source found it.
+ */
+class Direct {
+  readonly lexical: Map<string, number>
+  readonly bestLexical: number
+  readonly keys: Map<string, number>
+  readonly wLexical: number
+  readonly wVector: number
+  readonly wKey: number
+  readonly wTime: number
+  readonly total: number
+  readonly archived: number
+  /** The query embedding at unit length (as `Similarity.topK` scores it), when the vector source is on. */
+  readonly unit: Float32Array | undefined
+  private readonly memo = new Map<string, DirectScores>()
+  readonly g: LiquidGraph.LiquidGraph
+  readonly q: Query
+  constructor(g: LiquidGraph.LiquidGraph, q: Query, params: Params) {
+    this.g = g
+    this.q = q
+    const on = (s: Source, has: boolean, w: number): number => (q.sources.has(s) && has ? w : 0)
+    this.wLexical = on("lexical", q.text !== undefined && params.lexicalMaxPostings > 0, params.fusionLexical)
+    this.wVector = on("vector", q.embedding !== undefined && g.vectors.size > 0, params.fusionVector)
+    this.wKey = on("key", q.text !== undefined, params.fusionKey)
+    this.wTime = on("time", q.time !== undefined, params.fusionTime)
+    this.total = this.wLexical + this.wVector + this.wKey + this.wTime
+    this.archived = params.fusionArchived
+    this.unit = this.wVector > 0 ? Similarity.normalise(q.embedding!) : undefined
+    this.lexical = this.wLexical > 0 ? bm25(g, q.text!, params) : new Map()
     let best = 0
-    for (const s of lexical.values()) if (s > best) best = s
-    // fusion: the larger of cosine and normalised BM25 (module header, step 1)
-    if (best > 0) for (const [id, s] of lexical) score.set(id, Math.max(s / best, score.get(id) ?? -Infinity))
-  }
-  if (q.text !== undefined) {
-    for (const key of textKeys(q.text)) {
-      const id = LiquidGraph.resolve(g, key)
-      // the larger of specificity and cosine (a cosine rounded above 1 is kept)
-      if (LiquidGraph.hasNode(g, id)) score.set(id, Math.max(specificity(g, id), score.get(id) ?? -Infinity))
+    for (const s of this.lexical.values()) if (s > best) best = s
+    this.bestLexical = best
+    this.keys = new Map()
+    if (this.wKey > 0) {
+      for (const key of textKeys(q.text!)) {
+        const id = LiquidGraph.resolve(g, key)
+        if (LiquidGraph.hasNode(g, id)) this.keys.set(id, specificity(g, id))
+        else if (LiquidGraph.archivedNode(g, id) !== undefined) this.keys.set(id, 1)
+      }
     }
   }
-  return best(score, params.anchorCandidates)
+  /** The time score of a node: its world time inside the window, or any world time when the query asks when. */
+  private timeOf(id: string): number {
+    const h = this.q.time
+    if (h === undefined) return 0
+    const t = LiquidGraph.anyNode(this.g, id)?.time ?? null
+    if (t === null) return 0
+    return !h.window || inWindow(h, t) ? 1 : 0
+  }
+  /** A node's direct scores (module header, step 1). */
+  node(id: string): DirectScores {
+    const cached = this.memo.get(id)
+    if (cached !== undefined) return cached
+    if (this.total <= 0) return NO_SCORES
+    const raw = this.wLexical > 0 ? this.lexical.get(id) : undefined
+    const lexical = raw === undefined || this.bestLexical <= 0 ? 0 : raw / this.bestLexical
+    let vector = 0
+    if (this.wVector > 0) {
+      const v = VectorStore.get(this.g.vectors, id)
+      if (v !== undefined) vector = Math.max(0, Similarity.dot(v, this.unit!))
+    }
+    const key = this.keys.get(id) ?? 0
+    const time = this.wTime > 0 ? this.timeOf(id) : 0
+    const mean = (this.wLexical * lexical + this.wVector * vector + this.wKey * key + this.wTime * time) / this.total
+    // an archived node is fused like any other, its direct score times fusionArchived
+    const direct = LiquidGraph.hasNode(this.g, id) ? mean : this.archived * mean
+    const out = { lexical, vector, key, time, direct }
+    this.memo.set(id, out)
+    return out
+  }
+  /** A fact's direct score: only the time source scores an edge (its validity overlapping the window, or any validity bound when the query asks when). */
+  fact(e: Fact): DirectScores {
+    const h = this.q.time
+    if (this.wTime <= 0 || h === undefined) return NO_SCORES
+    const hit = h.window
+      ? (e.validFrom !== null || e.validUntil !== null) &&
+        (h.until === null || e.validFrom === null || e.validFrom < h.until) &&
+        (h.from === null || e.validUntil === null || e.validUntil > h.from)
+      : e.validFrom !== null || e.validUntil !== null
+    return hit ? { lexical: 0, vector: 0, key: 0, time: 1, direct: this.wTime / this.total } : NO_SCORES
+  }
+}
+
+/**
+ * Step 1: the candidates, best first by direct score (then id): the `fusionCandidates` best of
+ * the lexical source, the `fusionCandidates` best of the vector source (cosine ≥
+ * `anchorMinSimilarity`), and every key hit; nodes of the active graph and archived nodes.
+ */
+const candidates = (g: LiquidGraph.LiquidGraph, q: Query, params: Params, d: Direct): Array<Similarity.Hit> => {
+  const pool = new Set<string>()
+  const add = (id: string): void => {
+    if (LiquidGraph.hasNode(g, id) || LiquidGraph.archivedNode(g, id) !== undefined) pool.add(id)
+  }
+  if (d.wVector > 0) {
+    for (const hit of Similarity.topK(g.vectors, q.embedding!, params.fusionCandidates)) {
+      if (hit.score >= params.anchorMinSimilarity) add(hit.id)
+    }
+  }
+  if (d.lexical.size > 0) for (const hit of best(d.lexical, params.fusionCandidates)) add(hit.id)
+  for (const id of d.keys.keys()) add(id)
+  // sorted here, not by the float32 heap of `best`: the scores stay exact float64
+  return Array.from(pool, (id) => ({ id, score: d.node(id).direct })).sort(byScoreThenId)
 }
 
 /**
@@ -396,10 +586,14 @@ const touch = (g: LiquidGraph.LiquidGraph, anchors: ReadonlyArray<Similarity.Hit
   return { graph: d.finish(), changes: changes.done() }
 }
 
-/** A walk state: reached `node` with product `weight` after `depth` edges. */
+/**
+ * A walk state: reached `node` with product `weight` of edge weights after `depth` edges;
+ * `strength` is `weight` times the specificity of every node the path left (module header, step 4).
+ */
 interface Label {
   readonly node: string
   readonly weight: number
+  readonly strength: number
   readonly depth: number
   readonly edge: Fact | undefined
   readonly parent: Label | undefined
@@ -419,7 +613,7 @@ interface Found {
 }
 
 const strongerLabel = (x: Label, y: Label): boolean =>
-  x.weight !== y.weight ? x.weight > y.weight : x.depth !== y.depth ? x.depth < y.depth : x.node !== y.node ? x.node < y.node : x.seq < y.seq
+  x.strength !== y.strength ? x.strength > y.strength : x.weight !== y.weight ? x.weight > y.weight : x.depth !== y.depth ? x.depth < y.depth : x.node !== y.node ? x.node < y.node : x.seq < y.seq
 
 const edgesOf = (f: Found): Array<Fact> => {
   const out: Array<Fact> = f.last === undefined ? [] : [f.last]
@@ -456,7 +650,7 @@ const pathOf = (f: Found): RecallPath => {
 const isEpisode = (g: LiquidGraph.LiquidGraph, id: string): boolean =>
   id.startsWith("ep:") && LiquidGraph.node(g, id)?.kind === "episode"
 
-/** Step 4: the best-first walk from one anchor, offering facts and episodes it reaches. */
+/** Step 4: the best-first walk from one anchor, offering facts and episodes it reaches; returns the edges it examined. */
 const walk = (
   g: LiquidGraph.LiquidGraph,
   anchor: Anchor,
@@ -465,12 +659,12 @@ const walk = (
   budget: number,
   facts: Map<string, Found>,
   episodes: Map<string, Found>
-): void => {
+): number => {
   const relevance = Math.max(0, anchor.score)
   const theta = params.pathThreshold
   let seq = 0
   // An anchor that is an episode is a candidate, hence already offered as a direct hit.
-  const root: Label = { node: anchor.id, weight: 1, depth: 0, edge: undefined, parent: undefined, seq: seq++, dominated: false }
+  const root: Label = { node: anchor.id, weight: 1, strength: 1, depth: 0, edge: undefined, parent: undefined, seq: seq++, dominated: false }
   const maxDepth = params.maxDepth
   const edges = g.edges
   const labels = new Map<string, Array<Label>>([[anchor.id, [root]]])
@@ -483,6 +677,8 @@ const walk = (
     if (!isRoot && spent >= budget) break
     const u = l.node
     const depth = l.depth + 1
+    // the fan discount of leaving u: its specificity (a hub spreads little of its score)
+    const leave = l.strength * specificity(g, u)
     // Incident edge ids are read lazily (out-edges, then in-edges, in their sets' iteration
     // order) and each one examined counts against the budget, so a hub cannot overrun it; the
     // anchor's own edges are always all examined.
@@ -494,11 +690,13 @@ const walk = (
         const weight = l.weight * e.weight
         if (weight < theta || !walkable(e, at)) continue
         const v = e.subject === u ? e.object : e.subject
-        const score = relevance * weight
+        const strength = leave * e.weight
+        const score = relevance * strength
         if (e.kind === "fact" && mayImprove(facts, eid, score, depth)) {
           offer(facts, eid, { anchor: anchor.id, score, weight, depth, tail: l, last: e, end: v })
         }
-        if (isEpisode(g, v) && mayImprove(episodes, v, score, depth)) {
+        // an anchor's walk never scores the anchor itself (a path back to it is a cycle)
+        if (v !== anchor.id && isEpisode(g, v) && mayImprove(episodes, v, score, depth)) {
           offer(episodes, v, { anchor: anchor.id, score, weight, depth, tail: l, last: e, end: v })
         }
         // A label at maxDepth would never be expanded, and can only dominate labels at maxDepth.
@@ -508,21 +706,21 @@ const walk = (
           at_v = []
           labels.set(v, at_v)
         }
-        // Keep only non-dominated (weight, depth) labels. On an exact tie with a label from this
+        // Keep only non-dominated (strength, weight, depth) labels. On an exact tie with a label from this
         // same parent, the edge with the smaller id wins, so the outcome does not depend on the
         // order the edge set is read in; a tie with a label of an earlier parent keeps that one.
         let skip = false
         let replace = -1
         for (let i = 0; i < at_v.length; i++) {
           const o = at_v[i]!
-          if (o.weight >= weight && o.depth <= depth) {
-            if (o.weight === weight && o.depth === depth && o.parent === l && eid < o.edge!.id) replace = i
+          if (o.strength >= strength && o.weight >= weight && o.depth <= depth) {
+            if (o.strength === strength && o.weight === weight && o.depth === depth && o.parent === l && eid < o.edge!.id) replace = i
             else skip = true
             break
           }
         }
         if (skip) continue
-        const label: Label = { node: v, weight, depth, edge: e, parent: l, seq: seq++, dominated: false }
+        const label: Label = { node: v, weight, strength, depth, edge: e, parent: l, seq: seq++, dominated: false }
         if (replace >= 0) {
           at_v[replace]!.dominated = true
           at_v[replace] = label
@@ -530,7 +728,7 @@ const walk = (
           let k = 0
           for (let i = 0; i < at_v.length; i++) {
             const o = at_v[i]!
-            if (weight >= o.weight && depth <= o.depth) o.dominated = true
+            if (strength >= o.strength && weight >= o.weight && depth <= o.depth) o.dominated = true
             else at_v[k++] = o
           }
           at_v.length = k
@@ -540,12 +738,25 @@ const walk = (
       }
     }
   }
+  return spent
 }
 
-const ranked = (best: Map<string, Found>): Array<{ readonly id: string; readonly score: number; readonly found: Found }> =>
-  Array.from(best, ([id, found]) => ({ id, score: found.score, found })).sort(byScoreThenId)
+const EMPTY_RESULT: RecallResult = { anchors: [], facts: [], episodes: [], items: [], cost: { candidates: 0, edgesExamined: 0 } }
 
-const EMPTY_RESULT: RecallResult = { anchors: [], facts: [], episodes: [] }
+const selfFound = (id: string): Found => {
+  const self: Label = { node: id, weight: 1, strength: 1, depth: 0, edge: undefined, parent: undefined, seq: 0, dominated: false }
+  return { anchor: id, score: 0, weight: 1, depth: 0, tail: self, last: undefined, end: id }
+}
+
+interface Scored {
+  readonly id: string
+  readonly score: number
+  readonly scores: DirectScores
+  readonly walk: number
+  readonly found: Found
+}
+
+const withWalk = (s: DirectScores, walk: number): SourceScores => ({ lexical: s.lexical, vector: s.vector, key: s.key, time: s.time, walk })
 
 // ── transitions ───────────────────────────────────────────────────────────────
 
@@ -597,40 +808,86 @@ export const recall: {
 } = dual(4, (graph: LiquidGraph.LiquidGraph, input: RecallInput, params: Params, now: number): RecallStep => {
   if (typeof now !== "number" || !Number.isFinite(now)) throw invalid("now must be a finite number")
   const q = validate(graph, input, params)
-  const cands = candidates(graph, q, params)
-  const chosen = chooseAnchors(graph, cands, q.k, q.at, params)
-  if (chosen.length === 0) return { graph, changes: Changes.none, result: EMPTY_RESULT }
-  const { graph: g, changes } = touch(graph, chosen, params, now)
+  const direct = new Direct(graph, q, params)
+  const cands = candidates(graph, q, params, direct)
+  const active = cands.filter((c) => LiquidGraph.hasNode(graph, c.id))
+  const chosen = chooseAnchors(graph, active.slice(0, params.anchorCandidates), q.k, q.at, params)
+  if (chosen.length === 0 && cands.length === 0) return { graph, changes: Changes.none, result: EMPTY_RESULT }
+  const touched = chosen.length === 0 ? { graph, changes: Changes.none } : touch(graph, chosen, params, now)
+  const g = touched.graph
 
-  const facts = new Map<string, Found>()
-  const episodes = new Map<string, Found>()
-  // Direct hits (module header, step 5): every candidate episode, its path starting at itself.
-  for (const c of cands) {
-    if (!isEpisode(graph, c.id)) continue
-    const self: Label = { node: c.id, weight: 1, depth: 0, edge: undefined, parent: undefined, seq: 0, dominated: false }
-    offer(episodes, c.id, { anchor: c.id, score: Math.max(0, c.score), weight: 1, depth: 0, tail: self, last: undefined, end: c.id })
+  // Step 4: the walks (the walk source), from every chosen anchor with its direct score.
+  const walkFacts = new Map<string, Found>()
+  const walkEpisodes = new Map<string, Found>()
+  let spent = 0
+  if (q.sources.has("walk")) {
+    const budget = Math.max(1, Math.floor(params.walkBudget / chosen.length))
+    for (const a of chosen) spent += walk(g, a, q.at, params, budget, walkFacts, walkEpisodes)
   }
-  const budget = Math.max(1, Math.floor(params.walkBudget / chosen.length))
-  for (const a of chosen) walk(g, a, q.at, params, budget, facts, episodes)
 
-  const rankedFacts = ranked(facts)
-  const rankedEpisodes = ranked(episodes)
-  const reserve = rankedFacts.length > 0 && rankedEpisodes.length > 0 ? Math.round(params.episodicShare * q.maxResults) : 0
-  let nEpisodes = Math.min(rankedEpisodes.length, reserve)
-  const nFacts = Math.min(rankedFacts.length, q.maxResults - nEpisodes)
-  nEpisodes = Math.min(rankedEpisodes.length, q.maxResults - nFacts)
+  // Step 5: fusion. An item's score is its direct score plus fusionWalk times its walk score.
+  const w = params.fusionWalk
+  const episodes: Array<Scored> = []
+  const seen = new Set<string>()
+  const scoreEpisode = (id: string): void => {
+    if (seen.has(id)) return
+    seen.add(id)
+    const scores = direct.node(id)
+    const f = walkEpisodes.get(id)
+    const walkScore = f === undefined ? 0 : f.score
+    episodes.push({ id, score: scores.direct + w * walkScore, scores, walk: walkScore, found: f ?? selfFound(id) })
+  }
+  for (const c of cands) if (c.id.startsWith("ep:") && LiquidGraph.anyNode(graph, c.id)?.kind === "episode") scoreEpisode(c.id)
+  for (const id of walkEpisodes.keys()) scoreEpisode(id)
+  const facts: Array<Scored> = []
+  for (const [id, f] of walkFacts) {
+    const scores = direct.fact(HashMap.getUnsafe(g.edges, id))
+    facts.push({ id, score: scores.direct + w * f.score, scores, walk: f.score, found: f })
+  }
+  episodes.sort(byScoreThenId)
+  facts.sort(byScoreThenId)
+
+  // Step 6: the blocks and the merged list.
+  const reserve = facts.length > 0 && episodes.length > 0 ? Math.round(params.episodicShare * q.maxResults) : 0
+  let nEpisodes = Math.min(episodes.length, reserve)
+  const nFacts = Math.min(facts.length, q.maxResults - nEpisodes)
+  nEpisodes = Math.min(episodes.length, q.maxResults - nFacts)
+
+  const resultFacts: Array<RecalledFact> = facts.slice(0, nFacts).map((r) => ({
+    fact: HashMap.getUnsafe(g.edges, r.id),
+    score: r.score,
+    sources: withWalk(r.scores, r.walk),
+    path: pathOf(r.found)
+  }))
+  const resultEpisodes: Array<RecalledEpisode> = episodes.slice(0, nEpisodes).map((r) => {
+    const n = LiquidGraph.anyNode(g, r.id)!
+    return { id: r.id, text: n.text ?? n.label, score: r.score, sources: withWalk(r.scores, r.walk), path: pathOf(r.found) }
+  })
+  const items: Array<RecalledItem> = [
+    ...resultEpisodes.map((e): RecalledItem => ({ kind: "episode", id: e.id, score: e.score, episode: e })),
+    ...resultFacts.map((f): RecalledItem => ({ kind: "fact", id: f.fact.id, score: f.score, fact: f }))
+  ].sort((x, y) =>
+    x.score !== y.score ? y.score - x.score : x.kind !== y.kind ? (x.kind === "episode" ? -1 : 1) : x.id < y.id ? -1 : x.id > y.id ? 1 : 0)
+
+  // Step 7: the archived episodes that reached the results come back to the active graph.
+  let out = g
+  let changes = touched.changes
+  const revive = resultEpisodes.filter((e) => !LiquidGraph.hasNode(g, e.id)).map((e) => e.id)
+  if (revive.length > 0) {
+    const collector = new Changes.Collector()
+    const d = LiquidGraph.draft(g)
+    Archive.reactivateInto(d, revive, params, now, collector)
+    out = d.finish()
+    const extra = collector.done()
+    changes = { ...changes, nodesReactivated: extra.nodesReactivated, edgesReactivated: extra.edgesReactivated }
+  }
 
   const result: RecallResult = {
     anchors: chosen.map((a) => ({ id: a.id, score: a.score })),
-    facts: rankedFacts.slice(0, nFacts).map((r) => ({
-      fact: HashMap.getUnsafe(g.edges, r.id),
-      score: r.score,
-      path: pathOf(r.found)
-    })),
-    episodes: rankedEpisodes.slice(0, nEpisodes).map((r) => {
-      const n = LiquidGraph.node(g, r.id)!
-      return { id: r.id, text: n.text ?? n.label, score: r.score, path: pathOf(r.found) }
-    })
+    facts: resultFacts,
+    episodes: resultEpisodes,
+    items,
+    cost: { candidates: seen.size + walkFacts.size, edgesExamined: spent }
   }
-  return { graph: g, changes, result }
+  return { graph: out, changes, result }
 })

@@ -19,24 +19,26 @@
  *   sessions a maintenance pass runs, as a deployed memory would: `Decay` over the real time gap
  *   between the session dates, then `Prune` (default Params). `Reconcile` is not run.
  * - `mags-nodecay`: the same ingestion with no Decay/Prune (ablation).
- * - `mags-default`: `mags`'s graph, queried with recall's shipped defaults (4 anchors).
- *   MAGS query: `Recall.recall(graph, { text: question, embedding: GloVe(question), k: 20,
- *   maxResults: 200 }, Params.defaults, now = last session + 1 day)` ({@link TUNED_QUERY}, chosen
- *   on the first conversation only), `at` = null (current facts).
- *   The top-k list: recall's episodes and facts merged into one list by score (desc; on equal
- *   scores episodes before facts, then recall's own order); an episode maps to its dia id(s), a
- *   fact to the dia ids of the episodes in its provenance; a fact's text is
- *   `"subject relation object"`. Recall's graph changes (co-recall links, access counts) are
- *   discarded: every question is asked of the same post-ingestion graph, so answers do not
- *   depend on the order of the questions.
- * Params are Params.defaults throughout; only recall's `k`/`maxResults` were chosen, on the first
- * conversation (see {@link TUNED_QUERY}).
+ * - `mags-no-<source>` (lexical, vector, key, walk, time): `mags`'s graph queried with that
+ *   recall source switched off (`RecallInput.sources`): the ablation of each source.
+ *   MAGS query: `Recall.recall(graph, { text: question, embedding: GloVe(question), time:
+ *   timeHint(question) }, Params.defaults, now = last session + 1 day)`, `at` = null (current
+ *   facts): recall as shipped, no per-suite override.
+ *   The top-k list: the head of recall's merged `items` (episodes and facts by score); an episode
+ *   maps to its dia id(s), a fact to the dia ids of the episodes in its provenance; a fact's text
+ *   is `"subject relation object"`. Recall's graph changes (co-recall links, access counts,
+ *   re-activations) are discarded: every question is asked of the same post-ingestion graph, so
+ *   answers do not depend on the order of the questions.
+ * Params are Params.defaults throughout. Conversations 1–4 are the train split (the only ones
+ * any default was chosen on), 5–7 the validation split.
  */
 import { Decay, Engram, LiquidGraph, Params, Prune, Recall } from "../../../core/index.ts"
+import type { Changes } from "../../../core/Changes.ts"
 import type { EngramInput } from "../../../core/Engram.ts"
 import { embed } from "../../../shell/embeddings/Glove.ts"
 import type { WordTable } from "../../../shell/embeddings/Glove.ts"
 import * as RuleExtractor from "../../../shell/extract/RuleExtractor.ts"
+import * as Dates from "../../../shell/extract/Dates.ts"
 import { toEngramFact } from "../../../shell/extract/Triple.ts"
 import * as Bm25 from "../../baselines/Bm25.ts"
 import type { Conversation } from "./Data.ts"
@@ -45,7 +47,10 @@ import * as Metrics from "./Metrics.ts"
 export const KS = [5, 10, 20] as const
 export const K_MAX = 20
 export type Setting = "turns" | "obs"
-export const SYSTEMS = ["mags", "vector", "bm25", "mags-nodecay", "mags-default"] as const
+export const SYSTEMS = [
+  "mags", "vector", "bm25", "mags-nodecay",
+  "mags-no-lexical", "mags-no-vector", "mags-no-key", "mags-no-walk", "mags-no-time"
+] as const
 export type SystemName = (typeof SYSTEMS)[number]
 
 export interface Memory {
@@ -108,13 +113,34 @@ export interface GraphStats {
   readonly episodes: number
 }
 
+/** What ingestion cost the memory: graph changes (items added, updated, removed, …) per ingested memory. */
+export interface IngestCost {
+  /** Σ over every engram, decay and prune step of the lengths of its change lists. */
+  readonly changes: number
+  /** Memories ingested. */
+  readonly steps: number
+}
+
 export interface MagsMemory {
   readonly graph: LiquidGraph.LiquidGraph
   readonly now: number
   readonly stats: GraphStats
+  readonly cost: IngestCost
 }
 
-/** Builds the MAGS graph of a conversation's memories (see the module doc). */
+/** The number of entries of every change list of one step (churn). */
+export const churn = (c: Changes): number => {
+  let n = 0
+  for (const v of Object.values(c)) if (Array.isArray(v)) n += v.length
+  return n
+}
+
+/**
+ * Builds the MAGS graph of ONE conversation's memories (see the module doc): one rule-extractor
+ * discourse for the whole conversation (each turn read with its speaker as `I` and its session
+ * date as the anchor of relative dates; a caption read with no speaker), and each memory's
+ * episode `follows` the memory before it in the same session.
+ */
 export const ingestMags = (
   memories: ReadonlyArray<Memory>,
   vectors: ReadonlyArray<ReadonlyArray<number>>,
@@ -122,15 +148,7 @@ export const ingestMags = (
   maintain: boolean,
   params: Params.Params = Params.defaults
 ): MagsMemory => {
-  const extractors = new Map<string | null, RuleExtractor.RuleExtractor>()
-  const extractor = (speaker: string | null): RuleExtractor.RuleExtractor => {
-    let x = extractors.get(speaker)
-    if (x === undefined) {
-      x = RuleExtractor.make(speaker === null ? {} : { speaker })
-      extractors.set(speaker, x)
-    }
-    return x
-  }
+  const talk = RuleExtractor.make().discourse()
   const labelVectors = new Map<string, Array<number>>()
   const labelVector = (label: string): Array<number> => {
     let v = labelVectors.get(label)
@@ -144,30 +162,41 @@ export const ingestMags = (
   let prevSession: number | undefined
   let prevTime = 0
   let now = 0
+  let changes = 0
+  let previous: Memory | undefined
   memories.forEach((m, i) => {
     if (m.session !== prevSession) {
       if (maintain && prevSession !== undefined && m.time > prevTime) {
-        g = Decay.decay(g, { dt: m.time - prevTime }, params, m.time).graph
-        g = Prune.prune(g, {}, params, m.time).graph
+        const decayed = Decay.decay(g, { dt: m.time - prevTime }, params, m.time)
+        const pruned = Prune.prune(decayed.graph, {}, params, m.time)
+        changes += churn(decayed.changes) + churn(pruned.changes)
+        g = pruned.graph
       }
       prevSession = m.session
       prevTime = m.time
       now = m.time
     }
     now = Math.max(now + MINUTE, m.time)
-    const facts = m.extract.flatMap((x) => extractor(x.speaker).extract(x.text).map((t) => toEngramFact(t)))
+    const facts = m.extract.flatMap((x) => talk.read(x.text, { speaker: x.speaker, time: m.time }).map((t) => toEngramFact(t)))
     const labels = Array.from(new Set(facts.flatMap((f) => [f.subject, f.object])))
     // labels whose vector is zero (no known word) carry none: the zero vector matches nothing
     const entities = labels.map((label) => {
       const v = labelVector(label)
       return v.some((x) => x !== 0) ? { label, embedding: v } : { label }
     })
+    const follows = previous !== undefined && previous.session === m.session ? previous.id : undefined
     const input: EngramInput = {
-      episode: { id: m.id, text: m.text, time: m.time, embedding: vectors[i]! as Array<number> },
+      episode: {
+        id: m.id, text: m.text, time: m.time, embedding: vectors[i]! as Array<number>,
+        ...(follows === undefined ? {} : { follows })
+      },
       ...(entities.length === 0 ? {} : { entities }),
       facts
     }
-    g = Engram.engram(g, input, params, now).graph
+    const step = Engram.engram(g, input, params, now)
+    changes += churn(step.changes)
+    g = step.graph
+    previous = m
   })
   let facts = 0
   let episodes = 0
@@ -176,59 +205,87 @@ export const ingestMags = (
   return {
     graph: g,
     now: now + DAY,
-    stats: { nodes: LiquidGraph.nodeCount(g), edges: LiquidGraph.edgeCount(g), facts, episodes }
+    stats: { nodes: LiquidGraph.nodeCount(g), edges: LiquidGraph.edgeCount(g), facts, episodes },
+    cost: { changes, steps: memories.length }
   }
 }
 
-/** How MAGS is queried: recall's `k` (anchors; undefined = Params.anchors), `maxResults`, and whether the text goes too. */
-export interface MagsQuery {
-  readonly anchors: number | undefined
-  readonly maxResults: number
-  readonly text: boolean
-}
-
-/** Recall as shipped: default anchors (4), maxResults = the largest k, text + embedding (system `mags-default`). */
-export const DEFAULT_QUERY: MagsQuery = { anchors: undefined, maxResults: K_MAX, text: true }
+const WHEN = /^\s*(?:when\b|what (?:date|day|year|month|time)\b|how long ago\b|in which (?:year|month)\b|which (?:year|month|day)\b)/i
+const ONLY_YEAR = /^\D*\b[12]\d{3}\b\D*$/
+const MONTH = /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b/i
 
 /**
- * The query of systems `mags` and `mags-nodecay`: K = 20 anchors, maxResults 200, text +
- * embedding. Chosen on the FIRST conversation only (conv-26, `tune.ts`: anchors ∈ {4, 10, 20} ×
- * maxResults ∈ {20, 200}, text + embedding as the brief asks; best mean recall@10 over the four
- * cells with/without maintenance × turns/observations); the other conversations are held out
- * (`recall@10/heldout`). Params.defaults otherwise.
+ * The time hint of a question (recall's time source input): `asksWhen` when it opens with
+ * "when" / "what date|day|year|month|time" / "how long ago" / "in which year|month" / "which
+ * year|month|day"; and the window of its first date phrase (`shell/extract/Dates.findDates`,
+ * relative phrases read against `now`): `[from, from + 2·span)`, span a year when the phrase names
+ * only a year, a month when it names a month and no day number, else a week — what is asked about
+ * was told at or after the time it names, within about one more span.
  */
-export const TUNED_QUERY: MagsQuery = { anchors: 20, maxResults: 200, text: true }
+export const timeHint = (question: string, now: number): NonNullable<Recall.RecallInput["time"]> | undefined => {
+  const asksWhen = WHEN.test(question)
+  const d = Dates.findDates(question, now).find((m) => m.from !== null)
+  if (d === undefined || d.from === null) return asksWhen ? { asksWhen } : undefined
+  const phrase = question.slice(d.start, d.end)
+  const span = ONLY_YEAR.test(phrase) ? 366 * DAY : MONTH.test(phrase) && !/\b\d{1,2}\b/.test(phrase) ? 31 * DAY : 7 * DAY
+  return { from: d.from, until: d.from + 2 * span, ...(asksWhen ? { asksWhen } : {}) }
+}
 
-/** The MAGS retriever over a built graph (read-only: recall's graph changes are dropped). */
+/** How MAGS is queried: recall's sources (undefined: all, as shipped). */
+export interface MagsQuery {
+  readonly sources: ReadonlyArray<Recall.Source> | undefined
+}
+
+/** Recall as shipped: Params.defaults, every source. */
+export const DEFAULT_QUERY: MagsQuery = { sources: undefined }
+
+/** The ablation queries: every source but one (systems `mags-no-<source>`). */
+export const ablation = (source: Recall.Source): MagsQuery => ({ sources: Recall.SOURCES.filter((s) => s !== source) })
+
+/** What the MAGS retriever spent, summed over its questions. */
+export interface QueryCost {
+  queries: number
+  candidates: number
+  edgesExamined: number
+}
+
+/**
+ * The MAGS retriever over a built graph (read-only: recall's graph changes are dropped): the
+ * question's text, GloVe embedding and time hint ({@link timeHint}) with Params as given; the
+ * top-k is the head of recall's merged `items` (an episode maps to its dia ids, a fact to the dia
+ * ids of the episodes in its provenance). `cost`, when given, accumulates recall's cost.
+ */
 export const magsRetriever = (
   mem: MagsMemory,
   memories: ReadonlyArray<Memory>,
   query: MagsQuery = DEFAULT_QUERY,
-  params: Params.Params = Params.defaults
+  params: Params.Params = Params.defaults,
+  cost?: QueryCost
 ): Retriever => {
   const byEpisode = new Map(memories.map((m) => ["ep:" + m.id, m]))
   return (question, embedding) => {
-    const input = {
-      ...(query.text ? { text: question } : {}),
+    const time = timeHint(question, mem.now)
+    const input: Recall.RecallInput = {
+      text: question,
       embedding,
-      maxResults: query.maxResults,
-      ...(query.anchors === undefined ? {} : { k: query.anchors })
+      ...(time === undefined ? {} : { time }),
+      ...(query.sources === undefined ? {} : { sources: query.sources })
     }
     const { result } = Recall.recall(mem.graph, input, params, mem.now)
-    const merged: Array<{ score: number; order: number; item: Metrics.Retrieved }> = []
-    result.episodes.forEach((e, i) => {
-      const m = byEpisode.get(e.id)
-      merged.push({ score: e.score, order: i, item: { text: m?.text ?? e.text, diaIds: m?.diaIds ?? [] } })
+    if (cost !== undefined) {
+      cost.queries++
+      cost.candidates += result.cost.candidates
+      cost.edgesExamined += result.cost.edgesExamined
+    }
+    return result.items.slice(0, K_MAX).map((item): Metrics.Retrieved => {
+      if (item.kind === "episode") {
+        const m = byEpisode.get(item.id)
+        return { text: m?.text ?? item.episode.text, diaIds: m?.diaIds ?? [] }
+      }
+      const f = item.fact.fact
+      const diaIds = Array.from(new Set(f.provenance.flatMap((p) => byEpisode.get(p)?.diaIds ?? [])))
+      return { text: `${f.subject} ${f.relation.replace(/_/g, " ")} ${f.object}`, diaIds }
     })
-    result.facts.forEach((f, i) => {
-      const diaIds = Array.from(new Set(f.fact.provenance.flatMap((p) => byEpisode.get(p)?.diaIds ?? [])))
-      merged.push({
-        score: f.score,
-        order: 1_000_000 + i,
-        item: { text: `${f.fact.subject} ${f.fact.relation.replace(/_/g, " ")} ${f.fact.object}`, diaIds }
-      })
-    })
-    return merged.sort((x, y) => (y.score !== x.score ? y.score - x.score : x.order - y.order)).slice(0, K_MAX).map((x) => x.item)
   }
 }
 
@@ -295,11 +352,15 @@ export const evaluate = (conversations: ReadonlyArray<Conversation>, table: Word
       const mags = ingestMags(memories, vectors, table, true)
       const nodecay = ingestMags(memories, vectors, table, false)
       const retrievers: Record<SystemName, Retriever> = {
-        mags: magsRetriever(mags, memories, TUNED_QUERY),
+        mags: magsRetriever(mags, memories),
         vector: vectorRetriever(memories, vectors),
         bm25: bm25Retriever(memories),
-        "mags-nodecay": magsRetriever(nodecay, memories, TUNED_QUERY),
-        "mags-default": magsRetriever(mags, memories, DEFAULT_QUERY)
+        "mags-nodecay": magsRetriever(nodecay, memories),
+        "mags-no-lexical": magsRetriever(mags, memories, ablation("lexical")),
+        "mags-no-vector": magsRetriever(mags, memories, ablation("vector")),
+        "mags-no-key": magsRetriever(mags, memories, ablation("key")),
+        "mags-no-walk": magsRetriever(mags, memories, ablation("walk")),
+        "mags-no-time": magsRetriever(mags, memories, ablation("time"))
       }
       options.progress(`locomo ${c.sampleId} ${setting}: ${questions.length} questions`, done, units)
       questions.forEach((q, qi) => {
@@ -325,4 +386,77 @@ export const evaluate = (conversations: ReadonlyArray<Conversation>, table: Word
     }
   }
   return { table: all, perConversation, conversations: reports, skippedNoEvidence: skipped, droppedEvidence: dropped }
+}
+
+// ── the tuner's entry point ───────────────────────────────────────────────────
+
+/** LoCoMo's split (issue 8): conversations 1–4 (indices 0–3) train, 5–7 (indices 4–6) validation. */
+export const TRAIN: ReadonlyArray<number> = [0, 1, 2, 3]
+export const VALIDATION: ReadonlyArray<number> = [4, 5, 6]
+
+/** What {@link score} measured for one Params on some conversations (turn level, categories 1–4). */
+export interface Score {
+  /** Mean recall@10 over every question (categories 1–4, with evidence) of the conversations. */
+  readonly recall10: number
+  readonly questions: number
+  /** Mean candidates recall scored per query, and mean edges its walk examined per query. */
+  readonly candidatesPerQuery: number
+  readonly edgesPerQuery: number
+  /** Mean over the conversations of the final active graph's nodes and edges, and of its archived nodes. */
+  readonly nodes: number
+  readonly edges: number
+  readonly archivedNodes: number
+  /** Graph changes (entries of every change list of engram, decay, prune) per ingested turn. */
+  readonly churn: number
+}
+
+/**
+ * For the tuner (H3): ingests each conversation of `indices` (turn level, maintenance on, as the
+ * suite's `mags` does) under `params`, asks its questions of categories 1–4 with evidence, and
+ * returns the mean recall@10 and the cost figures. Pure apart from its CPU time (≈ 2 s a
+ * conversation); the same inputs give the same figures. Use {@link TRAIN} to tune and
+ * {@link VALIDATION} to validate.
+ */
+export const score = (
+  conversations: ReadonlyArray<Conversation>,
+  table: WordTable,
+  params: Params.Params,
+  indices: ReadonlyArray<number> = TRAIN,
+  options: { readonly maintain?: boolean; readonly sources?: ReadonlyArray<Recall.Source> } = {}
+): Score => {
+  const mean = new Metrics.Mean()
+  const cost: QueryCost = { queries: 0, candidates: 0, edgesExamined: 0 }
+  let nodes = 0
+  let edges = 0
+  let archived = 0
+  let changes = 0
+  let steps = 0
+  for (const i of indices) {
+    const c = conversations[i]
+    if (c === undefined) continue
+    const memories = memoriesOf(c, "turns")
+    const vectors = memories.map((m) => Array.from(embed(table, m.text)))
+    const mem = ingestMags(memories, vectors, table, options.maintain ?? true, params)
+    const retrieve = magsRetriever(mem, memories, { sources: options.sources }, params, cost)
+    for (const q of c.qa) {
+      if (q.evidence.length === 0 || q.category < 1 || q.category > 4) continue
+      mean.add(Metrics.scoreAt(q.evidence, retrieve(q.question, Array.from(embed(table, q.question))), 10))
+    }
+    nodes += mem.stats.nodes
+    edges += mem.stats.edges
+    archived += LiquidGraph.archivedNodeCount(mem.graph)
+    changes += mem.cost.changes
+    steps += mem.cost.steps
+  }
+  const n = Math.max(1, indices.length)
+  return {
+    recall10: mean.n === 0 ? 0 : mean.mean("recall"),
+    questions: mean.n,
+    candidatesPerQuery: cost.queries === 0 ? 0 : cost.candidates / cost.queries,
+    edgesPerQuery: cost.queries === 0 ? 0 : cost.edgesExamined / cost.queries,
+    nodes: nodes / n,
+    edges: edges / n,
+    archivedNodes: archived / n,
+    churn: steps === 0 ? 0 : changes / steps
+  }
 }
