@@ -47,7 +47,12 @@ export interface Io {
 }
 
 /** Runs `npm run tune` with `argv`; resolves to the exit code. */
-export const main = async (argv: ReadonlyArray<string>, io: Io, sharedDir: string | undefined = resolveSharedDir()): Promise<number> => {
+export const main = async (
+  argv: ReadonlyArray<string>,
+  io: Io,
+  options: { readonly sharedDir: string | undefined } = { sharedDir: resolveSharedDir() }
+): Promise<number> => {
+  const sharedDir = options.sharedDir
   let args
   try {
     args = parseArgs(argv)

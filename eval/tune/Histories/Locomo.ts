@@ -19,7 +19,14 @@
  * checks that no ingestion transition reads them), so a search over query-time parameters only
  * ingests each conversation once.
  *
- * Split: conversations 1–4 of the data file train, 5–7 validate (`--quick`: 1 and 5).
+ * Split: conversations 1–4 of the data file train, 5–7 validate (`Locomo.TRAIN` / `VALIDATION`;
+ * `--quick`: 1 and 5).
+ *
+ * Why not `Locomo.score` (the suite's entry point for the tuner) per candidate: it runs the rule
+ * extractor and GloVe over every turn on each call (about 1–2 s a conversation), where this
+ * replay starts from the recorded engram inputs and, for a query-time-only change, from the cached
+ * graph (about 0.1–0.3 s a conversation). It is the reference: a test checks that this replay
+ * gives exactly `Locomo.score`'s recall@10, question count and graph size.
  *
  * Figures (pooled over the split's questions and turns): loss = 1 − recall@10 (categories 1–4);
  * cost = (Σ recall work, candidates + edges examined, + Σ engram changes) per question; size =
@@ -77,7 +84,7 @@ export interface History {
 
 /** Conversation indices (0-based) of the two splits. */
 export const splits = (quick: boolean): { readonly train: ReadonlyArray<number>; readonly validation: ReadonlyArray<number> } =>
-  quick ? { train: [0], validation: [4] } : { train: [0, 1, 2, 3], validation: [4, 5, 6] }
+  quick ? { train: L.TRAIN.slice(0, 1), validation: L.VALIDATION.slice(0, 1) } : { train: L.TRAIN, validation: L.VALIDATION }
 
 /**
  * Records one conversation (setting `turns`): the engram inputs `Locomo.ingestMags` would build,
