@@ -214,5 +214,5 @@ export const archivedNodeIds = (g: LiquidGraph.LiquidGraph): Array<string> => Ar
 /** Ids of the archived edges of `g`, sorted. @complexity O(A log A) */
 export const archivedEdgeIds = (g: LiquidGraph.LiquidGraph): Array<string> => Array.from(HashMap.keys(g.archivedEdges)).sort(cmp)
 
-/** The tombstoned ids of `g`, sorted. @complexity O(t log t) */
-export const forgottenIds = (g: LiquidGraph.LiquidGraph): Array<string> => Array.from(g.tombstones).sort(cmp)
+/** The tombstones of `g` (digests of forgotten ids, `LiquidGraph.tombstoneOf`), sorted. @complexity O(t log t) */
+export const tombstones = (g: LiquidGraph.LiquidGraph): Array<string> => Array.from(g.tombstones).sort(cmp)

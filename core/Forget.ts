@@ -4,7 +4,8 @@
  * Decay and prune only move things between the active graph and the archive; `forget` deletes,
  * from both, with everything derived from what it deletes: vectors, lexical postings, incident
  * edges, aliases naming a deleted node. The deleted node ids and `fact` edge ids are tombstoned
- * (`LiquidGraph.isForgotten`), and `engram` skips a batch whose episode is tombstoned, so
+ * (`LiquidGraph.isForgotten`; a tombstone is a digest of the id, so no forgotten word stays in
+ * the memory's JSON), and `engram` skips a batch whose episode is tombstoned, so
  * re-ingesting a forgotten turn does not bring it back; the `Forgotten` event makes replay
  * delete it again at the same point of history.
  *
@@ -15,8 +16,11 @@
  * - `fact` — one edge by id (any kind), active or archived.
  * - `episode` — an episode by its id as told to `engram` (without `ep:`): its node, its mentions
  *   and sequence links; and, in every other edge, the episode is taken out of the provenance: an
- *   edge whose every provenance entry was a forgotten episode is deleted too (its only source is
- *   gone), one with another source stays (`changes.edgesRedacted`).
+ *   edge whose every episode source was forgotten is deleted too (no telling of it is left), one
+ *   told by another episode too stays without the forgotten one (`changes.edgesRedacted`). The
+ *   other provenance entries (a fact's `source`: a file, a tool) say where a telling came from,
+ *   not a telling of their own: they keep nothing alive. An edge with no episode in its provenance
+ *   is never touched by an episode's forgetting.
  * - `all` — the whole memory (a tenant): the empty graph, with every former node and fact id
  *   tombstoned.
  *
@@ -102,6 +106,9 @@ const validate = (input: ForgetInput, now: number): void => {
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
+/** Whether a provenance entry names an episode node (`Node.episodeId`). */
+const isEpisodeId = (p: string): boolean => p.startsWith("ep:")
+
 /** An edge record, active or archived. */
 const anyEdge = (g: LiquidGraph.LiquidGraph, id: string): Fact | undefined =>
   LiquidGraph.edge(g, id) ?? LiquidGraph.archivedEdge(g, id)?.edge
@@ -145,7 +152,7 @@ const forgetAll = (g: LiquidGraph.LiquidGraph, changes: Collector): Step => {
     return { graph: g, changes: changes.done() }
   }
   const d = LiquidGraph.draft(LiquidGraph.empty(g.vectors.dim))
-  for (const id of g.tombstones) d.tombstone(id)
+  d.putTombstones(g.tombstones)
   const nodes = [...HashMap.keys(g.nodes), ...HashMap.keys(g.archivedNodes)].sort(cmp)
   const edges = [...HashMap.values(g.edges), ...Array.from(HashMap.values(g.archivedEdges), (a) => a.edge)].sort((a, b) => cmp(a.id, b.id))
   for (const id of nodes) d.tombstone(id)
@@ -195,7 +202,7 @@ const run = (g: LiquidGraph.LiquidGraph, input: ForgetInput, _params: Params, _n
     const visit = (e: Fact): void => {
       if (edges.has(e.id) || !e.provenance.some((p) => episodes.has(p))) return
       const kept = e.provenance.filter((p) => !episodes.has(p))
-      if (kept.length === 0) edges.add(e.id)
+      if (!kept.some(isEpisodeId)) edges.add(e.id)
       else redacted.set(e.id, { ...e, provenance: kept })
     }
     for (const e of HashMap.values(g.edges)) visit(e)

@@ -33,7 +33,7 @@ import * as FactM from "./Fact.ts"
 import type { Fact } from "./Fact.ts"
 import * as NodeM from "./Node.ts"
 import type { MemoryNode } from "./Node.ts"
-import { Fingerprint } from "./internal/hash.ts"
+import { Fingerprint, hashString } from "./internal/hash.ts"
 import * as Text from "./Text.ts"
 import * as VectorStore from "./VectorStore.ts"
 
@@ -90,7 +90,11 @@ export interface LiquidGraph extends Equal.Equal, Pipeable {
    * part of equality, hash or JSON): what reactivation and forget read instead of a scan.
    */
   readonly archivedIncident: HashMap.HashMap<string, HashSet.HashSet<string>>
-  /** Ids `forget` deleted (nodes and edges) and that were not told again since. Part of equality, hash and JSON. */
+  /**
+   * The {@link tombstoneOf} digests of the ids `forget` deleted (nodes and facts) that were not
+   * told again since. Digests, never ids: an id is made of told words (`f|alice|lives_in|paris`),
+   * and a forgotten word must not survive in the memory's JSON. Part of equality, hash and JSON.
+   */
   readonly tombstones: HashSet.HashSet<string>
   toJSON(): GraphJson
 }
@@ -423,11 +427,24 @@ export const anyNode = (g: LiquidGraph, id: string): MemoryNode | undefined =>
 export const documentCount = (g: LiquidGraph): number => HashMap.size(g.nodes) + HashMap.size(g.archivedNodes)
 
 /**
+ * The tombstone of an id: a stable 64-bit digest (16 hex digits) of it. A tombstone can confirm a
+ * guessed id but does not spell one (a 2^-64 chance per pair that two ids share one).
+ * @complexity O(|id|)
+ * @example
+ * ```ts
+ * LiquidGraph.tombstoneOf("ep:t1") // "5f0c…" (16 hex digits)
+ * ```
+ */
+export const tombstoneOf = (id: string): string =>
+  hashString(id, 0x2545f491).toString(16).padStart(8, "0") + hashString(id, 0x68e31da4).toString(16).padStart(8, "0")
+
+/**
  * Whether `id` (a node or edge id) was deleted by `forget` and not told again since.
  * Laws: `isForgotten(g, id) ⇒ ¬hasNode(g, id) ∧ ¬hasEdge(g, id) ∧ ¬isArchived(g, id)`.
- * @complexity O(log t) for t tombstones
+ * @complexity O(|id| + log t) for t tombstones
  */
-export const isForgotten = (g: LiquidGraph, id: string): boolean => HashSet.has(g.tombstones, id)
+export const isForgotten = (g: LiquidGraph, id: string): boolean =>
+  HashSet.size(g.tombstones) > 0 && HashSet.has(g.tombstones, tombstoneOf(id))
 
 /** Sizes of the archive and an estimate of its bytes (see {@link archiveStats}). */
 export interface ArchiveStats {
@@ -892,7 +909,7 @@ export class Draft {
     if (old === undefined) {
       // an archived node written again leaves the archive (its postings and vector stay indexed)
       const archived = this.archivedNodesL.size > 0 ? this.archivedNodesL.get(n.id) : undefined
-      if (HashSet.size(this.tombstonesS) > 0) this.tombstonesS = HashSet.remove(this.tombstonesS, n.id)
+      if (HashSet.size(this.tombstonesS) > 0) this.tombstonesS = HashSet.remove(this.tombstonesS, tombstoneOf(n.id))
       if (archived !== undefined) {
         this.archivedNodesL.remove(n.id)
         if (documentText(archived.node) !== text) {
@@ -999,7 +1016,7 @@ export class Draft {
     }
     // an archived edge written again leaves the archive; a forgotten one told again is no longer forgotten
     if (this.archivedEdgesL.size > 0) this.deleteArchivedEdge(e.id)
-    if (HashSet.size(this.tombstonesS) > 0) this.tombstonesS = HashSet.remove(this.tombstonesS, e.id)
+    if (HashSet.size(this.tombstonesS) > 0) this.tombstonesS = HashSet.remove(this.tombstonesS, tombstoneOf(e.id))
     e = this.share(e, e.id, this.nodeId(e.subject), this.relation(e.relation), this.nodeId(e.object), undefined)
     this.edgesL.set(e.id, e)
     const h = Hash.string(e.id)
@@ -1174,7 +1191,7 @@ export class Draft {
   }
   /** Whether `id` is tombstoned (forgotten). */
   isForgotten(id: string): boolean {
-    return HashSet.size(this.tombstonesS) > 0 && HashSet.has(this.tombstonesS, id)
+    return HashSet.size(this.tombstonesS) > 0 && HashSet.has(this.tombstonesS, tombstoneOf(id))
   }
 
   /**
@@ -1264,7 +1281,13 @@ export class Draft {
   /** Records that `id` was forgotten (see {@link isForgotten}). */
   tombstone(id: string): void {
     this.assertOpen()
-    this.tombstonesS = HashSet.add(this.tombstonesS, id)
+    this.tombstonesS = HashSet.add(this.tombstonesS, tombstoneOf(id))
+  }
+
+  /** Adds tombstone digests as they are (for decoding, and for carrying tombstones into a new graph). */
+  putTombstones(digests: Iterable<string>): void {
+    this.assertOpen()
+    for (const t of digests) this.tombstonesS = HashSet.add(this.tombstonesS, t)
   }
 
   /** Drops the alias of merged id `from`. */
@@ -1457,8 +1480,8 @@ export const GraphJson = Schema.Struct({
     nodes: Schema.Array(Schema.Struct({ archivedAt: Schema.Finite, node: NodeM.MemoryNode })),
     edges: Schema.Array(Schema.Struct({ archivedAt: Schema.Finite, edge: FactM.Fact }))
   })),
-  /** Ids deleted by `forget` (absent when none). */
-  tombstones: Schema.optionalKey(Schema.Array(Schema.NonEmptyString)),
+  /** Digests ({@link tombstoneOf}) of the ids deleted by `forget` (absent when none). */
+  tombstones: Schema.optionalKey(Schema.Array(Schema.String.check(Schema.isPattern(/^[0-9a-f]{16}$/)))),
   vectors: Schema.Struct({
     dim: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
     entries: Schema.Array(Schema.Tuple([Schema.String, Schema.String]))
@@ -1495,8 +1518,7 @@ const decodeGraphJson = Schema.decodeUnknownResult(GraphJson)
 /**
  * Decodes and validates the JSON form: the Schema, unique ids (an id is never both active and
  * archived), every active edge's ends active nodes, every archived edge's ends nodes (active or
- * archived) or merged ids, every vector belonging to a node (active or archived), no tombstoned
- * id present.
+ * archived) or merged ids, every vector belonging to a node (active or archived).
  * @complexity O((n + m) log (n + m) + vectors · dim)
  */
 export const fromJSON = (input: unknown): Result.Result<LiquidGraph, InvalidGraph> => {
@@ -1534,12 +1556,7 @@ export const fromJSON = (input: unknown): Result.Result<LiquidGraph, InvalidGrap
     }
     d.putArchivedEdge(a)
   }
-  for (const id of json.tombstones ?? []) {
-    if (d.hasNode(id) || d.hasEdge(id) || d.archivedNode(id) !== undefined || d.archivedEdge(id) !== undefined) {
-      return Result.fail(new InvalidGraph({ message: `forgotten ${id} is still present` }))
-    }
-    d.tombstone(id)
-  }
+  d.putTombstones(json.tombstones ?? [])
   for (const [from, to] of json.aliases) d.putAlias(from, to)
   for (const r of json.learned ?? []) d.learn(r)
   for (const [id] of json.vectors.entries) {

@@ -8,7 +8,7 @@
  * (Ctrl-C) → 130; anything else is a bug → `mags: unexpected error: …`, code 1.
  *
  * Commands, one module each in `commands/`: init, ingest, chat, ask, recall, connect, inspect,
- * history, export, snapshot, rollback, replay, maintain, demo.
+ * history, export, snapshot, rollback, replay, maintain, forget, demo.
  *
  * @since 0.1.0
  */
@@ -19,6 +19,7 @@ import { chat } from "./commands/chat.ts"
 import { connect } from "./commands/connect.ts"
 import { demo } from "./commands/demo.ts"
 import { exportCommand } from "./commands/export.ts"
+import { forget } from "./commands/forget.ts"
 import { history } from "./commands/history.ts"
 import { ingest } from "./commands/ingest.ts"
 import { init } from "./commands/init.ts"
@@ -37,7 +38,7 @@ export const VERSION = "0.1.0"
 /** The `mags` command with every subcommand. */
 export const command = Root.mags.pipe(
   Command.withSubcommands([
-    init, ingest, chat, ask, recall, connect, inspect, history, exportCommand, snapshot, rollback, replay, maintain, demo
+    init, ingest, chat, ask, recall, connect, inspect, history, exportCommand, snapshot, rollback, replay, maintain, forget, demo
   ])
 )
 

@@ -1,6 +1,6 @@
 /**
  * `mags inspect` — what the memory holds: counts (nodes by kind and tier, edges by kind, current
- * and superseded facts), the top nodes by importance, the thematic clusters (connected groups
+ * and superseded facts; the archive beside the active graph, `LiquidGraph.archiveStats`), the top nodes by importance, the thematic clusters (connected groups
  * over strong current edges, `Consolidate.clusters`), and the most recent conflicts (facts that
  * reconciliation superseded, newest first, with the fact that replaced them). Read only.
  *
@@ -23,6 +23,16 @@ const count = <A>(xs: ReadonlyArray<A>, key: (a: A) => string): string => {
 }
 
 /**
+ * The archive in one line: what prune moved out of the active graph (kept whole, still
+ * searchable), and how many items `forget` deleted.
+ * @complexity O(archive)
+ */
+export const archiveLine = (g: LiquidGraph.LiquidGraph): string => {
+  const a = LiquidGraph.archiveStats(g)
+  return `archive: ${a.nodes} nodes (${a.episodes} episodes), ${a.edges} edges (${a.facts} facts), ${a.vectors} vectors, ~${Math.ceil(a.bytes / 1024)} KiB; ${a.tombstones} forgotten`
+}
+
+/**
  * The inspection report as lines (see the module header).
  * @complexity O((n + m) log (n + m))
  */
@@ -36,7 +46,8 @@ export const report = (state: Replay.State, top: number): Array<string> => {
     `memory at seq ${state.seq}, hash ${LiquidGraph.contentHash(g)}`,
     `nodes: ${nodes.length} (${count(nodes, (n) => n.kind)}; ${count(nodes, (n) => n.tier)})`,
     `edges: ${edges.length} (${count(edges, (e) => e.kind)})`,
-    `facts: ${facts.length - ended.length} current, ${ended.length} superseded or ended; ${g.vectors.size} vectors`
+    `facts: ${facts.length - ended.length} current, ${ended.length} superseded or ended; ${g.vectors.size} vectors`,
+    archiveLine(g)
   ]
   lines.push("", `top ${top} nodes by importance:`)
   const ranked = nodes.filter((n) => n.kind !== "episode").sort((a, b) => b.importance - a.importance || (a.id < b.id ? -1 : 1))

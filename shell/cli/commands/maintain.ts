@@ -45,6 +45,7 @@ export const maintain = Command.make("maintain", {}, () =>
     for (const [from, into] of all.merged) yield* Console.log(`merged ${from} into ${Render.label(g, into)}`)
     yield* Console.log(
       `memory: ${LiquidGraph.nodeCount(before.graph)} → ${LiquidGraph.nodeCount(g)} nodes, ` +
-        `${LiquidGraph.edgeCount(before.graph)} → ${LiquidGraph.edgeCount(g)} edges (seq ${committed.state.seq})`
+        `${LiquidGraph.edgeCount(before.graph)} → ${LiquidGraph.edgeCount(g)} edges active (seq ${committed.state.seq}); ` +
+        `archive: ${LiquidGraph.archivedNodeCount(g)} nodes, ${LiquidGraph.archivedEdgeCount(g)} edges (${all.nodesArchived.length + all.edgesArchived.length} moved there now)`
     )
   })).pipe(Command.withDescription("Decay, prune and consolidate now"))
