@@ -76,7 +76,8 @@ export const none: Changes = {
   nodesAdded: [], nodesUpdated: [], nodesRemoved: [], edgesAdded: [], edgesStrengthened: [],
   edgesWeakened: [], edgesRemoved: [], edgesSolidified: [], superseded: [], merged: [], promoted: [], demoted: [],
   relationsLearned: [], factsCreated: [], summariesWritten: [],
-  nodesArchived: [], edgesArchived: [], nodesReactivated: [], edgesReactivated: [], vectorsCompacted: [], nodesForgotten: [], edgesForgotten: [], edgesRedacted: [], episodesSkipped: []
+  nodesArchived: [], edgesArchived: [], nodesReactivated: [], edgesReactivated: [], vectorsCompacted: [],
+  nodesForgotten: [], edgesForgotten: [], edgesRedacted: [], episodesSkipped: []
 }
 
 /** Whether nothing changed. @complexity O(1) */
@@ -85,7 +86,9 @@ export const isEmpty = (c: Changes): boolean =>
       c.edgesStrengthened.length + c.edgesWeakened.length + c.edgesRemoved.length + c.edgesSolidified.length +
       c.superseded.length + c.merged.length + c.promoted.length + c.demoted.length + c.relationsLearned.length +
       c.factsCreated.length + c.summariesWritten.length +
-      c.nodesArchived.length + c.edgesArchived.length + c.nodesReactivated.length + c.edgesReactivated.length + c.vectorsCompacted.length + c.nodesForgotten.length + c.edgesForgotten.length + c.edgesRedacted.length + c.episodesSkipped.length === 0
+      c.nodesArchived.length + c.edgesArchived.length + c.nodesReactivated.length + c.edgesReactivated.length +
+      c.vectorsCompacted.length + c.nodesForgotten.length + c.edgesForgotten.length + c.edgesRedacted.length +
+      c.episodesSkipped.length === 0
 
 /** A mutable collector transitions fill in, then freeze with {@link Collector.done}. */
 export class Collector {
