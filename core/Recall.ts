@@ -1,44 +1,51 @@
 /**
- * Recall — read memory for a query: anchors, Hebbian co-recall, a bounded walk, ranked facts.
+ * Recall — read memory for a query: five candidate sources fused, anchors, Hebbian co-recall, a
+ * bounded walk, ranked episodes and facts.
  *
  * The seeds' recall step, as one pure transition:
  *
- * 1. **Over-query candidate anchors.** Three sources (hybrid retrieval):
- *    - *Embedding*: one exact top-k scan of the vector store (`Similarity.topK`,
- *      `anchorCandidates` hits, cosine ≥ `anchorMinSimilarity`); score: the cosine.
- *    - *Lexical* (BM25 over the graph's inverted index, `LiquidGraph.forEachPosting`): the
+ * 1. **Candidates and their direct scores.** Sources (each can be switched off by
+ *    `RecallInput.sources`, for ablation):
+ *    - *lexical* (BM25 over the graph's inverted index, `LiquidGraph.forEachPosting`): the
  *      query's terms (`Text.terms`: folded letter/digit runs, stop words dropped; a repeated
- *      term counts once per occurrence) score every node whose indexed text (an episode's text,
- *      a semantic node's label) contains one of them by Okapi BM25 with the fixed k1 = 1.2,
- *      b = 0.75: `Σ_t idf(t) · tf·(k1+1) / (tf + k1·(1 − b + b·len/avgdl))`, with
- *      `idf(t) = ln(1 + (N − df + 0.5)/(df + 0.5))`, N = node count, avgdl = the index's total
- *      length / N, summed in query-term order. A term held by more than `lexicalMaxPostings`
- *      nodes is skipped (its idf is small, and a recall never scans a huge posting list; 0
- *      turns the source off). The scores are normalised to (0, 1] by dividing by this query's
- *      best BM25 score.
- *    - *Key*: every 1-, 2- and 3-gram of the query's normalised words (and the whole query) is
- *      looked up as a node key (`Key.node`, following aliases). An exact key hit scores the
- *      node's *specificity*, an inverse-document-frequency weight:
- *      `ln(1 + N / (1 + degree)) / ln(1 + N)` (N = node count, degree = incident edges of the
- *      graph recalled from), in (0, 1], 1 for an isolated node. A node linked to everything (a
- *      speaker's name mentioned by hundreds of episodes) says little about the query, so naming
- *      it does not make it a perfect anchor.
- *
- *    Fusion rule (chosen from first principles, before any benchmark): a node's candidate score
- *    is the **maximum** of its scores from the sources that found it (CombMAX; a cosine rounded
- *    above 1 is kept as is). Every source's score lies in [0, 1] with 1 meaning "the best match
- *    this source can give", so the maximum keeps each source's scale; a candidate is relevant
- *    when *either* signal says so (a rare name has no useful embedding, a paraphrase shares no
- *    words), so a node found by one source only must not be punished for the other's silence,
- *    which a weighted sum would do; and it adds no weight to tune. It is exact without a cosine
- *    for the lexical-only nodes: a node outside the embedding top-k has a cosine no larger than
- *    the k candidates' it would have to displace. The merged list is cut to `anchorCandidates`
- *    (score desc, id asc): that bound still caps how many candidates enter.
+ *      term counts once per occurrence) score every node (active or archived: the index keeps
+ *      archived nodes) whose indexed text (an episode's text, a semantic node's label) contains
+ *      one of them by Okapi BM25 with the fixed k1 = 1.2, b = 0.75:
+ *      `Σ_t idf(t) · tf·(k1+1) / (tf + k1·(1 − b + b·len/avgdl))`, with
+ *      `idf(t) = ln(1 + (N − df + 0.5)/(df + 0.5))`, N = `LiquidGraph.documentCount` (active +
+ *      archived nodes), avgdl = the index's total length / N, summed in query-term order. A term
+ *      held by more than `lexicalMaxPostings` nodes is skipped (0 turns the source off). Score:
+ *      BM25 over this query's best. Brings its `fusionCandidates` best.
+ *    - *vector*: one exact top-k scan of the vector store (`Similarity.topK`, `fusionCandidates`
+ *      hits with cosine ≥ `anchorMinSimilarity`). Score: the cosine clamped at 0, computed
+ *      exactly (`VectorStore.get` · the unit query) for *every* candidate, whichever source
+ *      found it — so a lexical candidate outside the vector top-k is not punished by the cut.
+ *    - *key*: every 1-, 2- and 3-gram of the query's normalised words (and the whole query) is
+ *      looked up as a node key (`Key.node`, following aliases). Score: the node's
+ *      *specificity* `ln(1 + N / (1 + degree)) / ln(1 + N)` (N = active node count), in (0, 1];
+ *      a speaker mentioned by hundreds of episodes says little about the query (an archived
+ *      key hit scores 1: it has no active edges).
+ *    - *time* (only with `RecallInput.time`; the shell reads it off the question): with a
+ *      window `[from, until)`, 1 for a node whose world time lies in it (a fact: whose validity
+ *      overlaps it, with at least one bound); without one but `asksWhen`, 1 for any item that
+ *      carries a world time; else 0. It re-scores candidates, it does not add any (there is no
+ *      time index).
+ *    An item's **direct score** is the weighted mean over the *active* sources (lexical and key
+ *    need a text, vector an embedding and vectors, time a hint):
+ *    `direct = Σ w_s·s / Σ w_s`, weights `fusionLexical`, `fusionVector`, `fusionKey`,
+ *    `fusionTime`; an archived node's direct score is multiplied by `fusionArchived`. Why a
+ *    weighted mean: a node found by one source only keeps that evidence, two sources that agree
+ *    add up, and every score is already on [0, 1] with 1 = the best this source can give, so the
+ *    weights start equal and are the tuner's to move. Measured on LoCoMo conversations 1–4
+ *    (train, no maintenance, no walk, early version): lexical + vector 0.586 recall@10 against
+ *    0.554 lexical-only and 0.427 vector-only. Reciprocal-rank fusion was not measured here.
+ *    Candidates: the union of the sources' hits, sorted by direct score, then id.
  * 2. **Choose K anchors that cover the graph.** The seeds ask for the candidates "whose convex
  *    hull maximises the captured graph area". A graph has no convex hull; its analogue of
  *    *area* is the set of nodes the anchors reach, and of the hull's *spread* the distance
  *    between anchors. So the choice is a max-coverage problem with a relevance term, solved
- *    greedily: each round takes the candidate maximising
+ *    greedily, among the `anchorCandidates` best *active* candidates (an archived node has no
+ *    active edges to walk); each round takes the candidate maximising
  *    `(1 − anchorDiversity)·similarity + anchorDiversity·(coverageGain − redundancy)`, where
  *    `coverageGain` is the number of nodes of the candidate's closed 1-hop neighbourhood (edges
  *    the walk could take first: valid at `at`, weight ≥ `pathThreshold`) not yet covered by the
@@ -56,31 +63,37 @@
  *    moves `coRecallRate` towards 1 (created at weight `coRecallRate` when absent; skipped
  *    entirely when `coRecallRate` is 0). Each anchor is touched: `accessCount + 1`,
  *    `recency = now`.
- * 4. **Walk.** From each anchor, a best-first walk over the undirected view of the new graph
- *    follows `fact`, `association` and `mention` edges valid at world time `at` (`null`: current
- *    facts only, superseded ones skipped), while the product of weights along the path stays
- *    ≥ `pathThreshold` and the path has at most `maxDepth` edges. A node keeps only its
- *    non-dominated (product, depth) labels, so paths are simple and the best path within the
- *    depth bound is found. Each `fact` edge taken is a result; each episode node reached is an
- *    episodic result. Incident edge ids are read lazily, one lookup each, and a walk stops as
- *    soon as it has examined `walkBudget / K` incident edges, even inside a hub's edge set (the
- *    anchor's own edges are always all examined, so 1-hop results never depend on the budget).
- *    A node's edges are read out-edges first, then in-edges, in set iteration order; where that
- *    order could decide a result (an exact (weight, depth) tie between two edges of one node to
- *    one neighbour) the smaller edge id wins.
- * 5. **Direct hits.** Every candidate of step 1 that is an episode — chosen as an anchor or
- *    not — is itself an episodic result, with score `max(0, candidate score)` (its fused score
- *    of step 1: the largest of its cosine, normalised BM25 and key specificity) and a
- *    zero-length path that starts at itself (`nodes [id]`, no edges, weight 1, `anchor` = its
- *    own id, which need not be a chosen anchor). Over-querying finds similar
- *    episodes that the walks from the K anchors may never reach; they are not dropped.
- * 6. **Rank and balance.** A walk result's score is `max(0, anchor score) × path product` (the
- *    anchor's relevance to the query, discounted by how weakly the path ties the result to it);
- *    its path is the best over all anchors, and an episode that is both a direct hit and reached
- *    by a walk keeps the better of the two (higher score, then shorter path, then smaller path
- *    key). Facts and episodes are each sorted by score, then
- *    id; when both blocks have results, `round(episodicShare · maxResults)` slots are reserved
- *    for episodes, and any slots one block cannot fill go to the other.
+ * 4. **Walk** (the *walk* source). From each anchor, a best-first walk over the undirected view
+ *    of the new graph follows `fact`, `association` (Hebbian links and the episode sequence,
+ *    `Engram.FOLLOWS`) and `mention` edges valid at world time `at` (`null`: current facts only,
+ *    superseded ones skipped), while the product of weights along the path stays ≥
+ *    `pathThreshold` and the path has at most `maxDepth` edges. A path's *strength* is its
+ *    product of weights times the specificity of every node it leaves (the fan effect of
+ *    spreading activation: a hub passes on little of its score, so an anchor's walk through a
+ *    speaker mentioned everywhere does not lift all of that speaker's turns). An item reached
+ *    from anchor `a` gets `direct(a) × strength`; its walk score is the best over the anchors
+ *    (an anchor's own walk never scores the anchor). A node keeps only its non-dominated
+ *    (strength, weight, depth) labels, so the best path within the depth bound is found. Each
+ *    `fact` edge taken is a result; each episode reached is an episodic result. Incident edge
+ *    ids are read lazily, one lookup each, and a walk stops as soon as it has examined
+ *    `walkBudget / K` incident edges, even inside a hub's edge set (the anchor's own edges are
+ *    always all examined, so 1-hop results never depend on the budget). A node's edges are read
+ *    out-edges first, then in-edges, in set iteration order; where that order could decide a
+ *    result (an exact tie between two edges of one node to one neighbour) the smaller edge id
+ *    wins.
+ * 5. **Fuse.** Every candidate episode (active or archived) and every episode the walk reached
+ *    scores `direct + fusionWalk · walk`; a fact (reached only by the walk) scores the same with
+ *    its direct score being its time score. An episode's path is its best walk path when a walk
+ *    reached it, else the zero-length path `[id]` from itself (no edges, weight 1, `anchor` =
+ *    its own id).
+ * 6. **Rank and balance.** Facts and episodes are each sorted by score, then id; when both
+ *    blocks have results, `round(episodicShare · maxResults)` slots are reserved for episodes,
+ *    and any slots one block cannot fill go to the other. `items` merges the two returned
+ *    blocks into one list (score desc; on equal scores episodes first, then id).
+ * 7. **Re-activate.** An archived episode among the returned results is moved back to the active
+ *    graph by `Archive.reactivateInto` (with its archived edges whose other end is active), in
+ *    the returned graph and `changes.nodesReactivated` / `edgesReactivated`, so the `Recalled`
+ *    event replays it.
  *
  * @since 0.1.0
  */
@@ -769,19 +782,17 @@ const withWalk = (s: DirectScores, walk: number): SourceScores => ({ lexical: s.
  * - every result fact is `Equal` to the returned graph's edge with its id, and was reached by a
  *   path from an anchor whose product of weights is ≥ `pathThreshold`, with ≤ `maxDepth` edges,
  *   each edge joining consecutive path nodes, the last one being the fact;
- * - every result episode is either a direct hit — a candidate of step 1 (among the
- *   `anchorCandidates` best by fused score), with score `max(0, its candidate score)` and
- *   the zero-length path `[id]` from itself — or reached by such a walk path from a chosen anchor
- *   ending at it, with score `max(0, anchor score) × path weight`; the better one is kept;
- * - a candidate's score is the largest of its cosine (when among the embedding top-k), its BM25
- *   score over the query's best (when it contains a query term held by at most
- *   `lexicalMaxPostings` nodes) and, for an exact key hit, its specificity
- *   `ln(1 + N / (1 + degree)) / ln(1 + N)`;
- * - at most K anchors; at most `maxResults` results; facts and episodes sorted by score desc,
- *   then id;
+ * - every result item scores `direct + fusionWalk · walk` (module header, steps 1, 4, 5), with
+ *   `walk ≤ anchor score × path weight` for its path's anchor; an episode with a zero-length
+ *   path is a candidate of step 1 and has walk 0; an anchor's score is its direct score;
+ * - the results equal the candidate episodes ∪ the exhaustive walk from the anchors, scored so
+ *   (reference model in laws/Recall.test.ts, budget not binding);
+ * - at most K anchors, all active nodes; at most `maxResults` results; facts and episodes sorted
+ *   by score desc, then id; `items` is the two blocks merged;
  * - with `at` null, no superseded fact is returned;
  * - a walkable fact incident to an anchor with weight ≥ `pathThreshold` is returned (when
  *   `maxDepth ≥ 1` and `maxResults` is large enough);
+ * - an archived episode in the results is active in the returned graph (re-activated);
  * - deterministic: equal inputs give equal graphs and results; the input graph is unchanged;
  *   the returned graph satisfies the invariants.
  *
@@ -793,9 +804,9 @@ const withWalk = (s: DirectScores, walk: number): SourceScores => ({ lexical: s.
  * K of C candidates (S = `coverageSample`) + O(K²·log m) for the Hebbian links +
  * O((walkBudget + Σ anchor degrees) · log m) for the walk + O(C · log m) for the direct hits;
  * never a scan of the edges.
- * Measured (`npm run bench -- --quick --only recall`): p50 2.2–2.9 ms at 10^5 facts, 2·10^4
- * 100-d vectors, default params, with the BM25 source (≈ 8.7 ms before the sampled coverage
- * and the exact walk budget, same machine).
+ * Measured (`npm run bench -- --quick --only recall`): p50 ≈ 5.4 ms at 10^5 facts, 2·10^4
+ * 100-d vectors, default params (fusionCandidates 16, 8 anchors; 12.4 ms with
+ * fusionCandidates 64, 8.3 ms with 64 and 4 anchors, same machine; 2.2–2.9 ms before fusion).
  * @example
  * ```ts
  * const { graph, result } = Recall.recall(g, { text: "where does alice live" }, params, now)
