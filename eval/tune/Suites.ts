@@ -6,7 +6,7 @@
  * |-----------|----------------------------------------|-----------------------------------------|
  * | locomo    | conversations 1–4 (`--quick`: 1)       | conversations 5–7 (`--quick`: 5)        |
  * | conflicts | cases of seed S (full / quick sizes)   | cases of seed S + 1000                  |
- * | games     | seeds S, S+1, S+2 (`--quick`: S; quick worlds) | seeds S+1000, S+1001, S+1002 (`--quick`: S+1000) |
+ * | games     | seeds S, S+1 (`--quick`: S; quick worlds) | seeds S+1000, S+1001, S+1002 (`--quick`: S+1000) |
  *
  * LoCoMo needs `../shared/data/locomo-dev.json` (or `--data`) and GloVe; without them it is
  * skipped with its reason and the other suites run. The conflicts suite embeds entity labels with
@@ -48,7 +48,7 @@ export interface Recorded {
 }
 
 /** Games: seeds a split. */
-export const GAME_SEEDS = { full: 3, quick: 1 } as const
+export const GAME_SEEDS = { full: { train: 2, validation: 3 }, quick: { train: 1, validation: 1 } } as const
 
 const loadGlove = (): Promise<GloveCache.GloveTable | undefined> =>
   Effect.runPromise(

@@ -16,8 +16,8 @@ describe("Histories/Games", () => {
   })
 
   it("splits: train and validation seeds are disjoint", () => {
-    const s = Games.splits(5, 3, false)
-    expect(s.train.seeds).toEqual([5, 6, 7])
+    const s = Games.splits(5, { train: 2, validation: 3 }, false)
+    expect(s.train.seeds).toEqual([5, 6])
     expect(s.validation.seeds).toEqual([1005, 1006, 1007])
   })
 
