@@ -25,6 +25,8 @@ type Command =
   | { readonly _tag: "reconcile" }
   | { readonly _tag: "promote" }
   | { readonly _tag: "params"; readonly anchors: number }
+  | { readonly _tag: "forget"; readonly pick: number }
+  | { readonly _tag: "reactivate"; readonly pick: number }
 
 const arbCommand: fc.Arbitrary<Command> = fc.oneof(
   {
@@ -43,7 +45,9 @@ const arbCommand: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ _tag: "consolidate" as const }) },
   { weight: 1, arbitrary: fc.constant({ _tag: "reconcile" as const }) },
   { weight: 1, arbitrary: fc.constant({ _tag: "promote" as const }) },
-  { weight: 1, arbitrary: fc.record({ _tag: fc.constant("params" as const), anchors: fc.integer({ min: 1, max: 8 }) }) }
+  { weight: 1, arbitrary: fc.record({ _tag: fc.constant("params" as const), anchors: fc.integer({ min: 1, max: 8 }) }) },
+  { weight: 1, arbitrary: fc.record({ _tag: fc.constant("forget" as const), pick: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ _tag: fc.constant("reactivate" as const), pick: fc.nat() }) }
 )
 
 /** Turns commands into events against the evolving state; checks invariants after every step. */
@@ -99,6 +103,22 @@ const buildLog = (commands: ReadonlyArray<Command>): { events: Array<Event.Event
       case "params":
         event = new Event.ParamsSet({ now, params: { ...state.params, anchors: c.anchors } })
         break
+      case "forget": {
+        // a turn, a fact or a subject, in turn
+        const ids = LiquidGraph.edges(state.graph).filter((e) => e.kind === "fact").map((e) => e.id).sort()
+        event = new Event.Forgotten({
+          now,
+          input: c.pick % 3 === 0 ? { _tag: "episode", id: "t" + (c.pick % Math.max(1, i)) }
+            : c.pick % 3 === 1 && ids.length > 0 ? { _tag: "fact", id: ids[c.pick % ids.length]! }
+            : { _tag: "subject", key: NAMES[c.pick % NAMES.length]! }
+        })
+        break
+      }
+      case "reactivate": {
+        const ids = [...state.graph.archivedNodes].map(([id]) => id).sort()
+        event = new Event.Reactivated({ now, input: { ids: ids.length === 0 ? [] : [ids[c.pick % ids.length]!] } })
+        break
+      }
     }
     const step = Replay.apply(state, event)
     if (Result.isFailure(step)) throw new Error(`event ${i} (${event._tag}) rejected: ${step.failure.message}`)
