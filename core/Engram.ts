@@ -131,20 +131,16 @@ export interface EngramResult {
 }
 
 /**
- * The relation of an episode sequence edge: `subject` (a later episode) follows `object` (the
- * episode told just before it in the same conversation).
+ * The relation of an episode sequence edge ({@link Fact.FOLLOWS}): `subject` (a later episode)
+ * follows `object`. Its id is {@link sequenceId}; kind `association`, first weight
+ * `sequenceWeight`, confidence 1; decay leaves it alone and prune archives it with its episode
+ * (`Fact.isSequence`).
  * @since 0.3.0
  */
-export const FOLLOWS = "follows"
+export const FOLLOWS = Fact.FOLLOWS
 
-/**
- * The id of the sequence edge from episode node `later` to episode node `earlier`:
- * `q|later|earlier`. Its kind is `association` (walked, decayed and pruned like any association),
- * relation {@link FOLLOWS}, first weight `sequenceWeight`, confidence 1.
- * @complexity O(1)
- * @since 0.3.0
- */
-export const sequenceId = (later: string, earlier: string): string => "q|" + later + "|" + earlier
+/** The id of the sequence edge from `later` to `earlier` (`Fact.sequenceId`). @complexity O(1) */
+export const sequenceId = Fact.sequenceId
 
 // ── validation ────────────────────────────────────────────────────────────────
 

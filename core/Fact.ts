@@ -95,6 +95,27 @@ export const mentionId = (episode: string, node: string): string => "m|" + episo
 /** The id of the association between two nodes (order-independent). @complexity O(1) */
 export const associationId = (a: string, b: string): string => (a < b ? "a|" + a + "|" + b : "a|" + b + "|" + a)
 
+/**
+ * The relation of an episode sequence edge: `subject` (a later episode) follows `object` (the
+ * episode told just before it in the same conversation or thread).
+ */
+export const FOLLOWS = "follows"
+
+/**
+ * The id of the sequence edge from episode node `later` to episode node `earlier`:
+ * `q|later|earlier`. Its kind is `association`, relation {@link FOLLOWS}.
+ * @complexity O(1)
+ */
+export const sequenceId = (later: string, earlier: string): string => "q|" + later + "|" + earlier
+
+/**
+ * Whether `e` is an episode sequence edge: the order things were told in, a record of the
+ * telling like a mention, not a learned association — decay leaves it alone, and prune moves it to
+ * the archive with its episode instead of dropping it.
+ * @complexity O(1)
+ */
+export const isSequence = (e: Fact): boolean => e.kind === "association" && e.relation === FOLLOWS
+
 /** The slot of a fact: its subject and relation, the unit single-valued relations constrain. */
 export const slotKey = (subject: string, relation: string): string => subject + "|" + relation
 

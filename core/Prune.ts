@@ -6,7 +6,8 @@
  *    `useCount ≥ solidifyUses` becomes solidified. Solidified edges are never decayed nor removed
  *    (so a node with a solidified edge is never removed either: it is *protected*).
  * 2. **weak edges**: every non-solidified edge with `weight < θ` is removed.
- * 3. **isolated nodes**: a node is removed when it is isolated (degree 0) AND long inactive
+ * 3. **isolated nodes**: a node is removed when it is isolated (no edge but non-solidified episode
+ *    sequence links, `Fact.isSequence`, which go with it) AND long inactive
  *    (`recency < now − inactiveAfter`). An isolated node that was accessed recently is kept: it
  *    was just learned or recalled, and an edge may still come; a connected node is kept however
  *    old, since its edges decide (steps 2 and 4). This rule applies throughout the pass: a node
@@ -23,8 +24,9 @@
  *
  * **Nothing told is lost.** What leaves the active graph goes to the archive
  * (`LiquidGraph.archivedNodes` / `archivedEdges`, stamped `archivedAt = now`), whole: `fact` and
- * `mention` edges and nodes (`changes.edgesArchived`, `changes.nodesArchived`). Association edges
- * are derived (attention and co-occurrence), not told: they are dropped. `changes.nodesRemoved` and
+ * `mention` edges, episode sequence links (the order things were told in) and nodes
+ * (`changes.edgesArchived`, `changes.nodesArchived`). Other association edges are derived
+ * (attention and co-occurrence), not told: they are dropped. `changes.nodesRemoved` and
  * `changes.edgesRemoved` keep meaning "left the active graph" (archived or dropped). Archived
  * nodes stay in the lexical index and the vector store, so recall still finds them
  * (`Archive.reactivate` brings them back).
@@ -42,7 +44,7 @@ import { HashSet, Schema } from "effect"
 import { dual } from "effect/Function"
 import { Collector, type Step } from "./Changes.ts"
 import { InvalidInput } from "./Errors.ts"
-import type { Fact } from "./Fact.ts"
+import { type Fact, isSequence } from "./Fact.ts"
 import * as Archive from "./Archive.ts"
 import * as LiquidGraph from "./LiquidGraph.ts"
 import type { MemoryNode } from "./Node.ts"
@@ -123,13 +125,28 @@ class Pass {
     this.edges = LiquidGraph.edges(graph).sort((a, b) => cmp(a.id, b.id))
     this.nodes = LiquidGraph.nodes(graph).sort((a, b) => cmp(a.id, b.id))
   }
-  degree(id: string): number {
-    return HashSet.size(this.d.outEdges(id)) + HashSet.size(this.d.inEdges(id))
+  /** The edges of `id` other than sequence links, and its sequence links (sorted by id). */
+  links(id: string): { readonly others: number; readonly sequence: ReadonlyArray<Fact> } {
+    let others = 0
+    const sequence: Array<Fact> = []
+    for (const e of this.d.incident(id)) {
+      // a solidified link, sequence or not, protects its ends (it is never removed)
+      if (isSequence(e) && !e.solidified) sequence.push(e)
+      else others++
+    }
+    return { others, sequence: sequence.sort((a, b) => cmp(a.id, b.id)) }
   }
-  /** Archives `id` when it is isolated and long inactive. */
+  /**
+   * Archives `id` when it is isolated — no edge but sequence links — and long inactive; its
+   * sequence links go to the archive with it.
+   */
   dropIfIdle(id: string): void {
     const n = this.d.node(id)
-    if (n !== undefined && this.degree(id) === 0 && isInactive(n, this.params, this.now)) this.archiveNode(id)
+    if (n === undefined || !isInactive(n, this.params, this.now)) return
+    const { others, sequence } = this.links(id)
+    if (others > 0) return
+    for (const e of sequence) this.takeOut(e)
+    this.archiveNode(id)
   }
   /** Archives an isolated node. */
   archiveNode(id: string): void {
@@ -137,9 +154,10 @@ class Pass {
     this.changes.nodesRemoved.push(id)
     this.changes.nodesArchived.push(id)
   }
-  /** Takes edge `id` out of the active graph: to the archive, or dropped when it is an association. */
+  /** Takes edge `id` out of the active graph: to the archive, or dropped when it is an association other than a sequence link. */
   takeOut(e: Fact): void {
-    if (e.kind === "association") this.d.removeEdge(e.id)
+    if (!this.d.hasEdge(e.id)) return // already gone: with an idle episode (its sequence links)
+    if (e.kind === "association" && !isSequence(e)) this.d.removeEdge(e.id)
     else {
       this.d.archiveEdge(e.id, this.now)
       this.changes.edgesArchived.push(e.id)
@@ -205,13 +223,13 @@ class Pass {
  * - `prune(prune(g, θ1), θ2) == prune(g, max(θ1, θ2))` whenever `nodeCount(g) ≤ maxNodes` (the
  *   node budget never binds; the edge and density budgets may);
  * - no solidified edge is ever removed; every edge kept that is not solidified has `weight ≥ θ`;
- * - no kept node is both isolated and long inactive;
+ * - no kept node is both isolated (sequence links aside) and long inactive;
  * - after a pass `edges ≤ maxEdges` and `edges ≤ maxDensity · nodes` unless every remaining edge
  *   is solidified, and `nodes ≤ maxNodes` unless every remaining node is protected;
  * - `changes` list solidified edges (by id), then removals in the order they were made;
  * - nothing told is lost: every node and every `fact` or `mention` edge of `g` is, afterwards,
  *   active or archived (`LiquidGraph.isArchived`), its record unchanged except solidification and
- *   an archived node's importance (0); only association edges are dropped;
+ *   an archived node's importance (0); only association edges other than sequence links are dropped;
  * - at most `archiveVectors` archived nodes hold an embedding afterwards (when more did before
  *   the pass, exactly that many: the most recently archived).
  *

@@ -754,6 +754,56 @@ const walk = (
   return spent
 }
 
+/** The sequence edges (`Engram.FOLLOWS`) incident to episode `id`: active ones, then archived ones (an archived episode's links are archived with it). */
+const sequenceEdges = (g: LiquidGraph.LiquidGraph, id: string): Array<Fact> => {
+  const out: Array<Fact> = []
+  for (let side = 0; side < 2; side++) {
+    for (const eid of side === 0 ? LiquidGraph.outEdges(g, id) : LiquidGraph.inEdges(g, id)) {
+      const e = HashMap.getUnsafe(g.edges, eid)
+      if (FactM.isSequence(e)) out.push(e)
+    }
+  }
+  for (const eid of LiquidGraph.archivedIncident(g, id)) {
+    const e = LiquidGraph.archivedEdge(g, eid)?.edge
+    if (e !== undefined && FactM.isSequence(e)) out.push(e)
+  }
+  return out
+}
+
+/**
+ * Step 4b, the context: every candidate episode `c` (active or archived) offers each episode `n`
+ * it is linked to by a sequence edge `e` (active or archived; weight ≥ `pathThreshold`, valid at
+ * `at`) the walk score `direct(c) × specificity(c) × weight(e)` — the first step of a walk from
+ * `c`, scored as the walk scores it — when that beats what the walks gave `n`. Returns the edges
+ * examined.
+ */
+const context = (
+  g: LiquidGraph.LiquidGraph,
+  cands: ReadonlyArray<Similarity.Hit>,
+  direct: Direct,
+  at: number | null,
+  params: Params,
+  episodes: Map<string, Found>
+): number => {
+  let spent = 0
+  if (params.maxDepth < 1) return 0
+  for (const c of cands) {
+    if (!c.id.startsWith("ep:")) continue
+    const relevance = direct.node(c.id).direct
+    if (relevance <= 0) continue
+    const leave = specificity(g, c.id)
+    const root: Label = { node: c.id, weight: 1, strength: 1, depth: 0, edge: undefined, parent: undefined, seq: 0, dominated: false }
+    for (const e of sequenceEdges(g, c.id)) {
+      spent++
+      const n = e.subject === c.id ? e.object : e.subject
+      if (n === c.id || e.weight < params.pathThreshold || !walkable(e, at) || LiquidGraph.anyNode(g, n)?.kind !== "episode") continue
+      const score = relevance * leave * e.weight
+      if (mayImprove(episodes, n, score, 1)) offer(episodes, n, { anchor: c.id, score, weight: e.weight, depth: 1, tail: root, last: e, end: n })
+    }
+  }
+  return spent
+}
+
 const EMPTY_RESULT: RecallResult = { anchors: [], facts: [], episodes: [], items: [], cost: { candidates: 0, edgesExamined: 0 } }
 
 const selfFound = (id: string): Found => {
@@ -835,6 +885,11 @@ export const recall: {
     const budget = Math.max(1, Math.floor(params.walkBudget / chosen.length))
     for (const a of chosen) spent += walk(g, a, q.at, params, budget, walkFacts, walkEpisodes)
   }
+
+  // Step 4b: the context, a one-step walk along the episode sequence from EVERY candidate
+  // episode (active or archived), not only the anchors: a turn found by the query brings the
+  // turns told just before and after it, wherever they now live.
+  if (q.sources.has("walk")) spent += context(g, cands, direct, q.at, params, walkEpisodes)
 
   // Step 5: fusion. An item's score is its direct score plus fusionWalk times its walk score.
   const w = params.fusionWalk

@@ -3,7 +3,8 @@
  * every transition's laws can be tested on varied graphs without depending on `engram`.
  *
  * Graphs are small (≤ 12 semantic nodes, ≤ 4 episodes) so that shrinking stays readable, with
- * fact edges (some negated, some ended or superseded, some solidified), associations, mentions,
+ * fact edges (some negated, some ended or superseded, some solidified), associations, episode
+ * sequence links, mentions,
  * 4-d vectors on most semantic nodes, weights and confidences in whole percents spread over
  * [0, 1], and times within a few days of `T0`.
  */
@@ -95,9 +96,11 @@ export const arbGraph = (shape: GraphShape = {}): fc.Arbitrary<LiquidGraph.Liqui
       edges: fc.array(arbEdgeSpec, { maxLength: shape.maxEdges ?? 30 }),
       vectors: fc.array(fc.option(arbVector(), { nil: undefined, freq: 4 }), { minLength: NAMES.length, maxLength: NAMES.length }),
       tiers: fc.array(fc.boolean(), { minLength: NAMES.length, maxLength: NAMES.length }),
-      access: fc.array(fc.nat({ max: 6 }), { minLength: NAMES.length, maxLength: NAMES.length })
+      access: fc.array(fc.nat({ max: 6 }), { minLength: NAMES.length, maxLength: NAMES.length }),
+      // the sequence link from episode i to episode i − 1 (told just before it), when present: its weight
+      sequence: fc.array(fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }), { minLength: 4, maxLength: 4 })
     })
-    .map(({ nodeCount, episodeCount, edges, vectors, tiers, access }) => {
+    .map(({ nodeCount, episodeCount, edges, vectors, tiers, access, sequence }) => {
       const d = LiquidGraph.draft(LiquidGraph.empty(shape.vectors === false ? 0 : DIM))
       const sem = NAMES.slice(0, Math.min(nodeCount, NAMES.length))
       sem.forEach((name, i) => {
@@ -110,6 +113,11 @@ export const arbGraph = (shape: GraphShape = {}): fc.Arbitrary<LiquidGraph.Liqui
         const id = "e" + i
         d.putNode(episodeNode(id, `episode ${i} about ${sem[i % sem.length]}`, T0 + i * DAY))
         eps.push("ep:" + id)
+        const w = sequence[i]
+        if (i > 0 && w !== undefined) {
+          const [later, earlier] = ["ep:" + id, eps[i - 1]!]
+          d.putEdge({ ...fact(later, Fact.FOLLOWS, earlier, T0 + i * DAY), id: Fact.sequenceId(later, earlier), kind: "association", weight: w })
+        }
       }
       for (const e of edges) {
         const t = T0 + e.age

@@ -2,6 +2,7 @@ import { Equal } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import * as Decay from "../core/Decay.ts"
+import * as Fact from "../core/Fact.ts"
 import * as LiquidGraph from "../core/LiquidGraph.ts"
 import * as Params from "../core/Params.ts"
 import { arbGraph, DAY, fact, HOUR, semanticNode, T0, T_MAX } from "./Arbitraries.ts"
@@ -47,7 +48,7 @@ const aliveSet = (g: G, p: Params.Params): Set<string> =>
 const naiveDecay = (g: G, dt: number, p: Params.Params, now: number): Map<string, number> => {
   const out = new Map<string, number>()
   for (const e of LiquidGraph.edges(g)) {
-    if (e.solidified) {
+    if (e.solidified || Fact.isSequence(e)) {
       out.set(e.id, e.weight)
       continue
     }

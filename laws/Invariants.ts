@@ -3,7 +3,8 @@
  *
  * `check(g)` returns every violation it finds (an empty array means the graph is well formed):
  * - every edge's endpoints are nodes; kinds connect the right blocks (mention: episode →
- *   semantic; association: subject < object);
+ *   semantic; association: subject < object, except an episode sequence link: later → earlier
+ *   episode, id `q|later|earlier`);
  * - the `out`, `inc` and `slots` indexes hold exactly the edges they should (a slot of one
  *   fact holds its bare id, a slot set never fewer than two ids);
  * - weights and confidences are finite and in [0, 1]; importance is finite, ≥ 0, and equals its
@@ -16,7 +17,7 @@
  *   (capped as `packPosting` caps them); a term of one node holds its bare id, a map never
  *   fewer than two; `lexicalLength` is Σ of the texts' lengths — active and archived nodes alike;
  * - the archive: no id is both active and archived; an archived node has importance 0; an
- *   archived edge is a `fact` or `mention` whose ends are nodes (active or archived) or merged ids
+ *   archived edge is a `fact`, a `mention` or a sequence link whose ends are nodes (active or archived) or merged ids
  *   (aliases); the archived-incidence index lists exactly the archived edges at each end; every
  *   vector belongs to an active or archived node; no tombstoned id is active or archived.
  */
@@ -52,7 +53,9 @@ export const check = (g: LiquidGraph.LiquidGraph): Array<string> => {
     }
     if (!unit(e.weight) || !unit(e.confidence)) bad.push(`edge ${e.id}: weight/confidence out of [0,1]`)
     if (e.kind === "mention" && (s.kind !== "episode" || o.kind === "episode")) bad.push(`edge ${e.id}: mention must go episode → semantic`)
-    if (e.kind === "association" && !(e.subject < e.object)) bad.push(`edge ${e.id}: association not ordered`)
+    if (Fact.isSequence(e)) {
+      if (s.kind !== "episode" || o.kind !== "episode" || e.id !== Fact.sequenceId(e.subject, e.object)) bad.push(`edge ${e.id}: a sequence link joins two episodes, id q|later|earlier`)
+    } else if (e.kind === "association" && !(e.subject < e.object)) bad.push(`edge ${e.id}: association not ordered`)
     if (e.supersededBy !== null && e.validUntil === null) bad.push(`edge ${e.id}: superseded but not ended`)
     if (!HashSet.has(LiquidGraph.outEdges(g, e.subject), e.id)) bad.push(`edge ${e.id}: missing from out index`)
     if (!HashSet.has(LiquidGraph.inEdges(g, e.object), e.id)) bad.push(`edge ${e.id}: missing from in index`)
@@ -113,7 +116,7 @@ const checkArchive = (g: LiquidGraph.LiquidGraph, bad: Array<string>): void => {
     const e = a.edge
     if (e.id !== id) bad.push(`archived edge ${id}: record names ${e.id}`)
     if (LiquidGraph.hasEdge(g, id)) bad.push(`archived edge ${id} is also active`)
-    if (e.kind === "association") bad.push(`archived edge ${id}: associations are dropped, not archived`)
+    if (e.kind === "association" && !Fact.isSequence(e)) bad.push(`archived edge ${id}: associations other than sequence links are dropped, not archived`)
     if (!end(e.subject) || !end(e.object)) bad.push(`archived edge ${id}: an end is not a node`)
     if (!unit(e.weight) || !unit(e.confidence)) bad.push(`archived edge ${id}: weight/confidence out of [0,1]`)
     for (const n of [e.subject, e.object]) {

@@ -201,11 +201,14 @@ const checkPath = (
   at: number | null,
   params: Params.Params
 ): Array<Fact.Fact> => {
-  expect(step.result.anchors.map((a) => a.id)).toContain(path.anchor)
+  const anchored = step.result.anchors.some((a) => a.id === path.anchor)
+  // not from an anchor: the context of a candidate episode, one sequence link (active or archived)
+  if (!anchored) expect(path.edges.length).toBe(1)
   expect(path.nodes[0]).toBe(path.anchor)
   expect(path.edges.length).toBe(path.nodes.length - 1)
   expect(path.edges.length).toBeLessThanOrEqual(params.maxDepth)
-  const edges = path.edges.map((id) => LiquidGraph.edge(g, id)!)
+  const edges = path.edges.map((id) => LiquidGraph.edge(g, id) ?? LiquidGraph.archivedEdge(g, id)?.edge!)
+  if (!anchored) expect(Fact.isSequence(edges[0]!)).toBe(true)
   let product = 1
   edges.forEach((e, i) => {
     expect(e).toBeDefined()
@@ -252,8 +255,9 @@ describe("Recall", () => {
           } else {
             checkPath(step.graph, r.path, step, at, params)
             expect(r.path.nodes[r.path.nodes.length - 1]).toBe(r.id)
-            const anchor = step.result.anchors.find((a) => a.id === r.path.anchor)!
-            expect(r.sources!.walk).toBeLessThanOrEqual(anchor.score * r.path.weight)
+            // from an anchor (its score), or the context of a candidate episode (its direct score)
+            const anchor = step.result.anchors.find((a) => a.id === r.path.anchor)?.score ?? direct(r.path.anchor)
+            expect(r.sources!.walk).toBeLessThanOrEqual(anchor * r.path.weight + 1e-12)
           }
         }
       }),
@@ -349,6 +353,19 @@ describe("Recall", () => {
         const direct = referenceDirect(g, q, params)
         for (const a of step.result.anchors) expect(a.score).toBe(cands.get(a.id))
         for (const a of step.result.anchors) explore(a.id, a.id, 1, 1, 0, a.score)
+        // the context: every candidate episode's sequence links (active or archived), one step
+        const touched = recall(g, { ...q, maxResults: 100_000, sources: ["lexical", "vector", "key", "time"] }, params, NOW).graph
+        if (params.maxDepth >= 1) {
+          for (const c of cands.keys()) {
+            if (!c.startsWith("ep:") || direct(c) <= 0) continue
+            const links = [...LiquidGraph.incident(touched, c), ...Array.from(LiquidGraph.archivedIncident(touched, c), (id) => LiquidGraph.archivedEdge(touched, id)!.edge)]
+            for (const e of links) {
+              if (!Fact.isSequence(e) || e.weight < params.pathThreshold || !walkable(e, at)) continue
+              const n = Fact.other(e, c)
+              if (n !== c) offer(walked, n, direct(c) * idf(touched, c) * e.weight)
+            }
+          }
+        }
         // episodes: every candidate episode and every walked one, scored direct + fusionWalk · walk
         const episodes = new Map<string, number>()
         for (const id of cands.keys()) if (LiquidGraph.node(g, id)!.kind === "episode") episodes.set(id, direct(id) + params.fusionWalk * (walked.get(id) ?? 0))
