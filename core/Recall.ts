@@ -40,11 +40,15 @@
  *    (train, no maintenance, no walk, early version): lexical + vector 0.586 recall@10 against
  *    0.554 lexical-only and 0.427 vector-only. Reciprocal-rank fusion was not measured here.
  *    Candidates: the union of the sources' hits, sorted by direct score, then id.
+ * 1b. **Bring back what was found.** The archived nodes among the K best candidates are
+ *    re-activated first (`Archive.reactivateInto`, with their archived edges whose other end is
+ *    active, recency = now), so that they can be anchors and the walk sees the graph as restored:
+ *    maintenance decides what stays active between recalls, never what a recall can reach.
  * 2. **Choose K anchors that cover the graph.** The seeds ask for the candidates "whose convex
  *    hull maximises the captured graph area". A graph has no convex hull; its analogue of
  *    *area* is the set of nodes the anchors reach, and of the hull's *spread* the distance
  *    between anchors. So the choice is a max-coverage problem with a relevance term, solved
- *    greedily, among the `anchorCandidates` best *active* candidates (an archived node has no
+ *    greedily, among the `anchorCandidates` best candidates active after step 1b (an archived node has no
  *    active edges to walk); each round takes the candidate maximising
  *    `(1 − anchorDiversity)·similarity + anchorDiversity·(coverageGain − redundancy)`, where
  *    `coverageGain` is the number of nodes of the candidate's closed 1-hop neighbourhood (edges
@@ -81,6 +85,11 @@
  *    out-edges first, then in-edges, in set iteration order; where that order could decide a
  *    result (an exact tie between two edges of one node to one neighbour) the smaller edge id
  *    wins.
+ * 4b. **Context** (part of the walk source). Every candidate episode `c`, active or archived,
+ *    offers each episode linked to it by a sequence link (`Fact.isSequence`, active or archived;
+ *    weight ≥ `pathThreshold`) the walk score `direct(c) × specificity(c) × weight`: the first
+ *    step of a walk from `c`, from every candidate and not only the K anchors — a turn found by
+ *    the query brings the turns told just before and after it, wherever they now live.
  * 5. **Fuse.** Every candidate episode (active or archived) and every episode the walk reached
  *    scores `direct + fusionWalk · walk`; a fact (reached only by the walk) scores the same with
  *    its direct score being its time score. An episode's path is its best walk path when a walk
@@ -90,10 +99,10 @@
  *    blocks have results, `round(episodicShare · maxResults)` slots are reserved for episodes,
  *    and any slots one block cannot fill go to the other. `items` merges the two returned
  *    blocks into one list (score desc; on equal scores episodes first, then id).
- * 7. **Re-activate.** An archived episode among the returned results is moved back to the active
- *    graph by `Archive.reactivateInto` (with its archived edges whose other end is active), in
- *    the returned graph and `changes.nodesReactivated` / `edgesReactivated`, so the `Recalled`
- *    event replays it.
+ * 7. **Re-activate.** An archived episode among the returned results (one the context of step
+ *    4b reached, or a candidate below the K best) is moved back to the active graph by
+ *    `Archive.reactivateInto` too; steps 1b and 7 together are `changes.nodesReactivated` /
+ *    `edgesReactivated`, so the `Recalled` event replays them.
  *
  * @since 0.1.0
  */
@@ -871,10 +880,20 @@ export const recall: {
   const q = validate(graph, input, params)
   const direct = new Direct(graph, q, params)
   const cands = candidates(graph, q, params, direct)
-  const active = cands.filter((c) => LiquidGraph.hasNode(graph, c.id))
-  const chosen = chooseAnchors(graph, active.slice(0, params.anchorCandidates), q.k, q.at, params)
-  if (chosen.length === 0 && cands.length === 0) return { graph, changes: Changes.none, result: EMPTY_RESULT }
-  const touched = chosen.length === 0 ? { graph, changes: Changes.none } : touch(graph, chosen, params, now)
+  if (cands.length === 0) return { graph, changes: Changes.none, result: EMPTY_RESULT }
+  // Step 1b: the archived nodes among the K best candidates come back first (with their archived
+  // edges to active ends), so that they can be anchors and the walk sees the graph as restored.
+  const early = cands.slice(0, q.k).filter((c) => !LiquidGraph.hasNode(graph, c.id)).map((c) => c.id)
+  const revived = new Changes.Collector()
+  let base = graph
+  if (early.length > 0) {
+    const d = LiquidGraph.draft(graph)
+    Archive.reactivateInto(d, early, params, now, revived)
+    base = d.finish()
+  }
+  const active = cands.filter((c) => LiquidGraph.hasNode(base, c.id))
+  const chosen = chooseAnchors(base, active.slice(0, params.anchorCandidates), q.k, q.at, params)
+  const touched = chosen.length === 0 ? { graph: base, changes: Changes.none } : touch(base, chosen, params, now)
   const g = touched.graph
 
   // Step 4: the walks (the walk source), from every chosen anchor with its direct score.
@@ -937,16 +956,16 @@ export const recall: {
 
   // Step 7: the archived episodes that reached the results come back to the active graph.
   let out = g
-  let changes = touched.changes
   const revive = resultEpisodes.filter((e) => !LiquidGraph.hasNode(g, e.id)).map((e) => e.id)
   if (revive.length > 0) {
-    const collector = new Changes.Collector()
     const d = LiquidGraph.draft(g)
-    Archive.reactivateInto(d, revive, params, now, collector)
+    Archive.reactivateInto(d, revive, params, now, revived)
     out = d.finish()
-    const extra = collector.done()
-    changes = { ...changes, nodesReactivated: extra.nodesReactivated, edgesReactivated: extra.edgesReactivated }
   }
+  const back = revived.done()
+  const changes = back.nodesReactivated.length + back.edgesReactivated.length === 0
+    ? touched.changes
+    : { ...touched.changes, nodesReactivated: back.nodesReactivated, edgesReactivated: back.edgesReactivated }
 
   const result: RecallResult = {
     anchors: chosen.map((a) => ({ id: a.id, score: a.score })),

@@ -5,6 +5,7 @@ import * as Fact from "../core/Fact.ts"
 import * as Key from "../core/Key.ts"
 import * as LiquidGraph from "../core/LiquidGraph.ts"
 import * as Params from "../core/Params.ts"
+import * as Prune from "../core/Prune.ts"
 import { recall, type RecallInput, type RecallPath, type RecallStep } from "../core/Recall.ts"
 import * as Similarity from "../core/Similarity.ts"
 import * as Text from "../core/Text.ts"
@@ -771,6 +772,21 @@ describe("Recall", () => {
         expect(b.result).toEqual(a.result)
       }),
       { numRuns: 30 }
+    )
+  })
+  it("archived e ∈ results(recall(prune(g), q)) ⇒ e is active in the returned graph, and nodesReactivated == the archived ids that came back (re-activation)", () => {
+    fc.assert(
+      fc.property(arbHistoryGraph(), arbInput, arbParams, fc.double({ min: 0, max: 1, noNaN: true }), (g, q, params, theta) => {
+        // an aggressive prune archives much of g: every node is long inactive at NOW
+        const pruned = Prune.prune(g, { threshold: theta }, Params.unsafeMake({ ...params, inactiveAfter: 0 }), NOW).graph
+        const step = recall(pruned, { ...q, maxResults: 100_000 }, params, NOW + 1)
+        assertValid(step.graph, "recall after prune")
+        for (const r of step.result.episodes) expect(LiquidGraph.hasNode(step.graph, r.id)).toBe(true)
+        const back = LiquidGraph.nodes(step.graph).filter((n) => LiquidGraph.isArchived(pruned, n.id)).map((n) => n.id).sort()
+        expect([...(step.changes.nodesReactivated ?? [])].sort()).toEqual(back)
+        for (const id of back) expect(LiquidGraph.node(step.graph, id)!.recency).toBe(NOW + 1)
+      }),
+      { numRuns: 200 }
     )
   })
 })
