@@ -99,6 +99,10 @@
  *    blocks have results, `round(episodicShare · maxResults)` slots are reserved for episodes,
  *    and any slots one block cannot fill go to the other. `items` merges the two returned
  *    blocks into one list (score desc; on equal scores episodes first, then id).
+ * 6b. **Entity summaries.** For the best semantic candidates (candidate order; at most K), the
+ *    node's summary — its salient current facts in words, `Consolidate.summary`, read live from
+ *    the returned graph, so never a superseded fact — is returned as one item in `summaries`
+ *    with the candidate's direct score (outside `maxResults` and `items`).
  * 7. **Re-activate.** An archived episode among the returned results (one the context of step
  *    4b reached, or a candidate below the K best) is moved back to the active graph by
  *    `Archive.reactivateInto` too; steps 1b and 7 together are `changes.nodesReactivated` /
@@ -110,6 +114,7 @@ import { HashMap, Schema } from "effect"
 import { dual } from "effect/Function"
 import * as Archive from "./Archive.ts"
 import * as Changes from "./Changes.ts"
+import * as Consolidate from "./Consolidate.ts"
 import type { Step } from "./Changes.ts"
 import { Heap, type Path } from "./Connect.ts"
 import { InvalidInput } from "./Errors.ts"
@@ -231,15 +236,28 @@ export interface RecallCost {
 }
 
 /**
+ * A recalled entity summary (module header, step 6b): a semantic candidate's salient current
+ * facts as one item (`Consolidate.summary`, read live), with the candidate's direct score.
+ */
+export interface RecalledSummary {
+  readonly id: string
+  readonly score: number
+  readonly summary: Consolidate.Summary
+}
+
+/**
  * What a recall found: the anchors, the facts and the episodes (each block sorted by score,
  * then id), and `items`, the same results merged into one list (score desc; on equal scores
- * episodes before facts, then id) — the list a caller that wants "the best k things" reads.
+ * episodes before facts, then id) — the list a caller that wants "the best k things" reads;
+ * `summaries`, the entity summaries of the best semantic candidates (at most K, outside
+ * `maxResults` and `items`).
  */
 export interface RecallResult {
   readonly anchors: ReadonlyArray<Anchor>
   readonly facts: ReadonlyArray<RecalledFact>
   readonly episodes: ReadonlyArray<RecalledEpisode>
   readonly items: ReadonlyArray<RecalledItem>
+  readonly summaries: ReadonlyArray<RecalledSummary>
   readonly cost: RecallCost
 }
 
@@ -813,7 +831,7 @@ const context = (
   return spent
 }
 
-const EMPTY_RESULT: RecallResult = { anchors: [], facts: [], episodes: [], items: [], cost: { candidates: 0, edgesExamined: 0 } }
+const EMPTY_RESULT: RecallResult = { anchors: [], facts: [], episodes: [], items: [], summaries: [], cost: { candidates: 0, edgesExamined: 0 } }
 
 const selfFound = (id: string): Found => {
   const self: Label = { node: id, weight: 1, strength: 1, depth: 0, edge: undefined, parent: undefined, seq: 0, dominated: false }
@@ -967,11 +985,21 @@ export const recall: {
     ? touched.changes
     : { ...touched.changes, nodesReactivated: back.nodesReactivated, edgesReactivated: back.edgesReactivated }
 
+  // Step 6b: entity summaries of the best semantic candidates (active in the returned graph).
+  const summaries: Array<RecalledSummary> = []
+  for (const c of cands) {
+    if (summaries.length >= q.k) break
+    if (c.id.startsWith("ep:")) continue
+    const summary = Consolidate.summary(out, c.id, params)
+    if (summary !== null) summaries.push({ id: c.id, score: c.score, summary })
+  }
+
   const result: RecallResult = {
     anchors: chosen.map((a) => ({ id: a.id, score: a.score })),
     facts: resultFacts,
     episodes: resultEpisodes,
     items,
+    summaries,
     cost: { candidates: seen.size + walkFacts.size, edgesExamined: spent }
   }
   return { graph: out, changes, result }

@@ -1,6 +1,7 @@
 import { Equal, Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import * as Consolidate from "../core/Consolidate.ts"
 import * as Fact from "../core/Fact.ts"
 import * as Key from "../core/Key.ts"
 import * as LiquidGraph from "../core/LiquidGraph.ts"
@@ -785,6 +786,23 @@ describe("Recall", () => {
         const back = LiquidGraph.nodes(step.graph).filter((n) => LiquidGraph.isArchived(pruned, n.id)).map((n) => n.id).sort()
         expect([...(step.changes.nodesReactivated ?? [])].sort()).toEqual(back)
         for (const id of back) expect(LiquidGraph.node(step.graph, id)!.recency).toBe(NOW + 1)
+      }),
+      { numRuns: 200 }
+    )
+  })
+  it("summaries(recall(g, q)) == the first K semantic candidates s with summary(g', s) ≠ null, each == Consolidate.summary(g', s) (g' the returned graph): current facts only", () => {
+    fc.assert(
+      fc.property(arbHistoryGraph(), arbInput, arbParams, (g, q, p) => {
+        const params = Params.unsafeMake({ ...p, summaryMinFacts: 1 })
+        const step = recall(g, q, params, NOW)
+        const cands = referenceCandidates(g, q, params)
+        const order = Array.from(cands, ([id, score]) => ({ id, score })).sort((x, y) => y.score - x.score || (x.id < y.id ? -1 : 1))
+        const want = order.filter((c) => !c.id.startsWith("ep:") && Consolidate.summary(step.graph, c.id, params) !== null).slice(0, q.k ?? params.anchors)
+        expect(step.result.summaries.map((s) => s.id)).toEqual(want.map((c) => c.id))
+        for (const s of step.result.summaries) {
+          expect(s.summary).toEqual(Consolidate.summary(step.graph, s.id, params))
+          for (const id of s.summary.facts) expect(Fact.isCurrent(LiquidGraph.edge(step.graph, id)!)).toBe(true)
+        }
       }),
       { numRuns: 200 }
     )
