@@ -1,11 +1,16 @@
 /**
  * `mags ingest` end to end (child processes, test embedder): every sentence and message is
  * stored as an episode whether or not a fact is read from it; messages keep who said them and
- * when; text in Chinese, Russian and Arabic is found by `mags recall` in its own script.
+ * when; text in Chinese, Russian and Arabic is found by `mags recall` in its own script; the
+ * episodes of one file form a sequence (each follows the one before it), which replay rebuilds.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as NodeFs from "node:fs"
 import * as NodePath from "node:path"
+import { Result } from "effect"
+import * as Fact from "../../core/Fact.ts"
+import * as LiquidGraph from "../../core/LiquidGraph.ts"
+import * as Replay from "../../core/Replay.ts"
 import { mags, ROOT, tempDir } from "./testing.ts"
 
 interface ExportedNode {
@@ -63,6 +68,55 @@ describe("mags ingest", () => {
       expect(r.code, r.stderr).toBe(0)
       const first = r.stdout.split("\n").find((l) => l.startsWith("episode "))
       expect(first, r.stdout).toContain(text.slice(0, 12))
+    }
+  })
+})
+
+describe("mags ingest: one file is one conversation", () => {
+  it("each episode follows the previous one of the same file (sequence link), none across files; replay rebuilds the links", () => {
+    const home = tempDir()
+    try {
+      const env2 = { MAGS_HOME: NodePath.join(home, "home"), MAGS_EMBEDDINGS: "test" }
+      const a = NodePath.join(home, "a.txt")
+      const b = NodePath.join(home, "b.jsonl")
+      NodeFs.writeFileSync(a, "Ola moved to Gdansk.\nShe found a flat near the sea.\nThe rent is high.\n")
+      NodeFs.writeFileSync(b, [
+        JSON.stringify({ role: "user", content: "Marek bought a bike.", name: "Kim" }),
+        JSON.stringify({ subject: "Marek", relation: "lives_in", object: "Sopot" }),
+        JSON.stringify({ role: "assistant", content: "Nice, which one?" })
+      ].join("\n") + "\n")
+      const r = mags(["ingest", a, b], env2)
+      expect(r.code, r.stderr).toBe(0)
+      const exported = mags(["export", "--format", "json"], env2)
+      expect(exported.code, exported.stderr).toBe(0)
+      const snap = JSON.parse(exported.stdout) as {
+        graph: { nodes: Array<ExportedNode>; edges: Array<{ id: string; relation: string }> }
+      }
+      const id = (text: string) => snap.graph.nodes.find((n) => n.kind === "episode" && n.text === text)!.id
+      const [e1, e2, e3] = ["Ola moved to Gdansk.", "She found a flat near the sea.", "The rent is high."].map(id)
+      const [m1, m2] = ["Kim: Marek bought a bike.", "Assistant: Nice, which one?"].map(id)
+      const sequence = snap.graph.edges.filter((e) => e.relation === Fact.FOLLOWS).map((e) => e.id).sort()
+      // episode 2 follows episode 1, 3 follows 2; the chat's second message follows its first
+      // across the triple line; the chat's first message follows nothing of the text file
+      expect(sequence).toEqual([Fact.sequenceId(e2!, e1!), Fact.sequenceId(e3!, e2!), Fact.sequenceId(m2!, m1!)].sort())
+
+      // replay (no extractor, no embedder) rebuilds the same links from the journal
+      const verify = mags(["replay", "--verify"], env2)
+      expect(verify.code, verify.stdout + verify.stderr).toBe(0)
+      const events = mags(["replay", "--events"], env2)
+      expect(events.code, events.stderr).toBe(0)
+      const lines = events.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as unknown)
+      const replayed = Replay.replay(lines)
+      expect(Result.isSuccess(replayed)).toBe(true)
+      if (Result.isSuccess(replayed)) {
+        const g = replayed.success.graph
+        const edge = LiquidGraph.edge(g, Fact.sequenceId(e2!, e1!))
+        expect(edge?.subject).toBe(e2)
+        expect(edge?.object).toBe(e1)
+        for (const s of sequence) expect(LiquidGraph.hasEdge(g, s), s).toBe(true)
+      }
+    } finally {
+      NodeFs.rmSync(home, { recursive: true, force: true })
     }
   })
 })

@@ -15,6 +15,12 @@
  *   `<Role>: <content>` as the episode's text;
  * - a triple: the fact and its two labels with embeddings, no episode.
  *
+ * The episodes of one file are one conversation: each `follows` the episode read just before it
+ * from the same file (`EngramInput.episode.follows`), so engram links it to that one by a
+ * sequence edge (`Fact.sequenceId(later, earlier)`) and recall's context step brings a found
+ * turn's neighbours. Triples between them neither break nor join the sequence; the first episode
+ * of a file follows nothing (files are separate conversations, even within one run).
+ *
  * Ingested knowledge goes to the **long-term** tier (working memory is the chat's context).
  *
  * `now` comes from effect's `Clock`, made strictly increasing within a run (`max(clock, last +
@@ -104,6 +110,8 @@ export const ingest = Effect.fnUntraced(function*(
   const extractError = Effect.mapError((e: ExtractError) => fail("BadInput", `extraction failed: ${e.message}`))
 
   let reader: { readonly file: string; readonly discourse: Discourse } | undefined
+  // the last episode of the file being read: the next episode of the same file follows it
+  let previous: { readonly file: string; readonly id: string } | undefined
   let state = yield* memory.state
   let facts = 0
   let events = 0
@@ -151,13 +159,16 @@ export const ingest = Effect.fnUntraced(function*(
       })
       const text = episodes[i]
       const embedding = text === undefined ? undefined : vectorOf.get(text)
+      const episodeId = `ingest-${start}-${from + i}`
+      const follows = item._tag !== "Triple" && previous !== undefined && previous.file === item.file ? previous.id : undefined
       const input: EngramInput = {
         ...(text === undefined ? {} : {
           episode: {
-            id: `ingest-${start}-${from + i}`,
+            id: episodeId,
             text: item._tag === "Message" ? `${item.speaker ?? capitalise(item.role)}: ${text}` : text,
             time: item._tag === "Message" ? item.time : null,
-            ...(embedding === undefined ? {} : { embedding })
+            ...(embedding === undefined ? {} : { embedding }),
+            ...(follows === undefined ? {} : { follows })
           }
         }),
         ...(entities.length === 0 ? {} : { entities }),
@@ -167,6 +178,7 @@ export const ingest = Effect.fnUntraced(function*(
       if (itemFacts.length === 0 && text === undefined) continue
       const changes = push(new Event.Engrammed({ now, input }))
       if (Result.isFailure(changes)) return yield* changes.failure
+      if (item._tag !== "Triple") previous = { file: item.file, id: episodeId }
       facts += itemFacts.length
       const ids = factIds(local.graph, changes.success)
       if (ids.length > 0) {
