@@ -7,6 +7,8 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, Random, Result } from "effect"
 import { TestClock } from "effect/testing"
 import * as Event from "../../core/Event.ts"
+import * as Fact from "../../core/Fact.ts"
+import * as Node from "../../core/Node.ts"
 import * as LiquidGraph from "../../core/LiquidGraph.ts"
 import * as Params from "../../core/Params.ts"
 import * as Promote from "../../core/Promote.ts"
@@ -247,6 +249,32 @@ describe("determinism and replay", () => {
 })
 
 describe("one conversation", () => {
+  it.effect("each turn's episode follows the previous turn's (sequence link); replay rebuilds the links", () =>
+    Effect.gen(function*() {
+      const w = yield* world(askOutputs, writeOutputs)
+      const results = yield* converse(w)
+      const episodeInputs = results.map((r) =>
+        r.events.filter((e): e is Event.Engrammed => e._tag === "Engrammed" && e.input.episode !== undefined).map((e) => e.input.episode!)
+      )
+      for (const eps of episodeInputs) assert.strictEqual(eps.length, 1)
+      const [e1, e2, e3] = episodeInputs.map((eps) => eps[0]!)
+      assert.isUndefined(e1!.follows)
+      assert.strictEqual(e2!.follows, e1!.id)
+      assert.strictEqual(e3!.follows, e2!.id)
+      const g = results.at(-1)!.state.graph
+      const [n1, n2, n3] = [e1!, e2!, e3!].map((e) => Node.episodeId(e.id))
+      const link = LiquidGraph.edge(g, Fact.sequenceId(n2!, n1!))
+      assert.isDefined(link)
+      assert.isTrue(Fact.isSequence(link!))
+      assert.strictEqual(link!.subject, n2)
+      assert.strictEqual(link!.object, n1)
+      assert.isTrue(LiquidGraph.hasEdge(g, Fact.sequenceId(n3!, n2!)))
+      assert.isFalse(LiquidGraph.hasEdge(g, Fact.sequenceId(n3!, n1!)))
+      const replayed = Result.getOrThrow(Replay.replay(yield* w.memory.journal))
+      assert.isTrue(LiquidGraph.hasEdge(replayed.graph, Fact.sequenceId(n2!, n1!)))
+      assert.isTrue(LiquidGraph.hasEdge(replayed.graph, Fact.sequenceId(n3!, n2!)))
+    }))
+
   it.effect("the user's name and pronouns carry from turn to turn (the rule extractor's discourse)", () =>
     Effect.gen(function*() {
       const memory = yield* Testing.makeInMemory()

@@ -18,7 +18,11 @@
  *    text, with the turn as the episode (id `turn-<now>-<seq>`, text `User: … / Assistant: …`,
  *    or `User: …` alone when a model-free template answered, see {@link Options.template},
  *    embedding of the user's text) and every subject/object label with its embedding, in the
- *    working tier → **Engrammed**; then **Reconciled** for the fact ids it added or re-asserted;
+ *    working tier → **Engrammed**; then **Reconciled** for the fact ids it added or re-asserted.
+ *    The episode `follows` the episode of this loop's previous committed turn (one loop is one
+ *    conversation), so engram links the two by a sequence edge (`Fact.sequenceId`) and recall
+ *    brings a found turn's neighbours; the first turn follows nothing, and a turn after a failed
+ *    one follows the last turn that was committed;
  * 6. **Reinforced** (reward `reward`, default 1) for the edges of the paths of the recalled facts
  *    the answer used (see {@link usedFacts});
  * 7. **Promoted** when working memory is over its token budget (`workingTokens`). Promotion
@@ -251,6 +255,8 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
   // one conversation: pronoun antecedents and the narrator carry across the user's turns
   const conversation = yield* extractor.discourse()
   const lock = yield* Semaphore.make(1)
+  // the episode of the last committed turn: the next turn's episode follows it (turns run one at a time)
+  let previousEpisode: string | undefined
 
   const maxRounds = Math.max(1, options.maxRounds ?? DEFAULT_MAX_ROUNDS)
   const budget = options.budget ?? DEFAULT_BUDGET
@@ -431,12 +437,14 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
       ...answerTriples.map((t) => toEngramFact(t, "assistant"))
     ]
     const entities = yield* embedLabels(labelsOf(exchangeFacts))
+    const episodeId = `turn-${later}-${tape.state.seq}`
     yield* engramOn(tape, {
       episode: {
-        id: `turn-${later}-${tape.state.seq}`,
+        id: episodeId,
         text: template === undefined ? `User: ${text}\nAssistant: ${answer}` : `User: ${text}`,
         time: later,
-        ...(userEmbedding === undefined ? {} : { embedding: userEmbedding })
+        ...(userEmbedding === undefined ? {} : { embedding: userEmbedding }),
+        ...(previousEpisode === undefined ? {} : { follows: previousEpisode })
       },
       ...(entities.length === 0 ? {} : { entities }),
       facts: exchangeFacts,
@@ -462,6 +470,7 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
     const committed = yield* memory.commit(tape.events).pipe(
       Effect.mapError((e) => memoryError(`commit failed (${e._tag}): ${e.message}`))
     )
+    previousEpisode = episodeId
     return {
       route: decision.route,
       answer,
