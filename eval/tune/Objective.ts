@@ -6,8 +6,10 @@
  * ```
  *
  * - **loss** (per suite, in [0, 1]): `locomo` 1 − recall@10 (categories 1–4, turn level, pooled
- *   over the split's questions); `conflicts` 1 − detection accuracy (triple families and
- *   natural-language cases together); `games` the mean over the worlds (nonsense, maze,
+ *   over the split's questions); `conflicts` 1 − strict accuracy (the case handled entirely
+ *   right: detection, winner and history; triple families and natural-language cases together —
+ *   detection accuracy alone let a run trade winner accuracy away unseen, see
+ *   Histories/Conflicts.ts); `games` the mean over the worlds (nonsense, maze,
  *   kitchen) of 1 − score (win rate, goals per episode, meals per episode: each in [0, 1]).
  * - **cost**: work per query — recall's work (candidates scored + edges examined, `RecallCost`)
  *   plus the engram work of ingestion (graph changes) spread over the queries.

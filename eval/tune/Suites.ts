@@ -119,7 +119,7 @@ export const record = async (o: RecordOptions): Promise<Recorded> => {
         name,
         train: (p) => Conflicts.replay(train, p),
         validation: (p) => Conflicts.replay(validation, p),
-        description: `conflict cases, 1 − detection accuracy: train seed ${seeds.train} (${train.cases.length} triple + ${train.natural.length} natural-language cases), ` +
+        description: `conflict cases, 1 − strict accuracy: train seed ${seeds.train} (${train.cases.length} triple + ${train.natural.length} natural-language cases), ` +
           `validation seed ${seeds.validation} (${validation.cases.length} + ${validation.natural.length})` +
           (embed === undefined ? "; GloVe could not be loaded, labels matched by key only" : "; labels embedded with GloVe")
       })

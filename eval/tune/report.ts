@@ -28,6 +28,8 @@ export interface Meta {
   readonly recordSeconds: Readonly<Record<string, number>>
   readonly totalSeconds: number
   readonly gitCommit: string | undefined
+  /** Tracked files that differed from the commit when the run started. */
+  readonly gitDirty: ReadonlyArray<string>
 }
 
 const fix = (x: number | undefined, d = 4): string => (x === undefined ? "–" : Number.isFinite(x) ? x.toFixed(d) : String(x))
@@ -159,7 +161,8 @@ export const markdown = (r: Result, meta: Meta): string => {
   const L: Array<string> = []
   const v = r.validation
   L.push("# Tuning report", "")
-  L.push(`Command: \`${meta.command}\`${meta.gitCommit === undefined ? "" : ` at commit \`${meta.gitCommit}\``}.`, "")
+  L.push(`Command: \`${meta.command}\`${meta.gitCommit === undefined ? "" : ` at commit \`${meta.gitCommit}\``}` +
+    (meta.gitDirty.length === 0 ? "." : `, with uncommitted changes in ${meta.gitDirty.map((f) => `\`${f}\``).join(", ")}.`), "")
   L.push(`**Validation objective (lower is better): defaults ${fix(v.defaults.terms.total)}, tuned ${fix(v.tuned.terms.total)}** ` +
     `(train: defaults ${fix(r.train.defaults.terms.total)}, tuned ${fix(r.train.tuned.terms.total)}).`, "")
   L.push("## Setup", "")

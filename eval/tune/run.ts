@@ -32,6 +32,16 @@ import { REPO_ROOT, resolveSharedDir } from "../run.ts"
 export const defaultOut = (now: Date = new Date()): string =>
   path.join(REPO_ROOT, "tune-report", now.toISOString().replace(/[:.]/g, "-"))
 
+/** Tracked files with uncommitted changes (the run used the working tree, not only the commit). */
+const gitDirty = (): Array<string> => {
+  try {
+    return execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
+      .split("\n").map((l) => l.slice(3).trim()).filter((l) => l.length > 0)
+  } catch {
+    return []
+  }
+}
+
 const gitCommit = (): string | undefined => {
   try {
     return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim()
@@ -65,6 +75,7 @@ export const main = async (
     return 0
   }
   const t0 = performance.now()
+  const dirty = gitDirty() // at the start: the code the run loads
   const log = (m: string): void => io.stderr(`[tune] ${m}\n`)
   const recorded = await record({ suites: args.suites, seed: args.seed, quick: args.quick, data: args.data, sharedDir, progress: log })
   if (recorded.suites.length === 0) {
@@ -96,7 +107,8 @@ export const main = async (
     skipped: recorded.skipped,
     recordSeconds: recorded.recordSeconds,
     totalSeconds: (performance.now() - t0) / 1000,
-    gitCommit: gitCommit()
+    gitCommit: gitCommit(),
+    gitDirty: dirty
   }
   const written = await writeReport(out, result, meta)
   for (const w of written.warnings) log(`chart warning: ${w}`)
