@@ -5,8 +5,10 @@
  * **Recall changes memory** (Hebbian links between co-recalled anchors, access counts), so a
  * recorded recall is a **Recalled** event `{ text, embedding, … }` with the clock's `now`: the
  * result is computed on the current state (pure `Recall.recall`) and the event committed, so
- * the journal replays it. `record: false` only reads. **Connect** only reads (the strongest path,
- * `Connect.connect`); it is not an event.
+ * the journal replays it. The query's time hint (`Dates.timeHint`: the window a question such as
+ * "what did I do last May?" names, relative to the clock, or `asksWhen` for "when did …?") is
+ * part of the input, recall's time source. `record: false` only reads. **Connect** only reads
+ * (the strongest path, `Connect.connect`); it is not an event.
  *
  * @since 0.1.0
  */
@@ -16,6 +18,7 @@ import * as Event from "../../core/Event.ts"
 import * as Recall from "../../core/Recall.ts"
 import type * as Replay from "../../core/Replay.ts"
 import { Embedder } from "../embeddings/Embedder.ts"
+import * as Dates from "../extract/Dates.ts"
 import type { Memory } from "../store/MemoryStore.ts"
 import { type CliFailure, fail, fromAiError, fromStoreError } from "./Errors.ts"
 import * as Render from "./Render.ts"
@@ -51,9 +54,11 @@ export const recall = Effect.fnUntraced(function*(
   const embedder = yield* Embedder
   const now = yield* Clock.currentTimeMillis
   const vector = Array.from(yield* embedder.embed(query).pipe(Effect.mapError((e) => fromAiError(e, "embeddings"))))
+  const time = Dates.timeHint(query, now)
   const input: Recall.RecallInput = {
     text: query,
     ...(vector.some((x) => x !== 0) ? { embedding: vector } : {}),
+    ...(time === undefined ? {} : { time }),
     ...(options.at === undefined ? {} : { at: options.at }),
     ...(options.k === undefined ? {} : { k: options.k }),
     ...(options.maxResults === undefined ? {} : { maxResults: options.maxResults })

@@ -1,19 +1,23 @@
 /**
  * Dates — the project's one reader of written dates.
  *
- * Two entry points over one calendar:
+ * Three entry points over one calendar:
  * - {@link parseIsoDate}: a strict `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (what a model or a command
  *   line writes) → its first instant in ms UTC.
  * - {@link findDates}: the date phrases of an English sentence, written ("On 3 March 2023",
  *   "In June 2023", "in 2024", "from 2015 to 2018", "until 2020", "since 2019", "in the summer
- *   of 2019") or relative ("last week", "yesterday", "two years ago", "in May", "since last
+ *   of 2019") or relative ("last week", "yesterday", "two years ago", "in May", "last May", "since last
  *   spring"), with what each says about a fact's
  *   interval: a start (`from`) and/or an end (`until`). Written calendar phrases are read by the
  *   maintained parser `chrono-node`; bare years after a preposition ("in 2024", "until 2020"),
- *   and seasons ("last spring", "winter 2020": meteorological, northern hemisphere), which chrono
- *   does not read, are read here. A relative phrase resolves only against an
+ *   months named relative to the anchor ("last May": the latest May that has ended), and seasons
+ *   ("last spring", "winter 2020": meteorological, northern hemisphere), which chrono does not
+ *   read, are read here. A relative phrase resolves only against an
  *   anchor (the turn's time); without one it is still found (so the grammar can skip it) but
  *   gives no instant.
+ * - {@link timeHint}: what a *question* says about time ("What did I do last May?", "When did
+ *   Ola move?") → the window and asks-when hint recall's time source takes; read with
+ *   {@link findDates}.
  *
  * A written date is truncated to what it names: a year → its 1 January, a month → its first
  * day, a day → its midnight, all UTC. A relative phrase shifts the anchor's day by what it says
@@ -142,6 +146,30 @@ const relativeSeason = (which: string, season: string, anchor: number): number =
   return last
 }
 
+/**
+ * A month named relative to the anchor: "last May", "this June", "next March", with the
+ * preposition before it. chrono reads none of these. The month name must be capitalised ("the
+ * last may" is a modal verb).
+ */
+const RELATIVE_MONTH =
+  /\b(?:(in|since|from|until|till|to|by|during|before|after)\s+)?(last|this|next|past)\s+(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b(?![.,]?\s*\d)/gi
+const MONTH_INDEX: ReadonlyArray<string> = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+/**
+ * The first day of a month named relative to `anchor`, like {@link relativeSeason}: "last" (or
+ * "past") is the latest such month that has ended, "this" the one of the anchor's year, "next"
+ * the first that starts after the anchor.
+ */
+const relativeMonth = (which: string, month: number, anchor: number): number => {
+  const year = new Date(anchor).getUTCFullYear()
+  const starts = [year - 1, year, year + 1].map((y) => Date.UTC(y, month, 1))
+  if (which === "this") return starts[1]!
+  if (which === "next") return starts.find((st) => st > anchor) ?? starts[2]!
+  let last = starts[0]!
+  for (const st of starts) if (Date.UTC(new Date(st).getUTCFullYear(), month + 1, 1) <= anchor) last = st
+  return last
+}
+
 const MONTH_WORD = /^(?:jan|january|feb|february|mar|march|apr|april|may|june?|july?|aug|august|sept?|september|oct|october|nov|november|dec|december)\.?$/i
 
 const ABSOLUTE = /\b[12]\d{3}\b/
@@ -227,6 +255,20 @@ const read = (sentence: string, anchor: number | null): ReadonlyArray<DateMentio
       found.push({ start, end, prep, from: isUntil ? null : instant, until: isUntil ? instant : null })
     }
   }
+  if (CHRONO_CUE.test(sentence)) {
+    RELATIVE_MONTH.lastIndex = 0
+    for (let m = RELATIVE_MONTH.exec(sentence); m !== null; m = RELATIVE_MONTH.exec(sentence)) {
+      if (!/^[A-Z]/.test(m[3]!)) continue
+      const start = m.index
+      const end = m.index + m[0].length
+      const prep = m[1] === undefined ? null : m[1].toLowerCase()
+      const month = anchor === null ? null : relativeMonth(m[2]!.toLowerCase(), MONTH_INDEX.indexOf(m[3]!.slice(0, 3).toLowerCase()), anchor)
+      const instant = month !== null && Number.isFinite(month) ? month : null
+      for (let j = found.length - 1; j >= 0; j--) if (found[j]!.start < end && start < found[j]!.end) found.splice(j, 1)
+      const isUntil = prep !== null && UNTIL_PREPS.has(prep)
+      found.push({ start, end, prep, from: isUntil ? null : instant, until: isUntil ? instant : null })
+    }
+  }
   BARE_YEAR.lastIndex = 0
   for (let m = BARE_YEAR.exec(sentence); m !== null; m = BARE_YEAR.exec(sentence)) {
     const start = m.index
@@ -284,6 +326,53 @@ export const findDates = (sentence: string, anchor: number | null): ReadonlyArra
   if (cache.size >= MAX_CACHE) cache.clear()
   cache.set(key, out)
   return out
+}
+
+// ── questions ─────────────────────────────────────────────────────────────────
+
+/**
+ * What a question says about time: the world-time window it names, `[from, until)` (ms UTC), and
+ * whether it asks when something happened. The shape of recall's `RecallInput.time`.
+ * @since 0.3.0
+ */
+export interface TimeHint {
+  readonly from?: number
+  readonly until?: number
+  readonly asksWhen?: boolean
+}
+
+const DAY_MS = 86_400_000
+const WHEN = /^\s*(?:when\b|what (?:date|day|year|month|time)\b|how long ago\b|in which (?:year|month)\b|which (?:year|month|day)\b)/i
+const ONLY_YEAR = /^\D*\b[12]\d{3}\b\D*$/
+const MONTH = /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b/i
+
+/**
+ * The time hint of a question (recall's time source input): `asksWhen` when it opens with
+ * "when" / "what date|day|year|month|time" / "how long ago" / "in which year|month" / "which
+ * year|month|day"; and the window of its first date phrase with a start ({@link findDates},
+ * relative phrases read against `now`): `[from, from + 2·span)`, span a year (366 days) when the
+ * phrase names only a year, a month (31 days) when it names a month and no day number, else a
+ * week — what is asked about was told at or after the time it names, within about one more span.
+ * `undefined` when the question says nothing about time.
+ *
+ * Laws: deterministic in (question, now); `timeHint(q, now)?.until - from === 2·span`;
+ * a question with no date phrase gives `{ asksWhen: true }` or `undefined`.
+ * @complexity O(|question|) ({@link findDates})
+ * @example
+ * ```ts
+ * timeHint("When did Ola move to Gdansk?", now) // { asksWhen: true }
+ * timeHint("What happened in 2022?", now)       // { from: Date.UTC(2022, 0, 1), until: Date.UTC(2022, 0, 1) + 732 days }
+ * timeHint("Where does Ola live?", now)         // undefined
+ * ```
+ * @since 0.3.0
+ */
+export const timeHint = (question: string, now: number): TimeHint | undefined => {
+  const asksWhen = WHEN.test(question)
+  const d = findDates(question, now).find((m) => m.from !== null)
+  if (d === undefined || d.from === null) return asksWhen ? { asksWhen } : undefined
+  const phrase = question.slice(d.start, d.end)
+  const span = ONLY_YEAR.test(phrase) ? 366 * DAY_MS : MONTH.test(phrase) && !/\b\d{1,2}\b/.test(phrase) ? 31 * DAY_MS : 7 * DAY_MS
+  return { from: d.from, until: d.from + 2 * span, ...(asksWhen ? { asksWhen } : {}) }
 }
 
 /** Mean Gregorian year in ms (365.2425 days). */

@@ -12,6 +12,7 @@ import * as Node from "../../core/Node.ts"
 import * as LiquidGraph from "../../core/LiquidGraph.ts"
 import * as Params from "../../core/Params.ts"
 import * as Promote from "../../core/Promote.ts"
+import * as Recall from "../../core/Recall.ts"
 import * as Replay from "../../core/Replay.ts"
 import { Embedder } from "../embeddings/Embedder.ts"
 import { Extractor, type TestTable } from "../extract/Extractor.ts"
@@ -297,5 +298,71 @@ describe("one conversation", () => {
         return [...first.engrammed, ...second.engrammed].map((f) => `${f.subject}|${f.relation}|${f.object}`)
       }).pipe(Effect.provide(mags))
       assert.includeMembers(learned, ["Ola|sister of|Kim", "Ola|lives in|Gdansk", "Ola|is a|nurse"])
+    }))
+})
+
+describe("time hints", () => {
+  const DAY = 86_400_000
+
+  /** A loop answering from memory (no generation) and noting what it is told; turns at the given times. */
+  const talk = (said: ReadonlyArray<readonly [number, string]>) =>
+    Effect.gen(function*() {
+      const memory = yield* Testing.makeInMemory()
+      const writeModel = yield* Testing.makeScripted(said.map(() => "Noted."))
+      const askModel = yield* Testing.makeScripted([])
+      const mags = Mags.layer({ speaker: "Kim", template: () => "ok" }).pipe(
+        Layer.provide(Layer.succeed(ActiveMemory, memory)),
+        Layer.provide(Layer.succeed(AskModel, askModel.model)),
+        Layer.provide(Layer.succeed(WriteModel, writeModel.model)),
+        Layer.provide(Router.layerRules),
+        Layer.provide(Embedder.layerTest),
+        Layer.provide(Extractor.layerTest({}))
+      )
+      return yield* Effect.gen(function*() {
+        const loop = yield* Mags
+        const out = []
+        for (const [at, text] of said) {
+          yield* TestClock.setTime(at)
+          out.push(yield* loop.turn(text))
+        }
+        return out
+      }).pipe(Effect.provide(mags))
+    })
+
+  const recalledInput = (r: { readonly events: ReadonlyArray<Event.Event> }) =>
+    (r.events.find((e) => e._tag === "Recalled") as Event.Recalled).input
+
+  it.effect("a question naming a time recalls with its window; one asking when with asksWhen; others with none", () =>
+    Effect.gen(function*() {
+      const now = Date.UTC(2025, 0, 1)
+      const [may, when, plain] = yield* talk([
+        [now, "What did I do last May?"],
+        [now + DAY, "When did Ola move to Gdansk?"],
+        [now + 2 * DAY, "Where does Ola live?"]
+      ])
+      assert.deepStrictEqual(recalledInput(may!).time, { from: Date.UTC(2024, 4, 1), until: Date.UTC(2024, 4, 1) + 62 * DAY })
+      assert.deepStrictEqual(recalledInput(when!).time, { asksWhen: true })
+      assert.isUndefined(recalledInput(plain!).time)
+      assert.notProperty(recalledInput(plain!), "time")
+    }))
+
+  it.effect("the window decides between two episodes the words cannot tell apart; replay keeps the hint", () =>
+    Effect.gen(function*() {
+      const now = Date.UTC(2025, 0, 1)
+      const results = yield* talk([
+        [Date.UTC(2023, 8, 10), "I went hiking in the Tatras."],
+        [Date.UTC(2024, 4, 10), "I went hiking in the Alps."],
+        [now, "Where did I go hiking last May?"]
+      ])
+      const before = results[1]!.state
+      const input = recalledInput(results[2]!)
+      assert.strictEqual(input.time?.from, Date.UTC(2024, 4, 1))
+      const first = (i: Recall.RecallInput) => Recall.recall(before.graph, i, before.params, now).result.episodes[0]?.text ?? ""
+      assert.include(first(input), "Alps")
+      // without the hint the earlier turn comes first: the hint made the difference
+      const { time: _, ...withoutTime } = input
+      assert.include(first(withoutTime), "Tatras")
+      const replayed = Result.getOrThrow(Replay.replay(results.flatMap((r) => r.events)))
+      assert.strictEqual(LiquidGraph.contentHash(replayed.graph), LiquidGraph.contentHash(results[2]!.state.graph))
     }))
 })

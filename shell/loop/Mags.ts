@@ -5,7 +5,10 @@
  * 1. **route** the request (ask, write or both; see `Router`) and pick the path's model
  *    (`AskModel` answers "ask" and "both", `WriteModel` answers "write");
  * 2. read `Clock.currentTimeMillis`; embed the user's text (`Embedder`) → a **Recalled** event
- *    `{ text, embedding }`;
+ *    `{ text, embedding, time? }`, `time` being what the text says about time
+ *    (`Dates.timeHint`: a window for "what did I do last May?", `asksWhen` for "when did …?",
+ *    relative phrases read against the clock; absent when it says nothing), recall's time
+ *    source — the model's `<recall>` requests are read the same way;
  * 3. assemble the prompt within the token budget (`Prompt`: working-memory history, recalled
  *    facts with their paths) → **generate**;
  * 4. parse the output's `<recall>` / `<engram>` tags and memory tool calls (`MetaTokens`):
@@ -57,6 +60,7 @@ import * as Promote from "../../core/Promote.ts"
 import * as Recall from "../../core/Recall.ts"
 import * as Replay from "../../core/Replay.ts"
 import { Embedder } from "../embeddings/Embedder.ts"
+import * as Dates from "../extract/Dates.ts"
 import { Extractor } from "../extract/Extractor.ts"
 import { toEngramFact } from "../extract/Triple.ts"
 import { ActiveMemory } from "./ActiveMemory.ts"
@@ -301,10 +305,12 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
 
   /** Recalls on the tape: computes the result on the current state, then records the event. */
   const recallOn = Effect.fnUntraced(function*(tape: Tape, text: string, embedding: Array<number> | undefined, now: number) {
+    const time = Dates.timeHint(text, now)
     const input: Recall.RecallInput = {
       text,
       ...(embedding === undefined ? {} : { embedding }),
-      ...(options.maxResults === undefined ? {} : { maxResults: options.maxResults })
+      ...(options.maxResults === undefined ? {} : { maxResults: options.maxResults }),
+      ...(time === undefined ? {} : { time })
     }
     const computed = Result.try({
       try: () => Recall.recall(tape.state.graph, input, tape.state.params, now).result,

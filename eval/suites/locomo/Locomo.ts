@@ -210,26 +210,11 @@ export const ingestMags = (
   }
 }
 
-const WHEN = /^\s*(?:when\b|what (?:date|day|year|month|time)\b|how long ago\b|in which (?:year|month)\b|which (?:year|month|day)\b)/i
-const ONLY_YEAR = /^\D*\b[12]\d{3}\b\D*$/
-const MONTH = /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b/i
-
 /**
- * The time hint of a question (recall's time source input): `asksWhen` when it opens with
- * "when" / "what date|day|year|month|time" / "how long ago" / "in which year|month" / "which
- * year|month|day"; and the window of its first date phrase (`shell/extract/Dates.findDates`,
- * relative phrases read against `now`): `[from, from + 2·span)`, span a year when the phrase names
- * only a year, a month when it names a month and no day number, else a week — what is asked about
- * was told at or after the time it names, within about one more span.
+ * The time hint of a question (recall's time source input): `shell/extract/Dates.timeHint`, the
+ * one the shell's `mags ask` / `mags chat` / `mags recall` use.
  */
-export const timeHint = (question: string, now: number): NonNullable<Recall.RecallInput["time"]> | undefined => {
-  const asksWhen = WHEN.test(question)
-  const d = Dates.findDates(question, now).find((m) => m.from !== null)
-  if (d === undefined || d.from === null) return asksWhen ? { asksWhen } : undefined
-  const phrase = question.slice(d.start, d.end)
-  const span = ONLY_YEAR.test(phrase) ? 366 * DAY : MONTH.test(phrase) && !/\b\d{1,2}\b/.test(phrase) ? 31 * DAY : 7 * DAY
-  return { from: d.from, until: d.from + 2 * span, ...(asksWhen ? { asksWhen } : {}) }
-}
+export const timeHint: (question: string, now: number) => NonNullable<Recall.RecallInput["time"]> | undefined = Dates.timeHint
 
 /** How MAGS is queried: recall's sources (undefined: all, as shipped). */
 export interface MagsQuery {
