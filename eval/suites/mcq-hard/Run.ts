@@ -6,25 +6,18 @@
  * @since 0.3.0
  */
 import { LiquidGraph, Relation } from "../../../core/index.ts"
-import type { SentenceEmbedder } from "../mcq/Embed.ts"
-import { Cursor } from "../mcq/Prng.ts"
-import { choose, type Unit } from "../mcq/Scoring.ts"
+import * as Harness from "../mcq/Harness.ts"
 import * as TextSystems from "../mcq/Systems.ts"
 import { scoreOptions } from "./Scoring.ts"
 import * as Systems from "./Systems.ts"
 import { type Config, defaultConfig, generate, type Question, type Statement, type World } from "./World.ts"
 
-/** Answers a question from a context: the option index (null: no answer, counted wrong) and whether it guessed. */
-export type Answerer = (q: Question, units: ReadonlyArray<Unit>) => Promise<{ readonly index: number | null; readonly guessed: boolean }>
+/** Answers a question from a context (`Harness.Answerer`): the reader of `Scoring.ts` by default, or e.g. a model. */
+export type Answerer = Harness.Answerer<Question>
 
 /** The reader of `Scoring.ts` with its own seeded guess stream; `names` are the world's people. */
-export const ruleAnswerer = (seed: number, names: ReadonlyArray<string>): Answerer => {
-  const rng = new Cursor(seed ^ 0x5eed)
-  return async (q, units) => {
-    const c = choose(scoreOptions(q, units, names), rng)
-    return { index: c.index, guessed: c.guessed }
-  }
-}
+export const ruleAnswerer = (seed: number, names: ReadonlyArray<string>): Answerer =>
+  Harness.ruleAnswerer(seed, (q: Question, units) => scoreOptions(q, units, names))
 
 /** One answered question. */
 export interface Outcome {
@@ -67,14 +60,7 @@ export const summarise = (o: ReadonlyArray<Outcome>): Summary => {
 }
 
 /** Options of {@link run}. */
-export interface RunOptions {
-  readonly seed: number
-  readonly config?: Config
-  readonly systemOptions?: TextSystems.SystemOptions
-  readonly embedder: SentenceEmbedder
-  readonly answerer?: (system: string) => Answerer
-  readonly progress?: (message: string, done?: number, total?: number) => void
-}
+export type RunOptions = Harness.RunOptions<Config, Question>
 
 /** The MAGS graph after the questions. */
 export interface GraphFigures {
@@ -90,15 +76,11 @@ export interface GraphFigures {
   readonly linksHeld: number
 }
 
-export interface RunResult {
+/** What a run produced. */
+export interface RunResult extends Harness.Answers<Outcome, Summary> {
   readonly world: World
-  readonly historyTokens: number
-  readonly summaries: ReadonlyArray<{ readonly system: string; readonly summary: Summary }>
-  readonly outcomes: ReadonlyMap<string, ReadonlyArray<Outcome>>
   readonly graph: GraphFigures
 }
-
-const SYSTEM_SEEDS: Record<string, number> = { base: 1, rag: 2, "rag-bm25": 3, mags: 4, "mags-no-episodes": 6 }
 
 /** The memory's canonical relation of each world relation. */
 const REL: Record<Question["relation"], string> = { lives: Relation.canon("lives in"), works: Relation.canon("works at") }
@@ -117,34 +99,23 @@ export const run = async (options: RunOptions): Promise<RunResult> => {
     magsSystem,
     Systems.mags(options.embedder, so, false)
   ]
-  const progress = options.progress ?? (() => {})
-  const total = world.statements.length
-  world.statements.forEach((s, i) => {
-    for (const sys of systems) sys.ingest(s)
-    if ((i + 1) % 100 === 0 || i + 1 === total) progress("mcq-hard: ingest", i + 1, total)
+  const answers = await Harness.answerWorld({
+    suite: "mcq-hard",
+    seed: options.seed,
+    statements: world.statements,
+    questions: world.questions,
+    systems,
+    answerer: options.answerer,
+    rule: (seed) => ruleAnswerer(seed, names),
+    outcome: (answered, q, chosen): Outcome => ({
+      ...answered,
+      kind: q.kind,
+      outdated: chosen !== null && q.previous.includes(chosen),
+      trapped: chosen !== null && chosen === q.trap
+    }),
+    summarise,
+    progress: options.progress
   })
-  const tEnd = world.statements[world.statements.length - 1]!.time
-  const outcomes = new Map<string, Array<Outcome>>()
-  for (const sys of systems) {
-    const answer = options.answerer?.(sys.name) ?? ruleAnswerer(options.seed * 31 + (SYSTEM_SEEDS[sys.name] ?? 0), names)
-    const out: Array<Outcome> = []
-    for (const [i, q] of world.questions.entries()) {
-      const ctx = sys.context(q, tEnd + (i + 1) * 60_000)
-      const a = await answer(q, ctx.units)
-      const chosen = a.index === null ? null : q.options[a.index]!
-      out.push({
-        question: q.id,
-        kind: q.kind,
-        correct: a.index === q.answer,
-        guessed: a.guessed || a.index === null,
-        outdated: chosen !== null && q.previous.includes(chosen),
-        trapped: chosen !== null && chosen === q.trap,
-        tokens: ctx.tokens
-      })
-    }
-    outcomes.set(sys.name, out)
-    progress(`mcq-hard: answered (${sys.name})`, systems.indexOf(sys) + 1, systems.length)
-  }
 
   const g = magsSystem.graph()
   const facts = LiquidGraph.edges(g).filter((e) => e.kind === "fact")
@@ -165,9 +136,7 @@ export const run = async (options: RunOptions): Promise<RunResult> => {
   const told = world.statements.filter((s) => s.kind === "fact" || s.kind === "link" || s.kind === "update").length
   return {
     world,
-    historyTokens: TextSystems.unitTokens(world.statements.map((s) => ({ text: s.text, time: s.time }))),
-    summaries: systems.map((s) => ({ system: s.name, summary: summarise(outcomes.get(s.name)!) })),
-    outcomes,
+    ...answers,
     graph: {
       nodes: LiquidGraph.nodeCount(g),
       edges: LiquidGraph.edgeCount(g),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
-import * as Embed from "../mcq/Embed.ts"
 import { Cursor } from "../mcq/Prng.ts"
 import { choose } from "../mcq/Scoring.ts"
+import { quickRunChecked } from "../mcq/SuiteCheck.ts"
 import { bridges, scoreOptions } from "./Scoring.ts"
 import { makeSuite } from "./suite.ts"
 import { generate, type Question, quickConfig } from "./World.ts"
@@ -97,18 +97,7 @@ describe("Scoring (the lexical reader)", () => {
 
 describe("suite (quick, hash embedder)", () => {
   it("gives the rows the goals need (accuracy of mags, rag-bm25, mags-no-episodes …), deterministic for a seed", async () => {
-    const suite = makeSuite({ embedder: async () => ({ embedder: Embed.fallback }) })
-    const r = await suite.run({ data: undefined, sharedDir: undefined, quick: true, seed: 1, progress: () => {} })
-    expect(suite.name).toBe("mcq-hard")
-    for (const system of ["base", "rag", "rag-bm25", "mags", "mags-no-episodes"]) {
-      const row = r.rows.find((x) => x.system === system && x.metric === "accuracy")
-      expect(row?.suite).toBe("mcq-hard")
-      expect(row!.value).toBeGreaterThanOrEqual(0)
-      expect(row!.value).toBeLessThanOrEqual(1)
-    }
+    const r = await quickRunChecked(makeSuite, "mcq-hard", ["base", "rag", "rag-bm25", "mags", "mags-no-episodes"])
     expect(r.rows.find((x) => x.system === "mags" && x.metric === "extraction_coverage")!.value).toBeGreaterThan(0.5)
-    expect(r.notes.length).toBeGreaterThan(2)
-    const again = await suite.run({ data: undefined, sharedDir: undefined, quick: true, seed: 1, progress: () => {} })
-    expect(again.rows).toEqual(r.rows)
   })
 })

@@ -11,37 +11,19 @@
  *
  * @since 0.3.0
  */
-import type { Chart, Row, Suite, SuiteOptions, SuiteResult } from "../../Suite.ts"
-import * as Embed from "../mcq/Embed.ts"
+import type { Chart, Suite, SuiteOptions, SuiteResult } from "../../Suite.ts"
+import { accuracyChart, defaultEmbedder, type MakeOptions as Make, mean, pct, runWorlds, sd, tally } from "../mcq/Harness.ts"
 import { points } from "../mcq/Metrics.ts"
-import { type Answerer, run, type RunResult, type Summary } from "./Run.ts"
-import { defaultConfig, quickConfig } from "./World.ts"
+import { run, type RunResult, type Summary } from "./Run.ts"
+import { defaultConfig, type Question, quickConfig } from "./World.ts"
 
 /** Worlds per full run. */
 export const WORLDS = 5
 /** The first full-run world is `seed + HELD_OUT_OFFSET` (seeds 1–2 were used for development). */
 export const HELD_OUT_OFFSET = 2
 
-const mean = (xs: ReadonlyArray<number>): number => xs.reduce((a, b) => a + b, 0) / xs.length
-const sd = (xs: ReadonlyArray<number>): number => {
-  const m = mean(xs)
-  return xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1))
-}
-const pct = (x: number): string => `${(100 * x).toFixed(1)}%`
-
-/** Options of {@link makeSuite}. */
-export interface MakeOptions {
-  readonly embedder?: () => Promise<{ readonly embedder: Embed.SentenceEmbedder; readonly note?: string }>
-  readonly answerer?: (system: string) => Answerer
-}
-
-const defaultEmbedder = async (): Promise<{ readonly embedder: Embed.SentenceEmbedder; readonly note?: string }> => {
-  try {
-    return { embedder: await Embed.glove() }
-  } catch (e) {
-    return { embedder: Embed.fallback, note: `GloVe could not be loaded (${String(e)}); the deterministic hash embedder was used for every system.` }
-  }
-}
+/** Options of {@link makeSuite}: the embedder and answerer (`Harness.MakeOptions`). */
+export type MakeOptions = Make<Question>
 
 /** The suite over a chosen embedder / answerer (tests pass the hash embedder). */
 export const makeSuite = (make: MakeOptions = {}): Suite => ({
@@ -51,30 +33,18 @@ export const makeSuite = (make: MakeOptions = {}): Suite => ({
     const { embedder, note } = await (make.embedder ?? defaultEmbedder)()
     const config = options.quick ? quickConfig : defaultConfig
     const seeds = options.quick ? [options.seed] : Array.from({ length: WORLDS }, (_, i) => options.seed + HELD_OUT_OFFSET + i)
-    const runs: Array<RunResult> = []
-    for (const [i, seed] of seeds.entries()) {
-      options.progress(`mcq-hard: world ${i + 1}/${seeds.length} (seed ${seed})`, i, seeds.length)
-      runs.push(await run({ seed, config, embedder, ...(make.answerer ? { answerer: make.answerer } : {}), progress: options.progress }))
-    }
-    options.progress("mcq-hard: done", seeds.length, seeds.length)
+    const runs = await runWorlds("mcq-hard", seeds, options.progress, (seed) =>
+      run({ seed, config, embedder, ...(make.answerer ? { answerer: make.answerer } : {}), progress: options.progress }))
 
-    const systems = runs[0]!.summaries.map((s) => s.system)
-    const per = (system: string, f: (s: Summary) => number): Array<number> =>
-      runs.map((r) => f(r.summaries.find((s) => s.system === system)!.summary))
-    const rows: Array<Row> = []
-    const row = (system: string, metric: string, value: number) => rows.push({ suite: "mcq-hard", system, metric, value })
-    for (const s of systems) {
-      row(s, "accuracy", mean(per(s, (x) => x.accuracy)))
-      row(s, "accuracy_sd", sd(per(s, (x) => x.accuracy)))
-      row(s, "accuracy_update", mean(per(s, (x) => x.accuracyUpdate)))
-      row(s, "accuracy_two_hop", mean(per(s, (x) => x.accuracyTwoHop)))
-      row(s, "guess_rate", mean(per(s, (x) => x.guessRate)))
-      row(s, "outdated_rate", mean(per(s, (x) => x.outdatedRate)))
-      row(s, "trap_rate", mean(per(s, (x) => x.trapRate)))
-      row(s, "context_tokens", mean(per(s, (x) => x.meanTokens)))
-    }
-    const acc = (s: string) => mean(per(s, (x) => x.accuracy))
-    const g = (f: (r: RunResult) => number) => mean(runs.map(f))
+    const { systems, per, acc, g, rows, row, summaryRows } = tally<Summary, RunResult>("mcq-hard", runs, (x) => x.accuracy)
+    summaryRows([
+      ["accuracy_update", (x) => x.accuracyUpdate],
+      ["accuracy_two_hop", (x) => x.accuracyTwoHop],
+      ["guess_rate", (x) => x.guessRate],
+      ["outdated_rate", (x) => x.outdatedRate],
+      ["trap_rate", (x) => x.trapRate],
+      ["context_tokens", (x) => x.meanTokens]
+    ])
     row("mags", "gain_over_rag_bm25_points", points(acc("mags"), acc("rag-bm25")))
     row("mags", "gain_over_base_points", points(acc("mags"), acc("base")))
     row("mags", "gain_over_no_episodes_points", points(acc("mags"), acc("mags-no-episodes")))
@@ -92,22 +62,9 @@ export const makeSuite = (make: MakeOptions = {}): Suite => ({
     const subsets: Array<readonly [string, (x: Summary) => number]> = [
       ["all", (x) => x.accuracy], ["update", (x) => x.accuracyUpdate], ["two-hop", (x) => x.accuracyTwoHop]
     ]
-    const charts: Array<Chart> = [{
-      name: "mcq-hard-accuracy",
-      title: "Hard MCQ accuracy by system and question kind (mean over worlds)",
-      spec: {
-        $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-        width: 360, height: 220,
-        data: { values: systems.flatMap((s) => subsets.map(([subset, f]) => ({ system: s, subset, accuracy: mean(per(s, f)) }))) },
-        mark: "bar",
-        encoding: {
-          x: { field: "system", type: "nominal", sort: systems },
-          xOffset: { field: "subset", type: "nominal" },
-          y: { field: "accuracy", type: "quantitative", scale: { domain: [0, 1] }, axis: { format: "%" } },
-          color: { field: "subset", type: "nominal" }
-        }
-      }
-    }]
+    const charts: Array<Chart> = [
+      accuracyChart("mcq-hard-accuracy", "Hard MCQ accuracy by system and question kind (mean over worlds)", systems, subsets, per)
+    ]
 
     const table = [
       "| system | accuracy | ± sd | update | two-hop | outdated answers | two-hop trap | guesses | context tokens |",

@@ -26,7 +26,7 @@
  *
  * @since 0.1.0
  */
-import { Engram, LiquidGraph, Params, Recall, Reconcile } from "../../../core/index.ts"
+import { Engram, type Fact, LiquidGraph, Node, Params, Recall, Reconcile } from "../../../core/index.ts"
 import * as Bm25 from "../../baselines/Bm25.ts"
 import { estimateTokens } from "../../../shell/loop/Prompt.ts"
 import * as RuleExtractor from "../../../shell/extract/RuleExtractor.ts"
@@ -152,41 +152,44 @@ export interface MagsSystem extends System {
   readonly superseded: () => number
 }
 
-/** mags: engram (rule-extracted triples + episode) → reconcile → recall. */
-export const mags = (
-  world: World,
+/**
+ * The memory under every MCQ suite's MAGS system, whatever reads its triples: each statement is
+ * one `engram` (the episode: text, time, embedding; the entities and facts of the triples read
+ * from it), then `reconcile` on the facts just engrammed. A question is one `recall` (its text
+ * and embedding, `maxResults` = k); its context is the recalled facts `factText` renders (null:
+ * left out), then, with `episodes`, the recalled episodes' texts, ranked by recall's score (ties:
+ * more recent first) within the budget.
+ */
+export interface Memory {
+  readonly graph: () => LiquidGraph.LiquidGraph
+  /** Supersessions reconcile decided. */
+  readonly superseded: () => number
+  /** Engrams `s` with the triples read from it, then reconciles. */
+  readonly ingest: (s: Told & { readonly id: string }, triples: ReadonlyArray<Triple>) => void
+  readonly context: (q: Asked, now: number) => Context
+}
+
+/** A {@link Memory} over `params`. @complexity ingest O(engram + reconcile); context O(recall + k log k) */
+export const memory = (
   embedder: SentenceEmbedder,
-  options: SystemOptions = defaultSystemOptions,
-  triplesFrom: "rule" | "structured" = "rule",
-  episodes: boolean = true
-): MagsSystem => {
-  const params = Params.unsafeMake({ singleValued: [...Params.defaultSingleValued, ...world.relations] })
-  const extractor = RuleExtractor.make()
+  params: Params.Params,
+  options: SystemOptions,
+  episodes: boolean,
+  factText: (fact: Fact.Fact) => string | null
+): Memory => {
   const times = new Map<string, number>()
   let g = LiquidGraph.empty(embedder.dims)
-  const extracted = { fact: 0, correction: 0, filler: 0 }
   let superseded = 0
   const vec = (text: string): { embedding?: Array<number> } => {
     const v = embedder.embed(text)
     return isZero(v) ? {} : { embedding: Array.from(v) }
   }
   return {
-    name: triplesFrom === "rule" ? (episodes ? "mags" : "mags-no-episodes") : episodes ? "mags-structured" : "mags-structured-no-episodes",
     graph: () => g,
-    extracted: () => ({ ...extracted }),
     superseded: () => superseded,
-    ingest: (s) => {
-      const triples: ReadonlyArray<Triple> = triplesFrom === "rule"
-        ? extractor.extract(s.text)
-        : s.fact === null
-        ? []
-        : [{
-          subject: s.fact.entity, relation: s.fact.relation, object: s.fact.value, negated: false,
-          validFrom: null, confidence: 0.8, span: { start: 0, end: s.text.length }
-        }]
-      if (triples.length > 0) extracted[s.kind]++
+    ingest: (s, triples) => {
       const labels = Array.from(new Set(triples.flatMap((t) => [t.subject, t.object])))
-      times.set(`ep:${s.id}`, s.time)
+      times.set(Node.episodeId(s.id), s.time)
       const step = Engram.engram(g, {
         episode: { id: s.id, text: s.text, time: s.time, ...vec(s.text) },
         entities: labels.map((label) => ({ label, ...vec(label) })),
@@ -200,13 +203,46 @@ export const mags = (
       const step = Recall.recall(g, { text: q.text, ...vec(q.text), maxResults: options.k }, params, now)
       g = step.graph
       const ranked: Array<{ readonly unit: Unit; readonly score: number }> = [
-        ...step.result.facts.filter((f) => !f.fact.negated).map((f) => ({
-          unit: { text: `${f.fact.subject} ${f.fact.relation} ${f.fact.object}`, time: f.fact.validFrom ?? f.fact.learnedAt },
-          score: f.score
-        })),
+        ...step.result.facts.flatMap((f) => {
+          const text = factText(f.fact)
+          return text === null ? [] : [{ unit: { text, time: f.fact.validFrom ?? f.fact.learnedAt }, score: f.score }]
+        }),
         ...(episodes ? step.result.episodes : []).map((e) => ({ unit: { text: e.text, time: times.get(e.id) ?? now }, score: e.score }))
       ]
       return withinBudget(topK(ranked, ranked.length), options.budgetTokens)
     }
+  }
+}
+
+/** mags: engram (rule-extracted triples + episode) → reconcile → recall, over {@link memory}. */
+export const mags = (
+  world: World,
+  embedder: SentenceEmbedder,
+  options: SystemOptions = defaultSystemOptions,
+  triplesFrom: "rule" | "structured" = "rule",
+  episodes: boolean = true
+): MagsSystem => {
+  const params = Params.unsafeMake({ singleValued: [...Params.defaultSingleValued, ...world.relations] })
+  const extractor = RuleExtractor.make()
+  const m = memory(embedder, params, options, episodes, (f) => (f.negated ? null : `${f.subject} ${f.relation} ${f.object}`))
+  const extracted = { fact: 0, correction: 0, filler: 0 }
+  return {
+    name: triplesFrom === "rule" ? (episodes ? "mags" : "mags-no-episodes") : episodes ? "mags-structured" : "mags-structured-no-episodes",
+    graph: m.graph,
+    extracted: () => ({ ...extracted }),
+    superseded: m.superseded,
+    ingest: (s) => {
+      const triples: ReadonlyArray<Triple> = triplesFrom === "rule"
+        ? extractor.extract(s.text)
+        : s.fact === null
+        ? []
+        : [{
+          subject: s.fact.entity, relation: s.fact.relation, object: s.fact.value, negated: false,
+          validFrom: null, confidence: 0.8, span: { start: 0, end: s.text.length }
+        }]
+      if (triples.length > 0) extracted[s.kind]++
+      m.ingest(s, triples)
+    },
+    context: m.context
   }
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest"
-import * as Embed from "./Embed.ts"
 import { summarise, type Outcome } from "./Metrics.ts"
 import { parseAnswer, prompt } from "./Model.ts"
 import { Cursor } from "./Prng.ts"
 import { choose, scoreOptions } from "./Scoring.ts"
 import { makeSuite } from "./suite.ts"
+import { quickRunChecked } from "./SuiteCheck.ts"
 import * as Systems from "./Systems.ts"
 import { generate, quickConfig } from "./World.ts"
 
@@ -111,20 +111,8 @@ describe("Model answers", () => {
 
 describe("suite (quick, hash embedder)", () => {
   it("returns accuracy rows for base, rag, rag-bm25, mags and mags-no-episodes, charts with inline data, and notes", async () => {
-    const suite = makeSuite({ embedder: async () => ({ embedder: Embed.fallback }) })
-    const r = await suite.run({ data: undefined, sharedDir: undefined, quick: true, seed: 1, progress: () => {} })
-    expect(suite.name).toBe("mcq")
-    for (const system of ["base", "rag", "rag-bm25", "mags", "mags-no-episodes"]) {
-      const row = r.rows.find((x) => x.system === system && x.metric === "accuracy")
-      expect(row?.suite).toBe("mcq")
-      expect(row!.value).toBeGreaterThanOrEqual(0)
-      expect(row!.value).toBeLessThanOrEqual(1)
-    }
+    const r = await quickRunChecked(makeSuite, "mcq", ["base", "rag", "rag-bm25", "mags", "mags-no-episodes"])
     expect(r.rows.find((x) => x.system === "mags" && x.metric === "nodes")!.value).toBeGreaterThan(0)
     for (const c of r.charts) expect(Array.isArray((c.spec["data"] as { values: unknown }).values)).toBe(true)
-    expect(r.notes.length).toBeGreaterThan(2)
-    // Deterministic for a seed.
-    const again = await suite.run({ data: undefined, sharedDir: undefined, quick: true, seed: 1, progress: () => {} })
-    expect(again.rows).toEqual(r.rows)
   })
 })

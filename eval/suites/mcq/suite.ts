@@ -8,40 +8,17 @@
  *
  * @since 0.1.0
  */
-import type { Chart, Row, Suite, SuiteOptions, SuiteResult } from "../../Suite.ts"
-import * as Embed from "./Embed.ts"
-import { points } from "./Metrics.ts"
-import { type Answerer, run, type RunResult } from "./Run.ts"
-import { defaultConfig, quickConfig } from "./World.ts"
+import type { Chart, Suite, SuiteOptions, SuiteResult } from "../../Suite.ts"
+import { accuracyChart, defaultEmbedder, type MakeOptions as Make, mean, pct, runWorlds, sd, tally } from "./Harness.ts"
+import { points, type Summary } from "./Metrics.ts"
+import { run, type RunResult } from "./Run.ts"
+import { defaultConfig, type Question, quickConfig } from "./World.ts"
 
 /** Worlds per full run (seeds `seed … seed + WORLDS − 1`); quick runs use one small world. */
 export const WORLDS = 5
 
-const mean = (xs: ReadonlyArray<number>): number => xs.reduce((a, b) => a + b, 0) / xs.length
-const sd = (xs: ReadonlyArray<number>): number => {
-  const m = mean(xs)
-  return xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1))
-}
-const pct = (x: number): string => `${(100 * x).toFixed(1)}%`
-
-/** Options of {@link makeSuite}. */
-export interface MakeOptions {
-  /** The shared embedder (default: GloVe, falling back to the hash embedder when it cannot load). */
-  readonly embedder?: () => Promise<{ readonly embedder: Embed.SentenceEmbedder; readonly note?: string }>
-  /** A model answerer per system (default: the rule). */
-  readonly answerer?: (system: string) => Answerer
-}
-
-const defaultEmbedder = async (): Promise<{ readonly embedder: Embed.SentenceEmbedder; readonly note?: string }> => {
-  try {
-    return { embedder: await Embed.glove() }
-  } catch (e) {
-    return {
-      embedder: Embed.fallback,
-      note: `GloVe could not be loaded (${String(e)}); the deterministic hash embedder was used for every system.`
-    }
-  }
-}
+/** Options of {@link makeSuite}: the embedder and answerer (`Harness.MakeOptions`). */
+export type MakeOptions = Make<Question>
 
 /** The suite over a chosen embedder / answerer (tests pass the hash embedder). */
 export const makeSuite = (make: MakeOptions = {}): Suite => ({
@@ -51,29 +28,17 @@ export const makeSuite = (make: MakeOptions = {}): Suite => ({
     const { embedder, note } = await (make.embedder ?? defaultEmbedder)()
     const config = options.quick ? quickConfig : defaultConfig
     const seeds = options.quick ? [options.seed] : Array.from({ length: WORLDS }, (_, i) => options.seed + i)
-    const runs: Array<RunResult> = []
-    for (const [i, seed] of seeds.entries()) {
-      options.progress(`mcq: world ${i + 1}/${seeds.length} (seed ${seed})`, i, seeds.length)
-      runs.push(await run({ seed, config, embedder, ...(make.answerer ? { answerer: make.answerer } : {}), progress: options.progress }))
-    }
-    options.progress("mcq: done", seeds.length, seeds.length)
+    const runs = await runWorlds("mcq", seeds, options.progress, (seed) =>
+      run({ seed, config, embedder, ...(make.answerer ? { answerer: make.answerer } : {}), progress: options.progress }))
 
-    const systems = runs[0]!.summaries.map((s) => s.system)
-    const per = (system: string, f: (s: RunResult["summaries"][number]["summary"]) => number): Array<number> =>
-      runs.map((r) => f(r.summaries.find((s) => s.system === system)!.summary))
-    const rows: Array<Row> = []
-    const row = (system: string, metric: string, value: number) => rows.push({ suite: "mcq", system, metric, value })
-    for (const s of systems) {
-      row(s, "accuracy", mean(per(s, (x) => x.accuracy)))
-      row(s, "accuracy_sd", sd(per(s, (x) => x.accuracy)))
-      row(s, "accuracy_corrected", mean(per(s, (x) => x.accuracyCorrected)))
-      row(s, "accuracy_uncorrected", mean(per(s, (x) => x.accuracyUncorrected)))
-      row(s, "guess_rate", mean(per(s, (x) => x.guessRate)))
-      row(s, "outdated_rate", mean(per(s, (x) => x.outdatedRate)))
-      row(s, "context_tokens", mean(per(s, (x) => x.meanTokens)))
-    }
-    const acc = (s: string) => mean(per(s, (x) => x.accuracy))
-    const g = (f: (r: RunResult) => number) => mean(runs.map(f))
+    const { systems, per, acc, g, rows, row, summaryRows } = tally<Summary, RunResult>("mcq", runs, (x) => x.accuracy)
+    summaryRows([
+      ["accuracy_corrected", (x) => x.accuracyCorrected],
+      ["accuracy_uncorrected", (x) => x.accuracyUncorrected],
+      ["guess_rate", (x) => x.guessRate],
+      ["outdated_rate", (x) => x.outdatedRate],
+      ["context_tokens", (x) => x.meanTokens]
+    ])
     row("mags", "gain_over_base_points", points(acc("mags"), acc("base")))
     row("mags", "gain_over_rag_points", points(acc("mags"), acc("rag")))
     row("mags", "gain_over_rag_bm25_points", points(acc("mags"), acc("rag-bm25")))
@@ -88,26 +53,11 @@ export const makeSuite = (make: MakeOptions = {}): Suite => ({
     row("mags", "extraction_coverage", g((r) => (r.graph.extracted.fact + r.graph.extracted.correction) / factStatements(r)))
     row("mags", "corrections_held", g((r) => r.graph.correctionsHeld / r.world.questions.filter((q) => q.corrected).length))
 
-    const subsets: Array<readonly [string, (x: RunResult["summaries"][number]["summary"]) => number]> = [
+    const subsets: Array<readonly [string, (x: Summary) => number]> = [
       ["all", (x) => x.accuracy], ["corrected", (x) => x.accuracyCorrected], ["never corrected", (x) => x.accuracyUncorrected]
     ]
     const charts: Array<Chart> = [
-      {
-        name: "mcq-accuracy",
-        title: "MCQ accuracy by system (mean over worlds)",
-        spec: {
-          $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-          width: 360, height: 220,
-          data: { values: systems.flatMap((s) => subsets.map(([subset, f]) => ({ system: s, subset, accuracy: mean(per(s, f)) }))) },
-          mark: "bar",
-          encoding: {
-            x: { field: "system", type: "nominal", sort: systems },
-            xOffset: { field: "subset", type: "nominal" },
-            y: { field: "accuracy", type: "quantitative", scale: { domain: [0, 1] }, axis: { format: "%" } },
-            color: { field: "subset", type: "nominal" }
-          }
-        }
-      },
+      accuracyChart("mcq-accuracy", "MCQ accuracy by system (mean over worlds)", systems, subsets, per),
       {
         name: "mcq-tokens",
         title: "Context tokens per question (mean; budget 2,048)",
