@@ -13,6 +13,13 @@
  * space eval/tune/Searched.ts); score the defaults and the tuned record on validation; write
  * params.json, report.md, report.json and charts/objective.svg (eval/tune/report.ts).
  *
+ * Measured on the 2-core development machine (shared with other work, so ±50%): `--quick` on the
+ * three suites ≈ 1 min (24 evaluations, ≈ 2.1 s each: LoCoMo 0.5 s from the cached graph,
+ * conflicts 0.03 s, quick games 1.6 s); a full run ≈ 5.5 s a train evaluation (LoCoMo 1.2 s for
+ * conversations 1–4 replayed from their recordings, conflicts 0.1 s for 530 cases, games 4.2 s
+ * for 2 seeds × 3 worlds), so budget 120 takes ≈ 11 min and 220 ≈ 20–25 min; recording takes
+ * ≈ 3 s once.
+ *
  * Output: progress on stderr (`[tune] …`); without `--json` stdout gets the folder's path and the
  * validation figures; with `--json` stdout gets one JSON object per line, the LAST one
  * `{"validation":{"defaults":<objective>,"tuned":<objective>}, …}`. Exit code 0, 1 when every
