@@ -33,6 +33,8 @@ export interface RecallOptions {
   readonly at?: number | undefined
   /** Commit the Recalled event (default true). */
   readonly record?: boolean | undefined
+  /** Recall's candidate sources to use (default: all; `RecallInput.sources`). */
+  readonly sources?: ReadonlyArray<Recall.Source> | undefined
 }
 
 /** A recall and the state it was computed on. */
@@ -61,7 +63,8 @@ export const recall = Effect.fnUntraced(function*(
     ...(time === undefined ? {} : { time }),
     ...(options.at === undefined ? {} : { at: options.at }),
     ...(options.k === undefined ? {} : { k: options.k }),
-    ...(options.maxResults === undefined ? {} : { maxResults: options.maxResults })
+    ...(options.maxResults === undefined ? {} : { maxResults: options.maxResults }),
+    ...(options.sources === undefined ? {} : { sources: options.sources })
   }
   const state = yield* memory.state
   const computed = Result.try({

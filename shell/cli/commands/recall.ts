@@ -1,17 +1,38 @@
 /**
  * `mags recall "…"` — the facts memory recalls for a query, each with the path that justifies
  * it (see `Queries.ts`). The recall is recorded as a `Recalled` event (recall strengthens what
- * it touches); `--no-record` only reads.
+ * it touches); `--no-record` only reads. `--sources lexical,vector,…` keeps only the listed
+ * candidate sources of recall's fusion (`RecallInput.sources`: lexical, vector, key, walk, time),
+ * to see what each contributes.
  *
  * @since 0.1.0
  */
 import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
+import * as Recall from "../../../core/Recall.ts"
 import { parseIsoDate as parseDate } from "../../extract/Dates.ts"
 import { fail } from "../Errors.ts"
 import * as Queries from "../Queries.ts"
 import * as Root from "../Root.ts"
 import * as Services from "../Services.ts"
+
+/**
+ * `--sources`: a comma-separated list of recall's sources, each once → the list, or why not.
+ * Laws: `parseSources(Recall.SOURCES.join(","))` is `Recall.SOURCES`; an unknown or repeated name
+ * is refused.
+ * @complexity O(|text|)
+ */
+export const parseSources = (text: string): Array<Recall.Source> | { readonly error: string } => {
+  const names = text.split(",").map((x) => x.trim()).filter((x) => x.length > 0)
+  const out: Array<Recall.Source> = []
+  for (const name of names) {
+    const source = Recall.SOURCES.find((x) => x === name)
+    if (source === undefined) return { error: `--sources: unknown source "${name}" (known: ${Recall.SOURCES.join(", ")})` }
+    if (out.includes(source)) return { error: `--sources: "${name}" is given twice` }
+    out.push(source)
+  }
+  return out.length === 0 ? { error: "--sources: name at least one source" } : out
+}
 
 /** The `recall` command. */
 export const recall = Command.make("recall", {
@@ -19,18 +40,25 @@ export const recall = Command.make("recall", {
   k: Flag.Int("k").pipe(Flag.withDescription("Anchors to start from"), Flag.optional),
   max: Flag.Int("max").pipe(Flag.withDescription("Most facts and episodes returned"), Flag.optional),
   at: Flag.String("at").pipe(Flag.withDescription("World time YYYY[-MM[-DD]]: facts valid then, history included"), Flag.optional),
-  record: Flag.Boolean("record").pipe(Flag.withDescription("Record the recall as an event (--no-record: read only)"), Flag.withDefault(true))
-}, ({ at, k, max, query, record }) =>
+  record: Flag.Boolean("record").pipe(Flag.withDescription("Record the recall as an event (--no-record: read only)"), Flag.withDefault(true)),
+  sources: Flag.String("sources").pipe(
+    Flag.withDescription(`Recall's candidate sources to use, comma-separated (default all: ${Recall.SOURCES.join(",")})`),
+    Flag.optional
+  )
+}, ({ at, k, max, query, record, sources }) =>
   Effect.gen(function*() {
     const s = yield* Root.settings
     const atMs = Option.isSome(at) ? parseDate(at.value) : undefined
     if (Option.isSome(at) && atMs === undefined) return yield* fail("Usage", `--at must be YYYY, YYYY-MM or YYYY-MM-DD, got "${at.value}"`)
+    const chosen = Option.isSome(sources) ? parseSources(sources.value) : undefined
+    if (chosen !== undefined && !Array.isArray(chosen)) return yield* fail("Usage", chosen.error)
     const found = yield* Services.withMemory(s, (memory) =>
       Queries.recall(memory, query.join(" "), {
         k: Option.getOrUndefined(k),
         maxResults: Option.getOrUndefined(max),
         at: atMs,
-        record
+        record,
+        sources: chosen
       })).pipe(Effect.provide(Services.embedderLayer(s)))
     for (const line of Queries.recallLines(found)) yield* Console.log(line)
   })).pipe(Command.withDescription("Recall facts for a query, with the paths that justify them"))
