@@ -71,7 +71,7 @@ afterAll(() => {
 
 describe("registry", () => {
   it("lists the static suites first, then the registered ones; refuses a taken name", () => {
-    expect(suiteNames().slice(0, STATIC_SUITES.length)).toEqual(["locomo", "conflicts", "games", "mcq", "arigraph", "extraction"])
+    expect(suiteNames().slice(0, STATIC_SUITES.length)).toEqual(["locomo", "conflicts", "games", "mcq", "mcq-hard", "arigraph", "extraction"])
     expect(suiteNames()).toContain("fake-eval")
     expect(() => registerSuite(fake)).toThrow(/already registered/)
     expect(() => registerSuite({ ...fake, name: "locomo" })).toThrow(/already registered/)
