@@ -350,9 +350,9 @@ const MONTH = /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\
  * The time hint of a question (recall's time source input): `asksWhen` when it opens with
  * "when" / "what date|day|year|month|time" / "how long ago" / "in which year|month" / "which
  * year|month|day"; and the window of its first date phrase with a start ({@link findDates},
- * relative phrases read against `now`): `[from, from + 2·span)`, span a year (366 days) when the
- * phrase names only a year, a month (31 days) when it names a month and no day number, else a
- * week — what is asked about was told at or after the time it names, within about one more span.
+ * relative phrases read against `now`): `[from, from + 2·span)`, span a month (31 days) when the
+ * phrase names a month and no day number ("in March 2023", "last May"), a year (366 days) when it
+ * names only a year, else a week — what is asked about was told at or after the time it names, within about one more span.
  * `undefined` when the question says nothing about time.
  *
  * Laws: deterministic in (question, now); `timeHint(q, now)?.until - from === 2·span`;
@@ -371,7 +371,10 @@ export const timeHint = (question: string, now: number): TimeHint | undefined =>
   const d = findDates(question, now).find((m) => m.from !== null)
   if (d === undefined || d.from === null) return asksWhen ? { asksWhen } : undefined
   const phrase = question.slice(d.start, d.end)
-  const span = ONLY_YEAR.test(phrase) ? 366 * DAY_MS : MONTH.test(phrase) && !/\b\d{1,2}\b/.test(phrase) ? 31 * DAY_MS : 7 * DAY_MS
+  // a month name decides first: "in March 2023" names a month (a year is there too)
+  const span = MONTH.test(phrase)
+    ? (/\b\d{1,2}\b/.test(phrase) ? 7 * DAY_MS : 31 * DAY_MS)
+    : ONLY_YEAR.test(phrase) ? 366 * DAY_MS : 7 * DAY_MS
   return { from: d.from, until: d.from + 2 * span, ...(asksWhen ? { asksWhen } : {}) }
 }
 
