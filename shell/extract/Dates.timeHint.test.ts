@@ -53,6 +53,8 @@ describe("Dates.timeHint", () => {
     expect(timeHint("What happened in 2022?", NOW)).toStrictEqual({ from: Date.UTC(2022, 0, 1), until: Date.UTC(2022, 0, 1) + 732 * DAY })
     expect(timeHint("What did Kim do in March?", NOW)).toStrictEqual({ from: Date.UTC(2023, 2, 1), until: Date.UTC(2023, 2, 1) + 62 * DAY })
     expect(timeHint("What did Kim do on 3 March 2023?", NOW)).toStrictEqual({ from: Date.UTC(2023, 2, 3), until: Date.UTC(2023, 2, 3) + 14 * DAY })
+    // asked in June, "in September" is last September
+    expect(timeHint("What did Kim do in September?", NOW)).toStrictEqual({ from: Date.UTC(2022, 8, 1), until: Date.UTC(2022, 8, 1) + 62 * DAY })
     // a month and a year name a month, not a year
     expect(timeHint("What did Kim do in March 2023?", NOW)).toStrictEqual({ from: Date.UTC(2023, 2, 1), until: Date.UTC(2023, 2, 1) + 62 * DAY })
     expect(timeHint("What did Kim do in 2022?", NOW)).toStrictEqual({ from: Date.UTC(2022, 0, 1), until: Date.UTC(2022, 0, 1) + 732 * DAY })

@@ -371,11 +371,23 @@ export const timeHint = (question: string, now: number): TimeHint | undefined =>
   const d = findDates(question, now).find((m) => m.from !== null)
   if (d === undefined || d.from === null) return asksWhen ? { asksWhen } : undefined
   const phrase = question.slice(d.start, d.end)
+  // a question asks about what was told: a month or day named without its year that chrono read
+  // as the coming one ("in May", asked in January) is last year's
+  if (d.from > now && !/\b\d{3,4}\b/.test(phrase)) {
+    const at = new Date(d.from)
+    at.setUTCFullYear(at.getUTCFullYear() - 1)
+    return hintOf(at.getTime(), phrase, asksWhen)
+  }
+  return hintOf(d.from, phrase, asksWhen)
+}
+
+/** The hint of a date phrase starting at `from` (see {@link timeHint}). */
+const hintOf = (from: number, phrase: string, asksWhen: boolean): TimeHint => {
   // a month name decides first: "in March 2023" names a month (a year is there too)
   const span = MONTH.test(phrase)
     ? (/\b\d{1,2}\b/.test(phrase) ? 7 * DAY_MS : 31 * DAY_MS)
     : ONLY_YEAR.test(phrase) ? 366 * DAY_MS : 7 * DAY_MS
-  return { from: d.from, until: d.from + 2 * span, ...(asksWhen ? { asksWhen } : {}) }
+  return { from, until: from + 2 * span, ...(asksWhen ? { asksWhen } : {}) }
 }
 
 /** Mean Gregorian year in ms (365.2425 days). */
