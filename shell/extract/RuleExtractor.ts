@@ -17,8 +17,10 @@
  * A **discourse** ({@link RuleExtractor.discourse}) reads turn after turn and carries what the
  * grammar needs across sentences and turns: the narrator ("My name is Kim", "I'm Kim"), the
  * speaker's group ("My wife Ana and I …" → "we" is Ana and Kim; a stated sibling joins "our
- * mother"), the named entities mentioned so far with their gender (for he / she / they / it /
- * his / her / their / him / them: the most recent compatible one) and where each person was
+ * mother"), the named entities mentioned so far with their gender and sentence (for he / she /
+ * they / it / his / her / their / him / them: a compatible one of the same sentence, a clause's
+ * subject first, then of the last sentence naming anyone, then the most recent; names in a
+ * sentence that gives no triple count too) and where each person was
  * said to work and live ("left X" reads as a move or a job change accordingly). Every
  * resolution is written into the triple's `resolved` notes ("she=Ola", "I=Kim").
  *
@@ -133,7 +135,7 @@ export interface RuleExtractor {
  * @since 0.1.0
  */
 export const limitations: ReadonlyArray<string> = [
-  "Pronoun coreference is recency and gender agreement only: he/she/his/her/him take the most recent person of that gender mentioned in the last 8 mentions, else the most recent person of unknown gender; they/them/their the most recent group (named together, or the two or three people of one sentence); it/its the most recent thing, or a name told as a verb's object. No syntax or world knowledge: 'Ola called Ana; she was happy' resolves she=Ana. 'this', 'that', 'you', 'one' are never resolved; an unresolved pronoun makes its clause give nothing; ellipsis ('Yes, she does.') gives nothing.",
+  "Pronoun coreference is salience, recency and gender agreement only: he/she/his/her/him take a person of the same sentence named before the pronoun (a clause's subject first, then the most recent; an agreeing gender before an unknown one; an object him/her never its own clause's subject: 'Okonkwo left Shell; he joined BP', 'Ola called Ana; she was happy' → she=Ola), else one of the people of the last sentence that named anyone (the same order), else the most recent person of that gender in the last 8 mentions, else the most recent person of unknown gender; they/them/their the most recent group (named together, or the two or three people of one sentence); it/its the most recent thing, or a name told as a verb's object. No world knowledge. Names in a sentence that gives no triple ('Had lunch with Ola.', 'Guess who I ran into: Bruno!', a question, 'according to Sam') are mentioned all the same; a name after a place preposition is a place unless the verb takes a person there ('ran into', 'talked to', 'married to'); an organisation's name ('Acme Labs') is never he or she. 'this', 'that', 'you', 'one' are never resolved; an unresolved pronoun makes its clause give nothing; ellipsis ('Yes, she does.') gives nothing.",
   "Gender comes from a small lexicon: kin and role words (sister, husband), titles (Mrs., Mr.), a few hundred common first names, and names ending in a consonant + 'a' read as female (with a short list of male exceptions). Other names have unknown gender and agree with both he and she.",
   "First person: 'we'/'us'/'our' stand for the last stated group that included the speaker ('My wife Ana and I …'), otherwise for the speaker; 'our' with a parent word (mother, father, grandparents) stands for the speaker and their stated siblings. 'My name is X' / 'I am X' / 'I'm X' / 'Call me X' set the narrator only when X is tagged as a proper name and is not a nationality ('I'm Polish'); 'you' is never resolved.",
   "Questions (ending in '?', or starting with a wh-word or an auxiliary) and imperatives give no triple.",
@@ -149,6 +151,7 @@ export const limitations: ReadonlyArray<string> = [
   "Role changes: 'Y replaced/succeeded/followed X as R of Z' and 'Y took over from X as R of Z' → (Y, R of, Z, change) and (X, R of, Z, negated, change); 'Y was named/appointed/elected/made/chosen (the) R of Z', 'Y was appointed as / promoted to R of Z', 'Y took over / stepped in / started as R of Z' → (Y, R of, Z, change) ('serves as R of Z' without change); 'Z has/got a new R, Y' or 'Z has a new R: Y', 'Y is the new R of Z', 'The new R of Z is Y', 'Z's new R is Y' → (Y, R of, Z, change). R must be a role word of the lexicon (ceo, chair, coach, captain, head, mayor, treasurer, ...). Not read: a role with no group ('Sam was made captain', 'Lee replaced Tom as captain' gives only (Lee, replaced, Tom)) — the group is not guessed from X's earlier role; active appointments ('The board named Lena CEO of Globex'); roles the tagger reads as verbs ('was promoted to head of sales').",
   "Corrections: a sentence opened by one or more short phrases each ended by a comma, colon or dash and holding a correction word ('Correction:', 'Sorry, I got that wrong:', 'My mistake,', 'To be clear,', 'No wait,', 'Actually,') or by 'I mean' / 'Actually' is read as usual with `change` set; a sentence that is only such a phrase ('Sorry, I got that wrong.') marks the next sentence of the discourse. What the correction replaces is left to the memory's single-valued slots: a correction of a many-valued relation (likes, visited) does not retract the old value. 'X R A, not B' / 'X R A rather than B' / 'instead of B' → (X, R, A, change) and (X, R, B, negated, change), also for 'is a'; not after a role or possessive predicate ('is the CEO of Z, not Tom'), and 'It's Porto, not Lisbon' (no relation) gives nothing.",
   "Placing things: 'S left/put/placed/kept/stored/hid/set/laid/stashed/dropped/hung/stuck/tucked/slipped/packed/parked/moved X PREP Y' (in, into, inside, on, onto, under, behind, beside, at, near, above; 'to' only after moved) and the passive 'X was moved/left/put PREP Y' → (X, 'is PREP', Y), with change except for keep; the agent is not read (an unresolved 'I' or 'someone' is enough). X must be a thing (not a person or a name, a job or an idiom's noun such as effort, faith, time) and Y a determined noun phrase ('in a hurry', 'in tears', 'at 10' are not places). 'next to', 'on top of', 'in front of' are not read; the core's location family folds in/on/at/inside/under but not behind/beside/near/above, which stay relations of their own. 'it' in 'I put it in the drawer' is resolved like any pronoun.",
+  "Homes: 'X has/rents/shares a flat/apartment/house/home/place/studio/room … in Y' (Y a name, a definite place or someone's home) → (X, lives in, Y); 'got/found a flat in Y' or 'a new flat' → with change. Not read as a home: a holiday/summer/second/rental … home, the past 'had a flat in', 'a place in my heart'.",
   "Attribute updates: a leading 'These days', 'Nowadays', 'Lately', 'Now' (not 'Now that …') or a trailing 'these days' / 'now' / 'anymore' sets `change` on the clause; 'X has/got a new A: Y' / 'X has a new A, Y' → (X, A, Y, change); 'X changed/switched/updated her A to Y' → (X, A, Y, change). 'Tom's car is a Volvo' (an indefinite value) stays (car, is a, Volvo).",
   "Jobs: 'S moved/switched/transferred to O' reads as (S, works at, O, change) when O is a capitalised name with an organisation word (Inc, Corp, Labs, Systems, Logistics, Industries, Foods, Bank, Hospital, School, University, ...) or was told as anyone's workplace earlier in the discourse, or — after switched/transferred, not moved — when S's own workplace was told and O is not one of S's homes; otherwise it stays (S, moved to, O) / (S, switched to, O). 'S left X for Y' adds (S, works at / lives in, Y, change) when X reads as a job or home. 'joined', 'started working at', 'has/got a job at', 'is a N at Y' are read as before; 'moved from X to Y' reads only the first phrase.",
   "Labels: a plural possessive keeps its owner in the label ('the tenants' association' → tenants' association, 'the Smiths' house' → Smiths' house); a singular one keeps only the noun for things ('Tom's car' → car); 'my parents' house' (a possessive determiner before it) gives nothing.",
@@ -187,6 +190,14 @@ const LIST_CONJ = new Set(["and", "&"])
 const DISJ = new Set(["or", "nor"])
 const POSSESSIVE_MARK = new Set(["'s", "'"])
 const PLACE_PREPS = new Set(["in", "at", "to", "from", "near", "into", "across", "through"])
+/**
+ * Verbs and adjectives whose place preposition takes a person ("ran into Ola", "talked to Sam",
+ * "is married to Tom"): the name after it is someone a later he/she may mean, not a place.
+ */
+const PERSON_PREPS: Readonly<Record<string, string>> = {
+  run: "into", bump: "into", talk: "to", speak: "to", chat: "to", write: "to", reply: "to", listen: "to", wave: "to",
+  complain: "to", apologise: "to", apologize: "to", lie: "to", introduce: "to", married: "to", engaged: "to", related: "to"
+}
 const CHANGE_ADVERBS = new Set(["now", "anymore", "nowadays"])
 /** Verbs of aspect whose -ing complement carries the relation. */
 const ASPECTUAL = new Set(["start", "begin", "continue", "keep"])
@@ -219,6 +230,12 @@ const PARTICLES = new Set(["up", "out", "back", "down", "off", "away", "over", "
 const JOB_NOUNS = /(?:^|\s)(?:job|position|post|role|internship|placement)$/
 /** Verbs with which "a job at X" means working at X. */
 const JOB_VERBS = new Set(["get", "have", "start", "land", "find", "take", "accept", "begin", "got", "has"])
+/** Nouns of a home: "has a flat in X" is living in X. */
+const HOME_NOUNS = /(?:^|\s)(?:flat|apartment|house|home|place|condo|studio|bungalow|loft|bedsit|townhouse|room|houseboat)$/
+/** Homes that are not where one lives ("a holiday home in Spain", "a second flat in Paris"). */
+const OTHER_HOMES = /(?:^|\s)(?:holiday|summer|winter|vacation|weekend|beach|ski|country|second|guest|rental|investment|spare|empty)(?:\s|$)/
+/** Verbs with which "a flat in X" is where the subject lives (now: not "had"); get/find: a move. */
+const HOME_VERBS = new Set(["have", "has", "get", "got", "rent", "share", "find"])
 /** Verbs with which "a new R, Y" / "a new R: Y" names the new R ("Acme has a new CEO, Dana"). */
 const NEW_VALUE_VERBS = new Set(["have", "get", "hire", "appoint", "welcome", "choose", "pick", "elect", "name", "find"])
 /** Verbs with which "her R to Y" sets a possessed attribute ("changed her number to …"). */
@@ -283,6 +300,9 @@ interface Mention {
   readonly members: ReadonlyArray<string>
   /** Named as the object of a verb ("I love Casa Lupo"): "it" may stand for it. */
   readonly object?: boolean
+  /** In the discourse: the number of the sentence that mentioned it last, and whether as a clause's subject. */
+  readonly sentence?: number
+  readonly subject?: boolean
 }
 
 /** What a conversation carries from one sentence and turn to the next. */
@@ -302,6 +322,8 @@ interface State {
   readonly employers: Set<string>
   /** A sentence announced a correction of its own ("Sorry, I got that wrong."): the next one is it. */
   readonly pending: { correction: boolean }
+  /** Sentences read so far (numbers the mentions). */
+  readonly read: { sentences: number }
 }
 
 const MAX_MENTIONS = 32
@@ -318,7 +340,8 @@ const newState = (): State => ({
   workplaces: new Map(),
   homes: new Map(),
   employers: new Set(),
-  pending: { correction: false }
+  pending: { correction: false },
+  read: { sentences: 0 }
 })
 
 // ---------------------------------------------------------------------------------------------
@@ -342,9 +365,11 @@ interface Ctx {
   /** Date phrase index of each token (-1: none), and the phrases. */
   readonly tokDate: ReadonlyArray<number>
   readonly dates: ReadonlyArray<DateSpan>
-  /** Mentions of this sentence with the token index they end at. */
-  /** This sentence's mentions; `pronoun` when a third-person pronoun stood for it. */
-  readonly local: Array<{ readonly mention: Mention; readonly at: number; readonly pronoun?: boolean }>
+  /**
+   * This sentence's mentions with the token index they end at; `pronoun` when a third-person
+   * pronoun stood for it, `subject` when it was a clause's subject.
+   */
+  readonly local: Array<{ readonly mention: Mention; readonly at: number; readonly pronoun?: boolean; readonly subject?: boolean }>
   /** Side facts of committed noun phrases, deduplicated by key. */
   readonly sides: Map<string, Draft>
 }
@@ -438,8 +463,11 @@ const plainNP = (text: string, end: number, extra: Partial<NP> = {}): NP => ({
   kind: "thing", gender: null, roleOf: null, fresh: false, former: false, pronoun: false, apposedRole: null, bare: false, ...extra
 })
 
-/** The mention a third-person pronoun stands for, looked up before token `at`. */
-const resolvePronoun = (ctx: Ctx, word: string, at: number): Mention | null => {
+/**
+ * The mention a third-person pronoun stands for, looked up before token `at`; `objectCase`: an
+ * object pronoun (him, her), which is not its own clause's subject ("Tom met Ed and thanked him").
+ */
+const resolvePronoun = (ctx: Ctx, word: string, at: number, objectCase = false): Mention | null => {
   const want: MentionKind = word === "it" || word === "its" ? "thing" :
     word === "they" || word === "them" || word === "their" ? "group" : "person"
   const gender: Lexicon.Gender | null = ["she", "her", "hers"].includes(word) ? "female" : ["he", "him", "his"].includes(word) ? "male" : null
@@ -458,6 +486,23 @@ const resolvePronoun = (ctx: Ctx, word: string, at: number): Mention | null => {
     return thing ?? candidates[0] ?? null
   }
   if (want !== "person") return candidates[0] ?? null
+  // A person of this sentence, before the pronoun, is more salient than anyone of the sentences
+  // before ("Brannock no longer lives in Teshby; he moved to Dunmere", "Lars sold his boat"):
+  // the subject of a clause first, then the most recent; an agreeing gender before an unknown one.
+  // The people of the last sentence that named anyone come next ("Had lunch with Brannock. He
+  // moved to Dunmere"), before a person of that gender named earlier.
+  const salient = (xs: ReadonlyArray<{ readonly mention: Mention; readonly subject?: boolean | undefined }>): Mention | undefined => {
+    const ranked = [...xs.filter((l) => l.subject === true).reverse(), ...xs.filter((l) => l.subject !== true).reverse()].map((l) => l.mention)
+    return ranked.find((m) => m.gender === gender) ?? ranked.find((m) => m.gender === null)
+  }
+  const before = ctx.local.filter((l) => l.at <= at)
+  const own = objectCase ? before.filter((l) => l.subject === true).at(-1)?.mention.label : undefined
+  const mine = salient(before.filter((l) => l.mention.kind === "person" && l.mention.label !== speaker && l.mention.label !== own))
+  if (mine !== undefined) return mine
+  const people = ctx.state.mentions.filter((m) => m.kind === "person" && m.label !== speaker && m.sentence !== undefined)
+  const last = people.reduce((n, m) => Math.max(n, m.sentence!), -1)
+  const previous = salient(people.filter((m) => m.sentence === last).map((m) => ({ mention: m, subject: m.subject })))
+  if (previous !== undefined) return previous
   const exact = candidates.slice(0, GENDER_WINDOW).find((m) => m.gender === gender)
   return exact ?? candidates.find((m) => m.gender === null) ?? null
 }
@@ -544,7 +589,7 @@ const parseNP = (ctx: Ctx, toks: ReadonlyArray<Tok>, i: number, limit = toks.len
   }
   const nextIsNominal = isNominal(ctx, toks, i + 1) && i + 1 < limit
   if (["he", "him", "she", "they", "them", "it"].includes(w) || (w === "her" && !nextIsNominal)) {
-    const m = resolvePronoun(ctx, w, i)
+    const m = resolvePronoun(ctx, w, i, w === "him" || w === "her")
     if (m === null) return null
     return plainNP(m.label, i + 1, { members: m.members, notes: [noteOf(w, m.members)], kind: m.kind, gender: m.gender, pronoun: true })
   }
@@ -850,8 +895,11 @@ const parseNPList = (ctx: Ctx, toks: ReadonlyArray<Tok>, i: number, role: "subje
     : { nps, end: k, truncated: false, disjunctive }
 }
 
-/** Record a committed noun-phrase list: its side facts and its mentions (a group too). */
-const commit = (ctx: Ctx, nps: ReadonlyArray<NP>, role: "subject" | "object" | "predicate", prep: string | null): void => {
+/**
+ * Record a committed noun-phrase list: its side facts and its mentions (a group too). `verb`: the
+ * lemma (or the copula's adjective) an object's `prep` follows.
+ */
+const commit = (ctx: Ctx, nps: ReadonlyArray<NP>, role: "subject" | "object" | "predicate", prep: string | null, verb: string | null = null): void => {
   const speaker = speakerOf(ctx)
   for (const np of nps) {
     // The target of "the principal of St. Joseph's School" is mentioned too.
@@ -865,27 +913,31 @@ const commit = (ctx: Ctx, nps: ReadonlyArray<NP>, role: "subject" | "object" | "
       ctx.sides.set(`${s.subject}\u0000${s.relation}\u0000${s.object}`, s)
       noteSibling(ctx, s)
       // The other end of "his wife Sue" (he) is mentioned too.
-      if (s.object !== speaker && s.relation.endsWith(" of")) ctx.local.push({ mention: mentionOfLabel(s.object, "person", Lexicon.nameGender(s.object)), at: np.end - 1 })
+      if (s.object !== speaker && s.relation.endsWith(" of")) ctx.local.push({ mention: mentionOfLabel(s.object, "person", knownGender(ctx, s.object)), at: np.end - 1 })
       ctx.local.push({ mention: mentionOfLabel(s.subject, "person", np.gender), at: np.end })
     }
     if (np.members.length > 1) {
       ctx.local.push({ mention: { label: np.text, kind: "group", gender: null, members: np.members }, at: np.end })
       continue
     }
-    const kind: MentionKind = role === "object" && prep !== null && PLACE_PREPS.has(prep) ? "thing" : np.kind
+    // A name after a place preposition is a place ("moved to Oslo"), unless the verb takes a person
+    // there ("ran into Ola"); a name of an organisation ("Acme Labs") is not a he or a she.
+    const placed = role === "object" && prep !== null && PLACE_PREPS.has(prep) && !(np.kind === "person" && verb !== null && PERSON_PREPS[verb] === prep)
+    const kind: MentionKind = placed || (np.kind === "person" && np.possessors === null && np.sides.length === 0 && Lexicon.looksLikeOrganisationName(np.text)) ? "thing" : np.kind
     if (kind === "person" && !np.bare && !np.indefinite && np.possessors === null && /^\p{Lu}\p{Ll}+s$/u.test(np.text)) {
       // "The Okafors", "the Smiths": a family, whom a later "they" / "their" may mean.
       ctx.local.push({ mention: { label: np.text, kind: "group", gender: null, members: np.members }, at: np.end })
     }
-    // The possessor of "Gita's score" is a person mentioned too.
+    // The possessor of "Gita's score" is a person mentioned too (of the gender known for them: "her brother's house").
     if (np.possessors !== null && np.possessors.length === 1) {
       const owner = np.possessors[0]!
-      if (owner !== speaker) ctx.local.push({ mention: mentionOfLabel(owner, "person", Lexicon.nameGender(owner)), at: np.end - 1 })
+      if (owner !== speaker) ctx.local.push({ mention: mentionOfLabel(owner, "person", knownGender(ctx, owner)), at: np.end - 1 })
     }
     ctx.local.push({
       mention: { label: np.text, kind, gender: kind === "person" ? np.gender : null, members: np.members, object: role === "object" && prep === null },
       at: np.end,
-      pronoun: np.pronoun
+      pronoun: np.pronoun,
+      subject: role === "subject"
     })
   }
   const labels = nps.flatMap((n) => n.members)
@@ -902,6 +954,16 @@ const noteSibling = (ctx: Ctx, d: Draft): void => {
   const list = ctx.state.siblings.get(ctx.given) ?? []
   if (!list.includes(d.subject)) list.push(d.subject)
   ctx.state.siblings.set(ctx.given, list)
+}
+
+/** The gender of a person's label: as mentioned before in the sentence or the discourse, else by the name. */
+const knownGender = (ctx: Ctx, label: string): Lexicon.Gender | null => {
+  for (let j = ctx.local.length - 1; j >= 0; j--) {
+    const m = ctx.local[j]!.mention
+    if (m.label === label && m.kind === "person" && m.gender !== null) return m.gender
+  }
+  const before = ctx.state.mentions.findLast((m) => m.label === label && m.kind === "person" && m.gender !== null)
+  return before?.gender ?? Lexicon.nameGender(label)
 }
 
 const mentionOfLabel = (label: string, kind: MentionKind, gender: Lexicon.Gender | null): Mention =>
@@ -1233,7 +1295,7 @@ const parseClause = (
     if (copular) copulaNP = true
   }
   ctx.npEnds.set(k, objects)
-  commit(ctx, objects, copular && prepWord === null ? "predicate" : "object", prepWord)
+  commit(ctx, objects, copular && prepWord === null ? "predicate" : "object", prepWord, adjective ?? lemma)
 
   // Special complements: "to Y" after a transfer, "as R of Z" after replace, "at X" after quit my job.
   let recipient: NP | null = null
@@ -1288,6 +1350,22 @@ const parseClause = (
       objects = [r]
       commit(ctx, [r], "object", "at")
       k = r.end
+    }
+  } else if (objects.length === 1 && toks[k]?.lower === "in" && group.kind !== "copula" && !group.passive && agentIsSubject && !ends && (HOME_VERBS.has(lemma) || hasGot) &&
+    head.lower !== "had" && HOME_NOUNS.test(objects[0]!.text.toLowerCase()) && !OTHER_HOMES.test(objects[0]!.text.toLowerCase()) &&
+    objects[0]!.possessors === null && subjects.every((x) => x.kind === "person" || x.kind === "group")) {
+    // "Ana has a flat in Porto", "We rent a house in Leeds", "Tom got a new apartment in Oslo": where they live.
+    const r = parseNP(ctx, toks, k + 1)
+    // The place is a name ("in Porto"), a definite place ("in the old town") or someone's home
+    // ("in her brother's house"); not "a place in my heart".
+    const where = r === null ? null : r.possessors !== null ? (HOME_NOUNS.test(r.possessed ?? "") ? r : null) : /^\p{Lu}/u.test(r.text) || toks[k + 1]?.lower === "the" ? r : null
+    if (where !== null && !where.indefinite && where.pronoun === false && where.members.length === 1) {
+      relation.length = 0
+      relation.push(surface ? "lives" : "live", "in")
+      change = change || objects[0]!.fresh || ((lemma === "get" || lemma === "find") && !hasGot)
+      objects = [where]
+      commit(ctx, [where], "object", "in")
+      k = where.end
     }
   }
 
@@ -1754,24 +1832,74 @@ const statedName = (ctx: Ctx, toks: ReadonlyArray<Tok>, start: number): string |
 }
 
 /**
+ * Whether the preposition at `p` takes a person rather than a place: "with" ("had lunch with
+ * Ola"), "according to", and a verb's person preposition ("ran into Ola", "talked to Sam").
+ */
+const personPrep = (toks: ReadonlyArray<Tok>, p: number): boolean => {
+  const w = toks[p]?.lower
+  const verb = toks[p - 1]
+  if (w === "with") return true
+  if (w === "to" && verb?.lower === "according") return true
+  return verb !== undefined && w !== undefined && (PERSON_PREPS[verb.lemma] === w || PERSON_PREPS[verb.lower] === w)
+}
+
+/** Whether the name starting at `i` follows a preposition of place ("in Oslo", "at Acme"), not of a person. */
+const afterPlacePrep = (toks: ReadonlyArray<Tok>, i: number): boolean =>
+  i > 0 && toks[i - 1]!.pos === "ADP" && !personPrep(toks, i - 1)
+
+/**
  * A question states nothing, but the people it names may be who a later "she" / "he" means
  * ("Have you met Rania?" — "Yes! She works at the Louvre."): each run of names not after a
- * preposition joins the discourse's mentions.
+ * preposition of place joins the discourse's mentions.
  */
 const noteAskedNames = (state: State, toks: ReadonlyArray<Tok>): void => {
+  const sentence = state.read.sentences++
   for (let i = 0; i < toks.length; i++) {
     if (toks[i]!.pos !== "PROPN" || !/^\p{Lu}/u.test(toks[i]!.text) || Lexicon.TITLES.has(toks[i]!.lower)) continue
     let j = i
     while (j < toks.length && toks[j]!.pos === "PROPN") j++
-    if (i === 0 || toks[i - 1]!.pos !== "ADP") {
+    if (!afterPlacePrep(toks, i)) {
       const label = toks.slice(i, j).map((t) => t.text).join(" ")
       const seen = state.mentions.findIndex((m) => m.label === label)
       if (seen >= 0) state.mentions.splice(seen, 1)
-      state.mentions.push(mentionOfLabel(label, "person", Lexicon.nameGender(label)))
+      state.mentions.push({ ...mentionOfLabel(label, "person", Lexicon.nameGender(label)), sentence })
     }
     i = j
   }
   if (state.mentions.length > MAX_MENTIONS) state.mentions.splice(0, state.mentions.length - MAX_MENTIONS)
+}
+
+/**
+ * The names of a sentence that gave no triple ("Had lunch with Ola yesterday.", "Guess who I ran
+ * into: Bruno!", "Acme is hiring, according to Sam") are mentioned all the same: a later "she" /
+ * "he" may mean them. Each run of capitalised proper nouns not already a mention of the
+ * sentence, not a date, title, acronym or nationality and not after a preposition of place joins
+ * `ctx.local` where it ends in the main clause's numbering (an organisation's name as a thing, else
+ * a person).
+ * @complexity O(tokens · mentions of the sentence)
+ */
+const noteNames = (ctx: Ctx, toks: ReadonlyArray<Tok>, at: MainTokens): void => {
+  let known: Array<string> | null = null
+  /** Part of a mention already read ("Tea House" of "No. 9 Tea House"). */
+  const read = (label: string): boolean => {
+    known ??= ctx.local.flatMap((l) => [l.mention.label, ...l.mention.members]).map((l) => ` ${l} `)
+    return known.some((l) => l.includes(` ${label} `))
+  }
+  let speaker: string | null | undefined
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i]!
+    if (t.pos !== "PROPN" || !/^\p{Lu}/u.test(t.text) || Lexicon.TITLES.has(t.lower) || (ctx.tokDate[i] ?? -1) >= 0) continue
+    let j = i
+    while (j < toks.length && toks[j]!.pos === "PROPN" && /^\p{Lu}/u.test(toks[j]!.text) && (ctx.tokDate[j] ?? -1) < 0) j++
+    const label = slice(ctx, toks, i, j)
+    const from = i
+    i = j - 1
+    if (speaker === undefined) speaker = speakerOf(ctx)
+    if (label === speaker || afterPlacePrep(toks, from) || read(label) || /^\p{Lu}{2,}$/u.test(label) || Lexicon.looksLikeDemonym(label)) continue
+    known!.push(` ${label} `)
+    const org = Lexicon.looksLikeOrganisationName(label)
+    ctx.local.push({ mention: mentionOfLabel(label, org ? "thing" : "person", org ? null : Lexicon.nameGender(label)), at: mainAt(at, j - 1) })
+  }
 }
 
 /**
@@ -1853,27 +1981,28 @@ const foreign = (sentence: string, toks: ReadonlyArray<Tok>): boolean => {
   return other * 2 >= words && other > 0
 }
 
-/** All triples of one sentence. */
-const parseSentence = (base: Omit<Ctx, "npEnds" | "tokDate" | "dates" | "local" | "sides">, sentence: Sentence): ReadonlyArray<Triple> => {
-  let toks = sentence.toks
-  const sentenceText = base.text.slice(sentence.start, sentence.end)
-  if (foreign(sentenceText, toks)) return []
-  if (toks.some((t) => t.text === "?")) {
-    noteAskedNames(base.state, toks)
-    return []
-  }
-  while (toks.length > 0 && toks[toks.length - 1]!.pos === "PUNCT" && /^[.!;:…"'”’)\]]+$/.test(toks[toks.length - 1]!.text)) {
-    toks = toks.slice(0, -1)
-  }
-  while (toks.length > 0 && toks[0]!.pos === "PUNCT" && /^["'“‘(\[]+$/.test(toks[0]!.text)) toks = toks.slice(1)
-  if (toks.length === 0) return []
-  const found = findDates(sentenceText, base.time)
-  const tokDate = found.length === 0 ? toks.map(() => -1) : toks.map((t) => {
-    const at = t.start - sentence.start
-    return found.findIndex((d) => at >= d.start && t.end - sentence.start <= d.end)
-  })
-  const ctx: Ctx = { ...base, npEnds: new Map(), tokDate, dates: found, local: [], sides: new Map() }
-  const span = { start: sentence.start, end: sentence.end }
+/** Where the main clause's tokens are in a sentence: `index[m] + from` is main token m's sentence index. */
+interface MainTokens {
+  index: ReadonlyArray<number> | null
+  from: number
+}
+
+/** The number of main-clause tokens before sentence token `i` (the main clause's numbering of `i + 1`). */
+const mainAt = (at: MainTokens, i: number): number => {
+  if (at.index === null) return i + 1
+  let m = 0
+  while (m < at.index.length && at.index[m]! + at.from <= i) m++
+  return m
+}
+
+/**
+ * The clauses of one sentence (`toks` without its closing punctuation), read in `ctx`: the drafts,
+ * before the side facts are added. `at` is set to the main clause's tokens (their indices in the
+ * clause tokens, which start at `toks[at.from]`) once relative clauses are lifted out.
+ */
+const readSentence = (ctx: Ctx, toks: ReadonlyArray<Tok>, at: MainTokens): Array<Draft> => {
+  const base = ctx
+  const tokDate = ctx.tokDate
   const drafts: Array<Draft> = []
   // A correction announced by the sentence before ("Sorry, I got that wrong.") holds for this one.
   let correction = base.state.pending.correction
@@ -1995,7 +2124,7 @@ const parseSentence = (base: Omit<Ctx, "npEnds" | "tokDate" | "dates" | "local" 
     if (d0 !== undefined) ctx.local.push({ mention: mentionOfLabel(d0.subject, "person", Lexicon.kinGender(d0.relation.replace(/ of$/, "").split(" ").pop() ?? "") ?? Lexicon.nameGender(d0.subject)), at: 0 })
   } else if (WH.has(first.lower) || (first.pos === "AUX" && first.lower !== "'m") || first.pos === "VERB") {
     // A question or an imperative ("Call me Bea" has named the narrator above).
-    return drafts.map((d) => ({ ...d, span }))
+    return drafts
   }
   // After "My sister's name is Ola", a clause joined by "and" or a comma is read on its own.
   const clauseFrom = kinName === null ? start : toks[kinName.end] !== undefined && (toks[kinName.end]!.lower === "and" || toks[kinName.end]!.text === ",") ? kinName.end + 1 : toks.length
@@ -2013,6 +2142,9 @@ const parseSentence = (base: Omit<Ctx, "npEnds" | "tokDate" | "dates" | "local" 
     }
   }
   const { main, mainIndex, relatives } = liftRelatives(clauseToks)
+  // Token indices of the sentence in the main clause's numbering (mentions are ordered by it).
+  at.index = mainIndex
+  at.from = clauseFrom
   // The relative-clause lift renumbers tokens: date marks follow their tokens.
   const mainCtx: Ctx = { ...ctx, tokDate: mainIndex.map((j) => clauseDates[j] ?? -1) }
   const clauses = parseClause(mainCtx, main, 0, null, sentenceDate)
@@ -2023,10 +2155,41 @@ const parseSentence = (base: Omit<Ctx, "npEnds" | "tokDate" | "dates" | "local" 
     const relCtx: Ctx = { ...ctx, npEnds: new Map(), tokDate: rel.toks.map((_, j) => clauseDates[rel.from + j] ?? -1) }
     drafts.push(...parseClause(relCtx, rel.toks, 0, antecedent, sentenceDate))
   }
+  return drafts
+}
+
+/** All triples of one sentence; its mentions join the discourse. */
+const parseSentence = (base: Omit<Ctx, "npEnds" | "tokDate" | "dates" | "local" | "sides">, sentence: Sentence): ReadonlyArray<Triple> => {
+  let toks = sentence.toks
+  const sentenceText = base.text.slice(sentence.start, sentence.end)
+  if (foreign(sentenceText, toks)) return []
+  if (toks.some((t) => t.text === "?")) {
+    noteAskedNames(base.state, toks)
+    return []
+  }
+  while (toks.length > 0 && toks[toks.length - 1]!.pos === "PUNCT" && /^[.!;:…"'”’)\]]+$/.test(toks[toks.length - 1]!.text)) {
+    toks = toks.slice(0, -1)
+  }
+  while (toks.length > 0 && toks[0]!.pos === "PUNCT" && /^["'“‘(\[]+$/.test(toks[0]!.text)) toks = toks.slice(1)
+  if (toks.length === 0) return []
+  const found = findDates(sentenceText, base.time)
+  const tokDate = found.length === 0 ? toks.map(() => -1) : toks.map((t) => {
+    const at = t.start - sentence.start
+    return found.findIndex((d) => at >= d.start && t.end - sentence.start <= d.end)
+  })
+  const ctx: Ctx = { ...base, npEnds: new Map(), tokDate, dates: found, local: [], sides: new Map() }
+  const span = { start: sentence.start, end: sentence.end }
+  const at: MainTokens = { index: null, from: 0 }
+  const drafts = readSentence(ctx, toks, at)
+  if (drafts.length === 0) noteNames(ctx, toks, at)
   // Mentions of the sentence join the discourse, in text order; two or three people named in
   // one sentence ("Greg … his wife Sue …") are who a later "they" may mean.
   const mentions = ctx.state.mentions
-  const ordered = [...ctx.local].sort((a, b) => a.at - b.at).map((l) => l.mention)
+  const sentenceNo = ctx.state.read.sentences++
+  const ordered = [...ctx.local].sort((a, b) => a.at - b.at).map((l): Mention => {
+    const m = l.mention
+    return m.kind !== "person" ? m : { label: m.label, kind: m.kind, gender: m.gender, members: m.members, object: m.object === true, sentence: sentenceNo, subject: l.subject === true }
+  })
   const speaker = speakerOf(ctx)
   const people = [...new Set(ordered.filter((m) => m.kind === "person" && m.label !== speaker && !m.label.includes("'s ")).map((m) => m.label))]
   if (people.length >= 2 && people.length <= 3 && !ordered.some((m) => m.kind === "group")) {
