@@ -3,9 +3,9 @@
  *
  * The rule (MISSION feature 7) is a Game-of-Life-like neighbourhood rule combined with
  * exponential time decay and a recency correction. For every edge `e` that is neither solidified
- * nor an episode sequence link (`Fact.isSequence`: the order things were told in is a record of
- * the telling, not a learned strength, so it does not fade — an old turn's neighbours stay its
- * neighbours):
+ * nor a record of the telling (`Fact.isRecord`: a mention or an episode sequence link — what was
+ * said, and in what order, is not a learned strength and does not fade; an old episode leaves the
+ * active graph through prune's inactivity rule instead):
  *
  * - base rate `λ = ln 2 / decayHalfLife` (per ms);
  * - neighbourhood: the *set* of edges incident to `e`'s subject or object, `e` itself excluded;
@@ -20,7 +20,7 @@
  * - `weight' = weight · exp(−rate · dt)`.
  *
  * Every factor of the rate is ≥ 0, so decay only ever multiplies a weight by a number in
- * (0, 1]: it never raises a weight. Solidified edges and sequence links are untouched; superseded (historical)
+ * (0, 1]: it never raises a weight. Solidified edges and records are untouched; superseded (historical)
  * facts decay like any other edge. Nodes are untouched except their derived `importance`, which
  * the draft recomputes (`recency` is access time, and decay is not an access).
  *
@@ -30,7 +30,7 @@ import { Schema } from "effect"
 import { dual } from "effect/Function"
 import { Collector, type Step } from "./Changes.ts"
 import { InvalidInput } from "./Errors.ts"
-import { type Fact, isSequence } from "./Fact.ts"
+import { type Fact, isRecord } from "./Fact.ts"
 import * as LiquidGraph from "./LiquidGraph.ts"
 import type { Params } from "./Params.ts"
 
@@ -64,7 +64,7 @@ export const lifeClass = (n: number, params: Params): LifeClass =>
 
 /**
  * The decay rate (per ms) of an edge with `aliveNeighbours` alive neighbours at time `now`.
- * Laws: `rate ≥ 0`; `rate == 0` for a solidified edge and for a sequence link.
+ * Laws: `rate ≥ 0`; `rate == 0` for a solidified edge and for a record (mention, sequence link).
  * @complexity O(1)
  * @example
  * ```ts
@@ -72,7 +72,7 @@ export const lifeClass = (n: number, params: Params): LifeClass =>
  * ```
  */
 export const rate = (e: Fact, aliveNeighbours: number, params: Params, now: number): number => {
-  if (e.solidified || isSequence(e)) return 0
+  if (e.solidified || isRecord(e)) return 0
   const base = Math.LN2 / params.decayHalfLife
   const life = lifeClass(aliveNeighbours, params) === "alive" ? 1 - params.lifeSupport : 1 + params.lifePenalty
   const recency = now - e.lastReinforced <= params.recencyWindow ? 1 - params.recencyProtection : 1
@@ -164,7 +164,7 @@ const validate = (input: DecayInput, now: number): void => {
  *
  * Laws:
  * - `decay(g, 0) == g` (identity);
- * - no weight rises: `weight(decay(g, t), e) ≤ weight(g, e)`; solidified edges and sequence links are unchanged;
+ * - no weight rises: `weight(decay(g, t), e) ≤ weight(g, e)`; solidified edges and records (mentions, sequence links) are unchanged;
  * - time composition, with `now` and the params fixed: when the set of alive edges of
  *   `decay(g, t1)` equals that of `g` (e.g. `activeWeight = 0`), or when
  *   `lifePenalty = lifeSupport = 0`, `decay(decay(g, t1), t2) == decay(g, t1 + t2)` up to float
@@ -194,7 +194,7 @@ export const decay: {
   const d = LiquidGraph.draft(graph)
   for (let k = 0; k < edges.length; k++) {
     const e = edges[k]!
-    if (e.solidified || e.weight === 0 || isSequence(e)) continue
+    if (e.solidified || e.weight === 0 || isRecord(e)) continue
     const alive = query(ends[2 * k]!, ends[2 * k + 1]!, e.weight >= threshold ? 1 : 0)
     const weight = e.weight * Math.exp(-rate(e, alive, params, now) * input.dt)
     if (weight < e.weight) {

@@ -110,11 +110,21 @@ export const sequenceId = (later: string, earlier: string): string => "q|" + lat
 
 /**
  * Whether `e` is an episode sequence edge: the order things were told in, a record of the
- * telling like a mention, not a learned association — decay leaves it alone, and prune moves it to
- * the archive with its episode instead of dropping it.
+ * telling like a mention ({@link isRecord}), not a learned association — decay leaves it alone,
+ * and prune moves it to the archive with its episode instead of dropping it.
  * @complexity O(1)
  */
 export const isSequence = (e: Fact): boolean => e.kind === "association" && e.relation === FOLLOWS
+
+/**
+ * Whether `e` is a record of the telling: a `mention` (this episode names that node) or a
+ * sequence link ({@link isSequence}). What was said, and in what order, does not change with
+ * time: decay leaves records alone; an episode whose only links are records leaves the active
+ * graph when long inactive, its records archived with it; recall's walk follows archived records
+ * too, into the archive.
+ * @complexity O(1)
+ */
+export const isRecord = (e: Fact): boolean => e.kind === "mention" || isSequence(e)
 
 /** The slot of a fact: its subject and relation, the unit single-valued relations constrain. */
 export const slotKey = (subject: string, relation: string): string => subject + "|" + relation

@@ -6,8 +6,10 @@
  *    `useCount ≥ solidifyUses` becomes solidified. Solidified edges are never decayed nor removed
  *    (so a node with a solidified edge is never removed either: it is *protected*).
  * 2. **weak edges**: every non-solidified edge with `weight < θ` is removed.
- * 3. **isolated nodes**: a node is removed when it is isolated (no edge but non-solidified episode
- *    sequence links, `Fact.isSequence`, which go with it) AND long inactive
+ * 3. **isolated nodes**: a node is removed when it is isolated AND long inactive. An episode is
+ *    isolated when its only links are (non-solidified) records of the telling — its mentions and
+ *    sequence links (`Fact.isRecord`), which never decay and go to the archive with it, after
+ *    which the nodes they named are checked in turn; any other node when it has no edge
  *    (`recency < now − inactiveAfter`). An isolated node that was accessed recently is kept: it
  *    was just learned or recalled, and an edge may still come; a connected node is kept however
  *    old, since its edges decide (steps 2 and 4). This rule applies throughout the pass: a node
@@ -44,7 +46,7 @@ import { HashSet, Schema } from "effect"
 import { dual } from "effect/Function"
 import { Collector, type Step } from "./Changes.ts"
 import { InvalidInput } from "./Errors.ts"
-import { type Fact, isSequence } from "./Fact.ts"
+import { type Fact, isRecord, isSequence } from "./Fact.ts"
 import * as Archive from "./Archive.ts"
 import * as LiquidGraph from "./LiquidGraph.ts"
 import type { MemoryNode } from "./Node.ts"
@@ -125,28 +127,42 @@ class Pass {
     this.edges = LiquidGraph.edges(graph).sort((a, b) => cmp(a.id, b.id))
     this.nodes = LiquidGraph.nodes(graph).sort((a, b) => cmp(a.id, b.id))
   }
-  /** The edges of `id` other than sequence links, and its sequence links (sorted by id). */
-  links(id: string): { readonly others: number; readonly sequence: ReadonlyArray<Fact> } {
-    let others = 0
-    const sequence: Array<Fact> = []
-    for (const e of this.d.incident(id)) {
-      // a solidified link, sequence or not, protects its ends (it is never removed)
-      if (isSequence(e) && !e.solidified) sequence.push(e)
-      else others++
-    }
-    return { others, sequence: sequence.sort((a, b) => cmp(a.id, b.id)) }
+  degree(id: string): number {
+    return HashSet.size(this.d.outEdges(id)) + HashSet.size(this.d.inEdges(id))
   }
   /**
-   * Archives `id` when it is isolated — no edge but sequence links — and long inactive; its
-   * sequence links go to the archive with it.
+   * The links of episode `id` that keep it active (any edge but a record of the telling), and its
+   * records (`Fact.isRecord`: mentions and sequence links, sorted by id). A solidified record keeps
+   * it active too (a solidified edge is never removed).
+   */
+  links(id: string): { readonly others: number; readonly records: ReadonlyArray<Fact> } {
+    let others = 0
+    const records: Array<Fact> = []
+    for (const e of this.d.incident(id)) {
+      if (isRecord(e) && !e.solidified) records.push(e)
+      else others++
+    }
+    return { others, records: records.sort((a, b) => cmp(a.id, b.id)) }
+  }
+  /**
+   * Archives `id` when it is isolated and long inactive. An episode counts as isolated when its
+   * only links are records of the telling: they go to the archive with it, and the nodes they
+   * named are then checked in turn (id order). Any other node is isolated at degree 0.
    */
   dropIfIdle(id: string): void {
     const n = this.d.node(id)
     if (n === undefined || !isInactive(n, this.params, this.now)) return
-    const { others, sequence } = this.links(id)
+    if (n.kind !== "episode") {
+      if (this.degree(id) === 0) this.archiveNode(id)
+      return
+    }
+    const { others, records } = this.links(id)
     if (others > 0) return
-    for (const e of sequence) this.takeOut(e)
+    for (const e of records) this.takeOut(e)
     this.archiveNode(id)
+    const ends = new Set<string>()
+    for (const e of records) ends.add(e.subject === id ? e.object : e.subject)
+    for (const m of Array.from(ends).sort(cmp)) if (m !== id) this.dropIfIdle(m)
   }
   /** Archives an isolated node. */
   archiveNode(id: string): void {
@@ -223,7 +239,7 @@ class Pass {
  * - `prune(prune(g, θ1), θ2) == prune(g, max(θ1, θ2))` whenever `nodeCount(g) ≤ maxNodes` (the
  *   node budget never binds; the edge and density budgets may);
  * - no solidified edge is ever removed; every edge kept that is not solidified has `weight ≥ θ`;
- * - no kept node is both isolated (sequence links aside) and long inactive;
+ * - no kept node is both isolated (an episode: records aside) and long inactive;
  * - after a pass `edges ≤ maxEdges` and `edges ≤ maxDensity · nodes` unless every remaining edge
  *   is solidified, and `nodes ≤ maxNodes` unless every remaining node is protected;
  * - `changes` list solidified edges (by id), then removals in the order they were made;

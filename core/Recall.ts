@@ -70,7 +70,10 @@
  * 4. **Walk** (the *walk* source). From each anchor, a best-first walk over the undirected view
  *    of the new graph follows `fact`, `association` (Hebbian links and the episode sequence,
  *    `Engram.FOLLOWS`) and `mention` edges valid at world time `at` (`null`: current facts only,
- *    superseded ones skipped), while the product of weights along the path stays ≥
+ *    superseded ones skipped), and from each node also its *archived* records of the telling
+ *    (`Fact.isRecord`: mentions and sequence links, which prune archives with their episode), so
+ *    the walk reaches archived episodes through the entities they named (an archived fact is
+ *    never followed), while the product of weights along the path stays ≥
  *    `pathThreshold` and the path has at most `maxDepth` edges. A path's *strength* is its
  *    product of weights times the specificity of every node it leaves (the fan effect of
  *    spreading activation: a hub passes on little of its score, so an anchor's walk through a
@@ -686,9 +689,12 @@ const pathOf = (f: Found): RecallPath => {
   return { anchor: f.anchor, nodes, edges: edgesOf(f).map((e) => e.id), weight: f.weight }
 }
 
-/** Episode ids start with `ep:` and semantic ids are keys, which never hold `:`; the prefix test spares a lookup. */
+/**
+ * Whether `id` is an episode, active or archived. Episode ids start with `ep:` and semantic ids
+ * are keys, which never hold `:`; the prefix test spares a lookup.
+ */
 const isEpisode = (g: LiquidGraph.LiquidGraph, id: string): boolean =>
-  id.startsWith("ep:") && LiquidGraph.node(g, id)?.kind === "episode"
+  id.startsWith("ep:") && LiquidGraph.anyNode(g, id)?.kind === "episode"
 
 /** Step 4: the best-first walk from one anchor, offering facts and episodes it reaches; returns the edges it examined. */
 const walk = (
@@ -719,14 +725,18 @@ const walk = (
     const depth = l.depth + 1
     // the fan discount of leaving u: its specificity (a hub spreads little of its score)
     const leave = l.strength * specificity(g, u)
-    // Incident edge ids are read lazily (out-edges, then in-edges, in their sets' iteration
+    // Incident edge ids are read lazily (out-edges, then in-edges, then archived edges, in their sets' iteration
     // order) and each one examined counts against the budget, so a hub cannot overrun it; the
     // anchor's own edges are always all examined.
-    for (let side = 0; side < 2; side++) {
-      for (const eid of side === 0 ? LiquidGraph.outEdges(g, u) : LiquidGraph.inEdges(g, u)) {
+    for (let side = 0; side < 3; side++) {
+      const ids = side === 0 ? LiquidGraph.outEdges(g, u) : side === 1 ? LiquidGraph.inEdges(g, u) : LiquidGraph.archivedIncident(g, u)
+      for (const eid of ids) {
         if (!isRoot && spent >= budget) break walking
         spent++
-        const e = HashMap.getUnsafe(edges, eid)
+        // side 2: the archived edges at u; the walk follows the archived records of the telling
+        // (mentions, sequence links) into the archive, never an archived fact
+        const e = side < 2 ? HashMap.getUnsafe(edges, eid) : HashMap.getUnsafe(g.archivedEdges, eid).edge
+        if (side === 2 && !FactM.isRecord(e)) continue
         const weight = l.weight * e.weight
         if (weight < theta || !walkable(e, at)) continue
         const v = e.subject === u ? e.object : e.subject

@@ -48,7 +48,7 @@ const aliveSet = (g: G, p: Params.Params): Set<string> =>
 const naiveDecay = (g: G, dt: number, p: Params.Params, now: number): Map<string, number> => {
   const out = new Map<string, number>()
   for (const e of LiquidGraph.edges(g)) {
-    if (e.solidified || Fact.isSequence(e)) {
+    if (e.solidified || Fact.isRecord(e)) {
       out.set(e.id, e.weight)
       continue
     }

@@ -86,11 +86,18 @@ describe("Prune", () => {
         const h = run(g, theta, p, now)
         const keep = LiquidGraph.edges(g).filter((e) => e.solidified || Prune.shouldSolidify(e, p) || e.weight >= theta)
         for (const e of keep) if (LiquidGraph.hasEdge(h, e.id)) expect(LiquidGraph.edge(h, e.id)!.solidified).toBe(e.solidified || Prune.shouldSolidify(e, p))
-        // a node is linked by a kept edge other than a sequence link; an idle episode's sequence
-        // links leave with it
-        const protects = (e: Fact.Fact) => !Fact.isSequence(e) || e.solidified || Prune.shouldSolidify(e, p)
-        const linked = new Set(keep.filter(protects).flatMap((e) => [e.subject, e.object]))
-        const nodes = LiquidGraph.nodes(g).filter((n) => linked.has(n.id) || !Prune.isInactive(n, p, now))
+        // an episode stays when recently active or linked by a kept edge other than a
+        // non-solidified record (mention, sequence link); the records of one that goes leave
+        // with it; any other node stays when recently active or an end of a remaining edge
+        const solid = (e: Fact.Fact) => e.solidified || Prune.shouldSolidify(e, p)
+        const isEp = (id: string) => LiquidGraph.node(g, id)!.kind === "episode"
+        const held = new Set(keep.filter((e) => !Fact.isRecord(e) || solid(e)).flatMap((e) => [e.subject, e.object]))
+        const episodes = LiquidGraph.nodes(g).filter((n) => n.kind === "episode" && (held.has(n.id) || !Prune.isInactive(n, p, now)))
+        const epKept = new Set(episodes.map((n) => n.id))
+        const remaining = keep.filter((e) => (!isEp(e.subject) || epKept.has(e.subject)) && (!isEp(e.object) || epKept.has(e.object)))
+        const ends = new Set(remaining.flatMap((e) => [e.subject, e.object]))
+        const others = LiquidGraph.nodes(g).filter((n) => n.kind !== "episode" && (ends.has(n.id) || !Prune.isInactive(n, p, now)))
+        const nodes = [...episodes, ...others]
         expect(ids(LiquidGraph.nodes(h))).toEqual(ids(nodes))
         const kept = new Set(ids(nodes))
         expect(ids(LiquidGraph.edges(h))).toEqual(ids(keep.filter((e) => kept.has(e.subject) && kept.has(e.object))))
@@ -121,8 +128,8 @@ describe("Prune", () => {
       fc.property(arbGraph(), arbParams(), arbNow, arbTheta, (g, p, now, theta) => {
         const h = run(g, theta, p, now)
         for (const e of LiquidGraph.edges(h)) expect(e.solidified || e.weight >= theta).toBe(true)
-        const linked = (id: string) => LiquidGraph.incident(h, id).some((e) => !Fact.isSequence(e) || e.solidified)
-        for (const n of LiquidGraph.nodes(h)) expect(linked(n.id) || !Prune.isInactive(n, p, now)).toBe(true)
+        const linked = (id: string, episode: boolean) => LiquidGraph.incident(h, id).some((e) => !episode || !Fact.isRecord(e) || e.solidified)
+        for (const n of LiquidGraph.nodes(h)) expect(linked(n.id, n.kind === "episode") || !Prune.isInactive(n, p, now)).toBe(true)
       }),
       { numRuns: 300 }
     )
