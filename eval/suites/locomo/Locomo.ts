@@ -107,10 +107,16 @@ const MINUTE = 60_000
 const DAY = 86_400_000
 
 export interface GraphStats {
+  /** The active graph. */
   readonly nodes: number
   readonly edges: number
   readonly facts: number
   readonly episodes: number
+  /** The archive (`LiquidGraph.archiveStats`): what prune moved out, recall still reaches. */
+  readonly archivedNodes: number
+  readonly archivedEpisodes: number
+  readonly archivedEdges: number
+  readonly archiveBytes: number
 }
 
 /** What ingestion cost the memory: graph changes (items added, updated, removed, …) per ingested memory. */
@@ -202,10 +208,14 @@ export const ingestMags = (
   let episodes = 0
   for (const e of LiquidGraph.edges(g)) if (e.kind === "fact") facts++
   for (const n of LiquidGraph.nodes(g)) if (n.kind === "episode") episodes++
+  const archive = LiquidGraph.archiveStats(g)
   return {
     graph: g,
     now: now + DAY,
-    stats: { nodes: LiquidGraph.nodeCount(g), edges: LiquidGraph.edgeCount(g), facts, episodes },
+    stats: {
+      nodes: LiquidGraph.nodeCount(g), edges: LiquidGraph.edgeCount(g), facts, episodes,
+      archivedNodes: archive.nodes, archivedEpisodes: archive.episodes, archivedEdges: archive.edges, archiveBytes: archive.bytes
+    },
     cost: { changes, steps: memories.length }
   }
 }

@@ -144,9 +144,23 @@ export const runLocomo = async (
     `| ${s} | ${fmt(value(s, "recall@5"))} | ${fmt(value(s, "recall@10"))} | ${fmt(value(s, "recall@20"))} | ` +
     `${fmt(value(s, "hit_any@10"))} | ${fmt(value(s, "hit_all@10"))} | ${fmt(value(s, "recall@10/cat5"))} | ` +
     `${value(s, "tokens@10").toFixed(0)} | ${value(s, "turns@10").toFixed(1)} |`)
+  // the active graph and the archive of `mags` (maintenance on), mean over conversations, per setting
+  for (const setting of ["turns", "obs"] as const) {
+    const mine = result.conversations.filter((r) => r.setting === setting)
+    if (mine.length === 0) continue
+    const mean = (f: (g: Locomo.GraphStats) => number) => mine.reduce((a, r) => a + f(r.graphs.mags), 0) / mine.length
+    const system = Locomo.systemKey("mags", setting)
+    rows.push({ suite: NAME, system, metric: "graph.active_nodes", value: mean((g) => g.nodes) })
+    rows.push({ suite: NAME, system, metric: "graph.active_edges", value: mean((g) => g.edges) })
+    rows.push({ suite: NAME, system, metric: "graph.archived_nodes", value: mean((g) => g.archivedNodes) })
+    rows.push({ suite: NAME, system, metric: "graph.archived_edges", value: mean((g) => g.archivedEdges) })
+    rows.push({ suite: NAME, system, metric: "graph.archive_kb", value: mean((g) => g.archiveBytes) / 1024 })
+  }
   const graphLines = result.conversations.map((r) =>
-    `${r.sampleId}/${r.setting}: ${r.questions} questions; mags graph ${r.graphs.mags.nodes} nodes, ${r.graphs.mags.edges} edges ` +
-    `(${r.graphs.mags.facts} facts, ${r.graphs.mags.episodes} episodes); without decay/prune ${r.graphs["mags-nodecay"].nodes} nodes, ` +
+    `${r.sampleId}/${r.setting}: ${r.questions} questions; mags active graph ${r.graphs.mags.nodes} nodes, ${r.graphs.mags.edges} edges ` +
+    `(${r.graphs.mags.facts} facts, ${r.graphs.mags.episodes} episodes), archive ${r.graphs.mags.archivedNodes} nodes ` +
+    `(${r.graphs.mags.archivedEpisodes} episodes), ${r.graphs.mags.archivedEdges} edges, ≈${Math.round(r.graphs.mags.archiveBytes / 1024)} KiB; ` +
+    `without decay/prune ${r.graphs["mags-nodecay"].nodes} nodes, ` +
     `${r.graphs["mags-nodecay"].edges} edges (${r.graphs["mags-nodecay"].episodes} episodes)`)
   const notes = [
     `Data: ${file} — ${used.length} of ${conversations.length} conversation(s)${options.quick ? " (quick mode: the first only)" : ""}; ` +

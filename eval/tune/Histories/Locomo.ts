@@ -233,7 +233,8 @@ export const replay = (histories: ReadonlyArray<History>, params: Params.Params,
     const mem: L.MagsMemory = {
       graph: g,
       now: h.now,
-      stats: { nodes: LiquidGraph.nodeCount(g), edges: LiquidGraph.edgeCount(g), facts: 0, episodes: 0 },
+      // only the graph and now matter to the retriever; the sizes are counted below
+      stats: { nodes: LiquidGraph.nodeCount(g), edges: LiquidGraph.edgeCount(g), facts: 0, episodes: 0, archivedNodes: 0, archivedEpisodes: 0, archivedEdges: 0, archiveBytes: 0 },
       cost: { changes: ing.changes, steps: h.memories.length }
     }
     const retrieve = L.magsRetriever(mem, h.memories, L.DEFAULT_QUERY, params, cost)
