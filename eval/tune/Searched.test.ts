@@ -35,4 +35,8 @@ describe("Searched: the search space", () => {
       for (const [f, text] of sources) expect(new RegExp(`\\.${name}\\b`).test(text), `${name} in core/${f}`).toBe(false)
     }
   })
+  it("space(quick, only) searches exactly the named parameters, in FULL's order; a name outside FULL is an error", () => {
+    expect(Searched.space(false, ["fusionWalk", "anchors"]).dimensions.map((d) => d.name)).toEqual(["anchors", "fusionWalk"])
+    expect(() => Searched.space(false, ["walkBudget"])).toThrow(/not searchable: walkBudget/)
+  })
 })

@@ -66,5 +66,16 @@ export const FULL: ReadonlyArray<Params.ParamName> = [
   "reinforceRate", "competitionRate"
 ]
 
-/** The search space of a run. */
-export const space = (quick: boolean): Space.Space => Space.make(quick ? QUICK : FULL, { overrides: OVERRIDES })
+/**
+ * The search space of a run: `only` (names from {@link FULL}) when given, else {@link QUICK} or
+ * {@link FULL}.
+ * @throws Error when `only` names a parameter outside {@link FULL}.
+ */
+export const space = (quick: boolean, only?: ReadonlyArray<string>): Space.Space => {
+  if (only !== undefined) {
+    const bad = only.filter((n) => !(FULL as ReadonlyArray<string>).includes(n))
+    if (bad.length > 0) throw new Error(`--params: not searchable: ${bad.join(", ")} (searchable: ${FULL.join(", ")})`)
+    return Space.make(FULL.filter((n) => only.includes(n)), { overrides: OVERRIDES })
+  }
+  return Space.make(quick ? QUICK : FULL, { overrides: OVERRIDES })
+}

@@ -36,4 +36,9 @@ describe("tune args", () => {
     expect(() => parseArgs(["--json=1"])).toThrow(/takes no value/)
     expect(() => parseArgs(["locomo"])).toThrow(/unknown argument/)
   })
+  it("--params LIST: the searched parameters, each once; an empty list is an error", () => {
+    expect(parseArgs(["--params", "anchors,fusionWalk,anchors"]).params).toEqual(["anchors", "fusionWalk"])
+    expect(parseArgs([]).params).toBeUndefined()
+    expect(() => parseArgs(["--params", ","])).toThrow(/at least one/)
+  })
 })

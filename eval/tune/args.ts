@@ -2,7 +2,7 @@
  * The command line of `npm run tune`:
  *
  * ```sh
- * npm run tune -- --suites locomo,conflicts,games --budget N --seed S [--quick] [--json] [--out DIR] [--data FILE]
+ * npm run tune -- --suites locomo,conflicts,games --budget N --seed S [--quick] [--json] [--out DIR] [--data FILE] [--params LIST]
  * ```
  *
  * Flags as `--flag value` or `--flag=value`. `--suites` is a comma-separated list (each name
@@ -25,6 +25,8 @@ export interface Args {
   readonly json: boolean
   readonly out: string | undefined
   readonly data: string | undefined
+  /** `--params`: search only these (each one of `Searched.FULL`); undefined: the default set. */
+  readonly params: ReadonlyArray<string> | undefined
   readonly help: boolean
 }
 
@@ -32,7 +34,7 @@ export const DEFAULT_SEED = 1
 export const DEFAULT_BUDGET = 120
 export const QUICK_BUDGET = 24
 
-export const USAGE = `usage: npm run tune -- [--suites locomo,conflicts,games] [--budget N] [--seed S] [--quick] [--json] [--out DIR] [--data FILE]
+export const USAGE = `usage: npm run tune -- [--suites locomo,conflicts,games] [--budget N] [--seed S] [--quick] [--json] [--out DIR] [--data FILE] [--params LIST]
 
   --suites LIST  comma-separated suites to tune for (default: ${SUITES.join(",")})
   --budget N     objective evaluations on the train split, the defaults' included
@@ -42,6 +44,8 @@ export const USAGE = `usage: npm run tune -- [--suites locomo,conflicts,games] [
   --json         stdout: one JSON object per line, the last {"validation":{"defaults":…,"tuned":…},…}; progress on stderr
   --out DIR      the report folder (default tune-report/<UTC timestamp>)
   --data FILE    the LoCoMo data file (default ../shared/data/locomo-dev.json)
+  --params LIST  search only these parameters (comma-separated names from eval/tune/Searched.ts FULL);
+                 the others stay at their defaults
 `
 
 const integer = (flag: string, s: string, min: number): number => {
@@ -63,6 +67,7 @@ export const parseArgs = (argv: ReadonlyArray<string>): Args => {
   let json = false
   let out: string | undefined
   let data: string | undefined
+  let params: Array<string> | undefined
   let help = false
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
@@ -114,9 +119,15 @@ export const parseArgs = (argv: ReadonlyArray<string>): Args => {
       case "--data":
         data = value()
         break
+      case "--params": {
+        const names = value().split(",").map((s) => s.trim()).filter((s) => s.length > 0)
+        if (names.length === 0) throw new Error("--params needs at least one parameter")
+        params = Array.from(new Set(names))
+        break
+      }
       default:
         throw new Error(`unknown argument ${JSON.stringify(a)}`)
     }
   }
-  return { suites, budget: budget ?? (quick ? QUICK_BUDGET : DEFAULT_BUDGET), seed, quick, json, out, data, help }
+  return { suites, budget: budget ?? (quick ? QUICK_BUDGET : DEFAULT_BUDGET), seed, quick, json, out, data, params, help }
 }

@@ -89,7 +89,7 @@ export const main = async (
     log("no suite left to tune for: " + recorded.skipped.map((s) => `${s.suite} (${s.reason})`).join("; "))
     return 1
   }
-  const space = Searched.space(args.quick)
+  const space = Searched.space(args.quick, args.params)
   log(`searching ${space.dimensions.length} parameters for ${recorded.suites.map((s) => s.name).join(", ")}: budget ${args.budget}, seed ${args.seed}`)
   let best = Infinity
   const result = tune({
