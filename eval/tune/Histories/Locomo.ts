@@ -33,7 +33,7 @@
  * cost = (Σ recall work, candidates + edges examined, + Σ engram changes) per question; size =
  * (active nodes + edges) per turn; churn = changes per engram / decay / prune step.
  */
-import { Decay, Engram, LiquidGraph, Prune } from "../../../core/index.ts"
+import { Engram, LiquidGraph } from "../../../core/index.ts"
 import type { EngramInput } from "../../../core/Engram.ts"
 import * as Params from "../../../core/Params.ts"
 import { embed, type WordTable } from "../../../shell/embeddings/Glove.ts"
@@ -154,11 +154,10 @@ export const ingest = (h: History, params: Params.Params): Ingested => {
   let events = 0
   for (const s of h.steps) {
     if (s.kind === "maintain") {
-      const decayed = Decay.decay(g, { dt: s.dt }, params, s.time)
-      const pruned = Prune.prune(decayed.graph, {}, params, s.time)
-      changes += L.churn(decayed.changes) + L.churn(pruned.changes)
-      events += 2
-      g = pruned.graph
+      const pass = L.maintenance(g, s.dt, s.time, params)
+      changes += pass.churn
+      events += pass.events
+      g = pass.graph
     } else {
       const step = Engram.engram(g, s.input, params, s.now)
       const c = L.churn(step.changes)
