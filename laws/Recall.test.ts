@@ -484,7 +484,8 @@ describe("Recall", () => {
     d.putEdge(fact("alice", "knows", "bob", T0, { weight: 0.5 }))
     d.putEdge({ ...fact("ep:e1", Fact.MENTIONS, "alice", T0), id: Fact.mentionId("ep:e1", "alice"), kind: "mention", weight: 0.8 })
     const g = d.finish()
-    const params = Params.unsafeMake({ anchors: 1, pathThreshold: 0.3 })
+    // equal source weights and a walk weight of 1, so the figures below read off the formula
+    const params = Params.unsafeMake({ anchors: 1, pathThreshold: 0.3, anchorMinSimilarity: 0.2, fusionLexical: 1, fusionVector: 1, fusionKey: 1, fusionTime: 1, fusionWalk: 1 })
 
     const byText = recall(g, { text: "Where does Alice live?" }, params, NOW)
     // alice is a key hit (specificity ln(1 + 5/4) / ln 6 ≈ 0.45: 5 nodes, 3 edges) and the best
@@ -638,7 +639,7 @@ describe("Recall", () => {
     const g = d.finish()
     const n = 103
     // the key source alone (the lexical source would score "zorp" by BM25 as well)
-    const params = Params.unsafeMake({ anchors: 2, anchorDiversity: 0, coRecallRate: 0, lexicalMaxPostings: 0 })
+    const params = Params.unsafeMake({ anchors: 2, anchorDiversity: 0, coRecallRate: 0, lexicalMaxPostings: 0, fusionLexical: 1, fusionVector: 1, fusionKey: 1, fusionTime: 1, fusionWalk: 1 })
     const { result } = recall(g, { text: "alice zorp" }, params, NOW)
     const hub = Math.log1p(n / (1 + 100)) / Math.log1p(n)
     const rare = Math.log1p(n / (1 + 1)) / Math.log1p(n)

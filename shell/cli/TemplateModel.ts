@@ -11,7 +11,7 @@
  * are still engrammed.
  *
  * **Which facts answer a question** ({@link relevant}). A recalled fact is used only when all of:
- * - its recall score is at least {@link MIN_RECALL_SCORE};
+ * - its walk score is at least {@link MIN_RECALL_SCORE};
  * - **entity**: a word of its subject's or object's label is a word of the question (words as
  *   the lexical index reads them, `Text.terms`: folded, stop words out), e.g. "Kim" in "Where
  *   does Kim live?";
@@ -48,9 +48,11 @@ import * as Render from "./Render.ts"
 /** Facts per answer. */
 export const MAX_FACTS = 3
 /**
- * The least recall score (anchor score × path weight, see `core/Recall.ts`) of a fact an answer
+ * The least walk score (`sources.walk`: the anchor's direct score × the path's strength, see
+ * `core/Recall.ts`; the fused score when a hand-built result has no sources) of a fact an answer
  * may use: below it the fact was reached from a barely similar anchor or along a long, weak path,
- * and says nothing about the question even when its words match.
+ * and says nothing about the question even when its words match. The walk score, not the fused
+ * one, so the bar does not move when the fusion weights are tuned.
  */
 export const MIN_RECALL_SCORE = 0.05
 /** The answer when memory has nothing relevant. */
@@ -93,7 +95,7 @@ const labelTerms = (g: LiquidGraph.LiquidGraph, id: string): Array<string> => Te
 
 /**
  * The recalled facts that answer `question`, best first (see the module header).
- * Laws: every fact returned is in `facts`, has score ≥ {@link MIN_RECALL_SCORE}, shares a word
+ * Laws: every fact returned is in `facts`, has walk score ≥ {@link MIN_RECALL_SCORE}, shares a word
  * with the question through a label, and its relation is in `questionRelations(question)`;
  * an ended fact is returned only when no current fact of its subject and relation is; at most
  * {@link MAX_FACTS}.
@@ -108,7 +110,7 @@ export const relevant = (
   const relations = questionRelations(question)
   const named = (id: string) => labelTerms(g, id).some((t) => asked.has(t))
   const matching = facts.filter((r) =>
-    r.score >= MIN_RECALL_SCORE && relations.has(r.fact.relation) && (named(r.fact.subject) || named(r.fact.object))
+    (r.sources?.walk ?? r.score) >= MIN_RECALL_SCORE && relations.has(r.fact.relation) && (named(r.fact.subject) || named(r.fact.object))
   )
   const currentSlots = new Set(matching.filter((r) => FactM.isCurrent(r.fact)).map((r) => FactM.slotKey(r.fact.subject, r.fact.relation)))
   return matching
