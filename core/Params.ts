@@ -61,7 +61,11 @@ export const spec = {
   maxResults: int(84, 1, 100_000, "most facts a recall returns"),
   coRecallRate: real(0.05, 0, 1, "co-recalled anchors move their association weight this fraction towards 1"),
   episodicShare: real(0.208, 0, 1, "fraction of recall results reserved for the episodic block when both blocks have candidates"),
-  walkBudget: int(1_000, 1, 1e9, "most incident edges a recall walk examines, all anchors together (split evenly): bounds the cost of a recall (about 3 µs an edge)"),
+  // 500, not 1,000 (issue 8): a cost bound chosen on the latency bench, not on task figures — with
+  // the fused sources, the context step and the walk into the archive, recall p50 at 10^5 facts
+  // was 5.2–7.3 ms at 1,000 and 3.1–3.6 ms at 500 (bench/recall.ts graph, idle 2-core machine).
+  // LoCoMo recall@10 at 500 vs 1,000: train 0.647 vs 0.648, validation 0.626 vs 0.621.
+  walkBudget: int(500, 1, 1e9, "most incident edges a recall walk examines, all anchors together (split evenly): bounds the cost of a recall (about 3 µs an edge)"),
   coverageSample: int(64, 1, 1e6, "anchor choice estimates a candidate's 1-hop coverage from at most this many of its incident edges (the first in its edge sets' iteration order): bounds the cost of a hub candidate"),
   lexicalMaxPostings: int(10_000, 0, 1e9, "the lexical candidate source skips a query term held by more nodes than this (its BM25 weight is small, and a recall never scans a huge posting list); 0 turns the source off"),
 

@@ -891,9 +891,10 @@ const withWalk = (s: DirectScores, walk: number): SourceScores => ({ lexical: s.
  * K of C candidates (S = `coverageSample`) + O(K²·log m) for the Hebbian links +
  * O((walkBudget + Σ anchor degrees) · log m) for the walk + O(C · log m) for the direct hits;
  * never a scan of the edges.
- * Measured (`npm run bench -- --quick --only recall`): p50 ≈ 5.4 ms at 10^5 facts, 2·10^4
- * 100-d vectors, default params (fusionCandidates 16, 8 anchors; 12.4 ms with
- * fusionCandidates 64, 8.3 ms with 64 and 4 anchors, same machine; 2.2–2.9 ms before fusion).
+ * Measured (`npm run bench -- --quick --only recall`, idle 2-core machine): p50 3.1 ms (p99 5.7
+ * ms) at 10^5 facts, 2·10^4 100-d vectors, default params; 3.2 ms (p99 8.1 ms) with half the
+ * nodes archived (`recall.archive.*`); 5.2–7.3 ms with `walkBudget` 1,000; 2.2–2.9 ms before
+ * fusion, the context step and the walk into the archive.
  * @example
  * ```ts
  * const { graph, result } = Recall.recall(g, { text: "where does alice live" }, params, now)
