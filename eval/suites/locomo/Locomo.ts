@@ -158,19 +158,24 @@ export const maintenance = (
   return { graph: consolidated.graph, churn: churn(decayed.changes) + churn(pruned.changes) + churn(consolidated.changes), events: 3 }
 }
 
+/** One step of a conversation's ingestion: a maintenance pass between sessions, or one memory's engram. */
+export type Step =
+  | { readonly kind: "maintain"; readonly dt: number; readonly time: number }
+  | { readonly kind: "engram"; readonly input: EngramInput; readonly now: number }
+
 /**
- * Builds the MAGS graph of ONE conversation's memories (see the module doc): one rule-extractor
- * discourse for the whole conversation (each turn read with its speaker as `I` and its session
- * date as the anchor of relative dates; a caption read with no speaker), and each memory's
- * episode `follows` the memory before it in the same session.
+ * What the world contributes to ONE conversation's ingestion, recorded once (the rule extractor
+ * and GloVe run here, never again): one rule-extractor discourse for the whole conversation (each
+ * turn read with its speaker as `I` and its session date as the anchor of relative dates; a
+ * caption read with no speaker); each memory's episode `follows` the memory before it in the same
+ * session; a `maintain` step at every session boundary with the real time gap. `now` is the last
+ * engram's system time.
  */
-export const ingestMags = (
+export const record = (
   memories: ReadonlyArray<Memory>,
   vectors: ReadonlyArray<ReadonlyArray<number>>,
-  table: WordTable,
-  maintain: boolean,
-  params: Params.Params = Params.defaults
-): MagsMemory => {
+  table: WordTable
+): { readonly steps: ReadonlyArray<Step>; readonly now: number } => {
   const talk = RuleExtractor.make().discourse()
   const labelVectors = new Map<string, Array<number>>()
   const labelVector = (label: string): Array<number> => {
@@ -181,19 +186,14 @@ export const ingestMags = (
     }
     return v
   }
-  let g = LiquidGraph.empty()
+  const steps: Array<Step> = []
   let prevSession: number | undefined
   let prevTime = 0
   let now = 0
-  let changes = 0
   let previous: Memory | undefined
   memories.forEach((m, i) => {
     if (m.session !== prevSession) {
-      if (maintain && prevSession !== undefined && m.time > prevTime) {
-        const pass = maintenance(g, m.time - prevTime, m.time, params)
-        changes += pass.churn
-        g = pass.graph
-      }
+      if (prevSession !== undefined && m.time > prevTime) steps.push({ kind: "maintain", dt: m.time - prevTime, time: m.time })
       prevSession = m.session
       prevTime = m.time
       now = m.time
@@ -215,11 +215,59 @@ export const ingestMags = (
       ...(entities.length === 0 ? {} : { entities }),
       facts
     }
-    const step = Engram.engram(g, input, params, now)
-    changes += churn(step.changes)
-    g = step.graph
+    steps.push({ kind: "engram", input, now })
     previous = m
   })
+  return { steps, now }
+}
+
+/** The graph after a recorded ingestion and what it did. */
+export interface Folded {
+  readonly graph: LiquidGraph.LiquidGraph
+  /** Σ change-list entries of the engram steps. */
+  readonly engramWork: number
+  /** Σ change-list entries of every step. */
+  readonly changes: number
+  /** Transitions applied (an engram one; a maintenance pass {@link maintenance}'s three). */
+  readonly events: number
+}
+
+/** Folds recorded steps through the pure core under `params` (maintenance passes only when `maintain`). */
+export const fold = (steps: ReadonlyArray<Step>, maintain: boolean, params: Params.Params): Folded => {
+  let g = LiquidGraph.empty()
+  let engramWork = 0
+  let changes = 0
+  let events = 0
+  for (const s of steps) {
+    if (s.kind === "maintain") {
+      if (!maintain) continue
+      const pass = maintenance(g, s.dt, s.time, params)
+      changes += pass.churn
+      events += pass.events
+      g = pass.graph
+    } else {
+      const step = Engram.engram(g, s.input, params, s.now)
+      const c = churn(step.changes)
+      engramWork += c
+      changes += c
+      events++
+      g = step.graph
+    }
+  }
+  return { graph: g, engramWork, changes, events }
+}
+
+/** Builds the MAGS graph of ONE conversation's memories: {@link record}, then {@link fold}. */
+export const ingestMags = (
+  memories: ReadonlyArray<Memory>,
+  vectors: ReadonlyArray<ReadonlyArray<number>>,
+  table: WordTable,
+  maintain: boolean,
+  params: Params.Params = Params.defaults
+): MagsMemory => {
+  const recorded = record(memories, vectors, table)
+  const { graph: g, changes } = fold(recorded.steps, maintain, params)
+  const now = recorded.now
   let facts = 0
   let episodes = 0
   for (const e of LiquidGraph.edges(g)) if (e.kind === "fact") facts++

@@ -33,18 +33,14 @@
  * cost = (Σ recall work, candidates + edges examined, + Σ engram changes) per question; size =
  * (active nodes + edges) per turn; churn = changes per engram / decay / prune step.
  */
-import { Engram, LiquidGraph } from "../../../core/index.ts"
-import type { EngramInput } from "../../../core/Engram.ts"
+import { LiquidGraph } from "../../../core/index.ts"
 import * as Params from "../../../core/Params.ts"
 import { embed, type WordTable } from "../../../shell/embeddings/Glove.ts"
-import * as RuleExtractor from "../../../shell/extract/RuleExtractor.ts"
-import { toEngramFact } from "../../../shell/extract/Triple.ts"
 import type { Conversation } from "../../suites/locomo/Data.ts"
 import * as L from "../../suites/locomo/Locomo.ts"
 import * as Metrics from "../../suites/locomo/Metrics.ts"
 import type { Figures } from "../Objective.ts"
 
-const MINUTE = 60_000
 const DAY = 86_400_000
 
 /** The k of the objective's recall@k. */
@@ -60,10 +56,8 @@ export const QUERY_ONLY: ReadonlyArray<Params.ParamName> = [
   "fusionCandidates", "fusionLexical", "fusionVector", "fusionKey", "fusionTime", "fusionWalk"
 ]
 
-/** One recorded step of ingestion. */
-export type Step =
-  | { readonly kind: "maintain"; readonly dt: number; readonly time: number }
-  | { readonly kind: "engram"; readonly input: EngramInput; readonly now: number }
+/** One recorded step of ingestion (`Locomo.Step`). */
+export type Step = L.Step
 
 /** One recorded question. */
 export interface Question {
@@ -94,81 +88,18 @@ export const splits = (quick: boolean): { readonly train: ReadonlyArray<number>;
 export const record = (c: Conversation, table: WordTable): History => {
   const memories = L.memoriesOf(c, "turns")
   const vector = (text: string): Array<number> => Array.from(embed(table, text))
-  const talk = RuleExtractor.make().discourse()
-  const labelVectors = new Map<string, Array<number>>()
-  const labelVector = (label: string): Array<number> => {
-    let v = labelVectors.get(label)
-    if (v === undefined) labelVectors.set(label, (v = vector(label)))
-    return v
-  }
-  const steps: Array<Step> = []
-  let prevSession: number | undefined
-  let prevTime = 0
-  let now = 0
-  let previous: L.Memory | undefined
-  for (const m of memories) {
-    if (m.session !== prevSession) {
-      if (prevSession !== undefined && m.time > prevTime) steps.push({ kind: "maintain", dt: m.time - prevTime, time: m.time })
-      prevSession = m.session
-      prevTime = m.time
-      now = m.time
-    }
-    now = Math.max(now + MINUTE, m.time)
-    const facts = m.extract.flatMap((x) => talk.read(x.text, { speaker: x.speaker, time: m.time }).map((t) => toEngramFact(t)))
-    const labels = Array.from(new Set(facts.flatMap((f) => [f.subject, f.object])))
-    const entities = labels.map((label) => {
-      const v = labelVector(label)
-      return v.some((x) => x !== 0) ? { label, embedding: v } : { label }
-    })
-    const follows = previous !== undefined && previous.session === m.session ? previous.id : undefined
-    const input: EngramInput = {
-      episode: { id: m.id, text: m.text, time: m.time, embedding: vector(m.text), ...(follows === undefined ? {} : { follows }) },
-      ...(entities.length === 0 ? {} : { entities }),
-      facts
-    }
-    steps.push({ kind: "engram", input, now })
-    previous = m
-  }
+  const { steps, now } = L.record(memories, memories.map((m) => vector(m.text)), table)
   const questions = c.qa
     .filter((q) => q.evidence.length > 0 && q.category >= 1 && q.category <= 4)
     .map((q) => ({ text: q.question, embedding: vector(q.question), evidence: q.evidence, category: q.category }))
   return { sampleId: c.sampleId, memories, steps, now: now + DAY, questions }
 }
 
-/** The graph after ingestion and what ingestion did. */
-export interface Ingested {
-  readonly graph: LiquidGraph.LiquidGraph
-  /** Σ change-list entries of the engram steps. */
-  readonly engramWork: number
-  /** Σ change-list entries of every step. */
-  readonly changes: number
-  /** Steps applied (engram, decay and prune each count one). */
-  readonly events: number
-}
+/** The graph after ingestion and what ingestion did (`Locomo.Folded`). */
+export type Ingested = L.Folded
 
-/** Replays a conversation's ingestion under `params`. */
-export const ingest = (h: History, params: Params.Params): Ingested => {
-  let g = LiquidGraph.empty()
-  let engramWork = 0
-  let changes = 0
-  let events = 0
-  for (const s of h.steps) {
-    if (s.kind === "maintain") {
-      const pass = L.maintenance(g, s.dt, s.time, params)
-      changes += pass.churn
-      events += pass.events
-      g = pass.graph
-    } else {
-      const step = Engram.engram(g, s.input, params, s.now)
-      const c = L.churn(step.changes)
-      engramWork += c
-      changes += c
-      events++
-      g = step.graph
-    }
-  }
-  return { graph: g, engramWork, changes, events }
-}
+/** Replays a conversation's ingestion under `params`, maintenance on (`Locomo.fold`). */
+export const ingest = (h: History, params: Params.Params): Ingested => L.fold(h.steps, true, params)
 
 /** The ingestion cache key of `params`: every parameter but {@link QUERY_ONLY}. */
 export const ingestKey = (params: Params.Params): string => {
