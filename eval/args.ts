@@ -35,6 +35,43 @@ export const USAGE = `usage: npm run eval -- [<suite> …] [--data FILE] [--json
 `
 
 /**
+ * The flag at `argv[i]` (`--flag value` or `--flag=value`): its name, and readers of its value —
+ * `value()` takes the inline value or the next argument (never one that starts with `--`), and
+ * `noValue()` refuses an inline one; `end` is the index of the last argument it used (the next
+ * one when `value()` consumed it). The one flag reader of `npm run eval` and `npm run tune`.
+ */
+export const flagAt = (
+  argv: ReadonlyArray<string>,
+  i: number
+): { readonly flag: string; readonly value: () => string; readonly noValue: () => void; readonly end: () => number } => {
+  const a = argv[i]!
+  const eq = a.indexOf("=")
+  const flag = a.startsWith("--") && eq > 0 ? a.slice(0, eq) : a
+  const inline = a.startsWith("--") && eq > 0 ? a.slice(eq + 1) : undefined
+  let end = i
+  return {
+    flag,
+    value: () => {
+      const v = inline ?? argv[++end]
+      if (v === undefined || v.length === 0 || (inline === undefined && v.startsWith("--"))) throw new Error(`${flag} needs a value`)
+      return v
+    },
+    noValue: () => {
+      if (inline !== undefined) throw new Error(`${flag} takes no value`)
+    },
+    end: () => end
+  }
+}
+
+/** An integer flag value, at least `min`. @throws Error naming the flag otherwise. */
+export const integer = (flag: string, s: string, min = Number.MIN_SAFE_INTEGER): number => {
+  const n = Number(s)
+  if (!/^-?\d+$/.test(s.trim()) || !Number.isSafeInteger(n)) throw new Error(`${flag}: ${JSON.stringify(s)} is not an integer`)
+  if (n < min) throw new Error(`${flag}: must be at least ${min}`)
+  return n
+}
+
+/**
  * Parses the arguments after `node run.ts` (flags as `--flag value` or `--flag=value`).
  * Suite names are checked by the runner, which knows the registry.
  * @throws Error on an unknown flag, a missing value, a bad seed, or `--data` without exactly
@@ -54,17 +91,7 @@ export const parseArgs = (argv: ReadonlyArray<string>): Args => {
       if (!suites.includes(a)) suites.push(a)
       continue
     }
-    const eq = a.indexOf("=")
-    const flag = a.startsWith("--") && eq > 0 ? a.slice(0, eq) : a
-    const inline = a.startsWith("--") && eq > 0 ? a.slice(eq + 1) : undefined
-    const value = (): string => {
-      const v = inline ?? argv[++i]
-      if (v === undefined || v.length === 0 || (inline === undefined && v.startsWith("--"))) throw new Error(`${flag} needs a value`)
-      return v
-    }
-    const noValue = (): void => {
-      if (inline !== undefined) throw new Error(`${flag} takes no value`)
-    }
+    const { flag, value, noValue, end } = flagAt(argv, i)
     switch (flag) {
       case "--json":
         noValue()
@@ -85,16 +112,13 @@ export const parseArgs = (argv: ReadonlyArray<string>): Args => {
       case "--out":
         out = value()
         break
-      case "--seed": {
-        const s = value()
-        const n = Number(s)
-        if (!/^-?\d+$/.test(s.trim()) || !Number.isSafeInteger(n)) throw new Error(`--seed: ${JSON.stringify(s)} is not an integer`)
-        seed = n
+      case "--seed":
+        seed = integer(flag, value())
         break
-      }
       default:
         throw new Error(`unknown argument ${JSON.stringify(a)}`)
     }
+    i = end()
   }
   if (data !== undefined && suites.length !== 1) {
     throw new Error(`--data needs exactly one suite name (e.g. npm run eval -- locomo --data FILE)`)

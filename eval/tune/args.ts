@@ -13,6 +13,8 @@
  * folder (default `tune-report/<UTC timestamp>`).
  */
 
+import { flagAt, integer } from "../args.ts"
+
 /** The suites the tuner knows. */
 export const SUITES = ["locomo", "conflicts", "games"] as const
 export type SuiteName = (typeof SUITES)[number]
@@ -48,13 +50,6 @@ export const USAGE = `usage: npm run tune -- [--suites locomo,conflicts,games] [
                  the others stay at their defaults
 `
 
-const integer = (flag: string, s: string, min: number): number => {
-  const n = Number(s)
-  if (!/^-?\d+$/.test(s.trim()) || !Number.isSafeInteger(n)) throw new Error(`${flag}: ${JSON.stringify(s)} is not an integer`)
-  if (n < min) throw new Error(`${flag}: must be at least ${min}`)
-  return n
-}
-
 /**
  * Parses the arguments after `node eval/tune/run.ts`.
  * @throws Error on an unknown flag or suite, a missing value, a bad number, or an empty suite list.
@@ -71,17 +66,7 @@ export const parseArgs = (argv: ReadonlyArray<string>): Args => {
   let help = false
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
-    const eq = a.indexOf("=")
-    const flag = a.startsWith("--") && eq > 0 ? a.slice(0, eq) : a
-    const inline = a.startsWith("--") && eq > 0 ? a.slice(eq + 1) : undefined
-    const value = (): string => {
-      const v = inline ?? argv[++i]
-      if (v === undefined || v.length === 0 || (inline === undefined && v.startsWith("--"))) throw new Error(`${flag} needs a value`)
-      return v
-    }
-    const noValue = (): void => {
-      if (inline !== undefined) throw new Error(`${flag} takes no value`)
-    }
+    const { flag, value, noValue, end } = flagAt(argv, i)
     switch (flag) {
       case "--suites": {
         const names = value().split(",").map((s) => s.trim()).filter((s) => s.length > 0)
@@ -98,7 +83,7 @@ export const parseArgs = (argv: ReadonlyArray<string>): Args => {
         budget = integer(flag, value(), 1)
         break
       case "--seed":
-        seed = integer(flag, value(), Number.MIN_SAFE_INTEGER)
+        seed = integer(flag, value())
         break
       case "--quick":
         noValue()
@@ -128,6 +113,7 @@ export const parseArgs = (argv: ReadonlyArray<string>): Args => {
       default:
         throw new Error(`unknown argument ${JSON.stringify(a)}`)
     }
+    i = end()
   }
   return { suites, budget: budget ?? (quick ? QUICK_BUDGET : DEFAULT_BUDGET), seed, quick, json, out, data, params, help }
 }
