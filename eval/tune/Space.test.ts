@@ -19,8 +19,10 @@ describe("Space.dimension: the automatic rule", () => {
   })
 
   it("an integer budget is log-scaled with integer bounds; a narrow positive range spanning 2 orders is log too", () => {
+    // a window of 100× either side of the default, inside the spec's range
+    const d = Params.spec.walkBudget.default
     const walk = Space.dimension("walkBudget")
-    expect(walk).toMatchObject({ lo: 10, hi: 100_000, scale: "log", int: true })
+    expect(walk).toMatchObject({ lo: Math.ceil(d / 100), hi: Math.floor(d * 100), scale: "log", int: true })
     expect(Space.dimension("anchors")).toMatchObject({ lo: 1, hi: 256, scale: "log", int: true })
     expect(Space.dimension("gatNeighbors")).toMatchObject({ lo: 0, hi: 64, scale: "linear", int: true })
   })
@@ -95,7 +97,7 @@ describe("Space maps", () => {
 
   it("a log dimension maps the geometric middle to 0.5; a linear one the arithmetic middle", () => {
     const log = Space.dimension("walkBudget")
-    expect(Space.unitToValue(log, 0.5)).toBe(1000)
+    expect(Space.unitToValue(log, 0.5)).toBe(Math.round(Math.sqrt(log.lo * log.hi)))
     const lin = Space.dimension("pruneWeight")
     expect(Space.unitToValue(lin, 0.5)).toBe(0.5)
   })
