@@ -8,7 +8,7 @@
  * (Ctrl-C) → 130; anything else is a bug → `mags: unexpected error: …`, code 1.
  *
  * Commands, one module each in `commands/`: init, ingest, chat, ask, recall, connect, inspect,
- * history, export, snapshot, rollback, replay, maintain, forget, demo.
+ * history, export, snapshot, rollback, replay, maintain, forget, params, demo.
  *
  * @since 0.1.0
  */
@@ -25,6 +25,7 @@ import { ingest } from "./commands/ingest.ts"
 import { init } from "./commands/init.ts"
 import { inspect } from "./commands/inspect.ts"
 import { maintain } from "./commands/maintain.ts"
+import { params } from "./commands/params.ts"
 import { recall } from "./commands/recall.ts"
 import { replay } from "./commands/replay.ts"
 import { rollback } from "./commands/rollback.ts"
@@ -38,7 +39,7 @@ export const VERSION = "0.1.0"
 /** The `mags` command with every subcommand. */
 export const command = Root.mags.pipe(
   Command.withSubcommands([
-    init, ingest, chat, ask, recall, connect, inspect, history, exportCommand, snapshot, rollback, replay, maintain, forget, demo
+    init, ingest, chat, ask, recall, connect, inspect, history, exportCommand, snapshot, rollback, replay, maintain, forget, params, demo
   ])
 )
 
