@@ -160,7 +160,8 @@ const validate = (input: DecayInput, now: number): void => {
 }
 
 /**
- * Decays every non-solidified edge over `dt` ms (see the module doc for the rule).
+ * Decays every edge but the solidified ones and the records of the telling over `dt` ms (see the
+ * module doc for the rule).
  *
  * Laws:
  * - `decay(g, 0) == g` (identity);

@@ -22,8 +22,8 @@
  * 4. writes the **episode** node and its `mention` edges to every semantic node of the batch;
  * 5. strengthens the associations of every pair of co-occurring semantic nodes (**Hebbian**);
  * 6. links the episode to the one it `follows` (told just before it in the same conversation),
- *    when that episode is an active node: an `association` edge with relation {@link FOLLOWS}
- *    from the later to the earlier episode, id {@link sequenceId}, created at `sequenceWeight`
+ *    when that episode is an active node: an `association` edge with relation `Fact.FOLLOWS`
+ *    from the later to the earlier episode, id `Fact.sequenceId`, created at `sequenceWeight`
  *    (re-engramming the pair moves it `engramRate` towards 1, like a mention). Recall's walk
  *    follows it, so a turn found by the query brings its neighbours in the conversation.
  *
@@ -61,7 +61,7 @@ export const EngramEpisode = Schema.Struct({
   embedding: Schema.optionalKey(Embedding),
   /**
    * The id (as given, without `ep:`) of the episode told just before this one in the same
-   * conversation or thread: engram links the two by a sequence edge (see {@link sequenceId}).
+   * conversation or thread: engram links the two by a sequence edge (see `Fact.sequenceId`).
    */
   follows: Schema.optionalKey(Schema.NonEmptyString)
 })
@@ -129,18 +129,6 @@ export interface EngramResult {
   readonly changes: Changes
   readonly ids: EngramIds
 }
-
-/**
- * The relation of an episode sequence edge ({@link Fact.FOLLOWS}): `subject` (a later episode)
- * follows `object`. Its id is {@link sequenceId}; kind `association`, first weight
- * `sequenceWeight`, confidence 1; decay leaves it alone and prune archives it with its episode
- * (`Fact.isSequence`).
- * @since 0.3.0
- */
-export const FOLLOWS = Fact.FOLLOWS
-
-/** The id of the sequence edge from `later` to `earlier` (`Fact.sequenceId`). @complexity O(1) */
-export const sequenceId = Fact.sequenceId
 
 // ── validation ────────────────────────────────────────────────────────────────
 
@@ -610,14 +598,14 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
   if (input.episode?.follows !== undefined && episodeId !== null) {
     const before = Node.episodeId(input.episode.follows)
     if (before !== episodeId && d.node(before)?.kind === "episode") {
-      const id = sequenceId(episodeId, before)
+      const id = Fact.sequenceId(episodeId, before)
       const old = d.edge(id)
       if (old !== undefined) {
         d.putEdge({ ...old, weight: towardsOne(old.weight, params.engramRate), useCount: old.useCount + 1, lastReinforced: now })
         t.edgeStrengthened(id)
       } else {
         d.putEdge({
-          id, kind: "association", subject: episodeId, relation: FOLLOWS, object: before, negated: false,
+          id, kind: "association", subject: episodeId, relation: Fact.FOLLOWS, object: before, negated: false,
           weight: params.sequenceWeight, confidence: 1, validFrom: null, validUntil: null, learnedAt: now,
           provenance: [], useCount: 0, lastReinforced: now, solidified: false, supersededBy: null
         })

@@ -69,7 +69,7 @@
  *    `recency = now`.
  * 4. **Walk** (the *walk* source). From each anchor, a best-first walk over the undirected view
  *    of the new graph follows `fact`, `association` (Hebbian links and the episode sequence,
- *    `Engram.FOLLOWS`) and `mention` edges valid at world time `at` (`null`: current facts only,
+ *    `Fact.FOLLOWS`) and `mention` edges valid at world time `at` (`null`: current facts only,
  *    superseded ones skipped), and from each node also its *archived* records of the telling
  *    (`Fact.isRecord`: mentions and sequence links, which prune archives with their episode), so
  *    the walk reaches archived episodes through the entities they named (an archived fact is
@@ -791,7 +791,7 @@ const walk = (
   return spent
 }
 
-/** The sequence edges (`Engram.FOLLOWS`) incident to episode `id`: active ones, then archived ones (an archived episode's links are archived with it). */
+/** The sequence edges (`Fact.FOLLOWS`) incident to episode `id`: active ones, then archived ones (an archived episode's links are archived with it). */
 const sequenceEdges = (g: LiquidGraph.LiquidGraph, id: string): Array<Fact> => {
   const out: Array<Fact> = []
   for (let side = 0; side < 2; side++) {

@@ -315,7 +315,7 @@ export interface QueryCost {
  * ids of the episodes in its provenance). `cost`, when given, accumulates recall's cost.
  */
 export const magsRetriever = (
-  mem: MagsMemory,
+  mem: Pick<MagsMemory, "graph" | "now">,
   memories: ReadonlyArray<Memory>,
   query: MagsQuery = DEFAULT_QUERY,
   params: Params.Params = Params.defaults,

@@ -160,14 +160,7 @@ export const replay = (histories: ReadonlyArray<History>, params: Params.Params,
     const ing = cache.get(h, params)
     const g = ing.graph
     const cost: L.QueryCost = { queries: 0, candidates: 0, edgesExamined: 0 }
-    const mem: L.MagsMemory = {
-      graph: g,
-      now: h.now,
-      // only the graph and now matter to the retriever; the sizes are counted below
-      stats: { nodes: LiquidGraph.nodeCount(g), edges: LiquidGraph.edgeCount(g), facts: 0, episodes: 0, archivedNodes: 0, archivedEpisodes: 0, archivedEdges: 0, archiveBytes: 0 },
-      cost: { changes: ing.changes, steps: h.memories.length }
-    }
-    const retrieve = L.magsRetriever(mem, h.memories, L.DEFAULT_QUERY, params, cost)
+    const retrieve = L.magsRetriever({ graph: g, now: h.now }, h.memories, L.DEFAULT_QUERY, params, cost)
     for (const q of h.questions) {
       const s = Metrics.scoreAt(q.evidence, retrieve(q.text, q.embedding), K)
       c.questions++
