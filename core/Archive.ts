@@ -200,10 +200,6 @@ export const compact = (g: LiquidGraph.LiquidGraph, params: Params, changes: Col
   return d.finish()
 }
 
-/** The archived edge ids of node `id` in `g` (for reports). @complexity O(log n + degree) */
-export const archivedEdgesOf = (g: LiquidGraph.LiquidGraph, id: string): Array<string> =>
-  Array.from(LiquidGraph.archivedIncident(g, id)).sort(cmp)
-
 /** Whether `g` has an archive (any archived node or edge). @complexity O(1) */
 export const isEmpty = (g: LiquidGraph.LiquidGraph): boolean =>
   HashMap.size(g.archivedNodes) + HashMap.size(g.archivedEdges) === 0
