@@ -808,4 +808,26 @@ describe("Recall", () => {
       { numRuns: 200 }
     )
   })
+  it("an archived episode linked by an archived mention to an anchor is reached by the walk (walk > 0, path through the archived record) and comes back", () => {
+    const d = LiquidGraph.draft(LiquidGraph.empty())
+    d.putNode(semanticNode("zorp", T0))
+    d.putNode(semanticNode("quill", T0))
+    d.putNode(episodeNode("e1", "a quiet evening by the sea", T0))
+    d.putEdge(fact("zorp", "owns", "quill", T0, { weight: 0.9 }))
+    d.putEdge({ ...fact("ep:e1", Fact.MENTIONS, "zorp", T0), id: Fact.mentionId("ep:e1", "zorp"), kind: "mention", weight: 0.8 })
+    // the episode is long inactive: prune archives it with its mention; zorp keeps its fact
+    const pruned = Prune.prune(d.finish(), {}, Params.unsafeMake({ inactiveAfter: 0 }), NOW).graph
+    expect(LiquidGraph.isArchived(pruned, "ep:e1")).toBe(true)
+    expect(LiquidGraph.isArchived(pruned, Fact.mentionId("ep:e1", "zorp"))).toBe(true)
+    expect(LiquidGraph.hasNode(pruned, "zorp")).toBe(true)
+    const params = Params.unsafeMake({ anchors: 1, pathThreshold: 0.1 })
+    const step = recall(pruned, { text: "zorp" }, params, NOW + 1)
+    expect(step.result.anchors.map((a) => a.id)).toEqual(["zorp"])
+    const e1 = step.result.episodes.find((e) => e.id === "ep:e1")
+    expect(e1?.sources?.walk).toBeGreaterThan(0)
+    expect(e1?.path.edges).toEqual([Fact.mentionId("ep:e1", "zorp")])
+    expect(LiquidGraph.hasNode(step.graph, "ep:e1")).toBe(true)
+    expect(step.changes.nodesReactivated).toContain("ep:e1")
+    assertValid(step.graph, "recall into the archive")
+  })
 })
