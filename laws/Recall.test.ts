@@ -830,4 +830,16 @@ describe("Recall", () => {
     expect(step.changes.nodesReactivated).toContain("ep:e1")
     assertValid(step.graph, "recall into the archive")
   })
+  it("an archived node among the K best candidates comes back before anchors are chosen, and can be one (step 1b)", () => {
+    const d = LiquidGraph.draft(LiquidGraph.empty())
+    d.putNode(semanticNode("zorp", T0))
+    d.putNode(semanticNode("quill", T0 + DAY))
+    const pruned = Prune.prune(d.finish(), {}, Params.unsafeMake({ inactiveAfter: 0 }), NOW).graph
+    expect(LiquidGraph.isArchived(pruned, "zorp")).toBe(true)
+    const step = recall(pruned, { text: "zorp" }, Params.unsafeMake({ anchors: 1 }), NOW + 1)
+    expect(step.result.anchors.map((a) => a.id)).toEqual(["zorp"])
+    expect(step.changes.nodesReactivated).toEqual(["zorp"])
+    expect(LiquidGraph.isArchived(step.graph, "quill")).toBe(true) // not a candidate: stays archived
+    assertValid(step.graph, "recall brings back a candidate")
+  })
 })
