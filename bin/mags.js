@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // mags — the npm `bin` launcher of the MAGS CLI (shell/cli/main.ts).
 //
-// The CLI is TypeScript run by Node's type stripping (Node >= 22.12 with type stripping on, e.g.
-// Node 23.6+ / 22.18+ by default). When the running Node strips types, the CLI is imported in
+// The CLI is TypeScript run by Node's type stripping (Node >= 24, as package.json's `engines` says;
+// type stripping is on by default there). When the running Node is one, the CLI is imported in
 // this process. Otherwise (older Node, e.g. the system's Node 20) it is run by the Node 24 that
 // the `node` devDependency installs in node_modules, with the same arguments, stdio and exit code.
 import { spawn } from "node:child_process"
@@ -14,8 +14,9 @@ import { fileURLToPath, pathToFileURL } from "node:url"
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
 const main = join(root, "shell", "cli", "main.ts")
 
-const [major, minor] = process.versions.node.split(".").map(Number)
-const recent = major > 22 || (major === 22 && minor >= 12)
+const [major] = process.versions.node.split(".").map(Number)
+// the Node version package.json's `engines` names (and the `node` devDependency installs)
+const recent = major >= 24
 const strips = Boolean(process.features && process.features.typescript)
 
 if (recent && strips) {
@@ -25,7 +26,7 @@ if (recent && strips) {
   const node = candidates.find((p) => existsSync(p))
   if (node === undefined) {
     process.stderr.write(
-      `mags: needs Node >= 22.12 with TypeScript type stripping (this is Node ${process.versions.node}); ` +
+      `mags: needs Node >= 24 with TypeScript type stripping (this is Node ${process.versions.node}); ` +
         "install the project's dependencies (npm ci) to get Node 24 in node_modules\n"
     )
     process.exit(2)

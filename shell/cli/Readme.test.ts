@@ -35,4 +35,19 @@ describe("README", () => {
       expect(r.code, `${line}\n${r.stderr}`).toBe(0)
     }
   }, 300_000)
+
+  it("states the Node version that package.json's `engines` and the `node` devDependency give", () => {
+    const readme = NodeFs.readFileSync(NodePath.join(ROOT, "README.md"), "utf8")
+    const pkg = JSON.parse(NodeFs.readFileSync(NodePath.join(ROOT, "package.json"), "utf8")) as {
+      engines: { node: string }
+      devDependencies: { node: string }
+    }
+    const setup = readme.slice(readme.indexOf("## Set-up"), readme.indexOf("```sh", readme.indexOf("## Set-up")))
+    const engines = /^>=\s*(\d+(?:\.\d+)*)$/.exec(pkg.engines.node)
+    expect(engines, `engines.node is ${pkg.engines.node}`).not.toBeNull()
+    expect(setup).toContain(`Node ≥ ${engines![1]}`)
+    const bundled = /^\^?(\d+)\./.exec(pkg.devDependencies.node)
+    expect(bundled).not.toBeNull()
+    expect(setup).toContain(`Node ${bundled![1]}`)
+  })
 })

@@ -1,6 +1,6 @@
 /**
  * main — the `mags` executable: runs `Cli.run` with the process arguments on Node's platform
- * services and exits with its code. `bin/mags.js` starts it (with Node ≥ 22.12, which runs this
+ * services and exits with its code. `bin/mags.js` starts it (with Node ≥ 24, which runs this
  * TypeScript file directly by type stripping).
  *
  * @since 0.1.0
