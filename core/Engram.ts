@@ -175,13 +175,13 @@ const optionalTime = (x: unknown, what: string): number | null => {
 }
 
 /** Checks every field and computes every key before anything is built. */
-const plan = (g: LiquidGraph.LiquidGraph, input: EngramInput, now: number): Plan => {
+const plan = (vectorDim: number, input: EngramInput, now: number): Plan => {
   if (!isFiniteNumber(now)) invalid(`now must be finite, got ${String(now)}`)
   if (input === null || typeof input !== "object" || !Array.isArray(input.facts)) invalid("facts must be an array")
   if (input.tier !== undefined && input.tier !== "working" && input.tier !== "long-term") {
     invalid(`tier must be "working" or "long-term", got ${String(input.tier)}`)
   }
-  let dim = g.vectors.dim
+  let dim = vectorDim
   const checkEmbedding = (e: unknown, what: string): ReadonlyArray<number> | undefined => {
     if (e === undefined) return undefined
     if (!Array.isArray(e) || e.length === 0) return invalid(`${what}: embedding must be a non-empty array`)
@@ -367,14 +367,29 @@ export const hebbianPairs = (ids: ReadonlyArray<string>, max: number, f: (a: str
   }
 }
 
-const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now: number): EngramResult => {
-  const p = plan(g, input, now)
+/** What {@link engramInto} returns: what changed and where the batch landed (the graph is the draft's). */
+export interface EngramStep {
+  readonly changes: Changes
+  readonly ids: EngramIds
+}
+
+/**
+ * {@link engram} into an open draft: writes the batch's changes into `d` (which the caller
+ * finishes, possibly after more transitions) instead of building a graph. This is what
+ * `Replay` folds a chunk of events through: `engram(g, x, p, t)` is exactly
+ * `{ ...engramInto(d, x, p, t), graph: d.finish() }` for `d = LiquidGraph.draft(g)`.
+ *
+ * Laws: the same as {@link engram}'s; on invalid input it throws `InvalidInput` before writing
+ * anything into `d` (every check runs first), so the draft still holds exactly what it held.
+ * @complexity that of {@link engram}, without the draft's finish
+ */
+export const engramInto = (d: LiquidGraph.Draft, input: EngramInput, params: Params, now: number): EngramStep => {
+  const p = plan(d.vectors.dim, input, now)
   const episodeId = input.episode === undefined ? null : Node.episodeId(input.episode.id)
-  if (episodeId !== null && LiquidGraph.isForgotten(g, episodeId)) {
+  if (episodeId !== null && d.isForgotten(episodeId)) {
     // a forgotten turn told again (a re-sync, a replayed import) is not learned again
-    return { graph: g, changes: { ...noChanges, episodesSkipped: [episodeId] }, ids: { facts: [], nodes: new Map(), episode: null } }
+    return { changes: { ...noChanges, episodesSkipped: [episodeId] }, ids: { facts: [], nodes: new Map(), episode: null } }
   }
-  const d = LiquidGraph.draft(g)
   const t = new Tracker()
   /** An archived node or edge the batch names comes back into the active graph first. */
   const revive = (id: string): void => {
@@ -619,7 +634,19 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
 
   const nodes = new Map<string, string>()
   for (const [raw, key] of p.rawToKey) nodes.set(raw, keyToId.get(key)!)
-  return { graph: d.finish(), changes: { ...t.done(), relationsLearned: learned }, ids: { facts: factIds, nodes, episode: episodeId } }
+  return { changes: { ...t.done(), relationsLearned: learned }, ids: { facts: factIds, nodes, episode: episodeId } }
+}
+
+const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now: number): EngramResult => {
+  const episodeId = input?.episode?.id
+  if (typeof episodeId === "string" && LiquidGraph.isForgotten(g, Node.episodeId(episodeId))) {
+    // nothing to build: the forgotten turn is skipped (checked first so the graph itself comes back)
+    plan(g.vectors.dim, input, now)
+    return { graph: g, changes: { ...noChanges, episodesSkipped: [Node.episodeId(episodeId)] }, ids: { facts: [], nodes: new Map(), episode: null } }
+  }
+  const d = LiquidGraph.draft(g)
+  const step = engramInto(d, input, params, now)
+  return { graph: d.finish(), changes: step.changes, ids: step.ids }
 }
 
 /**

@@ -19,7 +19,7 @@ import type { Changes } from "./Changes.ts"
 import * as Changes_ from "./Changes.ts"
 import { consolidate } from "./Consolidate.ts"
 import { decay } from "./Decay.ts"
-import { engram } from "./Engram.ts"
+import { engram, engramInto } from "./Engram.ts"
 import { InvalidGraph, InvalidInput, MalformedEvent } from "./Errors.ts"
 import * as Event from "./Event.ts"
 import { forget } from "./Forget.ts"
@@ -118,29 +118,109 @@ export interface Outcome {
   readonly error: MalformedEvent | undefined
 }
 
+/** The outcome of {@link applyAll}: an {@link Outcome} with every applied event's changes. */
+export interface BatchOutcome extends Outcome {
+  /** `changes[i]` is what the i-th event did (one entry per applied event, the good prefix). */
+  readonly changes: ReadonlyArray<Changes>
+}
+
+/** Most events folded through one draft before it is finished (bounds the draft's caches). */
+export const CHUNK = 4096
+
+const isEvent = Schema.is(Event.Event)
+
+/**
+ * The fold of a chunk. Consecutive `Engrammed` events go through ONE open draft
+ * (`Engram.engramInto`), finished when another kind of event comes, after {@link CHUNK} events,
+ * or at the end; every other event is applied as by {@link apply}. A bad event leaves the state
+ * of the events before it: the draft's events are folded again from the chunk's first state
+ * (pure, so they give the same graph) without it.
+ */
+const fold = (events: Iterable<Event.Event | unknown>, from: State, changes: Array<Changes> | undefined, chunk: number): Outcome => {
+  let state = from
+  /** The open draft, the state it was opened on, and the events written into it. */
+  let d: LiquidGraph.Draft | undefined
+  let base = from
+  let written: Array<Event.Engrammed> = []
+  const close = (): void => {
+    if (d === undefined) return
+    state = { graph: d.finish(), params: state.params, seq: state.seq }
+    d = undefined
+    written = []
+  }
+  /** The state just before a bad event met inside the draft: the draft's good events refolded. */
+  const beforeBad = (): State => {
+    if (d === undefined) return state
+    const again = LiquidGraph.draft(base.graph)
+    for (const e of written) engramInto(again, e.input, state.params, e.now)
+    return { graph: again.finish(), params: state.params, seq: state.seq }
+  }
+  for (const raw of events) {
+    let event: Event.Event
+    if (isEvent(raw)) event = raw
+    else {
+      const decoded = Event.decode(raw, state.seq)
+      if (Result.isFailure(decoded)) return { state: beforeBad(), error: decoded.failure }
+      event = decoded.success
+    }
+    if (event._tag === "Engrammed") {
+      if (d === undefined) {
+        base = state
+        d = LiquidGraph.draft(state.graph)
+      }
+      try {
+        const step = engramInto(d, event.input, state.params, event.now)
+        changes?.push(step.changes)
+      } catch (error) {
+        if (error instanceof InvalidInput) {
+          return { state: beforeBad(), error: new MalformedEvent({ index: state.seq, message: `${error.transition}: ${error.message}` }) }
+        }
+        throw error
+      }
+      written.push(event)
+      state = { graph: state.graph, params: state.params, seq: state.seq + 1 }
+      if (written.length >= chunk) close()
+      continue
+    }
+    close()
+    const step = apply(state, event)
+    if (Result.isFailure(step)) return { state, error: step.failure }
+    changes?.push(step.success.changes)
+    state = step.success.state
+  }
+  close()
+  return { state, error: undefined }
+}
+
 /**
  * Folds `events` (decoded events, or their JSON forms) over `from`, stopping at the first bad
  * one. The error's `index` counts from the start of the whole history (`from.seq` + position).
+ * Runs of `Engrammed` events are folded through one transient draft (one mutable pass per
+ * chunk, frozen when the chunk ends), so a long log costs one draft, not one per event.
  *
- * Laws: `replayAll(a ++ b, s) == replayAll(b, replayAll(a, s).state)` when `a` is all good;
- * `replayAll([], s).state == s`.
- * @complexity Σ cost of the events' transitions
+ * Laws: `replayAll(es, s)` == the event-by-event fold of {@link apply} (equal graphs, same
+ * `contentHash`, same params and seq, same error); on a bad event, the state before it,
+ * unchanged; `replayAll(a ++ b, s) == replayAll(b, replayAll(a, s).state)` when `a` is all
+ * good; `replayAll([], s).state == s`.
+ * @complexity Σ cost of the events' transitions, less the per-event draft cost of each run of
+ *   `Engrammed` events (one draft open and finish per {@link CHUNK} of them)
  */
-export const replayAll = (events: Iterable<Event.Event | unknown>, from: State = initial()): Outcome => {
-  let state = from
-  for (const raw of events) {
-    let event: Event.Event
-    if (Schema.is(Event.Event)(raw)) event = raw
-    else {
-      const decoded = Event.decode(raw, state.seq)
-      if (Result.isFailure(decoded)) return { state, error: decoded.failure }
-      event = decoded.success
-    }
-    const step = apply(state, event)
-    if (Result.isFailure(step)) return { state, error: step.failure }
-    state = step.success.state
-  }
-  return { state, error: undefined }
+export const replayAll = (events: Iterable<Event.Event | unknown>, from: State = initial()): Outcome => fold(events, from, undefined, CHUNK)
+
+/**
+ * {@link replayAll} that also returns what each applied event changed: for committing a batch
+ * of events (the shell's turn) in one pass. `chunk` (default {@link CHUNK}, at least 1) bounds
+ * the `Engrammed` events folded through one draft; it changes nothing but the cost.
+ *
+ * Laws: `applyAll(es, s, k).changes[i]` equals the `changes` of {@link apply} on the i-th event
+ * in the event-by-event fold, and `state` and `error` are those of {@link replayAll}, for every
+ * `k ≥ 1`.
+ * @complexity that of {@link replayAll}
+ */
+export const applyAll = (events: Iterable<Event.Event | unknown>, from: State = initial(), chunk: number = CHUNK): BatchOutcome => {
+  const changes: Array<Changes> = []
+  const out = fold(events, from, changes, Math.max(1, Math.floor(chunk)))
+  return { ...out, changes }
 }
 
 /**

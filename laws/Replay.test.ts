@@ -215,3 +215,135 @@ describe("Replay", () => {
     )
   })
 })
+
+// ── chunked replay: one draft per run of Engrammed events ────────────────────
+
+/** An engram-heavy log: runs of `Engrammed` events (repeats, episodes that follow each other, embeddings, change cues, ends), now and then another event. */
+const arbEngramLog: fc.Arbitrary<Array<Event.Event>> = fc
+  .array(
+    fc.oneof(
+      {
+        weight: 12,
+        arbitrary: fc.record({
+          facts: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat(), fc.nat({ max: 5 })), { minLength: 0, maxLength: 4 }),
+          vec: fc.option(fc.tuple(fc.nat(), arbVector(DIM)), { nil: undefined }),
+          episode: fc.option(fc.nat({ max: 6 }), { nil: undefined })
+        })
+      },
+      { weight: 1, arbitrary: fc.constantFrom("decay" as const, "prune" as const, "forget" as const, "params" as const) }
+    ),
+    { minLength: 1, maxLength: 40 }
+  )
+  .map((cs) =>
+    cs.map((c, i): Event.Event => {
+      const now = T0 + i * HOUR
+      if (c === "decay") return new Event.Decayed({ now, input: { dt: DAY } })
+      if (c === "prune") return new Event.Pruned({ now, input: { threshold: 0.3 } })
+      if (c === "forget") return new Event.Forgotten({ now, input: { _tag: "episode", id: "t" + (i % 7) } })
+      if (c === "params") return new Event.ParamsSet({ now, params: { ...Params.defaults, hebbianMaxPairs: 1 + (i % 4) } })
+      return new Event.Engrammed({
+        now,
+        input: {
+          ...(c.episode === undefined ? {} : { episode: { id: "t" + c.episode, text: `turn ${c.episode} at ${i}`, time: now, ...(c.episode > 0 ? { follows: "t" + (c.episode - 1) } : {}) } }),
+          entities: c.vec === undefined ? [] : [{ label: NAMES[c.vec[0] % NAMES.length]!, embedding: [...c.vec[1]] }],
+          facts: c.facts.map(([s, r, o, how]) => ({
+            subject: NAMES[s % NAMES.length]!,
+            relation: RELATIONS[r % RELATIONS.length]!,
+            object: NAMES[(o % (NAMES.length - 1) + s + 1) % NAMES.length]!,
+            ...(how === 1 ? { negated: true } : how === 2 ? { change: true } : how === 3 ? { validUntil: now + HOUR } : how === 4 ? { validFrom: now - DAY } : {})
+          }))
+        }
+      })
+    })
+  )
+
+/** The event-by-event fold with `Replay.apply`: every state and every event's changes. */
+const stepwise = (events: ReadonlyArray<Event.Event>) => {
+  let state = Replay.initial(Params.defaults, DIM)
+  const states = [state]
+  const changes: Array<unknown> = []
+  for (const e of events) {
+    const step = Result.getOrThrow(Replay.apply(state, e))
+    state = step.state
+    states.push(state)
+    changes.push(step.changes)
+  }
+  return { states, changes }
+}
+
+describe("Replay in chunks (one draft per run of Engrammed events)", () => {
+  it("applyAll == the event-by-event fold: same graph, contentHash, params, seq and changes, for every chunk size", () => {
+    fc.assert(
+      fc.property(arbEngramLog, fc.integer({ min: 1, max: 6 }), (events, chunk) => {
+        const ref = stepwise(events)
+        const last = ref.states[events.length]!
+        for (const k of [chunk, Replay.CHUNK]) {
+          const out = Replay.applyAll(events, Replay.initial(Params.defaults, DIM), k)
+          expect(out.error).toBeUndefined()
+          assertValid(out.state.graph, `chunked replay (chunk ${k})`)
+          expect(LiquidGraph.contentHash(out.state.graph)).toBe(LiquidGraph.contentHash(last.graph))
+          expect(Equal.equals(out.state.graph, last.graph)).toBe(true)
+          expect(out.state.params).toEqual(last.params)
+          expect(out.state.seq).toBe(events.length)
+          expect(out.changes).toEqual(ref.changes)
+        }
+        const all = Replay.replayAll(events.map((e) => Event.encode(e)), Replay.initial(Params.defaults, DIM))
+        expect(LiquidGraph.contentHash(all.state.graph)).toBe(LiquidGraph.contentHash(last.graph))
+      }),
+      { numRuns: 80 }
+    )
+  })
+
+  it("a bad event inside a run of Engrammed events: the state before it, unchanged, and the error at its index", () => {
+    fc.assert(
+      fc.property(
+        arbEngramLog,
+        fc.nat(),
+        fc.integer({ min: 1, max: 6 }),
+        fc.constantFrom<unknown>(
+          // rejected by engram's checks, after the events before it were written into the draft
+          Event.encode(new Event.Engrammed({ now: T0, input: { entities: [{ label: "alice", embedding: [1, 2] }], facts: [] } })),
+          Event.encode(new Event.Engrammed({ now: T0, input: { facts: [{ subject: "alice", relation: "likes", object: "?!" }] } })),
+          Event.encode(new Event.Engrammed({ now: T0, input: { facts: [{ subject: "alice", relation: "likes", object: "bob", validFrom: 2, validUntil: 1 }] } })),
+          // rejected by the Schema
+          { _tag: "Engrammed", now: 0, input: { facts: "not an array" } },
+          null
+        ),
+        (events, cut, chunk, bad) => {
+          const k = cut % (events.length + 1)
+          const ref = stepwise(events.slice(0, k))
+          const before = ref.states[k]!
+          const json = events.map((e) => Event.encode(e))
+          for (const size of [chunk, Replay.CHUNK]) {
+            const out = Replay.applyAll([...json.slice(0, k), bad, ...json.slice(k)], Replay.initial(Params.defaults, DIM), size)
+            expect(out.error?._tag).toBe("MalformedEvent")
+            expect(out.error?.index).toBe(k)
+            expect(out.state.seq).toBe(k)
+            expect(LiquidGraph.contentHash(out.state.graph)).toBe(LiquidGraph.contentHash(before.graph))
+            expect(Equal.equals(out.state.graph, before.graph)).toBe(true)
+            expect(out.changes).toEqual(ref.changes)
+            assertValid(out.state.graph, "the state before a bad event")
+          }
+        }
+      ),
+      { numRuns: 60 }
+    )
+  })
+
+  it("the graph a chunk starts from is never modified (persistence)", () => {
+    fc.assert(
+      fc.property(arbEngramLog, arbEngramLog, (a, b) => {
+        const mid = Result.getOrThrow(Replay.replay(a, Replay.initial(Params.defaults, DIM)))
+        const hash = LiquidGraph.contentHash(mid.graph)
+        const json = JSON.stringify(mid.graph)
+        Replay.replayAll(b, mid)
+        Replay.replayAll(b, mid)
+        expect(JSON.stringify(mid.graph)).toBe(json)
+        const fresh = LiquidGraph.fromJSON(JSON.parse(json))
+        expect(LiquidGraph.contentHash(Result.getOrThrow(fresh))).toBe(hash)
+        expect(Equal.equals(Result.getOrThrow(fresh), mid.graph)).toBe(true)
+      }),
+      { numRuns: 40 }
+    )
+  })
+})
