@@ -3,17 +3,19 @@
  * triples (see `Input.ts`) into memory, with a progress bar (rate, ETA) on stderr. `--speaker`
  * names who wrote the text (first person → NAME) and who said user messages that name no one.
  *
- * Every file is read and decoded BEFORE the memory is opened, so unreadable input (exit 7) writes
- * nothing. Then items are turned into events and committed in batches (see `Ingest.ts`). The
- * last line on stderr sums up what was learned.
+ * The files are read twice, as streams (`Ingest.read`: one chunk at a time, never a whole file
+ * in memory): first to check and count them BEFORE the memory is opened, so unreadable input
+ * (exit 7) writes nothing; then to turn the items into events committed in batches as they come
+ * (see `Ingest.ts`). Ingest is idempotent: items memory already has (from an earlier run, or one
+ * cut short) are skipped, so running the same command again resumes it. The last line on stderr
+ * sums up what was learned and what was already known.
  *
  * @since 0.1.0
  */
-import { Clock, Console, Effect, Layer, Option } from "effect"
+import { Clock, Console, Effect, Layer, Option, Stream } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import * as LiquidGraph from "../../../core/LiquidGraph.ts"
 import * as Ingest from "../Ingest.ts"
-import * as Input from "../Input.ts"
 import * as Progress from "../Progress.ts"
 import * as Root from "../Root.ts"
 import * as Services from "../Services.ts"
@@ -37,7 +39,8 @@ export const ingest = Command.make("ingest", {
 }, ({ batch, files, format, progress, speaker }) =>
   Effect.gen(function*() {
     const s = yield* Root.settings
-    const items = yield* Input.readAll(files, { format, ...(Option.isSome(speaker) ? { speaker: speaker.value } : {}) })
+    const options: Ingest.ReadOptions = { format, ...(Option.isSome(speaker) ? { speaker: speaker.value } : {}) }
+    const total = yield* Stream.runCount(Ingest.read(files, options))
     const mode: Progress.Mode = progress === "never"
       ? "off"
       : progress === "always"
@@ -48,15 +51,16 @@ export const ingest = Command.make("ingest", {
     const started = yield* Clock.currentTimeMillis
     const summary = yield* Services.withMemory(s, (memory) =>
       Effect.gen(function*() {
-        const bar = yield* Progress.make("ingest", "items", items.length, mode)
-        const out = yield* Ingest.ingest(memory, items, { batch, onProgress: bar.update })
-        yield* bar.finish(items.length)
+        const bar = yield* Progress.make("ingest", "items", total, mode)
+        const out = yield* Ingest.ingest(memory, Ingest.read(files, options), { batch, onProgress: bar.update })
+        yield* bar.finish(out.items)
         return out
       })).pipe(Effect.provide(Layer.merge(Services.embedderLayer(s), Services.extractorFor(s))))
     const seconds = ((yield* Clock.currentTimeMillis) - started) / 1000
     const g = summary.state.graph
     yield* Console.error(
-      `ingested ${summary.items} items from ${files.length} file(s) in ${seconds.toFixed(1)}s: ` +
+      `ingested ${summary.items} items from ${files.length} file(s) in ${seconds.toFixed(1)}s` +
+        (summary.skipped > 0 ? ` (${summary.skipped} already in memory, skipped)` : "") + ": " +
         `${summary.facts} facts, ${summary.superseded} superseded, ${summary.events} events; ` +
         `memory now ${LiquidGraph.nodeCount(g)} nodes, ${LiquidGraph.edgeCount(g)} edges (seq ${summary.state.seq})`
     )
