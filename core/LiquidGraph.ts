@@ -33,7 +33,9 @@ import * as FactM from "./Fact.ts"
 import type { Fact } from "./Fact.ts"
 import * as NodeM from "./Node.ts"
 import type { MemoryNode } from "./Node.ts"
+import { addTrimmed, rootOf, trimPath } from "./internal/Hamt.ts"
 import { Fingerprint, hashString } from "./internal/hash.ts"
+import { Layer, Through } from "./internal/Layer.ts"
 import * as Text from "./Text.ts"
 import * as VectorStore from "./VectorStore.ts"
 
@@ -590,181 +592,6 @@ export const forEachPosting = (g: LiquidGraph, term: string, f: (id: string, tf:
 export const terms = (g: LiquidGraph): IterableIterator<string> => HashMap.keys(g.postings)
 
 // ── the draft: the one place that mutates ─────────────────────────────────────
-
-// ── trie trimming ────────────────────────────────────────────────────────────
-
-/**
- * The parts of effect's HAMT nodes (effect 4.1, internal/hashMap.ts) that {@link trimPath} reads.
- * When effect inserts a child into a trie node it copies the node's `children` array and then
- * `splice`s the new child in, and V8 grows the copy's backing store to `1.5 × length + 16`
- * slots: every node created by an insert carries ~17 unused slots (~140 bytes). Replacing such an
- * array by `slice()` of itself (same elements, exact capacity) changes nothing observable — the
- * node holds the same children in the same order — and gives the bytes back. If effect's
- * internals ever differ from this shape, the trimming silently does nothing.
- */
-interface TrieNode {
-  readonly _tag?: unknown
-  readonly bitmap?: unknown
-  children?: unknown
-  readonly value?: unknown
-}
-
-const popcount = (n: number): number => {
-  n = n - ((n >>> 1) & 0x55555555)
-  n = (n & 0x33333333) + ((n >>> 2) & 0x33333333)
-  return (((n + (n >>> 4)) & 0xf0f0f0f) * 0x1010101) >>> 24
-}
-
-/** The root trie node of a HashMap, or undefined when it does not have the expected shape. */
-const rootOf = (m: unknown): TrieNode | undefined => {
-  const root = (m as { readonly _root?: unknown } | undefined)?._root
-  return typeof root === "object" && root !== null ? (root as TrieNode) : undefined
-}
-
-/** The trie of a HashSet (its key map's root). */
-const setRoot = (set: HashSet.HashSet<string>): TrieNode | undefined =>
-  rootOf((set as unknown as { readonly keyMap?: unknown }).keyMap)
-
-/**
- * Trims the `children` arrays of the trie nodes on the path to the key of hash `hash` (the nodes
- * an insert of that key created or grew). Only owned, final tries are trimmed (after
- * `endMutation`, or a persistent update's fresh path).
- * @complexity O(depth) = O(log n)
- */
-const trimPath = (root: TrieNode | undefined, hash: number): void => {
-  let node = root
-  let shift = 0
-  while (node !== undefined && shift <= 30) {
-    const children = node.children
-    if (!Array.isArray(children)) return
-    if (node._tag === "IndexedNode") {
-      const bitmap = node.bitmap
-      if (typeof bitmap !== "number") return
-      const bit = 1 << ((hash >>> shift) & 31)
-      if ((bitmap & bit) === 0) return
-      node.children = children.slice()
-      node = children[popcount(bitmap & (bit - 1))] as TrieNode | undefined
-    } else if (node._tag === "ArrayNode") {
-      node = children[(hash >>> shift) & 31] as TrieNode | undefined
-    } else return
-    shift += 5
-  }
-}
-
-/** Trims every trie node of a map (for bulk drafts, where most nodes were written). @complexity O(n) */
-const trimAll = (node: TrieNode | undefined): void => {
-  if (node === undefined || node === null) return
-  const children = node.children
-  if (!Array.isArray(children)) return
-  if (node._tag === "IndexedNode") node.children = children.slice()
-  else if (node._tag !== "ArrayNode") return
-  for (const c of children) trimAll(c as TrieNode | undefined)
-}
-
-/** Trims the written keys' paths of a flushed map (the whole trie when most keys were written). */
-const trimWritten = <V>(m: HashMap.HashMap<string, V>, written: Iterable<string>, count: number): HashMap.HashMap<string, V> => {
-  if (count === 0) return m
-  const root = rootOf(m)
-  if (count * 4 >= HashMap.size(m)) trimAll(root)
-  else for (const key of written) trimPath(root, Hash.string(key))
-  return m
-}
-
-/**
- * A read through a draft's JS `Map` cache: the cached answer (`undefined` cached for a key known
- * to be absent), else one trie lookup whose answer is remembered.
- */
-const cachedGet = <V>(cache: Map<string, V | undefined>, map: HashMap.HashMap<string, V>, key: string): V | undefined => {
-  const c = cache.get(key)
-  if (c !== undefined || cache.has(key)) return c
-  const v = Option.getOrUndefined(HashMap.get(map, key))
-  cache.set(key, v)
-  return v
-}
-
-/**
- * One persistent map of a draft, with a write-back layer in front of it: a JS `Map` caches every
- * value read or written during the draft (`undefined` for a key known to be absent) and the keys
- * written are replayed into the HAMT once, on {@link Layer.flush}. A key read or written several
- * times in one draft costs one HAMT lookup and at most one HAMT write, and a read after a write
- * never walks the trie. Values are never `undefined`.
- */
-class Layer<V> {
-  private map: HashMap.HashMap<string, V>
-  private readonly cache = new Map<string, V | undefined>()
-  private readonly dirty = new Set<string>()
-  /** Number of keys present, cache and trie together. */
-  size: number
-  constructor(source: HashMap.HashMap<string, V>) {
-    this.map = HashMap.beginMutation(source)
-    this.size = HashMap.size(source)
-  }
-  get(key: string): V | undefined {
-    return cachedGet(this.cache, this.map, key)
-  }
-  set(key: string, value: V): void {
-    if (this.get(key) === undefined) this.size++
-    this.cache.set(key, value)
-    this.dirty.add(key)
-  }
-  remove(key: string): void {
-    if (this.get(key) === undefined) return
-    this.size--
-    this.cache.set(key, undefined)
-    this.dirty.add(key)
-  }
-  /** Writes the pending keys into the trie and seals it. The layer cannot be used afterwards. */
-  flush(): HashMap.HashMap<string, V> {
-    let m = this.map
-    for (const key of this.dirty) {
-      const v = this.cache.get(key)
-      m = v === undefined ? HashMap.remove(m, key) : HashMap.set(m, key, v)
-    }
-    return trimWritten(HashMap.endMutation(m), this.dirty, this.dirty.size)
-  }
-}
-
-/**
- * The edge map of a draft: written through to the HAMT at once (a bulk pass over 10^5 edges must
- * not pay a JS `Map` entry per edge), with a read cache for the values a transition asked for by
- * id, so that the common "read it, then write it" costs one lookup.
- */
-class Through<V> {
-  private map: HashMap.HashMap<string, V>
-  private readonly cache = new Map<string, V | undefined>()
-  /** Keys written (with repeats), whose trie paths are trimmed on flush. */
-  private readonly written: Array<string> = []
-  constructor(source: HashMap.HashMap<string, V>) {
-    this.map = HashMap.beginMutation(source)
-  }
-  get size(): number {
-    return HashMap.size(this.map)
-  }
-  /** Reads and remembers the answer. */
-  get(key: string): V | undefined {
-    return cachedGet(this.cache, this.map, key)
-  }
-  /** Reads without remembering (for keys read once). */
-  peek(key: string): V | undefined {
-    if (this.cache.size > 0) {
-      const c = this.cache.get(key)
-      if (c !== undefined || this.cache.has(key)) return c
-    }
-    return Option.getOrUndefined(HashMap.get(this.map, key))
-  }
-  set(key: string, value: V): void {
-    this.map = HashMap.set(this.map, key, value)
-    this.written.push(key)
-    if (this.cache.size > 0 && this.cache.has(key)) this.cache.set(key, value)
-  }
-  remove(key: string): void {
-    this.map = HashMap.remove(this.map, key)
-    if (this.cache.size > 0 && this.cache.has(key)) this.cache.set(key, undefined)
-  }
-  flush(): HashMap.HashMap<string, V> {
-    return trimWritten(HashMap.endMutation(this.map), this.written, this.written.length)
-  }
-}
 
 /**
  * A transient, single-owner builder over a graph. Transitions make one with {@link draft}, apply
@@ -1373,13 +1200,6 @@ const sameStrings = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolea
   if (a.length !== b.length) return false
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true
-}
-
-/** `HashSet.add`, with the new path of the set's trie trimmed ({@link trimPath}); `h` = `Hash.string(id)`. */
-const addTrimmed = (set: HashSet.HashSet<string>, id: string, h: number): HashSet.HashSet<string> => {
-  const next = HashSet.add(set, id)
-  if (next !== set) trimPath(setRoot(next), h)
-  return next
 }
 
 /** Removes `id` from the set at `key`, dropping the key when the set becomes empty. */
