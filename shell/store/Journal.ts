@@ -1,30 +1,31 @@
 /**
- * Journal — the store engine, independent of where records live, and the in-memory backend.
+ * Journal — the store engine, independent of where records live: it builds the `MemoryStore`
+ * service (see `Model.ts`) on any {@link Backend}: validation before writing, loading (latest
+ * valid snapshot + tail), verify, rollback, snapshot spacing and retention, retries when
+ * another process wins a race, and the in-process registry of open memories.
  *
- * A {@link Backend} stores, per memory, raw records: events `(seq, tag, json, crc)`, snapshots
- * `(seq, json, crc, contentHash)` and abandoned branches. It is synchronous (as `node:sqlite`
- * is) and knows nothing of events' meaning; {@link makeStore} builds the `MemoryStore` service
- * on any backend: validation before writing, loading (latest valid snapshot + tail), verify,
- * rollback, the in-process registry of open memories. Every operation of a memory runs as one
- * synchronous step, so operations on one memory never interleave within a process; across
- * processes each write checks, inside its transaction, that the journal still ends where this
- * process last saw it (else "Locked").
+ * Every operation of a memory runs as one synchronous step, so operations on one memory never
+ * interleave within a process. Across processes each write names the last seq it expects; a
+ * backend refuses a stale one ({@link StaleWriter}), and the engine then loads the records the
+ * other writer added and re-applies its own events on the fresh state (bounded), so a lost race
+ * never drops a user's events silently.
  *
- * Records carry a CRC-32 of their JSON text (`node:zlib` `crc32`), so a torn or edited record is
- * detected when it is read; a snapshot also carries the `LiquidGraph.contentHash` of its graph.
+ * Records are bytes (`Record.ts`: binary embeddings and vectors, deflated snapshot bodies)
+ * with a CRC-32, so a torn or edited record is detected when read; a snapshot also carries the
+ * `LiquidGraph.contentHash` of its graph.
  *
  * @since 0.1.0
  */
-import { Clock, Effect, Result, type Scope } from "effect"
-import { crc32 } from "node:zlib"
+import { Clock, Effect, Result, Schedule, type Scope } from "effect"
 import type * as Changes from "../../core/Changes.ts"
 import * as Event from "../../core/Event.ts"
 import * as LiquidGraph from "../../core/LiquidGraph.ts"
 import * as Params from "../../core/Params.ts"
 import * as Replay from "../../core/Replay.ts"
+import { type Backend, checksum, type EventRow, type MemoryRecord, type SnapshotMeta, type SnapshotRow, StaleWriter } from "./Backend.ts"
+import * as MemoryBackend from "./MemoryBackend.ts"
 import {
   type AbandonedRecord,
-  type Branch,
   type Entry,
   type Lenient,
   type LenientOptions,
@@ -35,92 +36,32 @@ import {
   StoreError,
   type StoreOptions,
   type VerifyReport
-} from "./MemoryStore.ts"
+} from "./Model.ts"
+import * as Record from "./Record.ts"
 
-// ── records and the backend ───────────────────────────────────────────────────
+// ── defaults ──────────────────────────────────────────────────────────────────
 
-/** A stored event: the event that produced state `seq`, as JSON text, with its CRC-32. */
-export interface EventRow {
-  readonly seq: number
-  readonly tag: string
-  readonly json: string
-  readonly crc: number
-}
-
-/** A stored snapshot's metadata (its JSON is read separately, only when needed). */
-export interface SnapshotMeta {
-  readonly seq: number
-  readonly crc: number
-  /** `LiquidGraph.contentHash` of the snapshot's graph when it was written. */
-  readonly contentHash: string
-}
-
-/** A stored snapshot. */
-export interface SnapshotRow extends SnapshotMeta {
-  readonly json: string
-}
-
-/** A memory as the backend knows it. */
-export interface MemoryRecord {
-  /** The backend's own handle (a row id). */
-  readonly ref: number
-  readonly id: MemoryId
-  /** JSON of the initial state's parameters. */
-  readonly params: string
-  /** The initial graph's vector dimension. */
-  readonly dim: number
-}
-
-/**
- * Where records live. Every method is synchronous and atomic; failures are thrown (a
- * {@link StoreError} passes through as is, anything else becomes "Io").
- */
-export interface Backend {
-  /** The memory's record, created (with `init`) when absent. */
-  readonly ensureMemory: (id: MemoryId, init: { readonly params: string; readonly dim: number; readonly at: number }) => MemoryRecord
-  /** Every memory, in creation order. */
-  readonly listMemories: () => ReadonlyArray<MemoryId>
-  /** The journal's last seq (0 when empty). */
-  readonly lastSeq: (m: MemoryRecord) => number
-  /** Events with `after < seq <= upto`, ascending. */
-  readonly events: (m: MemoryRecord, after: number, upto: number) => Iterable<EventRow>
-  /** Snapshot metadata, ascending by seq. */
-  readonly snapshotMetas: (m: MemoryRecord) => ReadonlyArray<SnapshotMeta>
-  /** A snapshot's JSON text. */
-  readonly snapshotJson: (m: MemoryRecord, seq: number) => string | undefined
-  /**
-   * Appends `rows` (seqs `expected + 1 …`) and, if given, a snapshot, in ONE transaction.
-   * Throws "Locked" (writing nothing) when the journal's last seq is not `expected`.
-   */
-  readonly append: (m: MemoryRecord, expected: number, rows: ReadonlyArray<EventRow>, snapshot: SnapshotRow | undefined) => void
-  /** Writes (or replaces) a snapshot; "Locked" when the journal's last seq is not `expected`. */
-  readonly putSnapshot: (m: MemoryRecord, expected: number, row: SnapshotRow) => void
-  /**
-   * In one transaction: moves the events after `base` to a new branch, drops the snapshots after
-   * `base`, records the branch; "Locked" when the last seq is not `expected`. Returns the branch
-   * (`undefined` when there was nothing after `base`).
-   */
-  readonly abandon: (m: MemoryRecord, expected: number, base: number, reason: Branch["reason"], at: number) => Branch | undefined
-  /** The abandoned branches, oldest first. */
-  readonly branches: (m: MemoryRecord) => ReadonlyArray<Branch>
-  /** One branch's records, ascending. */
-  readonly abandonedRows: (m: MemoryRecord, branch: number) => ReadonlyArray<EventRow>
-}
-
-/**
- * CRC-32 of a record's JSON text (UTF-8).
- * @complexity O(length)
- */
-export const checksum = (json: string): number => crc32(json)
+/** Default least number of events between two snapshots. */
+export const DEFAULT_SNAPSHOT_EVERY = 1000
+/** Default least journal bytes between two snapshots. */
+export const DEFAULT_SNAPSHOT_MIN_BYTES = 64 * 1024
+/** Default number of snapshots kept per memory. */
+export const DEFAULT_KEEP_SNAPSHOTS = 2
+/** Default number of retries of a commit that lost a race. */
+export const DEFAULT_RETRIES = 8
+/** Events folded per `Replay.replayAll` call when reading a journal. */
+const CHUNK = 1024
 
 // ── helpers ───────────────────────────────────────────────────────────────────
-
-const DEFAULT_SNAPSHOT_EVERY = 1000
 
 const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e))
 
 const toStoreError = (e: unknown): StoreError =>
-  e instanceof StoreError ? e : new StoreError({ reason: "Io", message: errorMessage(e) })
+  e instanceof StoreError
+    ? e
+    : e instanceof StaleWriter
+    ? new StoreError({ reason: "Locked", message: `another writer moved the journal to seq ${e.last} (this writer expected ${e.expected})` })
+    : new StoreError({ reason: "Io", message: errorMessage(e) })
 
 /** Runs a synchronous step of the store as an Effect; throws become `StoreError`s. */
 const guard = <A>(f: () => A): Effect.Effect<A, StoreError> => Effect.try({ try: f, catch: toStoreError })
@@ -132,7 +73,7 @@ const corrupt = (position: number, message: string): StoreError =>
 const canonical = (value: unknown): string =>
   JSON.stringify(value, (_k, v: unknown) =>
     v !== null && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(Object.entries(v as { [k: string]: unknown }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : v)
 
 const sameParams = (a: Params.Params, b: Params.Params): boolean => canonical(a) === canonical(b)
@@ -147,51 +88,134 @@ const applySafe = (state: Replay.State, event: Event.Event): Result.Result<{ rea
   }
 }
 
-/** Decodes and applies one stored event on `state`; a string when it is bad. */
-const step = (state: Replay.State, row: EventRow): Result.Result<Replay.State, string> => {
-  if (row.seq !== state.seq + 1) return Result.fail(`expected seq ${state.seq + 1}, found ${row.seq} (a gap in the journal)`)
-  if (checksum(row.json) !== row.crc) return Result.fail("checksum mismatch (torn or edited record)")
+/**
+ * The encoded event a stored row holds (checked: seq, checksum, record, tag), or why not.
+ * @complexity O(size of the record)
+ */
+export const readRow = (row: EventRow, expectedSeq: number): Result.Result<unknown, string> => {
+  if (row.seq !== expectedSeq) return Result.fail(`expected seq ${expectedSeq}, found ${row.seq} (a gap in the journal)`)
+  if (checksum(row.data) !== row.crc) return Result.fail("checksum mismatch (torn or edited record)")
   let raw: unknown
   try {
-    raw = JSON.parse(row.json)
+    raw = Record.decode(row.data)
   } catch (e) {
-    return Result.fail(`not JSON: ${errorMessage(e)}`)
+    return Result.fail(`unreadable record: ${errorMessage(e)}`)
   }
+  const tag = raw !== null && typeof raw === "object" ? (raw as { _tag?: unknown })._tag : undefined
+  if (tag !== row.tag) return Result.fail(`tag ${row.tag} does not match the event's ${String(tag)}`)
+  return Result.succeed(raw)
+}
+
+/** Applies one encoded event with full checks; a message when it is bad. */
+const applyOne = (state: Replay.State, raw: unknown): Result.Result<Replay.State, string> => {
   const decoded = Event.decode(raw, state.seq)
   if (Result.isFailure(decoded)) return Result.fail(`does not decode: ${decoded.failure.message}`)
-  if (decoded.success._tag !== row.tag) return Result.fail(`tag ${row.tag} does not match the event's ${decoded.success._tag}`)
   const applied = applySafe(state, decoded.success)
   return Result.isFailure(applied) ? Result.fail(`does not apply: ${applied.failure}`) : Result.succeed(applied.success.state)
 }
 
-/** Folds stored rows over `from`, stopping at the first bad one. */
-const fold = (rows: Iterable<EventRow>, from: Replay.State, onState?: (s: Replay.State) => void): { state: Replay.State; error: StoreError | undefined } => {
-  let state = from
-  for (const row of rows) {
-    const next = step(state, row)
-    if (Result.isFailure(next)) return { state, error: corrupt(state.seq, next.failure) }
-    state = next.success
-    onState?.(state)
-  }
-  return { state, error: undefined }
+/** What folding stored rows gave. */
+export interface Folded {
+  /** The state after the last good row. */
+  readonly state: Replay.State
+  /** The first bad row's error (its position is the good prefix's length), if any. */
+  readonly error: StoreError | undefined
+  /** Bytes of the good rows folded. */
+  readonly bytes: number
+  /** Checksum of the last good row folded (`undefined` when none). */
+  readonly lastCrc: number | undefined
 }
 
-/** A snapshot row for a state. */
-const snapshotRow = (state: Replay.State): SnapshotRow => {
-  const json = JSON.stringify(Replay.snapshot(state))
-  return { seq: state.seq, json, crc: checksum(json), contentHash: LiquidGraph.contentHash(state.graph) }
+/**
+ * Folds stored rows over `from`, stopping at the first bad one. Rows are read and checked
+ * one by one and folded in chunks through `Replay.replayAll` (one pass per chunk); only a
+ * chunk whose fold throws is refolded event by event, to locate the bad record. `stops`
+ * (seqs) end a chunk so that `onState` sees the state at each of them.
+ *
+ * Laws: the result equals the event-by-event fold of the rows' events (same state, same first
+ * bad position); each row is read once (linear in the journal).
+ * @complexity Σ cost of the events' transitions + O(bytes read)
+ */
+export const foldRows = (
+  rows: Iterable<EventRow>,
+  from: Replay.State,
+  stops?: ReadonlySet<number>,
+  onState?: (s: Replay.State) => void
+): Folded => {
+  let state = from
+  let bytes = 0
+  let lastCrc: number | undefined
+  let chunk: Array<unknown> = []
+  let chunkBytes = 0
+  let chunkCrc: number | undefined
+  const flush = (): StoreError | undefined => {
+    if (chunk.length === 0) return undefined
+    const raws = chunk
+    chunk = []
+    let out: Replay.Outcome | undefined
+    try {
+      out = Replay.replayAll(raws, state)
+    } catch {
+      out = undefined
+    }
+    if (out !== undefined && out.error === undefined) {
+      state = out.state
+      bytes += chunkBytes
+      lastCrc = chunkCrc
+      chunkBytes = 0
+      onState?.(state)
+      return undefined
+    }
+    // locate the bad record event by event (its bytes and crc are no longer needed)
+    for (const raw of raws) {
+      const next = applyOne(state, raw)
+      if (Result.isFailure(next)) return corrupt(state.seq, next.failure)
+      state = next.success
+    }
+    // the chunk threw but every event applies alone: keep the per-event result
+    bytes += chunkBytes
+    lastCrc = chunkCrc
+    chunkBytes = 0
+    onState?.(state)
+    return undefined
+  }
+  for (const row of rows) {
+    const raw = readRow(row, state.seq + chunk.length + 1)
+    if (Result.isFailure(raw)) {
+      const error = flush()
+      return { state, error: error ?? corrupt(state.seq, raw.failure), bytes, lastCrc }
+    }
+    chunk.push(raw.success)
+    chunkBytes += row.data.length
+    chunkCrc = row.crc
+    if (chunk.length >= CHUNK || stops?.has(row.seq) === true) {
+      const error = flush()
+      if (error !== undefined) return { state, error, bytes, lastCrc }
+    }
+  }
+  const error = flush()
+  return { state, error, bytes, lastCrc }
+}
+
+/**
+ * A snapshot row for a state.
+ * @complexity O(size of the state)
+ */
+export const snapshotRow = (state: Replay.State): SnapshotRow => {
+  const data = Record.encodeSnapshot(Replay.snapshot(state))
+  return { seq: state.seq, data, crc: checksum(data), contentHash: LiquidGraph.contentHash(state.graph), size: data.length }
 }
 
 /** The state a stored snapshot holds, or why it is not usable. */
 const readSnapshot = (backend: Backend, m: MemoryRecord, meta: SnapshotMeta): Result.Result<Replay.State, string> => {
-  const json = backend.snapshotJson(m, meta.seq)
-  if (json === undefined) return Result.fail("missing")
-  if (checksum(json) !== meta.crc) return Result.fail("checksum mismatch")
+  const data = backend.snapshotData(m, meta.seq)
+  if (data === undefined) return Result.fail("missing")
+  if (checksum(data) !== meta.crc) return Result.fail("checksum mismatch")
   let raw: unknown
   try {
-    raw = JSON.parse(json)
+    raw = Record.decode(data)
   } catch (e) {
-    return Result.fail(`not JSON: ${errorMessage(e)}`)
+    return Result.fail(`unreadable: ${errorMessage(e)}`)
   }
   const restored = Replay.restore(raw)
   if (Result.isFailure(restored)) return Result.fail(`does not restore: ${restored.failure.message}`)
@@ -200,8 +224,11 @@ const readSnapshot = (backend: Backend, m: MemoryRecord, meta: SnapshotMeta): Re
   return Result.succeed(restored.success)
 }
 
-/** The initial state of a memory (before its first event). */
-const initialOf = (m: MemoryRecord): Replay.State => {
+/**
+ * The initial state of a memory (before its first event).
+ * @complexity O(size of its parameters)
+ */
+export const initialOf = (m: MemoryRecord): Replay.State => {
   let raw: unknown
   try {
     raw = JSON.parse(m.params)
@@ -215,16 +242,25 @@ const initialOf = (m: MemoryRecord): Replay.State => {
 
 interface Loaded {
   readonly state: Replay.State
-  /** Seq of the snapshot the load started from (0 when none). */
-  readonly snapshotSeq: number
+  /** The snapshot the load started from (undefined when none). */
+  readonly snapshot: SnapshotMeta | undefined
   readonly error: StoreError | undefined
+  /** Journal bytes folded after the snapshot. */
+  readonly bytes: number
+  /** Checksum of the event at `state.seq` (undefined at seq 0). */
+  readonly lastCrc: number | undefined
+}
+
+const crcAt = (backend: Backend, m: MemoryRecord, seq: number): number | undefined => {
+  if (seq <= 0) return undefined
+  for (const r of backend.events(m, seq - 1, seq)) return r.crc
+  return undefined
 }
 
 /** Latest valid snapshot at or below `upto` + the events after it up to `upto`. */
 const load = (backend: Backend, m: MemoryRecord, upto: number): Loaded => {
-  const initial = initialOf(m)
-  let base = initial
-  let snapshotSeq = 0
+  let base = initialOf(m)
+  let snapshot: SnapshotMeta | undefined
   // a snapshot past the journal's end is not backed by events: never start from it
   const end = Math.min(upto, backend.lastSeq(m))
   const metas = backend.snapshotMetas(m)
@@ -234,105 +270,73 @@ const load = (backend: Backend, m: MemoryRecord, upto: number): Loaded => {
     const restored = readSnapshot(backend, m, meta)
     if (Result.isSuccess(restored)) {
       base = restored.success
-      snapshotSeq = meta.seq
+      snapshot = meta
       break
     }
   }
-  const { error, state } = fold(backend.events(m, base.seq, upto), base)
-  return { state, snapshotSeq, error }
+  const folded = foldRows(backend.events(m, base.seq, upto), base)
+  const lastCrc = folded.lastCrc ?? crcAt(backend, m, folded.state.seq)
+  return { state: folded.state, snapshot, error: folded.error, bytes: folded.bytes, lastCrc }
 }
-
-// ── the in-memory backend ─────────────────────────────────────────────────────
-
-interface MemorySlot {
-  readonly record: MemoryRecord
-  events: Array<EventRow>
-  snapshots: Map<number, SnapshotRow>
-  branches: Array<Branch>
-  abandoned: Map<number, ReadonlyArray<EventRow>>
-}
-
-/**
- * A backend holding everything in process memory (records as JSON text with checksums, as in
- * SQLite), for tests of other modules.
- * @complexity append O(batch), events O(log n + returned), abandon O(moved)
- */
-export const memoryBackend = (): Effect.Effect<Backend> =>
-  Effect.sync(() => {
-    const slots: Array<MemorySlot> = []
-    const byKey = new Map<string, MemorySlot>()
-    const slot = (m: MemoryRecord): MemorySlot => {
-      const s = slots[m.ref]
-      if (s === undefined) throw new StoreError({ reason: "NotFound", message: `no memory ${m.id.key}` })
-      return s
-    }
-    const last = (s: MemorySlot): number => s.events.length === 0 ? 0 : s.events[s.events.length - 1]!.seq
-    const expect = (s: MemorySlot, expected: number): void => {
-      if (last(s) !== expected) {
-        throw new StoreError({ reason: "Locked", message: `the journal of ${s.record.id.key} ends at ${last(s)}, expected ${expected}` })
-      }
-    }
-    return {
-      ensureMemory: (id, init) => {
-        const k = JSON.stringify([id.user, id.agent, id.session])
-        const found = byKey.get(k)
-        if (found !== undefined) return found.record
-        const record: MemoryRecord = { ref: slots.length, id, params: init.params, dim: init.dim }
-        const s: MemorySlot = { record, events: [], snapshots: new Map(), branches: [], abandoned: new Map() }
-        slots.push(s)
-        byKey.set(k, s)
-        return record
-      },
-      listMemories: () => slots.map((s) => s.record.id),
-      lastSeq: (m) => last(slot(m)),
-      events: (m, after, upto) => {
-        const rows = slot(m).events
-        // rows are contiguous from seq 1 in this backend, so seq s sits at index s - 1
-        return rows.slice(Math.max(0, after), Math.min(rows.length, upto))
-      },
-      snapshotMetas: (m) =>
-        [...slot(m).snapshots.values()].sort((a, b) => a.seq - b.seq).map(({ contentHash, crc, seq }) => ({ seq, crc, contentHash })),
-      snapshotJson: (m, seq) => slot(m).snapshots.get(seq)?.json,
-      append: (m, expected, rows, snapshot) => {
-        const s = slot(m)
-        expect(s, expected)
-        s.events.push(...rows)
-        if (snapshot !== undefined) s.snapshots.set(snapshot.seq, snapshot)
-      },
-      putSnapshot: (m, expected, row) => {
-        const s = slot(m)
-        expect(s, expected)
-        s.snapshots.set(row.seq, row)
-      },
-      abandon: (m, expected, base, reason, at) => {
-        const s = slot(m)
-        expect(s, expected)
-        for (const seq of [...s.snapshots.keys()]) if (seq > base) s.snapshots.delete(seq)
-        const moved = s.events.filter((r) => r.seq > base)
-        if (moved.length === 0) return undefined
-        s.events = s.events.filter((r) => r.seq <= base)
-        const branch: Branch = { branch: s.branches.length + 1, base, tip: moved[moved.length - 1]!.seq, reason, at }
-        s.branches.push(branch)
-        s.abandoned.set(branch.branch, moved)
-        return branch
-      },
-      branches: (m) => [...slot(m).branches],
-      abandonedRows: (m, branch) => slot(m).abandoned.get(branch) ?? []
-    }
-  })
 
 // ── the engine ────────────────────────────────────────────────────────────────
 
 interface Handle {
   readonly record: MemoryRecord
+  /** Where this memory's records are read: the store's backend, or an empty one for a memory a read-only store does not hold. */
+  readonly backend: Backend
   state: Replay.State
-  /** Seq of the latest snapshot written or loaded (0 when none). */
-  lastSnapshot: number
+  /** Checksum of the journal's record at `state.seq` (to tell an extended journal from a rewritten one). */
+  lastCrc: number | undefined
+  /** Journal bytes and events since the latest snapshot, and that snapshot's size. */
+  sinceBytes: number
+  sinceEvents: number
+  lastSnapshotSize: number
   /** Set when the journal has a bad record and the tail was not truncated: writes fail with it. */
   readOnly: StoreError | undefined
   refs: number
   closed: boolean
   memory: Memory
+}
+
+interface Prepared {
+  readonly state: Replay.State
+  readonly rows: ReadonlyArray<EventRow>
+  readonly changes: ReadonlyArray<Changes.Changes>
+  readonly bytes: number
+}
+
+/**
+ * Applies `events` on `from` as they will be read back (encoded to a record and decoded), so
+ * the live state is what a replay gives; "InvalidEvent" at the first one that does not apply.
+ */
+const prepare = (from: Replay.State, events: ReadonlyArray<Event.Event>): Prepared => {
+  let state = from
+  const rows: Array<EventRow> = []
+  const changes: Array<Changes.Changes> = []
+  let bytes = 0
+  for (const event of events) {
+    const position = state.seq
+    let data: Uint8Array
+    try {
+      data = Record.encodeEvent(Event.encode(event))
+    } catch (e) {
+      throw new StoreError({ reason: "InvalidEvent", message: `event at position ${position} does not encode: ${errorMessage(e)}`, position })
+    }
+    const decoded = Event.decode(Record.decode(data), position)
+    if (Result.isFailure(decoded)) {
+      throw new StoreError({ reason: "InvalidEvent", message: `event at position ${position} does not decode: ${decoded.failure.message}`, position })
+    }
+    const applied = applySafe(state, decoded.success)
+    if (Result.isFailure(applied)) {
+      throw new StoreError({ reason: "InvalidEvent", message: `event at position ${position} (${event._tag}) does not apply: ${applied.failure}`, position })
+    }
+    state = applied.success.state
+    changes.push(applied.success.changes)
+    rows.push({ seq: state.seq, tag: event._tag, data, crc: checksum(data) })
+    bytes += data.length
+  }
+  return { state, rows, changes, bytes }
 }
 
 /**
@@ -341,8 +345,10 @@ interface Handle {
  * Laws: after `commit(es)` succeeds, `verify` folds the journal to the live state
  * (`hash == liveHash`); a failed commit leaves the journal and the state unchanged; reopening
  * gives a state with the same `contentHash`, params and seq; `rollback(k)` then `state` equals
- * the fold of the first `k` events.
- * @complexity open: O(snapshot restore + tail fold); commit: Σ transitions + O(batch I/O)
+ * the fold of the first `k` events; a commit that lost a race to another writer is applied on
+ * top of the other writer's events (or fails "Locked" once `retries` run out), never dropped.
+ * @complexity open: O(snapshot restore + tail fold); commit: Σ transitions + O(batch I/O),
+ * plus an amortised O(1) share of a snapshot per journal byte
  */
 export const makeStore = <E, R>(
   backendEffect: Effect.Effect<Backend, E, R>,
@@ -351,6 +357,9 @@ export const makeStore = <E, R>(
   Effect.gen(function*() {
     const backend = yield* backendEffect
     const every = Math.max(1, Math.floor(options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY))
+    const minBytes = Math.max(0, options.snapshotMinBytes ?? DEFAULT_SNAPSHOT_MIN_BYTES)
+    const keep = Math.max(1, Math.floor(options.keepSnapshots ?? DEFAULT_KEEP_SNAPSHOTS))
+    const retries = Math.max(0, Math.floor(options.retries ?? DEFAULT_RETRIES))
     const registry = new Map<string, Handle>()
 
     const live = (h: Handle): void => {
@@ -358,56 +367,94 @@ export const makeStore = <E, R>(
     }
     const writable = (h: Handle): void => {
       live(h)
+      if (backend.readOnly) throw new StoreError({ reason: "ReadOnly", message: `memory ${h.record.id.key}: the store is open read only` })
       if (h.readOnly !== undefined) throw h.readOnly
     }
+
+    const adopt = (h: Handle, loaded: Loaded): void => {
+      h.state = loaded.state
+      h.lastCrc = loaded.lastCrc
+      h.sinceBytes = loaded.bytes
+      h.sinceEvents = loaded.state.seq - (loaded.snapshot?.seq ?? 0)
+      h.lastSnapshotSize = loaded.snapshot?.size ?? 0
+    }
+
+    /** Brings the handle up to the journal another writer changed: the new tail, or a full reload. */
+    const refresh = (h: Handle): void => {
+      const last = h.backend.lastSeq(h.record)
+      const extended = last >= h.state.seq && crcAt(h.backend, h.record, h.state.seq) === h.lastCrc
+      if (extended) {
+        const before = h.state.seq
+        const folded = foldRows(h.backend.events(h.record, before, last), h.state)
+        if (folded.error !== undefined) throw folded.error
+        h.state = folded.state
+        if (folded.lastCrc !== undefined) h.lastCrc = folded.lastCrc
+        h.sinceBytes += folded.bytes
+        h.sinceEvents += folded.state.seq - before
+        return
+      }
+      const loaded = load(h.backend, h.record, Number.MAX_SAFE_INTEGER)
+      if (loaded.error !== undefined) throw loaded.error
+      adopt(h, loaded)
+    }
+
+    /** Runs a write; when another writer changed the journal, refreshes and runs it again (bounded). */
+    const fresh = <A>(h: Handle, write: () => A): A => {
+      for (let attempt = 0;; attempt++) {
+        try {
+          return write()
+        } catch (e) {
+          if (!(e instanceof StaleWriter) || attempt >= retries) throw e
+          refresh(h)
+        }
+      }
+    }
+
+    const due = (h: Handle, p: Prepared): boolean =>
+      h.sinceEvents + p.rows.length >= every && h.sinceBytes + p.bytes >= Math.max(minBytes, h.lastSnapshotSize)
 
     const commitSync = (h: Handle, events: ReadonlyArray<Event.Event>) => {
       writable(h)
       if (events.length === 0) return { state: h.state, changes: [] as ReadonlyArray<Changes.Changes> }
-      let state = h.state
-      const rows: Array<EventRow> = []
-      const changes: Array<Changes.Changes> = []
-      for (const event of events) {
-        const position = state.seq
-        let json: string
-        try {
-          json = JSON.stringify(Event.encode(event))
-        } catch (e) {
-          throw new StoreError({ reason: "InvalidEvent", message: `event at position ${position} does not encode: ${errorMessage(e)}`, position })
+      return fresh(h, () => {
+        const p = prepare(h.state, events)
+        const snap = due(h, p) ? snapshotRow(p.state) : undefined
+        backend.append(h.record, h.state.seq, p.rows, snap, keep)
+        h.state = p.state
+        h.lastCrc = p.rows[p.rows.length - 1]!.crc
+        if (snap === undefined) {
+          h.sinceBytes += p.bytes
+          h.sinceEvents += p.rows.length
+        } else {
+          h.sinceBytes = 0
+          h.sinceEvents = 0
+          h.lastSnapshotSize = snap.size
         }
-        // apply the event as it will be read back, so the live state is what a replay gives
-        const decoded = Event.decode(JSON.parse(json), position)
-        if (Result.isFailure(decoded)) {
-          throw new StoreError({ reason: "InvalidEvent", message: `event at position ${position} does not decode: ${decoded.failure.message}`, position })
-        }
-        const applied = applySafe(state, decoded.success)
-        if (Result.isFailure(applied)) {
-          throw new StoreError({ reason: "InvalidEvent", message: `event at position ${position} (${event._tag}) does not apply: ${applied.failure}`, position })
-        }
-        state = applied.success.state
-        changes.push(applied.success.changes)
-        rows.push({ seq: state.seq, tag: event._tag, json, crc: checksum(json) })
-      }
-      const snap = state.seq - h.lastSnapshot >= every ? snapshotRow(state) : undefined
-      backend.append(h.record, h.state.seq, rows, snap)
-      h.state = state
-      if (snap !== undefined) h.lastSnapshot = snap.seq
-      return { state, changes }
+        return { state: p.state, changes: p.changes }
+      })
+    }
+
+    const snapshotSync = (h: Handle): number => {
+      writable(h)
+      return fresh(h, () => {
+        const row = snapshotRow(h.state)
+        backend.putSnapshot(h.record, h.state.seq, row, keep)
+        h.sinceBytes = 0
+        h.sinceEvents = 0
+        h.lastSnapshotSize = row.size
+        return row.seq
+      })
     }
 
     const historySync = (h: Handle, fromSeq: number): ReadonlyArray<Entry> => {
       live(h)
       const out: Array<Entry> = []
-      for (const row of backend.events(h.record, Math.max(0, fromSeq), h.state.seq)) {
+      const start = Math.max(0, fromSeq)
+      for (const row of h.backend.events(h.record, start, h.state.seq)) {
         const position = row.seq - 1
-        if (checksum(row.json) !== row.crc) throw corrupt(position, "checksum mismatch (torn or edited record)")
-        let raw: unknown
-        try {
-          raw = JSON.parse(row.json)
-        } catch (e) {
-          throw corrupt(position, `not JSON: ${errorMessage(e)}`)
-        }
-        const decoded = Event.decode(raw, position)
+        const raw = readRow(row, start + out.length + 1)
+        if (Result.isFailure(raw)) throw corrupt(position, raw.failure)
+        const decoded = Event.decode(raw.success, position)
         if (Result.isFailure(decoded)) throw corrupt(position, `does not decode: ${decoded.failure.message}`)
         out.push({ seq: row.seq, event: decoded.success })
       }
@@ -416,24 +463,25 @@ export const makeStore = <E, R>(
 
     const rollbackSync = (h: Handle, seq: number, at: number): Replay.State => {
       writable(h)
-      if (!Number.isInteger(seq) || seq < 0 || seq > h.state.seq) {
-        throw new StoreError({ reason: "NotFound", message: `memory ${h.record.id.key}: no state ${seq} (history holds 0 … ${h.state.seq})` })
-      }
-      if (seq === h.state.seq) return h.state
-      const loaded = load(backend, h.record, seq)
-      if (loaded.error !== undefined) throw loaded.error
-      if (loaded.state.seq !== seq) throw corrupt(loaded.state.seq, `journal ends before seq ${seq}`)
-      backend.abandon(h.record, h.state.seq, seq, "rollback", at)
-      h.state = loaded.state
-      h.lastSnapshot = loaded.snapshotSeq
-      return h.state
+      return fresh(h, () => {
+        if (!Number.isInteger(seq) || seq < 0 || seq > h.state.seq) {
+          throw new StoreError({ reason: "NotFound", message: `memory ${h.record.id.key}: no state ${seq} (history holds 0 … ${h.state.seq})` })
+        }
+        if (seq === h.state.seq) return h.state
+        const loaded = load(backend, h.record, seq)
+        if (loaded.error !== undefined) throw loaded.error
+        if (loaded.state.seq !== seq) throw corrupt(loaded.state.seq, `journal ends before seq ${seq}`)
+        backend.abandon(h.record, h.state.seq, seq, "rollback", at)
+        adopt(h, loaded)
+        return h.state
+      })
     }
 
     const verifySync = (h: Handle): VerifyReport => {
       live(h)
       const problems: Array<string> = []
       const mismatched = new Set<number>()
-      const metas = new Map(backend.snapshotMetas(h.record).map((m) => [m.seq, m]))
+      const metas = new Map(h.backend.snapshotMetas(h.record).map((m) => [m.seq, m]))
       const checkSnapshot = (s: Replay.State): void => {
         const meta = metas.get(s.seq)
         if (meta === undefined) return
@@ -444,7 +492,7 @@ export const makeStore = <E, R>(
           problems.push(`snapshot ${s.seq}: stored hash ${meta.contentHash}, the journal folds to ${hash}`)
           return
         }
-        const restored = readSnapshot(backend, h.record, meta)
+        const restored = readSnapshot(h.backend, h.record, meta)
         if (Result.isFailure(restored)) {
           mismatched.add(s.seq)
           problems.push(`snapshot ${s.seq}: ${restored.failure}`)
@@ -455,7 +503,7 @@ export const makeStore = <E, R>(
       }
       const initial = initialOf(h.record)
       checkSnapshot(initial)
-      const { error, state } = fold(backend.events(h.record, 0, Number.MAX_SAFE_INTEGER), initial, checkSnapshot)
+      const { error, state } = foldRows(h.backend.events(h.record, 0, Number.MAX_SAFE_INTEGER), initial, new Set(metas.keys()), checkSnapshot)
       let firstBadPosition: number | undefined
       if (error !== undefined) {
         firstBadPosition = error.position
@@ -483,32 +531,45 @@ export const makeStore = <E, R>(
       }
     }
 
+    const abandonedRecord = (row: EventRow): AbandonedRecord => {
+      let json: string | undefined
+      try {
+        json = checksum(row.data) === row.crc ? JSON.stringify(Record.decode(row.data)) : undefined
+      } catch {
+        json = undefined
+      }
+      return { seq: row.seq, tag: row.tag, data: row.data, json }
+    }
+
+    // a busy database (another process's transaction outlasted the backend's own wait), or a
+    // journal another writer kept advancing through every refresh, is retried with backoff
+    const busyRetry = <A>(effect: Effect.Effect<A, StoreError>): Effect.Effect<A, StoreError> =>
+      Effect.retry(effect, {
+        schedule: Schedule.exponential("20 millis", 2),
+        times: retries,
+        while: (e: StoreError) => e.reason === "Locked"
+      })
+
     const makeMemory = (h: Handle): Memory => ({
       id: h.record.id,
       state: Effect.sync(() => h.state),
-      commit: (events) => guard(() => commitSync(h, events)).pipe(Effect.withSpan("Memory.commit")),
-      snapshot: guard(() => {
-        writable(h)
-        const row = snapshotRow(h.state)
-        backend.putSnapshot(h.record, h.state.seq, row)
-        h.lastSnapshot = row.seq
-        return row.seq
-      }),
+      commit: (events) => busyRetry(guard(() => commitSync(h, events))).pipe(Effect.withSpan("Memory.commit")),
+      snapshot: busyRetry(guard(() => snapshotSync(h))),
       history: (fromSeq = 0) => guard(() => historySync(h, fromSeq)),
       rollback: (seq) =>
-        Effect.flatMap(Clock.currentTimeMillis, (at) => guard(() => rollbackSync(h, seq, at))).pipe(Effect.withSpan("Memory.rollback")),
+        Effect.flatMap(Clock.currentTimeMillis, (at) => busyRetry(guard(() => rollbackSync(h, seq, at)))).pipe(Effect.withSpan("Memory.rollback")),
       verify: guard(() => verifySync(h)).pipe(Effect.withSpan("Memory.verify")),
       branches: guard(() => {
         live(h)
-        return backend.branches(h.record)
+        return h.backend.branches(h.record)
       }),
       abandoned: (branch) =>
         guard((): ReadonlyArray<AbandonedRecord> => {
           live(h)
-          if (!backend.branches(h.record).some((b) => b.branch === branch)) {
+          if (!h.backend.branches(h.record).some((b) => b.branch === branch)) {
             throw new StoreError({ reason: "NotFound", message: `memory ${h.record.id.key}: no abandoned branch ${branch}` })
           }
-          return backend.abandonedRows(h.record, branch).map(({ json, seq, tag }) => ({ seq, tag, json }))
+          return h.backend.abandonedRows(h.record, branch).map(abandonedRecord)
         })
     })
 
@@ -537,8 +598,15 @@ export const makeStore = <E, R>(
       }
       const dim = options.dim ?? 0
       if (!Number.isInteger(dim) || dim < 0) throw new StoreError({ reason: "InvalidEvent", message: `open ${id.key}: dim must be a non-negative integer` })
-      const record = backend.ensureMemory(id, { params: JSON.stringify(params), dim, at })
-      const loaded = load(backend, record, Number.MAX_SAFE_INTEGER)
+      const init = { params: JSON.stringify(params), dim, at }
+      let source = backend
+      let record = backend.readOnly ? backend.findMemory(id) : backend.ensureMemory(id, init)
+      if (record === undefined) {
+        // a read-only store without this memory: it reads as a new, empty memory
+        source = MemoryBackend.make()
+        record = source.ensureMemory(id, init)
+      }
+      const loaded = load(source, record, Number.MAX_SAFE_INTEGER)
       let readOnly: StoreError | undefined
       if (loaded.error !== undefined) {
         if (!lenient) throw loaded.error
@@ -547,13 +615,18 @@ export const makeStore = <E, R>(
       }
       const h: Handle = {
         record,
+        backend: source,
         state: loaded.state,
-        lastSnapshot: loaded.snapshotSeq,
+        lastCrc: undefined,
+        sinceBytes: 0,
+        sinceEvents: 0,
+        lastSnapshotSize: 0,
         readOnly,
         refs: 1,
         closed: false,
         memory: undefined as unknown as Memory // set just below (the memory closes over the handle)
       }
+      adopt(h, loaded)
       h.memory = makeMemory(h)
       registry.set(k, h)
       return { memory: h.memory, corruption: loaded.error }

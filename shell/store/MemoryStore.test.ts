@@ -13,8 +13,9 @@ import * as Event from "../../core/Event.ts"
 import * as LiquidGraph from "../../core/LiquidGraph.ts"
 import * as Params from "../../core/Params.ts"
 import * as Replay from "../../core/Replay.ts"
-import { checksum } from "./Journal.ts"
+import { checksum } from "./Backend.ts"
 import { type Memory, MemoryId, MemoryStore, type MemoryStoreShape, StoreError } from "./MemoryStore.ts"
+import * as Record from "./Record.ts"
 import { dbPath } from "./Sqlite.ts"
 
 // ── fixtures ──────────────────────────────────────────────────────────────────
@@ -98,6 +99,13 @@ const sql = <A>(home: string, f: (db: DatabaseSync) => A): A => {
   }
 }
 
+/** A stored record's bytes (BLOB). */
+const blob = (db: DatabaseSync, sqlText: string, ...args: Array<number>): Uint8Array => {
+  const v = db.prepare(sqlText).get(...args)?.["json"]
+  if (!(v instanceof Uint8Array)) return assert.fail(`expected a record, found ${typeof v}`)
+  return v
+}
+
 const count = (home: string, table: string): number =>
   sql(home, (db) => Number(db.prepare(`SELECT count(*) AS n FROM ${table}`).get()?.["n"]))
 
@@ -161,21 +169,23 @@ describe("MemoryStore (SQLite)", () => {
     Effect.gen(function*() {
       const home = yield* tempHome
       const events = sampleEvents(19)
-      const layer = MemoryStore.layerSqlite({ home, snapshotEvery: 4 })
+      const layer = MemoryStore.layerSqlite({ home, snapshotEvery: 4, snapshotMinBytes: 0, keepSnapshots: 10 })
       yield* withStore(layer, (store) => Effect.flatMap(store.open(alice), (m) => commitEach(m, events)))
       const seqs = sql(home, (db) => db.prepare("SELECT seq FROM snapshots ORDER BY seq").all().map((r) => Number(r["seq"])))
-      assert.deepStrictEqual(seqs, [4, 8, 12, 16])
+      // at least 4 events apart, and (byte rule) at least the last snapshot's size of journal bytes apart
+      assert.deepStrictEqual(seqs.slice(0, 2), [4, 8])
+      assert.isAtLeast(seqs.length, 3)
+      for (let i = 1; i < seqs.length; i++) assert.isAtLeast(seqs[i]! - seqs[i - 1]!, 4)
       // every snapshot restores to the fold of its prefix
       sql(home, (db) => {
         for (const seq of seqs) {
-          const json = String(db.prepare("SELECT json FROM snapshots WHERE seq = ?").get(seq)?.["json"])
-          const restored = Result.getOrThrow(Replay.restore(JSON.parse(json)))
+          const restored = Result.getOrThrow(Replay.restore(Record.decode(blob(db, "SELECT json FROM snapshots WHERE seq = ?", seq))))
           assert.strictEqual(hashOf(restored), hashOf(fold(events.slice(0, seq))))
         }
       })
-      // break an event BEFORE the latest snapshot: open still succeeds (it starts at snapshot 16,
-      // tail 17..19) and equals the full fold; verify (which ignores snapshots) finds the record
-      sql(home, (db) => db.prepare("UPDATE events SET json = json || ' ' WHERE seq = 3").run())
+      // break an event BEFORE the latest snapshot: open still succeeds (it starts at the latest
+      // snapshot and folds the tail up to 19) and equals the full fold; verify (which ignores snapshots) finds the record
+      sql(home, (db) => db.prepare("UPDATE events SET json = CAST(json || x'20' AS BLOB) WHERE seq = 3").run())
       yield* withStore(layer, (store) =>
         Effect.gen(function*() {
           const memory = yield* store.open(alice)
@@ -205,7 +215,12 @@ describe("MemoryStore (SQLite)", () => {
           return [a, b]
         }))
       assert.deepStrictEqual(at, [5, 9])
-      sql(home, (db) => db.prepare("UPDATE snapshots SET json = replace(json, '\"seq\":9', '\"seq\":8') WHERE seq = 9").run())
+      // flip one byte of the latest snapshot's body
+      sql(home, (db) => {
+        const data = Uint8Array.from(blob(db, "SELECT json FROM snapshots WHERE seq = 9"))
+        data[data.length - 3] = data[data.length - 3]! ^ 0x55
+        db.prepare("UPDATE snapshots SET json = ? WHERE seq = 9").run(data)
+      })
       yield* withStore(layer, (store) =>
         Effect.gen(function*() {
           const memory = yield* store.open(alice)
@@ -223,7 +238,7 @@ describe("MemoryStore (SQLite)", () => {
       const home = yield* tempHome
       const a = sampleEvents(10)
       const b = sampleEvents(7, 3)
-      const layer = MemoryStore.layerSqlite({ home, snapshotEvery: 3 })
+      const layer = MemoryStore.layerSqlite({ home, snapshotEvery: 3, snapshotMinBytes: 0 })
       yield* withStore(layer, (store) =>
         Effect.gen(function*() {
           const ma = yield* store.open(alice)
@@ -261,7 +276,7 @@ describe("MemoryStore (SQLite)", () => {
     Effect.gen(function*() {
       const home = yield* tempHome
       const events = sampleEvents(6)
-      const layer = MemoryStore.layerSqlite({ home, snapshotEvery: 7 })
+      const layer = MemoryStore.layerSqlite({ home, snapshotEvery: 7, snapshotMinBytes: 0 })
       yield* withStore(layer, (store) =>
         Effect.gen(function*() {
           const memory = yield* store.open(alice)
@@ -332,7 +347,7 @@ describe("MemoryStore (SQLite)", () => {
     Effect.gen(function*() {
       const home = yield* tempHome
       const events = sampleEvents(9)
-      const layer = MemoryStore.layerSqlite({ home, snapshotEvery: 5 })
+      const layer = MemoryStore.layerSqlite({ home, snapshotEvery: 5, snapshotMinBytes: 0 })
       yield* withStore(layer, (store) =>
         Effect.gen(function*() {
           const memory = yield* store.open(alice)
@@ -344,8 +359,9 @@ describe("MemoryStore (SQLite)", () => {
         }))
       // a consistent forgery of event 2 (valid JSON, valid checksum), before snapshot 5
       sql(home, (db) => {
-        const json = String(db.prepare("SELECT json FROM events WHERE seq = 2").get()?.["json"]).replaceAll("person1", "mallory")
-        db.prepare("UPDATE events SET json = ?, crc = ? WHERE seq = 2").run(json, checksum(json))
+        const json = JSON.stringify(Record.decode(blob(db, "SELECT json FROM events WHERE seq = 2"))).replaceAll("person1", "mallory")
+        const data = Record.encodeEvent(JSON.parse(json))
+        db.prepare("UPDATE events SET json = ?, crc = ? WHERE seq = 2").run(data, checksum(data))
       })
       yield* withStore(layer, (store) =>
         Effect.gen(function*() {
@@ -363,7 +379,7 @@ describe("MemoryStore (SQLite)", () => {
     Effect.gen(function*() {
       const home = yield* tempHome
       const events = sampleEvents(12)
-      const layer = MemoryStore.layerSqlite({ home, snapshotEvery: 3 })
+      const layer = MemoryStore.layerSqlite({ home, snapshotEvery: 3, snapshotMinBytes: 0, keepSnapshots: 10 })
       yield* withStore(layer, (store) =>
         Effect.gen(function*() {
           const memory = yield* store.open(alice)
@@ -401,7 +417,7 @@ describe("MemoryStore (SQLite)", () => {
         }))
     }))
 
-  it.effect("a second writer on the same database is refused with Locked; one store shares one handle", () =>
+  it.effect("a second writer whose journal is stale re-applies its events on the fresh state; one store shares one handle", () =>
     Effect.gen(function*() {
       const home = yield* tempHome
       const events = sampleEvents(4)
@@ -413,10 +429,38 @@ describe("MemoryStore (SQLite)", () => {
             assert.strictEqual(a, a2)
             const b = yield* two.open(alice)
             yield* a.commit(events.slice(0, 2))
-            const error = expectError(yield* Effect.exit(b.commit(events.slice(0, 1))))
-            assert.strictEqual(error.reason, "Locked")
-            assert.strictEqual(count(home, "events"), 2)
+            // b still holds seq 0: its commit loads a's two events first, then applies its own
+            const { state } = yield* b.commit(events.slice(2, 3))
+            assert.strictEqual(state.seq, 3)
+            assert.strictEqual(hashOf(state), hashOf(fold(events.slice(0, 3))))
+            assert.strictEqual(count(home, "events"), 3)
+            // and a, now stale, does the same
+            const last = yield* a.commit(events.slice(3))
+            assert.strictEqual(last.state.seq, 4)
+            assert.strictEqual(hashOf(last.state), hashOf(fold(events)))
+            assert.isTrue((yield* a.verify).ok)
           })))
+    }))
+
+  it.effect("snapshots: only the latest `keepSnapshots` are kept; spacing follows the journal bytes", () =>
+    Effect.gen(function*() {
+      const home = yield* tempHome
+      const events = sampleEvents(40)
+      yield* withStore(MemoryStore.layerSqlite({ home, snapshotEvery: 2, snapshotMinBytes: 0 }), (store) =>
+        Effect.flatMap(store.open(alice), (m) => commitEach(m, events)))
+      const seqs = sql(home, (db) => db.prepare("SELECT seq FROM snapshots ORDER BY seq").all().map((r) => Number(r["seq"])))
+      assert.strictEqual(seqs.length, 2)
+      // a snapshot is written only once the journal bytes since the last one reach its size
+      const sizes = sql(home, (db) => db.prepare("SELECT seq, length(json) AS n FROM snapshots ORDER BY seq").all())
+      const between = sql(home, (db) =>
+        Number(db.prepare("SELECT sum(length(json)) AS n FROM events WHERE seq > ? AND seq <= ?").get(seqs[0]!, seqs[1]!)?.["n"]))
+      assert.isAtLeast(between, Number(sizes[0]!["n"]))
+      yield* withStore(MemoryStore.layerSqlite({ home }), (store) =>
+        Effect.gen(function*() {
+          const memory = yield* store.open(alice)
+          assert.strictEqual(hashOf(yield* memory.state), hashOf(fold(events)))
+          assert.isTrue((yield* memory.verify).ok)
+        }))
     }))
 })
 
