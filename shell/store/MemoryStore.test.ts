@@ -5,7 +5,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Effect, Exit, type Layer, Result, type Scope } from "effect"
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { DatabaseSync } from "node:sqlite"
@@ -461,6 +461,85 @@ describe("MemoryStore (SQLite)", () => {
           assert.strictEqual(hashOf(yield* memory.state), hashOf(fold(events)))
           assert.isTrue((yield* memory.verify).ok)
         }))
+    }))
+})
+
+/** The schema of format mags-store/1 (JSON text records), as older versions wrote it. */
+const V1_SCHEMA = `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE memories (id INTEGER PRIMARY KEY, user TEXT NOT NULL, agent TEXT NOT NULL, session TEXT NOT NULL,
+  params TEXT NOT NULL, dim INTEGER NOT NULL, created REAL NOT NULL, UNIQUE (user, agent, session));
+CREATE TABLE events (memory INTEGER NOT NULL REFERENCES memories (id), seq INTEGER NOT NULL,
+  tag TEXT NOT NULL, json TEXT NOT NULL, crc INTEGER NOT NULL, PRIMARY KEY (memory, seq));
+CREATE TABLE snapshots (memory INTEGER NOT NULL REFERENCES memories (id), seq INTEGER NOT NULL,
+  json TEXT NOT NULL, crc INTEGER NOT NULL, content_hash TEXT NOT NULL, PRIMARY KEY (memory, seq));
+CREATE TABLE branches (memory INTEGER NOT NULL REFERENCES memories (id), branch INTEGER NOT NULL,
+  base INTEGER NOT NULL, tip INTEGER NOT NULL, reason TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (memory, branch));
+CREATE TABLE abandoned (memory INTEGER NOT NULL REFERENCES memories (id), branch INTEGER NOT NULL, seq INTEGER NOT NULL,
+  tag TEXT NOT NULL, json TEXT NOT NULL, crc INTEGER NOT NULL, PRIMARY KEY (memory, branch, seq));
+INSERT INTO meta VALUES ('format', 'mags-store/1');
+`
+
+/** Writes a mags-store/1 database holding `events` for alice, with a JSON snapshot every `every` events. */
+const writeV1 = (home: string, events: ReadonlyArray<Event.Event>, every: number): void => {
+  mkdirSync(home, { recursive: true })
+  sql(home, (db) => {
+    db.exec("PRAGMA journal_mode = WAL")
+    db.exec(V1_SCHEMA)
+    db.prepare("INSERT INTO memories (user, agent, session, params, dim, created) VALUES (?, ?, ?, ?, ?, ?)")
+      .run(alice.user, alice.agent, alice.session, JSON.stringify(Params.defaults), 0, 0)
+    let state = Replay.initial()
+    for (const e of events) {
+      state = Result.getOrThrow(Replay.apply(state, e)).state
+      const json = JSON.stringify(Event.encode(e))
+      db.prepare("INSERT INTO events VALUES (1, ?, ?, ?, ?)").run(state.seq, e._tag, json, checksum(json))
+      if (state.seq % every === 0) {
+        const snap = JSON.stringify(Replay.snapshot(state))
+        db.prepare("INSERT INTO snapshots VALUES (1, ?, ?, ?, ?)").run(state.seq, snap, checksum(snap), hashOf(state))
+      }
+    }
+  })
+}
+
+describe("MemoryStore (older databases)", () => {
+  it.effect("a mags-store/1 database reads as it is (read only), and is upgraded in place when opened for writing", () =>
+    Effect.gen(function*() {
+      const home = yield* tempHome
+      const events = sampleEvents(20)
+      writeV1(home, events, 4)
+      const read = yield* withStore(MemoryStore.layerSqlite({ home, readOnly: true }), (store) =>
+        Effect.gen(function*() {
+          const memory = yield* store.open(alice)
+          const report = yield* memory.verify
+          assert.isTrue(report.ok, report.problems.join("; "))
+          return yield* memory.state
+        }))
+      assert.strictEqual(hashOf(read), hashOf(fold(events)))
+      assert.strictEqual(sql(home, (db) => String(db.prepare("SELECT value FROM meta").get()?.["value"])), "mags-store/1")
+      yield* withStore(MemoryStore.layerSqlite({ home, snapshotEvery: 3, snapshotMinBytes: 0 }), (store) =>
+        Effect.gen(function*() {
+          const memory = yield* store.open(alice)
+          assert.strictEqual(hashOf(yield* memory.state), hashOf(fold(events)))
+          yield* memory.commit(sampleEvents(4, 20))
+          assert.strictEqual(yield* memory.snapshot, 24)
+          assert.isTrue((yield* memory.verify).ok)
+        }))
+      sql(home, (db) => {
+        assert.strictEqual(String(db.prepare("SELECT value FROM meta").get()?.["value"]), "mags-store/2")
+        assert.strictEqual(Number(db.prepare("PRAGMA auto_vacuum").get()?.["auto_vacuum"]), 2)
+        // old JSON text rows and new binary rows side by side
+        assert.deepStrictEqual(
+          db.prepare("SELECT typeof(json) AS t, count(*) AS n FROM events GROUP BY t ORDER BY t").all().map((r) => [r["t"], Number(r["n"])]),
+          [["blob", 4], ["text", 20]]
+        )
+        // the old snapshots went (all but the latest), the new one is binary
+        assert.deepStrictEqual(db.prepare("SELECT seq, typeof(json) AS t FROM snapshots ORDER BY seq").all().map((r) => [Number(r["seq"]), r["t"]]), [
+          [20, "text"],
+          [24, "blob"]
+        ])
+      })
+      const reopened = yield* withStore(MemoryStore.layerSqlite({ home }), (store) => Effect.flatMap(store.open(alice), (m) => m.state))
+      assert.strictEqual(hashOf(reopened), hashOf(fold([...events, ...sampleEvents(4, 20)])))
     }))
 })
 
