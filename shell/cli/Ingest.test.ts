@@ -1,16 +1,33 @@
 /**
- * `mags ingest` end to end (child processes, test embedder): every sentence and message is
- * stored as an episode whether or not a fact is read from it; messages keep who said them and
- * when; text in Chinese, Russian and Arabic is found by `mags recall` in its own script; the
- * episodes of one file form a sequence (each follows the one before it), which replay rebuilds.
+ * Ingest.
+ * - Reading: the streamed reader (`Ingest.splitter`, `Ingest.read`) gives the items of the
+ *   whole-file reader (`Input.ts`) for any cut of the bytes into chunks, and refuses what it
+ *   refuses.
+ * - Idempotence (in process, in-memory store, rule extractor, test embedder): ingesting again
+ *   commits nothing; a run resumed after stopping part-way ends with the memory of an
+ *   uninterrupted run, sequence links included; a sentence repeated in a file is learned twice;
+ *   a forgotten episode or fact is not learned again; triples are skipped by their tagged
+ *   provenance.
+ * - `mags ingest` end to end (child processes, test embedder): every sentence and message is
+ *   stored as an episode whether or not a fact is read from it; messages keep who said them and
+ *   when; text in Chinese, Russian and Arabic is found by `mags recall` in its own script; the
+ *   episodes of one file form a sequence (each follows the one before it), which replay
+ *   rebuilds; running the same ingest again adds nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as NodeFs from "node:fs"
 import * as NodePath from "node:path"
-import { Result } from "effect"
+import { Effect, Layer, Result, Stream } from "effect"
+import fc from "fast-check"
+import * as Event from "../../core/Event.ts"
 import * as Fact from "../../core/Fact.ts"
 import * as LiquidGraph from "../../core/LiquidGraph.ts"
 import * as Replay from "../../core/Replay.ts"
+import { Embedder } from "../embeddings/Embedder.ts"
+import { Extractor } from "../extract/Extractor.ts"
+import { type Memory, MemoryId, MemoryStore } from "../store/MemoryStore.ts"
+import * as Ingest from "./Ingest.ts"
+import * as Input from "./Input.ts"
 import { mags, ROOT, tempDir } from "./testing.ts"
 
 interface ExportedNode {
@@ -60,6 +77,12 @@ describe("mags ingest", () => {
     expect(byText("Kim: He works at Baltic Games in Gdynia.")?.time).toBe(Date.UTC(2024, 4, 10))
     expect(byText("Ola: I am Kim's sister. My husband Marek got a new car yesterday.")?.time).toBe(Date.UTC(2024, 5, 1, 16, 30))
     expect(byText("Assistant: Congratulations to him! Where does he work now?")?.time).toBeNull()
+
+    // the same ingest again adds nothing: every item is already in memory
+    const again = mags(["ingest", "--speaker", "Kim", diary, chat, NodePath.join(dir, "scripts.txt")], env)
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.stderr).toMatch(new RegExp(`\\(${eps.length} already in memory, skipped\\): 0 facts, 0 superseded, 0 events`))
+    expect(episodes().length).toBe(eps.length)
   })
 
   it("recall finds Chinese, Russian and Arabic episodes by a query in that script", () => {
@@ -118,5 +141,228 @@ describe("mags ingest: one file is one conversation", () => {
     } finally {
       NodeFs.rmSync(home, { recursive: true, force: true })
     }
+  })
+})
+
+// ── reading ───────────────────────────────────────────────────────────────────
+
+const enc = new TextEncoder()
+
+/** The items of `bytes` pushed through a splitter in pieces cut at `cuts` (byte offsets). */
+const splitAll = (
+  file: string,
+  format: "text" | "jsonl",
+  bytes: Uint8Array,
+  cuts: ReadonlyArray<number>,
+  longLine: number
+): Result.Result<Array<Input.Item>, string> => {
+  const s = Ingest.splitter(file, format, null, longLine)
+  const out: Array<Input.Item> = []
+  let from = 0
+  for (const at of [...cuts.map((c) => Math.min(c, bytes.length)).sort((a, b) => a - b), bytes.length]) {
+    const r = s.push(bytes.subarray(from, at))
+    if (Result.isFailure(r)) return Result.fail(r.failure.message)
+    out.push(...r.success)
+    from = at
+  }
+  const r = s.end()
+  if (Result.isFailure(r)) return Result.fail(r.failure.message)
+  out.push(...r.success)
+  return Result.succeed(out)
+}
+
+/** The line each sentence starts on, found left to right. */
+const linesOf = (text: string, ss: ReadonlyArray<string>): Array<number> => {
+  let from = 0
+  return ss.map((s) => {
+    const at = text.indexOf(s, from)
+    from = at + s.length
+    return text.slice(0, at).split("\n").length
+  })
+}
+
+const textPiece = fc.constantFrom(
+  "Mira", "lives", "in", "Lumen", " ", " ", " ", ".", ". ", "?", "!", "\n", "\n", "\r\n", "Dr. ", "e.g. ", "3.5", "U. S",
+  "我的妹妹", "。", "Ж", "😀", "..."
+)
+const arbText = fc.array(textPiece, { maxLength: 60 }).map((xs) => xs.join(""))
+const arbCuts = fc.array(fc.nat({ max: 400 }), { maxLength: 8 })
+
+describe("Ingest.splitter: streamed reading == whole-file reading", () => {
+  it("text: for any cut of the bytes into chunks (inside a UTF-8 character too) and any long-line bound, the sentences and their lines are those of the whole text", () => {
+    fc.assert(fc.property(arbText, arbCuts, fc.integer({ min: 1, max: 50 }), (text, cuts, longLine) => {
+      const streamed = splitAll("t.txt", "text", enc.encode(text), cuts, longLine)
+      expect(Result.isSuccess(streamed)).toBe(true)
+      if (Result.isFailure(streamed)) return
+      const whole = Input.parseText("t.txt", text).map((i) => (i as Input.Sentence).text)
+      expect(streamed.success.map((i) => (i as Input.Sentence).text)).toEqual(whole)
+      expect(streamed.success.map((i) => i.origin)).toEqual(linesOf(text, whole).map((l) => `t.txt:${l}`))
+    }), { numRuns: 400 })
+  })
+
+  it("jsonl: for any cut of the bytes into chunks, the items, origins and errors are those of Input.parseJsonl", () => {
+    const line = fc.constantFrom(
+      JSON.stringify({ role: "user", content: "Marek bought a bike.", name: "Kim" }),
+      JSON.stringify({ role: "assistant", content: "Nice — which one? 😀" }),
+      JSON.stringify({ subject: "Marek", relation: "lives_in", object: "Sopot", validFrom: "2021" }),
+      "",
+      "   ",
+      "{\"subject\":\"x\"",
+      "{\"role\":\"user\",\"content\":\"hi\",\"time\":\"not a date\"}"
+    )
+    fc.assert(fc.property(fc.array(line, { maxLength: 12 }), arbCuts, (lines, cuts) => {
+      const text = lines.join("\n")
+      const streamed = splitAll("c.jsonl", "jsonl", enc.encode(text), cuts, 10)
+      const whole = Input.parseJsonl("c.jsonl", text)
+      if (Result.isFailure(whole)) {
+        expect(streamed).toEqual(Result.fail(whole.failure.message))
+      } else {
+        expect(streamed).toEqual(Result.succeed(whole.success))
+      }
+    }), { numRuns: 300 })
+  })
+
+  it("invalid UTF-8 is refused wherever the chunks are cut; a lone sentence over the input limit is refused without holding more", () => {
+    const bytes = Uint8Array.from([0x4d, 0x69, 0x72, 0x61, 0x2e, 0x0a, 0xe6, 0x88, 0x0a])
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      expect(splitAll("b.txt", "text", bytes, [cut], 4)).toEqual(Result.fail("b.txt is not valid UTF-8"))
+    }
+    const huge = enc.encode("word ".repeat(400_000) + "end.\n")
+    const r = splitAll("h.txt", "text", huge, Array.from({ length: 40 }, (_, k) => k * 65_536), 100_000)
+    expect(Result.isFailure(r) && r.failure).toMatch(/^h\.txt:1: a sentence of more than 1048576 bytes/)
+  })
+})
+
+describe("Ingest.read: files as streams", () => {
+  it("equals Input.readAll on text and JSONL files with tiny chunks; a missing file is BadInput", async () => {
+    const dir = tempDir()
+    try {
+      const diary = NodePath.join(ROOT, "examples", "demo", "diary.txt")
+      const chat = NodePath.join(ROOT, "examples", "demo", "chat.jsonl")
+      const options = { format: "auto" as const, speaker: "Kim" }
+      const whole = await Effect.runPromise(Input.readAll([diary, chat], options))
+      const streamed = await Effect.runPromise(Stream.runCollect(Ingest.read([diary, chat], { ...options, chunkBytes: 7 })))
+      expect(Array.from(streamed)).toEqual(whole)
+      const missing = await Effect.runPromise(Effect.flip(Stream.runCollect(Ingest.read([NodePath.join(dir, "nope.txt")], options))))
+      expect(missing.kind).toBe("BadInput")
+      expect(missing.message).toMatch(/cannot read .*nope\.txt/)
+    } finally {
+      NodeFs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+// ── idempotence ───────────────────────────────────────────────────────────────
+
+const services = Layer.mergeAll(Embedder.layerTest, Extractor.layerRules, MemoryStore.layerMemory)
+
+/** Runs `f` on a fresh in-memory memory. */
+const onMemory = <A>(f: (m: Memory) => Effect.Effect<A, unknown, Embedder | Extractor>): Promise<A> =>
+  Effect.runPromise(
+    Effect.scoped(Effect.flatMap(MemoryStore.use((s) => s.open(MemoryId.fromParts({ user: "u" }))), f)).pipe(
+      Effect.provide(services)
+    ) as Effect.Effect<A, unknown>
+  )
+
+const sentence = (file: string, text: string): Input.Item => ({ _tag: "Sentence", text, file, origin: `${file}:1`, speaker: "Kim" })
+const message = (file: string, content: string): Input.Item => ({
+  _tag: "Message", role: "user", content, file, origin: `${file}:1`, speaker: "Ola", time: Date.UTC(2024, 5, 1)
+})
+const triple = (subject: string, relation: string, object: string): Input.Item => ({
+  _tag: "Triple", origin: "t.jsonl:1", fact: { subject, relation, object, source: "ingest:t.jsonl" }
+})
+
+const ITEMS: ReadonlyArray<Input.Item> = [
+  sentence("a.txt", "Ola moved to Gdansk."),
+  sentence("a.txt", "She found a flat near the sea."),
+  sentence("a.txt", "The rent is high."),
+  sentence("a.txt", "Ola works at Baltic Games."),
+  sentence("a.txt", "The rent is high."),
+  sentence("a.txt", "She likes it there."),
+  message("b.jsonl", "Marek bought a bike."),
+  triple("Marek", "lives_in", "Sopot"),
+  message("b.jsonl", "He rides it to work."),
+  triple("Marek", "lives_in", "Gdynia"),
+  triple("Marek", "lives_in", "Sopot")
+]
+
+/** What a memory holds, times and weights aside. */
+const shape = (g: LiquidGraph.LiquidGraph) => ({
+  nodes: LiquidGraph.nodes(g).map((n) => `${n.id} ${n.kind} ${n.text ?? n.label}`).sort(),
+  edges: LiquidGraph.edges(g).map((e) => `${e.id} ${e.subject} ${e.relation} ${e.object} ${e.supersededBy ?? "-"}`).sort()
+})
+
+describe("Ingest.ingest: idempotent and resumable", () => {
+  it("ingesting the same items again commits nothing: every item skipped, the same content hash and seq", async () => {
+    const [first, second] = await onMemory((m) =>
+      Effect.gen(function*() {
+        const a = yield* Ingest.ingest(m, ITEMS, { batch: 4 })
+        const b = yield* Ingest.ingest(m, ITEMS, { batch: 3 })
+        return [a, b] as const
+      }))
+    expect(first.skipped).toBe(0)
+    expect(first.events).toBeGreaterThan(ITEMS.length)
+    expect(second).toMatchObject({ items: ITEMS.length, skipped: ITEMS.length, events: 0, facts: 0 })
+    expect(second.state.seq).toBe(first.state.seq)
+    expect(LiquidGraph.contentHash(second.state.graph)).toBe(LiquidGraph.contentHash(first.state.graph))
+  })
+
+  it("a run stopped after any number of items, then run again in full, ends with the memory of an uninterrupted run (sequence links included)", async () => {
+    const whole = await onMemory((m) => Ingest.ingest(m, ITEMS, { batch: 4 }))
+    for (let k = 0; k <= ITEMS.length; k++) {
+      const resumed = await onMemory((m) =>
+        Effect.gen(function*() {
+          yield* Ingest.ingest(m, ITEMS.slice(0, k), { batch: 4 })
+          return yield* Ingest.ingest(m, ITEMS, { batch: 4 })
+        }))
+      expect(resumed.skipped, `stopped after ${k}`).toBe(k)
+      expect(shape(resumed.state.graph), `stopped after ${k}`).toEqual(shape(whole.state.graph))
+    }
+    const sequence = LiquidGraph.edges(whole.state.graph).filter((e) => e.relation === Fact.FOLLOWS)
+    expect(sequence).toHaveLength(6) // a.txt: 6 sentences → 5 links; b.jsonl: 2 messages → 1
+  })
+
+  it("a sentence repeated in a file is learned as often as it is written; the same sentence in another file is another item", async () => {
+    const items = [sentence("a.txt", "The rent is high."), sentence("a.txt", "The rent is high."), sentence("c.txt", "The rent is high.")]
+    const out = await onMemory((m) => Ingest.ingest(m, items))
+    const episodes = LiquidGraph.nodes(out.state.graph).filter((n) => n.kind === "episode")
+    expect(episodes.map((e) => e.text)).toEqual(["The rent is high.", "The rent is high.", "The rent is high."])
+    expect(new Set(episodes.map((e) => e.id)).size).toBe(3)
+  })
+
+  it("a forgotten episode is not learned again by ingesting its file again; a forgotten triple's fact neither", async () => {
+    const out = await onMemory((m) =>
+      Effect.gen(function*() {
+        const first = yield* Ingest.ingest(m, ITEMS)
+        const g = first.state.graph
+        const ep = LiquidGraph.nodes(g).find((n) => n.kind === "episode" && n.text === "Ola works at Baltic Games.")!
+        const fact = LiquidGraph.edges(g).find((e) => e.kind === "fact" && e.provenance.some((p) => p.startsWith("ingest:t.jsonl [item")))!
+        yield* m.commit([
+          new Event.Forgotten({ now: Date.now(), input: { _tag: "episode", id: ep.id.slice("ep:".length) } }),
+          new Event.Forgotten({ now: Date.now(), input: { _tag: "fact", id: fact.id } })
+        ])
+        const again = yield* Ingest.ingest(m, ITEMS)
+        return { again, ep: ep.id, fact: fact.id }
+      }))
+    expect(out.again).toMatchObject({ skipped: ITEMS.length, events: 0 })
+    expect(LiquidGraph.anyNode(out.again.state.graph, out.ep)).toBeUndefined()
+    expect(LiquidGraph.isForgotten(out.again.state.graph, out.fact)).toBe(true)
+  })
+
+  it("triples carry their item id in their source; a triple stated twice reinforces its fact twice, and a re-run adds nothing", async () => {
+    const items = [triple("Kim", "lives_in", "Oslo"), triple("Kim", "lives_in", "Oslo")]
+    const out = await onMemory((m) =>
+      Effect.gen(function*() {
+        const first = yield* Ingest.ingest(m, items)
+        const again = yield* Ingest.ingest(m, items)
+        return { first, again }
+      }))
+    expect(out.first).toMatchObject({ skipped: 0, facts: 2 })
+    const fact = LiquidGraph.edges(out.first.state.graph).find((e) => e.kind === "fact")!
+    expect(fact.provenance).toEqual([
+      Ingest.taggedSource("ingest:t.jsonl", Ingest.itemId(Ingest.contentKey(items[0]!), 1)),
+      Ingest.taggedSource("ingest:t.jsonl", Ingest.itemId(Ingest.contentKey(items[0]!), 2))
+    ])
+    expect(out.again).toMatchObject({ skipped: 2, events: 0 })
   })
 })

@@ -1,10 +1,13 @@
 /**
  * GloveCache tests: the binary cache round trip on a small synthetic source of the package's
- * shape (written to a temp folder), atomic writes, rebuild of stale or corrupt caches, and one
- * test on the real 307 MB package, skipped unless MAGS_SLOW_TESTS=1.
+ * shape (written to a temp folder), atomic writes, rebuild of stale or corrupt caches, one cache
+ * per user, builds that race (one builds, the others wait) or are interrupted (in process, and
+ * Ctrl-C on a child process: no partial file, no temporary file), and one test on the real
+ * 307 MB package, skipped unless MAGS_SLOW_TESTS=1.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Fiber } from "effect"
+import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
@@ -179,11 +182,96 @@ describe("GloveCache.loadOrBuild", () => {
       assert.isFalse(Fs.existsSync(cacheDir) && Fs.readdirSync(cacheDir).length > 0)
     }).pipe(Effect.scoped))
 
-  it("defaultCacheDir: $MAGS_HOME/cache, else ~/.cache/mags", () => {
-    assert.strictEqual(GloveCache.defaultCacheDir({ MAGS_HOME: "/m" }, "/home/u"), Path.join("/m", "cache"))
-    assert.strictEqual(GloveCache.defaultCacheDir({}, "/home/u"), Path.join("/home/u", ".cache", "mags"))
-    assert.strictEqual(GloveCache.defaultCacheDir({ MAGS_HOME: "" }, "/home/u"), Path.join("/home/u", ".cache", "mags"))
+  it("defaultCacheDir: one per user, never per MAGS_HOME: $MAGS_GLOVE_CACHE, else $XDG_CACHE_HOME/mags (absolute only), else ~/.cache/mags", () => {
+    const home = Path.join("/home/u", ".cache", "mags")
+    assert.strictEqual(GloveCache.defaultCacheDir({ MAGS_HOME: "/m" }, "/home/u"), home)
+    assert.strictEqual(GloveCache.defaultCacheDir({}, "/home/u"), home)
+    assert.strictEqual(GloveCache.defaultCacheDir({ XDG_CACHE_HOME: "/var/c", MAGS_HOME: "/m" }, "/home/u"), Path.join("/var/c", "mags"))
+    assert.strictEqual(GloveCache.defaultCacheDir({ XDG_CACHE_HOME: "rel/c" }, "/home/u"), home)
+    assert.strictEqual(GloveCache.defaultCacheDir({ XDG_CACHE_HOME: "/var/c", MAGS_GLOVE_CACHE: "/g" }, "/home/u"), "/g")
+    assert.strictEqual(GloveCache.defaultCacheDir({ MAGS_GLOVE_CACHE: "" }, "/home/u"), home)
   })
+})
+
+/** The names in `dir` (none when it does not exist). */
+const namesIn = (dir: string): Array<string> => (Fs.existsSync(dir) ? Fs.readdirSync(dir).sort() : [])
+
+describe("GloveCache: interrupted and concurrent builds", () => {
+  it.live("processes building at once: one converts under the lock, the others wait and load its file; no lock or temporary file is left", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      const cacheDir = Path.join(dir, "cache")
+      const source = writeSource(dir, sourceJson(false))
+      const reports = yield* Effect.all(Array.from({ length: 3 }, () => GloveCache.loadOrBuild({ cacheDir, source })), {
+        concurrency: "unbounded"
+      })
+      assert.deepStrictEqual(reports.map((r) => r.built).sort(), [false, false, true])
+      for (const r of reports) assert.strictEqual(r.table.lookup("zebra"), WORDS.indexOf("zebra"))
+      assert.deepStrictEqual(namesIn(cacheDir), [Path.basename(reports[0]!.path)])
+    }).pipe(Effect.scoped))
+
+  it.live("a lock left by a dead process is taken over; temporary files of dead processes are swept, a live one's kept", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      const cacheDir = Path.join(dir, "cache")
+      const source = writeSource(dir, sourceJson(false))
+      const path = GloveCache.cacheFile(cacheDir, source, "int8")
+      Fs.mkdirSync(cacheDir)
+      const dead = 2 ** 22 + 12345 // above Linux's pid_max default: no such process
+      Fs.writeFileSync(`${path}.lock`, `${dead}:0`)
+      Fs.writeFileSync(`${path}.tmp-${dead}-0`, "partial")
+      Fs.writeFileSync(`${path}.tmp-${process.pid}-999`, "a live writer's")
+      const report = yield* GloveCache.loadOrBuild({ cacheDir, source })
+      assert.isTrue(report.built)
+      assert.deepStrictEqual(namesIn(cacheDir), [Path.basename(path), `${Path.basename(path)}.tmp-${process.pid}-999`])
+    }).pipe(Effect.scoped))
+
+  it.live("writeAtomic interrupted at any moment leaves the old file or the whole new one, and no temporary file", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      const path = Path.join(dir, "c", "cache.bin")
+      const bytes = new Uint8Array(32 * 1024 * 1024).fill(7)
+      for (const delay of [0, 1, 2, 5, 10, 20, 50, 100]) {
+        if (Fs.existsSync(path)) Fs.rmSync(path)
+        const fiber = yield* Effect.forkChild(GloveCache.writeAtomic(path, bytes))
+        yield* Effect.sleep(delay)
+        yield* Fiber.interrupt(fiber)
+        const names = namesIn(Path.dirname(path))
+        assert.isFalse(names.some((n) => n.includes(".tmp-")), `after ${delay} ms: ${names.join(", ")}`)
+        if (Fs.existsSync(path)) assert.strictEqual(Fs.statSync(path).size, bytes.length, `after ${delay} ms`)
+      }
+    }).pipe(Effect.scoped))
+
+  it("Ctrl-C (SIGINT) during the first build of a `mags` process leaves no partial cache and no temporary file", async () => {
+    const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "mags-glove-int-"))
+    try {
+      const path = Path.join(dir, "cache", "glove.bin")
+      const module = Path.join(import.meta.dirname, "GloveCache.ts")
+      const script = [
+        `import { NodeRuntime } from "@effect/platform-node"`,
+        `import { Effect } from "effect"`,
+        `import * as GloveCache from ${JSON.stringify(module)}`,
+        `const bytes = new Uint8Array(512 * 1024 * 1024).fill(1)`,
+        `NodeRuntime.runMain(Effect.andThen(Effect.sync(() => console.log("writing")), GloveCache.writeAtomic(${JSON.stringify(path)}, bytes)))`
+      ].join("\n")
+      const child = ChildProcess.spawn(process.execPath, ["--input-type=module", "-e", script], {
+        cwd: Path.join(import.meta.dirname, "..", ".."),
+        stdio: ["ignore", "pipe", "inherit"]
+      })
+      await new Promise<void>((resolve) => child.stdout.on("data", () => resolve()))
+      // wait until the temporary file exists (the write is under way), then press Ctrl-C
+      for (let i = 0; i < 2000 && !namesIn(Path.dirname(path)).some((n) => n.includes(".tmp-")); i++) {
+        await new Promise((r) => setTimeout(r, 2))
+      }
+      child.kill("SIGINT")
+      const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)))
+      const names = namesIn(Path.dirname(path))
+      assert.isFalse(names.some((n) => n.includes(".tmp-")), `exit ${code}: ${names.join(", ")}`)
+      if (names.includes("glove.bin")) assert.strictEqual(Fs.statSync(path).size, 512 * 1024 * 1024)
+    } finally {
+      Fs.rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
 })
 
 const slow = process.env["MAGS_SLOW_TESTS"] === "1"

@@ -23,9 +23,17 @@
  *      strings: the words' UTF-8 bytes, concatenated in rank order
  * ```
  * Loading makes typed-array views over the one buffer: no per-word objects, no Map, so a start
- * is bounded by the read. Writes go to a temporary file then `rename`, so a reader sees the old
- * file or the whole new one. The file name carries the source package version and the format
+ * is bounded by the read. The file name carries the source package version and the format
  * version; a header that does not match (or a truncated file) is rebuilt.
+ *
+ * One cache per user ({@link defaultCacheDir}: `$MAGS_GLOVE_CACHE`, `$XDG_CACHE_HOME/mags` or
+ * `~/.cache/mags`), shared by every memory. Building it is safe to interrupt and to race:
+ * - writes go to a temporary file in the same folder, fsynced, then renamed over the cache and
+ *   the folder fsynced ({@link writeAtomic}): a reader sees no file or a whole one; Ctrl-C during
+ *   the build deletes the temporary file, and one left by a killed process is swept by the next
+ *   build ({@link sweepTemporaries});
+ * - of several processes starting at once, one builds under a lock file and the others wait
+ *   for it and load its result ({@link withBuildLock}).
  *
  * @since 0.1.0
  */
@@ -33,7 +41,7 @@ import { createRequire } from "node:module"
 import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { Duration, Effect, Schema } from "effect"
+import { Clock, Duration, Effect, Exit, Option, Schema } from "effect"
 import type { WordTable } from "./Glove.ts"
 
 // ── model ─────────────────────────────────────────────────────────────────────
@@ -420,13 +428,23 @@ export const packageSource: Effect.Effect<Source, GloveCacheError> = Effect.try(
 })
 
 /**
- * The default cache folder: `$MAGS_HOME/cache` when `MAGS_HOME` is set, else `~/.cache/mags`.
+ * The cache folder, one per user and shared by all of their memories (one conversion serves every
+ * `MAGS_HOME`): `$MAGS_GLOVE_CACHE` when set, else `$XDG_CACHE_HOME/mags` when `XDG_CACHE_HOME` is
+ * an absolute path (the XDG base directory rule: a relative one is ignored), else `~/.cache/mags`.
+ * Laws: pure in its arguments; never depends on `MAGS_HOME`.
  * @complexity O(1)
+ * @example
+ * ```ts
+ * defaultCacheDir({ XDG_CACHE_HOME: "/var/cache/u" }, "/home/u") // "/var/cache/u/mags"
+ * ```
  */
-export const defaultCacheDir = (env: NodeJS.ProcessEnv = process.env, home: string = Os.homedir()): string =>
-  env["MAGS_HOME"] !== undefined && env["MAGS_HOME"] !== ""
-    ? Path.join(env["MAGS_HOME"], "cache")
-    : Path.join(home, ".cache", "mags")
+export const defaultCacheDir = (env: NodeJS.ProcessEnv = process.env, home: string = Os.homedir()): string => {
+  const own = env["MAGS_GLOVE_CACHE"]
+  if (own !== undefined && own !== "") return own
+  const xdg = env["XDG_CACHE_HOME"]
+  if (xdg !== undefined && Path.isAbsolute(xdg)) return Path.join(xdg, "mags")
+  return Path.join(home, ".cache", "mags")
+}
 
 /** The cache file for `source` in `cacheDir`. */
 export const cacheFile = (cacheDir: string, source: Source, quantisation: Quantisation): string =>
@@ -437,26 +455,130 @@ const io = (path: string) => (e: unknown) =>
 
 let tempCounter = 0
 
+/** Whether process `pid` runs on this machine (a process we may not signal runs too). */
+const alive = (pid: number): boolean => {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM"
+  }
+}
+
+/** A temporary or lock file older than this is left over by a crash, whoever wrote it. */
+export const STALE_MS = 30 * 60 * 1000
+
+/** The pid a temporary (`<path>.tmp-<pid>-<n>`) or lock file (`<pid>:<n>`) names. */
+const pidIn = (text: string): number => Number(/^(\d+)/.exec(text)?.[1] ?? Number.NaN)
+
+/** Whether a file named for process `pid`, last written at `mtimeMs`, is left over by a crash. */
+const leftOver = (pid: number, mtimeMs: number, now: number): boolean => !alive(pid) || now - mtimeMs > STALE_MS
+
 /**
- * Writes `bytes` to `path` atomically: a temporary file in the same folder, then `rename`.
- * A crash leaves at most a stray `*.tmp-*` file, never a half-written cache.
+ * Deletes the temporary files of `path` that a killed process left (its pid is gone, or the file
+ * is older than {@link STALE_MS}); a live writer's file is left alone.
+ * @complexity O(files in the folder)
  */
-export const writeAtomic = Effect.fn("GloveCache.writeAtomic")(function*(path: string, bytes: Uint8Array) {
-  const temp = `${path}.tmp-${process.pid}-${tempCounter++}`
-  yield* Effect.tryPromise({
-    try: async () => {
-      await Fs.mkdir(Path.dirname(path), { recursive: true })
-      try {
-        await Fs.writeFile(temp, bytes)
-        await Fs.rename(temp, path)
-      } catch (e) {
-        await Fs.rm(temp, { force: true })
-        throw e
-      }
-    },
-    catch: io(path)
+export const sweepTemporaries = Effect.fn("GloveCache.sweepTemporaries")(function*(path: string) {
+  const now = yield* Clock.currentTimeMillis
+  yield* Effect.promise(async () => {
+    const prefix = `${Path.basename(path)}.tmp-`
+    const names = await Fs.readdir(Path.dirname(path)).catch(() => [] as Array<string>)
+    for (const name of names) {
+      if (!name.startsWith(prefix)) continue
+      const file = Path.join(Path.dirname(path), name)
+      const stat = await Fs.stat(file).catch(() => undefined)
+      if (stat !== undefined && leftOver(pidIn(name.slice(prefix.length)), stat.mtimeMs, now)) await Fs.rm(file, { force: true })
+    }
   })
 })
+
+/** fsync of a folder, so a rename in it survives a power cut (not supported everywhere: skipped then). */
+const syncDir = (dir: string): Effect.Effect<void> =>
+  Effect.promise(async () => {
+    const handle = await Fs.open(dir, "r").catch(() => undefined)
+    if (handle === undefined) return
+    await handle.sync().catch(() => undefined)
+    await handle.close().catch(() => undefined)
+  })
+
+/**
+ * Writes `bytes` to `path` atomically and durably: a temporary file in the same folder
+ * (`<path>.tmp-<pid>-<n>`), written, fsynced and closed, then renamed over `path`, then the
+ * folder fsynced. A failure or an interruption (Ctrl-C) deletes the temporary file; a kill leaves
+ * it, for {@link sweepTemporaries}. Readers see the old file or the whole new one, never a part.
+ * Laws: on success `path` holds `bytes`; on failure or interruption `path` is as it was and no
+ * temporary file of this call remains.
+ * @complexity O(|bytes|) I/O
+ */
+export const writeAtomic = Effect.fn("GloveCache.writeAtomic")(function*(path: string, bytes: Uint8Array) {
+  const dir = Path.dirname(path)
+  yield* Effect.tryPromise({ try: () => Fs.mkdir(dir, { recursive: true }), catch: io(dir) })
+  const temp = `${path}.tmp-${process.pid}-${tempCounter++}`
+  yield* Effect.acquireUseRelease(
+    Effect.tryPromise({ try: () => Fs.open(temp, "wx"), catch: io(temp) }),
+    (handle) =>
+      Effect.andThen(
+        Effect.tryPromise({ try: (signal) => handle.writeFile(bytes, { signal }), catch: io(temp) }),
+        Effect.tryPromise({ try: () => handle.sync(), catch: io(temp) })
+      ),
+    (handle) => Effect.promise(() => handle.close().catch(() => undefined))
+  ).pipe(
+    Effect.andThen(Effect.tryPromise({ try: () => Fs.rename(temp, path), catch: io(path) })),
+    Effect.onExit((exit) => (Exit.isSuccess(exit) ? syncDir(dir) : Effect.promise(() => Fs.rm(temp, { force: true }))))
+  )
+})
+
+/** How long {@link withBuildLock} waits for another builder before building anyway. */
+export const LOCK_WAIT_MS = 5 * 60 * 1000
+
+let lockCounter = 0
+
+/**
+ * Runs `build` holding the build lock of `path` (`<path>.lock`, created exclusively), so that of
+ * several processes starting at once one converts and the others wait for it (polling every
+ * 100–500 ms), then find the cache built. A lock whose process is gone, or older than
+ * {@link STALE_MS}, is taken over; after {@link LOCK_WAIT_MS} a waiter builds without it (safe:
+ * writes are atomic, the last rename wins with an identical file). The lock is removed when
+ * `build` ends, however it ends.
+ * @complexity O(1) files; waits at most {@link LOCK_WAIT_MS}
+ */
+export const withBuildLock = <A, E, R>(path: string, build: Effect.Effect<A, E, R>): Effect.Effect<A, E | GloveCacheError, R> => {
+  const lock = `${path}.lock`
+  const token = `${process.pid}:${lockCounter++}`
+  const tryTake: Effect.Effect<boolean, GloveCacheError> = Effect.flatMap(Clock.currentTimeMillis, (now) =>
+    Effect.tryPromise({
+      try: async () => {
+        await Fs.mkdir(Path.dirname(lock), { recursive: true })
+        try {
+          await Fs.writeFile(lock, token, { flag: "wx" })
+          return true
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e
+        }
+        const [holder, stat] = await Promise.all([Fs.readFile(lock, "utf8").catch(() => ""), Fs.stat(lock).catch(() => undefined)])
+        // an empty lock: its writer was killed between creating and writing it (or is about to write)
+        const stale = stat !== undefined &&
+          (holder === "" ? now - stat.mtimeMs > 10_000 : leftOver(pidIn(holder), stat.mtimeMs, now))
+        if (stale) await Fs.rm(lock, { force: true })
+        return false
+      },
+      catch: io(lock)
+    }))
+  const release = Effect.promise(async () => {
+    if ((await Fs.readFile(lock, "utf8").catch(() => "")) === token) await Fs.rm(lock, { force: true })
+  })
+  const acquire = Effect.gen(function*() {
+    const start = yield* Clock.currentTimeMillis
+    for (let attempt = 0;; attempt++) {
+      if (yield* tryTake) return true
+      if ((yield* Clock.currentTimeMillis) - start > LOCK_WAIT_MS) return false
+      yield* Effect.sleep(Duration.millis(Math.min(500, 100 * (attempt + 1))))
+    }
+  })
+  return Effect.acquireUseRelease(acquire, () => build, (held) => (held ? release : Effect.void))
+}
 
 /**
  * Converts `source` into the cache file `path` (read, scan, encode, atomic write).
@@ -524,14 +646,22 @@ export const loadOrBuild = Effect.fn("GloveCache.loadOrBuild")(function*(options
   if (first !== undefined) {
     return { table: first.table, path, built: false, buildMillis: 0, loadMillis: first.loadMillis } satisfies LoadReport
   }
-  yield* Effect.logInfo(`building the GloVe cache once from ${source.path} into ${path}`)
-  const [buildTime] = yield* Effect.timed(build(source, path, quantisation))
-  const [loadTime, table] = yield* Effect.timed(load(source, path))
-  return {
-    table,
-    path,
-    built: true,
-    buildMillis: Duration.toMillis(buildTime),
-    loadMillis: Duration.toMillis(loadTime)
-  } satisfies LoadReport
+  return yield* withBuildLock(path, Effect.gen(function*() {
+    // another process may have built it while this one waited for the lock
+    const [waited, ready] = yield* Effect.timed(Effect.option(load(source, path)))
+    if (Option.isSome(ready)) {
+      return { table: ready.value, path, built: false, buildMillis: 0, loadMillis: Duration.toMillis(waited) } satisfies LoadReport
+    }
+    yield* sweepTemporaries(path)
+    yield* Effect.logInfo(`building the GloVe cache once from ${source.path} into ${path}`)
+    const [buildTime] = yield* Effect.timed(build(source, path, quantisation))
+    const [loadTime, table] = yield* Effect.timed(load(source, path))
+    return {
+      table,
+      path,
+      built: true,
+      buildMillis: Duration.toMillis(buildTime),
+      loadMillis: Duration.toMillis(loadTime)
+    } satisfies LoadReport
+  }))
 })
