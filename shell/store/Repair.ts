@@ -1,0 +1,246 @@
+/**
+ * Repair — salvages the longest valid prefix of every memory of a damaged SQLite store into a
+ * new database, and moves the damaged file aside (kept, never written over).
+ *
+ * What counts as damage: SQLite finds its pages inconsistent (`PRAGMA integrity_check`), a
+ * table or row cannot be read, or a memory's journal has a bad record (checksum, unreadable
+ * record, gap, an event that does not decode or apply — the same checks as `verify`). A
+ * healthy store is left exactly as it is.
+ *
+ * The salvage, per memory: events are read one seq at a time (a point lookup each, so a
+ * damaged page ends the prefix instead of the whole read) and folded from the memory's initial
+ * state; every event before the first bad or unreadable one is copied as it is (same bytes),
+ * then a fresh snapshot of the kept state is written. Abandoned branches whose records all
+ * read back with their checksums are copied; the others are dropped. Old snapshots are not
+ * copied (they are a cache of the journal). The report says, per memory, which events were
+ * kept (1..k), which were lost (k+1..n, as far as the damaged file still tells n), and which
+ * snapshots and branches were dropped.
+ *
+ * Files: the new database is built in `<home>/.repair-<stamp>/` and moved to
+ * `<home>/mags.db` only once complete; the damaged `mags.db` (with its `-wal` and `-shm`) is
+ * renamed `mags.db.damaged-<stamp>` first (a numbered suffix if that name exists). Run it
+ * while no other process uses the home.
+ *
+ * @since 0.2.0
+ */
+import { Clock, Effect, Result } from "effect"
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs"
+import { join } from "node:path"
+import { DatabaseSync } from "node:sqlite"
+import type { Backend, EventRow, MemoryRecord } from "./Backend.ts"
+import { checksum } from "./Backend.ts"
+import * as Journal from "./Journal.ts"
+import { type MemoryId, StoreError } from "./Model.ts"
+import * as Sqlite from "./Sqlite.ts"
+
+// ── model ─────────────────────────────────────────────────────────────────────
+
+/** What repair did to one memory. */
+export interface MemoryRepair {
+  readonly id: MemoryId
+  /** Events kept: seqs 1..kept. */
+  readonly kept: number
+  /** The last seq the damaged file still reports (`undefined` when it cannot tell). */
+  readonly lastKnown: number | undefined
+  /** Why the prefix ends there (`undefined` when the whole journal was good). */
+  readonly problem: string | undefined
+  /** Snapshots of the damaged file (not copied; a fresh one is written at `kept`). */
+  readonly snapshotsDropped: number
+  /** Abandoned branches copied whole. */
+  readonly branchesKept: ReadonlyArray<number>
+  /** Abandoned branches dropped (unreadable or failing their checksums). */
+  readonly branchesDropped: ReadonlyArray<number>
+}
+
+/** The outcome of {@link repair}. */
+export interface RepairReport {
+  /** The database path. */
+  readonly path: string
+  /** True when nothing was damaged: the store was left as it was. */
+  readonly healthy: boolean
+  /** Per memory (empty when the file could not be read at all, or has none). */
+  readonly memories: ReadonlyArray<MemoryRepair>
+  /** Database-level damage found (integrity check, unreadable tables), if any. */
+  readonly damage: ReadonlyArray<string>
+  /** Where the damaged file was moved (undefined when healthy). */
+  readonly movedTo: string | undefined
+  /** True when events or branches were lost, or the damaged file could not be read at all. */
+  readonly lost: boolean
+}
+
+// ── helpers ───────────────────────────────────────────────────────────────────
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e))
+
+const attempt = <A>(f: () => A): Result.Result<A, string> => {
+  try {
+    return Result.succeed(f())
+  } catch (e) {
+    return Result.fail(message(e))
+  }
+}
+
+/** Reads seq `s` alone (a damaged page fails only the reads that touch it). */
+const rowAt = (src: Backend, m: MemoryRecord, s: number): Result.Result<EventRow | undefined, string> =>
+  attempt(() => {
+    for (const r of src.events(m, s - 1, s)) return r
+    return undefined
+  })
+
+const stampOf = (at: number): string => new Date(at).toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")
+
+const freeName = (base: string): string => {
+  if (!existsSync(base)) return base
+  for (let i = 1;; i++) if (!existsSync(`${base}-${i}`)) return `${base}-${i}`
+}
+
+interface Health {
+  readonly damage: ReadonlyArray<string>
+  readonly bad: boolean
+}
+
+/** Damage found without writing anything: integrity check, then every memory's journal folded. */
+const inspect = (src: Backend, db: DatabaseSync): Health => {
+  const damage: Array<string> = []
+  const check = attempt(() => db.prepare("PRAGMA integrity_check(20)").all().map((r) => String(r["integrity_check"])))
+  if (Result.isFailure(check)) damage.push(`integrity check failed: ${check.failure}`)
+  else if (check.success.length !== 1 || check.success[0] !== "ok") damage.push(...check.success.map((x) => `integrity: ${x}`))
+  if (damage.length > 0) return { damage, bad: true }
+  const ids = attempt(() => src.listMemories())
+  if (Result.isFailure(ids)) return { damage: [`memories unreadable: ${ids.failure}`], bad: true }
+  for (const id of ids.success) {
+    const verdict = attempt(() => {
+      const m = src.findMemory(id)
+      if (m === undefined) return "missing"
+      const folded = Journal.foldRows(src.events(m, 0, Number.MAX_SAFE_INTEGER), Journal.initialOf(m))
+      if (folded.error !== undefined) return folded.error.message
+      for (const b of src.branches(m)) for (const r of src.abandonedRows(m, b.branch)) if (checksum(r.data) !== r.crc) return `branch ${b.branch} is damaged`
+      return undefined
+    })
+    if (Result.isFailure(verdict)) return { damage: [`memory ${id.key}: ${verdict.failure}`], bad: true }
+    if (verdict.success !== undefined) return { damage: [`memory ${id.key}: ${verdict.success}`], bad: true }
+  }
+  return { damage: [], bad: false }
+}
+
+const CHUNK = 1024
+
+/** Copies the longest valid prefix of one memory (and its readable branches) into `dst`. */
+const salvage = (src: Backend, dst: Backend, id: MemoryId, at: number): MemoryRepair => {
+  const empty = { kept: 0, snapshotsDropped: 0, branchesKept: [], branchesDropped: [] }
+  const found = attempt(() => src.findMemory(id))
+  if (Result.isFailure(found) || found.success === undefined) {
+    return { id, ...empty, lastKnown: undefined, problem: `the memory's record is unreadable${Result.isFailure(found) ? `: ${found.failure}` : ""}` }
+  }
+  const m = found.success
+  const lastKnownR = attempt(() => src.lastSeq(m))
+  const lastKnown = Result.isSuccess(lastKnownR) ? lastKnownR.success : undefined
+  const snapshots = attempt(() => src.snapshotMetas(m).length)
+  const snapshotsDropped = Result.isSuccess(snapshots) ? snapshots.success : 0
+  const initial = attempt(() => Journal.initialOf(m))
+  if (Result.isFailure(initial)) return { id, ...empty, snapshotsDropped, lastKnown, problem: initial.failure }
+  const target = dst.ensureMemory(id, { params: m.params, dim: m.dim, at })
+  let state = initial.success
+  let problem: string | undefined
+  for (let done = false; !done;) {
+    const rows: Array<EventRow> = []
+    while (rows.length < CHUNK) {
+      const r = rowAt(src, m, state.seq + rows.length + 1)
+      if (Result.isFailure(r)) {
+        problem = `record at position ${state.seq + rows.length} is unreadable: ${r.failure}`
+        done = true
+        break
+      }
+      if (r.success === undefined) {
+        done = true
+        break
+      }
+      rows.push(r.success)
+    }
+    const folded = Journal.foldRows(rows, state)
+    const good = rows.slice(0, folded.state.seq - state.seq)
+    if (good.length > 0) dst.append(target, state.seq, good, undefined, 1)
+    state = folded.state
+    if (folded.error !== undefined) {
+      problem = folded.error.message
+      done = true
+    }
+  }
+  if (state.seq > 0) dst.putSnapshot(target, state.seq, Journal.snapshotRow(state), 1)
+  const branchesKept: Array<number> = []
+  const branchesDropped: Array<number> = []
+  const branches = attempt(() => src.branches(m))
+  if (Result.isSuccess(branches)) {
+    for (const b of branches.success) {
+      const rows = attempt(() => src.abandonedRows(m, b.branch))
+      if (Result.isSuccess(rows) && rows.success.every((r) => checksum(r.data) === r.crc)) {
+        dst.putBranch(target, { base: b.base, tip: b.tip, reason: b.reason, at: b.at }, rows.success)
+        branchesKept.push(b.branch)
+      } else branchesDropped.push(b.branch)
+    }
+  }
+  return { id, kept: state.seq, lastKnown, problem, snapshotsDropped, branchesKept, branchesDropped }
+}
+
+const openSource = (path: string): DatabaseSync => new DatabaseSync(path, { readOnly: true })
+
+// ── repair ────────────────────────────────────────────────────────────────────
+
+/**
+ * Checks the store at `<home>/mags.db` and, when it is damaged, salvages it (see the module
+ * header). A missing database is healthy (nothing to do).
+ *
+ * Laws: afterwards the store opens and every memory's `verify` passes; each kept memory's
+ * state equals the fold of its first `kept` events of the damaged journal; the damaged file
+ * is kept byte for byte under `movedTo`; a healthy store is not touched.
+ * @complexity O(database size): one integrity check, one fold per memory, one copy
+ */
+export const repair = (home: string): Effect.Effect<RepairReport, StoreError> =>
+  Effect.flatMap(Clock.currentTimeMillis, (at) =>
+    Effect.try({
+      try: () => repairSync(home, at),
+      catch: (e) => (e instanceof StoreError ? e : new StoreError({ reason: "Io", message: `repair: ${message(e)}` }))
+    }))
+
+const repairSync = (home: string, at: number): RepairReport => {
+  const path = Sqlite.dbPath(home)
+  if (!existsSync(path)) return { path, healthy: true, memories: [], damage: [], movedTo: undefined, lost: false }
+  const source = attempt(() => openSource(path))
+  const db = Result.isSuccess(source) ? source.success : undefined
+  try {
+    const src = db === undefined ? undefined : Sqlite.makeBackend(db, true)
+    const health: Health = src === undefined || db === undefined
+      ? { damage: [`cannot open: ${Result.isFailure(source) ? source.failure : "?"}`], bad: true }
+      : inspect(src, db)
+    if (!health.bad) return { path, healthy: true, memories: [], damage: [], movedTo: undefined, lost: false }
+    const stamp = stampOf(at)
+    const work = freeName(join(home, `.repair-${stamp}`))
+    mkdirSync(work, { recursive: true })
+    const memories: Array<MemoryRepair> = []
+    let readable = true
+    try {
+      // built through the backend, so the new file has the current schema and pragmas
+      readable = Effect.runSync(Effect.scoped(Effect.map(Sqlite.backend({ home: work }), (dst) => {
+        const ids = src === undefined ? Result.fail("unreadable") : attempt(() => src.listMemories())
+        if (Result.isFailure(ids)) return false
+        for (const id of ids.success) memories.push(salvage(src!, dst, id, at))
+        return true
+      })))
+    } catch (e) {
+      rmSync(work, { recursive: true, force: true })
+      throw e
+    }
+    db?.close()
+    const movedTo = freeName(`${path}.damaged-${stamp}`)
+    renameSync(path, movedTo)
+    for (const suffix of ["-wal", "-shm"]) if (existsSync(path + suffix)) renameSync(path + suffix, movedTo + suffix)
+    renameSync(Sqlite.dbPath(work), path)
+    rmSync(work, { recursive: true, force: true })
+    const lost = !readable || memories.some((m) =>
+      m.branchesDropped.length > 0 || m.problem !== undefined || (m.lastKnown !== undefined && m.lastKnown > m.kept)
+    )
+    return { path, healthy: false, memories, damage: health.damage, movedTo, lost }
+  } finally {
+    if (db?.isOpen === true) db.close()
+  }
+}
