@@ -5,7 +5,7 @@
  *
  * ## Reading (streaming)
  * {@link read} streams the items of files (the formats of `Input.ts`: text, JSONL messages or
- * triples) in chunks of {@link DEFAULT_CHUNK_BYTES} bytes: each chunk is decoded (UTF-8, fatal),
+ * triples) in chunks of {@link DEFAULT_CHUNK_BYTES} bytes (64 KiB): each chunk is decoded (UTF-8, fatal),
  * cut at its last line break (a line break always ends a sentence, so the sentences of the
  * pieces are those of the whole text), and the rest is carried to the next chunk. A text line
  * longer than {@link LONG_LINE} characters is cut after its last complete sentence instead; a
@@ -97,8 +97,12 @@ import type { Item } from "./Input.ts"
 /** Items per committed batch. */
 export const DEFAULT_BATCH = 32
 
-/** Bytes read from a file at a time by {@link read}. */
-export const DEFAULT_CHUNK_BYTES = 1024 * 1024
+/**
+ * Bytes read from a file at a time by {@link read}: 64 KiB (measured on a 50 MB text: peak RSS of
+ * reading it all 257 MB at 64 KiB, 442 MB at 1 MiB — the larger chunk's items outlive the young
+ * generation — for the same time).
+ */
+export const DEFAULT_CHUNK_BYTES = 64 * 1024
 
 /**
  * Characters of one text line held before {@link read} cuts it after its last complete sentence
