@@ -16,7 +16,7 @@
  *      archived nodes), avgdl = the index's total length / N, summed in query-term order. A term
  *      held by more than `lexicalMaxPostings` nodes is skipped (0 turns the source off). Score:
  *      BM25 over this query's best. Brings its `fusionCandidates` best.
- *    - *vector*: one exact top-k scan of the vector store (`Similarity.topK`, `fusionCandidates`
+ *    - *vector*: one exact top-k of the vector store (`Similarity.nearest`, `fusionCandidates`
  *      hits with cosine ≥ `anchorMinSimilarity`). Score: the cosine clamped at 0, computed
  *      exactly (`VectorStore.get` · the unit query) for *every* candidate, whichever source
  *      found it — so a lexical candidate outside the vector top-k is not punished by the cut.
@@ -508,9 +508,9 @@ const candidates = (g: LiquidGraph.LiquidGraph, q: Query, params: Params, d: Dir
     if (LiquidGraph.hasNode(g, id) || LiquidGraph.archivedNode(g, id) !== undefined) pool.add(id)
   }
   if (d.wVector > 0) {
-    for (const hit of Similarity.topK(g.vectors, q.embedding!, params.fusionCandidates)) {
-      if (hit.score >= params.anchorMinSimilarity) add(hit.id)
-    }
+    // the store's index finds exactly topK's hits at or above the floor (Similarity.nearest's law)
+    const floor = { minScore: params.anchorMinSimilarity }
+    for (const hit of Similarity.nearest(g.vectors, q.embedding!, params.fusionCandidates, undefined, floor)) add(hit.id)
   }
   if (d.lexical.size > 0) for (const hit of best(d.lexical, params.fusionCandidates)) add(hit.id)
   for (const id of d.keys.keys()) add(id)

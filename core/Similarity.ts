@@ -1,5 +1,6 @@
 /**
- * Similarity — cosine similarity, exact top-k and approximate (IVF) top-k over a {@link VectorStore}.
+ * Similarity — cosine similarity, exact top-k (flat scan, or through the store's index:
+ * {@link nearest}) and approximate (IVF) top-k over a {@link VectorStore}.
  *
  * Vectors in a store are unit length, so cosine is a dot product. Results are ordered by score
  * descending, ties by id ascending, so that top-k is deterministic.
@@ -12,6 +13,7 @@
  *
  * @since 0.1.0
  */
+import * as Ann from "./kernels/Ann.ts"
 import * as Ivf from "./kernels/Ivf.ts"
 import type { Kernel } from "./kernels/Kernel.ts"
 import * as Registry from "./kernels/Registry.ts"
@@ -98,6 +100,55 @@ export const topK = (
     }
   })
   return TopK.drain(heap)
+}
+
+/** Options of {@link nearest}. */
+export interface NearestOptions {
+  /** Hits scoring below this are not wanted (the index prunes with it); default −∞. */
+  readonly minScore?: number
+  /** The scoring kernel; default Registry `defaultKernel` (as {@link topK}). */
+  readonly kernel?: Kernel
+  /** Filled with the rows scored and lists opened (benches, laws). */
+  readonly stats?: Ann.Stats
+}
+
+/**
+ * The `k` ids whose vectors are most cosine-similar to `query`, best first (score desc, id asc),
+ * among the live vectors that `accept` admits and that score at least `minScore`: exactly
+ * {@link topK}'s answer, found through the store's nearest-neighbour index (core/kernels/Ann.ts)
+ * when it has one (from `Ann.MIN_ROWS` rows on) and by the flat scan below that.
+ *
+ * The index is searched by branch and bound: a row is skipped only when a bound proves it cannot
+ * enter the result, so the answer does not depend on the index (when it was trained, forks,
+ * replay or snapshot order) — a pure function of the store's content, like {@link topK}.
+ *
+ * Laws: `nearest(s, q, k, a, { kernel })` deep-equals
+ * `topK(s, q, k, a, kernel).filter((h) => h.score ≥ minScore)`; deterministic.
+ * @throws RangeError when a non-empty store's `dim` differs from `query.length`.
+ * @complexity O(n · dim) without an index; with one O(nlist · dim + m · dim + l) for the m rows
+ *   scored and the l list entries read (on clustered data a few lists: ≈ √n · dim)
+ * @example nearest(store, embedding, 3, (id) => !id.startsWith("ep:"))
+ */
+export const nearest = (
+  store: VectorStore.VectorStore,
+  query: ArrayLike<number>,
+  k: number,
+  accept?: (id: string) => boolean,
+  options: NearestOptions = {}
+): Array<Hit> => {
+  if (k <= 0 || store.size === 0) return []
+  checkDim(store, query)
+  const minScore = options.minScore ?? -Infinity
+  const kernel = options.kernel ?? Registry.defaultKernel
+  if (store.ann === undefined) {
+    const hits = topK(store, query, k, accept, kernel)
+    if (options.stats !== undefined) {
+      options.stats.scored = store.size
+      options.stats.lists = 0
+    }
+    return minScore === -Infinity ? hits : hits.filter((h) => h.score >= minScore)
+  }
+  return Ann.search(store.ann, store, normalise(query), Math.min(Math.ceil(k), store.size), accept, minScore, kernel, options.stats)
 }
 
 /**

@@ -15,16 +15,23 @@
  * - When tombstones outnumber live rows (and exceed a page), the store compacts itself: O(n),
  *   amortised O(1) per delete.
  *
+ * The nearest-neighbour index (core/kernels/Ann.ts) lives in the store too, kept by the same
+ * scheme: from {@link Ann.MIN_ROWS} rows on, every appended row is filed in a posting list
+ * (in place for the newest version of a line, a fork of the lists otherwise), and the index is
+ * retrained from the live rows each time the row count grows {@link Ann.GROWTH}-fold. It only
+ * makes `Similarity.nearest` faster: no result, equality or encoding depends on it.
+ *
  * Equality and hashing are by content (id → vector), not by layout.
  *
  * @since 0.1.0
  */
 import { HashMap, Option } from "effect"
+import * as Ann from "./kernels/Ann.ts"
 import { decodeFloat32, encodeFloat32 } from "./internal/base64.ts"
 import { Fingerprint } from "./internal/hash.ts"
 
 /** Rows per page. 256 rows × 100 dims × 4 bytes = 100 KiB: one copy is cheap, a scan is long. */
-export const PAGE_ROWS = 256
+export const PAGE_ROWS = Ann.PAGE_ROWS
 
 /** One page of rows. `data` and `ids` are shared between versions; `dead` is per version. */
 export interface Page {
@@ -44,6 +51,8 @@ export interface VectorStore {
   /** Live rows. */
   readonly size: number
   readonly index: HashMap.HashMap<string, number>
+  /** The nearest-neighbour index of these rows (none below {@link Ann.MIN_ROWS} rows); speed only. */
+  readonly ann: Ann.Index | undefined
 }
 
 // ── constructors ──────────────────────────────────────────────────────────────
@@ -52,7 +61,7 @@ export interface VectorStore {
  * The empty store. `dim` fixes the vector length; 0 leaves it to the first `set`.
  * @complexity O(1)
  */
-export const empty = (dim = 0): VectorStore => ({ dim, pages: [], rows: 0, size: 0, index: HashMap.empty() })
+export const empty = (dim = 0): VectorStore => ({ dim, pages: [], rows: 0, size: 0, index: HashMap.empty(), ann: undefined })
 
 // ── getters ───────────────────────────────────────────────────────────────────
 
@@ -172,9 +181,13 @@ const append = (
  */
 export const compact = (store: VectorStore): VectorStore => {
   let next = empty(store.dim)
-  for (const [id, v] of entries(store)) next = put(next, id, v, true)
-  return next
+  for (const [id, v] of entries(store)) next = put(next, id, v, true, false)
+  return indexed(next)
 }
+
+/** `store` with a freshly trained index when it has enough rows (after a bulk build without one). */
+const indexed = (store: VectorStore): VectorStore =>
+  store.rows >= Ann.MIN_ROWS ? { ...store, ann: Ann.train(store) } : store
 
 /**
  * Sets the vector of `id` (normalised to unit length), replacing any previous one.
@@ -186,19 +199,27 @@ export const compact = (store: VectorStore): VectorStore => {
  */
 export const set = (store: VectorStore, id: string, v: ArrayLike<number>): VectorStore => put(store, id, v, false)
 
-const put = (store: VectorStore, id: string, v: ArrayLike<number>, raw: boolean): VectorStore => {
+const put = (store: VectorStore, id: string, v: ArrayLike<number>, raw: boolean, withIndex = true): VectorStore => {
   const dim = store.dim === 0 ? v.length : store.dim
   if (v.length !== dim || dim === 0) throw new RangeError(`vector of length ${v.length}, store holds ${dim}`)
   const old = HashMap.get(store.index, id)
   const pages0 = Option.isSome(old) ? markDead(store, old.value) : store.pages
-  const pages = append(pages0, store.rows, dim, id, v, raw)
-  return {
+  const slot = store.rows
+  const pages = append(pages0, slot, dim, id, v, raw)
+  const next: VectorStore = {
     dim,
     pages,
-    rows: store.rows + 1,
+    rows: slot + 1,
     size: Option.isSome(old) ? store.size : store.size + 1,
-    index: HashMap.set(store.index, id, store.rows)
+    index: HashMap.set(store.index, id, slot),
+    ann: undefined
   }
+  if (!withIndex) return next
+  if (Ann.needsTraining(next.rows, store.ann)) return { ...next, ann: Ann.train(next) }
+  if (store.ann === undefined) return next
+  const r = slot % PAGE_ROWS
+  const unit = pages[(slot / PAGE_ROWS) | 0]!.data.subarray(r * dim, (r + 1) * dim)
+  return { ...next, ann: Ann.add(store.ann, slot, unit) }
 }
 
 /**
@@ -214,7 +235,8 @@ export const remove = (store: VectorStore, id: string): VectorStore => {
     pages: markDead(store, old.value),
     rows: store.rows,
     size: store.size - 1,
-    index: HashMap.remove(store.index, id)
+    index: HashMap.remove(store.index, id),
+    ann: store.ann
   }
   const deadRows = next.rows - next.size
   return deadRows > PAGE_ROWS && deadRows > next.size ? compact(next) : next
@@ -264,7 +286,7 @@ export const decode = (enc: Encoded): VectorStore | string => {
     const v = decodeFloat32(b64)
     if (v === undefined || v.length !== enc.dim) return `vector of ${id} is not ${enc.dim} base64 float32 values`
     if (has(store, id)) return `vector of ${id} appears twice`
-    store = put(store, id, v, true)
+    store = put(store, id, v, true, false)
   }
-  return store
+  return indexed(store)
 }

@@ -9,7 +9,11 @@
  * @since 0.1.0
  */
 
-/** A similarity kernel: fills `out[0..rows)` with the dot products of `matrix`'s rows and `query`. */
+/**
+ * A similarity kernel: fills `out[0..rows)` with the dot products of `matrix`'s rows and `query`.
+ * Every kernel scores a row from that row and the query alone (the same bits wherever the row sits
+ * in `matrix`): `Similarity.nearest` relies on it to equal the flat scan exactly.
+ */
 export interface Kernel {
   readonly name: string
   readonly scores: (matrix: Float32Array, rows: number, dim: number, query: Float32Array, out: Float32Array) => void
@@ -36,7 +40,8 @@ export const naive: Kernel = {
 /**
  * The blocked JavaScript kernel: two rows at a time (each query load feeds both), four float64
  * accumulators per row, so eight independent add chains keep the FPU busy.
- * Laws: `|blocked − naive| ≤ dim · 2⁻⁵² · Σ|m·q|` before the float32 store (reassociation only).
+ * Laws: `|blocked − naive| ≤ dim · 2⁻⁵² · Σ|m·q|` before the float32 store (reassociation only);
+ * each row's score depends only on that row and the query (= {@link rowDot}), not on its position.
  * @complexity O(rows · dim)
  * @example blocked.scores(m, 256, 100, q, out)
  */
@@ -68,18 +73,14 @@ export const blocked: Kernel = {
       out[r] = (a0 + a1) + (a2 + a3)
       out[r + 1] = (b0 + b1) + (b2 + b3)
     }
-    if (r < rows) {
-      let s = 0
-      const o = r * dim
-      for (let i = 0; i < dim; i++) s += m[o + i]! * q[i]!
-      out[r] = s
-    }
+    // the odd last row with the same four accumulators, so a row's score never depends on its position
+    if (r < rows) out[r] = rowDot(m, r, dim, q)
   }
 }
 
 /**
  * Dot product of row `row` of `m` with `q`, four float64 accumulators.
- * Laws: equals {@link blocked}'s single-row result up to reassociation.
+ * Laws: bit-identical to {@link blocked}'s score of the same row.
  * @complexity O(dim)
  * @example rowDot(pageData, 7, 100, q)
  */

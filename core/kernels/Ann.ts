@@ -1,0 +1,442 @@
+/**
+ * Ann — the nearest-neighbour index a {@link VectorStore} keeps beside its rows: an inverted file
+ * (spherical k-means centroids, one posting list of rows per centroid) searched by
+ * **branch and bound**, so that its answer is the *exact* top-k, only faster.
+ *
+ * Why exact: engram's match-or-create decides what a new label becomes from the top hits, and
+ * replay must rebuild the same graph as live, from a snapshot or from the first event. An
+ * approximate answer depends on the index's layout, which depends on history (when the centroids
+ * were trained, which rows came before, what a snapshot's decode re-ordered), so two versions
+ * with the same content could answer differently. Here the index decides only *which rows are
+ * scored*; a row is skipped only when a bound proves it cannot enter the result, so the result is
+ * the exact top-k of the rows, a pure function of the store's content whatever the index holds.
+ *
+ * The bound. Rows `x`, centroid `c`, query `q` are unit vectors. With `a = x·c` (stored per row)
+ * and `b = q·c` (computed per query per centroid), the angle between `q` and `x` is at least
+ * `∠(q, c) − ∠(x, c)` (triangle inequality on the sphere), so
+ * `q·x ≤ 1` when `b ≥ a`, else `q·x ≤ b·a + √(1−b²)·√(1−a²)`. A list is skipped when the bound
+ * at its smallest `a` (a prefix minimum kept per list) is below the current k-th score (minus a
+ * margin {@link MARGIN} that covers float32 rounding); within a list, each row is skipped on its
+ * own bound before its vector is read. Candidates are scored with the same kernel as the exact
+ * scan (`Similarity.topK`), so a row's score is bit-identical to the scan's (every kernel scores
+ * a row from that row and the query alone; see laws/Similarity.test.ts).
+ *
+ * Persistence without copying (the VectorStore page scheme, applied to lists): the index object
+ * is shared by the versions of one line of appends. Each list holds slots in ascending order; a
+ * version with `rows` rows sees the entries with slot < rows. Only the version whose `rows`
+ * equals `owner.high` (the newest of the line) appends in place; any other version that appends
+ * first copies the lists it can see (a fork: O(n) ints, never vectors). Tombstoned rows stay in
+ * the lists and are skipped through the version's own `dead` flags. The index is retrained from
+ * the version's live rows when its row count reaches {@link MIN_ROWS}, then each time it grows
+ * {@link GROWTH}-fold (amortised O(nlist · dim) per row).
+ *
+ * @since 0.2.0
+ */
+import type { Kernel } from "./Kernel.ts"
+import * as Prng from "./Prng.ts"
+import { defaultKernel } from "./Registry.ts"
+import * as TopK from "./TopK.ts"
+
+/** Rows per VectorStore page (VectorStore re-exports it). */
+export const PAGE_ROWS = 256
+const PAGE_SHIFT = 8
+const PAGE_MASK = PAGE_ROWS - 1
+
+/** Below this many rows a store keeps no index: the exact scan is as fast (≈ 1024 × dim floats). */
+export const MIN_ROWS = 1024
+
+/** The index is retrained when the store's rows reach this multiple of the rows it was trained at. */
+export const GROWTH = 4
+
+/** Margin below the k-th score under which a bound prunes: covers float32 rounding of bounds and scores. */
+export const MARGIN = 1e-4
+
+/** Most lists an index may have (list ids are packed into 12 bits while ordering). */
+export const MAX_LISTS = 4096
+
+/** Lloyd iterations when training. */
+const ITERATIONS = 4
+
+/** Training sample: this many rows per list (at most the live rows). */
+const SAMPLE_PER_LIST = 16
+
+/** Training seed (any fixed value: results never depend on it, only speed does). */
+const SEED = 0x6d616773
+
+/** One page of a store, as the index reads it. */
+export interface PageView {
+  readonly data: Float32Array
+  readonly dead: Uint8Array | undefined
+  readonly ids: ReadonlyArray<string | undefined>
+}
+
+/** One version of a store, as the index reads it. */
+export interface StoreView {
+  readonly dim: number
+  readonly rows: number
+  readonly pages: ReadonlyArray<PageView>
+}
+
+/** A posting list; its arrays grow (replaced by larger copies) in place, shared by a line of versions. */
+interface List {
+  slots: Int32Array
+  /** `x·c` of each row. */
+  cos: Float32Array
+  /** `√(1 − (x·c)²)` of each row. */
+  sin: Float32Array
+  /** Prefix minimum of `cos`. */
+  minCos: Float32Array
+  len: number
+}
+
+/** The index of a store version (see the module doc). Treat as opaque. */
+export interface Index {
+  readonly dim: number
+  readonly nlist: number
+  /** `nlist × dim` unit centroids, row-major; never mutated. */
+  readonly centroids: Float32Array
+  /** Rows of the version it was trained on. */
+  readonly trainedAt: number
+  readonly lists: ReadonlyArray<List>
+  /** Rows of the newest version of the line: only a version with this many rows appends in place. */
+  readonly owner: { high: number }
+}
+
+// ── training ──────────────────────────────────────────────────────────────────
+
+const liveSlots = (view: StoreView): Int32Array => {
+  const out = new Int32Array(view.rows)
+  let n = 0
+  for (let slot = 0; slot < view.rows; slot++) {
+    const page = view.pages[(slot / PAGE_ROWS) | 0]!
+    const r = slot % PAGE_ROWS
+    if (page.dead === undefined || page.dead[r] === 0) out[n++] = slot
+  }
+  return out.subarray(0, n)
+}
+
+const rowOf = (view: StoreView, slot: number): Float32Array => {
+  const dim = view.dim
+  const r = slot % PAGE_ROWS
+  return view.pages[(slot / PAGE_ROWS) | 0]!.data.subarray(r * dim, (r + 1) * dim)
+}
+
+const argmax = (scores: Float32Array, n: number): number => {
+  let best = 0
+  for (let c = 1; c < n; c++) if (scores[c]! > scores[best]!) best = c
+  return best
+}
+
+const newList = (capacity: number): List => {
+  const cap = Math.max(4, capacity)
+  return { slots: new Int32Array(cap), cos: new Float32Array(cap), sin: new Float32Array(cap), minCos: new Float32Array(cap), len: 0 }
+}
+
+const push = (list: List, slot: number, a: number): void => {
+  if (list.len === list.slots.length) {
+    const cap = list.len * 2
+    const grow = <A extends Int32Array | Float32Array>(x: A, make: (n: number) => A): A => {
+      const y = make(cap)
+      y.set(x)
+      return y
+    }
+    list.slots = grow(list.slots, (n) => new Int32Array(n))
+    list.cos = grow(list.cos, (n) => new Float32Array(n))
+    list.sin = grow(list.sin, (n) => new Float32Array(n))
+    list.minCos = grow(list.minCos, (n) => new Float32Array(n))
+  }
+  const i = list.len++
+  const c = Math.max(-1, Math.min(1, a))
+  list.slots[i] = slot
+  list.cos[i] = c
+  list.sin[i] = Math.sqrt(1 - c * c)
+  list.minCos[i] = i === 0 ? c : Math.min(list.minCos[i - 1]!, c)
+}
+
+/**
+ * The number of lists for an index trained on `rows` rows: `2 · √(GROWTH · rows)` (lists of about half
+ * the square root of the size the store reaches before the next training: at 2 · 10^4 clustered
+ * 100-d rows a search scores ≈ 150 rows with 512 lists against ≈ 850 with 256), at most {@link MAX_LISTS}.
+ * Laws: non-decreasing in `rows`; ≥ 1.
+ * @complexity O(1)
+ * @example listsFor(16384) // 512
+ */
+export const listsFor = (rows: number): number => Math.max(1, Math.min(MAX_LISTS, Math.round(2 * Math.sqrt(GROWTH * rows))))
+
+/**
+ * Whether a version with `rows` rows and index `index` must (re)train: at {@link MIN_ROWS} rows
+ * without an index, then at {@link GROWTH} × the rows of the last training.
+ * Laws: `needsTraining(r, undefined) ⇔ r ≥ MIN_ROWS`.
+ * @complexity O(1)
+ * @example needsTraining(1024, undefined) // true
+ */
+export const needsTraining = (rows: number, index: Index | undefined): boolean =>
+  index === undefined ? rows >= MIN_ROWS : rows >= index.trainedAt * GROWTH
+
+/**
+ * Trains an index on the live rows of `view` (unit vectors) and files every live row: k-means
+ * (init: `nlist` distinct live rows drawn with xorshift32 from a fixed seed; {@link ITERATIONS}
+ * Lloyd steps on a seeded sample; an empty cluster keeps its centroid), then each live row goes
+ * to its best centroid (ties: lowest), lists in ascending slot order.
+ *
+ * Laws: deterministic (bit-identical for bit-identical rows and dead flags); every live slot is in
+ * exactly one list; `nlist ≤ max(1, live rows)`.
+ * @complexity O((ITERATIONS · sample + n) · nlist · dim), nlist = {@link listsFor}(rows)
+ * @example const index = train(store)
+ */
+export const train = (view: StoreView, kernel: Kernel = defaultKernel): Index => {
+  const dim = view.dim
+  const live = liveSlots(view)
+  const n = live.length
+  const nlist = Math.max(1, Math.min(n, listsFor(view.rows)))
+  const owner = { high: view.rows }
+  if (n === 0) return { dim, nlist: 1, centroids: new Float32Array(dim), trainedAt: view.rows, lists: [newList(4)], owner }
+  const sampleSize = Math.max(nlist, Math.min(n, SAMPLE_PER_LIST * nlist))
+  // seeded partial Fisher–Yates: the first `sampleSize` of `order` are a uniform sample
+  const order = live.slice()
+  let s = Prng.init(SEED)
+  for (let i = 0; i < sampleSize; i++) {
+    s = Prng.next(s)
+    const j = i + Prng.below(s, n - i)
+    const t = order[i]!
+    order[i] = order[j]!
+    order[j] = t
+  }
+  const sample = new Float32Array(sampleSize * dim)
+  for (let i = 0; i < sampleSize; i++) sample.set(rowOf(view, order[i]!), i * dim)
+  const centroids = sample.slice(0, nlist * dim)
+  const scores = new Float32Array(nlist)
+  const sums = new Float64Array(nlist * dim)
+  const counts = new Int32Array(nlist)
+  for (let it = 0; it < ITERATIONS; it++) {
+    sums.fill(0)
+    counts.fill(0)
+    for (let i = 0; i < sampleSize; i++) {
+      const v = sample.subarray(i * dim, (i + 1) * dim)
+      kernel.scores(centroids, nlist, dim, v, scores)
+      const c = argmax(scores, nlist)
+      counts[c]!++
+      for (let d = 0; d < dim; d++) sums[c * dim + d] += v[d]!
+    }
+    for (let c = 0; c < nlist; c++) {
+      if (counts[c] === 0) continue
+      let norm = 0
+      for (let d = 0; d < dim; d++) norm += sums[c * dim + d]! * sums[c * dim + d]!
+      if (norm === 0) continue
+      const inv = 1 / Math.sqrt(norm)
+      for (let d = 0; d < dim; d++) centroids[c * dim + d] = sums[c * dim + d]! * inv
+    }
+  }
+  const lists: Array<List> = []
+  const expected = Math.ceil((GROWTH * n) / nlist)
+  for (let c = 0; c < nlist; c++) lists.push(newList(expected))
+  for (let i = 0; i < n; i++) {
+    kernel.scores(centroids, nlist, dim, rowOf(view, live[i]!), scores)
+    const c = argmax(scores, nlist)
+    push(lists[c]!, live[i]!, scores[c]!)
+  }
+  return { dim, nlist, centroids, trainedAt: view.rows, lists, owner }
+}
+
+// ── appending ─────────────────────────────────────────────────────────────────
+
+/** Entries of `list` with slot < `rows` (slots ascend): a binary search. */
+const visible = (list: List, rows: number): number => {
+  let lo = 0
+  let hi = list.len
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (list.slots[mid]! < rows) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+const fork = (index: Index, rows: number): Index => {
+  const lists = index.lists.map((l) => {
+    const end = visible(l, rows)
+    const copy = newList(end * 2)
+    copy.slots.set(l.slots.subarray(0, end))
+    copy.cos.set(l.cos.subarray(0, end))
+    copy.sin.set(l.sin.subarray(0, end))
+    copy.minCos.set(l.minCos.subarray(0, end))
+    copy.len = end
+    return copy
+  })
+  return { dim: index.dim, nlist: index.nlist, centroids: index.centroids, trainedAt: index.trainedAt, lists, owner: { high: rows } }
+}
+
+/**
+ * Files the row just appended at `slot` (the version's row count before the append) with unit
+ * vector `v`: in place when the version is the newest of its line, else into a fork.
+ * Laws: the returned index, read with `rows = slot + 1`, lists exactly the rows listed for `slot`
+ * rows plus `slot`; the argument, read with any `rows ≤ slot`, is unchanged (persistence).
+ * @complexity O(nlist · dim) (one centroid scoring); a fork O(n)
+ * @example const next = add(index, store.rows, unitVector)
+ */
+export const add = (index: Index, slot: number, v: Float32Array, kernel: Kernel = defaultKernel): Index => {
+  const ix = index.owner.high === slot ? index : fork(index, slot)
+  const scores = new Float32Array(ix.nlist)
+  kernel.scores(ix.centroids, ix.nlist, ix.dim, v, scores)
+  const c = argmax(scores, ix.nlist)
+  push(ix.lists[c]!, slot, scores[c]!)
+  ix.owner.high = slot + 1
+  return ix
+}
+
+/**
+ * The rows `index` lists for a version of `rows` rows, per list (for the laws).
+ * Laws: every live slot < rows is in exactly one list (dead slots may be listed).
+ * @complexity O(n)
+ * @example listed(index, store.rows)
+ */
+export const listed = (index: Index, rows: number): Array<Int32Array> =>
+  index.lists.map((l) => l.slots.slice(0, index.owner.high === rows ? l.len : visible(l, rows)))
+
+// ── searching ─────────────────────────────────────────────────────────────────
+
+/** Lists visited first, best centroid score first. */
+const FIRST = 3
+
+/** Rows gathered per kernel call. */
+const BATCH = 64
+
+/** Private scratch (grows by dim); it only ever holds copies of a call's rows, so calls stay pure. */
+let scratch = new Float32Array(BATCH * 128)
+const scratchOut = new Float32Array(BATCH)
+const scratchSlots = new Int32Array(BATCH)
+
+/** Scores the `n` gathered rows, offers them to the heap; the new pruning limit. */
+const flush = (
+  heap: TopK.Heap,
+  kernel: Kernel,
+  buf: Float32Array,
+  n: number,
+  dim: number,
+  q: Float32Array,
+  slots: Int32Array,
+  pages: ReadonlyArray<PageView>,
+  accept: ((id: string) => boolean) | undefined,
+  minScore: number,
+  limit: number
+): number => {
+  const out = scratchOut
+  kernel.scores(buf, n, dim, q, out)
+  for (let t = 0; t < n; t++) {
+    const s = out[t]!
+    if (s < minScore || !TopK.admits(heap, s)) continue
+    const slot = slots[t]!
+    const id = pages[slot >> PAGE_SHIFT]!.ids[slot & PAGE_MASK]!
+    if (accept === undefined || accept(id)) TopK.offer(heap, s, id)
+  }
+  return heap.size === heap.k ? Math.max(minScore, heap.scores[0]!) - MARGIN : limit
+}
+
+/** Search counters (for benches and laws): rows scored and lists opened by the last search. */
+export interface Stats {
+  scored: number
+  lists: number
+}
+
+/**
+ * The exact top-k of the live rows of `view` for the unit query `q` among ids that `accept`
+ * admits and whose score is ≥ `minScore`: best first (score desc, id asc), each score as
+ * `kernel` computes it for that row.
+ *
+ * Laws: equals `Similarity.topK(store, q, k, accept, kernel)` filtered to `score ≥ minScore`
+ * whenever the kernel scores each row from that row and the query alone (every registered
+ * kernel does); whatever `index` holds for the version (trained at any size, forked, stale
+ * bounds), only the number of rows scored changes.
+ * @complexity O(nlist · dim + m · dim + l) for m rows scored and l list entries
+ *   read; m ≤ live rows, typically a few lists' worth on clustered data.
+ * @example search(index, store, q, 10, undefined, -Infinity, defaultKernel)
+ */
+export const search = (
+  index: Index,
+  view: StoreView,
+  q: Float32Array,
+  k: number,
+  accept: ((id: string) => boolean) | undefined,
+  minScore: number,
+  kernel: Kernel = defaultKernel,
+  stats?: Stats
+): Array<TopK.Hit> => {
+  const dim = view.dim
+  const nlist = index.nlist
+  const heap = TopK.make(Math.max(1, Math.ceil(k)))
+  const cs = new Float32Array(nlist)
+  kernel.scores(index.centroids, nlist, dim, q, cs)
+  // visit the FIRST best lists (by centroid score) first, then the others in index order: the
+  // first ones raise the k-th score so that the bounds prune the rest (the order only changes speed)
+  const nfirst = Math.min(FIRST, nlist)
+  const order = new Int32Array(nlist)
+  for (let j = 0; j < nfirst; j++) order[j] = -1
+  for (let c = 0; c < nlist; c++) {
+    let at = nfirst
+    while (at > 0 && (order[at - 1] === -1 || cs[order[at - 1]!]! < cs[c]!)) at--
+    if (at === nfirst) continue
+    order.copyWithin(at + 1, at, nfirst - 1)
+    order[at] = c
+  }
+  let o = nfirst
+  for (let c = 0; c < nlist; c++) {
+    let isFirst = false
+    for (let j = 0; j < nfirst; j++) if (order[j] === c) isFirst = true
+    if (!isFirst) order[o++] = c
+  }
+  if (scratch.length < BATCH * dim) scratch = new Float32Array(BATCH * dim)
+  const buf = scratch
+  const slots = scratchSlots
+  const pages = view.pages
+  const tip = index.owner.high === view.rows
+  let limit = minScore - MARGIN
+  let n = 0
+  let scored = 0
+  let opened = 0
+  for (let j = 0; j < nlist; j++) {
+    const c = order[j]!
+    const list = index.lists[c]!
+    const end = tip ? list.len : visible(list, view.rows)
+    if (end === 0) continue
+    const b = Math.max(-1, Math.min(1, cs[c]!))
+    const sb = Math.sqrt(1 - b * b)
+    const m = list.minCos[end - 1]!
+    if (b < m && b * m + sb * Math.sqrt(1 - m * m) < limit) continue
+    opened++
+    const lcos = list.cos
+    const lsin = list.sin
+    const lslots = list.slots
+    for (let i = 0; i < end; i++) {
+      const a = lcos[i]!
+      if (b < a && b * a + sb * lsin[i]! < limit) continue
+      const slot = lslots[i]!
+      const page = pages[slot >> PAGE_SHIFT]!
+      const r = slot & PAGE_MASK
+      if (page.dead !== undefined && page.dead[r] !== 0) continue
+      const data = page.data
+      const from = r * dim
+      const to = n * dim
+      for (let d = 0; d < dim; d++) buf[to + d] = data[from + d]!
+      slots[n++] = slot
+      if (n === BATCH) {
+        limit = flush(heap, kernel, buf, n, dim, q, slots, pages, accept, minScore, limit)
+        scored += n
+        n = 0
+      }
+    }
+    if (j < nfirst && n > 0) {
+      limit = flush(heap, kernel, buf, n, dim, q, slots, pages, accept, minScore, limit)
+      scored += n
+      n = 0
+    }
+  }
+  if (n > 0) {
+    flush(heap, kernel, buf, n, dim, q, slots, pages, accept, minScore, limit)
+    scored += n
+  }
+  if (stats !== undefined) {
+    stats.scored = scored
+    stats.lists = opened
+  }
+  return TopK.drain(heap)
+}
