@@ -8,7 +8,7 @@
  * (Ctrl-C) → 130; anything else is a bug → `mags: unexpected error: …`, code 1.
  *
  * Commands, one module each in `commands/`: init, ingest, chat, ask, recall, connect, inspect,
- * history, export, snapshot, rollback, replay, maintain, forget, params, demo.
+ * history, export, snapshot, rollback, replay, repair, maintain, forget, params, demo.
  *
  * @since 0.1.0
  */
@@ -27,6 +27,7 @@ import { inspect } from "./commands/inspect.ts"
 import { maintain } from "./commands/maintain.ts"
 import { params } from "./commands/params.ts"
 import { recall } from "./commands/recall.ts"
+import { repair } from "./commands/repair.ts"
 import { replay } from "./commands/replay.ts"
 import { rollback } from "./commands/rollback.ts"
 import { snapshot } from "./commands/snapshot.ts"
@@ -39,7 +40,7 @@ export const VERSION = "0.1.0"
 /** The `mags` command with every subcommand. */
 export const command = Root.mags.pipe(
   Command.withSubcommands([
-    init, ingest, chat, ask, recall, connect, inspect, history, exportCommand, snapshot, rollback, replay, maintain, forget, params, demo
+    init, ingest, chat, ask, recall, connect, inspect, history, exportCommand, snapshot, rollback, replay, repair, maintain, forget, params, demo
   ])
 )
 

@@ -17,9 +17,13 @@
  * | 7    | `BadInput`      | an input file cannot be read or decoded (missing, invalid UTF-8, malformed JSONL, too large) |
  * | 8    | `ModelFailed`   | a model or embedder failed otherwise (bad GGUF, invalid response) |
  * | 9    | `Locked`        | another process holds the memory's database                      |
- * | 10   | `Store`         | the memory store failed (I/O, unknown memory, rejected event)    |
+ * | 10   | `Store`         | the memory store failed (I/O, unknown memory, rejected event, a write on a read-only store) |
+ * | 11   | `DataLost`      | `mags repair` salvaged the memory but events or branches were lost (the report lists them) |
  *
- * In each of these cases nothing is written to memory: inputs are read and decoded, and models
+ * A corrupt store's message points to `mags repair` (which salvages the good prefix; see
+ * `commands/repair.ts`).
+ *
+ * In each of these cases (but `DataLost`, which reports a repair) nothing is written to memory: inputs are read and decoded, and models
  * built, before the first commit, and every commit is atomic.
  *
  * @since 0.1.0
@@ -35,7 +39,7 @@ import type { StoreError } from "../store/MemoryStore.ts"
 /** The kinds of failure, one exit code each (see the module table). */
 export const Kind = Schema.Literals([
   "Unexpected", "Usage", "ModelMissing", "Unreachable", "BadApiKey", "CorruptJournal", "BadInput", "ModelFailed",
-  "Locked", "Store"
+  "Locked", "Store", "DataLost"
 ])
 export type Kind = typeof Kind.Type
 
@@ -50,7 +54,8 @@ export const exitCodes: { readonly [K in Kind]: number } = {
   BadInput: 7,
   ModelFailed: 8,
   Locked: 9,
-  Store: 10
+  Store: 10,
+  DataLost: 11
 }
 
 /**
@@ -73,9 +78,12 @@ export const fail = (kind: Kind, message: string): CliFailure =>
 
 // ── conversions ───────────────────────────────────────────────────────────────
 
+/** The advice every corrupt-store message ends with. */
+export const REPAIR_HINT = "run `mags repair` to salvage the good prefix into a new database (the damaged file is kept)"
+
 /**
- * A store failure: "Corrupt" → `CorruptJournal` (with the position of the first bad record),
- * "Locked" → `Locked`, else `Store`.
+ * A store failure: "Corrupt" → `CorruptJournal` (with the position of the first bad record,
+ * and {@link REPAIR_HINT}), "Locked" → `Locked`, else `Store`.
  * @complexity O(1)
  */
 export const fromStoreError = (e: StoreError): CliFailure => {
@@ -83,10 +91,12 @@ export const fromStoreError = (e: StoreError): CliFailure => {
     case "Corrupt":
       return fail(
         "CorruptJournal",
-        `corrupt journal${e.position === undefined ? "" : ` at record ${e.position}`}: ${e.message} (run \`mags replay --verify\`)`
+        `corrupt journal${e.position === undefined ? "" : ` at record ${e.position}`}: ${e.message} (${REPAIR_HINT})`
       )
     case "Locked":
-      return fail("Locked", `memory is locked: ${e.message}`)
+      return fail("Locked", `memory is locked: ${e.message} (another mags process is writing; try again)`)
+    case "ReadOnly":
+      return fail("Store", `memory store is read only: ${e.message}`)
     default:
       return fail("Store", `memory store (${e.reason}): ${e.message}`)
   }

@@ -46,9 +46,18 @@ export const mapLayerError = <A, E, R, E2>(layer: Layer.Layer<A, E, R>, f: (e: E
 
 // ── store ─────────────────────────────────────────────────────────────────────
 
+/** How a command opens the store. */
+export interface StoreAccess {
+  /**
+   * Open the database read only (default false): nothing is created or written, and reads
+   * work on a read-only database and home (see `Sqlite.ts`). For commands that only read.
+   */
+  readonly readOnly?: boolean
+}
+
 /** The SQLite store of the settings' home. @complexity opening the database file */
-export const storeLayer = (s: Settings): Layer.Layer<MemoryStore, CliFailure> =>
-  mapLayerError(MemoryStore.layerSqlite({ home: s.home }), fromStoreError)
+export const storeLayer = (s: Settings, access: StoreAccess = {}): Layer.Layer<MemoryStore, CliFailure> =>
+  mapLayerError(MemoryStore.layerSqlite({ home: s.home, readOnly: access.readOnly === true }), fromStoreError)
 
 /** The memory id of the settings. @complexity O(1) */
 export const memoryId = (s: Settings): MemoryId => MemoryId.fromParts({ user: s.user, agent: s.agent, session: s.session })
@@ -171,14 +180,15 @@ export const lastModelFailure: Effect.Effect<CliFailure | undefined, never, Mode
 
 /**
  * Runs `f` on the settings' memory, opened for the duration of `f` from the SQLite store (the
- * database is closed after).
+ * database is closed after); `readOnly` for commands that only read.
  * @complexity opening the memory + `f`
  */
 export const withMemory = <A, E, R>(
   s: Settings,
-  f: (memory: Memory) => Effect.Effect<A, E, R>
+  f: (memory: Memory) => Effect.Effect<A, E, R>,
+  access: StoreAccess = {}
 ): Effect.Effect<A, E | CliFailure, Exclude<R, Scope.Scope | MemoryStore>> =>
-  Effect.scoped(Effect.flatMap(openMemory(s), f)).pipe(Effect.provide(storeLayer(s))) as Effect.Effect<
+  Effect.scoped(Effect.flatMap(openMemory(s), f)).pipe(Effect.provide(storeLayer(s, access))) as Effect.Effect<
     A,
     E | CliFailure,
     Exclude<R, Scope.Scope | MemoryStore>

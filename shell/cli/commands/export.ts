@@ -21,7 +21,7 @@ export const exportCommand = Command.make("export", {
 }, ({ all, format, out }) =>
   Effect.gen(function*() {
     const s = yield* Root.settings
-    const state = yield* Services.withMemory(s, (memory) => memory.state)
+    const state = yield* Services.withMemory(s, (memory) => memory.state, { readOnly: true })
     const text = Export.render(state, format, { all })
     if (Option.isNone(out)) {
       yield* Effect.sync(() => process.stdout.write(text))

@@ -2,7 +2,8 @@
  * `mags inspect` — what the memory holds: counts (nodes by kind and tier, edges by kind, current
  * and superseded facts; the archive beside the active graph, `LiquidGraph.archiveStats`), the top nodes by importance, the thematic clusters (connected groups
  * over strong current edges, `Consolidate.clusters`), and the most recent conflicts (facts that
- * reconciliation superseded, newest first, with the fact that replaced them). Read only.
+ * reconciliation superseded, newest first, with the fact that replaced them). Read only: the
+ * database is opened read only, so it works on a read-only database and home.
  *
  * @since 0.1.0
  */
@@ -81,6 +82,6 @@ export const inspect = Command.make("inspect", {
 }, ({ top }) =>
   Effect.gen(function*() {
     const s = yield* Root.settings
-    const state = yield* Services.withMemory(s, (memory) => memory.state)
+    const state = yield* Services.withMemory(s, (memory) => memory.state, { readOnly: true })
     for (const line of report(state, top)) yield* Console.log(line)
   })).pipe(Command.withDescription("Counts, top nodes, clusters and recent conflicts"))

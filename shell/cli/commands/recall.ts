@@ -1,7 +1,8 @@
 /**
  * `mags recall "…"` — the facts memory recalls for a query, each with the path that justifies
  * it (see `Queries.ts`). The recall is recorded as a `Recalled` event (recall strengthens what
- * it touches); `--no-record` only reads. `--sources lexical,vector,…` keeps only the listed
+ * it touches); `--no-record` only reads (the database is opened read only, so it works on a
+ * read-only home). `--sources lexical,vector,…` keeps only the listed
  * candidate sources of recall's fusion (`RecallInput.sources`: lexical, vector, key, walk, time),
  * to see what each contributes.
  *
@@ -59,6 +60,6 @@ export const recall = Command.make("recall", {
         at: atMs,
         record,
         sources: chosen
-      })).pipe(Effect.provide(Services.embedderLayer(s)))
+      }), { readOnly: !record }).pipe(Effect.provide(Services.embedderLayer(s)))
     for (const line of Queries.recallLines(found)) yield* Console.log(line)
   })).pipe(Command.withDescription("Recall facts for a query, with the paths that justify them"))

@@ -5,7 +5,9 @@
  * record's position (0-based: the number of good events before it — the good prefix, which
  * stays readable). `--events` prints the journal as JSONL (one encoded event per line).
  *
- * The memory is opened leniently and read only: nothing is written, even when it is corrupt.
+ * The memory is opened leniently from a database opened read only: nothing is written, even
+ * when it is corrupt, and it works on a read-only database and home. A failure points to
+ * `mags repair`.
  *
  * @since 0.1.0
  */
@@ -13,7 +15,7 @@ import { Console, Effect } from "effect"
 import { Command, Flag } from "effect/cli"
 import * as Event from "../../../core/Event.ts"
 import { MemoryStore } from "../../store/MemoryStore.ts"
-import { fail, fromStoreError } from "../Errors.ts"
+import { fail, fromStoreError, REPAIR_HINT } from "../Errors.ts"
 import * as Root from "../Root.ts"
 import * as Services from "../Services.ts"
 
@@ -47,10 +49,11 @@ export const replay = Command.make("replay", {
       const position = report.firstBadPosition ?? corruption?.position
       return yield* fail(
         "CorruptJournal",
-        position !== undefined
+        (position !== undefined
           ? `journal verification failed: first bad record at position ${position} (${report.events} good events kept)` +
             (report.problems[0] === undefined ? "" : `: ${report.problems[0]}`)
-          : `journal verification failed: ${report.problems.join("; ") || corruption?.message || "hash mismatch"}`
+          : `journal verification failed: ${report.problems.join("; ") || corruption?.message || "hash mismatch"}`) +
+          ` (${REPAIR_HINT})`
       )
-    })).pipe(Effect.provide(Services.storeLayer(s)))
+    })).pipe(Effect.provide(Services.storeLayer(s, { readOnly: true })))
   })).pipe(Command.withDescription("Refold the journal with no model; --verify checks it against the stored state"))
