@@ -322,6 +322,33 @@ describe("Ingest.ingest: idempotent and resumable", () => {
     expect(sequence).toHaveLength(6) // a.txt: 6 sentences → 5 links; b.jsonl: 2 messages → 1
   })
 
+  it("a run that crashes mid-stream (the embedder dies at its 3rd batch) keeps its first batches; the same run again completes it as if uninterrupted", async () => {
+    const dir = tempDir()
+    try {
+      const file = NodePath.join(dir, "diary.txt")
+      NodeFs.copyFileSync(NodePath.join(ROOT, "examples", "demo", "diary.txt"), file)
+      const read = () => Ingest.read([file], { format: "text", speaker: "Kim", chunkBytes: 64 })
+      const whole = await onMemory((m) => Ingest.ingest(m, read(), { batch: 3 }))
+      let calls = 0
+      const dying = Layer.effect(Embedder, Effect.gen(function*() {
+        const e = yield* Embedder
+        return { ...e, embedMany: (texts: ReadonlyArray<string>) => (++calls === 3 ? Effect.die("killed") : e.embedMany(texts)) }
+      })).pipe(Layer.provide(Embedder.layerTest))
+      const resumed = await onMemory((m) =>
+        Effect.gen(function*() {
+          const crashed = yield* Effect.exit(Effect.provide(Ingest.ingest(m, read(), { batch: 3 }), dying))
+          expect(crashed._tag).toBe("Failure")
+          const kept = (yield* m.state).graph
+          expect(LiquidGraph.nodes(kept).filter((n) => n.kind === "episode")).toHaveLength(6)
+          return yield* Ingest.ingest(m, read(), { batch: 3 })
+        }))
+      expect(resumed.skipped).toBe(6)
+      expect(shape(resumed.state.graph)).toEqual(shape(whole.state.graph))
+    } finally {
+      NodeFs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it("a sentence repeated in a file is learned as often as it is written; the same sentence in another file is another item", async () => {
     const items = [sentence("a.txt", "The rent is high."), sentence("a.txt", "The rent is high."), sentence("c.txt", "The rent is high.")]
     const out = await onMemory((m) => Ingest.ingest(m, items))
