@@ -48,9 +48,20 @@ export interface LiquidGraph extends Equal.Equal, Pipeable {
   readonly [TypeId]: typeof TypeId
   readonly nodes: HashMap.HashMap<string, MemoryNode>
   readonly edges: HashMap.HashMap<string, Fact>
-  /** node id → ids of edges whose subject it is */
+  /**
+   * node id → its {@link Adjacency}: the ids of the edges whose subject it is, of those whose
+   * object it is, and its strength; one entry per node with at least one active edge. Derived
+   * from the edges (not part of equality, hash or JSON). Read it through {@link outEdges},
+   * {@link inEdges}, {@link degree} and {@link strengthOf}.
+   */
+  readonly adjacency: HashMap.HashMap<string, Adjacency>
+  /**
+   * node id → ids of edges whose subject it is (non-empty sets only): a view of
+   * {@link adjacency} built on each read, for inspection (the laws' invariant checker).
+   * @complexity O(n)
+   */
   readonly out: HashMap.HashMap<string, HashSet.HashSet<string>>
-  /** node id → ids of edges whose object it is */
+  /** node id → ids of edges whose object it is (non-empty sets only): a view built on each read, like `out`. @complexity O(n) */
   readonly inc: HashMap.HashMap<string, HashSet.HashSet<string>>
   /**
    * `subject|relation` → ids of `fact` edges in that slot (current and historical): the bare id
@@ -61,9 +72,8 @@ export interface LiquidGraph extends Equal.Equal, Pipeable {
   /** merged node id → the id it was merged into (possibly itself merged later) */
   readonly aliases: HashMap.HashMap<string, string>
   /**
-   * node id → Σ of its incident edges' weights in fixed point ({@link quantise}): an exact
-   * integer, so the sum does not depend on the order edges were added or removed. Derived from
-   * the edges (not part of equality, hash or JSON); it makes `importance` O(1) to maintain.
+   * node id → its non-zero strength ({@link Adjacency.strength}): a view of {@link adjacency}
+   * built on each read, like `out`. @complexity O(n)
    */
   readonly strength: HashMap.HashMap<string, number>
   /**
@@ -130,16 +140,31 @@ export type PostingEntry = string | HashMap.HashMap<string, number>
  */
 export type SlotEntry = string | HashSet.HashSet<string>
 
+/**
+ * What a node's incident active edges make of it, in one record (one map entry per node rather
+ * than one in each of three maps: a new edge writes two entries, not six).
+ */
+export interface Adjacency {
+  /** Ids of the edges whose subject the node is. */
+  readonly out: HashSet.HashSet<string>
+  /** Ids of the edges whose object the node is. */
+  readonly inc: HashSet.HashSet<string>
+  /**
+   * Σ of its incident edges' weights in fixed point ({@link quantise}): an exact integer, so the
+   * sum does not depend on the order edges were added or removed; it makes `importance` O(1) to
+   * maintain. A self-loop counts twice (once per end).
+   */
+  readonly strength: number
+}
+
 class GraphImpl implements LiquidGraph {
   readonly [TypeId] = TypeId
   private hashCache: string | undefined
   readonly nodes: HashMap.HashMap<string, MemoryNode>
   readonly edges: HashMap.HashMap<string, Fact>
-  readonly out: HashMap.HashMap<string, HashSet.HashSet<string>>
-  readonly inc: HashMap.HashMap<string, HashSet.HashSet<string>>
+  readonly adjacency: HashMap.HashMap<string, Adjacency>
   readonly slots: HashMap.HashMap<string, SlotEntry>
   readonly aliases: HashMap.HashMap<string, string>
-  readonly strength: HashMap.HashMap<string, number>
   readonly postings: HashMap.HashMap<string, PostingEntry>
   readonly lexicalLength: number
   readonly vectors: VectorStore.VectorStore
@@ -151,11 +176,9 @@ class GraphImpl implements LiquidGraph {
   constructor(
     nodes: HashMap.HashMap<string, MemoryNode>,
     edges: HashMap.HashMap<string, Fact>,
-    out: HashMap.HashMap<string, HashSet.HashSet<string>>,
-    inc: HashMap.HashMap<string, HashSet.HashSet<string>>,
+    adjacency: HashMap.HashMap<string, Adjacency>,
     slots: HashMap.HashMap<string, SlotEntry>,
     aliases: HashMap.HashMap<string, string>,
-    strength: HashMap.HashMap<string, number>,
     postings: HashMap.HashMap<string, PostingEntry>,
     lexicalLength: number,
     vectors: VectorStore.VectorStore,
@@ -167,11 +190,9 @@ class GraphImpl implements LiquidGraph {
   ) {
     this.nodes = nodes
     this.edges = edges
-    this.out = out
-    this.inc = inc
+    this.adjacency = adjacency
     this.slots = slots
     this.aliases = aliases
-    this.strength = strength
     this.postings = postings
     this.lexicalLength = lexicalLength
     this.vectors = vectors
@@ -180,6 +201,15 @@ class GraphImpl implements LiquidGraph {
     this.archivedEdges = archivedEdges
     this.archivedIncident = archivedIncident
     this.tombstones = tombstones
+  }
+  get out(): HashMap.HashMap<string, HashSet.HashSet<string>> {
+    return view(this.adjacency, (a) => (HashSet.size(a.out) === 0 ? undefined : a.out))
+  }
+  get inc(): HashMap.HashMap<string, HashSet.HashSet<string>> {
+    return view(this.adjacency, (a) => (HashSet.size(a.inc) === 0 ? undefined : a.inc))
+  }
+  get strength(): HashMap.HashMap<string, number> {
+    return view(this.adjacency, (a) => (a.strength === 0 ? undefined : a.strength))
   }
   pipe() {
     // eslint-disable-next-line prefer-rest-params
@@ -205,6 +235,15 @@ class GraphImpl implements LiquidGraph {
   }
 }
 
+/** The entries of `m` that `f` maps to a value, as a new map. */
+const view = <A, B>(m: HashMap.HashMap<string, A>, f: (a: A) => B | undefined): HashMap.HashMap<string, B> =>
+  HashMap.mutate(HashMap.empty<string, B>(), (out) => {
+    for (const [k, a] of m) {
+      const b = f(a)
+      if (b !== undefined) HashMap.set(out, k, b)
+    }
+  })
+
 /** Whether `u` is a LiquidGraph. */
 export const isLiquidGraph = (u: unknown): u is LiquidGraph => typeof u === "object" && u !== null && TypeId in u
 
@@ -221,8 +260,6 @@ export const isLiquidGraph = (u: unknown): u is LiquidGraph => typeof u === "obj
  */
 export const empty = (dim = 0): LiquidGraph =>
   new GraphImpl(
-    HashMap.empty(),
-    HashMap.empty(),
     HashMap.empty(),
     HashMap.empty(),
     HashMap.empty(),
@@ -277,11 +314,11 @@ const EMPTY_SET: HashSet.HashSet<string> = HashSet.empty()
 
 /** Ids of edges whose subject is `id`. @complexity O(log n) */
 export const outEdges = (g: LiquidGraph, id: string): HashSet.HashSet<string> =>
-  Option.getOrElse(HashMap.get(g.out, id), () => EMPTY_SET)
+  Option.getOrUndefined(HashMap.get(g.adjacency, id))?.out ?? EMPTY_SET
 
 /** Ids of edges whose object is `id`. @complexity O(log n) */
 export const inEdges = (g: LiquidGraph, id: string): HashSet.HashSet<string> =>
-  Option.getOrElse(HashMap.get(g.inc, id), () => EMPTY_SET)
+  Option.getOrUndefined(HashMap.get(g.adjacency, id))?.inc ?? EMPTY_SET
 
 /** Edges incident to `id`, out-edges first. @complexity O(degree · log m) */
 export const incident = (g: LiquidGraph, id: string): Array<Fact> => {
@@ -292,7 +329,10 @@ export const incident = (g: LiquidGraph, id: string): Array<Fact> => {
 }
 
 /** Number of incident edges. @complexity O(log n) */
-export const degree = (g: LiquidGraph, id: string): number => HashSet.size(outEdges(g, id)) + HashSet.size(inEdges(g, id))
+export const degree = (g: LiquidGraph, id: string): number => {
+  const a = Option.getOrUndefined(HashMap.get(g.adjacency, id))
+  return a === undefined ? 0 : HashSet.size(a.out) + HashSet.size(a.inc)
+}
 
 /** The ids of a slot entry, as a fresh array (`[]` for none). */
 const entryIds = (entry: SlotEntry | undefined): Array<string> =>
@@ -379,7 +419,7 @@ export const computeImportance = (g: LiquidGraph, id: string): number => {
 }
 
 /** The stored fixed-point strength of a node (0 when it has no edges). @complexity O(log n) */
-export const strengthOf = (g: LiquidGraph, id: string): number => Option.getOrElse(HashMap.get(g.strength, id), () => 0)
+export const strengthOf = (g: LiquidGraph, id: string): number => Option.getOrUndefined(HashMap.get(g.adjacency, id))?.strength ?? 0
 
 // ── archive ───────────────────────────────────────────────────────────────────
 
@@ -609,10 +649,8 @@ export const terms = (g: LiquidGraph): IterableIterator<string> => HashMap.keys(
 export class Draft {
   private readonly nodesL: Layer<MemoryNode>
   private readonly edgesL: Through<Fact>
-  private readonly outL: Layer<HashSet.HashSet<string>>
-  private readonly incL: Layer<HashSet.HashSet<string>>
+  private readonly adjL: Layer<Adjacency>
   private readonly slotsL: Layer<SlotEntry>
-  private readonly strengthL: Layer<number>
   private readonly postingsL: Layer<PostingEntry>
   private lexicalLength: number
   private aliasesM: HashMap.HashMap<string, string>
@@ -633,12 +671,10 @@ export class Draft {
     this.source = source
     this.nodesL = new Layer(source.nodes)
     this.edgesL = new Through(source.edges)
-    this.outL = new Layer(source.out)
-    this.incL = new Layer(source.inc)
+    this.adjL = new Layer(source.adjacency)
     this.slotsL = new Layer(source.slots)
     this.aliasesM = HashMap.beginMutation(source.aliases)
     this.learnedS = source.learned
-    this.strengthL = new Layer(source.strength)
     this.postingsL = new Layer(source.postings)
     this.lexicalLength = source.lexicalLength
     this.vectors = source.vectors
@@ -662,10 +698,10 @@ export class Draft {
     return this.edgesL.peek(id) !== undefined
   }
   outEdges(id: string): HashSet.HashSet<string> {
-    return this.outL.get(id) ?? EMPTY_SET
+    return this.adjL.get(id)?.out ?? EMPTY_SET
   }
   inEdges(id: string): HashSet.HashSet<string> {
-    return this.incL.get(id) ?? EMPTY_SET
+    return this.adjL.get(id)?.inc ?? EMPTY_SET
   }
   /** An edge the indexes name (present by the draft's invariants). */
   private indexed(id: string): Fact {
@@ -811,9 +847,7 @@ export class Draft {
     for (const e of this.incident(id)) this.removeEdge(e.id)
     this.removePostings(n)
     this.nodesL.remove(id)
-    this.outL.remove(id)
-    this.incL.remove(id)
-    this.strengthL.remove(id)
+    this.adjL.remove(id)
     this.vectors = VectorStore.remove(this.vectors, id)
     this.touched.delete(id)
   }
@@ -824,9 +858,9 @@ export class Draft {
    */
   putEdge(e: Fact): void {
     this.assertOpen()
-    if (this.nodesL.get(e.subject) === undefined || this.nodesL.get(e.object) === undefined) {
-      throw new Error(`Draft.putEdge: endpoint of ${e.id} missing`)
-    }
+    const sn = this.nodesL.get(e.subject)
+    const on = this.nodesL.get(e.object)
+    if (sn === undefined || on === undefined) throw new Error(`Draft.putEdge: endpoint of ${e.id} missing`)
     const old = this.edgesL.peek(e.id)
     if (old !== undefined) {
       if (old.subject !== e.subject || old.object !== e.object || old.relation !== e.relation || old.kind !== e.kind) {
@@ -844,13 +878,20 @@ export class Draft {
     // an archived edge written again leaves the archive; a forgotten one told again is no longer forgotten
     if (this.archivedEdgesL.size > 0) this.deleteArchivedEdge(e.id)
     if (HashSet.size(this.tombstonesS) > 0) this.tombstonesS = HashSet.remove(this.tombstonesS, tombstoneOf(e.id))
-    e = this.share(e, e.id, this.nodeId(e.subject), this.relation(e.relation), this.nodeId(e.object), undefined)
+    // the node's own id strings (equal to the ends), so that edges share them instead of holding copies
+    e = this.share(e, e.id, sn.id, this.relation(e.relation), on.id, undefined)
     this.edgesL.set(e.id, e)
     const h = Hash.string(e.id)
-    const outBefore = this.outEdges(e.subject)
+    const q = quantise(e.weight)
+    const sa = this.adjL.get(e.subject) ?? NO_ADJACENCY
+    const outBefore = sa.out
     const out = addTrimmed(outBefore, e.id, h)
-    this.outL.set(e.subject, out)
-    this.incL.set(e.object, addTrimmed(this.inEdges(e.object), e.id, h))
+    this.adjL.set(e.subject, { out, inc: sa.inc, strength: sa.strength + q })
+    // read again: a self-loop's object is the subject just written
+    const oa = this.adjL.get(e.object) ?? NO_ADJACENCY
+    this.adjL.set(e.object, { out: oa.out, inc: addTrimmed(oa.inc, e.id, h), strength: oa.strength + q })
+    this.touched.add(e.subject)
+    this.touched.add(e.object)
     if (e.kind === "fact") {
       const k = FactM.slotKey(e.subject, e.relation)
       const slotBefore = this.slotsL.get(k)
@@ -861,14 +902,6 @@ export class Draft {
         this.slotsL.set(k, shares ? out : addTrimmed(addTrimmed(EMPTY_SET, slotBefore, Hash.string(slotBefore)), e.id, h))
       } else this.slotsL.set(k, slotBefore === outBefore ? out : addTrimmed(slotBefore, e.id, h))
     }
-    const q = quantise(e.weight)
-    this.addStrength(e.subject, q)
-    this.addStrength(e.object, q)
-  }
-
-  /** The node's own id string (equal to `id`), so that edges share it instead of holding a copy. */
-  private nodeId(id: string): string {
-    return this.nodesL.get(id)?.id ?? id
   }
 
   /** One string object per distinct relation in this draft. */
@@ -958,19 +991,25 @@ export class Draft {
     const e = this.edgesL.peek(id)
     if (e === undefined) return
     this.edgesL.remove(id)
-    shrink(this.outL, e.subject, id)
-    shrink(this.incL, e.object, id)
-    if (e.kind === "fact") shrinkSlot(this.slotsL, FactM.slotKey(e.subject, e.relation), id)
     const q = quantise(e.weight)
-    this.addStrength(e.subject, -q)
-    this.addStrength(e.object, -q)
+    const sa = this.adjL.get(e.subject)!
+    this.putAdjacency(e.subject, HashSet.remove(sa.out, id), sa.inc, sa.strength - q)
+    const oa = this.adjL.get(e.object)!
+    this.putAdjacency(e.object, oa.out, HashSet.remove(oa.inc, id), oa.strength - q)
+    if (e.kind === "fact") shrinkSlot(this.slotsL, FactM.slotKey(e.subject, e.relation), id)
   }
 
   /** Adds a fixed-point delta to a node's strength and marks its importance for refresh. */
   private addStrength(id: string, delta: number): void {
-    const next = (this.strengthL.get(id) ?? 0) + delta
-    if (next === 0) this.strengthL.remove(id)
-    else this.strengthL.set(id, next)
+    const a = this.adjL.get(id)!
+    this.adjL.set(id, { out: a.out, inc: a.inc, strength: a.strength + delta })
+    this.touched.add(id)
+  }
+
+  /** Writes a node's adjacency (dropping it when it has no edge left) and marks its importance for refresh. */
+  private putAdjacency(id: string, out: HashSet.HashSet<string>, inc: HashSet.HashSet<string>, strength: number): void {
+    if (HashSet.size(out) === 0 && HashSet.size(inc) === 0) this.adjL.remove(id)
+    else this.adjL.set(id, { out, inc, strength })
     this.touched.add(id)
   }
 
@@ -1046,9 +1085,7 @@ export class Draft {
     if (n === undefined) return
     if (HashSet.size(this.outEdges(id)) + HashSet.size(this.inEdges(id)) > 0) throw new Error(`Draft.archiveNode: ${id} still has edges`)
     this.nodesL.remove(id)
-    this.outL.remove(id)
-    this.incL.remove(id)
-    this.strengthL.remove(id)
+    this.adjL.remove(id)
     this.touched.delete(id)
     this.archivedNodesL.set(id, { node: n.importance === 0 ? n : { ...n, importance: 0 }, archivedAt: at })
   }
@@ -1159,17 +1196,16 @@ export class Draft {
     for (const id of this.touched) {
       const n = this.nodesL.get(id)
       if (n === undefined) continue
-      const importance = importanceOf(this.strengthL.get(id) ?? 0, HashSet.size(this.outEdges(id)))
+      const a = this.adjL.get(id)
+      const importance = a === undefined ? 0 : importanceOf(a.strength, HashSet.size(a.out))
       if (importance !== n.importance) this.nodesL.set(id, { ...n, importance })
     }
     return new GraphImpl(
       this.nodesL.flush(),
       this.edgesL.flush(),
-      this.outL.flush(),
-      this.incL.flush(),
+      this.adjL.flush(),
       this.slotsL.flush(),
       HashMap.endMutation(this.aliasesM),
-      this.strengthL.flush(),
       this.postingsL.flush(),
       this.lexicalLength,
       this.vectors,
@@ -1229,6 +1265,9 @@ const shrinkSlot = (layer: Layer<SlotEntry>, key: string, id: string): void => {
   else if (size === 1) layer.set(key, next[Symbol.iterator]().next().value as string)
   else layer.set(key, next)
 }
+
+/** The adjacency of a node without edges. */
+const NO_ADJACENCY: Adjacency = { out: EMPTY_SET, inc: EMPTY_SET, strength: 0 }
 
 /** The empty answer of the id getters (frozen, shared). */
 const NO_IDS: ReadonlyArray<string> = Object.freeze([])
