@@ -280,11 +280,17 @@ export const splitter = (
     line += newlines(text, from, text.length)
     return out
   }
+  // parseJsonl names a line `file:n`, n counted from the start of the text it is given: shift
+  // the origins and the failure's `file:n:` prefix by the lines before this piece
+  const where = new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+)`)
+  const shift = (text: string, by: number): string => text.replace(where, (_, n: string) => `${file}:${Number(n) + by}`)
   const jsonlItems = (text: string): Result.Result<Array<Item>, CliFailure> => {
-    // parseJsonl numbers lines from 1: blank lines in front give the lines their numbers in the file
-    const items = Input.parseJsonl(file, "\n".repeat(line - 1) + text, speaker)
+    const by = line - 1
     line += newlines(text, 0, text.length)
-    return items
+    return Result.match(Input.parseJsonl(file, text, speaker), {
+      onFailure: (e) => Result.fail(by === 0 ? e : fail(e.kind, shift(e.message, by))),
+      onSuccess: (items) => Result.succeed(by === 0 ? items : items.map((item) => ({ ...item, origin: shift(item.origin, by) })))
+    })
   }
   const take = (text: string, final: boolean): Result.Result<Array<Item>, CliFailure> => {
     const pending = held + text
