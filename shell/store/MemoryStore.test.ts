@@ -527,6 +527,8 @@ describe("MemoryStore (older databases)", () => {
       sql(home, (db) => {
         assert.strictEqual(String(db.prepare("SELECT value FROM meta").get()?.["value"]), "mags-store/2")
         assert.strictEqual(Number(db.prepare("PRAGMA auto_vacuum").get()?.["auto_vacuum"]), 2)
+        assert.strictEqual(Number(db.prepare("PRAGMA page_size").get()?.["page_size"]), 16384)
+        assert.strictEqual(String(db.prepare("PRAGMA journal_mode").get()?.["journal_mode"]), "wal")
         // old JSON text rows and new binary rows side by side
         assert.deepStrictEqual(
           db.prepare("SELECT typeof(json) AS t, count(*) AS n FROM events GROUP BY t ORDER BY t").all().map((r) => [r["t"], Number(r["n"])]),
