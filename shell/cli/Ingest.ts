@@ -192,8 +192,10 @@ const sha256 = (text: string): string => NodeCrypto.createHash("sha256").update(
 export const itemId = (key: string, occurrence: number): string => "ingest-" + sha256(`${occurrence}\n${key}`).slice(0, 24)
 
 /**
- * Counts occurrences of content keys within a run (see the module header).
- * Laws: the n-th call with one key returns n.
+ * Counts occurrences of content keys within a run (see the module header), by 52-bit digests of
+ * the keys (two keys whose digests collide, a 2^-52 chance a pair, share one count: their ids
+ * stay distinct and the same on every run).
+ * Laws: the n-th call with one key returns n (digest collisions aside).
  * @complexity O(|key|) per call; ~40 bytes per distinct key
  */
 export const occurrences = (): (key: string) => number => {
@@ -437,7 +439,8 @@ export const ingest = Effect.fnUntraced(function*(
     //    discourse reader, known or not, so that pronouns resolve as in an uninterrupted run
     const planned: Array<Planned> = []
     for (const item of batch) {
-      const id = itemId(contentKey(item), occurrence(contentKey(item)))
+      const key = contentKey(item)
+      const id = itemId(key, occurrence(key))
       if (item._tag === "Triple") {
         planned.push({ item, id, facts: [{ ...item.fact, source: taggedSource(item.fact.source, id) }], known: false })
         continue
