@@ -15,8 +15,15 @@
  * Baseline of both: the same inserts (new nodes, new edges, looked up by label through a
  * persistent `HashMap` index) into effect's `Graph`, one `Graph.mutate` per batch: it clones all
  * of its maps on every mutation, the copy-on-write cost the persistent HAMT avoids.
+ * - `engram.us_per_fact_no_embeddings_vs_graphology`: the no-embeddings figure again, beside the
+ *   peer most JS users would pick for writes: graphology's mutable `Graph` (directed, multi),
+ *   pre-filled with the same n facts, receiving the same inserts (a node added when its label is
+ *   new, an edge per fact with its relation as an attribute). graphology keeps no history (every
+ *   write destroys the previous version), no indexes beyond adjacency and no semantics, so the
+ *   ratio (graphology / MAGS) is the price of persistence, indexes and engram's rules together.
  */
 import { Graph, HashMap, Option } from "effect"
+import { MultiDirectedGraph } from "graphology"
 import * as Engram from "../core/Engram.ts"
 import type { LiquidGraph } from "../core/LiquidGraph.ts"
 import * as Params from "../core/Params.ts"
@@ -103,6 +110,38 @@ const baselineInsert = (base: Baseline, batch: Batch): void => {
   base.index = index
 }
 
+// ── peer: graphology's mutable graph ──────────────────────────────────────────
+
+/** A graphology graph holding the generated graph's entities and facts. */
+const graphologyOf = (gen: Generated): MultiDirectedGraph => {
+  const g = new MultiDirectedGraph()
+  for (const l of gen.labels) g.addNode(l)
+  for (const f of gen.graph.edges) {
+    const e = f[1]
+    g.addEdge(labelOfId(e.subject), labelOfId(e.object), { relation: e.relation })
+  }
+  return g
+}
+
+const graphologyInsert = (g: MultiDirectedGraph, batch: Batch): void => {
+  for (const f of batch.facts) {
+    if (!g.hasNode(f.subject)) g.addNode(f.subject)
+    if (!g.hasNode(f.object)) g.addNode(f.object)
+    g.addEdge(f.subject, f.object, { relation: f.relation })
+  }
+}
+
+/** µs per fact of the batches' inserts into graphology (after one warm-up batch). */
+const graphologyUs = (gen: Generated, batches: ReadonlyArray<Batch>): number => {
+  const g = graphologyOf(gen)
+  graphologyInsert(g, batches[0]!)
+  const start = now()
+  for (let b = 1; b < batches.length; b++) graphologyInsert(g, batches[b]!)
+  const us = ((now() - start) * 1000) / ((batches.length - 1) * BATCH)
+  consume(g)
+  return us
+}
+
 // ── measurement ───────────────────────────────────────────────────────────────
 
 const streamUs = (g0: LiquidGraph, batches: ReadonlyArray<Batch>, t0: number, withEmbeddings: boolean): number => {
@@ -147,8 +186,11 @@ export const run = async (opts: BenchOptions): Promise<Array<Metric>> => {
     const without = streamUs(gen.graph, batches, gen.now + 1_000_000, false)
     progress(`engram: baseline (effect Graph) at ${n} facts`)
     const base = baselineUs(gen, batches, opts.quick ? 1500 : 5000)
+    progress(`engram: peer (graphology) at ${n} facts`)
+    const peer = Math.min(graphologyUs(gen, batches), graphologyUs(gen, batches))
     out.push(lowerIsBetter(sizedName("engram.us_per_fact", n), withEmb, "us/fact", base))
     out.push(lowerIsBetter(sizedName("engram.us_per_fact_no_embeddings", n), without, "us/fact", base))
+    out.push(lowerIsBetter(sizedName("engram.us_per_fact_no_embeddings_vs_graphology", n), without, "us/fact", peer))
   }
   return out
 }
