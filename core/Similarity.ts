@@ -116,7 +116,9 @@ export interface NearestOptions {
  * The `k` ids whose vectors are most cosine-similar to `query`, best first (score desc, id asc),
  * among the live vectors that `accept` admits and that score at least `minScore`: exactly
  * {@link topK}'s answer, found through the store's nearest-neighbour index (core/kernels/Ann.ts)
- * when it has one (from `Ann.MIN_ROWS` rows on) and by the flat scan below that.
+ * when it has one (from `Ann.MIN_ROWS` rows on) and its bounds prune well, by the flat scan
+ * otherwise (below that size, or when the bounds would leave more than `Ann.FLAT_FRACTION` of
+ * the rows to read).
  *
  * The index is searched by branch and bound: a row is skipped only when a bound proves it cannot
  * enter the result, so the answer does not depend on the index (when it was trained, forks,
@@ -140,15 +142,16 @@ export const nearest = (
   checkDim(store, query)
   const minScore = options.minScore ?? -Infinity
   const kernel = options.kernel ?? Registry.defaultKernel
-  if (store.ann === undefined) {
-    const hits = topK(store, query, k, accept, kernel)
-    if (options.stats !== undefined) {
-      options.stats.scored = store.size
-      options.stats.lists = 0
-    }
-    return minScore === -Infinity ? hits : hits.filter((h) => h.score >= minScore)
+  const viaIndex = store.ann === undefined
+    ? undefined
+    : Ann.search(store.ann, store, normalise(query), Math.min(Math.ceil(k), store.size), accept, minScore, kernel, options.stats)
+  if (viaIndex !== undefined) return viaIndex
+  const hits = topK(store, query, k, accept, kernel)
+  if (options.stats !== undefined) {
+    options.stats.scored = store.size
+    options.stats.lists = 0
   }
-  return Ann.search(store.ann, store, normalise(query), Math.min(Math.ceil(k), store.size), accept, minScore, kernel, options.stats)
+  return minScore === -Infinity ? hits : hits.filter((h) => h.score >= minScore)
 }
 
 /**

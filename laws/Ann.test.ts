@@ -17,13 +17,13 @@ import * as VectorStore from "../core/VectorStore.ts"
 const withIndex = (s: VectorStore.VectorStore): VectorStore.VectorStore => ({ ...s, ann: Ann.train(s) })
 
 /** Vectors from a few distinct coordinates (exact score ties happen), or clustered ones. */
-const vectorsOf = (seed: number, n: number, dim: number, clustered: boolean): Array<Float32Array> => {
+const vectorsOf = (seed: number, n: number, dim: number, clustered: boolean, centreCount = 6): Array<Float32Array> => {
   let s = Prng.init(seed)
   const rnd = (): number => {
     s = Prng.next(s)
     return (s >>> 0) / 4294967296
   }
-  const centres = Array.from({ length: 6 }, () => Float32Array.from({ length: dim }, () => rnd() - 0.5))
+  const centres = Array.from({ length: centreCount }, () => Float32Array.from({ length: dim }, () => rnd() - 0.5))
   return Array.from({ length: n }, () => {
     if (!clustered) return Float32Array.from({ length: dim }, () => Math.floor(rnd() * 5) - 2)
     const c = centres[Math.floor(rnd() * centres.length)]!
@@ -46,6 +46,17 @@ const spec = (
   minScore: number,
   kernel = Registry.defaultKernel
 ): Array<Similarity.Hit> => Similarity.topK(s, q, k, accept, kernel).filter((h) => h.score >= minScore)
+
+/** The answer through the index alone (never the flat-scan fallback). */
+const viaIndex = (
+  s: VectorStore.VectorStore,
+  q: ArrayLike<number>,
+  k: number,
+  accept: ((id: string) => boolean) | undefined,
+  minScore: number,
+  kernel = Registry.defaultKernel
+): Array<Similarity.Hit> | undefined =>
+  s.size === 0 ? [] : Ann.search(s.ann!, s, Similarity.normalise(q), Math.min(k, s.size), accept, minScore, kernel, undefined, Infinity)
 
 const arbCase = fc.record({
   seed: fc.integer(),
@@ -91,7 +102,7 @@ describe("Ann / Similarity.nearest", () => {
     )
   })
 
-  it("search(any index of s, s, q, k, accept, minScore) deep-equals topK(s, q, k, accept).filter(≥ minScore), every kernel", () => {
+  it("search(any index of s, s, q, k, accept, minScore, flatFraction = ∞) and nearest deep-equal topK(s, q, k, accept).filter(≥ minScore), every kernel", () => {
     const kernels = Registry.available().map((n) => Registry.kernel(n)!)
     fc.assert(
       fc.property(arbCase, (c) => {
@@ -104,7 +115,7 @@ describe("Ann / Similarity.nearest", () => {
         const accept = c.mod === 1 ? undefined : (id: string) => Number(id.slice(2)) % c.mod !== 0
         expect(Similarity.nearest(store, q, c.k, accept, { minScore: c.minScore })).toEqual(spec(store, q, c.k, accept, c.minScore))
         for (const kernel of kernels) {
-          expect(Similarity.nearest(store, q, c.k, accept, { minScore: c.minScore, kernel })).toEqual(spec(store, q, c.k, accept, c.minScore, kernel))
+          expect(viaIndex(store, q, c.k, accept, c.minScore, kernel)).toEqual(spec(store, q, c.k, accept, c.minScore, kernel))
         }
       }),
       { numRuns: 60 }
@@ -117,7 +128,7 @@ describe("Ann / Similarity.nearest", () => {
         const vs = vectorsOf(seed, n + 60, dim, true)
         const base = withIndex(build(vs.slice(0, n)))
         const q = vs[n + 59]!
-        const before = Similarity.nearest(base, q, 5)
+        const before = viaIndex(base, q, 5, undefined, -Infinity)
         const listedBefore = Ann.listed(base.ann!, base.rows).map((l) => Array.from(l))
         // two branches from `base`: the first appends in place, the second forks
         let a = base
@@ -125,9 +136,10 @@ describe("Ann / Similarity.nearest", () => {
         for (let i = 0; i < 30; i++) a = VectorStore.set(a, `a${i}`, vs[n + i]!)
         for (let i = 0; i < 30; i++) b = VectorStore.set(b, `b${i}`, vs[n + 30 + i]!)
         const a2 = VectorStore.set(VectorStore.remove(a, "id0"), "a-late", vs[1]!)
-        expect(Similarity.nearest(base, q, 5)).toEqual(before)
+        expect(viaIndex(base, q, 5, undefined, -Infinity)).toEqual(before)
+        expect(before).toEqual(Similarity.topK(base, q, 5))
         expect(Ann.listed(base.ann!, base.rows).map((l) => Array.from(l))).toEqual(listedBefore)
-        for (const s of [a, b, a2]) expect(Similarity.nearest(s, q, 7)).toEqual(Similarity.topK(s, q, 7))
+        for (const s of [a, b, a2]) expect(viaIndex(s, q, 7, undefined, -Infinity)).toEqual(Similarity.topK(s, q, 7))
         // every live row is listed exactly once, in every version
         for (const s of [base, a, b, a2]) {
           const seen = new Map<number, number>()
@@ -158,17 +170,19 @@ describe("Ann / Similarity.nearest", () => {
     for (const q of queries) {
       const exact = Similarity.topK(live, q, 9)
       expect(Similarity.nearest(live, q, 9)).toEqual(exact)
-      expect(Similarity.nearest(restored, q, 9)).toEqual(exact)
+      expect(viaIndex(live, q, 9, undefined, -Infinity)).toEqual(exact)
+      expect(viaIndex(restored, q, 9, undefined, -Infinity)).toEqual(exact)
       expect(Similarity.nearest(live, q, 3, (id) => id.endsWith("7"), { minScore: 0.5 })).toEqual(spec(live, q, 3, (id) => id.endsWith("7"), 0.5))
     }
   })
 
   it("the index prunes: on clustered data a search scores far fewer rows than the store holds", () => {
     const dim = 16
-    const store = build(vectorsOf(3, 4000, dim, true))
+    const store = build(vectorsOf(3, 4000, dim, true, 60))
     expect(store.ann).toBeDefined()
     const stats = { scored: 0, lists: 0 }
     Similarity.nearest(store, VectorStore.get(store, "id5")!, 3, undefined, { stats })
+    expect(stats.lists).toBeGreaterThan(0)
     expect(stats.scored).toBeGreaterThan(0)
     expect(stats.scored).toBeLessThan(store.size / 2)
   })

@@ -295,6 +295,13 @@ export const listed = (index: Index, rows: number): Array<Int32Array> =>
 
 // ── searching ─────────────────────────────────────────────────────────────────
 
+/**
+ * When the lists the bounds cannot rule out after the first ones hold more than this fraction of
+ * the rows, {@link search} gives up (returns `undefined`) so the caller runs the flat scan: rows
+ * read scattered cost ≈ 10× rows read in order once the store outgrows the caches (10^6 facts).
+ */
+export const FLAT_FRACTION = 0.1
+
 /** Lists visited first, best centroid score first. */
 const FIRST = 3
 
@@ -341,9 +348,11 @@ export interface Stats {
 /**
  * The exact top-k of the live rows of `view` for the unit query `q` among ids that `accept`
  * admits and whose score is ≥ `minScore`: best first (score desc, id asc), each score as
- * `kernel` computes it for that row.
+ * `kernel` computes it for that row; or `undefined` when the bounds cannot prune enough
+ * (more than `flatFraction` of the rows left to read): then the flat scan is the faster way to
+ * the same answer. `flatFraction = Infinity` always answers through the index.
  *
- * Laws: equals `Similarity.topK(store, q, k, accept, kernel)` filtered to `score ≥ minScore`
+ * Laws: when defined, equals `Similarity.topK(store, q, k, accept, kernel)` filtered to `score ≥ minScore`
  * whenever the kernel scores each row from that row and the query alone (every registered
  * kernel does); whatever `index` holds for the version (trained at any size, forked, stale
  * bounds), only the number of rows scored changes.
@@ -359,8 +368,9 @@ export const search = (
   accept: ((id: string) => boolean) | undefined,
   minScore: number,
   kernel: Kernel = defaultKernel,
-  stats?: Stats
-): Array<TopK.Hit> => {
+  stats?: Stats,
+  flatFraction: number = FLAT_FRACTION
+): Array<TopK.Hit> | undefined => {
   const dim = view.dim
   const nlist = index.nlist
   const heap = TopK.make(Math.max(1, Math.ceil(k)))
@@ -394,6 +404,26 @@ export const search = (
   let scored = 0
   let opened = 0
   for (let j = 0; j < nlist; j++) {
+    if (j === nfirst && nlist > nfirst) {
+      // when the bounds cannot prune (data with no cluster structure at this index's scale),
+      // scattered reads cost more than the sequential flat scan: leave it to the caller
+      let pending = 0
+      for (let t = nfirst; t < nlist; t++) {
+        const l = index.lists[order[t]!]!
+        const e = tip ? l.len : visible(l, view.rows)
+        if (e === 0) continue
+        const b = Math.max(-1, Math.min(1, cs[order[t]!]!))
+        const m = l.minCos[e - 1]!
+        if (b >= m || b * m + Math.sqrt((1 - b * b) * (1 - m * m)) >= limit) pending += e
+      }
+      if (pending > flatFraction * view.rows) {
+        if (stats !== undefined) {
+          stats.scored = scored
+          stats.lists = -1
+        }
+        return undefined
+      }
+    }
     const c = order[j]!
     const list = index.lists[c]!
     const end = tip ? list.len : visible(list, view.rows)
