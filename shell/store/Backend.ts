@@ -35,6 +35,8 @@ export interface SnapshotMeta {
   readonly contentHash: string
   /** Size of the snapshot's bytes. */
   readonly size: number
+  /** Total bytes of the journal's events up to `seq` when it was written (-1: not recorded, older stores). */
+  readonly journalBytes: number
 }
 
 /** A stored snapshot. */
@@ -83,6 +85,8 @@ export interface Backend {
   readonly lastSeq: (m: MemoryRecord) => number
   /** Events with `after < seq <= upto`, ascending (streamed: consume before writing). */
   readonly events: (m: MemoryRecord, after: number, upto: number) => Iterable<EventRow>
+  /** Total bytes of the events with `after < seq <= upto` (a scan: used only when no snapshot records it). */
+  readonly eventBytes: (m: MemoryRecord, after: number, upto: number) => number
   /** Snapshot metadata, ascending by seq. */
   readonly snapshotMetas: (m: MemoryRecord) => ReadonlyArray<SnapshotMeta>
   /** A snapshot's bytes. */

@@ -50,7 +50,7 @@ const row = (seq: number, text = `record ${seq}`): EventRow => {
 
 const snap = (seq: number): SnapshotRow => {
   const data = Uint8Array.from({ length: 64 + seq }, (_, i) => (i * 7 + seq) & 0xff)
-  return { seq, data, crc: checksum(data), contentHash: `h${seq}`, size: data.length }
+  return { seq, data, crc: checksum(data), contentHash: `h${seq}`, size: data.length, journalBytes: 1000 * seq }
 }
 
 const alice = MemoryId.fromParts({ user: "alice" })
@@ -108,6 +108,8 @@ export const conformance = (harness: Harness): void => {
         for (let i = 0; i < rows.length; i++) assert.isTrue(same(all[i]!.data, rows[i]!.data))
         assert.deepStrictEqual([...b.events(m, 1, 3)].map((r) => r.seq), [2, 3])
         assert.deepStrictEqual([...b.events(m, 5, 9)].map((r) => r.seq), [])
+        assert.strictEqual(b.eventBytes(m, 1, 3), rows[1]!.data.length + rows[2]!.data.length)
+        assert.strictEqual(b.eventBytes(m, 0, 99), rows.reduce((n, r) => n + r.data.length, 0))
       }).pipe(Effect.scoped))
 
     it.effect("a write with a stale expected seq throws StaleWriter and writes nothing", () =>
@@ -129,8 +131,8 @@ export const conformance = (harness: Harness): void => {
         const m = b.ensureMemory(alice, init)
         for (let s = 1; s <= 5; s++) b.append(m, s - 1, [row(s)], snap(s), 3)
         assert.deepStrictEqual(b.snapshotMetas(m), [3, 4, 5].map((s) => {
-          const { contentHash, crc, seq, size } = snap(s)
-          return { seq, crc, contentHash, size }
+          const { contentHash, crc, journalBytes, seq, size } = snap(s)
+          return { seq, crc, contentHash, size, journalBytes }
         }))
         assert.isTrue(same(b.snapshotData(m, 4)!, snap(4).data))
         assert.isUndefined(b.snapshotData(m, 1))

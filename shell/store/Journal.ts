@@ -47,6 +47,13 @@ export const DEFAULT_SNAPSHOT_EVERY = 1000
 export const DEFAULT_SNAPSHOT_MIN_BYTES = 64 * 1024
 /** Default number of snapshots kept per memory. */
 export const DEFAULT_KEEP_SNAPSHOTS = 2
+/**
+ * Default `snapshotBudget`: older snapshots are kept (up to `keepSnapshots`) only while all kept
+ * snapshots together stay within this fraction of the journal's bytes: the database stays within about
+ * `1 + max(SNAPSHOT_BUDGET, latest snapshot / journal)` times its events' size (plus SQLite's
+ * page overhead, a few percent).
+ */
+export const SNAPSHOT_BUDGET = 0.75
 /** Default number of retries of a commit that lost a race. */
 export const DEFAULT_RETRIES = 8
 /** Events folded per `Replay.replayAll` call when reading a journal. */
@@ -201,9 +208,9 @@ export const foldRows = (
  * A snapshot row for a state.
  * @complexity O(size of the state)
  */
-export const snapshotRow = (state: Replay.State): SnapshotRow => {
+export const snapshotRow = (state: Replay.State, journalBytes: number): SnapshotRow => {
   const data = Record.encodeSnapshot(Replay.snapshot(state))
-  return { seq: state.seq, data, crc: checksum(data), contentHash: LiquidGraph.contentHash(state.graph), size: data.length }
+  return { seq: state.seq, data, crc: checksum(data), contentHash: LiquidGraph.contentHash(state.graph), size: data.length, journalBytes }
 }
 
 /** The state a stored snapshot holds, or why it is not usable. */
@@ -247,6 +254,8 @@ interface Loaded {
   readonly error: StoreError | undefined
   /** Journal bytes folded after the snapshot. */
   readonly bytes: number
+  /** Total journal bytes up to `state.seq` (-1 when the snapshot does not record it). */
+  readonly journalBytes: number
   /** Checksum of the event at `state.seq` (undefined at seq 0). */
   readonly lastCrc: number | undefined
 }
@@ -276,7 +285,8 @@ const load = (backend: Backend, m: MemoryRecord, upto: number): Loaded => {
   }
   const folded = foldRows(backend.events(m, base.seq, upto), base)
   const lastCrc = folded.lastCrc ?? crcAt(backend, m, folded.state.seq)
-  return { state: folded.state, snapshot, error: folded.error, bytes: folded.bytes, lastCrc }
+  const journalBytes = snapshot === undefined ? folded.bytes : snapshot.journalBytes < 0 ? -1 : snapshot.journalBytes + folded.bytes
+  return { state: folded.state, snapshot, error: folded.error, bytes: folded.bytes, lastCrc, journalBytes }
 }
 
 // ── the engine ────────────────────────────────────────────────────────────────
@@ -288,6 +298,8 @@ interface Handle {
   state: Replay.State
   /** Checksum of the journal's record at `state.seq` (to tell an extended journal from a rewritten one). */
   lastCrc: number | undefined
+  /** Total journal bytes up to `state.seq` (-1: not known yet, computed when first needed). */
+  journalBytes: number
   /** Journal bytes and events since the latest snapshot, and that snapshot's size. */
   sinceBytes: number
   sinceEvents: number
@@ -359,6 +371,7 @@ export const makeStore = <E, R>(
     const every = Math.max(1, Math.floor(options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY))
     const minBytes = Math.max(0, options.snapshotMinBytes ?? DEFAULT_SNAPSHOT_MIN_BYTES)
     const keep = Math.max(1, Math.floor(options.keepSnapshots ?? DEFAULT_KEEP_SNAPSHOTS))
+    const snapshotBudget = Math.max(0, options.snapshotBudget ?? SNAPSHOT_BUDGET)
     const retries = Math.max(0, Math.floor(options.retries ?? DEFAULT_RETRIES))
     const registry = new Map<string, Handle>()
 
@@ -374,6 +387,7 @@ export const makeStore = <E, R>(
     const adopt = (h: Handle, loaded: Loaded): void => {
       h.state = loaded.state
       h.lastCrc = loaded.lastCrc
+      h.journalBytes = loaded.journalBytes
       h.sinceBytes = loaded.bytes
       h.sinceEvents = loaded.state.seq - (loaded.snapshot?.seq ?? 0)
       h.lastSnapshotSize = loaded.snapshot?.size ?? 0
@@ -391,6 +405,7 @@ export const makeStore = <E, R>(
         if (folded.lastCrc !== undefined) h.lastCrc = folded.lastCrc
         h.sinceBytes += folded.bytes
         h.sinceEvents += folded.state.seq - before
+        if (h.journalBytes >= 0) h.journalBytes += folded.bytes
         return
       }
       const loaded = load(h.backend, h.record, Number.MAX_SAFE_INTEGER)
@@ -413,15 +428,39 @@ export const makeStore = <E, R>(
     const due = (h: Handle, p: Prepared): boolean =>
       h.sinceEvents + p.rows.length >= every && h.sinceBytes + p.bytes >= Math.max(minBytes, h.lastSnapshotSize)
 
+    /** Total journal bytes up to the handle's seq (one scan the first time an older store needs it). */
+    const journalBytesOf = (h: Handle): number => {
+      if (h.journalBytes < 0) h.journalBytes = h.backend.eventBytes(h.record, 0, h.state.seq)
+      return h.journalBytes
+    }
+
+    /**
+     * How many snapshots to keep once `row` is written: it, and older ones (newest first, at
+     * most `keep` in all) while all of them together stay within the budget.
+     */
+    const keepFor = (h: Handle, row: SnapshotRow): number => {
+      const budget = snapshotBudget * row.journalBytes
+      let total = row.size
+      let n = 1
+      const older = h.backend.snapshotMetas(h.record).filter((m) => m.seq < row.seq).reverse()
+      for (const meta of older) {
+        if (n >= keep || total + meta.size > budget) break
+        total += meta.size
+        n++
+      }
+      return n
+    }
+
     const commitSync = (h: Handle, events: ReadonlyArray<Event.Event>) => {
       writable(h)
       if (events.length === 0) return { state: h.state, changes: [] as ReadonlyArray<Changes.Changes> }
       return fresh(h, () => {
         const p = prepare(h.state, events)
-        const snap = due(h, p) ? snapshotRow(p.state) : undefined
-        backend.append(h.record, h.state.seq, p.rows, snap, keep)
+        const snap = due(h, p) ? snapshotRow(p.state, journalBytesOf(h) + p.bytes) : undefined
+        backend.append(h.record, h.state.seq, p.rows, snap, snap === undefined ? keep : keepFor(h, snap))
         h.state = p.state
         h.lastCrc = p.rows[p.rows.length - 1]!.crc
+        if (h.journalBytes >= 0) h.journalBytes += p.bytes
         if (snap === undefined) {
           h.sinceBytes += p.bytes
           h.sinceEvents += p.rows.length
@@ -437,8 +476,8 @@ export const makeStore = <E, R>(
     const snapshotSync = (h: Handle): number => {
       writable(h)
       return fresh(h, () => {
-        const row = snapshotRow(h.state)
-        backend.putSnapshot(h.record, h.state.seq, row, keep)
+        const row = snapshotRow(h.state, journalBytesOf(h))
+        backend.putSnapshot(h.record, h.state.seq, row, keepFor(h, row))
         h.sinceBytes = 0
         h.sinceEvents = 0
         h.lastSnapshotSize = row.size
@@ -618,6 +657,7 @@ export const makeStore = <E, R>(
         backend: source,
         state: loaded.state,
         lastCrc: undefined,
+        journalBytes: -1,
         sinceBytes: 0,
         sinceEvents: 0,
         lastSnapshotSize: 0,

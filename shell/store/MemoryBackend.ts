@@ -62,8 +62,15 @@ export const make = (options: { readonly readOnly?: boolean } = {}): Backend => 
       // rows are contiguous from seq 1 in this backend, so seq s sits at index s - 1
       return rows.slice(Math.max(0, after), Math.max(0, Math.min(rows.length, upto)))
     },
+    eventBytes: (m, after, upto) => slot(m).events.reduce((n, r) => (r.seq > after && r.seq <= upto ? n + r.data.length : n), 0),
     snapshotMetas: (m) =>
-      [...slot(m).snapshots.values()].sort((a, b) => a.seq - b.seq).map(({ contentHash, crc, seq, size }) => ({ seq, crc, contentHash, size })),
+      [...slot(m).snapshots.values()].sort((a, b) => a.seq - b.seq).map(({ contentHash, crc, journalBytes, seq, size }) => ({
+        seq,
+        crc,
+        contentHash,
+        size,
+        journalBytes
+      })),
     snapshotData: (m, seq) => slot(m).snapshots.get(seq)?.data,
     append: (m, expected, rows, snapshot, keep) => {
       const s = slot(m)

@@ -169,7 +169,7 @@ describe("MemoryStore (SQLite)", () => {
     Effect.gen(function*() {
       const home = yield* tempHome
       const events = sampleEvents(19)
-      const layer = MemoryStore.layerSqlite({ home, snapshotEvery: 4, snapshotMinBytes: 0, keepSnapshots: 10 })
+      const layer = MemoryStore.layerSqlite({ home, snapshotEvery: 4, snapshotMinBytes: 0, keepSnapshots: 10, snapshotBudget: Infinity })
       yield* withStore(layer, (store) => Effect.flatMap(store.open(alice), (m) => commitEach(m, events)))
       const seqs = sql(home, (db) => db.prepare("SELECT seq FROM snapshots ORDER BY seq").all().map((r) => Number(r["seq"])))
       // at least 4 events apart, and (byte rule) at least the last snapshot's size of journal bytes apart
@@ -379,7 +379,7 @@ describe("MemoryStore (SQLite)", () => {
     Effect.gen(function*() {
       const home = yield* tempHome
       const events = sampleEvents(12)
-      const layer = MemoryStore.layerSqlite({ home, snapshotEvery: 3, snapshotMinBytes: 0, keepSnapshots: 10 })
+      const layer = MemoryStore.layerSqlite({ home, snapshotEvery: 3, snapshotMinBytes: 0, keepSnapshots: 10, snapshotBudget: Infinity })
       yield* withStore(layer, (store) =>
         Effect.gen(function*() {
           const memory = yield* store.open(alice)
@@ -452,9 +452,19 @@ describe("MemoryStore (SQLite)", () => {
       assert.strictEqual(seqs.length, 2)
       // a snapshot is written only once the journal bytes since the last one reach its size
       const sizes = sql(home, (db) => db.prepare("SELECT seq, length(json) AS n FROM snapshots ORDER BY seq").all())
+      assert.isAtLeast(sizes.length, 1)
       const between = sql(home, (db) =>
         Number(db.prepare("SELECT sum(length(json)) AS n FROM events WHERE seq > ? AND seq <= ?").get(seqs[0]!, seqs[1]!)?.["n"]))
       assert.isAtLeast(between, Number(sizes[0]!["n"]))
+      // the default budget: snapshots together within 0.75 × the journal's bytes, or the latest alone
+      yield* withStore(MemoryStore.layerSqlite({ home, snapshotEvery: 2, snapshotMinBytes: 0 }), (store) =>
+        Effect.flatMap(store.open(alice), (m) => m.snapshot))
+      const [snapBytes, latest, journal] = sql(home, (db) => [
+        Number(db.prepare("SELECT sum(length(json)) AS n FROM snapshots").get()?.["n"]),
+        Number(db.prepare("SELECT length(json) AS n FROM snapshots ORDER BY seq DESC LIMIT 1").get()?.["n"]),
+        Number(db.prepare("SELECT sum(length(json)) AS n FROM events").get()?.["n"])
+      ])
+      assert.isAtMost(snapBytes, Math.max(latest!, 0.75 * journal!))
       yield* withStore(MemoryStore.layerSqlite({ home }), (store) =>
         Effect.gen(function*() {
           const memory = yield* store.open(alice)
@@ -534,9 +544,9 @@ describe("MemoryStore (older databases)", () => {
           db.prepare("SELECT typeof(json) AS t, count(*) AS n FROM events GROUP BY t ORDER BY t").all().map((r) => [r["t"], Number(r["n"])]),
           [["blob", 4], ["text", 20]]
         )
-        // the old snapshots went (all but the latest), the new one is binary
+        // the old snapshots went: all but the latest on upgrade, and that one once a compact
+        // snapshot replaced it (two would not fit the snapshot budget)
         assert.deepStrictEqual(db.prepare("SELECT seq, typeof(json) AS t FROM snapshots ORDER BY seq").all().map((r) => [Number(r["seq"]), r["t"]]), [
-          [20, "text"],
           [24, "blob"]
         ])
       })

@@ -196,8 +196,15 @@ export interface StoreOptions {
   readonly snapshotEvery?: number
   /** The least journal bytes between two snapshots (default 64 KiB; 0 in tests that want a snapshot every `snapshotEvery` events). */
   readonly snapshotMinBytes?: number
-  /** How many snapshots to keep per memory; older ones are deleted in the same transaction (default 2, at least 1). */
+  /**
+   * How many snapshots to keep per memory (default 2, at least 1); older ones are deleted in
+   * the same transaction. An older one is kept only while all kept snapshots together stay
+   * within `snapshotBudget` times the journal's bytes (default 0.75; `Infinity`: count only),
+   * so the database stays within about 1.75 times its events' size.
+   */
   readonly keepSnapshots?: number
+  /** See `keepSnapshots`. */
+  readonly snapshotBudget?: number
   /**
    * How often a commit that lost a race is retried (default 8): a busy database (after the
    * backend's own busy wait) is retried with exponential backoff; a journal another writer

@@ -32,6 +32,7 @@
  *
  * @since 0.2.0
  */
+import { endianness } from "node:os"
 import { deflateRawSync, inflateRawSync } from "node:zlib"
 
 // ── model ─────────────────────────────────────────────────────────────────────
@@ -40,6 +41,8 @@ const MAGIC = 0xd7
 const VERSION = 1
 const HEADER = 16
 const DEFLATED = 1
+/** Typed arrays are little endian here: floats are copied as bytes rather than one by one. */
+const LITTLE_ENDIAN = endianness() === "LE"
 /** Event bodies at least this long are deflated (shorter ones gain little for the time). */
 const EVENT_DEFLATE_AT = 2048
 
@@ -146,7 +149,11 @@ export const encodeEvent = (encoded: unknown): Uint8Array => {
   let o = 0
   for (const x of hoists) {
     h.push({ p: x.p, o, n: x.xs.length, t: x.t })
-    if (x.t === "f32") for (const f of x.xs) o = bin.writeFloatLE(f, o)
+    if (LITTLE_ENDIAN) {
+      const typed = x.t === "f32" ? Float32Array.from(x.xs) : Float64Array.from(x.xs)
+      bin.set(new Uint8Array(typed.buffer, 0, typed.byteLength), o)
+      o += typed.byteLength
+    } else if (x.t === "f32") for (const f of x.xs) o = bin.writeFloatLE(f, o)
     else for (const f of x.xs) o = bin.writeDoubleLE(f, o)
   }
   return assemble(bin, JSON.stringify(h.length === 0 ? { v } : { v, h }), EVENT_DEFLATE_AT, 1)
@@ -257,11 +264,8 @@ export const decode = (data: Uint8Array): unknown => {
       if (x.o + x.n * width > bin.length) throw new RecordError("hoisted numbers out of range")
       const xs = new Array<number>(x.n)
       let o = x.o
-      if (width === 4) {
-        for (let i = 0; i < x.n; i++, o += 4) xs[i] = bin.readFloatLE(o)
-      } else {
-        for (let i = 0; i < x.n; i++, o += 8) xs[i] = bin.readDoubleLE(o)
-      }
+      if (width === 4) for (let i = 0; i < x.n; i++, o += 4) xs[i] = bin.readFloatLE(o)
+      else for (let i = 0; i < x.n; i++, o += 8) xs[i] = bin.readDoubleLE(o)
       holder[key] = xs
     }
   }

@@ -166,7 +166,7 @@ const salvage = (src: Backend, dst: Backend, id: MemoryId, at: number): MemoryRe
       done = true
     }
   }
-  if (state.seq > 0) dst.putSnapshot(target, state.seq, Journal.snapshotRow(state), 1)
+  if (state.seq > 0) dst.putSnapshot(target, state.seq, Journal.snapshotRow(state, dst.eventBytes(target, 0, state.seq)), 1)
   const branchesKept: Array<number> = []
   const branchesDropped: Array<number> = []
   const branches = attempt(() => src.branches(m))

@@ -8,7 +8,7 @@
  * meta(key PRIMARY KEY, value)                         -- format = mags-store/2
  * memories(id INTEGER PRIMARY KEY, user, agent, session, params, dim, created, UNIQUE(user, agent, session))
  * events(memory, seq, tag, json, crc, PRIMARY KEY(memory, seq))          -- json: record bytes (BLOB)
- * snapshots(memory, seq, json, crc, content_hash, PRIMARY KEY(memory, seq))
+ * snapshots(memory, seq, json, crc, content_hash, journal_bytes, PRIMARY KEY(memory, seq))
  * branches(memory, branch, base, tip, reason, at, PRIMARY KEY(memory, branch))
  * abandoned(memory, branch, seq, tag, json, crc, PRIMARY KEY(memory, branch, seq))
  * ```
@@ -85,7 +85,7 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE TABLE IF NOT EXISTS snapshots (
   memory INTEGER NOT NULL REFERENCES memories (id), seq INTEGER NOT NULL,
-  json BLOB NOT NULL, crc INTEGER NOT NULL, content_hash TEXT NOT NULL,
+  json BLOB NOT NULL, crc INTEGER NOT NULL, content_hash TEXT NOT NULL, journal_bytes INTEGER NOT NULL DEFAULT -1,
   PRIMARY KEY (memory, seq)
 );
 CREATE TABLE IF NOT EXISTS branches (
@@ -173,10 +173,15 @@ const formatOf = (db: DatabaseSync): string | undefined => {
   return row === undefined ? undefined : String(row["value"])
 }
 
+/** Whether the snapshots table has the `journal_bytes` column (format 1 has not). */
+const hasJournalBytes = (db: DatabaseSync): boolean =>
+  db.prepare("SELECT name FROM pragma_table_info('snapshots')").all().some((r) => r["name"] === "journal_bytes")
+
 /** Upgrades a `mags-store/1` database: drops all but the latest snapshot per memory, vacuums once with incremental auto-vacuum. */
 const upgrade = (db: DatabaseSync): void => {
   inTransaction(db, () => {
     db.exec(`DELETE FROM snapshots WHERE seq < (SELECT max(s.seq) FROM snapshots s WHERE s.memory = snapshots.memory)`)
+    if (!hasJournalBytes(db)) db.exec("ALTER TABLE snapshots ADD COLUMN journal_bytes INTEGER NOT NULL DEFAULT -1")
     db.prepare("UPDATE meta SET value = ? WHERE key = 'format'").run(FORMAT)
   })
   db.exec("PRAGMA auto_vacuum = INCREMENTAL")
@@ -296,7 +301,11 @@ export const makeBackend = (db: DatabaseSync, readOnly = false): Backend => {
     if (last !== expected) throw new StaleWriter({ last, expected })
   }
   const insertEvent = "INSERT INTO events (memory, seq, tag, json, crc) VALUES (?, ?, ?, ?, ?)"
-  const putSnapshot = "INSERT OR REPLACE INTO snapshots (memory, seq, json, crc, content_hash) VALUES (?, ?, ?, ?, ?)"
+  const putSnapshot = "INSERT OR REPLACE INTO snapshots (memory, seq, json, crc, content_hash, journal_bytes) VALUES (?, ?, ?, ?, ?, ?)"
+  // a format-1 database opened read only has no journal_bytes column (looked up on first use:
+  // a damaged file must still give a backend whose reads fail one by one)
+  let journalBytesColumn: string | undefined
+  const journalBytes = (): string => (journalBytesColumn ??= hasJournalBytes(db) ? "journal_bytes" : "-1")
   const keepLatest = (m: MemoryRecord, keep: number): void => {
     const dropped = q(
       "DELETE FROM snapshots WHERE memory = ? AND seq NOT IN (SELECT seq FROM snapshots WHERE memory = ? ORDER BY seq DESC LIMIT ?)"
@@ -345,12 +354,17 @@ export const makeBackend = (db: DatabaseSync, readOnly = false): Backend => {
       })()
     }),
     snapshotMetas: wrap((m) =>
-      q("SELECT seq, crc, content_hash, length(json) AS size FROM snapshots WHERE memory = ? ORDER BY seq").all(m.ref).map((r): SnapshotMeta => ({
-        seq: num(r["seq"]),
-        crc: num(r["crc"]),
-        contentHash: str(r["content_hash"]),
-        size: num(r["size"])
-      }))
+      q(`SELECT seq, crc, content_hash, length(json) AS size, ${journalBytes()} AS journal_bytes FROM snapshots WHERE memory = ? ORDER BY seq`)
+        .all(m.ref).map((r): SnapshotMeta => ({
+          seq: num(r["seq"]),
+          crc: num(r["crc"]),
+          contentHash: str(r["content_hash"]),
+          size: num(r["size"]),
+          journalBytes: num(r["journal_bytes"])
+        }))
+    ),
+    eventBytes: wrap((m, after, upto) =>
+      num(q("SELECT coalesce(sum(length(json)), 0) AS n FROM events WHERE memory = ? AND seq > ? AND seq <= ?").get(m.ref, after, upto)?.["n"])
     ),
     snapshotData: wrap((m, seq) => {
       const r = q("SELECT json FROM snapshots WHERE memory = ? AND seq = ?").get(m.ref, seq)
@@ -362,7 +376,7 @@ export const makeBackend = (db: DatabaseSync, readOnly = false): Backend => {
         const ins = q(insertEvent)
         for (const r of rows) ins.run(m.ref, r.seq, r.tag, r.data, r.crc)
         if (snapshot !== undefined) {
-          q(putSnapshot).run(m.ref, snapshot.seq, snapshot.data, snapshot.crc, snapshot.contentHash)
+          q(putSnapshot).run(m.ref, snapshot.seq, snapshot.data, snapshot.crc, snapshot.contentHash, snapshot.journalBytes)
           keepLatest(m, keep)
         }
       })
@@ -370,7 +384,7 @@ export const makeBackend = (db: DatabaseSync, readOnly = false): Backend => {
     putSnapshot: wrap((m, expected, row, keep) =>
       tx(() => {
         expect(m, expected)
-        q(putSnapshot).run(m.ref, row.seq, row.data, row.crc, row.contentHash)
+        q(putSnapshot).run(m.ref, row.seq, row.data, row.crc, row.contentHash, row.journalBytes)
         keepLatest(m, keep)
       })
     ),
