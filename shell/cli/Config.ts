@@ -13,7 +13,7 @@
  * | its embedding model     | `--openai-embedding-model`  | `MAGS_OPENAI_EMBEDDING_MODEL`   | `text-embedding-3-small` |
  * | CPU threads (GGUF)      | `--threads`                 | `MAGS_THREADS`                  | 2                  |
  * | extractor               | `--extractor`               | `MAGS_EXTRACTOR`                | `rules`            |
- * | GloVe cache folder      | —                           | `MAGS_GLOVE_CACHE`              | `<home>/cache`     |
+ * | GloVe cache folder      | —                           | `MAGS_GLOVE_CACHE`              | `$XDG_CACHE_HOME/mags` or `~/.cache/mags` (one per user, whatever the home) |
  *
  * An empty value counts as absent. The language model is: the GGUF file or node-llama-cpp URI of
  * `MAGS_MODEL` when set; else the OpenAI-compatible endpoint when `MAGS_OPENAI_MODEL` is set;
@@ -33,6 +33,7 @@
 import { Redacted, Result } from "effect"
 import * as NodeOs from "node:os"
 import * as NodePath from "node:path"
+import * as GloveCache from "../embeddings/GloveCache.ts"
 import { type CliFailure, fail } from "./Errors.ts"
 
 // ── model ─────────────────────────────────────────────────────────────────────
@@ -156,7 +157,7 @@ export const resolve = (flags: Flags, env: Env, homedir: string = NodeOs.homedir
 
   const embeddingsText = get("embeddings") ?? "glove"
   const embeddings: EmbeddingsSetting = embeddingsText === "glove"
-    ? { _tag: "Glove", cacheDir: NodePath.resolve(expandHome(present(env["MAGS_GLOVE_CACHE"]) ?? NodePath.join(home, "cache"), homedir)) }
+    ? { _tag: "Glove", cacheDir: NodePath.resolve(expandHome(GloveCache.defaultCacheDir(env, homedir), homedir)) }
     : embeddingsText === "test"
     ? { _tag: "Test" }
     : embeddingsText === "openai"

@@ -14,7 +14,7 @@ afterAll(() => NodeFs.rmSync(dir, { recursive: true, force: true }))
 
 describe("mags demo", () => {
   it("learns the sample with GloVe and the rule extractor, then recalls and connects", () => {
-    const r = mags(["demo"], { MAGS_HOME: dir }, undefined, 120_000)
+    const r = mags(["demo"], { MAGS_HOME: dir, MAGS_GLOVE_CACHE: NodePath.join(dir, "glove") }, undefined, 120_000)
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toMatch(/learned \d+ facts/)
     expect(r.stdout).toContain("Mira lives in Vell (since 2021).")
@@ -24,8 +24,8 @@ describe("mags demo", () => {
     expect(r.stdout).toMatch(/Q: Who works at the lighthouse\?\n {2}A: Tobin works at lighthouse\./)
     expect(r.stdout).toMatch(/Tobin ↔ Vell: Tobin —\w+→ Mira —lives_in→ Vell/)
     expect(r.stdout).toMatch(/Replay: \d+ events refold to hash [0-9a-f]{16} — identical to the stored memory/)
-    // the GloVe cache was built in MAGS_HOME/cache; the demo's memory itself was temporary
-    expect(NodeFs.readdirSync(NodePath.join(dir, "cache")).some((f) => f.startsWith("glove-"))).toBe(true)
+    // the GloVe cache was built where MAGS_GLOVE_CACHE says; the demo's memory itself was temporary
+    expect(NodeFs.readdirSync(NodePath.join(dir, "glove")).some((f) => f.startsWith("glove-"))).toBe(true)
     expect(NodeFs.existsSync(NodePath.join(dir, "mags.db"))).toBe(false)
   }, 120_000)
 })

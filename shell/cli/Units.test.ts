@@ -23,7 +23,10 @@ describe("Config.resolve", () => {
     expect(d.home).toBe("/home/me/.mags")
     expect([d.user, d.agent, d.session]).toEqual(["default", "default", "default"])
     expect(d.model._tag).toBe("None")
-    expect(d.embeddings).toEqual({ _tag: "Glove", cacheDir: "/home/me/.mags/cache" })
+    expect(d.embeddings).toEqual({ _tag: "Glove", cacheDir: "/home/me/.cache/mags" })
+    // one GloVe cache per user: another memory home does not move it
+    const h = Result.getOrThrow(Config.resolve({ home: "/elsewhere" }, { MAGS_HOME: "/m" }, "/home/me"))
+    expect(h.embeddings).toEqual({ _tag: "Glove", cacheDir: "/home/me/.cache/mags" })
     const e = Result.getOrThrow(Config.resolve({}, { MAGS_HOME: "/env", MAGS_USER: "ann", MAGS_EMBEDDINGS: "test" }, "/home/me"))
     expect([e.home, e.user, e.embeddings._tag]).toEqual(["/env", "ann", "Test"])
     const f = Result.getOrThrow(Config.resolve({ home: "/flag", user: "bob" }, { MAGS_HOME: "/env", MAGS_USER: "ann" }, "/home/me"))

@@ -3,7 +3,7 @@
  * sample text (`examples/demo/sample.txt`, ~30 sentences about a small made-up world, with a
  * correction: Mira moves from Lumen to Vell) into a FRESH temporary memory, with the LLM-free
  * rule extractor and the configured embedder (default: the embedded GloVe vectors; their cache
- * lives in the usual `<MAGS_HOME>/cache`, so it is built once), then prints what it learned, what
+ * is the user's one, `~/.cache/mags` or `$MAGS_GLOVE_CACHE`, so it is built once), then prints what it learned, what
  * it changed its mind about, the answers to a few recall questions (template answers with the
  * facts and paths behind them), a few "how are A and B connected?" paths, and the replay check.
  *
