@@ -63,28 +63,30 @@ const childOn = (node: TrieNode, hash: number, shift: number): TrieNode | undefi
   return undefined
 }
 
+/** The deepest `IndexedNode` on the path of `hash` (the one an insert of that key spliced into), or undefined. */
+const lastIndexedOn = (root: TrieNode | undefined, hash: number): TrieNode | undefined => {
+  let node = root
+  let last: TrieNode | undefined
+  for (let shift = 0; node !== undefined && shift <= 30; shift += 5) {
+    if (node._tag === "IndexedNode") last = node
+    else if (node._tag !== "ArrayNode") break
+    node = childOn(node, hash, shift)
+  }
+  return last
+}
+
 /**
- * Trims the `children` arrays of the `IndexedNode`s on the path to the key of hash `hash` (the
- * nodes an insert of that key created or grew). Only tries the caller owns and no one else is
- * writing may be trimmed (a map after `endMutation`, or the fresh path of a persistent update).
+ * Trims the `children` array of the deepest `IndexedNode` on the path to the key of hash `hash`:
+ * the node an insert of that key spliced its leaf into, the only one on the path whose array
+ * grows (effect copies the others with an exact spread, and assigns into `ArrayNode`s). Only
+ * tries the caller owns and no one else is writing may be trimmed (a map after `endMutation`, or
+ * the fresh path of a persistent update).
  * Laws: the map holds the same entries afterwards (same `get`, iteration order, size, equality).
  * @complexity O(depth) = O(log n)
  */
 export const trimPath = (root: TrieNode | undefined, hash: number): void => {
-  let node = root
-  let shift = 0
-  while (node !== undefined && shift <= 30) {
-    const children = node.children
-    if (!Array.isArray(children)) return
-    if (node._tag === "IndexedNode") {
-      const next = childOn(node, hash, shift)
-      if (next === undefined) return
-      node.children = children.slice()
-      node = next
-    } else if (node._tag === "ArrayNode") node = childOn(node, hash, shift)
-    else return
-    shift += 5
-  }
+  const node = lastIndexedOn(root, hash)
+  if (node !== undefined && Array.isArray(node.children)) node.children = node.children.slice()
 }
 
 /** Trims every `IndexedNode` of a trie (for maps most of whose keys were written). @complexity O(n) */
@@ -187,10 +189,11 @@ export const layoutProblems = (): Array<string> => {
   let small = HashMap.empty<string, number>()
   for (let i = 0; i < 10; i++) small = HashMap.set(small, keys[i]!, i)
   const sr = rootOf(small)
-  const first = sr?.children
-  trimPath(sr, Hash.string(keys[0]!))
   if (sr?._tag !== "IndexedNode") problems.push("a 10-key map's root is not an IndexedNode")
-  else if (sr.children === first) problems.push("trimPath did not replace the root's children")
+  const spliced = lastIndexedOn(sr, Hash.string(keys[0]!))
+  const first = spliced?.children
+  trimPath(sr, Hash.string(keys[0]!))
+  if (spliced === undefined || spliced.children === first) problems.push("trimPath did not replace the array its key was spliced into")
   if (Array.from(small).length !== 10 || HashMap.get(small, keys[0]!)._tag !== "Some") problems.push("trimming changed the map")
   return problems
 }
