@@ -73,6 +73,21 @@ export type Event = typeof Event.Type
 /** The JSON form of an event. */
 export type Encoded = typeof Event.Encoded
 
+const eventClasses = [Engrammed, Recalled, Reinforced, Decayed, Pruned, Consolidated, Reconciled, Promoted, ParamsSet, Forgotten, Reactivated] as const
+
+/**
+ * Whether `u` is a decoded event (an instance of one of the event classes, which check their
+ * fields when constructed), as opposed to a JSON form to {@link decode}. O(1): no field is read.
+ * Laws: `isEvent(decode(j, i).success)`; `¬isEvent(encode(e))`; agrees with `Schema.is(Event)` on
+ * events and on their JSON forms.
+ * @complexity O(1)
+ */
+export const isEvent = (u: unknown): u is Event => {
+  if (typeof u !== "object" || u === null) return false
+  for (const c of eventClasses) if (u instanceof c) return true
+  return false
+}
+
 const decodeEvent = Schema.decodeUnknownResult(Event)
 const encodeEvent = Schema.encodeSync(Event)
 

@@ -127,8 +127,6 @@ export interface BatchOutcome extends Outcome {
 /** Most events folded through one draft before it is finished (bounds the draft's caches). */
 export const CHUNK = 4096
 
-const isEvent = Schema.is(Event.Event)
-
 /**
  * The fold of a chunk. Consecutive `Engrammed` events go through ONE open draft
  * (`Engram.engramInto`), finished when another kind of event comes, after {@link CHUNK} events,
@@ -157,7 +155,7 @@ const fold = (events: Iterable<Event.Event | unknown>, from: State, changes: Arr
   }
   for (const raw of events) {
     let event: Event.Event
-    if (isEvent(raw)) event = raw
+    if (Event.isEvent(raw)) event = raw
     else {
       const decoded = Event.decode(raw, state.seq)
       if (Result.isFailure(decoded)) return { state: beforeBad(), error: decoded.failure }

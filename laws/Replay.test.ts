@@ -5,7 +5,7 @@
  * events against the evolving state (so that e.g. `reinforce` names edges that exist), applying
  * each one and checking the structural invariants after every step.
  */
-import { Equal, Result } from "effect"
+import { Equal, Result, Schema } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import * as Event from "../core/Event.ts"
@@ -344,6 +344,25 @@ describe("Replay in chunks (one draft per run of Engrammed events)", () => {
         expect(Equal.equals(Result.getOrThrow(fresh), mid.graph)).toBe(true)
       }),
       { numRuns: 40 }
+    )
+  })
+})
+
+describe("Event.isEvent", () => {
+  it("is true of decoded events and false of their JSON forms, as Schema.is(Event) is", () => {
+    fc.assert(
+      fc.property(arbEngramLog, (events) => {
+        for (const [i, e] of events.entries()) {
+          const json = JSON.parse(JSON.stringify(Event.encode(e))) as unknown
+          expect(Event.isEvent(e)).toBe(true)
+          expect(Event.isEvent(json)).toBe(false)
+          expect(Event.isEvent(Result.getOrThrow(Event.decode(json, i)))).toBe(true)
+          expect(Schema.is(Event.Event)(e)).toBe(true)
+          expect(Schema.is(Event.Event)(json)).toBe(false)
+        }
+        for (const u of [null, undefined, 3, "Engrammed", { _tag: "Engrammed", now: 0, input: { facts: [] } }]) expect(Event.isEvent(u)).toBe(false)
+      }),
+      { numRuns: 30 }
     )
   })
 })
