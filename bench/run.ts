@@ -11,9 +11,12 @@
  * and errors go to stderr. A bench that fails (e.g. a transition module that does not exist yet)
  * prints its error to stderr, prints no figure, and makes the exit code 1; the others still run.
  *
- * `--quick` uses sizes 10^3, 10^4, 10^5 and fewer repetitions; the default (full) run adds
- * 10^6. When a size of 10^6 or more is asked for and the heap limit is small, the runner
- * re-executes itself once with a larger `--max-old-space-size`.
+ * `--quick` uses sizes 10^3, 10^4, 10^5 and fewer repetitions, plus the sizes of
+ * {@link QUICK_EXTRA} for the benches listed there (recall and memory also run at 10^6: the
+ * figures the targets name); the default (full) run adds 10^6 to every bench. `--sizes` replaces
+ * all of these (no extra sizes when it differs from the quick sizes). When a size of 10^6 or more
+ * will run and the heap limit is small, the runner re-executes itself once with a larger
+ * `--max-old-space-size`.
  */
 import { spawnSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
@@ -47,6 +50,19 @@ export interface Args {
 }
 
 export const QUICK_SIZES: ReadonlyArray<number> = [1e3, 1e4, 1e5]
+
+/** Sizes a `--quick` run adds per bench (the issue's targets at 10^6: recall latency, bytes per fact). */
+export const QUICK_EXTRA: Partial<Record<BenchName, ReadonlyArray<number>>> = { recall: [1e6], memory: [1e6] }
+
+/**
+ * The sizes bench `name` runs at: `args.sizes`, plus {@link QUICK_EXTRA} in a quick run whose
+ * sizes are the quick ones (not replaced by `--sizes`); ascending.
+ */
+export const sizesFor = (args: Args, name: BenchName): Array<number> => {
+  const quickDefault = args.quick && args.sizes.length === QUICK_SIZES.length && args.sizes.every((s, i) => s === QUICK_SIZES[i])
+  const extra = quickDefault ? (QUICK_EXTRA[name] ?? []) : []
+  return [...new Set([...args.sizes, ...extra])].sort((a, b) => a - b)
+}
 export const FULL_SIZES: ReadonlyArray<number> = [1e3, 1e4, 1e5, 1e6]
 
 const parseSize = (s: string): number => {
@@ -139,10 +155,10 @@ export const checkMetric = (m: Metric): Metric => {
  */
 export const runBenches = async (args: Args, emit: (m: Metric) => void): Promise<Array<string>> => {
   const failed: Array<string> = []
-  const opts: BenchOptions = { quick: args.quick, sizes: [...args.sizes] }
   for (const name of args.only) {
+    const opts: BenchOptions = { quick: args.quick, sizes: sizesFor(args, name) }
     const t = performance.now()
-    progress(`${name}: start (sizes ${args.sizes.join(", ")}${args.quick ? ", quick" : ""})`)
+    progress(`${name}: start (sizes ${opts.sizes.join(", ")}${args.quick ? ", quick" : ""})`)
     try {
       const mod = await loadBench[name]()
       const metrics = (await mod.run(opts)).map(checkMetric)
@@ -168,7 +184,7 @@ const main = async (): Promise<void> => {
     process.exitCode = 2
     return
   }
-  if (Math.max(...args.sizes) >= 1e6 && getHeapStatistics().heap_size_limit < HEAP_FOR_1E6 && process.env["MAGS_BENCH_REEXEC"] === undefined) {
+  if (Math.max(...args.only.flatMap((b) => sizesFor(args, b))) >= 1e6 && getHeapStatistics().heap_size_limit < HEAP_FOR_1E6 && process.env["MAGS_BENCH_REEXEC"] === undefined) {
     progress("re-executing with --max-old-space-size=16384 for sizes ≥ 10^6")
     const r = spawnSync(process.execPath, ["--max-old-space-size=16384", fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
       stdio: "inherit",

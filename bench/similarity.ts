@@ -1,7 +1,9 @@
 /**
  * Similarity benchmark: exact scan throughput of every kernel against the memory-bandwidth
  * baseline (a `Float32Array.prototype.set` copy of the same bytes, measured in the same run),
- * exact top-k latency, and the IVF index's recall@10 and speed-up over exact top-k.
+ * exact top-k latency, the store's own index (`Similarity.nearest`, exact) against the flat scan
+ * and against a peer ANN library from npm (usearch's HNSW, when installed: build time, query
+ * time, recall@10, as ratios), and the IVF index's recall@10 and speed-up over exact top-k.
  *
  * Data: seeded clustered unit vectors (1000 centres, Gaussian noise), dim 100 (dim 32 for the
  * approximate index at ≥ 10^6 vectors, to keep its build within minutes). Names at 10^5 carry
@@ -9,13 +11,14 @@
  *
  * Run: `./node_modules/.bin/node --input-type=module -e "import('./bench/similarity.ts').then(m=>m.run({quick:true,sizes:[1e5]})).then(r=>console.table(r))"`
  */
+import * as Ann from "../core/kernels/Ann.ts"
 import * as Ivf from "../core/kernels/Ivf.ts"
 import type { Kernel } from "../core/kernels/Kernel.ts"
 import * as Prng from "../core/kernels/Prng.ts"
 import * as Registry from "../core/kernels/Registry.ts"
 import * as Similarity from "../core/Similarity.ts"
 import * as VectorStore from "../core/VectorStore.ts"
-import { type BenchOptions, type Metric, sizedName } from "./Metric.ts"
+import { type BenchOptions, lowerIsBetter, type Metric, progress, sizedName } from "./Metric.ts"
 
 const suffix = (n: number): string => sizedName("", n)
 
@@ -86,10 +89,98 @@ const recallAt = (exact: Array<Similarity.Hit>, approx: Array<Similarity.Hit>): 
   return approx.filter((h) => ids.has(h.id)).length / Math.max(1, exact.length)
 }
 
+/** The slice of usearch's API the peer uses (an optional package: see {@link loadUsearch}). */
+interface UsearchIndex {
+  add(keys: BigUint64Array, vectors: Float32Array): void
+  search(q: Float32Array, k: number): { keys: BigUint64Array; distances: Float32Array }
+}
+interface Usearch {
+  Index: new (options: { dimensions: number; metric: string; connectivity: number; expansion_add: number; expansion_search: number }) => UsearchIndex
+  MetricKind: { IP: string }
+}
+
+/** usearch (npm, prebuilt N-API binaries), or `undefined` with a note on stderr when it is not installed. */
+const loadUsearch = async (): Promise<Usearch | undefined> => {
+  try {
+    const name = "usearch"
+    const mod = (await import(name)) as { default?: Usearch } & Usearch
+    return mod.default ?? mod
+  } catch (e) {
+    progress(`similarity: usearch is not installed (${(e as Error).message.split("\n")[0]}): no peer figures`)
+    return undefined
+  }
+}
+
+/**
+ * Our index against exact top-k and against the peer, on the same store and queries:
+ * `similarity.nearest_ms` (Similarity.nearest, exact by law, baseline: flat topK),
+ * `similarity.nearest_rows_scored` (fraction of the rows the bounds left to score),
+ * `similarity.nearest_recall_at_10` (1 by law; measured), `similarity.ann_train_ms` (one full
+ * training of the store's index, baseline: the peer's build of the same vectors),
+ * `similarity.nearest_vs_usearch_ms` (baseline: the peer's query), `similarity.usearch_recall_at_10`.
+ */
+const annVsPeer = (store: VectorStore.VectorStore, n: number, quick: boolean, usearch: Usearch | undefined): Array<Metric> => {
+  const out: Array<Metric> = []
+  const sfx = suffix(n)
+  const qs = queries(store, quick ? 50 : 200, 4)
+  const k = 10
+  const exact = qs.map((q) => Similarity.topK(store, q, k))
+  const stats = { scored: 0, lists: 0 }
+  let scored = 0
+  let recall = 0
+  for (let j = 0; j < qs.length; j++) {
+    recall += recallAt(exact[j]!, Similarity.nearest(store, qs[j]!, k, undefined, { stats }))
+    scored += stats.scored
+  }
+  const exactMs = median(qs.map((q) => timeOnce(() => Similarity.topK(store, q, k))))
+  const nearestMs = median(qs.map((q) => timeOnce(() => Similarity.nearest(store, q, k))))
+  out.push(lowerIsBetter(`similarity.nearest_ms${sfx}`, nearestMs, "ms", exactMs))
+  out.push({ name: `similarity.nearest_rows_scored${sfx}`, value: scored / qs.length / Math.max(1, store.size), unit: "fraction" })
+  out.push({ name: `similarity.nearest_recall_at_10${sfx}`, value: recall / qs.length, unit: "fraction" })
+  let t = performance.now()
+  const trained = Ann.train(store)
+  const trainMs = performance.now() - t
+  progress(`similarity: index of ${store.size} rows, ${trained.nlist} lists`)
+  if (usearch === undefined) {
+    out.push({ name: `similarity.ann_train_ms${sfx}`, value: trainMs, unit: "ms" })
+    return out
+  }
+  const dim = store.dim
+  const all = VectorStore.entries(store)
+  const keys = new BigUint64Array(all.length)
+  const flat = new Float32Array(all.length * dim)
+  all.forEach(([id, v], i) => {
+    keys[i] = BigInt(id.slice(1))
+    flat.set(v, i * dim)
+  })
+  t = performance.now()
+  const peer = new usearch.Index({ dimensions: dim, metric: usearch.MetricKind.IP, connectivity: 16, expansion_add: 128, expansion_search: 64 })
+  peer.add(keys, flat)
+  const peerBuildMs = performance.now() - t
+  out.push(lowerIsBetter(`similarity.ann_train_ms${sfx}`, trainMs, "ms", peerBuildMs))
+  let peerRecall = 0
+  const peerHits = (q: Float32Array): Array<Similarity.Hit> => {
+    const r = peer.search(Similarity.normalise(q), k)
+    return Array.from(r.keys, (key, i) => ({ id: `v${key}`, score: 1 - r.distances[i]! }))
+  }
+  for (let j = 0; j < qs.length; j++) peerRecall += recallAt(exact[j]!, peerHits(qs[j]!))
+  const peerMs = median(qs.map((q) => timeOnce(() => peerHits(q))))
+  out.push(lowerIsBetter(`similarity.nearest_vs_usearch_ms${sfx}`, nearestMs, "ms", peerMs))
+  out.push({ name: `similarity.usearch_recall_at_10${sfx}`, value: peerRecall / qs.length, unit: "fraction" })
+  return out
+}
+
+const timeOnce = (f: () => void): number => {
+  const t0 = performance.now()
+  f()
+  return performance.now() - t0
+}
+
 /** Runs the benchmark at each size (vectors). */
 export const run = async (opts: BenchOptions): Promise<Array<Metric>> => {
   const out: Array<Metric> = []
   const reps = opts.quick ? 5 : 15
+  const usearch = await loadUsearch()
   for (const n of opts.sizes) {
     const sfx = suffix(n)
     const dim = 100
@@ -114,6 +205,7 @@ export const run = async (opts: BenchOptions): Promise<Array<Metric>> => {
     const topkMs = time(() => Similarity.topK(store, q, 10), reps)
     const refMs = time(() => Similarity.topKReference(store, q, 10), opts.quick ? 2 : 5, 1)
     out.push({ name: `similarity.topk_ms${sfx}`, value: topkMs, unit: "ms", baseline: refMs, ratio: refMs / topkMs })
+    out.push(...annVsPeer(store, n, opts.quick, usearch))
     // approximate index: dim 100 up to 10^5·5, dim 32 above
     const adim = n >= 1e6 ? 32 : 100
     const astore = adim === dim ? store : clustered(n, adim, 1)
