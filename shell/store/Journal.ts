@@ -43,6 +43,8 @@ import * as Record from "./Record.ts"
 
 /** Default least number of events between two snapshots. */
 export const DEFAULT_SNAPSHOT_EVERY = 1000
+/** Default journal bytes between two snapshots, as a fraction of the last snapshot's size. */
+export const DEFAULT_SNAPSHOT_RATIO = 0.5
 /** Default least journal bytes between two snapshots. */
 export const DEFAULT_SNAPSHOT_MIN_BYTES = 64 * 1024
 /** Default number of snapshots kept per memory. */
@@ -370,6 +372,7 @@ export const makeStore = <E, R>(
     const backend = yield* backendEffect
     const every = Math.max(1, Math.floor(options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY))
     const minBytes = Math.max(0, options.snapshotMinBytes ?? DEFAULT_SNAPSHOT_MIN_BYTES)
+    const ratio = Math.max(0, options.snapshotRatio ?? DEFAULT_SNAPSHOT_RATIO)
     const keep = Math.max(1, Math.floor(options.keepSnapshots ?? DEFAULT_KEEP_SNAPSHOTS))
     const snapshotBudget = Math.max(0, options.snapshotBudget ?? SNAPSHOT_BUDGET)
     const retries = Math.max(0, Math.floor(options.retries ?? DEFAULT_RETRIES))
@@ -426,7 +429,7 @@ export const makeStore = <E, R>(
     }
 
     const due = (h: Handle, p: Prepared): boolean =>
-      h.sinceEvents + p.rows.length >= every && h.sinceBytes + p.bytes >= Math.max(minBytes, h.lastSnapshotSize)
+      h.sinceEvents + p.rows.length >= every && h.sinceBytes + p.bytes >= Math.max(minBytes, ratio * h.lastSnapshotSize)
 
     /** Total journal bytes up to the handle's seq (one scan the first time an older store needs it). */
     const journalBytesOf = (h: Handle): number => {

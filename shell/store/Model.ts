@@ -188,14 +188,17 @@ export interface Lenient {
 export interface StoreOptions {
   /**
    * Snapshot spacing, in events: a snapshot is written once at least this many events AND at
-   * least as many journal bytes as the last snapshot's size (never less than
+   * least `snapshotRatio` times the last snapshot's size in journal bytes (never less than
    * {@link StoreOptions.snapshotMinBytes}) have been committed since the last one (default
-   * 1000). The byte rule makes snapshot cost amortised O(1) per event byte and keeps the
-   * database within about twice its events' size.
+   * 1000). The byte rule makes snapshot cost amortised O(1) per journal byte (so the commit
+   * rate stays flat as the memory grows) and bounds the tail an open replays to
+   * `snapshotRatio` × the snapshot's size.
    */
   readonly snapshotEvery?: number
   /** The least journal bytes between two snapshots (default 64 KiB; 0 in tests that want a snapshot every `snapshotEvery` events). */
   readonly snapshotMinBytes?: number
+  /** See `snapshotEvery` (default 0.5: a snapshot's cost is shared by half its size in events, and an open replays at most that). */
+  readonly snapshotRatio?: number
   /**
    * How many snapshots to keep per memory (default 2, at least 1); older ones are deleted in
    * the same transaction. An older one is kept only while all kept snapshots together stay

@@ -213,7 +213,10 @@ const openWritable = (options: SqliteOptions, path: string): DatabaseSync => {
       return formatOf(db)
     })
     if (format === FORMAT_V1) upgrade(db)
-    else if (format !== FORMAT) {
+    else if (format === FORMAT && !hasJournalBytes(db)) {
+      // written by an early build of format 2, before snapshots recorded the journal bytes
+      db.exec("ALTER TABLE snapshots ADD COLUMN journal_bytes INTEGER NOT NULL DEFAULT -1")
+    } else if (format !== FORMAT) {
       throw new StoreError({ reason: "Corrupt", message: `${path} holds format ${String(format)}, expected ${FORMAT}` })
     }
     return db
