@@ -44,7 +44,7 @@ import * as Record from "./Record.ts"
 /** Default least number of events between two snapshots. */
 export const DEFAULT_SNAPSHOT_EVERY = 1000
 /** Default journal bytes between two snapshots, as a fraction of the last snapshot's size. */
-export const DEFAULT_SNAPSHOT_RATIO = 0.5
+export const DEFAULT_SNAPSHOT_RATIO = 1
 /** Default least journal bytes between two snapshots. */
 export const DEFAULT_SNAPSHOT_MIN_BYTES = 64 * 1024
 /** Default number of snapshots kept per memory. */

@@ -197,7 +197,7 @@ export interface StoreOptions {
   readonly snapshotEvery?: number
   /** The least journal bytes between two snapshots (default 64 KiB; 0 in tests that want a snapshot every `snapshotEvery` events). */
   readonly snapshotMinBytes?: number
-  /** See `snapshotEvery` (default 0.5: a snapshot's cost is shared by half its size in events, and an open replays at most that). */
+  /** See `snapshotEvery` (default 1: a snapshot's cost is shared by its own size in events, and an open replays at most that). */
   readonly snapshotRatio?: number
   /**
    * How many snapshots to keep per memory (default 2, at least 1); older ones are deleted in
