@@ -484,3 +484,42 @@ describe("Engram", () => {
     )
   })
 })
+
+describe("Engram.engramInto (the draft form Replay folds chunks through)", () => {
+  it("batches written into one draft == engram applied batch by batch (graph, contentHash, changes, ids); the source graph is unchanged", () => {
+    fc.assert(
+      fc.property(arbGraph(), fc.array(arbInput, { minLength: 1, maxLength: 5 }), arbParams, (g, xs, p) => {
+        const json = JSON.stringify(g)
+        let step = g
+        const want: Array<Engram.EngramStep> = []
+        xs.forEach((x, i) => {
+          const r = Engram.engram(step, x, p, NOW + i)
+          want.push({ changes: r.changes, ids: r.ids })
+          step = r.graph
+        })
+        const d = LiquidGraph.draft(g)
+        const got = xs.map((x, i) => Engram.engramInto(d, x, p, NOW + i))
+        const out = d.finish()
+        assertValid(out, "engramInto batches")
+        expect(LiquidGraph.contentHash(out)).toBe(LiquidGraph.contentHash(step))
+        expect(Equal.equals(out, step)).toBe(true)
+        expect(got).toEqual(want)
+        expect(JSON.stringify(g)).toBe(json)
+      }),
+      { numRuns: 60 }
+    )
+  })
+
+  it("invalid input throws InvalidInput and leaves the draft as it was", () => {
+    fc.assert(
+      fc.property(arbGraph(), arbInput, (g, x) => {
+        const d = LiquidGraph.draft(g)
+        Engram.engramInto(d, x, Params.defaults, NOW)
+        const bad: Engram.EngramInput = { ...x, facts: [...x.facts, { subject: "alice", relation: "likes", object: "?!" }] }
+        expect(() => Engram.engramInto(d, bad, Params.defaults, NOW + 1)).toThrow(InvalidInput)
+        expect(Equal.equals(d.finish(), Engram.engram(g, x, Params.defaults, NOW).graph)).toBe(true)
+      }),
+      { numRuns: 40 }
+    )
+  })
+})
