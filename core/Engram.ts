@@ -657,7 +657,8 @@ const run = (g: LiquidGraph.LiquidGraph, input: EngramInput, params: Params, now
  *
  * **Laws**
  * - no duplicates: `engram(engram(g, x), x)` has the nodes and edges of `engram(g, x)` (only
- *   weights, counts and times move);
+ *   weights, counts and times move) — for a batch that does not both assert a triple and end it
+ *   (such a batch closes what it asserts, and told again asserts it anew: a new version);
  * - every input fact is, afterwards, an edge of its canonical relation (`Relation.normalize`)
  *   between its (possibly swapped) labels' resolved nodes that is not
  *   superseded and ends when the input says (a current edge when it says nothing) — for a batch
