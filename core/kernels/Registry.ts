@@ -21,11 +21,14 @@
  *
  * GL / WebGPU modes were not available on the measuring machine (no `gl` package; the
  * `webgpu` package's dawn.node needs GLIBCXX_3.4.32), so their entries are unmeasured and keep
- * the best CPU kernel until a measurement says otherwise (pass it to {@link choose}).
+ * the best CPU kernel until a measurement says otherwise: `bash bench/gpu.sh` on a machine with
+ * a GPU measures every kernel that runs there and writes its backend's entry of
+ * core/kernels/Measured.ts, which {@link defaultKernel} follows.
  *
  * @since 0.1.0
  */
 import * as GpuJs from "./GpuJs.ts"
+import * as MeasuredTable from "./Measured.ts"
 import { blocked, type Kernel, naive } from "./Kernel.ts"
 import { wasmSimd } from "./Wasm.ts"
 
@@ -86,17 +89,12 @@ export type Measured = Readonly<Record<string, number>>
  */
 export const choose = (backend: Backend, measured?: Measured): Kernel => {
   if (measured !== undefined) {
-    const names = Object.keys(measured).sort()
-    let best: Kernel | undefined
-    let bestRate = -Infinity
+    // fastest first (ties by name), and only the kernels up to the first that runs are built
+    const names = Object.keys(measured).sort((a, b) => measured[b]! - measured[a]! || (a < b ? -1 : a > b ? 1 : 0))
     for (const n of names) {
       const k = kernel(n)
-      if (k !== undefined && measured[n]! > bestRate) {
-        best = k
-        bestRate = measured[n]!
-      }
+      if (k !== undefined) return k
     }
-    if (best !== undefined) return best
   }
   for (const n of table[backend]) {
     const k = kernel(n)
@@ -115,8 +113,9 @@ export const choose = (backend: Backend, measured?: Measured): Kernel => {
 export const backend = (): Backend => GpuJs.backends().find((m) => m !== "webgpu") ?? "cpu"
 
 /**
- * The default kernel of this machine: `choose(backend())` (no gpu.js kernel is compiled for it
- * unless the table puts one first).
- * Laws: `defaultKernel == choose(backend())`.
+ * The default kernel of this machine: the fastest kernel that runs here as measured for its
+ * backend (core/kernels/Measured.ts, written by `bash bench/gpu.sh`), else the first runnable
+ * entry of {@link table} (no gpu.js kernel is compiled unless it comes first).
+ * Laws: `defaultKernel == choose(backend(), MeasuredTable.measured[backend()])`.
  */
-export const defaultKernel: Kernel = choose(backend())
+export const defaultKernel: Kernel = choose(backend(), MeasuredTable.measured[backend()])
