@@ -1,9 +1,9 @@
 /**
  * LiquidGraph — the persistent liquid knowledge graph, as an immutable value.
  *
- * Model: persistent hash maps (effect's `HashMap`, a HAMT) of nodes and edges, three indexes
- * derived from the edges (out-edges, in-edges, and the "slot" index subject|relation → facts that
- * `reconcile` reads), a lexical inverted index derived from the nodes' texts (term → nodes, with
+ * Model: persistent hash maps (effect's `HashMap`, a HAMT) of nodes and edges, two indexes
+ * derived from the edges (each node's {@link Adjacency} — its out-edges, in-edges and strength in
+ * one record — and the "slot" index subject|relation → facts that `reconcile` reads), a lexical inverted index derived from the nodes' texts (term → nodes, with
  * what BM25 needs; see {@link LiquidGraph.postings}), an alias map for merged nodes, and a
  * {@link VectorStore} of embeddings. An
  * update copies O(log n) HAMT nodes and shares the rest, so every earlier version stays valid
@@ -22,7 +22,13 @@
  * replays can compare.
  *
  * Transitions never touch the maps directly: they go through a {@link Draft}, the one place
- * that keeps the indexes and the derived `importance` score consistent.
+ * that keeps the indexes and the derived `importance` score consistent. A draft may take several
+ * transitions before it is finished (`Replay` folds a run of `Engrammed` events through one, with
+ * `Engram.engramInto`): it is a transient (mutable, single-owner) pass frozen by `finish`. Its
+ * representation details live in `internal/`: the write-back layers in front of each map
+ * (`internal/Layer.ts`) and what the graph reads of effect's private HAMT layout to trim the
+ * arrays inserts over-allocate (`internal/Hamt.ts`, with a probe that `laws/Hamt.test.ts`
+ * requires to find nothing changed).
  *
  * @since 0.1.0
  */
@@ -642,9 +648,16 @@ export const terms = (g: LiquidGraph): IterableIterator<string> => HashMap.keys(
  * `putNode` whose {@link documentText} changed moves the node's postings); a removed node takes its incident edges and its vector with it; the `importance` of
  * every node whose incident edges changed is recomputed on `finish`.
  *
- * Cost model: every map sits behind a write-back cache (a JS `Map`), so within one draft each key
- * costs at most one HAMT lookup and one HAMT write however often it is read and written; the
- * writes happen on `finish`.
+ * Cost model: every map but the edges sits behind a write-back cache (`internal/Layer.ts`), so
+ * within one draft each key costs at most one HAMT lookup and one HAMT write however often it is
+ * read and written (the writes happen on `finish`); the edge map is written through, its reads
+ * cached. The maps are opened with `HashMap.beginMutation`, so the trie paths one draft copies are
+ * copied once however many of its writes cross them: a draft over many transitions (a replay
+ * chunk) pays the path copies of the keys it wrote, not of each transition's.
+ *
+ * Laws: the transitions a draft takes, then `finish`, give the graph that taking them one draft
+ * each would give (equal, same `contentHash`: `laws/Replay.test.ts`, `laws/Engram.test.ts`); the
+ * source graph is never modified.
  */
 export class Draft {
   private readonly nodesL: Layer<MemoryNode>

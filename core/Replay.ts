@@ -11,6 +11,12 @@
  * `MalformedEvent` carrying its position; the state before it is returned beside the error, so
  * the good prefix stays usable, and no partial effect of the bad event is ever visible.
  *
+ * The fold is chunked: a run of `Engrammed` events (most of a journal) goes through one
+ * transient draft (`Engram.engramInto`), frozen when the run ends or reaches {@link CHUNK}
+ * events, so a long log pays one draft per chunk rather than one per event; the law is that
+ * this equals the event-by-event fold of {@link apply} (same graph and `contentHash`, same
+ * changes with {@link applyAll}), and a bad event inside a run returns the state before it.
+ *
  * @since 0.1.0
  */
 import { Result, Schema } from "effect"
