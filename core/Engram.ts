@@ -4,7 +4,7 @@
  * One engram is a batch: an optional episode (what happened), optional entity labels with
  * embeddings, and subject–relation–object facts. The transition
  * 1. **matches or creates** every label: by normalised key first (a lookup, through the aliases
- *    of merged nodes), then by embedding (the most similar semantic node, accepted at
+ *    of merged nodes), then by embedding (the most similar semantic node, found exactly through the vector store's index, `Similarity.nearest`; accepted at
  *    `matchSimilarity`, recorded as an alias so the next time is a lookup), else it creates a node
  *    (**neurogenesis**) whose surprise is 1 − its best similarity to what was known;
  * 2. gives each new node with an embedding its **first connections**: a GAT-like softmax over
@@ -465,7 +465,7 @@ export const engramInto = (d: LiquidGraph.Draft, input: EngramInput, params: Par
       continue
     }
     const hits = l.embedding !== undefined && d.vectors.size > 0
-      ? Similarity.topK(d.vectors, l.embedding, Math.max(1, params.gatNeighbors), (id) => isSemanticId(id) && d.hasNode(id))
+      ? Similarity.nearest(d.vectors, l.embedding, Math.max(1, params.gatNeighbors), (id) => isSemanticId(id) && d.hasNode(id))
       : []
     const best = hits[0]
     if (best !== undefined && best.score >= params.matchSimilarity) {
