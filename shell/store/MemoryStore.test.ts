@@ -5,7 +5,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Effect, Exit, type Layer, Result, type Scope } from "effect"
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { DatabaseSync } from "node:sqlite"
@@ -508,6 +508,39 @@ const writeV1 = (home: string, events: ReadonlyArray<Event.Event>, every: number
     }
   })
 }
+
+describe("MemoryStore (read only)", () => {
+  it.effect("a read-only store reads, refuses every write with ReadOnly, and creates nothing", () =>
+    Effect.gen(function*() {
+      const home = yield* tempHome
+      const events = sampleEvents(9)
+      // no database yet: memories read as empty, and no file appears
+      const empty = yield* withStore(MemoryStore.layerSqlite({ home: join(home, "none"), readOnly: true }), (store) =>
+        Effect.gen(function*() {
+          const memory = yield* store.open(alice)
+          assert.strictEqual(expectError(yield* Effect.exit(memory.commit(events.slice(0, 1)))).reason, "ReadOnly")
+          return (yield* memory.state).seq
+        }))
+      assert.strictEqual(empty, 0)
+      assert.isFalse(existsSync(join(home, "none")))
+      yield* withStore(MemoryStore.layerSqlite({ home }), (store) => Effect.flatMap(store.open(alice), (m) => m.commit(events)))
+      const before = readFileSync(dbPath(home))
+      yield* withStore(MemoryStore.layerSqlite({ home, readOnly: true }), (store) =>
+        Effect.gen(function*() {
+          const memory = yield* store.open(alice)
+          assert.strictEqual(hashOf(yield* memory.state), hashOf(fold(events)))
+          assert.isTrue((yield* memory.verify).ok)
+          for (const write of [memory.commit(events.slice(0, 1)), memory.snapshot, memory.rollback(2)]) {
+            assert.strictEqual(expectError(yield* Effect.exit(write)).reason, "ReadOnly")
+          }
+          // a memory the database does not hold reads as new and empty
+          const other = yield* store.open(bob)
+          assert.strictEqual((yield* other.state).seq, 0)
+          assert.deepStrictEqual((yield* store.list).map((id) => id.key), [alice.key])
+        }))
+      assert.isTrue(readFileSync(dbPath(home)).equals(before))
+    }))
+})
 
 describe("MemoryStore (older databases)", () => {
   it.effect("a mags-store/1 database reads as it is (read only), and is upgraded in place when opened for writing", () =>
