@@ -530,7 +530,8 @@ describe("MemoryStore (read only)", () => {
           const memory = yield* store.open(alice)
           assert.strictEqual(hashOf(yield* memory.state), hashOf(fold(events)))
           assert.isTrue((yield* memory.verify).ok)
-          for (const write of [memory.commit(events.slice(0, 1)), memory.snapshot, memory.rollback(2)]) {
+          const writes: ReadonlyArray<Effect.Effect<unknown, StoreError>> = [memory.commit(events.slice(0, 1)), memory.snapshot, memory.rollback(2)]
+          for (const write of writes) {
             assert.strictEqual(expectError(yield* Effect.exit(write)).reason, "ReadOnly")
           }
           // a memory the database does not hold reads as new and empty
