@@ -86,6 +86,12 @@ interface List {
   sin: Float32Array
   /** Prefix minimum of `cos`. */
   minCos: Float32Array
+  /** Each row quantised: `dim` int8 codes `round(x / scale)`, contiguous in list order. */
+  codes: Int8Array
+  /** `max |x_i| / 127` of each row. */
+  scale: Float32Array
+  /** `‖x − scale · codes‖` of each row, rounded up: the bound on what the codes miss. */
+  err: Float32Array
   len: number
 }
 
@@ -98,6 +104,13 @@ export interface Index {
   /** Rows of the version it was trained on. */
   readonly trainedAt: number
   readonly lists: ReadonlyArray<List>
+  /**
+   * Per list, its length and its smallest `x·c` for the newest version of the line (mirrors of
+   * `lists[c].len` and `lists[c].minCos[len − 1]`, kept flat so that a search reads every list's
+   * bound from two arrays instead of touching `nlist` objects).
+   */
+  readonly lens: Int32Array
+  readonly minAll: Float32Array
   /** Rows of the newest version of the line: only a version with this many rows appends in place. */
   readonly owner: { high: number }
 }
@@ -127,23 +140,31 @@ const argmax = (scores: Float32Array, n: number): number => {
   return best
 }
 
-const newList = (capacity: number): List => {
+const newList = (capacity: number, dim: number): List => {
   const cap = Math.max(4, capacity)
-  return { slots: new Int32Array(cap), cos: new Float32Array(cap), sin: new Float32Array(cap), minCos: new Float32Array(cap), len: 0 }
+  return {
+    slots: new Int32Array(cap), cos: new Float32Array(cap), sin: new Float32Array(cap), minCos: new Float32Array(cap),
+    codes: new Int8Array(cap * dim), scale: new Float32Array(cap), err: new Float32Array(cap), len: 0
+  }
 }
 
-const push = (list: List, slot: number, a: number): void => {
+const grow = <A extends Int32Array | Float32Array | Int8Array>(x: A, n: number, make: (n: number) => A): A => {
+  const y = make(n)
+  y.set(x)
+  return y
+}
+
+/** Appends row `slot` (unit vector `v`, `a = v · centroid`) to `list`, growing it when full. */
+const push = (list: List, slot: number, a: number, v: Float32Array, dim: number): void => {
   if (list.len === list.slots.length) {
     const cap = list.len * 2
-    const grow = <A extends Int32Array | Float32Array>(x: A, make: (n: number) => A): A => {
-      const y = make(cap)
-      y.set(x)
-      return y
-    }
-    list.slots = grow(list.slots, (n) => new Int32Array(n))
-    list.cos = grow(list.cos, (n) => new Float32Array(n))
-    list.sin = grow(list.sin, (n) => new Float32Array(n))
-    list.minCos = grow(list.minCos, (n) => new Float32Array(n))
+    list.slots = grow(list.slots, cap, (n) => new Int32Array(n))
+    list.cos = grow(list.cos, cap, (n) => new Float32Array(n))
+    list.sin = grow(list.sin, cap, (n) => new Float32Array(n))
+    list.minCos = grow(list.minCos, cap, (n) => new Float32Array(n))
+    list.codes = grow(list.codes, cap * dim, (n) => new Int8Array(n))
+    list.scale = grow(list.scale, cap, (n) => new Float32Array(n))
+    list.err = grow(list.err, cap, (n) => new Float32Array(n))
   }
   const i = list.len++
   const c = Math.max(-1, Math.min(1, a))
@@ -151,6 +172,20 @@ const push = (list: List, slot: number, a: number): void => {
   list.cos[i] = c
   list.sin[i] = Math.sqrt(1 - c * c)
   list.minCos[i] = i === 0 ? c : Math.min(list.minCos[i - 1]!, c)
+  let max = 0
+  for (let d = 0; d < dim; d++) max = Math.max(max, Math.abs(v[d]!))
+  const scale = Math.fround(max / 127)
+  const o = i * dim
+  let e = 0
+  for (let d = 0; d < dim; d++) {
+    const code = scale === 0 ? 0 : Math.max(-127, Math.min(127, Math.round(v[d]! / scale)))
+    list.codes[o + d] = code
+    const r = v[d]! - scale * code
+    e += r * r
+  }
+  list.scale[i] = scale
+  // rounded up (relative 1e-6 and an absolute 1e-7): the bound must hold after the float32 store
+  list.err[i] = Math.fround(Math.sqrt(e) * (1 + 1e-6) + 1e-7)
 }
 
 /**
@@ -190,7 +225,9 @@ export const train = (view: StoreView, kernel: Kernel = defaultKernel): Index =>
   const n = live.length
   const nlist = Math.max(1, Math.min(n, listsFor(view.rows)))
   const owner = { high: view.rows }
-  if (n === 0) return { dim, nlist: 1, centroids: new Float32Array(dim), trainedAt: view.rows, lists: [newList(4)], owner }
+  if (n === 0) {
+    return { dim, nlist: 1, centroids: new Float32Array(dim), trainedAt: view.rows, lists: [newList(4, dim)], lens: new Int32Array(1), minAll: new Float32Array(1), owner }
+  }
   const sampleSize = Math.max(nlist, Math.min(n, SAMPLE_PER_LIST * nlist))
   // seeded partial Fisher–Yates: the first `sampleSize` of `order` are a uniform sample
   const order = live.slice()
@@ -229,13 +266,13 @@ export const train = (view: StoreView, kernel: Kernel = defaultKernel): Index =>
   }
   const lists: Array<List> = []
   const expected = Math.ceil((GROWTH * n) / nlist)
-  for (let c = 0; c < nlist; c++) lists.push(newList(expected))
+  for (let c = 0; c < nlist; c++) lists.push(newList(expected, dim))
   for (let i = 0; i < n; i++) {
     kernel.scores(centroids, nlist, dim, rowOf(view, live[i]!), scores)
     const c = argmax(scores, nlist)
-    push(lists[c]!, live[i]!, scores[c]!)
+    push(lists[c]!, live[i]!, scores[c]!, rowOf(view, live[i]!), dim)
   }
-  return { dim, nlist, centroids, trainedAt: view.rows, lists, owner }
+  return { dim, nlist, centroids, trainedAt: view.rows, lists, ...mirrors(lists), owner }
 }
 
 // ── appending ─────────────────────────────────────────────────────────────────
@@ -252,10 +289,23 @@ const visible = (list: List, rows: number): number => {
   return lo
 }
 
+const mirrors = (lists: ReadonlyArray<List>): { lens: Int32Array; minAll: Float32Array } => {
+  const lens = new Int32Array(lists.length)
+  const minAll = new Float32Array(lists.length)
+  lists.forEach((l, c) => {
+    lens[c] = l.len
+    minAll[c] = l.len > 0 ? l.minCos[l.len - 1]! : 1
+  })
+  return { lens, minAll }
+}
+
 const fork = (index: Index, rows: number): Index => {
   const lists = index.lists.map((l) => {
     const end = visible(l, rows)
-    const copy = newList(end * 2)
+    const copy = newList(end * 2, index.dim)
+    copy.codes.set(l.codes.subarray(0, end * index.dim))
+    copy.scale.set(l.scale.subarray(0, end))
+    copy.err.set(l.err.subarray(0, end))
     copy.slots.set(l.slots.subarray(0, end))
     copy.cos.set(l.cos.subarray(0, end))
     copy.sin.set(l.sin.subarray(0, end))
@@ -263,7 +313,7 @@ const fork = (index: Index, rows: number): Index => {
     copy.len = end
     return copy
   })
-  return { dim: index.dim, nlist: index.nlist, centroids: index.centroids, trainedAt: index.trainedAt, lists, owner: { high: rows } }
+  return { dim: index.dim, nlist: index.nlist, centroids: index.centroids, trainedAt: index.trainedAt, lists, ...mirrors(lists), owner: { high: rows } }
 }
 
 /**
@@ -279,7 +329,10 @@ export const add = (index: Index, slot: number, v: Float32Array, kernel: Kernel 
   const scores = new Float32Array(ix.nlist)
   kernel.scores(ix.centroids, ix.nlist, ix.dim, v, scores)
   const c = argmax(scores, ix.nlist)
-  push(ix.lists[c]!, slot, scores[c]!)
+  const list = ix.lists[c]!
+  push(list, slot, scores[c]!, v, ix.dim)
+  ix.lens[c] = list.len
+  ix.minAll[c] = list.minCos[list.len - 1]!
   ix.owner.high = slot + 1
   return ix
 }
@@ -329,9 +382,14 @@ const flush = (
 ): number => {
   const out = scratchOut
   kernel.scores(buf, n, dim, q, out)
-  for (let t = 0; t < n; t++) {
+  // offered best score first, so that `accept` (maybe costly) is asked about few rows: the heap
+  // ends the same whatever the order (it keeps the k best by score, then id)
+  const cand: Array<number> = []
+  for (let t = 0; t < n; t++) if (out[t]! >= minScore && TopK.admits(heap, out[t]!)) cand.push(t)
+  cand.sort((x, y) => out[y]! - out[x]!)
+  for (const t of cand) {
     const s = out[t]!
-    if (s < minScore || !TopK.admits(heap, s)) continue
+    if (!TopK.admits(heap, s)) break
     const slot = slots[t]!
     const id = pages[slot >> PAGE_SHIFT]!.ids[slot & PAGE_MASK]!
     if (accept === undefined || accept(id)) TopK.offer(heap, s, id)
@@ -399,6 +457,8 @@ export const search = (
   const slots = scratchSlots
   const pages = view.pages
   const tip = index.owner.high === view.rows
+  const lens = index.lens
+  const minAll = index.minAll
   let limit = minScore - MARGIN
   let n = 0
   let scored = 0
@@ -409,11 +469,12 @@ export const search = (
       // scattered reads cost more than the sequential flat scan: leave it to the caller
       let pending = 0
       for (let t = nfirst; t < nlist; t++) {
-        const l = index.lists[order[t]!]!
-        const e = tip ? l.len : visible(l, view.rows)
+        const c = order[t]!
+        const l = tip ? undefined : index.lists[c]!
+        const e = l === undefined ? lens[c]! : visible(l, view.rows)
         if (e === 0) continue
-        const b = Math.max(-1, Math.min(1, cs[order[t]!]!))
-        const m = l.minCos[e - 1]!
+        const b = Math.max(-1, Math.min(1, cs[c]!))
+        const m = l === undefined ? minAll[c]! : l.minCos[e - 1]!
         if (b >= m || b * m + Math.sqrt((1 - b * b) * (1 - m * m)) >= limit) pending += e
       }
       if (pending > flatFraction * view.rows) {
@@ -425,20 +486,30 @@ export const search = (
       }
     }
     const c = order[j]!
-    const list = index.lists[c]!
-    const end = tip ? list.len : visible(list, view.rows)
+    const end = tip ? lens[c]! : visible(index.lists[c]!, view.rows)
     if (end === 0) continue
     const b = Math.max(-1, Math.min(1, cs[c]!))
     const sb = Math.sqrt(1 - b * b)
-    const m = list.minCos[end - 1]!
+    const m = tip ? minAll[c]! : index.lists[c]!.minCos[end - 1]!
     if (b < m && b * m + sb * Math.sqrt(1 - m * m) < limit) continue
+    const list = index.lists[c]!
     opened++
     const lcos = list.cos
     const lsin = list.sin
     const lslots = list.slots
+    const codes = list.codes
+    const lscale = list.scale
+    const lerr = list.err
     for (let i = 0; i < end; i++) {
       const a = lcos[i]!
       if (b < a && b * a + sb * lsin[i]! < limit) continue
+      if (limit > -1) {
+        // q·x ≤ scale · (q·codes) + ‖x − scale·codes‖ (|q| = 1): read in list order, 1 byte a value
+        let dot = 0
+        const o = i * dim
+        for (let d = 0; d < dim; d++) dot += codes[o + d]! * q[d]!
+        if (lscale[i]! * dot + lerr[i]! < limit) continue
+      }
       const slot = lslots[i]!
       const page = pages[slot >> PAGE_SHIFT]!
       const r = slot & PAGE_MASK
