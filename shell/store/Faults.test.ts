@@ -233,6 +233,24 @@ describe("faults: damaged files and repair", () => {
       }))
   }
 
+  it.effect("a damaged snapshot only: the memory still opens (from the journal); repair rebuilds it and loses nothing", () =>
+    Effect.gen(function*() {
+      const home = yield* tempHome
+      yield* filled(home, 12)
+      const db = new DatabaseSync(dbPath(home))
+      const seq = Number(db.prepare("SELECT max(seq) AS s FROM snapshots").get()?.["s"])
+      const data = Uint8Array.from(db.prepare("SELECT json FROM snapshots WHERE seq = ?").get(seq)?.["json"] as Uint8Array)
+      data[data.length >> 1] = data[data.length >> 1]! ^ 0xff
+      db.prepare("UPDATE snapshots SET json = ? WHERE seq = ?").run(data, seq)
+      db.close()
+      const report = yield* Repair.repair(home)
+      assert.isFalse(report.healthy)
+      assert.isFalse(report.lost)
+      assert.match(report.damage.join(" "), new RegExp(`snapshot ${seq}`))
+      assert.deepInclude(report.memories[0], { kept: 12, lastKnown: 12, problem: undefined })
+      yield* checkRepaired(home, 12)
+    }))
+
   it.effect("a database that is not a database at all: repair moves it aside and starts an empty store", () =>
     Effect.gen(function*() {
       const home = yield* tempHome

@@ -99,7 +99,11 @@ interface Health {
   readonly bad: boolean
 }
 
-/** Damage found without writing anything: integrity check, then every memory's journal folded. */
+/**
+ * Damage found without writing anything: SQLite's integrity check, then every memory verified
+ * as `Memory.verify` does it (the journal folded from the start, every snapshot restored and
+ * compared with the fold) and its branches' checksums.
+ */
 const inspect = (src: Backend, db: DatabaseSync): Health => {
   const damage: Array<string> = []
   const check = attempt(() => db.prepare("PRAGMA integrity_check(20)").all().map((r) => String(r["integrity_check"])))
@@ -109,12 +113,16 @@ const inspect = (src: Backend, db: DatabaseSync): Health => {
   const ids = attempt(() => src.listMemories())
   if (Result.isFailure(ids)) return { damage: [`memories unreadable: ${ids.failure}`], bad: true }
   for (const id of ids.success) {
-    const verdict = attempt(() => {
+    const verdict = attempt((): string | undefined => {
+      const report = Effect.runSync(Effect.scoped(Effect.flatMap(
+        Journal.makeStore(Effect.succeed(src), {}),
+        (store) => Effect.flatMap(store.openLenient(id), ({ memory }) => memory.verify)
+      )))
+      if (!report.ok) return report.problems[0] ?? "verify failed"
       const m = src.findMemory(id)
-      if (m === undefined) return "missing"
-      const folded = Journal.foldRows(src.events(m, 0, Number.MAX_SAFE_INTEGER), Journal.initialOf(m))
-      if (folded.error !== undefined) return folded.error.message
-      for (const b of src.branches(m)) for (const r of src.abandonedRows(m, b.branch)) if (checksum(r.data) !== r.crc) return `branch ${b.branch} is damaged`
+      for (const b of m === undefined ? [] : src.branches(m)) {
+        for (const r of src.abandonedRows(m!, b.branch)) if (checksum(r.data) !== r.crc) return `branch ${b.branch} is damaged`
+      }
       return undefined
     })
     if (Result.isFailure(verdict)) return { damage: [`memory ${id.key}: ${verdict.failure}`], bad: true }
