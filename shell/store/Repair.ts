@@ -3,9 +3,10 @@
  * new database, and moves the damaged file aside (kept, never written over).
  *
  * What counts as damage: SQLite finds its pages inconsistent (`PRAGMA integrity_check`), a
- * table or row cannot be read, or a memory's journal has a bad record (checksum, unreadable
- * record, gap, an event that does not decode or apply — the same checks as `verify`). A
- * healthy store is left exactly as it is.
+ * table or row cannot be read, a memory's `verify` fails (a bad journal record: checksum,
+ * unreadable record, gap, an event that does not decode or apply; or a snapshot that does not
+ * restore to the journal's fold), or an abandoned branch fails its checksums. A healthy store
+ * is left exactly as it is.
  *
  * The salvage, per memory: events are read one seq at a time (a point lookup each, so a
  * damaged page ends the prefix instead of the whole read) and folded from the memory's initial
