@@ -18,8 +18,10 @@
  * The nearest-neighbour index (core/kernels/Ann.ts) lives in the store too, kept by the same
  * scheme: from {@link Ann.MIN_ROWS} rows on, every appended row is filed in a posting list
  * (in place for the newest version of a line, a fork of the lists otherwise), and the index is
- * retrained from the live rows each time the row count grows {@link Ann.GROWTH}-fold. It only
- * makes `Similarity.nearest` faster: no result, equality or encoding depends on it.
+ * retrained from the live rows each time the row count grows {@link Ann.GROWTH}-fold. `decode`
+ * and `compact` build no index (opening a memory pays no training): the store trains one when
+ * it reaches the next `Ann.MIN_ROWS · 2^j` rows (`Ann.needsTraining`). It only makes
+ * `Similarity.nearest` faster: no result, equality or encoding depends on it.
  *
  * Equality and hashing are by content (id → vector), not by layout.
  *
@@ -182,12 +184,8 @@ const append = (
 export const compact = (store: VectorStore): VectorStore => {
   let next = empty(store.dim)
   for (const [id, v] of entries(store)) next = put(next, id, v, true, false)
-  return indexed(next)
+  return next
 }
-
-/** `store` with a freshly trained index when it has enough rows (after a bulk build without one). */
-const indexed = (store: VectorStore): VectorStore =>
-  store.rows >= Ann.MIN_ROWS ? { ...store, ann: Ann.train(store) } : store
 
 /**
  * Sets the vector of `id` (normalised to unit length), replacing any previous one.
@@ -288,5 +286,5 @@ export const decode = (enc: Encoded): VectorStore | string => {
     if (has(store, id)) return `vector of ${id} appears twice`
     store = put(store, id, v, true, false)
   }
-  return indexed(store)
+  return store
 }

@@ -199,14 +199,22 @@ const push = (list: List, slot: number, a: number, v: Float32Array, dim: number)
 export const listsFor = (rows: number): number => Math.max(1, Math.min(MAX_LISTS, Math.round(2 * Math.sqrt(GROWTH * rows))))
 
 /**
- * Whether a version with `rows` rows and index `index` must (re)train: at {@link MIN_ROWS} rows
- * without an index, then at {@link GROWTH} × the rows of the last training.
- * Laws: `needsTraining(r, undefined) ⇔ r ≥ MIN_ROWS`.
+ * Whether a version that has just reached `rows` rows (one append) with index `index` must
+ * (re)train: without an index, when `rows` is {@link MIN_ROWS} · 2^j (a store grown from empty
+ * trains at MIN_ROWS; one decoded from a snapshot or compacted — which keep no index, so that
+ * opening a memory never pays a training — trains once it has grown to the next such level, at
+ * most twice its size); with one, at {@link GROWTH} × the rows of the last training. Each
+ * training costs O(n · nlist · dim) once per doubling at least: amortised O(nlist · dim) a row.
+ * Laws: `needsTraining(MIN_ROWS, undefined)`; `¬needsTraining(r, undefined)` for r < MIN_ROWS.
  * @complexity O(1)
  * @example needsTraining(1024, undefined) // true
  */
-export const needsTraining = (rows: number, index: Index | undefined): boolean =>
-  index === undefined ? rows >= MIN_ROWS : rows >= index.trainedAt * GROWTH
+export const needsTraining = (rows: number, index: Index | undefined): boolean => {
+  if (index !== undefined) return rows >= index.trainedAt * GROWTH
+  if (rows < MIN_ROWS || rows % MIN_ROWS !== 0) return false
+  const m = rows / MIN_ROWS
+  return (m & (m - 1)) === 0
+}
 
 /**
  * The centroids in groups: group `g` holds centroids `start[g] .. start[g + 1])` (stored
