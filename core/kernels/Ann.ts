@@ -17,18 +17,31 @@
  * `q·x ≤ 1` when `b ≥ a`, else `q·x ≤ b·a + √(1−b²)·√(1−a²)`. A list is skipped when the bound
  * at its smallest `a` (a prefix minimum kept per list) is below the current k-th score (minus a
  * margin {@link MARGIN} that covers float32 rounding); within a list, each row is skipped on its
- * own bound before its vector is read. Candidates are scored with the same kernel as the exact
+ * own bound, then on a second one read from the list's int8 copy of the row (stored contiguously
+ * in list order, so a list reads sequentially): with `s` the row's scale and `e` the norm of
+ * what its codes miss, `q·x ≤ s · (q·codes) + e`. Only rows that pass both have their float
+ * vector read (scattered, from the store's pages). Candidates are scored with the same kernel as the exact
  * scan (`Similarity.topK`), so a row's score is bit-identical to the scan's (every kernel scores
  * a row from that row and the query alone; see laws/Similarity.test.ts).
+ *
+ * Memory: per row a slot, three floats of bounds, `dim` int8 codes, scale and error (≈ dim + 24
+ * bytes, up to twice that while lists have spare capacity), plus `nlist × dim` centroid floats.
  *
  * Persistence without copying (the VectorStore page scheme, applied to lists): the index object
  * is shared by the versions of one line of appends. Each list holds slots in ascending order; a
  * version with `rows` rows sees the entries with slot < rows. Only the version whose `rows`
  * equals `owner.high` (the newest of the line) appends in place; any other version that appends
- * first copies the lists it can see (a fork: O(n) ints, never vectors). Tombstoned rows stay in
- * the lists and are skipped through the version's own `dead` flags. The index is retrained from
- * the version's live rows when its row count reaches {@link MIN_ROWS}, then each time it grows
- * {@link GROWTH}-fold (amortised O(nlist · dim) per row).
+ * first copies the lists it can see (a fork: O(n · dim) bytes of codes and bounds, never the
+ * float vectors). Tombstoned rows stay in the lists and are skipped through the version's own
+ * `dead` flags. The index is retrained from the version's live rows when its row count reaches
+ * {@link MIN_ROWS}, then each time it grows {@link GROWTH}-fold (amortised O(nlist · dim) per
+ * row); a store decoded from a snapshot or compacted starts without one and trains when it
+ * reaches the next MIN_ROWS · 2^j rows ({@link needsTraining}), so opening a memory never pays
+ * a training.
+ *
+ * Where the data has no cluster structure at the index's scale (the bounds leave more than
+ * {@link FLAT_FRACTION} of the rows), {@link search} gives way and the caller runs the flat scan:
+ * never much slower than the scan, as fast as the structure allows.
  *
  * @since 0.2.0
  */
