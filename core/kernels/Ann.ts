@@ -22,7 +22,7 @@
  * what its codes miss, `q·x ≤ s · (q·codes) + e`. Only rows that pass both have their float
  * vector read (scattered, from the store's pages). Candidates are scored with the same kernel as the exact
  * scan (`Similarity.topK`), so a row's score is bit-identical to the scan's (every kernel scores
- * a row from that row and the query alone; see laws/Similarity.test.ts).
+ * a row from that row and the query alone; see laws/Ann.test.ts).
  *
  * Memory: per row a slot, three floats of bounds, `dim` int8 codes, scale and error (≈ dim + 24
  * bytes, up to twice that while lists have spare capacity), plus `nlist × dim` centroid floats.
