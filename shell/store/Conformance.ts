@@ -59,15 +59,10 @@ const init = { params: "{}", dim: 3, at: 0 }
 
 const same = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a).equals(Buffer.from(b))
 
-const throwsStale = (f: () => unknown): void => {
-  try {
-    f()
-  } catch (e) {
-    assert.instanceOf(e, StaleWriter)
-    return
-  }
-  assert.fail("expected a StaleWriter")
-}
+const failsStale = <A>(write: Effect.Effect<A, unknown>) =>
+  Effect.map(Effect.flip(write), (e) => assert.instanceOf(e, StaleWriter))
+
+const ALL = Number.MAX_SAFE_INTEGER
 
 const fold = (es: ReadonlyArray<Event.Event>): Replay.State => Result.getOrThrow(Replay.replay(es, Replay.initial(undefined, 0)))
 const hashOf = (s: Replay.State): string => LiquidGraph.contentHash(s.graph)
@@ -86,89 +81,90 @@ export const conformance = (harness: Harness): void => {
     it.effect("memories: absent until ensured, ensure is idempotent, listed in creation order", () =>
       Effect.gen(function*() {
         const b = yield* (yield* harness.fresh)()
-        assert.isUndefined(b.findMemory(alice))
-        const a1 = b.ensureMemory(alice, init)
-        const a2 = b.ensureMemory(alice, { ...init, params: "{\"other\":1}" })
+        assert.isUndefined(yield* b.findMemory(alice))
+        const a1 = yield* b.ensureMemory(alice, init)
+        const a2 = yield* b.ensureMemory(alice, { ...init, params: "{\"other\":1}" })
         assert.deepStrictEqual([a2.ref, a2.params, a2.dim], [a1.ref, "{}", 3])
-        b.ensureMemory(bob, init)
-        assert.deepStrictEqual(b.listMemories().map((id) => id.key), [alice.key, bob.key])
-        assert.strictEqual(b.findMemory(alice)?.ref, a1.ref)
+        yield* b.ensureMemory(bob, init)
+        assert.deepStrictEqual((yield* b.listMemories).map((id) => id.key), [alice.key, bob.key])
+        assert.strictEqual((yield* b.findMemory(alice))?.ref, a1.ref)
       }).pipe(Effect.scoped))
 
-    it.effect("events come back as written: bytes, tags, checksums, ranges (after, upto]", () =>
+    it.effect("events come back as written: bytes, tags, checksums, ranges (after, upto], pages of at most `limit`", () =>
       Effect.gen(function*() {
         const b = yield* (yield* harness.fresh)()
-        const m = b.ensureMemory(alice, init)
+        const m = yield* b.ensureMemory(alice, init)
         const rows = [1, 2, 3, 4, 5].map((s) => row(s))
-        b.append(m, 0, rows.slice(0, 2), undefined, 2)
-        b.append(m, 2, rows.slice(2), undefined, 2)
-        assert.strictEqual(b.lastSeq(m), 5)
-        const all = [...b.events(m, 0, Number.MAX_SAFE_INTEGER)]
+        yield* b.append(m, 0, rows.slice(0, 2), undefined, 2)
+        yield* b.append(m, 2, rows.slice(2), undefined, 2)
+        assert.strictEqual(yield* b.lastSeq(m), 5)
+        const all = yield* b.events(m, 0, ALL, 100)
         assert.deepStrictEqual(all.map((r) => [r.seq, r.tag, r.crc]), rows.map((r) => [r.seq, r.tag, r.crc]))
         for (let i = 0; i < rows.length; i++) assert.isTrue(same(all[i]!.data, rows[i]!.data))
-        assert.deepStrictEqual([...b.events(m, 1, 3)].map((r) => r.seq), [2, 3])
-        assert.deepStrictEqual([...b.events(m, 5, 9)].map((r) => r.seq), [])
-        assert.strictEqual(b.eventBytes(m, 1, 3), rows[1]!.data.length + rows[2]!.data.length)
-        assert.strictEqual(b.eventBytes(m, 0, 99), rows.reduce((n, r) => n + r.data.length, 0))
+        assert.deepStrictEqual((yield* b.events(m, 1, 3, 100)).map((r) => r.seq), [2, 3])
+        assert.deepStrictEqual((yield* b.events(m, 1, ALL, 2)).map((r) => r.seq), [2, 3])
+        assert.deepStrictEqual((yield* b.events(m, 5, 9, 100)).map((r) => r.seq), [])
+        assert.strictEqual(yield* b.eventBytes(m, 1, 3), rows[1]!.data.length + rows[2]!.data.length)
+        assert.strictEqual(yield* b.eventBytes(m, 0, 99), rows.reduce((n, r) => n + r.data.length, 0))
       }).pipe(Effect.scoped))
 
-    it.effect("a write with a stale expected seq throws StaleWriter and writes nothing", () =>
+    it.effect("a write with a stale expected seq fails with StaleWriter and writes nothing", () =>
       Effect.gen(function*() {
         const b = yield* (yield* harness.fresh)()
-        const m = b.ensureMemory(alice, init)
-        b.append(m, 0, [row(1)], undefined, 2)
-        throwsStale(() => b.append(m, 0, [row(1, "again")], snap(1), 2))
-        throwsStale(() => b.putSnapshot(m, 0, snap(0), 2))
-        throwsStale(() => b.abandon(m, 3, 0, "rollback", 0))
-        assert.strictEqual(b.lastSeq(m), 1)
-        assert.deepStrictEqual(b.snapshotMetas(m), [])
-        assert.deepStrictEqual(b.branches(m), [])
+        const m = yield* b.ensureMemory(alice, init)
+        yield* b.append(m, 0, [row(1)], undefined, 2)
+        yield* failsStale(b.append(m, 0, [row(1, "again")], snap(1), 2))
+        yield* failsStale(b.putSnapshot(m, 0, snap(0), 2))
+        yield* failsStale(b.abandon(m, 3, 0, "rollback", 0))
+        assert.strictEqual(yield* b.lastSeq(m), 1)
+        assert.deepStrictEqual(yield* b.snapshotMetas(m), [])
+        assert.deepStrictEqual(yield* b.branches(m), [])
       }).pipe(Effect.scoped))
 
     it.effect("snapshots: bytes and metadata back as written; only the latest `keep` are kept", () =>
       Effect.gen(function*() {
         const b = yield* (yield* harness.fresh)()
-        const m = b.ensureMemory(alice, init)
-        for (let s = 1; s <= 5; s++) b.append(m, s - 1, [row(s)], snap(s), 3)
-        assert.deepStrictEqual(b.snapshotMetas(m), [3, 4, 5].map((s) => {
+        const m = yield* b.ensureMemory(alice, init)
+        for (let s = 1; s <= 5; s++) yield* b.append(m, s - 1, [row(s)], snap(s), 3)
+        assert.deepStrictEqual(yield* b.snapshotMetas(m), [3, 4, 5].map((s) => {
           const { contentHash, crc, journalBytes, seq, size } = snap(s)
           return { seq, crc, contentHash, size, journalBytes }
         }))
-        assert.isTrue(same(b.snapshotData(m, 4)!, snap(4).data))
-        assert.isUndefined(b.snapshotData(m, 1))
-        b.putSnapshot(m, 5, snap(5), 1)
-        assert.deepStrictEqual(b.snapshotMetas(m).map((x) => x.seq), [5])
+        assert.isTrue(same((yield* b.snapshotData(m, 4))!, snap(4).data))
+        assert.isUndefined(yield* b.snapshotData(m, 1))
+        yield* b.putSnapshot(m, 5, snap(5), 1)
+        assert.deepStrictEqual((yield* b.snapshotMetas(m)).map((x) => x.seq), [5])
       }).pipe(Effect.scoped))
 
     it.effect("abandon moves the tail to a branch and drops later snapshots; putBranch records a branch", () =>
       Effect.gen(function*() {
         const b = yield* (yield* harness.fresh)()
-        const m = b.ensureMemory(alice, init)
-        for (let s = 1; s <= 6; s++) b.append(m, s - 1, [row(s)], s % 2 === 0 ? snap(s) : undefined, 5)
-        const branch = b.abandon(m, 6, 3, "rollback", 42)
+        const m = yield* b.ensureMemory(alice, init)
+        for (let s = 1; s <= 6; s++) yield* b.append(m, s - 1, [row(s)], s % 2 === 0 ? snap(s) : undefined, 5)
+        const branch = yield* b.abandon(m, 6, 3, "rollback", 42)
         assert.deepStrictEqual(branch, { branch: 1, base: 3, tip: 6, reason: "rollback", at: 42 })
-        assert.strictEqual(b.lastSeq(m), 3)
-        assert.deepStrictEqual(b.snapshotMetas(m).map((x) => x.seq), [2])
-        assert.deepStrictEqual(b.abandonedRows(m, 1).map((r) => r.seq), [4, 5, 6])
-        assert.isTrue(same(b.abandonedRows(m, 1)[0]!.data, row(4).data))
-        assert.isUndefined(b.abandon(m, 3, 3, "rollback", 43))
-        const put = b.putBranch(m, { base: 1, tip: 2, reason: "corrupt", at: 7 }, [row(2)])
+        assert.strictEqual(yield* b.lastSeq(m), 3)
+        assert.deepStrictEqual((yield* b.snapshotMetas(m)).map((x) => x.seq), [2])
+        assert.deepStrictEqual((yield* b.abandonedRows(m, 1)).map((r) => r.seq), [4, 5, 6])
+        assert.isTrue(same((yield* b.abandonedRows(m, 1))[0]!.data, row(4).data))
+        assert.isUndefined(yield* b.abandon(m, 3, 3, "rollback", 43))
+        const put = yield* b.putBranch(m, { base: 1, tip: 2, reason: "corrupt", at: 7 }, [row(2)])
         assert.strictEqual(put.branch, 2)
-        assert.deepStrictEqual(b.branches(m).map((x) => x.branch), [1, 2])
-        assert.deepStrictEqual(b.abandonedRows(m, 2).map((r) => r.seq), [2])
+        assert.deepStrictEqual((yield* b.branches(m)).map((x) => x.branch), [1, 2])
+        assert.deepStrictEqual((yield* b.abandonedRows(m, 2)).map((r) => r.seq), [2])
       }).pipe(Effect.scoped))
 
     it.effect("memories are isolated", () =>
       Effect.gen(function*() {
         const b = yield* (yield* harness.fresh)()
-        const a = b.ensureMemory(alice, init)
-        const o = b.ensureMemory(bob, init)
-        b.append(a, 0, [row(1), row(2)], snap(2), 2)
-        b.append(o, 0, [row(1, "bob")], undefined, 2)
-        b.abandon(a, 2, 0, "rollback", 0)
-        assert.strictEqual(b.lastSeq(o), 1)
-        assert.isTrue(same([...b.events(o, 0, 9)][0]!.data, row(1, "bob").data))
-        assert.deepStrictEqual(b.branches(o), [])
+        const a = yield* b.ensureMemory(alice, init)
+        const o = yield* b.ensureMemory(bob, init)
+        yield* b.append(a, 0, [row(1), row(2)], snap(2), 2)
+        yield* b.append(o, 0, [row(1, "bob")], undefined, 2)
+        yield* b.abandon(a, 2, 0, "rollback", 0)
+        assert.strictEqual(yield* b.lastSeq(o), 1)
+        assert.isTrue(same((yield* b.events(o, 0, 9, 10))[0]!.data, row(1, "bob").data))
+        assert.deepStrictEqual(yield* b.branches(o), [])
       }).pipe(Effect.scoped))
 
     it.effect("engine: commit, reopen from snapshot + tail, verify and rollback agree with the fold", () =>

@@ -52,13 +52,14 @@ const faulty = (inner: Backend, n: number, mode: "before" | "after"): Backend =>
   let writes = 0
   const out: Record<string, unknown> = { ...inner }
   for (const name of WRITES) {
-    const f = inner[name] as (...args: Array<unknown>) => unknown
-    out[name] = (...args: Array<unknown>) => {
-      writes++
-      if (writes !== n) return f(...args)
-      if (mode === "after") f(...args)
-      throw new StoreError({ reason: "Io", message: `injected fault at write ${n} (${name}, ${mode})` })
-    }
+    const f = inner[name] as (...args: Array<unknown>) => Effect.Effect<unknown, unknown>
+    out[name] = (...args: Array<unknown>) =>
+      Effect.suspend(() => {
+        writes++
+        if (writes !== n) return f(...args)
+        const fault = new StoreError({ reason: "Io", message: `injected fault at write ${n} (${name}, ${mode})` })
+        return mode === "after" ? Effect.flatMap(f(...args), () => Effect.fail(fault)) : Effect.fail(fault)
+      })
   }
   return out as unknown as Backend
 }
@@ -141,14 +142,17 @@ describe("faults: the N-th backend write fails", () => {
         const counted = faulty(counting, Number.MAX_SAFE_INTEGER, "before")
         const countingWrites: Record<string, unknown> = { ...counted }
         for (const name of WRITES) {
-          const f = counted[name] as (...args: Array<unknown>) => unknown
-          countingWrites[name] = (...args: Array<unknown>) => {
-            total++
-            return f(...args)
-          }
+          const f = counted[name] as (...args: Array<unknown>) => Effect.Effect<unknown, unknown>
+          countingWrites[name] = (...args: Array<unknown>) =>
+            Effect.suspend(() => {
+              total++
+              return f(...args)
+            })
         }
-        yield* Effect.scoped(Effect.flatMap(Journal.makeStore(Effect.succeed(countingWrites as unknown as Backend), OPTIONS), script))
+        const clean = yield* Effect.scoped(Effect.flatMap(Journal.makeStore(Effect.succeed(countingWrites as unknown as Backend), OPTIONS), script))
         assert.isAtLeast(total, 10)
+        // the faults must bite: some runs lose commits (before), some keep unacknowledged ones (after)
+        let bitten = 0
         for (let n = 1; n <= total; n++) {
           const inner = MemoryBackend.make()
           const run = yield* Effect.scoped(Effect.flatMap(Journal.makeStore(Effect.succeed(faulty(inner, n, mode)), OPTIONS), script))
@@ -161,6 +165,7 @@ describe("faults: the N-th backend write fails", () => {
             for (const b of yield* memory.branches) for (const r of yield* memory.abandoned(b.branch)) abandoned.push(r.json ?? "")
             return { state: yield* memory.state, history: (yield* memory.history()).map((e) => e.event), abandoned }
           }))
+          if (mode === "before" ? reopened.history.length !== clean.acknowledged.length : reopened.history.length + reopened.abandoned.length > run.acknowledged.length) bitten++
           if (mode === "before" || !run.opened) {
             assert.strictEqual(reopened.state.seq, run.acknowledged.length, `N=${n}`)
             assert.strictEqual(hashOf(reopened.state), hashOf(fold(run.acknowledged)), `N=${n}`)
@@ -172,6 +177,7 @@ describe("faults: the N-th backend write fails", () => {
             for (const e of run.acknowledged) assert.isTrue(held.has(JSON.stringify(Event.encode(e))), `N=${n}: an acknowledged event was lost`)
           }
         }
+        assert.isAtLeast(bitten, total / 2)
       }))
   }
 })

@@ -16,13 +16,13 @@
  *
  * @since 0.1.0
  */
-import { Clock, Effect, Result, Schedule, type Scope } from "effect"
+import { Clock, Effect, Result, Schedule, type Scope, Semaphore } from "effect"
 import type * as Changes from "../../core/Changes.ts"
 import * as Event from "../../core/Event.ts"
 import * as LiquidGraph from "../../core/LiquidGraph.ts"
 import * as Params from "../../core/Params.ts"
 import * as Replay from "../../core/Replay.ts"
-import { type Backend, checksum, type EventRow, type MemoryRecord, type SnapshotMeta, type SnapshotRow, StaleWriter } from "./Backend.ts"
+import { type Backend, checksum, type EventRow, type MemoryRecord, type Op, type SnapshotMeta, type SnapshotRow, StaleWriter, type Write } from "./Backend.ts"
 import * as MemoryBackend from "./MemoryBackend.ts"
 import {
   type AbandonedRecord,
@@ -216,38 +216,70 @@ export const snapshotRow = (state: Replay.State, journalBytes: number): Snapshot
 }
 
 /** The state a stored snapshot holds, or why it is not usable. */
-const readSnapshot = (backend: Backend, m: MemoryRecord, meta: SnapshotMeta): Result.Result<Replay.State, string> => {
-  const data = backend.snapshotData(m, meta.seq)
-  if (data === undefined) return Result.fail("missing")
-  if (checksum(data) !== meta.crc) return Result.fail("checksum mismatch")
-  let raw: unknown
-  try {
-    raw = Record.decode(data)
-  } catch (e) {
-    return Result.fail(`unreadable: ${errorMessage(e)}`)
-  }
-  const restored = Replay.restore(raw)
-  if (Result.isFailure(restored)) return Result.fail(`does not restore: ${restored.failure.message}`)
-  if (restored.success.seq !== meta.seq) return Result.fail(`holds seq ${restored.success.seq}`)
-  if (LiquidGraph.contentHash(restored.success.graph) !== meta.contentHash) return Result.fail("content hash mismatch")
-  return Result.succeed(restored.success)
-}
+const readSnapshot = (backend: Backend, m: MemoryRecord, meta: SnapshotMeta): Op<Result.Result<Replay.State, string>> =>
+  Effect.map(backend.snapshotData(m, meta.seq), (data) => {
+    if (data === undefined) return Result.fail("missing")
+    if (checksum(data) !== meta.crc) return Result.fail("checksum mismatch")
+    let raw: unknown
+    try {
+      raw = Record.decode(data)
+    } catch (e) {
+      return Result.fail(`unreadable: ${errorMessage(e)}`)
+    }
+    const restored = Replay.restore(raw)
+    if (Result.isFailure(restored)) return Result.fail(`does not restore: ${restored.failure.message}`)
+    if (restored.success.seq !== meta.seq) return Result.fail(`holds seq ${restored.success.seq}`)
+    if (LiquidGraph.contentHash(restored.success.graph) !== meta.contentHash) return Result.fail("content hash mismatch")
+    return Result.succeed(restored.success)
+  })
 
 /**
- * The initial state of a memory (before its first event).
+ * The initial state of a memory (before its first event); "Corrupt" when its parameters are
+ * not readable.
  * @complexity O(size of its parameters)
  */
-export const initialOf = (m: MemoryRecord): Replay.State => {
-  let raw: unknown
-  try {
-    raw = JSON.parse(m.params)
-  } catch (e) {
-    throw corrupt(0, `the memory's initial parameters are not JSON: ${errorMessage(e)}`)
-  }
-  const params = Params.decode(raw)
-  if (Result.isFailure(params)) throw corrupt(0, `the memory's initial parameters: ${params.failure.message}`)
-  return Replay.initial(params.success, m.dim)
-}
+export const initialOf = (m: MemoryRecord): Op<Replay.State> =>
+  Effect.suspend(() => {
+    let raw: unknown
+    try {
+      raw = JSON.parse(m.params)
+    } catch (e) {
+      return Effect.fail(corrupt(0, `the memory's initial parameters are not JSON: ${errorMessage(e)}`))
+    }
+    const params = Params.decode(raw)
+    if (Result.isFailure(params)) return Effect.fail(corrupt(0, `the memory's initial parameters: ${params.failure.message}`))
+    return Effect.succeed(Replay.initial(params.success, m.dim))
+  })
+
+/**
+ * Folds the stored events after `from.seq` (up to `upto`) over `from`, page by page (each
+ * page folded by {@link foldRows}), stopping at the first bad one.
+ * @complexity Σ cost of the events' transitions + O(bytes read); each row is read once
+ */
+export const foldStored = (
+  backend: Backend,
+  m: MemoryRecord,
+  from: Replay.State,
+  upto: number,
+  stops?: ReadonlySet<number>,
+  onState?: (s: Replay.State) => void
+): Op<Folded> =>
+  Effect.gen(function*() {
+    let state = from
+    let bytes = 0
+    let lastCrc: number | undefined
+    while (state.seq < upto) {
+      const rows = yield* backend.events(m, state.seq, upto, CHUNK)
+      if (rows.length === 0) break
+      const folded = foldRows(rows, state, stops, onState)
+      state = folded.state
+      bytes += folded.bytes
+      lastCrc = folded.lastCrc ?? lastCrc
+      if (folded.error !== undefined) return { state, error: folded.error, bytes, lastCrc }
+      if (rows.length < CHUNK) break
+    }
+    return { state, error: undefined, bytes, lastCrc }
+  })
 
 interface Loaded {
   readonly state: Replay.State
@@ -262,34 +294,32 @@ interface Loaded {
   readonly lastCrc: number | undefined
 }
 
-const crcAt = (backend: Backend, m: MemoryRecord, seq: number): number | undefined => {
-  if (seq <= 0) return undefined
-  for (const r of backend.events(m, seq - 1, seq)) return r.crc
-  return undefined
-}
+const crcAt = (backend: Backend, m: MemoryRecord, seq: number): Op<number | undefined> =>
+  seq <= 0 ? Effect.succeed(undefined) : Effect.map(backend.events(m, seq - 1, seq, 1), (rows) => rows[0]?.crc)
 
 /** Latest valid snapshot at or below `upto` + the events after it up to `upto`. */
-const load = (backend: Backend, m: MemoryRecord, upto: number): Loaded => {
-  let base = initialOf(m)
-  let snapshot: SnapshotMeta | undefined
-  // a snapshot past the journal's end is not backed by events: never start from it
-  const end = Math.min(upto, backend.lastSeq(m))
-  const metas = backend.snapshotMetas(m)
-  for (let i = metas.length - 1; i >= 0; i--) {
-    const meta = metas[i]!
-    if (meta.seq > end) continue
-    const restored = readSnapshot(backend, m, meta)
-    if (Result.isSuccess(restored)) {
-      base = restored.success
-      snapshot = meta
-      break
+const load = (backend: Backend, m: MemoryRecord, upto: number): Op<Loaded> =>
+  Effect.gen(function*() {
+    let base = yield* initialOf(m)
+    let snapshot: SnapshotMeta | undefined
+    // a snapshot past the journal's end is not backed by events: never start from it
+    const end = Math.min(upto, yield* backend.lastSeq(m))
+    const metas = yield* backend.snapshotMetas(m)
+    for (let i = metas.length - 1; i >= 0; i--) {
+      const meta = metas[i]!
+      if (meta.seq > end) continue
+      const restored = yield* readSnapshot(backend, m, meta)
+      if (Result.isSuccess(restored)) {
+        base = restored.success
+        snapshot = meta
+        break
+      }
     }
-  }
-  const folded = foldRows(backend.events(m, base.seq, upto), base)
-  const lastCrc = folded.lastCrc ?? crcAt(backend, m, folded.state.seq)
-  const journalBytes = snapshot === undefined ? folded.bytes : snapshot.journalBytes < 0 ? -1 : snapshot.journalBytes + folded.bytes
-  return { state: folded.state, snapshot, error: folded.error, bytes: folded.bytes, lastCrc, journalBytes }
-}
+    const folded = yield* foldStored(backend, m, base, upto)
+    const lastCrc = folded.lastCrc ?? (yield* crcAt(backend, m, folded.state.seq))
+    const journalBytes = snapshot === undefined ? folded.bytes : snapshot.journalBytes < 0 ? -1 : snapshot.journalBytes + folded.bytes
+    return { state: folded.state, snapshot, error: folded.error, bytes: folded.bytes, lastCrc, journalBytes }
+  })
 
 // ── the engine ────────────────────────────────────────────────────────────────
 
@@ -297,6 +327,8 @@ interface Handle {
   readonly record: MemoryRecord
   /** Where this memory's records are read: the store's backend, or an empty one for a memory a read-only store does not hold. */
   readonly backend: Backend
+  /** One operation of this memory at a time (the operations are Effects that may wait on the backend). */
+  readonly lock: Semaphore.Semaphore
   state: Replay.State
   /** Checksum of the journal's record at `state.seq` (to tell an extended journal from a rewritten one). */
   lastCrc: number | undefined
@@ -377,15 +409,18 @@ export const makeStore = <E, R>(
     const snapshotBudget = Math.max(0, options.snapshotBudget ?? SNAPSHOT_BUDGET)
     const retries = Math.max(0, Math.floor(options.retries ?? DEFAULT_RETRIES))
     const registry = new Map<string, Handle>()
+    // opening and closing memories (the registry) one at a time
+    const registryLock = Semaphore.makeUnsafe(1)
 
-    const live = (h: Handle): void => {
-      if (h.closed) throw new StoreError({ reason: "Io", message: `memory ${h.record.id.key}: handle closed` })
-    }
-    const writable = (h: Handle): void => {
-      live(h)
-      if (backend.readOnly) throw new StoreError({ reason: "ReadOnly", message: `memory ${h.record.id.key}: the store is open read only` })
-      if (h.readOnly !== undefined) throw h.readOnly
-    }
+    const live = (h: Handle): Op<void> =>
+      h.closed ? Effect.fail(new StoreError({ reason: "Io", message: `memory ${h.record.id.key}: handle closed` })) : Effect.void
+    const writable = (h: Handle): Op<void> =>
+      Effect.flatMap(live(h), () =>
+        backend.readOnly
+          ? Effect.fail(new StoreError({ reason: "ReadOnly", message: `memory ${h.record.id.key}: the store is open read only` }))
+          : h.readOnly !== undefined
+          ? Effect.fail(h.readOnly)
+          : Effect.void)
 
     const adopt = (h: Handle, loaded: Loaded): void => {
       h.state = loaded.state
@@ -397,181 +432,208 @@ export const makeStore = <E, R>(
     }
 
     /** Brings the handle up to the journal another writer changed: the new tail, or a full reload. */
-    const refresh = (h: Handle): void => {
-      const last = h.backend.lastSeq(h.record)
-      const extended = last >= h.state.seq && crcAt(h.backend, h.record, h.state.seq) === h.lastCrc
-      if (extended) {
-        const before = h.state.seq
-        const folded = foldRows(h.backend.events(h.record, before, last), h.state)
-        if (folded.error !== undefined) throw folded.error
-        h.state = folded.state
-        if (folded.lastCrc !== undefined) h.lastCrc = folded.lastCrc
-        h.sinceBytes += folded.bytes
-        h.sinceEvents += folded.state.seq - before
-        if (h.journalBytes >= 0) h.journalBytes += folded.bytes
-        return
-      }
-      const loaded = load(h.backend, h.record, Number.MAX_SAFE_INTEGER)
-      if (loaded.error !== undefined) throw loaded.error
-      adopt(h, loaded)
-    }
+    const refresh = (h: Handle): Op<void> =>
+      Effect.gen(function*() {
+        const last = yield* h.backend.lastSeq(h.record)
+        const extended = last >= h.state.seq && (yield* crcAt(h.backend, h.record, h.state.seq)) === h.lastCrc
+        if (extended) {
+          const before = h.state.seq
+          const folded = yield* foldStored(h.backend, h.record, h.state, last)
+          if (folded.error !== undefined) return yield* folded.error
+          h.state = folded.state
+          if (folded.lastCrc !== undefined) h.lastCrc = folded.lastCrc
+          h.sinceBytes += folded.bytes
+          h.sinceEvents += folded.state.seq - before
+          if (h.journalBytes >= 0) h.journalBytes += folded.bytes
+          return
+        }
+        const loaded = yield* load(h.backend, h.record, Number.MAX_SAFE_INTEGER)
+        if (loaded.error !== undefined) return yield* loaded.error
+        adopt(h, loaded)
+      })
 
     /** Runs a write; when another writer changed the journal, refreshes and runs it again (bounded). */
-    const fresh = <A>(h: Handle, write: () => A): A => {
-      for (let attempt = 0;; attempt++) {
-        try {
-          return write()
-        } catch (e) {
-          if (!(e instanceof StaleWriter) || attempt >= retries) throw e
-          refresh(h)
-        }
-      }
+    const fresh = <A>(h: Handle, write: Write<A>): Op<A> => {
+      const attempt = (n: number): Op<A> =>
+        Effect.catchIf(
+          write,
+          (e): e is StaleWriter => e instanceof StaleWriter,
+          (e) => (n >= retries ? Effect.fail(toStoreError(e)) : Effect.flatMap(refresh(h), () => attempt(n + 1)))
+        ) as Op<A>
+      return attempt(0)
     }
 
     const due = (h: Handle, p: Prepared): boolean =>
       h.sinceEvents + p.rows.length >= every && h.sinceBytes + p.bytes >= Math.max(minBytes, ratio * h.lastSnapshotSize)
 
     /** Total journal bytes up to the handle's seq (one scan the first time an older store needs it). */
-    const journalBytesOf = (h: Handle): number => {
-      if (h.journalBytes < 0) h.journalBytes = h.backend.eventBytes(h.record, 0, h.state.seq)
-      return h.journalBytes
-    }
+    const journalBytesOf = (h: Handle): Op<number> =>
+      h.journalBytes >= 0 ? Effect.succeed(h.journalBytes) : Effect.map(h.backend.eventBytes(h.record, 0, h.state.seq), (n) => {
+        h.journalBytes = n
+        return n
+      })
 
     /**
      * How many snapshots to keep once `row` is written: it, and older ones (newest first, at
      * most `keep` in all) while all of them together stay within the budget.
      */
-    const keepFor = (h: Handle, row: SnapshotRow): number => {
-      const budget = snapshotBudget * row.journalBytes
-      let total = row.size
-      let n = 1
-      const older = h.backend.snapshotMetas(h.record).filter((m) => m.seq < row.seq).reverse()
-      for (const meta of older) {
-        if (n >= keep || total + meta.size > budget) break
-        total += meta.size
-        n++
-      }
-      return n
-    }
-
-    const commitSync = (h: Handle, events: ReadonlyArray<Event.Event>) => {
-      writable(h)
-      if (events.length === 0) return { state: h.state, changes: [] as ReadonlyArray<Changes.Changes> }
-      return fresh(h, () => {
-        const p = prepare(h.state, events)
-        const snap = due(h, p) ? snapshotRow(p.state, journalBytesOf(h) + p.bytes) : undefined
-        backend.append(h.record, h.state.seq, p.rows, snap, snap === undefined ? keep : keepFor(h, snap))
-        h.state = p.state
-        h.lastCrc = p.rows[p.rows.length - 1]!.crc
-        if (h.journalBytes >= 0) h.journalBytes += p.bytes
-        if (snap === undefined) {
-          h.sinceBytes += p.bytes
-          h.sinceEvents += p.rows.length
-        } else {
-          h.sinceBytes = 0
-          h.sinceEvents = 0
-          h.lastSnapshotSize = snap.size
+    const keepFor = (h: Handle, row: SnapshotRow): Op<number> =>
+      Effect.map(h.backend.snapshotMetas(h.record), (metas) => {
+        const budget = snapshotBudget * row.journalBytes
+        let total = row.size
+        let n = 1
+        for (const meta of metas.filter((m) => m.seq < row.seq).reverse()) {
+          if (n >= keep || total + meta.size > budget) break
+          total += meta.size
+          n++
         }
-        return { state: p.state, changes: p.changes }
+        return n
       })
-    }
 
-    const snapshotSync = (h: Handle): number => {
-      writable(h)
-      return fresh(h, () => {
-        const row = snapshotRow(h.state, journalBytesOf(h))
-        backend.putSnapshot(h.record, h.state.seq, row, keepFor(h, row))
-        h.sinceBytes = 0
-        h.sinceEvents = 0
-        h.lastSnapshotSize = row.size
-        return row.seq
+    const commitOp = (h: Handle, events: ReadonlyArray<Event.Event>) =>
+      Effect.gen(function*() {
+        yield* writable(h)
+        if (events.length === 0) return { state: h.state, changes: [] as ReadonlyArray<Changes.Changes> }
+        return yield* fresh(
+          h,
+          Effect.gen(function*() {
+            const p = yield* guard(() => prepare(h.state, events))
+            let snap: SnapshotRow | undefined
+            let keepN = keep
+            if (due(h, p)) {
+              const journalBytes = (yield* journalBytesOf(h)) + p.bytes
+              snap = snapshotRow(p.state, journalBytes)
+              keepN = yield* keepFor(h, snap)
+            }
+            yield* backend.append(h.record, h.state.seq, p.rows, snap, keepN)
+            h.state = p.state
+            h.lastCrc = p.rows[p.rows.length - 1]!.crc
+            if (h.journalBytes >= 0) h.journalBytes += p.bytes
+            if (snap === undefined) {
+              h.sinceBytes += p.bytes
+              h.sinceEvents += p.rows.length
+            } else {
+              h.sinceBytes = 0
+              h.sinceEvents = 0
+              h.lastSnapshotSize = snap.size
+            }
+            return { state: p.state, changes: p.changes as ReadonlyArray<Changes.Changes> }
+          })
+        )
       })
-    }
 
-    const historySync = (h: Handle, fromSeq: number): ReadonlyArray<Entry> => {
-      live(h)
-      const out: Array<Entry> = []
-      const start = Math.max(0, fromSeq)
-      for (const row of h.backend.events(h.record, start, h.state.seq)) {
-        const position = row.seq - 1
-        const raw = readRow(row, start + out.length + 1)
-        if (Result.isFailure(raw)) throw corrupt(position, raw.failure)
-        const decoded = Event.decode(raw.success, position)
-        if (Result.isFailure(decoded)) throw corrupt(position, `does not decode: ${decoded.failure.message}`)
-        out.push({ seq: row.seq, event: decoded.success })
-      }
-      return out
-    }
+    const snapshotOp = (h: Handle) =>
+      Effect.flatMap(writable(h), () =>
+        fresh(
+          h,
+          Effect.gen(function*() {
+            const row = snapshotRow(h.state, yield* journalBytesOf(h))
+            yield* backend.putSnapshot(h.record, h.state.seq, row, yield* keepFor(h, row))
+            h.sinceBytes = 0
+            h.sinceEvents = 0
+            h.lastSnapshotSize = row.size
+            return row.seq
+          })
+        ))
 
-    const rollbackSync = (h: Handle, seq: number, at: number): Replay.State => {
-      writable(h)
-      return fresh(h, () => {
-        if (!Number.isInteger(seq) || seq < 0 || seq > h.state.seq) {
-          throw new StoreError({ reason: "NotFound", message: `memory ${h.record.id.key}: no state ${seq} (history holds 0 … ${h.state.seq})` })
+    const historyOp = (h: Handle, fromSeq: number) =>
+      Effect.gen(function*() {
+        yield* live(h)
+        const out: Array<Entry> = []
+        let after = Math.max(0, fromSeq)
+        while (after < h.state.seq) {
+          const rows = yield* h.backend.events(h.record, after, h.state.seq, CHUNK)
+          if (rows.length === 0) break
+          for (const row of rows) {
+            const position = row.seq - 1
+            const raw = readRow(row, after + 1)
+            if (Result.isFailure(raw)) return yield* corrupt(position, raw.failure)
+            const decoded = Event.decode(raw.success, position)
+            if (Result.isFailure(decoded)) return yield* corrupt(position, `does not decode: ${decoded.failure.message}`)
+            out.push({ seq: row.seq, event: decoded.success })
+            after = row.seq
+          }
         }
-        if (seq === h.state.seq) return h.state
-        const loaded = load(backend, h.record, seq)
-        if (loaded.error !== undefined) throw loaded.error
-        if (loaded.state.seq !== seq) throw corrupt(loaded.state.seq, `journal ends before seq ${seq}`)
-        backend.abandon(h.record, h.state.seq, seq, "rollback", at)
-        adopt(h, loaded)
-        return h.state
+        return out as ReadonlyArray<Entry>
       })
-    }
 
-    const verifySync = (h: Handle): VerifyReport => {
-      live(h)
-      const problems: Array<string> = []
-      const mismatched = new Set<number>()
-      const metas = new Map(h.backend.snapshotMetas(h.record).map((m) => [m.seq, m]))
-      const checkSnapshot = (s: Replay.State): void => {
-        const meta = metas.get(s.seq)
-        if (meta === undefined) return
-        metas.delete(s.seq)
-        const hash = LiquidGraph.contentHash(s.graph)
-        if (meta.contentHash !== hash) {
-          mismatched.add(s.seq)
-          problems.push(`snapshot ${s.seq}: stored hash ${meta.contentHash}, the journal folds to ${hash}`)
-          return
+    const rollbackOp = (h: Handle, seq: number, at: number) =>
+      Effect.flatMap(writable(h), () =>
+        fresh(
+          h,
+          Effect.gen(function*() {
+            if (!Number.isInteger(seq) || seq < 0 || seq > h.state.seq) {
+              return yield* new StoreError({ reason: "NotFound", message: `memory ${h.record.id.key}: no state ${seq} (history holds 0 … ${h.state.seq})` })
+            }
+            if (seq === h.state.seq) return h.state
+            const loaded = yield* load(backend, h.record, seq)
+            if (loaded.error !== undefined) return yield* loaded.error
+            if (loaded.state.seq !== seq) return yield* corrupt(loaded.state.seq, `journal ends before seq ${seq}`)
+            yield* backend.abandon(h.record, h.state.seq, seq, "rollback", at)
+            adopt(h, loaded)
+            return h.state
+          })
+        ))
+
+    const verifyOp = (h: Handle) =>
+      Effect.gen(function*() {
+        yield* live(h)
+        const problems: Array<string> = []
+        const mismatched = new Set<number>()
+        const metas = new Map((yield* h.backend.snapshotMetas(h.record)).map((m) => [m.seq, m]))
+        // the folded states at the snapshots' seqs, checked against the snapshots after the fold
+        const atSnapshots: Array<Replay.State> = []
+        const collect = (s: Replay.State): void => {
+          if (metas.has(s.seq)) atSnapshots.push(s)
         }
-        const restored = readSnapshot(h.backend, h.record, meta)
-        if (Result.isFailure(restored)) {
-          mismatched.add(s.seq)
-          problems.push(`snapshot ${s.seq}: ${restored.failure}`)
-        } else if (!sameParams(restored.success.params, s.params)) {
-          mismatched.add(s.seq)
-          problems.push(`snapshot ${s.seq}: its parameters differ from the fold's`)
+        const initial = yield* initialOf(h.record)
+        collect(initial)
+        const { error, state } = yield* foldStored(h.backend, h.record, initial, Number.MAX_SAFE_INTEGER, new Set(metas.keys()), collect)
+        for (const s of atSnapshots) {
+          const meta = metas.get(s.seq)!
+          metas.delete(s.seq)
+          const hash = LiquidGraph.contentHash(s.graph)
+          if (meta.contentHash !== hash) {
+            mismatched.add(s.seq)
+            problems.push(`snapshot ${s.seq}: stored hash ${meta.contentHash}, the journal folds to ${hash}`)
+            continue
+          }
+          const restored = yield* readSnapshot(h.backend, h.record, meta)
+          if (Result.isFailure(restored)) {
+            mismatched.add(s.seq)
+            problems.push(`snapshot ${s.seq}: ${restored.failure}`)
+          } else if (!sameParams(restored.success.params, s.params)) {
+            mismatched.add(s.seq)
+            problems.push(`snapshot ${s.seq}: its parameters differ from the fold's`)
+          }
         }
-      }
-      const initial = initialOf(h.record)
-      checkSnapshot(initial)
-      const { error, state } = foldRows(h.backend.events(h.record, 0, Number.MAX_SAFE_INTEGER), initial, new Set(metas.keys()), checkSnapshot)
-      let firstBadPosition: number | undefined
-      if (error !== undefined) {
-        firstBadPosition = error.position
-        problems.push(error.message)
-      }
-      for (const seq of metas.keys()) {
-        mismatched.add(seq)
-        problems.push(`snapshot ${seq}: beyond the valid journal (ends at ${state.seq})`)
-      }
-      const hash = LiquidGraph.contentHash(state.graph)
-      const liveHash = LiquidGraph.contentHash(h.state.graph)
-      if (state.seq !== h.state.seq) problems.push(`the journal folds to seq ${state.seq}, the live state is at ${h.state.seq}`)
-      if (hash !== liveHash) problems.push(`the journal folds to hash ${hash}, the live state has ${liveHash}`)
-      if (!sameParams(state.params, h.state.params)) problems.push("the journal folds to other parameters than the live state's")
-      const snapshotMismatch = [...mismatched].sort((a, b) => a - b)
-      return {
-        ok: problems.length === 0,
-        events: state.seq,
-        hash,
-        liveHash,
-        liveSeq: h.state.seq,
-        ...(firstBadPosition === undefined ? {} : { firstBadPosition }),
-        ...(snapshotMismatch.length === 0 ? {} : { snapshotMismatch }),
-        problems
-      }
-    }
+        let firstBadPosition: number | undefined
+        if (error !== undefined) {
+          firstBadPosition = error.position
+          problems.push(error.message)
+        }
+        for (const seq of metas.keys()) {
+          mismatched.add(seq)
+          problems.push(`snapshot ${seq}: beyond the valid journal (ends at ${state.seq})`)
+        }
+        const hash = LiquidGraph.contentHash(state.graph)
+        const liveHash = LiquidGraph.contentHash(h.state.graph)
+        if (state.seq !== h.state.seq) problems.push(`the journal folds to seq ${state.seq}, the live state is at ${h.state.seq}`)
+        if (hash !== liveHash) problems.push(`the journal folds to hash ${hash}, the live state has ${liveHash}`)
+        if (!sameParams(state.params, h.state.params)) problems.push("the journal folds to other parameters than the live state's")
+        const snapshotMismatch = [...mismatched].sort((a, b) => a - b)
+        const report: VerifyReport = {
+          ok: problems.length === 0,
+          events: state.seq,
+          hash,
+          liveHash,
+          liveSeq: h.state.seq,
+          ...(firstBadPosition === undefined ? {} : { firstBadPosition }),
+          ...(snapshotMismatch.length === 0 ? {} : { snapshotMismatch }),
+          problems
+        }
+        return report
+      })
 
     const abandonedRecord = (row: EventRow): AbandonedRecord => {
       let json: string | undefined
@@ -592,91 +654,97 @@ export const makeStore = <E, R>(
         while: (e: StoreError) => e.reason === "Locked"
       })
 
-    const makeMemory = (h: Handle): Memory => ({
-      id: h.record.id,
-      state: Effect.sync(() => h.state),
-      commit: (events) => busyRetry(guard(() => commitSync(h, events))).pipe(Effect.withSpan("Memory.commit")),
-      snapshot: busyRetry(guard(() => snapshotSync(h))),
-      history: (fromSeq = 0) => guard(() => historySync(h, fromSeq)),
-      rollback: (seq) =>
-        Effect.flatMap(Clock.currentTimeMillis, (at) => busyRetry(guard(() => rollbackSync(h, seq, at)))).pipe(Effect.withSpan("Memory.rollback")),
-      verify: guard(() => verifySync(h)).pipe(Effect.withSpan("Memory.verify")),
-      branches: guard(() => {
-        live(h)
-        return h.backend.branches(h.record)
-      }),
-      abandoned: (branch) =>
-        guard((): ReadonlyArray<AbandonedRecord> => {
-          live(h)
-          if (!h.backend.branches(h.record).some((b) => b.branch === branch)) {
-            throw new StoreError({ reason: "NotFound", message: `memory ${h.record.id.key}: no abandoned branch ${branch}` })
-          }
-          return h.backend.abandonedRows(h.record, branch).map(abandonedRecord)
-        })
-    })
+    const makeMemory = (h: Handle): Memory => {
+      const one = <A>(op: Effect.Effect<A, StoreError>): Effect.Effect<A, StoreError> => h.lock.withPermits(1)(op)
+      return {
+        id: h.record.id,
+        state: Effect.sync(() => h.state),
+        commit: (events) => busyRetry(one(commitOp(h, events))).pipe(Effect.withSpan("Memory.commit")),
+        snapshot: busyRetry(one(snapshotOp(h))),
+        history: (fromSeq = 0) => one(historyOp(h, fromSeq)),
+        rollback: (seq) =>
+          Effect.flatMap(Clock.currentTimeMillis, (at) => busyRetry(one(rollbackOp(h, seq, at)))).pipe(Effect.withSpan("Memory.rollback")),
+        verify: one(verifyOp(h)).pipe(Effect.withSpan("Memory.verify")),
+        branches: one(Effect.flatMap(live(h), () => h.backend.branches(h.record))),
+        abandoned: (branch) =>
+          one(Effect.gen(function*() {
+            yield* live(h)
+            if (!(yield* h.backend.branches(h.record)).some((b) => b.branch === branch)) {
+              return yield* new StoreError({ reason: "NotFound", message: `memory ${h.record.id.key}: no abandoned branch ${branch}` })
+            }
+            return (yield* h.backend.abandonedRows(h.record, branch)).map(abandonedRecord) as ReadonlyArray<AbandonedRecord>
+          }))
+      }
+    }
 
     const keyOf = (id: MemoryId): string => JSON.stringify([id.user, id.agent, id.session])
 
-    const acquire = (id: MemoryId, options: LenientOptions, lenient: boolean, at: number): Lenient => {
-      const k = keyOf(id)
-      const existing = registry.get(k)
-      if (existing !== undefined) {
-        const corruption = existing.readOnly
-        if (corruption !== undefined) {
-          if (!lenient) throw corruption
-          if (options.truncate === true) {
-            backend.abandon(existing.record, backend.lastSeq(existing.record), existing.state.seq, "corrupt", at)
-            existing.readOnly = undefined
+    const acquire = (id: MemoryId, options: LenientOptions, lenient: boolean, at: number): Op<Lenient> =>
+      Effect.gen(function*() {
+        const k = keyOf(id)
+        const existing = registry.get(k)
+        if (existing !== undefined) {
+          const corruption = existing.readOnly
+          if (corruption !== undefined) {
+            if (!lenient) return yield* corruption
+            if (options.truncate === true) {
+              yield* Effect.mapError(
+                backend.abandon(existing.record, yield* backend.lastSeq(existing.record), existing.state.seq, "corrupt", at),
+                toStoreError
+              )
+              existing.readOnly = undefined
+            }
           }
+          existing.refs++
+          return { memory: existing.memory, corruption }
         }
-        existing.refs++
-        return { memory: existing.memory, corruption }
-      }
-      let params = Params.defaults
-      if (options.params !== undefined) {
-        const checked = Params.decode(options.params)
-        if (Result.isFailure(checked)) throw new StoreError({ reason: "InvalidEvent", message: `open ${id.key}: ${checked.failure.message}` })
-        params = checked.success
-      }
-      const dim = options.dim ?? 0
-      if (!Number.isInteger(dim) || dim < 0) throw new StoreError({ reason: "InvalidEvent", message: `open ${id.key}: dim must be a non-negative integer` })
-      const init = { params: JSON.stringify(params), dim, at }
-      let source = backend
-      let record = backend.readOnly ? backend.findMemory(id) : backend.ensureMemory(id, init)
-      if (record === undefined) {
-        // a read-only store without this memory: it reads as a new, empty memory
-        source = MemoryBackend.make()
-        record = source.ensureMemory(id, init)
-      }
-      const loaded = load(source, record, Number.MAX_SAFE_INTEGER)
-      let readOnly: StoreError | undefined
-      if (loaded.error !== undefined) {
-        if (!lenient) throw loaded.error
-        if (options.truncate === true) backend.abandon(record, backend.lastSeq(record), loaded.state.seq, "corrupt", at)
-        else readOnly = loaded.error
-      }
-      const h: Handle = {
-        record,
-        backend: source,
-        state: loaded.state,
-        lastCrc: undefined,
-        journalBytes: -1,
-        sinceBytes: 0,
-        sinceEvents: 0,
-        lastSnapshotSize: 0,
-        readOnly,
-        refs: 1,
-        closed: false,
-        memory: undefined as unknown as Memory // set just below (the memory closes over the handle)
-      }
-      adopt(h, loaded)
-      h.memory = makeMemory(h)
-      registry.set(k, h)
-      return { memory: h.memory, corruption: loaded.error }
-    }
+        let params = Params.defaults
+        if (options.params !== undefined) {
+          const checked = Params.decode(options.params)
+          if (Result.isFailure(checked)) return yield* new StoreError({ reason: "InvalidEvent", message: `open ${id.key}: ${checked.failure.message}` })
+          params = checked.success
+        }
+        const dim = options.dim ?? 0
+        if (!Number.isInteger(dim) || dim < 0) return yield* new StoreError({ reason: "InvalidEvent", message: `open ${id.key}: dim must be a non-negative integer` })
+        const init = { params: JSON.stringify(params), dim, at }
+        let source = backend
+        let record = backend.readOnly ? yield* backend.findMemory(id) : yield* backend.ensureMemory(id, init)
+        if (record === undefined) {
+          // a read-only store without this memory: it reads as a new, empty memory
+          source = MemoryBackend.make()
+          record = yield* source.ensureMemory(id, init)
+        }
+        const loaded = yield* load(source, record, Number.MAX_SAFE_INTEGER)
+        let readOnly: StoreError | undefined
+        if (loaded.error !== undefined) {
+          if (!lenient) return yield* loaded.error
+          if (options.truncate === true) {
+            yield* Effect.mapError(backend.abandon(record, yield* backend.lastSeq(record), loaded.state.seq, "corrupt", at), toStoreError)
+          } else readOnly = loaded.error
+        }
+        const h: Handle = {
+          record,
+          backend: source,
+          lock: Semaphore.makeUnsafe(1),
+          state: loaded.state,
+          lastCrc: undefined,
+          journalBytes: -1,
+          sinceBytes: 0,
+          sinceEvents: 0,
+          lastSnapshotSize: 0,
+          readOnly,
+          refs: 1,
+          closed: false,
+          memory: undefined as unknown as Memory // set just below (the memory closes over the handle)
+        }
+        adopt(h, loaded)
+        h.memory = makeMemory(h)
+        registry.set(k, h)
+        return { memory: h.memory, corruption: loaded.error }
+      })
 
     const release = (id: MemoryId, memory: Memory) =>
-      Effect.sync(() => {
+      registryLock.withPermits(1)(Effect.sync(() => {
         const k = keyOf(id)
         const h = registry.get(k)
         if (h === undefined || h.memory !== memory) return
@@ -685,11 +753,11 @@ export const makeStore = <E, R>(
           h.closed = true
           registry.delete(k)
         }
-      })
+      }))
 
     const openWith = (id: MemoryId, options: LenientOptions, lenient: boolean) =>
       Effect.acquireRelease(
-        Effect.flatMap(Clock.currentTimeMillis, (at) => guard(() => acquire(id, options, lenient, at))),
+        Effect.flatMap(Clock.currentTimeMillis, (at) => registryLock.withPermits(1)(acquire(id, options, lenient, at))),
         (opened) => release(id, opened.memory)
       )
 
@@ -697,6 +765,6 @@ export const makeStore = <E, R>(
       open: (id: MemoryId, options: OpenOptions = {}) =>
         Effect.map(openWith(id, options, false), (opened) => opened.memory).pipe(Effect.withSpan("MemoryStore.open")),
       openLenient: (id: MemoryId, options: LenientOptions = {}) => openWith(id, options, true).pipe(Effect.withSpan("MemoryStore.openLenient")),
-      list: guard(() => backend.listMemories().map((id) => new MemoryId({ user: id.user, agent: id.agent, session: id.session })))
+      list: Effect.map(backend.listMemories, (ids) => ids.map((id) => new MemoryId({ user: id.user, agent: id.agent, session: id.session })))
     } satisfies MemoryStoreShape
   })

@@ -5,7 +5,7 @@
  * @since 0.2.0
  */
 import { Effect } from "effect"
-import { type Backend, type EventRow, type MemoryRecord, type SnapshotRow, StaleWriter } from "./Backend.ts"
+import { type Backend, type EventRow, fromSync, type MemoryRecord, type SnapshotRow, StaleWriter, type SyncBackend } from "./Backend.ts"
 import { type Branch, MemoryId, StoreError } from "./Model.ts"
 
 interface MemorySlot {
@@ -23,7 +23,14 @@ const copyRow = (r: EventRow): EventRow => ({ seq: r.seq, tag: r.tag, data: Uint
  * ("ReadOnly") — an empty store to read from.
  * @complexity append O(batch + snapshots), events O(returned), abandon O(moved)
  */
-export const make = (options: { readonly readOnly?: boolean } = {}): Backend => {
+export const make = (options: { readonly readOnly?: boolean } = {}): Backend =>
+  fromSync(makeSync(options), (e) => (e instanceof StoreError || e instanceof StaleWriter ? e : new StoreError({ reason: "Io", message: String(e) })))
+
+/**
+ * The synchronous form of {@link make}.
+ * @complexity as {@link make}
+ */
+export const makeSync = (options: { readonly readOnly?: boolean } = {}): SyncBackend => {
   const readOnly = options.readOnly === true
   const slots: Array<MemorySlot> = []
   const byKey = new Map<string, MemorySlot>()
@@ -57,10 +64,11 @@ export const make = (options: { readonly readOnly?: boolean } = {}): Backend => 
     },
     listMemories: () => slots.map((s) => new MemoryId({ user: s.record.id.user, agent: s.record.id.agent, session: s.record.id.session })),
     lastSeq: (m) => last(slot(m)),
-    events: (m, after, upto) => {
+    events: (m, after, upto, limit) => {
       const rows = slot(m).events
       // rows are contiguous from seq 1 in this backend, so seq s sits at index s - 1
-      return rows.slice(Math.max(0, after), Math.max(0, Math.min(rows.length, upto)))
+      const from = Math.max(0, after)
+      return rows.slice(from, Math.max(from, Math.min(rows.length, upto, from + Math.max(0, limit))))
     },
     eventBytes: (m, after, upto) => slot(m).events.reduce((n, r) => (r.seq > after && r.seq <= upto ? n + r.data.length : n), 0),
     snapshotMetas: (m) =>

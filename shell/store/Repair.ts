@@ -28,7 +28,7 @@ import { Clock, Effect, Result } from "effect"
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs"
 import { join } from "node:path"
 import { DatabaseSync } from "node:sqlite"
-import type { Backend, EventRow, MemoryRecord } from "./Backend.ts"
+import type { EventRow, MemoryRecord, SyncBackend } from "./Backend.ts"
 import { checksum } from "./Backend.ts"
 import * as Journal from "./Journal.ts"
 import { type MemoryId, StoreError } from "./Model.ts"
@@ -82,11 +82,8 @@ const attempt = <A>(f: () => A): Result.Result<A, string> => {
 }
 
 /** Reads seq `s` alone (a damaged page fails only the reads that touch it). */
-const rowAt = (src: Backend, m: MemoryRecord, s: number): Result.Result<EventRow | undefined, string> =>
-  attempt(() => {
-    for (const r of src.events(m, s - 1, s)) return r
-    return undefined
-  })
+const rowAt = (src: SyncBackend, m: MemoryRecord, s: number): Result.Result<EventRow | undefined, string> =>
+  attempt(() => src.events(m, s - 1, s, 1)[0])
 
 const stampOf = (at: number): string => new Date(at).toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")
 
@@ -105,7 +102,7 @@ interface Health {
  * as `Memory.verify` does it (the journal folded from the start, every snapshot restored and
  * compared with the fold) and its branches' checksums.
  */
-const inspect = (src: Backend, db: DatabaseSync): Health => {
+const inspect = (src: SyncBackend, db: DatabaseSync): Health => {
   const damage: Array<string> = []
   const check = attempt(() => db.prepare("PRAGMA integrity_check(20)").all().map((r) => String(r["integrity_check"])))
   if (Result.isFailure(check)) damage.push(`integrity check failed: ${check.failure}`)
@@ -116,7 +113,7 @@ const inspect = (src: Backend, db: DatabaseSync): Health => {
   for (const id of ids.success) {
     const verdict = attempt((): string | undefined => {
       const report = Effect.runSync(Effect.scoped(Effect.flatMap(
-        Journal.makeStore(Effect.succeed(src), {}),
+        Journal.makeStore(Effect.succeed(Sqlite.makeBackend(db, true)), {}),
         (store) => Effect.flatMap(store.openLenient(id), ({ memory }) => memory.verify)
       )))
       if (!report.ok) return report.problems[0] ?? "verify failed"
@@ -135,7 +132,7 @@ const inspect = (src: Backend, db: DatabaseSync): Health => {
 const CHUNK = 1024
 
 /** Copies the longest valid prefix of one memory (and its readable branches) into `dst`. */
-const salvage = (src: Backend, dst: Backend, id: MemoryId, at: number): MemoryRepair => {
+const salvage = (src: SyncBackend, dst: SyncBackend, id: MemoryId, at: number): MemoryRepair => {
   const empty = { kept: 0, snapshotsDropped: 0, branchesKept: [], branchesDropped: [] }
   const found = attempt(() => src.findMemory(id))
   if (Result.isFailure(found) || found.success === undefined) {
@@ -146,7 +143,7 @@ const salvage = (src: Backend, dst: Backend, id: MemoryId, at: number): MemoryRe
   const lastKnown = Result.isSuccess(lastKnownR) ? lastKnownR.success : undefined
   const snapshots = attempt(() => src.snapshotMetas(m).length)
   const snapshotsDropped = Result.isSuccess(snapshots) ? snapshots.success : 0
-  const initial = attempt(() => Journal.initialOf(m))
+  const initial = attempt(() => Effect.runSync(Journal.initialOf(m)))
   if (Result.isFailure(initial)) return { id, ...empty, snapshotsDropped, lastKnown, problem: initial.failure }
   const target = dst.ensureMemory(id, { params: m.params, dim: m.dim, at })
   let state = initial.success
@@ -217,7 +214,7 @@ const repairSync = (home: string, at: number): RepairReport => {
   const source = attempt(() => openSource(path))
   const db = Result.isSuccess(source) ? source.success : undefined
   try {
-    const src = db === undefined ? undefined : Sqlite.makeBackend(db, true)
+    const src = db === undefined ? undefined : Sqlite.makeSyncBackend(db, true)
     const health: Health = src === undefined || db === undefined
       ? { damage: [`cannot open: ${Result.isFailure(source) ? source.failure : "?"}`], bad: true }
       : inspect(src, db)
@@ -229,12 +226,14 @@ const repairSync = (home: string, at: number): RepairReport => {
     let readable = true
     try {
       // built through the backend, so the new file has the current schema and pragmas
-      readable = Effect.runSync(Effect.scoped(Effect.map(Sqlite.backend({ home: work }), (dst) => {
+      const target = Sqlite.openSync({ home: work })
+      try {
         const ids = src === undefined ? Result.fail("unreadable") : attempt(() => src.listMemories())
-        if (Result.isFailure(ids)) return false
-        for (const id of ids.success) memories.push(salvage(src!, dst, id, at))
-        return true
-      })))
+        if (Result.isSuccess(ids)) for (const id of ids.success) memories.push(salvage(src!, target.backend, id, at))
+        readable = Result.isSuccess(ids)
+      } finally {
+        target.close()
+      }
     } catch (e) {
       rmSync(work, { recursive: true, force: true })
       throw e

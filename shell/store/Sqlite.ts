@@ -48,7 +48,7 @@ import { existsSync, mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { DatabaseSync, type SQLOutputValue, type StatementSync } from "node:sqlite"
 import { pathToFileURL } from "node:url"
-import { type Backend, type EventRow, type MemoryRecord, type SnapshotMeta, StaleWriter } from "./Backend.ts"
+import { type Backend, type EventRow, fromSync, type MemoryRecord, type SnapshotMeta, StaleWriter, type SyncBackend } from "./Backend.ts"
 import * as MemoryBackend from "./MemoryBackend.ts"
 import { type Branch, MemoryId, type SqliteOptions, StoreError } from "./Model.ts"
 
@@ -278,13 +278,29 @@ export const backend = (options: SqliteOptions): Effect.Effect<Backend, StoreErr
   )
 }
 
+/**
+ * Opens (creating) `<home>/mags.db` for writing and gives its synchronous backend and a
+ * `close` (for tools that run outside an Effect scope, such as repair).
+ * @complexity as {@link backend}
+ */
+export const openSync = (options: SqliteOptions): { readonly backend: SyncBackend; readonly close: () => void } => {
+  const db = openWritable(options, dbPath(options.home))
+  return { backend: makeSyncBackend(db), close: () => db.isOpen && db.close() }
+}
+
 // ── the backend ───────────────────────────────────────────────────────────────
 
 /**
  * The backend over an open database (`readOnly`: every write fails "ReadOnly").
  * @complexity O(1)
  */
-export const makeBackend = (db: DatabaseSync, readOnly = false): Backend => {
+export const makeBackend = (db: DatabaseSync, readOnly = false): Backend => fromSync(makeSyncBackend(db, readOnly), classify)
+
+/**
+ * The synchronous form of {@link makeBackend}.
+ * @complexity O(1)
+ */
+export const makeSyncBackend = (db: DatabaseSync, readOnly = false): SyncBackend => {
   const cache = new Map<string, StatementSync>()
   const q = (sql: string): StatementSync => {
     let s = cache.get(sql)
@@ -343,19 +359,10 @@ export const makeBackend = (db: DatabaseSync, readOnly = false): Backend => {
       )
     ),
     lastSeq: wrap(lastSeq),
-    events: wrap((m, after, upto) => {
-      // streamed (a journal can be large); a fresh statement, so nested reads cannot reset it.
-      // Callers consume the rows before they write.
-      const rows = db.prepare("SELECT seq, tag, json, crc FROM events WHERE memory = ? AND seq > ? AND seq <= ? ORDER BY seq")
-        .iterate(m.ref, after, upto)
-      return (function*() {
-        try {
-          for (const r of rows) yield eventRow(r)
-        } catch (e) {
-          throw classify(e)
-        }
-      })()
-    }),
+    events: wrap((m, after, upto, limit) =>
+      q("SELECT seq, tag, json, crc FROM events WHERE memory = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?")
+        .all(m.ref, after, upto, Math.max(0, limit)).map(eventRow)
+    ),
     snapshotMetas: wrap((m) =>
       q(`SELECT seq, crc, content_hash, length(json) AS size, ${journalBytes()} AS journal_bytes FROM snapshots WHERE memory = ? ORDER BY seq`)
         .all(m.ref).map((r): SnapshotMeta => ({
