@@ -4,8 +4,9 @@
  * valid snapshot + tail), verify, rollback, snapshot spacing and retention, retries when
  * another process wins a race, and the in-process registry of open memories.
  *
- * Every operation of a memory runs as one synchronous step, so operations on one memory never
- * interleave within a process. Across processes each write names the last seq it expects; a
+ * The operations of one memory run one at a time (a semaphore per open memory), so they never
+ * interleave within a process, even over a backend that answers asynchronously; journals are
+ * read page by page. Across processes each write names the last seq it expects; a
  * backend refuses a stale one ({@link StaleWriter}), and the engine then loads the records the
  * other writer added and re-applies its own events on the fresh state (bounded), so a lost race
  * never drops a user's events silently.
