@@ -126,11 +126,11 @@ export interface Memory {
   /** The current state, in memory. */
   readonly state: Effect.Effect<Replay.State>
   /**
-   * Applies the events to the current state first (pure; each event goes through its JSON
-   * form, so the live state is exactly what a replay of the journal gives); a rejected event
-   * → `StoreError` "InvalidEvent" with its position, NOTHING written. Otherwise writes them in
-   * ONE transaction (with a snapshot when `snapshotEvery` events have passed since the last
-   * one), then swaps the state. An empty batch writes nothing. When another process advanced
+   * Applies the events to the current state first (pure; each event goes through its stored
+   * record form, so the live state is exactly what a replay of the journal gives); a rejected
+   * event → `StoreError` "InvalidEvent" with its position, NOTHING written. Otherwise writes
+   * them in ONE transaction (with a snapshot when the spacing of `StoreOptions.snapshotEvery`
+   * says so, and older snapshots dropped), then swaps the state. An empty batch writes nothing. When another process advanced
    * the journal meanwhile, the new records are loaded and these events re-applied on the fresh
    * state (bounded retries, `StoreOptions.retries`): a lost race never drops the caller's
    * events silently — they are written, or the commit fails.
