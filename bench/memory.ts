@@ -17,9 +17,9 @@
  * `memory.bytes_per_fact` = (heap with graphs − heap before) / (facts · copies). Lower is
  * better; ratio = baseline / value.
  *
- * The quick run measures 10^6 facts too ({@link sizesOf}): the target (≤ 1 KB per fact) is set at
- * 10^6, where the tries are a level deeper than at 10^5, and one child of 10^6 facts takes about
- * a minute and ~2 GB of heap.
+ * The quick run measures 10^6 facts too (the runner's `QUICK_EXTRA`): the target (≤ 1 KB per
+ * fact) is set at 10^6, where the tries are a level deeper than at 10^5; one child of 10^6 facts
+ * takes about a minute and ~2 GB of heap.
  */
 import { spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
@@ -123,20 +123,10 @@ const measure = (facts: number): Promise<ChildResult> =>
     })
   })
 
-/** The largest size the quick run adds (the size the ≤ 1 KB per fact target names). */
-export const QUICK_EXTRA_SIZE = 1e6
-
-/**
- * The sizes measured: those asked for, plus {@link QUICK_EXTRA_SIZE} in a quick run that reaches
- * 10^5 (the quick run's largest size) without it.
- */
-export const sizesOf = (opts: BenchOptions): ReadonlyArray<number> =>
-  opts.quick && opts.sizes.some((n) => n >= 1e5) && !opts.sizes.includes(QUICK_EXTRA_SIZE) ? [...opts.sizes, QUICK_EXTRA_SIZE] : opts.sizes
-
-/** Heap bytes per fact at each size (see {@link sizesOf}), with the plain-JSON-objects baseline. */
+/** Heap bytes per fact at each size, with the plain-JSON-objects baseline. */
 export const run = async (opts: BenchOptions): Promise<Array<Metric>> => {
   const out: Array<Metric> = []
-  for (const n of sizesOf(opts)) {
+  for (const n of opts.sizes) {
     progress(`memory: ${n} facts (child process)`)
     const r = await measure(n)
     if (!(r.graphBytesPerFact > 0) || !(r.jsonBytesPerFact > 0)) {
