@@ -15,7 +15,7 @@ const ALLOWED: Record<string, ReadonlyArray<string>> = {
   "Backend.ts": ["Model.ts"],
   "Record.ts": [],
   "MemoryBackend.ts": ["Backend.ts", "Model.ts"],
-  "Sqlite.ts": ["Backend.ts", "MemoryBackend.ts", "Model.ts"],
+  "Sqlite.ts": ["Backend.ts", "MemoryBackend.ts", "Model.ts", "Record.ts"],
   "Journal.ts": ["Backend.ts", "MemoryBackend.ts", "Model.ts", "Record.ts"],
   "Repair.ts": ["Backend.ts", "Journal.ts", "Model.ts", "Sqlite.ts"],
   "MemoryStore.ts": ["Journal.ts", "MemoryBackend.ts", "Model.ts", "Sqlite.ts"],

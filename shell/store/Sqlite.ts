@@ -16,9 +16,10 @@
  * Records are bytes (`Record.ts`); the `json` columns keep their name from format
  * `mags-store/1`, whose rows are JSON TEXT: both are read (a text value is taken as its UTF-8
  * bytes, which is what its checksum covers), so an older database opens as it is. Opening one
- * for writing upgrades it in place: the format becomes `mags-store/2`, all but its latest
- * snapshot (base64 JSON, large) are deleted and the file is vacuumed once with
- * `auto_vacuum = INCREMENTAL` and 16 KiB pages; new databases start that way. Afterwards each write that
+ * for writing upgrades it in place: the format becomes `mags-store/2`, its events become
+ * records, all but its latest snapshot (base64 JSON, large) are deleted and the file is
+ * vacuumed once with `auto_vacuum = INCREMENTAL` and 16 KiB pages; new databases start that
+ * way. Afterwards each write that
  * deletes snapshots (only the latest `keep` are kept) gives the freed pages back to the file
  * system (`PRAGMA incremental_vacuum`), and the WAL is truncated after checkpoints
  * (`journal_size_limit`), so the files stay near the size of what they hold.
@@ -48,9 +49,10 @@ import { existsSync, mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { DatabaseSync, type SQLOutputValue, type StatementSync } from "node:sqlite"
 import { pathToFileURL } from "node:url"
-import { type Backend, type EventRow, fromSync, type MemoryRecord, type SnapshotMeta, StaleWriter, type SyncBackend } from "./Backend.ts"
+import { type Backend, checksum, type EventRow, fromSync, type MemoryRecord, type SnapshotMeta, StaleWriter, type SyncBackend } from "./Backend.ts"
 import * as MemoryBackend from "./MemoryBackend.ts"
 import { type Branch, MemoryId, type SqliteOptions, StoreError } from "./Model.ts"
+import * as Record from "./Record.ts"
 
 /** The database file's name inside a memory home. */
 export const DB_FILE = "mags.db"
@@ -177,9 +179,26 @@ const formatOf = (db: DatabaseSync): string | undefined => {
 const hasJournalBytes = (db: DatabaseSync): boolean =>
   db.prepare("SELECT name FROM pragma_table_info('snapshots')").all().some((r) => r["name"] === "journal_bytes")
 
-/** Upgrades a `mags-store/1` database: drops all but the latest snapshot per memory, vacuums once with incremental auto-vacuum. */
+/**
+ * Upgrades a `mags-store/1` database: its JSON text events become records (same JSON value,
+ * embeddings binary; a row failing its checksum is left as it is, for verify and repair to
+ * find), all but the latest snapshot per memory are dropped, and the file is vacuumed once
+ * with incremental auto-vacuum and 16 KiB pages.
+ */
 const upgrade = (db: DatabaseSync): void => {
   inTransaction(db, () => {
+    const update = db.prepare("UPDATE events SET json = ?, crc = ? WHERE rowid = ?")
+    for (const r of db.prepare("SELECT rowid AS id, json, crc FROM events WHERE typeof(json) = 'text'").iterate()) {
+      const text = String(r["json"])
+      if (checksum(text) !== num(r["crc"])) continue
+      let data: Uint8Array
+      try {
+        data = Record.encodeEvent(JSON.parse(text))
+      } catch {
+        continue
+      }
+      update.run(data, checksum(data), r["id"] as number)
+    }
     db.exec(`DELETE FROM snapshots WHERE seq < (SELECT max(s.seq) FROM snapshots s WHERE s.memory = snapshots.memory)`)
     if (!hasJournalBytes(db)) db.exec("ALTER TABLE snapshots ADD COLUMN journal_bytes INTEGER NOT NULL DEFAULT -1")
     db.prepare("UPDATE meta SET value = ? WHERE key = 'format'").run(FORMAT)
