@@ -465,6 +465,7 @@ export const ingest = Effect.fnUntraced(function*(
     texts.forEach((t, i) => vectorOf.set(t, nonZero(vectors[i])))
     // 3. events, folded locally to learn the fact ids (and to find known triples)
     const out: Array<Event.Event> = []
+    const outChanges: Array<Changes.Changes> = []
     let local = state
     let batchSuperseded = 0
     const apply = (event: Event.Event) => {
@@ -510,6 +511,7 @@ export const ingest = Effect.fnUntraced(function*(
       }
       local = step.success.state
       out.push(engrammed)
+      outChanges.push(step.success.changes)
       batchSuperseded += step.success.changes.superseded.length
       if (item._tag !== "Triple") previous = { file: item.file, id: p.id }
       facts += p.facts.length
@@ -519,12 +521,14 @@ export const ingest = Effect.fnUntraced(function*(
         if (Result.isFailure(rstep)) return yield* rstep.failure
         local = rstep.success.state
         out.push(reconciled)
+        outChanges.push(rstep.success.changes)
         batchSuperseded += rstep.success.changes.superseded.length
       }
     }
     // 4. one transaction per batch
     if (out.length > 0) {
-      const committed = yield* memory.commit(out).pipe(Effect.mapError(fromStoreError))
+      // the batch is already folded: the store takes this fold instead of applying it again
+      const committed = yield* memory.commit(out, { from: state, state: local, changes: outChanges }).pipe(Effect.mapError(fromStoreError))
       state = committed.state
     }
     events += out.length

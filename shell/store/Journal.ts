@@ -28,6 +28,7 @@ import * as MemoryBackend from "./MemoryBackend.ts"
 import {
   type AbandonedRecord,
   type Entry,
+  type Folded as CallerFold,
   type Lenient,
   type LenientOptions,
   type Memory,
@@ -357,7 +358,11 @@ interface Prepared {
  * Applies `events` on `from` as they will be read back (encoded to a record and decoded), so
  * the live state is what a replay gives; "InvalidEvent" at the first one that does not apply.
  */
-const prepare = (from: Replay.State, events: ReadonlyArray<Event.Event>): Prepared => {
+const prepare = (from: Replay.State, events: ReadonlyArray<Event.Event>, folded?: CallerFold): Prepared => {
+  if (folded !== undefined && folded.from === from && folded.changes.length === events.length && folded.state.seq === from.seq + events.length) {
+    const trusted = prepareFolded(from, events, folded)
+    if (trusted !== undefined) return trusted
+  }
   let state = from
   const rows: Array<EventRow> = []
   const changes: Array<Changes.Changes> = []
@@ -384,6 +389,41 @@ const prepare = (from: Replay.State, events: ReadonlyArray<Event.Event>): Prepar
     bytes += data.length
   }
   return { state, rows, changes, bytes }
+}
+
+/**
+ * The records of events the caller already folded from `from` (see `Memory.commit`'s `folded`):
+ * each event is encoded and decoded as {@link prepare} does, and its record must encode back to
+ * the same bytes, so a replay applies exactly the event the caller applied; `undefined` (apply
+ * them as usual) when one does not.
+ */
+const prepareFolded = (from: Replay.State, events: ReadonlyArray<Event.Event>, folded: CallerFold): Prepared | undefined => {
+  const rows: Array<EventRow> = []
+  let bytes = 0
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!
+    const position = from.seq + i
+    let data: Uint8Array
+    try {
+      data = Record.encodeEvent(Event.encode(event))
+    } catch (e) {
+      throw new StoreError({ reason: "InvalidEvent", message: `event at position ${position} does not encode: ${errorMessage(e)}`, position })
+    }
+    const decoded = Event.decode(Record.decode(data), position)
+    if (Result.isFailure(decoded)) {
+      throw new StoreError({ reason: "InvalidEvent", message: `event at position ${position} does not decode: ${decoded.failure.message}`, position })
+    }
+    if (decoded.success._tag !== event._tag || !sameBytes(Record.encodeEvent(Event.encode(decoded.success)), data)) return undefined
+    rows.push({ seq: position + 1, tag: event._tag, data, crc: checksum(data) })
+    bytes += data.length
+  }
+  return { state: folded.state, rows, changes: folded.changes, bytes }
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }
 
 /**
@@ -491,14 +531,14 @@ export const makeStore = <E, R>(
         return n
       })
 
-    const commitOp = (h: Handle, events: ReadonlyArray<Event.Event>) =>
+    const commitOp = (h: Handle, events: ReadonlyArray<Event.Event>, folded?: CallerFold) =>
       Effect.gen(function*() {
         yield* writable(h)
         if (events.length === 0) return { state: h.state, changes: [] as ReadonlyArray<Changes.Changes> }
         return yield* fresh(
           h,
           Effect.gen(function*() {
-            const p = yield* guard(() => prepare(h.state, events))
+            const p = yield* guard(() => prepare(h.state, events, folded))
             let snap: SnapshotRow | undefined
             let keepN = keep
             if (due(h, p)) {
@@ -660,7 +700,7 @@ export const makeStore = <E, R>(
       return {
         id: h.record.id,
         state: Effect.sync(() => h.state),
-        commit: (events) => busyRetry(one(commitOp(h, events))).pipe(Effect.withSpan("Memory.commit")),
+        commit: (events, folded) => busyRetry(one(commitOp(h, events, folded))).pipe(Effect.withSpan("Memory.commit")),
         snapshot: busyRetry(one(snapshotOp(h))),
         history: (fromSeq = 0) => one(historyOp(h, fromSeq)),
         rollback: (seq) =>

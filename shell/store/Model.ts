@@ -120,6 +120,16 @@ export interface AbandonedRecord {
   readonly json: string | undefined
 }
 
+/** A caller's fold of a batch of events, offered to {@link Memory.commit} so it is not done twice. */
+export interface Folded {
+  /** The state the events were applied on. */
+  readonly from: Replay.State
+  /** The state after the last event. */
+  readonly state: Replay.State
+  /** Each event's changes, in order. */
+  readonly changes: ReadonlyArray<Changes.Changes>
+}
+
 /** An open memory. Every operation is atomic with respect to the others in this process. */
 export interface Memory {
   readonly id: MemoryId
@@ -134,9 +144,18 @@ export interface Memory {
    * the journal meanwhile, the new records are loaded and these events re-applied on the fresh
    * state (bounded retries, `StoreOptions.retries`): a lost race never drops the caller's
    * events silently — they are written, or the commit fails.
-   * @complexity Σ cost of the events' transitions + O(size of the events) I/O
+   *
+   * `folded`: the caller's own fold of these events (for a caller that must apply them anyway,
+   * as ingest does to learn fact ids). When `folded.from` is the memory's current state (the
+   * same object) and the fold has one change per event, the events are NOT applied again: each
+   * is encoded to its record and decoded, and the record must encode back to the same bytes (so
+   * a replay applies exactly the event the caller applied; `Replay.apply` is pure); then
+   * `folded.state` becomes the state. Otherwise (another writer advanced the journal, a fold from
+   * another state, a record that does not read back byte for byte) the events are applied as
+   * without `folded`. Law: `commit(es, fold of es on state)` ≡ `commit(es)`.
+   * @complexity Σ cost of the events' transitions (none with a usable `folded`) + O(size of the events) I/O
    */
-  readonly commit: (events: ReadonlyArray<Event.Event>) => Effect.Effect<{ readonly state: Replay.State; readonly changes: ReadonlyArray<Changes.Changes> }, StoreError>
+  readonly commit: (events: ReadonlyArray<Event.Event>, folded?: Folded) => Effect.Effect<{ readonly state: Replay.State; readonly changes: ReadonlyArray<Changes.Changes> }, StoreError>
   /** Writes a snapshot of the current state now; returns its seq. */
   readonly snapshot: Effect.Effect<number, StoreError>
   /** The journal's events with `seq > fromSeq` (default 0: all), in order. */
