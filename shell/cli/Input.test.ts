@@ -84,6 +84,16 @@ describe("Input.parseText and Router.sentences", () => {
     ])
   })
 
+  it("a sentence repeated on a later line has that line as its origin", () => {
+    const items = Input.parseText("d.txt", "Hi. Hi.\nYes.\nHi.\n")
+    expect(items.map((i) => i._tag === "Sentence" ? [i.text, i.origin] : [])).toEqual([
+      ["Hi.", "d.txt:1"],
+      ["Hi.", "d.txt:1"],
+      ["Yes.", "d.txt:2"],
+      ["Hi.", "d.txt:3"]
+    ])
+  })
+
   it("titles, abbreviations and decimals stay whole; CJK full stops end sentences", () => {
     expect(sentences("Dr. Anna Zielinska is my dentist. She moved to the U.S. in 2020.")).toEqual([
       "Dr. Anna Zielinska is my dentist.",

@@ -239,6 +239,11 @@ export const parseText = (file: string, text: string, speaker: string | null = n
       from = at
     }
     out.push({ _tag: "Sentence", text: s, file, origin: `${file}:${line}`, speaker })
+    if (at >= 0) {
+      // past the sentence, so the same sentence again on a later line is found there
+      for (let i = at; i < at + s.length; i++) if (text.charCodeAt(i) === 10) line++
+      from = at + s.length
+    }
   }
   return out
 }
