@@ -30,7 +30,7 @@
 import { Context, Layer } from "effect"
 import * as Journal from "./Journal.ts"
 import * as MemoryBackend from "./MemoryBackend.ts"
-import type { MemoryStoreShape, SqliteOptions, StoreError, StoreOptions } from "./Model.ts"
+import type { MemoryStoreShape, SqliteOptions, StoreError } from "./Model.ts"
 import * as Sqlite from "./Sqlite.ts"
 
 export * from "./Model.ts"
@@ -50,8 +50,4 @@ export class MemoryStore extends Context.Service<MemoryStore, MemoryStoreShape>(
   static readonly layerMemory: Layer.Layer<MemoryStore> = Layer.suspend(() =>
     Layer.effect(MemoryStore, Journal.makeStore(MemoryBackend.layerBackend(), {}))
   )
-
-  /** An in-memory store with the given options (snapshot spacing, retention, retries). */
-  static readonly layerMemoryWith = (options: StoreOptions): Layer.Layer<MemoryStore> =>
-    Layer.suspend(() => Layer.effect(MemoryStore, Journal.makeStore(MemoryBackend.layerBackend(), options)))
 }
