@@ -250,6 +250,36 @@ const view = <A, B>(m: HashMap.HashMap<string, A>, f: (a: A) => B | undefined): 
     }
   })
 
+/** The fields of a graph value, as {@link assemble} takes them. */
+export interface GraphFields {
+  readonly nodes: HashMap.HashMap<string, MemoryNode>
+  readonly edges: HashMap.HashMap<string, Fact>
+  readonly adjacency: HashMap.HashMap<string, Adjacency>
+  readonly slots: HashMap.HashMap<string, SlotEntry>
+  readonly aliases: HashMap.HashMap<string, string>
+  readonly postings: HashMap.HashMap<string, PostingEntry>
+  readonly lexicalLength: number
+  readonly vectors: VectorStore.VectorStore
+  readonly learned: HashSet.HashSet<string>
+  readonly archivedNodes: HashMap.HashMap<string, ArchivedNode>
+  readonly archivedEdges: HashMap.HashMap<string, ArchivedEdge>
+  readonly archivedIncident: HashMap.HashMap<string, HashSet.HashSet<string>>
+  readonly tombstones: HashSet.HashSet<string>
+}
+
+/**
+ * A graph value made of the given maps, as they are: no index is derived and nothing is checked.
+ * For bulk decoders that build every index themselves (`internal/Parts.ts`, whose laws check
+ * the result against the invariant checker); every other caller goes through a {@link Draft}.
+ * @internal
+ * @complexity O(1)
+ */
+export const assemble = (f: GraphFields): LiquidGraph =>
+  new GraphImpl(
+    f.nodes, f.edges, f.adjacency, f.slots, f.aliases, f.postings, f.lexicalLength, f.vectors, f.learned,
+    f.archivedNodes, f.archivedEdges, f.archivedIncident, f.tombstones
+  )
+
 /** Whether `u` is a LiquidGraph. */
 export const isLiquidGraph = (u: unknown): u is LiquidGraph => typeof u === "object" && u !== null && TypeId in u
 
@@ -408,8 +438,13 @@ export const STRENGTH_SCALE = 4_294_967_296
  */
 export const quantise = (weight: number): number => Math.round(weight * STRENGTH_SCALE)
 
-/** Importance from a fixed-point strength and an out-degree. */
-const importanceOf = (strength: number, outDegree: number): number => (strength / STRENGTH_SCALE) * Math.max(1, outDegree)
+/**
+ * Importance from a fixed-point strength ({@link quantise}d sum of incident weights) and an
+ * out-degree: `strength / STRENGTH_SCALE × max(1, outDegree)` (what {@link computeImportance}
+ * and every draft compute).
+ * @complexity O(1)
+ */
+export const importanceOf = (strength: number, outDegree: number): number => (strength / STRENGTH_SCALE) * Math.max(1, outDegree)
 
 /**
  * The importance a node should have: Σ weights of its incident edges × max(1, out-degree), the
@@ -1331,7 +1366,15 @@ export const contentHash = (g: LiquidGraph): string =>
     for (const a of HashMap.values(g.archivedEdges)) fp.add("ae|" + a.archivedAt + "|" + FactM.canonical(a.edge))
     for (const id of g.tombstones) fp.add(JSON.stringify(["t", id]))
     fp.add("dim|" + (g.vectors.size === 0 ? 0 : g.vectors.dim))
-    VectorStore.fingerprint(g.vectors, fp)
+    // each live vector as VectorStore.fingerprint adds it ("v|id|" + base64 of its float32
+    // bytes), hashed straight from the floats without building the base64 text
+    const dim = g.vectors.dim
+    VectorStore.forEachPage(g.vectors, (data, rows, dead, ids) => {
+      for (let r = 0; r < rows; r++) {
+        if (dead !== undefined && dead[r] !== 0) continue
+        fp.addVector("v|" + ids[r]! + "|", data.subarray(r * dim, (r + 1) * dim))
+      }
+    })
     return fp.digest()
   })
 
