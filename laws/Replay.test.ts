@@ -5,14 +5,18 @@
  * events against the evolving state (so that e.g. `reinforce` names edges that exist), applying
  * each one and checking the structural invariants after every step.
  */
-import { Equal, Result, Schema } from "effect"
+import { Equal, HashMap, Result, Schema } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import * as Event from "../core/Event.ts"
+import * as Fact from "../core/Fact.ts"
+import { type Fingerprint, hashString } from "../core/internal/hash.ts"
+import * as Node from "../core/Node.ts"
+import * as VectorStore from "../core/VectorStore.ts"
 import * as LiquidGraph from "../core/LiquidGraph.ts"
 import * as Params from "../core/Params.ts"
 import * as Replay from "../core/Replay.ts"
-import { arbVector, DAY, DIM, HOUR, NAMES, RELATIONS, T0 } from "./Arbitraries.ts"
+import { arbRichGraph, arbVector, DAY, DIM, HOUR, NAMES, RELATIONS, T0 } from "./Arbitraries.ts"
 import { assertValid } from "./Invariants.ts"
 
 type Command =
@@ -364,5 +368,216 @@ describe("Event.isEvent", () => {
       }),
       { numRuns: 30 }
     )
+  })
+})
+
+// ── snapshots in parts ────────────────────────────────────────────────────────
+
+/** The parts after the trip a store gives them: rows through JSON text, vectors through their bytes. */
+const stored = (p: Replay.SnapshotParts): { json: unknown; ids: Array<string>; vectors: Float32Array; dim: number } => ({
+  json: JSON.parse(JSON.stringify(p.json)),
+  ids: JSON.parse(JSON.stringify(p.ids)),
+  vectors: new Float32Array(new Uint8Array(new Uint8Array(p.vectors.buffer, p.vectors.byteOffset, p.vectors.byteLength)).buffer),
+  dim: p.dim
+})
+
+/** The reference content hash: one `hashString` per lane of every canonical string, vectors through `VectorStore.fingerprint`. */
+const referenceHash = (g: LiquidGraph.LiquidGraph): string => {
+  let lo = 0
+  let hi = 0
+  const add = (s: string): void => {
+    lo = (lo + hashString(s, 0x9747b28c)) >>> 0
+    hi = (hi + hashString(s, 0x5bd1e995)) >>> 0
+  }
+  for (const n of HashMap.values(g.nodes)) add(Node.canonical(n))
+  for (const e of HashMap.values(g.edges)) add(Fact.canonical(e))
+  for (const [from, to] of g.aliases) add(JSON.stringify(["a", from, to]))
+  for (const r of g.learned) add(JSON.stringify(["l", r]))
+  for (const a of HashMap.values(g.archivedNodes)) add("an|" + a.archivedAt + "|" + Node.canonical(a.node))
+  for (const a of HashMap.values(g.archivedEdges)) add("ae|" + a.archivedAt + "|" + Fact.canonical(a.edge))
+  for (const id of g.tombstones) add(JSON.stringify(["t", id]))
+  add("dim|" + (g.vectors.size === 0 ? 0 : g.vectors.dim))
+  VectorStore.fingerprint(g.vectors, { add } as unknown as Fingerprint)
+  return hi.toString(16).padStart(8, "0") + lo.toString(16).padStart(8, "0")
+}
+
+/** A graph of `n` entities with vectors of `dim` (some replaced, some removed: dead rows), over several pages. */
+const pagedGraph = (n: number, dim: number): LiquidGraph.LiquidGraph => {
+  const d = LiquidGraph.draft(LiquidGraph.empty(dim))
+  const vec = (i: number, k: number): Array<number> => Array.from({ length: dim }, (_, j) => Math.sin(i * 7.1 + j * 1.3 + k))
+  for (let i = 0; i < n; i++) {
+    d.putNode(Node.semantic(`e${i}`, `E${i}`, T0 + i))
+    d.setVector(`e${i}`, vec(i, 0))
+  }
+  for (let i = 0; i < n; i += 7) d.setVector(`e${i}`, vec(i, 1))
+  for (let i = 3; i < n; i += 11) d.removeVector(`e${i}`)
+  for (let i = 1; i < n; i++) d.putEdge({ ...arbFact(`e${i - 1}`, `e${i}`), weight: (i % 100) / 100 })
+  return d.finish()
+}
+
+const arbFact = (s: string, o: string): Fact.Fact => ({
+  id: Fact.factId(s, "knows", o, false), kind: "fact", subject: s, relation: "knows", object: o, negated: false, weight: 0.5,
+  confidence: 0.8, validFrom: null, validUntil: null, learnedAt: T0, provenance: ["t"], useCount: 0, lastReinforced: T0,
+  solidified: false, supersededBy: null
+})
+
+describe("snapshots in parts (snapshotParts / restoreParts)", () => {
+  it("restoreParts(snapshotParts(s)) == s == restore(snapshot(s)) (graph, contentHash, params, seq), after JSON and bytes", () => {
+    fc.assert(
+      fc.property(arbLog, ({ state }) => {
+        const restored = Result.getOrThrow(Replay.restoreParts(...Object.values(stored(Replay.snapshotParts(state))) as [unknown, Array<string>, Float32Array, number]))
+        const old = Result.getOrThrow(Replay.restore(JSON.parse(JSON.stringify(Replay.snapshot(state)))))
+        expect(Equal.equals(restored.graph, state.graph)).toBe(true)
+        expect(Equal.equals(restored.graph, old.graph)).toBe(true)
+        expect(LiquidGraph.contentHash(restored.graph)).toBe(LiquidGraph.contentHash(state.graph))
+        expect(restored.params).toEqual(state.params)
+        expect(restored.seq).toBe(state.seq)
+        assertValid(restored.graph, "restoreParts")
+      }),
+      RUNS
+    )
+  })
+
+  it("replay(tail, restoreParts(snapshotParts(replay(prefix)))) == replay(prefix ++ tail)", () => {
+    fc.assert(
+      fc.property(arbLog, fc.nat(), ({ events, state }, cut) => {
+        const k = cut % (events.length + 1)
+        const prefix = Result.getOrThrow(Replay.replay(events.slice(0, k), Replay.initial(Params.defaults, DIM)))
+        const p = stored(Replay.snapshotParts(prefix))
+        const restored = Result.getOrThrow(Replay.restoreParts(p.json, p.ids, p.vectors, p.dim))
+        const full = Result.getOrThrow(Replay.replay(events.slice(k), restored))
+        expect(Equal.equals(full.graph, state.graph)).toBe(true)
+        expect(LiquidGraph.contentHash(full.graph)).toBe(LiquidGraph.contentHash(state.graph))
+        expect(full.seq).toBe(state.seq)
+      }),
+      RUNS
+    )
+  })
+
+  it("a store over several pages with dead rows round-trips: same vectors bit for bit, live rows only", () => {
+    for (const dim of [3, 4, 5]) {
+      const g = pagedGraph(700, dim)
+      const state: Replay.State = { graph: g, params: Params.defaults, seq: 9 }
+      const p = stored(Replay.snapshotParts(state))
+      const r = Result.getOrThrow(Replay.restoreParts(p.json, p.ids, p.vectors, p.dim)).graph
+      expect(Equal.equals(r, g)).toBe(true)
+      expect(LiquidGraph.contentHash(r)).toBe(LiquidGraph.contentHash(g))
+      expect(r.vectors.rows).toBe(g.vectors.size)
+      for (const [id, v] of VectorStore.entries(g.vectors)) expect(Array.from(VectorStore.get(r.vectors, id)!)).toEqual(Array.from(v))
+      // the restored store takes writes as a decoded one does
+      const next = VectorStore.set(r.vectors, "e1", Array.from({ length: dim }, () => 1))
+      expect(VectorStore.get(next, "e1")![0]).toBeCloseTo(1 / Math.sqrt(dim), 6)
+      expect(VectorStore.equals(r.vectors, Result.getOrThrow(LiquidGraph.fromJSON(LiquidGraph.toJSON(g))).vectors)).toBe(true)
+      assertValid(r)
+    }
+  })
+
+  it("contentHash keeps its value: equal to the reference computation (one hashString per lane, VectorStore.fingerprint)", () => {
+    fc.assert(
+      fc.property(arbLog, ({ state }) => {
+        expect(LiquidGraph.contentHash(state.graph)).toBe(referenceHash(state.graph))
+      }),
+      { numRuns: 30 }
+    )
+    for (const dim of [1, 2, 3, 4, 5, 6]) {
+      const g = pagedGraph(300, dim)
+      expect(LiquidGraph.contentHash(g)).toBe(referenceHash(g))
+    }
+  })
+
+  it("corrupted parts give InvalidGraph or a graph that passes the invariant checker; never a throw", () => {
+    const replacements: ReadonlyArray<unknown> = [null, 0, -1, 1, 2, 0.5, 1.5, 1e300, -0, Number.NaN, Infinity, "", "x", "ep:x", [], {}, true, false, [0], 3.7]
+    // states from replayed histories (archive, aliases, tombstones, params) and dense graphs (associations, mentions, sequence links)
+    const arbState: fc.Arbitrary<Replay.State> = fc.oneof(
+      arbLog.map(({ state }) => state),
+      arbRichGraph().map((graph) => ({ graph, params: Params.defaults, seq: 3 }))
+    )
+    const mutate = fc.tuple(fc.nat(), fc.nat(), fc.nat(), fc.integer({ min: 0, max: 9 }))
+    let rejected = 0
+    let accepted = 0
+    fc.assert(
+      fc.property(arbState, fc.array(mutate, { minLength: 1, maxLength: 3 }), (state, hits) => {
+        const p = stored(Replay.snapshotParts(state))
+        const json = p.json as { graph: Record<string, Array<Array<unknown>>> }
+        const graph = json.graph
+        let ids = p.ids
+        let vectors = p.vectors
+        let dim = p.dim
+        const present = [...graph["nodes"]!.map((r) => r[0]), ...graph["archivedNodes"]!.map((r) => r[1])].filter((x) => typeof x === "string") as Array<string>
+        for (const [where, pick, other, how] of hits) {
+          // every array and leaf of the rows, with its holder
+          const spots: Array<{ holder: Record<string | number, unknown>; key: string | number; value: unknown }> = []
+          // (a copied spot may hold an ancestor: the rows may become cyclic, which the decoder must survive too)
+          const seen = new Set<unknown>()
+          const walk = (x: unknown): void => {
+            if (x === null || typeof x !== "object" || seen.has(x)) return
+            seen.add(x)
+            for (const [k, v] of Object.entries(x)) {
+              spots.push({ holder: x as Record<string, unknown>, key: Array.isArray(x) ? Number(k) : k, value: v })
+              walk(v)
+            }
+          }
+          walk(json)
+          if (how === 4 && ids.length > 0) {
+            // the vector part: an id replaced by another, a float changed, or the lengths broken
+            const k = pick % 3
+            if (k === 0) ids = ids.map((id, i) => (i === where % ids.length ? ids[other % ids.length]! : id))
+            else if (k === 1) {
+              vectors = vectors.slice()
+              vectors[where % vectors.length] = [0, 2, -1, Number.NaN, 1e-20][other % 5]!
+            } else if (other % 2 === 0) ids = ids.slice(1)
+            else dim = dim + 1
+            continue
+          }
+          if (how >= 6) {
+            // well-typed damage: a field copied from another row of the same list, ends swapped,
+            // an alias or a tombstone naming a present id (earlier hits may have broken any part)
+            const rows = graph[["nodes", "edges", "archivedNodes", "archivedEdges", "aliases"][where % 5]!]
+            const row = Array.isArray(rows) && rows.length > 0 ? rows[pick % rows.length] : undefined
+            if (how === 6 && Array.isArray(row) && row.length > 0) {
+              const from = rows![other % rows!.length]
+              if (Array.isArray(from)) row[other % row.length] = from[other % row.length]
+            } else if (how === 7 && Array.isArray(row)) [row[2], row[4]] = [row[4], row[2]]
+            else if (how === 8 && present.length > 0 && Array.isArray(graph["aliases"])) graph["aliases"].push([present[pick % present.length]!, "zorp"])
+            else if (how === 9 && present.length > 0 && Array.isArray(graph["tombstones"])) {
+              ;(graph["tombstones"] as unknown as Array<string>).push(LiquidGraph.tombstoneOf(present[pick % present.length]!))
+            }
+            continue
+          }
+          if (spots.length === 0) continue
+          const s = spots[where % spots.length]!
+          if (how === 0 || how === 4) s.holder[s.key] = replacements[pick % replacements.length]
+          else if (how === 1) s.holder[s.key] = spots[other % spots.length]!.value
+          else if (how === 2 && Array.isArray(s.holder)) s.holder.splice(s.key as number, 1)
+          else if (how === 3 && Array.isArray(s.holder)) s.holder.push(s.value)
+          else if (how === 5 && Array.isArray(s.value)) (s.value as Array<unknown>).reverse()
+          else delete s.holder[s.key]
+        }
+        const r = Replay.restoreParts(json, ids, vectors, dim)
+        if (Result.isSuccess(r)) {
+          accepted++
+          assertValid(r.success.graph, "restoreParts of corrupted parts")
+        } else {
+          rejected++
+          expect(r.failure._tag).toBe("InvalidGraph")
+        }
+      }),
+      { numRuns: 400 }
+    )
+    // both outcomes happen: the law is not vacuous
+    expect(rejected).toBeGreaterThan(0)
+    expect(accepted).toBeGreaterThan(0)
+  })
+
+  it("parts that are not parts at all: InvalidGraph", () => {
+    const p = Replay.snapshotParts(Replay.initial())
+    for (const json of [null, 3, "x", [], {}, { ...p.json, format: "mags-snapshot/1" }, { ...p.json, seq: -1 }, { ...p.json, seq: 1.5 }, { ...p.json, graph: null }, { ...p.json, graph: { ...p.json.graph, nodes: {} } }, { ...p.json, params: { anchors: 0 } }]) {
+      const r = Replay.restoreParts(json, [], new Float32Array(0), 0)
+      expect(Result.isFailure(r) && r.failure._tag).toBe("InvalidGraph")
+    }
+    expect(Result.isFailure(Replay.restoreParts(p.json, ["x"], new Float32Array(4), 4))).toBe(true)
+    expect(Result.isFailure(Replay.restoreParts(p.json, [], new Float32Array(3), 4))).toBe(true)
+    expect(Result.isFailure(Replay.restoreParts(p.json, [], new Float32Array(0), -1))).toBe(true)
+    expect(Result.isFailure(Replay.restoreParts(p.json, [], [] as unknown as Float32Array, 0))).toBe(true)
   })
 })
