@@ -465,6 +465,9 @@ export const listed = (index: Index, rows: number): Array<Int32Array> =>
  */
 export const FLAT_FRACTION = 0.1
 
+/** Rows beyond the missing ones scored first (by int8 bound) while the heap is not yet full. */
+const SEED_EXTRA = 2
+
 /** Lists visited first, best centroid score first. */
 const FIRST = 3
 
@@ -610,7 +613,41 @@ export const search = (
     const codes = list.codes
     const lscale = list.scale
     const lerr = list.err
+    let done: Uint8Array | undefined
+    if (heap.size < heap.k && n === 0) {
+      // no k-th score yet: score first the rows whose int8 bound is highest, so that the rest of
+      // the list meets a k-th score to be pruned against
+      const est = new Float64Array(end)
+      for (let i = 0; i < end; i++) {
+        let dot = 0
+        const o = i * dim
+        for (let d = 0; d < dim; d++) dot += codes[o + d]! * q[d]!
+        est[i] = lscale[i]! * dot + lerr[i]!
+      }
+      done = new Uint8Array(end)
+      const want = Math.min(end, heap.k - heap.size + SEED_EXTRA)
+      for (let w = 0; w < want; w++) {
+        let best = -1
+        for (let i = 0; i < end; i++) if (done[i] === 0 && (best < 0 || est[i]! > est[best]!)) best = i
+        done[best] = 1
+        const slot = lslots[best]!
+        const page = pages[slot >> PAGE_SHIFT]!
+        const r = slot & PAGE_MASK
+        if (page.dead !== undefined && page.dead[r] !== 0) continue
+        const data = page.data
+        const from = r * dim
+        const to = n * dim
+        for (let d = 0; d < dim; d++) buf[to + d] = data[from + d]!
+        slots[n++] = slot
+      }
+      if (n > 0) {
+        limit = flush(heap, kernel, buf, n, dim, q, slots, pages, accept, minScore, limit)
+        scored += n
+        n = 0
+      }
+    }
     for (let i = 0; i < end; i++) {
+      if (done !== undefined && done[i] !== 0) continue
       const a = lcos[i]!
       if (b < a && b * a + sb * lsin[i]! < limit) continue
       if (limit > -1) {
