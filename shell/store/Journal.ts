@@ -47,8 +47,6 @@ import * as Record from "./Record.ts"
 export const DEFAULT_SNAPSHOT_EVERY = 1000
 /** Default journal bytes between two snapshots, as a fraction of the last snapshot's size. */
 export const DEFAULT_SNAPSHOT_RATIO = 1
-/** Default `snapshotOnClose`: a memory closed with a tail of at least a quarter of its last snapshot's size gets a snapshot. */
-export const DEFAULT_SNAPSHOT_ON_CLOSE = 0.25
 /** Default least journal bytes between two snapshots. */
 export const DEFAULT_SNAPSHOT_MIN_BYTES = 64 * 1024
 /** Default number of snapshots kept per memory. */
@@ -448,7 +446,6 @@ export const makeStore = <E, R>(
     const every = Math.max(1, Math.floor(options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY))
     const minBytes = Math.max(0, options.snapshotMinBytes ?? DEFAULT_SNAPSHOT_MIN_BYTES)
     const ratio = Math.max(0, options.snapshotRatio ?? DEFAULT_SNAPSHOT_RATIO)
-    const onClose = options.snapshotOnClose ?? DEFAULT_SNAPSHOT_ON_CLOSE
     const keep = Math.max(1, Math.floor(options.keepSnapshots ?? DEFAULT_KEEP_SNAPSHOTS))
     const snapshotBudget = Math.max(0, options.snapshotBudget ?? SNAPSHOT_BUDGET)
     const retries = Math.max(0, Math.floor(options.retries ?? DEFAULT_RETRIES))
@@ -787,25 +784,13 @@ export const makeStore = <E, R>(
         return { memory: h.memory, corruption: loaded.error }
       })
 
-    /**
-     * On the last close of a memory this process wrote to: a snapshot when the tail since the
-     * last one is long (at least `snapshotOnClose` of its size), so the next open replays little.
-     * Best effort: a failure here changes nothing (the journal is complete without it).
-     */
-    const closingSnapshot = (h: Handle): Effect.Effect<void> =>
-      backend.readOnly || h.readOnly !== undefined || h.closed || h.sinceEvents < every ||
-          h.sinceBytes < Math.max(minBytes, 1, onClose * h.lastSnapshotSize)
-        ? Effect.void
-        : Effect.ignore(h.lock.withPermits(1)(snapshotOp(h)))
-
     const release = (id: MemoryId, memory: Memory) =>
-      registryLock.withPermits(1)(Effect.gen(function*() {
+      registryLock.withPermits(1)(Effect.sync(() => {
         const k = keyOf(id)
         const h = registry.get(k)
         if (h === undefined || h.memory !== memory) return
         h.refs--
         if (h.refs === 0) {
-          yield* closingSnapshot(h)
           h.closed = true
           registry.delete(k)
         }

@@ -440,31 +440,11 @@ describe("MemoryStore (SQLite)", () => {
           })))
     }))
 
-  it.effect("closing a memory after a long tail writes a snapshot; closing after a short one does not", () =>
-    Effect.gen(function*() {
-      const home = yield* tempHome
-      const events = sampleEvents(26)
-      const layer = MemoryStore.layerSqlite({ home, snapshotEvery: 5, snapshotMinBytes: 0, snapshotRatio: 1000, keepSnapshots: 10, snapshotBudget: Infinity })
-      const seqs = () => sql(home, (db) => db.prepare("SELECT seq FROM snapshots ORDER BY seq").all().map((r) => Number(r["seq"])))
-      yield* withStore(layer, (store) =>
-        Effect.gen(function*() {
-          const memory = yield* store.open(alice)
-          yield* commitEach(memory, events.slice(0, 25))
-          // only the first snapshot: the ratio rule holds the others back while the memory is open
-          assert.deepStrictEqual(seqs(), [5])
-        }))
-      assert.deepStrictEqual(seqs(), [5, 25])
-      yield* withStore(layer, (store) => Effect.flatMap(store.open(alice), (m) => m.commit(events.slice(25))))
-      assert.deepStrictEqual(seqs(), [5, 25])
-      const reopened = yield* withStore(MemoryStore.layerSqlite({ home }), (store) => Effect.flatMap(store.open(alice), (m) => m.state))
-      assert.strictEqual(hashOf(reopened), hashOf(fold(events)))
-    }))
-
   it.effect("snapshots: only the latest `keepSnapshots` are kept; spacing follows the journal bytes", () =>
     Effect.gen(function*() {
       const home = yield* tempHome
       const events = sampleEvents(40)
-      yield* withStore(MemoryStore.layerSqlite({ home, snapshotEvery: 2, snapshotMinBytes: 0, snapshotOnClose: Infinity }), (store) =>
+      yield* withStore(MemoryStore.layerSqlite({ home, snapshotEvery: 2, snapshotMinBytes: 0 }), (store) =>
         Effect.flatMap(store.open(alice), (m) => commitEach(m, events)))
       const seqs = sql(home, (db) => db.prepare("SELECT seq FROM snapshots ORDER BY seq").all().map((r) => Number(r["seq"])))
       assert.strictEqual(seqs.length, 2)

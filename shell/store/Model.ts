@@ -219,13 +219,6 @@ export interface StoreOptions {
   /** See `snapshotEvery` (default 1: a snapshot's cost is shared by its own size in events, and an open replays at most that). */
   readonly snapshotRatio?: number
   /**
-   * When this process closes a memory it wrote to, a snapshot is written if the journal since
-   * the last one holds at least this fraction of that snapshot's size in bytes (and
-   * `snapshotEvery` events); default 0.25, `Infinity` never. So after a long write (an ingest)
-   * the next open replays little; short sessions (one turn) add no snapshot.
-   */
-  readonly snapshotOnClose?: number
-  /**
    * How many snapshots to keep per memory (default 2, at least 1); older ones are deleted in
    * the same transaction. An older one is kept only while all kept snapshots together stay
    * within `snapshotBudget` times the journal's bytes (default 0.75; `Infinity`: count only),
