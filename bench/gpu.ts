@@ -84,15 +84,13 @@ export const tableSource = (entries: Readonly<Record<string, { readonly gbps: Re
  *
  * @since 0.2.0
  */
-import type { Backend } from "./Registry.ts"
-
-/** GB/s per kernel name, per backend measured. */
-export const measured: Partial<Record<Backend, Readonly<Record<string, number>>>> = {
+/** GB/s per kernel name, per backend measured (keys: \`Registry.Backend\` names; plain strings so this table imports nothing). */
+export const measured: Readonly<Record<string, Readonly<Record<string, number>>>> = {
 ${body}
 }
 
 /** Where and when each backend's entry was measured. */
-export const where: Partial<Record<Backend, string>> = {
+export const where: Readonly<Record<string, string>> = {
 ${wheres}
 }
 `

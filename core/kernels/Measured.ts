@@ -6,10 +6,8 @@
  *
  * @since 0.2.0
  */
-import type { Backend } from "./Registry.ts"
-
-/** GB/s per kernel name, per backend measured. */
-export const measured: Partial<Record<Backend, Readonly<Record<string, number>>>> = {
+/** GB/s per kernel name, per backend measured (keys: `Registry.Backend` names; plain strings so this table imports nothing). */
+export const measured: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   // AMD EPYC, 2 cores, Node 24.21.0, 2026-12-06, sizes 100000
   "webasm": {
     "gpujs-cpu": 2.09,
@@ -21,6 +19,6 @@ export const measured: Partial<Record<Backend, Readonly<Record<string, number>>>
 }
 
 /** Where and when each backend's entry was measured. */
-export const where: Partial<Record<Backend, string>> = {
+export const where: Readonly<Record<string, string>> = {
   "webasm": "AMD EPYC, 2 cores, Node 24.21.0, 2026-12-06, sizes 100000"
 }
