@@ -11,6 +11,7 @@ import * as NodeOs from "node:os"
 import * as NodePath from "node:path"
 import { DatabaseSync } from "node:sqlite"
 import { fileURLToPath } from "node:url"
+import * as Record from "../store/Record.ts"
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url))
@@ -86,16 +87,28 @@ export const dbState = (home: string): DbState | undefined => {
   try {
     const count = (table: string) => Number((db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n)
     const rows = db.prepare("SELECT memory, seq, json FROM events ORDER BY memory, seq").all() as Array<
-      { memory: number; seq: number; json: string }
+      { memory: number; seq: number; json: string | Uint8Array }
     >
     return {
       memories: count("memories"),
       events: count("events"),
       snapshots: count("snapshots"),
-      journal: rows.map((r) => `${r.memory}:${r.seq}:${r.json}`).join("\n")
+      // records are bytes (store/Record.ts): their JSON form, exactly what was stored (a damaged
+      // record shows as its raw bytes)
+      journal: rows.map((r) => `${r.memory}:${r.seq}:${journalText(r.json)}`).join("\n")
     }
   } finally {
     db.close()
+  }
+}
+
+/** A stored event record as JSON text (a format-1 row is JSON already; an unreadable one, base64). */
+const journalText = (data: string | Uint8Array): string => {
+  if (typeof data === "string") return data
+  try {
+    return JSON.stringify(Record.decode(data))
+  } catch {
+    return Buffer.from(data).toString("base64")
   }
 }
 
