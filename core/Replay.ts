@@ -341,10 +341,12 @@ export const snapshotParts = (state: State): SnapshotParts => {
  * invariant of the graph (`laws/Invariants.ts`) that data can break, and derives every index and
  * score (importance included) itself. Whatever the input (the rows after any corruption, ids and
  * vectors of any length), the answer is a state whose graph passes the invariant checker, or
- * `InvalidGraph`; it never throws. The params go through `Params.decode`.
+ * `InvalidGraph`; it never throws. The params go through `Params.decode`. The parts are taken as
+ * `unknown` (as a store reads them back): `ids` must be a list of strings, `vectors` a
+ * `Float32Array` of `ids.length × dim` values, `dim` a count.
  * @complexity O((n + m) log (n + m) + Σ text lengths + vectors · dim)
  */
-export const restoreParts = (json: unknown, ids: ReadonlyArray<string>, vectors: Float32Array, dim: number): Result.Result<State, InvalidGraph> => {
+export const restoreParts = (json: unknown, ids: unknown, vectors: unknown, dim: unknown): Result.Result<State, InvalidGraph> => {
   if (json === null || typeof json !== "object") return Result.fail(new InvalidGraph({ message: "snapshot: not an object" }))
   const { format, graph, params, seq } = json as Record<string, unknown>
   if (format !== "mags-snapshot-parts/1") return Result.fail(new InvalidGraph({ message: "snapshot: format is not mags-snapshot-parts/1" }))
