@@ -213,7 +213,7 @@ export const foldRows = (
  * @complexity O(size of the state)
  */
 export const snapshotRow = (state: Replay.State, journalBytes: number): SnapshotRow => {
-  const data = Record.encodeSnapshot(Replay.snapshot(state))
+  const data = Record.encodeSnapshotParts(Replay.snapshotParts(state))
   return { seq: state.seq, data, crc: checksum(data), contentHash: LiquidGraph.contentHash(state.graph), size: data.length, journalBytes }
 }
 
@@ -222,13 +222,16 @@ const readSnapshot = (backend: Backend, m: MemoryRecord, meta: SnapshotMeta): Op
   Effect.map(backend.snapshotData(m, meta.seq), (data) => {
     if (data === undefined) return Result.fail("missing")
     if (checksum(data) !== meta.crc) return Result.fail("checksum mismatch")
-    let raw: unknown
+    let content: Record.SnapshotContent
     try {
-      raw = Record.decode(data)
+      content = Record.decodeSnapshot(data)
     } catch (e) {
       return Result.fail(`unreadable: ${errorMessage(e)}`)
     }
-    const restored = Replay.restore(raw)
+    // snapshots in parts (rows + raw vectors, lean decoder); older records hold the JSON form
+    const restored = content._tag === "Parts"
+      ? Replay.restoreParts(content.json, content.ids, content.vectors, content.dim)
+      : Replay.restore(content.value)
     if (Result.isFailure(restored)) return Result.fail(`does not restore: ${restored.failure.message}`)
     if (restored.success.seq !== meta.seq) return Result.fail(`holds seq ${restored.success.seq}`)
     if (LiquidGraph.contentHash(restored.success.graph) !== meta.contentHash) return Result.fail("content hash mismatch")

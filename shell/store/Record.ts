@@ -227,15 +227,8 @@ const isHoist = (x: unknown): x is Hoist => {
     (h["t"] === "f32" || h["t"] === "f64" || h["t"] === "b64")
 }
 
-/**
- * The JSON value a record holds (a record, or the UTF-8 JSON text older stores wrote).
- * Throws {@link RecordError} (or a `SyntaxError`) when the bytes are not a readable record.
- * @complexity O(size of the record)
- */
-export const decode = (data: Uint8Array): unknown => {
-  const buf = view(data)
-  if (buf.length === 0) throw new RecordError("empty record")
-  if (buf[0] !== MAGIC) return JSON.parse(buf.toString("utf8"))
+/** The parsed body and the binary part of a record of this format (header and lengths checked). */
+const readBody = (buf: Buffer): { readonly parsed: { readonly v: unknown; readonly h?: unknown; readonly s?: unknown }; readonly bin: Buffer } => {
   if (buf.length < HEADER) throw new RecordError("record shorter than its header")
   if (buf[1] !== VERSION) throw new RecordError(`unknown record version ${buf[1]}`)
   const flags = buf[2]!
@@ -249,7 +242,12 @@ export const decode = (data: Uint8Array): unknown => {
   if ((flags & DEFLATED) !== 0) body = inflateRawSync(body)
   const parsed: unknown = JSON.parse(body.toString("utf8"))
   if (parsed === null || typeof parsed !== "object" || !("v" in parsed)) throw new RecordError("record body has no value")
-  const { h, v } = parsed as { v: unknown; h?: unknown }
+  return { parsed: parsed as { v: unknown; h?: unknown; s?: unknown }, bin }
+}
+
+/** The value of a parsed body with its hoisted parts put back from the binary part. */
+const resolve = (parsed: { readonly v: unknown; readonly h?: unknown }, bin: Buffer): unknown => {
+  const { h, v } = parsed
   if (h === undefined) return v
   if (!Array.isArray(h)) throw new RecordError("record's hoist list is not a list")
   for (const x of h) {
@@ -275,6 +273,72 @@ export const decode = (data: Uint8Array): unknown => {
     }
   }
   return v
+}
+
+/**
+ * The JSON value a record holds (a record, or the UTF-8 JSON text older stores wrote); of a
+ * snapshot record in parts ({@link encodeSnapshotParts}), its rows.
+ * Throws {@link RecordError} (or a `SyntaxError`) when the bytes are not a readable record.
+ * @complexity O(size of the record)
+ */
+export const decode = (data: Uint8Array): unknown => {
+  const buf = view(data)
+  if (buf.length === 0) throw new RecordError("empty record")
+  if (buf[0] !== MAGIC) return JSON.parse(buf.toString("utf8"))
+  const { bin, parsed } = readBody(buf)
+  return resolve(parsed, bin)
+}
+
+/** What a snapshot record holds: a snapshot in parts, or a snapshot's JSON form (records written before parts, older stores' JSON text). */
+export type SnapshotContent =
+  | { readonly _tag: "Parts"; readonly json: unknown; readonly ids: unknown; readonly vectors: Float32Array; readonly dim: unknown }
+  | { readonly _tag: "Json"; readonly value: unknown }
+
+/**
+ * The record of a snapshot in parts (`Replay.snapshotParts`): the vectors as the binary part
+ * (raw little-endian float32, `ids.length × dim` of them), the rows and the vector ids in the
+ * deflated body `{ v: rows, s: { ids, dim } }`.
+ * Laws: `decodeSnapshot(encodeSnapshotParts(p))` is `Parts` with `p`'s rows, ids and dim (deep
+ * equal) and bit-identical vectors.
+ * @complexity O(size of the snapshot)
+ */
+export const encodeSnapshotParts = (parts: {
+  readonly json: unknown
+  readonly ids: ReadonlyArray<string>
+  readonly vectors: Float32Array
+  readonly dim: number
+}): Uint8Array => {
+  const { vectors } = parts
+  let bin: Uint8Array
+  if (LITTLE_ENDIAN) bin = new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength)
+  else {
+    const b = Buffer.allocUnsafe(vectors.length * 4)
+    for (let i = 0; i < vectors.length; i++) b.writeFloatLE(vectors[i]!, i * 4)
+    bin = b
+  }
+  return assemble(bin, JSON.stringify({ v: parts.json, s: { ids: parts.ids, dim: parts.dim } }), 0, SNAPSHOT_LEVEL)
+}
+
+/**
+ * What a snapshot record holds (see {@link SnapshotContent}); the vectors of a record in parts
+ * are copied into a fresh (aligned) `Float32Array`. Throws {@link RecordError} (or a
+ * `SyntaxError`) when the bytes are not a readable record.
+ * @complexity O(size of the record)
+ */
+export const decodeSnapshot = (data: Uint8Array): SnapshotContent => {
+  const buf = view(data)
+  if (buf.length === 0) throw new RecordError("empty record")
+  if (buf[0] !== MAGIC) return { _tag: "Json", value: JSON.parse(buf.toString("utf8")) }
+  const { bin, parsed } = readBody(buf)
+  if (parsed.s === undefined) return { _tag: "Json", value: resolve(parsed, bin) }
+  const s = parsed.s
+  if (s === null || typeof s !== "object") throw new RecordError("snapshot record: malformed vector part")
+  if (bin.length % 4 !== 0) throw new RecordError("snapshot record: vector bytes not a multiple of 4")
+  const vectors = new Float32Array(bin.length / 4)
+  if (LITTLE_ENDIAN) new Uint8Array(vectors.buffer).set(bin)
+  else for (let i = 0; i < vectors.length; i++) vectors[i] = bin.readFloatLE(i * 4)
+  const { dim, ids } = s as { ids?: unknown; dim?: unknown }
+  return { _tag: "Parts", json: parsed.v, ids, vectors, dim }
 }
 
 /**
