@@ -336,16 +336,8 @@ export const train = (view: StoreView, kernel: Kernel = defaultKernel): Index =>
     return { dim, nlist: 1, centroids: new Float32Array(dim), trainedAt: view.rows, lists: [newList(4, dim)], lens: new Int32Array(1), minAll: new Float32Array(1), owner }
   }
   const sampleSize = Math.max(nlist, Math.min(n, SAMPLE_PER_LIST * nlist))
-  // seeded partial Fisher–Yates: the first `sampleSize` of `order` are a uniform sample
-  const order = live.slice()
-  let s = Prng.init(SEED)
-  for (let i = 0; i < sampleSize; i++) {
-    s = Prng.next(s)
-    const j = i + Prng.below(s, n - i)
-    const t = order[i]!
-    order[i] = order[j]!
-    order[j] = t
-  }
+  // the first `sampleSize` of `order` are a seeded uniform sample
+  const order = Prng.sampleFirst(live, sampleSize, SEED)
   const sample = new Float32Array(sampleSize * dim)
   for (let i = 0; i < sampleSize; i++) sample.set(rowOf(view, order[i]!), i * dim)
   const centroids = sample.slice(0, nlist * dim)

@@ -89,16 +89,8 @@ export const build = (store: VectorStore.VectorStore, options: BuildOptions): Iv
   if (n === 0) {
     return { dim, rows: store.rows, nlist: 0, centroids: new Float32Array(0), offsets: new Int32Array(1), slots: new Int32Array(0), pages }
   }
-  // seeded partial Fisher–Yates: the first `sampleSize` of `order` are a uniform sample
-  const order = live.slice()
-  let s = Prng.init(options.seed)
-  for (let i = 0; i < sampleSize; i++) {
-    s = Prng.next(s)
-    const j = i + Prng.below(s, n - i)
-    const t = order[i]!
-    order[i] = order[j]!
-    order[j] = t
-  }
+  // the first `sampleSize` of `order` are a seeded uniform sample
+  const order = Prng.sampleFirst(live, sampleSize, options.seed)
   const sample = new Float32Array(sampleSize * dim)
   for (let i = 0; i < sampleSize; i++) sample.set(rowOf(store, order[i]!), i * dim)
   const centroids = sample.slice(0, nlist * dim)

@@ -35,3 +35,25 @@ export const next = (s: number): number => {
  * @example const i = below(next(s), 10)
  */
 export const below = (s: number, n: number): number => Math.floor(((s >>> 0) / 4294967296) * n)
+
+/**
+ * A seeded uniform sample of `count` entries of `xs`: a copy of `xs` whose first `count` entries
+ * are the sample (a partial Fisher–Yates shuffle driven by {@link next} from `init(seed)`).
+ * Laws: the result is a permutation of `xs`; the same `xs`, `count` and `seed` give the same
+ * result; `count ≥ xs.length` shuffles the whole copy.
+ * @complexity O(|xs|) (the copy) + O(count)
+ * @example const order = sampleFirst(Int32Array.of(0, 1, 2, 3, 4), 2, 7) // order.subarray(0, 2) is the sample
+ */
+export const sampleFirst = (xs: Int32Array, count: number, seed: number): Int32Array => {
+  const order = xs.slice()
+  const n = order.length
+  let s = init(seed)
+  for (let i = 0; i < Math.min(count, n); i++) {
+    s = next(s)
+    const j = i + below(s, n - i)
+    const t = order[i]!
+    order[i] = order[j]!
+    order[j] = t
+  }
+  return order
+}
