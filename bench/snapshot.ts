@@ -11,7 +11,7 @@
  *   of a graph whose hash is not cached (what a store does to write a snapshot, less its own
  *   compression). Baseline: `Replay.snapshot` + `JSON.stringify` + the former content hash (one
  *   `hashString` per lane of each canonical string, vectors through `VectorStore.fingerprint`'s
- *   base64 text: {@link referenceHash}, the same value).
+ *   base64 text: `referenceHash` of laws/Reference.ts, the same value).
  * - `snapshot.restore_ms`: `JSON.parse` of the rows + `Replay.restoreParts` (vectors given as
  *   the `Float32Array` a store reads) + `contentHash` of the restored graph (a store checks it).
  *   Baseline: `JSON.parse` of the full JSON text + `Replay.restore` + the former content hash.
@@ -22,15 +22,13 @@
  * Run alone: `node bench/snapshot.ts [facts] [rounds]` (default 100000, 3): prints a table and
  * the metrics as JSON lines.
  */
-import { HashMap, Result } from "effect"
+import { Result } from "effect"
 import * as Fact from "../core/Fact.ts"
-import type { Fingerprint } from "../core/internal/hash.ts"
-import { hashString } from "../core/internal/hash.ts"
 import * as LiquidGraph from "../core/LiquidGraph.ts"
 import * as Node from "../core/Node.ts"
 import * as Params from "../core/Params.ts"
 import * as Replay from "../core/Replay.ts"
-import * as VectorStore from "../core/VectorStore.ts"
+import { referenceHash } from "../laws/Reference.ts"
 import { generateGraph, Rng } from "./generate.ts"
 import { type BenchOptions, lowerIsBetter, type Metric, progress, sizedName } from "./Metric.ts"
 import { consume, now } from "./timing.ts"
@@ -62,25 +60,6 @@ export const makeState = (facts: number): Replay.State => {
   return { graph: d.finish(), params: Params.defaults, seq: facts }
 }
 
-/** The content hash as it was computed before (same value): the baseline of the hash figures. */
-export const referenceHash = (g: LiquidGraph.LiquidGraph): string => {
-  let lo = 0
-  let hi = 0
-  const add = (s: string): void => {
-    lo = (lo + hashString(s, 0x9747b28c)) >>> 0
-    hi = (hi + hashString(s, 0x5bd1e995)) >>> 0
-  }
-  for (const n of HashMap.values(g.nodes)) add(Node.canonical(n))
-  for (const e of HashMap.values(g.edges)) add(Fact.canonical(e))
-  for (const [from, to] of g.aliases) add(JSON.stringify(["a", from, to]))
-  for (const r of g.learned) add(JSON.stringify(["l", r]))
-  for (const a of HashMap.values(g.archivedNodes)) add("an|" + a.archivedAt + "|" + Node.canonical(a.node))
-  for (const a of HashMap.values(g.archivedEdges)) add("ae|" + a.archivedAt + "|" + Fact.canonical(a.edge))
-  for (const id of g.tombstones) add(JSON.stringify(["t", id]))
-  add("dim|" + (g.vectors.size === 0 ? 0 : g.vectors.dim))
-  VectorStore.fingerprint(g.vectors, { add } as unknown as Fingerprint)
-  return hi.toString(16).padStart(8, "0") + lo.toString(16).padStart(8, "0")
-}
 
 /** The same graph with no cached hash. */
 const uncached = (g: LiquidGraph.LiquidGraph): LiquidGraph.LiquidGraph => LiquidGraph.assemble(g)

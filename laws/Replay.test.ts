@@ -5,12 +5,11 @@
  * events against the evolving state (so that e.g. `reinforce` names edges that exist), applying
  * each one and checking the structural invariants after every step.
  */
-import { Equal, HashMap, Result, Schema } from "effect"
+import { Equal, Result, Schema } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import * as Event from "../core/Event.ts"
 import * as Fact from "../core/Fact.ts"
-import { type Fingerprint, hashString } from "../core/internal/hash.ts"
 import * as Node from "../core/Node.ts"
 import * as VectorStore from "../core/VectorStore.ts"
 import * as LiquidGraph from "../core/LiquidGraph.ts"
@@ -18,6 +17,7 @@ import * as Params from "../core/Params.ts"
 import * as Replay from "../core/Replay.ts"
 import { arbRichGraph, arbVector, DAY, DIM, HOUR, NAMES, RELATIONS, T0 } from "./Arbitraries.ts"
 import { assertValid } from "./Invariants.ts"
+import { referenceHash } from "./Reference.ts"
 
 type Command =
   | { readonly _tag: "engram"; readonly facts: ReadonlyArray<readonly [number, number, number, boolean]>; readonly vec: ReadonlyArray<number> | undefined; readonly episode: boolean }
@@ -381,25 +381,6 @@ const stored = (p: Replay.SnapshotParts): { json: unknown; ids: Array<string>; v
   dim: p.dim
 })
 
-/** The reference content hash: one `hashString` per lane of every canonical string, vectors through `VectorStore.fingerprint`. */
-const referenceHash = (g: LiquidGraph.LiquidGraph): string => {
-  let lo = 0
-  let hi = 0
-  const add = (s: string): void => {
-    lo = (lo + hashString(s, 0x9747b28c)) >>> 0
-    hi = (hi + hashString(s, 0x5bd1e995)) >>> 0
-  }
-  for (const n of HashMap.values(g.nodes)) add(Node.canonical(n))
-  for (const e of HashMap.values(g.edges)) add(Fact.canonical(e))
-  for (const [from, to] of g.aliases) add(JSON.stringify(["a", from, to]))
-  for (const r of g.learned) add(JSON.stringify(["l", r]))
-  for (const a of HashMap.values(g.archivedNodes)) add("an|" + a.archivedAt + "|" + Node.canonical(a.node))
-  for (const a of HashMap.values(g.archivedEdges)) add("ae|" + a.archivedAt + "|" + Fact.canonical(a.edge))
-  for (const id of g.tombstones) add(JSON.stringify(["t", id]))
-  add("dim|" + (g.vectors.size === 0 ? 0 : g.vectors.dim))
-  VectorStore.fingerprint(g.vectors, { add } as unknown as Fingerprint)
-  return hi.toString(16).padStart(8, "0") + lo.toString(16).padStart(8, "0")
-}
 
 /** A graph of `n` entities with vectors of `dim` (some replaced, some removed: dead rows), over several pages. */
 const pagedGraph = (n: number, dim: number): LiquidGraph.LiquidGraph => {
