@@ -69,6 +69,7 @@ const EXPECTED: Record<(typeof BENCHES)[number], ReadonlyArray<string>> = {
   recall: ["recall.ms_p50", "recall.ms_p99"],
   similarity: ["similarity.scan_gbps", "similarity.topk_ms"],
   replay: ["replay.events_per_s", "replay.fold_events_per_s"],
+  snapshot: ["snapshot.write_ms", "snapshot.restore_ms", "snapshot.hash_ms", "snapshot.text_mb"],
   memory: ["memory.bytes_per_fact"],
   extract: ["extract.sentences_per_s", "extract.tokenise_sentences_per_s"]
 }

@@ -25,7 +25,7 @@ import type { BenchOptions, Metric } from "./Metric.ts"
 import { progress } from "./Metric.ts"
 
 /** The benches, in the order they run. */
-export const BENCHES = ["engram", "recall", "similarity", "replay", "memory", "extract"] as const
+export const BENCHES = ["engram", "recall", "similarity", "replay", "snapshot", "memory", "extract"] as const
 export type BenchName = (typeof BENCHES)[number]
 
 /** What every bench module exports. */
@@ -37,6 +37,7 @@ export const loadBench: Record<BenchName, () => Promise<BenchModule>> = {
   recall: () => import("./recall.ts"),
   similarity: () => import("./similarity.ts"),
   replay: () => import("./replay.ts"),
+  snapshot: () => import("./snapshot.ts"),
   memory: () => import("./memory.ts"),
   extract: () => import("./extract.ts")
 }
