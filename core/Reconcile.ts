@@ -473,14 +473,15 @@ export const reconcile: {
   const first: Array<Decision> = []
   for (const key of Array.from(groups.keys()).sort(byKey)) {
     const { node, relation, side } = groups.get(key)!
-    const ids = side === "object"
-      ? LiquidGraph.inEdges(graph, node)
-      : HashSet.union(LiquidGraph.inEdges(graph, node), LiquidGraph.outEdges(graph, node))
     const current: Array<Fact> = []
-    for (const id of ids) {
+    const take = (id: string): void => {
       const f = HashMap.getUnsafe(graph.edges, id)
       if (f.kind === "fact" && f.relation === relation && !f.negated && FactM.isCurrent(f)) current.push(f)
     }
+    const ins = LiquidGraph.inEdges(graph, node)
+    for (const id of ins) take(id)
+    // "both": the out-edges too (a self-loop is in both sets: taken once), without building their union
+    if (side !== "object") for (const id of LiquidGraph.outEdges(graph, node)) if (!HashSet.has(ins, id)) take(id)
     if (current.length < 2) continue
     resolveSlot(current, side, params.supportMargin, first, side === "object" ? subjectOf : (f) => FactM.other(f, node))
   }
