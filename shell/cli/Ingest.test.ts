@@ -17,7 +17,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as NodeFs from "node:fs"
 import * as NodePath from "node:path"
-import { Effect, Layer, Result, Stream } from "effect"
+import { Clock, Effect, Layer, Result, Stream } from "effect"
 import fc from "fast-check"
 import * as Event from "../../core/Event.ts"
 import * as Fact from "../../core/Fact.ts"
@@ -321,6 +321,30 @@ describe("Ingest.ingest: idempotent and resumable", () => {
     }
     const sequence = LiquidGraph.edges(whole.state.graph).filter((e) => e.relation === Fact.FOLLOWS)
     expect(sequence).toHaveLength(6) // a.txt: 6 sentences → 5 links; b.jsonl: 2 messages → 1
+  })
+
+  it("with a clock that does not move (every item learned within one tick), a resumed run learns in the order an uninterrupted run does: the same graph (which fact superseded which included)", async () => {
+    // the worst case of items learned faster than the clock ticks: each run's times run ahead of
+    // the clock, and a run right after another must continue after the journal's last event
+    const frozen: Clock.Clock = {
+      currentTimeMillisUnsafe: () => 1_000,
+      currentTimeMillis: Effect.succeed(1_000),
+      monotonicTimeNanosUnsafe: () => 1_000_000_000n,
+      monotonicTimeNanos: Effect.succeed(1_000_000_000n),
+      currentTimeNanosUnsafe: () => 1_000_000_000n,
+      currentTimeNanos: Effect.succeed(1_000_000_000n),
+      sleep: () => Effect.void
+    }
+    const whole = await onMemory((m) => Effect.provideService(Ingest.ingest(m, ITEMS, { batch: 4 }), Clock.Clock, frozen))
+    for (let k = 0; k <= ITEMS.length; k++) {
+      const resumed = await onMemory((m) =>
+        Effect.gen(function*() {
+          yield* Ingest.ingest(m, ITEMS.slice(0, k), { batch: 4 })
+          return yield* Ingest.ingest(m, ITEMS, { batch: 4 })
+        }).pipe(Effect.provideService(Clock.Clock, frozen)))
+      expect(resumed.skipped, `stopped after ${k}`).toBe(k)
+      expect(shape(resumed.state.graph), `stopped after ${k}`).toEqual(shape(whole.state.graph))
+    }
   })
 
   it("a run that crashes mid-stream (the embedder dies at its 3rd batch) keeps its first batches; the same run again completes it as if uninterrupted", async () => {

@@ -418,7 +418,12 @@ export const ingest = Effect.fnUntraced(function*(
   const extractor = yield* Extractor
   const batchSize = Math.max(1, options.batch ?? DEFAULT_BATCH)
   const start = yield* Clock.currentTimeMillis
-  const lastNow = yield* Ref.make(start - 1)
+  // times only move forward: after the clock, and after the journal's last event (an ingest run
+  // in quick succession after another one, whose times ran ahead of the clock, must not learn
+  // earlier than it: a resumed run then orders its items as an uninterrupted one)
+  const initial = yield* memory.state
+  const lastEvent = initial.seq === 0 ? [] : yield* memory.history(initial.seq - 1).pipe(Effect.mapError(fromStoreError))
+  const lastNow = yield* Ref.make(Math.max(start - 1, lastEvent[0]?.event.now ?? -Infinity))
   const nextNow = Effect.flatMap(Clock.currentTimeMillis, (t) => Ref.updateAndGet(lastNow, (last) => Math.max(t, last + 1)))
   const embedError = Effect.mapError((e: AiError.AiError) => fromAiError(e, "embeddings"))
   const extractError = Effect.mapError((e: ExtractError) => fail("BadInput", `extraction failed: ${e.message}`))
@@ -427,7 +432,7 @@ export const ingest = Effect.fnUntraced(function*(
   let reader: { readonly file: string; readonly discourse: Discourse } | undefined
   // the last episode of the file being read: the next episode of the same file follows it
   let previous: { readonly file: string; readonly id: string } | undefined
-  let state = yield* memory.state
+  let state = initial
   let done = 0
   let skipped = 0
   let facts = 0
