@@ -357,6 +357,21 @@ interface Prepared {
   readonly bytes: number
 }
 
+/** An event's record and the event as a replay will read it back; "InvalidEvent" when either step fails. */
+const recordOf = (event: Event.Event, position: number): { readonly data: Uint8Array; readonly decoded: Event.Event } => {
+  let data: Uint8Array
+  try {
+    data = Record.encodeEvent(Event.encode(event))
+  } catch (e) {
+    throw new StoreError({ reason: "InvalidEvent", message: `event at position ${position} does not encode: ${errorMessage(e)}`, position })
+  }
+  const decoded = Event.decode(Record.decode(data), position)
+  if (Result.isFailure(decoded)) {
+    throw new StoreError({ reason: "InvalidEvent", message: `event at position ${position} does not decode: ${decoded.failure.message}`, position })
+  }
+  return { data, decoded: decoded.success }
+}
+
 /**
  * Applies `events` on `from` as they will be read back (encoded to a record and decoded), so
  * the live state is what a replay gives; "InvalidEvent" at the first one that does not apply.
@@ -372,17 +387,8 @@ const prepare = (from: Replay.State, events: ReadonlyArray<Event.Event>, folded?
   let bytes = 0
   for (const event of events) {
     const position = state.seq
-    let data: Uint8Array
-    try {
-      data = Record.encodeEvent(Event.encode(event))
-    } catch (e) {
-      throw new StoreError({ reason: "InvalidEvent", message: `event at position ${position} does not encode: ${errorMessage(e)}`, position })
-    }
-    const decoded = Event.decode(Record.decode(data), position)
-    if (Result.isFailure(decoded)) {
-      throw new StoreError({ reason: "InvalidEvent", message: `event at position ${position} does not decode: ${decoded.failure.message}`, position })
-    }
-    const applied = applySafe(state, decoded.success)
+    const { data, decoded } = recordOf(event, position)
+    const applied = applySafe(state, decoded)
     if (Result.isFailure(applied)) {
       throw new StoreError({ reason: "InvalidEvent", message: `event at position ${position} (${event._tag}) does not apply: ${applied.failure}`, position })
     }
@@ -406,17 +412,8 @@ const prepareFolded = (from: Replay.State, events: ReadonlyArray<Event.Event>, f
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!
     const position = from.seq + i
-    let data: Uint8Array
-    try {
-      data = Record.encodeEvent(Event.encode(event))
-    } catch (e) {
-      throw new StoreError({ reason: "InvalidEvent", message: `event at position ${position} does not encode: ${errorMessage(e)}`, position })
-    }
-    const decoded = Event.decode(Record.decode(data), position)
-    if (Result.isFailure(decoded)) {
-      throw new StoreError({ reason: "InvalidEvent", message: `event at position ${position} does not decode: ${decoded.failure.message}`, position })
-    }
-    if (decoded.success._tag !== event._tag || !sameBytes(Record.encodeEvent(Event.encode(decoded.success)), data)) return undefined
+    const { data, decoded } = recordOf(event, position)
+    if (decoded._tag !== event._tag || !sameBytes(Record.encodeEvent(Event.encode(decoded)), data)) return undefined
     rows.push({ seq: position + 1, tag: event._tag, data, crc: checksum(data) })
     bytes += data.length
   }
