@@ -45,7 +45,7 @@
  *
  * @since 0.2.0
  */
-import type { Kernel } from "./Kernel.ts"
+import { argmax, centroidsFromSums, type Kernel } from "./Kernel.ts"
 import * as Prng from "./Prng.ts"
 import { defaultKernel } from "./Registry.ts"
 import * as TopK from "./TopK.ts"
@@ -145,12 +145,6 @@ const rowOf = (view: StoreView, slot: number): Float32Array => {
   const dim = view.dim
   const r = slot % PAGE_ROWS
   return view.pages[(slot / PAGE_ROWS) | 0]!.data.subarray(r * dim, (r + 1) * dim)
-}
-
-const argmax = (scores: Float32Array, n: number): number => {
-  let best = 0
-  for (let c = 1; c < n; c++) if (scores[c]! > scores[best]!) best = c
-  return best
 }
 
 const newList = (capacity: number, dim: number): List => {
@@ -264,13 +258,7 @@ const group = (centroids: Float32Array, nlist: number, dim: number, kernel: Kern
     if (it === ITERATIONS) break
     sums.fill(0)
     for (let c = 0; c < nlist; c++) for (let d = 0; d < dim; d++) sums[of[c]! * dim + d] += centroids[c * dim + d]!
-    for (let g = 0; g < groups; g++) {
-      let norm = 0
-      for (let d = 0; d < dim; d++) norm += sums[g * dim + d]! * sums[g * dim + d]!
-      if (norm === 0) continue
-      const inv = 1 / Math.sqrt(norm)
-      for (let d = 0; d < dim; d++) centres[g * dim + d] = sums[g * dim + d]! * inv
-    }
+    centroidsFromSums(centres, sums, groups, dim)
   }
   const start = new Int32Array(groups + 1)
   for (let c = 0; c < nlist; c++) start[of[c]! + 1]!++
@@ -342,27 +330,17 @@ export const train = (view: StoreView, kernel: Kernel = defaultKernel): Index =>
   for (let i = 0; i < sampleSize; i++) sample.set(rowOf(view, order[i]!), i * dim)
   const centroids = sample.slice(0, nlist * dim)
   const sums = new Float64Array(nlist * dim)
-  const counts = new Int32Array(nlist)
   const found = { c: 0, score: 0 }
   for (let it = 0; it < ITERATIONS; it++) {
     sums.fill(0)
-    counts.fill(0)
     const coarse = group(centroids, nlist, dim, kernel)
     for (let i = 0; i < sampleSize; i++) {
       const v = sample.subarray(i * dim, (i + 1) * dim)
       fileRow(coarse, centroids, dim, v, kernel, found)
       const c = found.c
-      counts[c]!++
       for (let d = 0; d < dim; d++) sums[c * dim + d] += v[d]!
     }
-    for (let c = 0; c < nlist; c++) {
-      if (counts[c] === 0) continue
-      let norm = 0
-      for (let d = 0; d < dim; d++) norm += sums[c * dim + d]! * sums[c * dim + d]!
-      if (norm === 0) continue
-      const inv = 1 / Math.sqrt(norm)
-      for (let d = 0; d < dim; d++) centroids[c * dim + d] = sums[c * dim + d]! * inv
-    }
+    centroidsFromSums(centroids, sums, nlist, dim)
   }
   const lists: Array<List> = []
   const expected = Math.ceil((GROWTH * n) / nlist)

@@ -12,7 +12,7 @@
  * @since 0.1.0
  */
 import * as VectorStore from "../VectorStore.ts"
-import { type Kernel, rowDot } from "./Kernel.ts"
+import { argmax, centroidsFromSums, type Kernel, rowDot } from "./Kernel.ts"
 import { defaultKernel } from "./Registry.ts"
 import * as Prng from "./Prng.ts"
 import * as TopK from "./TopK.ts"
@@ -43,12 +43,6 @@ export interface BuildOptions {
   readonly iterations?: number
   /** Training rows; default `min(live, 32 · nlist)`. */
   readonly sample?: number
-}
-
-const argmax = (scores: Float32Array, n: number): number => {
-  let best = 0
-  for (let c = 1; c < n; c++) if (scores[c]! > scores[best]!) best = c
-  return best
 }
 
 const liveSlots = (store: VectorStore.VectorStore): Int32Array => {
@@ -97,26 +91,16 @@ export const build = (store: VectorStore.VectorStore, options: BuildOptions): Iv
   const scores = new Float32Array(nlist)
   const assign = new Int32Array(sampleSize)
   const sums = new Float64Array(nlist * dim)
-  const counts = new Int32Array(nlist)
   for (let it = 0; it < iterations; it++) {
     sums.fill(0)
-    counts.fill(0)
     for (let i = 0; i < sampleSize; i++) {
       const v = sample.subarray(i * dim, (i + 1) * dim)
       defaultKernel.scores(centroids, nlist, dim, v, scores)
       const c = argmax(scores, nlist)
       assign[i] = c
-      counts[c]!++
       for (let d = 0; d < dim; d++) sums[c * dim + d] += v[d]!
     }
-    for (let c = 0; c < nlist; c++) {
-      if (counts[c] === 0) continue
-      let norm = 0
-      for (let d = 0; d < dim; d++) norm += sums[c * dim + d]! * sums[c * dim + d]!
-      if (norm === 0) continue
-      const inv = 1 / Math.sqrt(norm)
-      for (let d = 0; d < dim; d++) centroids[c * dim + d] = sums[c * dim + d]! * inv
-    }
+    centroidsFromSums(centroids, sums, nlist, dim)
   }
   const list = new Int32Array(n)
   const sizes = new Int32Array(nlist)

@@ -119,3 +119,30 @@ export const scoresMany = (
     kernel.scores(matrix, rows, dim, queries.subarray(j * dim, (j + 1) * dim), out.subarray(j * rows, (j + 1) * rows))
   }
 }
+
+/**
+ * The index of the first highest of `scores[0 … n)` (0 when `n ≤ 1`).
+ * Laws: `scores[argmax(s, n)] ≥ scores[c]` for every `c < n`; ties go to the lowest index.
+ * @complexity O(n)
+ */
+export const argmax = (scores: Float32Array, n: number): number => {
+  let best = 0
+  for (let c = 1; c < n; c++) if (scores[c]! > scores[best]!) best = c
+  return best
+}
+
+/**
+ * The update step of spherical k-means: each centroid `c` whose sum of rows is non-zero becomes
+ * `sums[c] / ‖sums[c]‖` (the unit mean direction of its rows); the others (no rows, or rows that
+ * cancel out) keep their value. `centroids` and `sums` hold `nlist` rows of `dim`.
+ * @complexity O(nlist · dim)
+ */
+export const centroidsFromSums = (centroids: Float32Array, sums: Float64Array, nlist: number, dim: number): void => {
+  for (let c = 0; c < nlist; c++) {
+    let norm = 0
+    for (let d = 0; d < dim; d++) norm += sums[c * dim + d]! * sums[c * dim + d]!
+    if (norm === 0) continue
+    const inv = 1 / Math.sqrt(norm)
+    for (let d = 0; d < dim; d++) centroids[c * dim + d] = sums[c * dim + d]! * inv
+  }
+}
