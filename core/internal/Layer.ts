@@ -23,6 +23,15 @@ import { trimWritten } from "./Hamt.ts"
 const ABSENT: unique symbol = Symbol("absent")
 type Cached<V> = V | typeof ABSENT
 
+/** A read through a layer's cache: the cached answer, else one trie lookup, remembered (absence too). */
+const cachedGet = <V>(cache: Map<string, Cached<V>>, map: HashMap.HashMap<string, V>, key: string): V | undefined => {
+  const c = cache.get(key)
+  if (c !== undefined) return c === ABSENT ? undefined : c
+  const v = Option.getOrUndefined(HashMap.get(map, key))
+  cache.set(key, v === undefined ? ABSENT : v)
+  return v
+}
+
 /**
  * One persistent map of a draft, with a write-back cache in front of it: a key read or written
  * several times in one draft costs one HAMT lookup and at most one HAMT write (on flush), and a
@@ -40,11 +49,7 @@ export class Layer<V> {
   }
   /** The value at `key`, or `undefined`. @complexity O(1) cached, else O(log n) */
   get(key: string): V | undefined {
-    const c = this.cache.get(key)
-    if (c !== undefined) return c === ABSENT ? undefined : c
-    const v = Option.getOrUndefined(HashMap.get(this.map, key))
-    this.cache.set(key, v === undefined ? ABSENT : v)
-    return v
+    return cachedGet(this.cache, this.map, key)
   }
   /** Writes `value` at `key`. @complexity O(1) after a read of `key`, else O(log n) */
   set(key: string, value: V): void {
@@ -92,11 +97,7 @@ export class Through<V> {
   }
   /** Reads and remembers the answer. @complexity O(1) cached, else O(log n) */
   get(key: string): V | undefined {
-    const c = this.cache.get(key)
-    if (c !== undefined) return c === ABSENT ? undefined : c
-    const v = Option.getOrUndefined(HashMap.get(this.map, key))
-    this.cache.set(key, v === undefined ? ABSENT : v)
-    return v
+    return cachedGet(this.cache, this.map, key)
   }
   /** Reads without remembering (for keys read once). @complexity O(1) cached, else O(log n) */
   peek(key: string): V | undefined {

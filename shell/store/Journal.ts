@@ -171,19 +171,15 @@ export const foldRows = (
     }
     if (out !== undefined && out.error === undefined) {
       state = out.state
-      bytes += chunkBytes
-      lastCrc = chunkCrc
-      chunkBytes = 0
-      onState?.(state)
-      return undefined
+    } else {
+      // locate the bad record event by event (its bytes and crc are no longer needed)
+      for (const raw of raws) {
+        const next = applyOne(state, raw)
+        if (Result.isFailure(next)) return corrupt(state.seq, next.failure)
+        state = next.success
+      }
+      // the chunk threw but every event applies alone: keep the per-event result
     }
-    // locate the bad record event by event (its bytes and crc are no longer needed)
-    for (const raw of raws) {
-      const next = applyOne(state, raw)
-      if (Result.isFailure(next)) return corrupt(state.seq, next.failure)
-      state = next.success
-    }
-    // the chunk threw but every event applies alone: keep the per-event result
     bytes += chunkBytes
     lastCrc = chunkCrc
     chunkBytes = 0
