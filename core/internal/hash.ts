@@ -6,29 +6,6 @@
  * result does not depend on the order in which a hash map happens to iterate.
  */
 
-/** 32-bit hash of a string (murmur3-style mixing of UTF-16 code units), seeded. */
-export const hashString = (s: string, seed: number): number => {
-  let h = seed >>> 0
-  for (let i = 0; i < s.length; i++) {
-    let k = Math.imul(s.charCodeAt(i), 0xcc9e2d51)
-    k = (k << 15) | (k >>> 17)
-    k = Math.imul(k, 0x1b873593)
-    h ^= k
-    h = (h << 13) | (h >>> 19)
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0
-  }
-  h ^= s.length
-  h ^= h >>> 16
-  h = Math.imul(h, 0x85ebca6b)
-  h ^= h >>> 13
-  h = Math.imul(h, 0xc2b2ae35)
-  h ^= h >>> 16
-  return h >>> 0
-}
-
-const SEED_LO = 0x9747b28c
-const SEED_HI = 0x5bd1e995
-
 /** One murmur3-style step of {@link hashString}: the state after code unit `c`. */
 const step = (h: number, c: number): number => {
   let k = Math.imul(c, 0xcc9e2d51)
@@ -49,6 +26,16 @@ const finish = (h: number, length: number): number => {
   h ^= h >>> 16
   return h >>> 0
 }
+
+/** 32-bit hash of a string (murmur3-style mixing of UTF-16 code units), seeded. */
+export const hashString = (s: string, seed: number): number => {
+  let h = seed >>> 0
+  for (let i = 0; i < s.length; i++) h = step(h, s.charCodeAt(i))
+  return finish(h, s.length)
+}
+
+const SEED_LO = 0x9747b28c
+const SEED_HI = 0x5bd1e995
 
 const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 const B64: Uint8Array = Uint8Array.from(BASE64, (ch) => ch.charCodeAt(0))
