@@ -25,13 +25,27 @@ const runChild = (home: string, name: string, ready: () => void, go: Promise<voi
     })
     let out = ""
     let err = ""
-    void go.then(() => child.stdin.end("go\n"))
+    let signalled = false
+    // a child that dies before `ready` still counts as ready, so the other is not left waiting
+    const signal = () => {
+      if (!signalled) {
+        signalled = true
+        ready()
+      }
+    }
+    void go.then(() => {
+      if (child.exitCode === null) child.stdin.end("go\n")
+    })
+    child.stdin.on("error", () => {})
     child.stdout.on("data", (d: Buffer) => {
       out += d.toString()
-      if (out.startsWith("ready\n") && out.length - d.length < 6) ready()
+      if (out.startsWith("ready\n")) signal()
     })
     child.stderr.on("data", (d: Buffer) => (err += d.toString()))
-    child.on("exit", (code) => resume(Effect.succeed({ code, out, err })))
+    child.on("exit", (code) => {
+      signal()
+      resume(Effect.succeed({ code, out, err }))
+    })
   })
 
 describe("concurrent writers", () => {

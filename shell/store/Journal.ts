@@ -17,7 +17,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Effect, Result, Schedule, type Scope, Semaphore } from "effect"
+import { Clock, Duration, Effect, Result, Schedule, type Scope, Semaphore } from "effect"
 import type * as Changes from "../../core/Changes.ts"
 import * as Event from "../../core/Event.ts"
 import * as LiquidGraph from "../../core/LiquidGraph.ts"
@@ -60,6 +60,16 @@ export const DEFAULT_KEEP_SNAPSHOTS = 2
 export const SNAPSHOT_BUDGET = 0.75
 /** Default number of retries of a commit that lost a race. */
 export const DEFAULT_RETRIES = 8
+/** The longest wait between two retries of a busy or raced write. */
+export const MAX_BACKOFF = Duration.seconds(1)
+/**
+ * Retry delays: 20 ms doubling up to `MAX_BACKOFF`, each scaled by a random factor in [0.8, 1.2].
+ * Law: every delay is at most 1.2 × `MAX_BACKOFF`, so `retries` waits take at most `retries` × 1.2 s.
+ */
+export const backoff = Schedule.exponential("20 millis", 2).pipe(
+  Schedule.modifyDelay(({ duration }) => Effect.succeed(Duration.min(duration, MAX_BACKOFF))),
+  Schedule.jittered
+)
 /** Events folded per `Replay.replayAll` call when reading a journal. */
 const CHUNK = 1024
 
@@ -683,10 +693,12 @@ export const makeStore = <E, R>(
     }
 
     // a busy database (another process's transaction outlasted the backend's own wait), or a
-    // journal another writer kept advancing through every refresh, is retried with backoff
+    // journal another writer kept advancing through every refresh, is retried with backoff:
+    // exponential from 20 ms, capped at MAX_BACKOFF (an uncapped doubling reached minutes per wait
+    // after a dozen lost races) and jittered so that two writers that collided do not retry in step
     const busyRetry = <A>(effect: Effect.Effect<A, StoreError>): Effect.Effect<A, StoreError> =>
       Effect.retry(effect, {
-        schedule: Schedule.exponential("20 millis", 2),
+        schedule: backoff,
         times: retries,
         while: (e: StoreError) => e.reason === "Locked"
       })
