@@ -26,11 +26,19 @@
  * - `rag`: static RAG — every observation text is a chunk; the top-k (k = 5) chunks by BM25
  *   (k1 = 1.2, b = 0.75) against the query, ties to the earlier chunk (a plain stable sort: a
  *   static index has no notion of recency), parsed into triples; "latest evidence wins" on them.
+ *
+ * The MAGS memory can be watched (the web inspector's worlds tab): given an {@link Observer}, it
+ * hands over the core `Event` of every transition it runs with that transition's `Changes`, so
+ * folding the observed events with `Replay` from `Replay.initial(params)` rebuilds its graph. Its
+ * `maintain(step, dt)` runs the housekeeping the games themselves never run (decay over `dt` ms of
+ * idle time, prune, consolidate), for a viewer who wants to watch pruning.
+ *
+ * A run can be driven one step at a time ({@link session}); {@link run} is that loop to the end.
  */
-import { Engram, Fact, Key, LiquidGraph, Params, Recall, Reconcile, Reinforce } from "../../core/index.ts"
+import { type Changes, Consolidate, Decay, Engram, Event, Fact, Key, LiquidGraph, Params, Prune, Recall, Reconcile, Reinforce } from "../../core/index.ts"
 import * as Bm25 from "../../eval/baselines/Bm25.ts"
 import { Rng } from "./Prng.ts"
-import { tripleKey, type BaseObservation, type Triple, type World } from "./World.ts"
+import { tripleKey, type BaseObservation, type Transition, type Triple, type World } from "./World.ts"
 
 export const AGENTS = ["mags", "none", "window", "rag"] as const
 export type AgentName = (typeof AGENTS)[number]
@@ -67,10 +75,35 @@ export const GAME_PARAMS: Params.Params = Params.defaults
 
 const newCounters = () => ({ recalls: 0, engrams: 0, reinforces: 0, supersessions: 0 })
 
+/**
+ * Sees every transition a MAGS memory runs: its core event (what `Replay` folds) and its changes.
+ * Events are built only for an observer, so an unobserved memory pays nothing for them.
+ */
+export type Observer = (event: Event.Event, changes: Changes.Changes) => void
+
+/** The MAGS memory, with its graph and housekeeping exposed. */
+export interface MagsMemory extends Memory {
+  graph(): LiquidGraph.LiquidGraph
+  /**
+   * Decay over `dt` ms of idle time, then prune and consolidate, at the world time of `step`
+   * (three events for the observer). The games never call it; a viewer does, to watch pruning.
+   */
+  maintain(step: number, dt: number): void
+}
+
 /** The MAGS memory (see the module header). */
-export const magsMemory = (parse: (text: string) => Array<Triple>, params: Params.Params = GAME_PARAMS): Memory & { graph(): LiquidGraph.LiquidGraph } => {
+export const magsMemory = (parse: (text: string) => Array<Triple>, params: Params.Params = GAME_PARAMS, observe?: Observer): MagsMemory => {
   let g = LiquidGraph.empty()
   const counters = newCounters()
+  const tell = (event: () => Event.Event, changes: Changes.Changes): void => {
+    if (observe !== undefined) observe(event(), changes)
+  }
+  const reinforce = (edges: Array<string>, reward: number, now: number): void => {
+    const input = { edges, reward }
+    const r = Reinforce.reinforce(g, input, params, now)
+    g = r.graph
+    tell(() => new Event.Reinforced({ now, input }), r.changes)
+  }
   /** tripleKey → edge id of the facts the last recall returned. */
   let recalled = new Map<string, string>()
   let recalledFacts: Array<Fact.Fact> = []
@@ -86,8 +119,11 @@ export const magsMemory = (parse: (text: string) => Array<Triple>, params: Param
         recalledFacts = []
         return { triples: [], context: "" }
       }
-      const r = Recall.recall(g, { text: query, at: null }, params, timeOf(step))
+      const now = timeOf(step)
+      const input = { text: query, at: null }
+      const r = Recall.recall(g, input, params, now)
       g = r.graph
+      tell(() => new Event.Recalled({ now, input }), r.changes)
       recalled = new Map()
       recalledFacts = []
       const triples: Array<Triple> = []
@@ -121,7 +157,7 @@ export const magsMemory = (parse: (text: string) => Array<Triple>, params: Param
       }
       // Observed again: a confirmation, not news — strengthen it (and stamp it `lastReinforced`).
       if (confirmed.size > 0) {
-        g = Reinforce.reinforce(g, { edges: [...confirmed].sort(), reward: 1 }, params, now).graph
+        reinforce([...confirmed].sort(), 1, now)
         counters.reinforces++
       }
       // Weaken recalled facts the new evidence contradicts.
@@ -135,26 +171,40 @@ export const magsMemory = (parse: (text: string) => Array<Triple>, params: Param
         }
       }
       if (contradicted.size > 0) {
-        g = Reinforce.reinforce(g, { edges: [...contradicted].sort(), reward: -1 }, params, now).graph
+        reinforce([...contradicted].sort(), -1, now)
         counters.reinforces++
       }
       if (fresh.length > 0) {
-        const e = Engram.engram(g, {
+        const input = {
           episode: { id: `s${step}`, text, time: timeOf(step) },
           facts: fresh.map((t) => ({ subject: t.subject, relation: t.relation, object: t.object, negated: t.negated, validFrom: timeOf(t.step) }))
-        }, params, now)
+        }
+        const e = Engram.engram(g, input, params, now)
+        tell(() => new Event.Engrammed({ now, input }), e.changes)
         counters.engrams++
-        const rec = Reconcile.reconcile(e.graph, { facts: e.ids.facts }, params, now)
+        const batch = { facts: e.ids.facts }
+        const rec = Reconcile.reconcile(e.graph, batch, params, now)
+        tell(() => new Event.Reconciled({ now, input: batch }), rec.changes)
         counters.supersessions += rec.changes.superseded.length
         g = rec.graph
       }
       if (reward > 0 && used.length > 0) {
         const ids = used.map((t) => recalled.get(tripleKey(t))).filter((x): x is string => x !== undefined && LiquidGraph.hasEdge(g, x))
         if (ids.length > 0) {
-          g = Reinforce.reinforce(g, { edges: [...new Set(ids)].sort(), reward: Math.min(1, reward) }, params, now).graph
+          reinforce([...new Set(ids)].sort(), Math.min(1, reward), now)
           counters.reinforces++
         }
       }
+    },
+    maintain(step, dt) {
+      const now = timeOf(step) + STEP_MS / 2
+      const decayed = Decay.decay(g, { dt }, params, now)
+      tell(() => new Event.Decayed({ now, input: { dt } }), decayed.changes)
+      const pruned = Prune.prune(decayed.graph, {}, params, now)
+      tell(() => new Event.Pruned({ now, input: {} }), pruned.changes)
+      const consolidated = Consolidate.consolidate(pruned.graph, {}, params, now)
+      tell(() => new Event.Consolidated({ now, input: {} }), consolidated.changes)
+      g = consolidated.graph
     },
     size: () => ({ nodes: LiquidGraph.nodeCount(g), edges: LiquidGraph.edgeCount(g) })
   }
@@ -266,6 +316,59 @@ export const promptOf = (task: string, context: string, actions: ReadonlyArray<s
   `${task}\n\nWhat your memory returned:\n${context.length > 0 ? context : "(nothing)"}\n\n` +
   `Legal actions: ${actions.join(" | ")}\nAnswer with exactly one legal action.`
 
+/** What an agent makes of the current observation before acting: its memory's answer and the policy's choice. */
+export interface Thought<O> {
+  readonly observation: O
+  readonly retrieved: Retrieved
+  readonly policy: { readonly action: string; readonly used: ReadonlyArray<Triple> }
+}
+
+/** One agent in one world, driven a step at a time: `think`, then `act` (see {@link session}). */
+export interface Session<S, O extends BaseObservation> {
+  readonly memory: Memory
+  /** The world's last transition (its state, observation, reward and whether it is done). */
+  readonly current: () => Transition<S, O>
+  readonly steps: ReadonlyArray<StepRecord>
+  /** Asks memory about the current observation and lets the world's policy choose. */
+  readonly think: () => Thought<O>
+  /** Plays `action` (the policy's, or a model's when `byModel`), hands memory the outcome, records the step. */
+  readonly act: (thought: Thought<O>, action: string, byModel: boolean) => StepRecord
+}
+
+/**
+ * Starts `memory` in `world` (reset with `seed`; the first observation recorded). The agent's
+ * exploration draws come from one seeded sequence, the same for every agent.
+ * Laws: driving a session with the policy's actions until done gives {@link run}'s steps.
+ * @complexity O(1) plus the world's reset and one `record`
+ */
+export const session = <S, O extends BaseObservation, C>(world: World<S, O, C>, config: C, seed: number, memory: Memory): Session<S, O> => {
+  const rng = Rng.of(seed ^ 0x5eed)
+  let tr = world.reset(config, seed)
+  memory.record(0, tr.observation.text, [], 0)
+  const steps: Array<StepRecord> = []
+  return {
+    memory,
+    current: () => tr,
+    steps,
+    think: () => {
+      const o = tr.observation
+      const retrieved = memory.retrieve(o.step, o.query)
+      return { observation: o, retrieved, policy: world.decide(o, retrieved.triples, () => rng.float()) }
+    },
+    act: (thought, action, byModel) => {
+      tr = world.step(tr.state, action)
+      memory.record(thought.observation.step, tr.observation.text, byModel ? [] : thought.policy.used, tr.reward)
+      const size = memory.size()
+      const record: StepRecord = {
+        step: thought.observation.step, action, reward: tr.reward, nodes: size.nodes, edges: size.edges,
+        recalls: memory.counters.recalls, engrams: memory.counters.engrams, byModel
+      }
+      steps.push(record)
+      return record
+    }
+  }
+}
+
 /** Runs one agent through one world until it is done (or `maxSteps`). */
 export const run = async <S, O extends BaseObservation, C>(
   world: World<S, O, C>,
@@ -274,34 +377,22 @@ export const run = async <S, O extends BaseObservation, C>(
   agent: AgentName,
   options: { readonly chooser?: Chooser; readonly maxSteps?: number } = {}
 ): Promise<RunResult> => {
-  const memory = makeMemory(agent, world.parse)
-  // The agents' exploration draws: the same seeded sequence for every agent.
-  const rng = Rng.of(seed ^ 0x5eed)
-  let tr = world.reset(config, seed)
-  memory.record(0, tr.observation.text, [], 0)
-  const steps: Array<StepRecord> = []
+  const s = session(world, config, seed, makeMemory(agent, world.parse))
   const cap = options.maxSteps ?? 100_000
-  while (!tr.done && steps.length < cap) {
-    const o = tr.observation
-    const got = memory.retrieve(o.step, o.query)
-    const policy = world.decide(o, got.triples, () => rng.float())
-    let action = policy.action
+  while (!s.current().done && s.steps.length < cap) {
+    const thought = s.think()
+    const o = thought.observation
+    let action = thought.policy.action
     let byModel = false
     if (options.chooser !== undefined) {
-      const answer = (await options.chooser(promptOf(world.task(o), got.context, o.actions), o.actions)).trim()
+      const answer = (await options.chooser(promptOf(world.task(o), thought.retrieved.context, o.actions), o.actions)).trim()
       const legal = o.actions.find((a) => a.toLowerCase() === answer.toLowerCase())
       if (legal !== undefined) {
         action = legal
         byModel = true
       }
     }
-    tr = world.step(tr.state, action)
-    memory.record(o.step, tr.observation.text, byModel ? [] : policy.used, tr.reward)
-    const size = memory.size()
-    steps.push({
-      step: o.step, action, reward: tr.reward, nodes: size.nodes, edges: size.edges,
-      recalls: memory.counters.recalls, engrams: memory.counters.engrams, byModel
-    })
+    s.act(thought, action, byModel)
   }
-  return { agent, world: world.name, steps, finalState: tr.state, counters: { ...memory.counters } }
+  return { agent, world: world.name, steps: s.steps, finalState: s.current().state, counters: { ...s.memory.counters } }
 }

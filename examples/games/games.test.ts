@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest"
-import { bm25TopK, run, truncateWindow } from "./Agents.ts"
+import { Event, LiquidGraph, Params, Replay } from "../../core/index.ts"
+import { bm25TopK, magsMemory, run, session, truncateWindow } from "./Agents.ts"
 import * as Kitchen from "./Kitchen.ts"
 import * as Maze from "./Maze.ts"
 import { mean, perStep, recoveries, rollingRate } from "./Metrics.ts"
@@ -136,5 +137,51 @@ describe("language-model hook", () => {
     expect(r.steps[0]!.byModel).toBe(true)
     expect(r.steps[1]!.byModel).toBe(false)
     expect(r.steps.slice(2).every((s) => s.byModel && s.action === first.tokens[0])).toBe(true)
+  })
+})
+
+describe("watching the MAGS memory (the web inspector's worlds tab)", () => {
+  const DAY = 86_400_000
+  const watched = (idleDays: number | undefined) => {
+    const events: Array<Event.Event> = []
+    let archived = 0
+    const memory = magsMemory(Nonsense.world.parse, Params.defaults, (e, c) => {
+      events.push(e)
+      archived += c.edgesArchived.length
+    })
+    const s = session(Nonsense.world, Nonsense.quickConfig, 3, memory)
+    while (!s.current().done) {
+      const t = s.think()
+      s.act(t, t.policy.action, false)
+      if (idleDays !== undefined && s.steps.length % 20 === 0) memory.maintain(s.steps.length, idleDays * DAY)
+    }
+    return { events, archived, memory, steps: s.steps }
+  }
+  it("a session driven by the policy's actions gives run's steps", async () => {
+    const r = await run(Kitchen.world, Kitchen.quickConfig, 4, "mags")
+    const s = session(Kitchen.world, Kitchen.quickConfig, 4, magsMemory(Kitchen.world.parse))
+    while (!s.current().done) {
+      const t = s.think()
+      s.act(t, t.policy.action, false)
+    }
+    expect(s.steps).toEqual(r.steps)
+  })
+  it("replay(observed events) == the memory's graph, maintenance included", () => {
+    const { events, memory } = watched(60)
+    const tags = new Set(events.map((e) => e._tag))
+    for (const t of ["Recalled", "Engrammed", "Reconciled", "Reinforced", "Decayed", "Pruned", "Consolidated"]) expect(tags).toContain(t)
+    const out = Replay.replayAll(events, Replay.initial(Params.defaults))
+    expect(out.error).toBeUndefined()
+    expect(out.state.seq).toBe(events.length)
+    expect(LiquidGraph.contentHash(out.state.graph)).toBe(LiquidGraph.contentHash(memory.graph()))
+  })
+  it("maintenance after long idle prunes into the archive; watching changes nothing the agent does", async () => {
+    const idle = watched(60)
+    expect(idle.archived).toBeGreaterThan(0)
+    expect(LiquidGraph.archivedEdgeCount(idle.memory.graph())).toBeGreaterThan(0)
+    const plain = await run(Nonsense.world, Nonsense.quickConfig, 3, "mags")
+    const unmaintained = watched(undefined)
+    expect(unmaintained.archived).toBe(0)
+    expect(unmaintained.steps).toEqual(plain.steps)
   })
 })
