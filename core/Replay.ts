@@ -39,7 +39,7 @@ import * as Parts from "./internal/Parts.ts"
 import * as Params_ from "./Params.ts"
 import { promote } from "./Promote.ts"
 import { prune } from "./Prune.ts"
-import { recall } from "./Recall.ts"
+import { recall, type RecallResult } from "./Recall.ts"
 import { reconcile } from "./Reconcile.ts"
 import { reinforce } from "./Reinforce.ts"
 
@@ -111,9 +111,16 @@ export const apply = (
     if (Result.isFailure(checked)) return Result.fail(new MalformedEvent({ index: state.seq, message: checked.failure.message }))
     return Result.succeed({ state: { graph: state.graph, params: checked.success, seq: state.seq + 1 }, changes: Changes_.none })
   }
-  try {
+  return guarded(state, () => {
     const { changes, graph } = run(state, event)
-    return Result.succeed({ state: { graph, params: state.params, seq: state.seq + 1 }, changes })
+    return { state: { graph, params: state.params, seq: state.seq + 1 }, changes }
+  })
+}
+
+/** `step()`, with a transition's rejection of its input as the `MalformedEvent` at `state.seq`. */
+const guarded = <A>(state: State, step: () => A): Result.Result<A, MalformedEvent> => {
+  try {
+    return Result.succeed(step())
   } catch (error) {
     if (error instanceof InvalidInput) {
       return Result.fail(new MalformedEvent({ index: state.seq, message: `${error.transition}: ${error.message}` }))
@@ -121,6 +128,24 @@ export const apply = (
     throw error
   }
 }
+
+/**
+ * {@link apply} for a Recalled event, which also gives what the recall found: a caller that must
+ * both answer a recall and record it applies the event once, here, and hands the fold to its store.
+ *
+ * Laws: `applyRecalled(s, e)` and `apply(s, e)` agree — both fail with the same error, or both
+ * succeed with equal states and changes; its `result` is `Recall.recall(s.graph, e.input,
+ * s.params, e.now).result`.
+ * @complexity that of `Recall.recall`
+ */
+export const applyRecalled = (
+  state: State,
+  event: Event.Recalled
+): Result.Result<{ readonly state: State; readonly changes: Changes; readonly result: RecallResult }, MalformedEvent> =>
+  guarded(state, () => {
+    const { changes, graph, result } = recall(state.graph, event.input, state.params, event.now)
+    return { state: { graph, params: state.params, seq: state.seq + 1 }, changes, result }
+  })
 
 /** The outcome of folding a log that may contain a bad event. */
 export interface Outcome {

@@ -14,6 +14,7 @@ import * as Node from "../core/Node.ts"
 import * as VectorStore from "../core/VectorStore.ts"
 import * as LiquidGraph from "../core/LiquidGraph.ts"
 import * as Params from "../core/Params.ts"
+import * as Recall from "../core/Recall.ts"
 import * as Replay from "../core/Replay.ts"
 import { arbRichGraph, arbVector, DAY, DIM, HOUR, NAMES, RELATIONS, T0 } from "./Arbitraries.ts"
 import { assertValid } from "./Invariants.ts"
@@ -274,6 +275,45 @@ const stepwise = (events: ReadonlyArray<Event.Event>) => {
   }
   return { states, changes }
 }
+
+describe("Replay.applyRecalled", () => {
+  it("applyRecalled(s, e) == apply(s, e) (state and changes), and its result is Recall.recall's", () => {
+    fc.assert(
+      fc.property(arbLog, fc.nat(), fc.boolean(), ({ state }, pick, vector) => {
+        const name = NAMES[pick % NAMES.length]!
+        const event = new Event.Recalled({
+          now: T0 + 400 * DAY,
+          input: vector ? { text: name, embedding: Array.from({ length: DIM }, (_, j) => ((pick + j) % 5) - 2) } : { text: name }
+        })
+        const once = Replay.applyRecalled(state, event)
+        const plain = Replay.apply(state, event)
+        expect(Result.isSuccess(once)).toBe(Result.isSuccess(plain))
+        if (Result.isFailure(once) || Result.isFailure(plain)) {
+          expect(Result.isFailure(once) && Result.isFailure(plain) && once.failure.message === plain.failure.message).toBe(true)
+          return
+        }
+        expect(Equal.equals(once.success.state.graph, plain.success.state.graph)).toBe(true)
+        expect(once.success.state.seq).toBe(plain.success.state.seq)
+        expect(once.success.state.params).toBe(plain.success.state.params)
+        expect(once.success.changes).toEqual(plain.success.changes)
+        expect(once.success.result).toEqual(Recall.recall(state.graph, event.input, state.params, event.now).result)
+      }),
+      RUNS
+    )
+  })
+
+  it("an input the recall rejects: the same MalformedEvent as apply, at state.seq", () => {
+    const state = Replay.initial(Params.defaults, DIM)
+    const event = new Event.Recalled({ now: T0, input: { text: "x", embedding: [1, 2] } })
+    const once = Replay.applyRecalled(state, event)
+    const plain = Replay.apply(state, event)
+    expect(Result.isFailure(once) && Result.isFailure(plain)).toBe(true)
+    if (Result.isFailure(once) && Result.isFailure(plain)) {
+      expect(once.failure.message).toBe(plain.failure.message)
+      expect(once.failure.index).toBe(0)
+    }
+  })
+})
 
 describe("Replay in chunks (one draft per run of Engrammed events)", () => {
   it("applyAll == the event-by-event fold: same graph, contentHash, params, seq and changes, for every chunk size", () => {

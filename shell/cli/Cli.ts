@@ -2,7 +2,7 @@
  * Cli — the `mags` command tree and its runner: parses the arguments, runs the command, and turns
  * every outcome into an exit code (never a crash, never a stack trace for a known failure).
  *
- * Outcomes: success → 0; a {@link CliFailure} → its one-line message on stderr
+ * Outcomes: success → 0; an `AppFailure` → its one-line message on stderr
  * (`mags: <message>`) and its kind's code (see `Errors.ts`); a usage error found by the parser →
  * effect/cli's help and error text, code 2; `mags` alone prints the help, code 0; an interruption
  * (Ctrl-C) → 130; anything else is a bug → `mags: unexpected error: …`, code 1.
@@ -31,7 +31,8 @@ import { repair } from "./commands/repair.ts"
 import { replay } from "./commands/replay.ts"
 import { rollback } from "./commands/rollback.ts"
 import { snapshot } from "./commands/snapshot.ts"
-import { CliFailure, exitCodes } from "./Errors.ts"
+import { AppFailure } from "../app/Failure.ts"
+import { exitCode, exitCodes } from "./Errors.ts"
 import * as Root from "./Root.ts"
 
 /** The CLI's version. */
@@ -51,7 +52,7 @@ export const command = Root.mags.pipe(
 export const exitCodeOf = (cause: Cause.Cause<unknown>): Effect.Effect<number> => {
   if (Cause.hasInterruptsOnly(cause)) return Effect.succeed(130)
   const error = Cause.squash(cause)
-  if (error instanceof CliFailure) return Effect.as(Console.error(`mags: ${error.message}`), error.exitCode)
+  if (error instanceof AppFailure) return Effect.as(Console.error(`mags: ${error.message}`), exitCode(error))
   if (CliError.isCliError(error)) {
     // effect/cli has already printed the help and the parse errors
     return Effect.succeed(error._tag === "ShowHelp" && error.errors.length === 0 ? 0 : exitCodes.Usage)

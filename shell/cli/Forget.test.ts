@@ -12,7 +12,7 @@ import * as Engram from "../../core/Engram.ts"
 import * as Event from "../../core/Event.ts"
 import * as Params from "../../core/Params.ts"
 import * as Replay from "../../core/Replay.ts"
-import * as Export from "./Export.ts"
+import * as Export from "../app/Export.ts"
 import { mags, tempDir } from "./testing.ts"
 
 let dir: string

@@ -26,8 +26,8 @@ import * as Replay from "../../core/Replay.ts"
 import { Embedder } from "../embeddings/Embedder.ts"
 import { Extractor } from "../extract/Extractor.ts"
 import { type Memory, MemoryId, MemoryStore } from "../store/MemoryStore.ts"
-import * as Ingest from "./Ingest.ts"
-import * as Input from "./Input.ts"
+import * as Ingest from "../app/Ingest.ts"
+import * as Input from "../app/Input.ts"
 import { mags, ROOT, tempDir } from "./testing.ts"
 
 interface ExportedNode {

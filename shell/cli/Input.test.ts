@@ -15,8 +15,8 @@ import * as Prompt from "../loop/Prompt.ts"
 import { sentences } from "../loop/Router.ts"
 import * as History from "./commands/history.ts"
 import { exitCodes } from "./Errors.ts"
-import * as Input from "./Input.ts"
-import * as Render from "./Render.ts"
+import * as Input from "../app/Input.ts"
+import * as Render from "../app/Render.ts"
 import { dbState, mags, tempDir } from "./testing.ts"
 
 const FAR = 1e17 // ≈ year 3,170,844: beyond what a Date can hold

@@ -10,8 +10,8 @@
  */
 import { Context, Effect, Option, Redacted, Result } from "effect"
 import { Command, Flag } from "effect/cli"
-import * as Config from "./Config.ts"
-import type { CliFailure } from "./Errors.ts"
+import * as Config from "../app/Config.ts"
+import type { AppFailure } from "../app/Failure.ts"
 
 /** The environment the CLI reads its variables from (default `process.env`). */
 export const CliEnv = Context.Reference<Config.Env>("mags/shell/cli/CliEnv", {
@@ -52,7 +52,7 @@ export const mags = Command.make("mags").pipe(
  * The resolved settings of the running command (flags over environment over defaults).
  * @complexity O(1)
  */
-export const settings: Effect.Effect<Config.Settings, CliFailure, Command.CommandContext<"mags">> = Effect.gen(function*() {
+export const settings: Effect.Effect<Config.Settings, AppFailure, Command.CommandContext<"mags">> = Effect.gen(function*() {
   const flags = yield* mags
   const env = yield* CliEnv
   const plain = (o: Option.Option<string>) => Option.getOrUndefined(o)

@@ -10,12 +10,12 @@ import * as Params from "../../core/Params.ts"
 import * as Recall from "../../core/Recall.ts"
 import * as Reconcile from "../../core/Reconcile.ts"
 import * as Replay from "../../core/Replay.ts"
-import * as Config from "./Config.ts"
-import * as Export from "./Export.ts"
-import * as Input from "./Input.ts"
+import * as Config from "../app/Config.ts"
+import * as Export from "../app/Export.ts"
+import * as Input from "../app/Input.ts"
 import * as Progress from "./Progress.ts"
-import * as Render from "./Render.ts"
-import * as TemplateModel from "./TemplateModel.ts"
+import * as Render from "../app/Render.ts"
+import * as TemplateModel from "../app/TemplateModel.ts"
 
 describe("Config.resolve", () => {
   it("flags over environment over defaults", () => {

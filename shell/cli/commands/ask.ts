@@ -11,9 +11,9 @@
 import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { Mags, type TurnResult } from "../../loop/Mags.ts"
-import * as Render from "../Render.ts"
+import * as Render from "../../app/Render.ts"
 import * as Root from "../Root.ts"
-import * as Services from "../Services.ts"
+import * as Services from "../../app/Services.ts"
 
 /**
  * The details of a turn, one line each: route, recalled facts with paths, learned facts, events.

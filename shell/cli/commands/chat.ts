@@ -10,7 +10,7 @@ import { Console, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import * as NodeReadline from "node:readline"
 import * as Root from "../Root.ts"
-import * as Services from "../Services.ts"
+import * as Services from "../../app/Services.ts"
 import { runTurn } from "./ask.ts"
 
 /** The `chat` command. */

@@ -6,9 +6,9 @@
  */
 import { Console, Effect, Result } from "effect"
 import { Argument, Command } from "effect/cli"
-import * as Queries from "../Queries.ts"
+import * as Queries from "../../app/Queries.ts"
 import * as Root from "../Root.ts"
-import * as Services from "../Services.ts"
+import * as Services from "../../app/Services.ts"
 
 /** The `connect` command. */
 export const connect = Command.make("connect", {

@@ -8,10 +8,10 @@
 import { Console, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import * as NodeFs from "node:fs/promises"
-import { fail } from "../Errors.ts"
-import * as Export from "../Export.ts"
+import { fail } from "../../app/Failure.ts"
+import * as Export from "../../app/Export.ts"
 import * as Root from "../Root.ts"
-import * as Services from "../Services.ts"
+import * as Services from "../../app/Services.ts"
 
 /** The `export` command. */
 export const exportCommand = Command.make("export", {

@@ -14,9 +14,9 @@ import { Command, Flag } from "effect/cli"
 import * as Event from "../../../core/Event.ts"
 import * as Forget from "../../../core/Forget.ts"
 import * as LiquidGraph from "../../../core/LiquidGraph.ts"
-import { fail, fromStoreError } from "../Errors.ts"
+import { fail, fromStoreError } from "../../app/Failure.ts"
 import * as Root from "../Root.ts"
-import * as Services from "../Services.ts"
+import * as Services from "../../app/Services.ts"
 
 /** At most this many ids are listed per kind in the confirmation. */
 const LISTED = 20

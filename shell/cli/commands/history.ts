@@ -13,10 +13,10 @@ import * as Connect from "../../../core/Connect.ts"
 import type { Fact } from "../../../core/Fact.ts"
 import * as LiquidGraph from "../../../core/LiquidGraph.ts"
 import * as Reconcile from "../../../core/Reconcile.ts"
-import { fail } from "../Errors.ts"
-import * as Render from "../Render.ts"
+import { fail } from "../../app/Failure.ts"
+import * as Render from "../../app/Render.ts"
 import * as Root from "../Root.ts"
-import * as Services from "../Services.ts"
+import * as Services from "../../app/Services.ts"
 
 const version = (g: LiquidGraph.LiquidGraph, f: Fact): string => {
   const status = f.supersededBy !== null

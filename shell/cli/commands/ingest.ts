@@ -15,10 +15,10 @@
 import { Clock, Console, Effect, Layer, Option, Stream } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import * as LiquidGraph from "../../../core/LiquidGraph.ts"
-import * as Ingest from "../Ingest.ts"
+import * as Ingest from "../../app/Ingest.ts"
 import * as Progress from "../Progress.ts"
 import * as Root from "../Root.ts"
-import * as Services from "../Services.ts"
+import * as Services from "../../app/Services.ts"
 
 /** The `ingest` command. */
 export const ingest = Command.make("ingest", {

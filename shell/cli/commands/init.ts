@@ -9,9 +9,9 @@ import { Console, Effect } from "effect"
 import { Command } from "effect/cli"
 import { Embedder } from "../../embeddings/Embedder.ts"
 import { dbPath } from "../../store/Sqlite.ts"
-import * as Config from "../Config.ts"
+import * as Config from "../../app/Config.ts"
 import * as Root from "../Root.ts"
-import * as Services from "../Services.ts"
+import * as Services from "../../app/Services.ts"
 
 /** The `init` command. */
 export const init = Command.make("init", {}, () =>

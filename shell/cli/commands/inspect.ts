@@ -13,9 +13,9 @@ import * as Consolidate from "../../../core/Consolidate.ts"
 import type { Fact } from "../../../core/Fact.ts"
 import * as LiquidGraph from "../../../core/LiquidGraph.ts"
 import type * as Replay from "../../../core/Replay.ts"
-import * as Render from "../Render.ts"
+import * as Render from "../../app/Render.ts"
 import * as Root from "../Root.ts"
-import * as Services from "../Services.ts"
+import * as Services from "../../app/Services.ts"
 
 const count = <A>(xs: ReadonlyArray<A>, key: (a: A) => string): string => {
   const m = new Map<string, number>()

@@ -11,10 +11,10 @@ import { Command } from "effect/cli"
 import * as Changes from "../../../core/Changes.ts"
 import * as Event from "../../../core/Event.ts"
 import * as LiquidGraph from "../../../core/LiquidGraph.ts"
-import { fromStoreError } from "../Errors.ts"
-import * as Render from "../Render.ts"
+import { fromStoreError } from "../../app/Failure.ts"
+import * as Render from "../../app/Render.ts"
 import * as Root from "../Root.ts"
-import * as Services from "../Services.ts"
+import * as Services from "../../app/Services.ts"
 
 /** The `maintain` command. */
 export const maintain = Command.make("maintain", {}, () =>

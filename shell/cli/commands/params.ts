@@ -14,9 +14,9 @@ import { Clock, Console, Effect, Option, Result } from "effect"
 import { Command, Flag } from "effect/cli"
 import * as Event from "../../../core/Event.ts"
 import * as Params from "../../../core/Params.ts"
-import { type CliFailure, fail, fromStoreError } from "../Errors.ts"
+import { type AppFailure, fail, fromStoreError } from "../../app/Failure.ts"
 import * as Root from "../Root.ts"
-import * as Services from "../Services.ts"
+import * as Services from "../../app/Services.ts"
 
 /**
  * The parameter record of a JSON text: its fields over the defaults, validated.
@@ -24,7 +24,7 @@ import * as Services from "../Services.ts"
  * range fails naming it.
  * @complexity O(|text|)
  */
-export const parse = (text: string, where: string): Result.Result<Params.Params, CliFailure> => {
+export const parse = (text: string, where: string): Result.Result<Params.Params, AppFailure> => {
   let json: unknown
   try {
     json = JSON.parse(text)

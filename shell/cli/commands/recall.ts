@@ -12,10 +12,10 @@ import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import * as Recall from "../../../core/Recall.ts"
 import { parseIsoDate as parseDate } from "../../extract/Dates.ts"
-import { fail } from "../Errors.ts"
-import * as Queries from "../Queries.ts"
+import { fail } from "../../app/Failure.ts"
+import * as Queries from "../../app/Queries.ts"
 import * as Root from "../Root.ts"
-import * as Services from "../Services.ts"
+import * as Services from "../../app/Services.ts"
 
 /**
  * `--sources`: a comma-separated list of recall's sources, each once → the list, or why not.

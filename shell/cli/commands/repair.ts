@@ -16,7 +16,7 @@
 import { Console, Effect } from "effect"
 import { Command } from "effect/cli"
 import * as Repair from "../../store/Repair.ts"
-import { fail, fromStoreError } from "../Errors.ts"
+import { fail, fromStoreError } from "../../app/Failure.ts"
 import * as Root from "../Root.ts"
 
 /**

@@ -15,9 +15,9 @@ import { Console, Effect } from "effect"
 import { Command, Flag } from "effect/cli"
 import * as Event from "../../../core/Event.ts"
 import { MemoryStore } from "../../store/MemoryStore.ts"
-import { fail, fromStoreError, REPAIR_HINT } from "../Errors.ts"
+import { fail, fromStoreError, REPAIR_HINT } from "../../app/Failure.ts"
 import * as Root from "../Root.ts"
-import * as Services from "../Services.ts"
+import * as Services from "../../app/Services.ts"
 
 /** The `replay` command. */
 export const replay = Command.make("replay", {

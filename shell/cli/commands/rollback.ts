@@ -9,9 +9,9 @@
 import { Console, Effect } from "effect"
 import { Argument, Command } from "effect/cli"
 import * as LiquidGraph from "../../../core/LiquidGraph.ts"
-import { fail, fromStoreError } from "../Errors.ts"
+import { fail, fromStoreError } from "../../app/Failure.ts"
 import * as Root from "../Root.ts"
-import * as Services from "../Services.ts"
+import * as Services from "../../app/Services.ts"
 
 /** The `rollback` command. */
 export const rollback = Command.make("rollback", {

@@ -7,9 +7,9 @@
 import { Console, Effect } from "effect"
 import { Command } from "effect/cli"
 import * as LiquidGraph from "../../../core/LiquidGraph.ts"
-import { fromStoreError } from "../Errors.ts"
+import { fromStoreError } from "../../app/Failure.ts"
 import * as Root from "../Root.ts"
-import * as Services from "../Services.ts"
+import * as Services from "../../app/Services.ts"
 
 /** The `snapshot` command. */
 export const snapshot = Command.make("snapshot", {}, () =>

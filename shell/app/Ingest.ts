@@ -88,7 +88,7 @@ import { checkInput, defaultMaxInputBytes, type Discourse, type ExtractError, Ex
 import { toEngramFact } from "../extract/Triple.ts"
 import { sentences } from "../loop/Router.ts"
 import type { Memory } from "../store/MemoryStore.ts"
-import { type CliFailure, fail, fromAiError, fromStoreError } from "./Errors.ts"
+import { type AppFailure, fail, fromAiError, fromStoreError } from "./Failure.ts"
 import * as Input from "./Input.ts"
 import type { Item } from "./Input.ts"
 
@@ -127,6 +127,8 @@ export interface Summary {
   readonly events: number
   /** Facts superseded by reconciliation during the run. */
   readonly superseded: number
+  /** Ids of the fact edges the learned items wrote or re-asserted, in order (each once). */
+  readonly factIds: ReadonlyArray<string>
   readonly state: Replay.State
 }
 
@@ -243,9 +245,9 @@ const knownTriple = (g: LiquidGraph.LiquidGraph, touched: ReadonlyArray<string>,
 /** Decodes one file's bytes, pushed in chunks, into items (pure apart from its own state). */
 export interface Splitter {
   /** The items completed by `bytes` (a partial line or sentence is held for the next push). */
-  readonly push: (bytes: Uint8Array) => Result.Result<Array<Item>, CliFailure>
+  readonly push: (bytes: Uint8Array) => Result.Result<Array<Item>, AppFailure>
   /** The items still held at the end of the file. */
-  readonly end: () => Result.Result<Array<Item>, CliFailure>
+  readonly end: () => Result.Result<Array<Item>, AppFailure>
 }
 
 const newlines = (text: string, from: number, to: number): number => {
@@ -286,7 +288,7 @@ export const splitter = (
   // the origins and the failure's `file:n:` prefix by the lines before this piece
   const where = new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+)`)
   const shift = (text: string, by: number): string => text.replace(where, (_, n: string) => `${file}:${Number(n) + by}`)
-  const jsonlItems = (text: string): Result.Result<Array<Item>, CliFailure> => {
+  const jsonlItems = (text: string): Result.Result<Array<Item>, AppFailure> => {
     const by = line - 1
     line += newlines(text, 0, text.length)
     return Result.match(Input.parseJsonl(file, text, speaker), {
@@ -294,7 +296,7 @@ export const splitter = (
       onSuccess: (items) => Result.succeed(by === 0 ? items : items.map((item) => ({ ...item, origin: shift(item.origin, by) })))
     })
   }
-  const take = (text: string, final: boolean): Result.Result<Array<Item>, CliFailure> => {
+  const take = (text: string, final: boolean): Result.Result<Array<Item>, AppFailure> => {
     const pending = held + text
     let cut = final ? pending.length : pending.lastIndexOf("\n") + 1
     if (cut === 0 && pending.length > longLine) {
@@ -315,7 +317,7 @@ export const splitter = (
     if (complete.length === 0) return Result.succeed([])
     return format === "jsonl" ? jsonlItems(complete) : Result.succeed(textItems(complete))
   }
-  const decoded = (decode: () => string): Result.Result<string, CliFailure> => {
+  const decoded = (decode: () => string): Result.Result<string, AppFailure> => {
     try {
       return Result.succeed(decode())
     } catch {
@@ -328,10 +330,10 @@ export const splitter = (
   }
 }
 
-const cannotRead = (file: string) => (e: unknown): CliFailure =>
+const cannotRead = (file: string) => (e: unknown): AppFailure =>
   fail("BadInput", `cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`)
 
-const checked = (item: Item): Effect.Effect<Item, CliFailure> => {
+const checked = (item: Item): Effect.Effect<Item, AppFailure> => {
   const body = item._tag === "Sentence" ? item.text : item._tag === "Message" ? item.content : ""
   return checkInput(body, defaultMaxInputBytes).pipe(
     Effect.as(item),
@@ -344,7 +346,7 @@ const checked = (item: Item): Effect.Effect<Item, CliFailure> => {
  * the stream runs.
  * @complexity O(file size) time; memory O(chunk + longest line)
  */
-export const readFile = (file: string, options: ReadOptions): Stream.Stream<Item, CliFailure> =>
+export const readFile = (file: string, options: ReadOptions): Stream.Stream<Item, AppFailure> =>
   Stream.unwrap(Effect.gen(function*() {
     const handle = yield* Effect.acquireRelease(
       Effect.tryPromise({ try: () => NodeFs.open(file, "r"), catch: cannotRead(file) }),
@@ -361,7 +363,7 @@ export const readFile = (file: string, options: ReadOptions): Stream.Stream<Item
       if (bytesRead === 0) return [yield* Effect.fromResult(split.end()), Option.none<void>()] as const
       return [yield* Effect.fromResult(split.push(buffer.subarray(0, bytesRead))), Option.some<void>(undefined)] as const
     })
-    return Stream.paginate<void, Item, CliFailure>(undefined, () => next).pipe(Stream.mapEffect(checked))
+    return Stream.paginate<void, Item, AppFailure>(undefined, () => next).pipe(Stream.mapEffect(checked))
   }))
 
 /**
@@ -371,7 +373,7 @@ export const readFile = (file: string, options: ReadOptions): Stream.Stream<Item
  * name the line each item starts on).
  * @complexity O(Σ file sizes) time; memory O(chunk + longest line)
  */
-export const read = (files: ReadonlyArray<string>, options: ReadOptions): Stream.Stream<Item, CliFailure> =>
+export const read = (files: ReadonlyArray<string>, options: ReadOptions): Stream.Stream<Item, AppFailure> =>
   Stream.fromIterable(files).pipe(Stream.flatMap((f) => readFile(f, options)))
 
 // ── ingesting ─────────────────────────────────────────────────────────────────
@@ -411,9 +413,9 @@ interface Planned {
  */
 export const ingest = Effect.fnUntraced(function*(
   memory: Memory,
-  items: Stream.Stream<Item, CliFailure> | ReadonlyArray<Item>,
+  items: Stream.Stream<Item, AppFailure> | ReadonlyArray<Item>,
   options: Options = {}
-): Effect.fn.Return<Summary, CliFailure, Embedder | Extractor> {
+): Effect.fn.Return<Summary, AppFailure, Embedder | Extractor> {
   const embedder = yield* Embedder
   const extractor = yield* Extractor
   const batchSize = Math.max(1, options.batch ?? DEFAULT_BATCH)
@@ -438,6 +440,7 @@ export const ingest = Effect.fnUntraced(function*(
   let facts = 0
   let events = 0
   let superseded = 0
+  const learned = new Set<string>()
 
   const runBatch = Effect.fnUntraced(function*(batch: ReadonlyArray<Item>) {
     // 1. ids, and the facts of each item: every sentence and message goes through the file's
@@ -520,6 +523,7 @@ export const ingest = Effect.fnUntraced(function*(
       batchSuperseded += step.success.changes.superseded.length
       if (item._tag !== "Triple") previous = { file: item.file, id: p.id }
       facts += p.facts.length
+      for (const id of ids) learned.add(id)
       if (ids.length > 0) {
         const reconciled = new Event.Reconciled({ now, input: { facts: ids } })
         const rstep = apply(reconciled)
@@ -544,5 +548,5 @@ export const ingest = Effect.fnUntraced(function*(
 
   const stream = Stream.isStream(items) ? items : Stream.fromIterable(items)
   yield* stream.pipe(Stream.grouped(batchSize), Stream.runForEach(runBatch))
-  return { items: done, skipped, facts, events, superseded, state }
+  return { items: done, skipped, facts, events, superseded, factIds: [...learned], state }
 })

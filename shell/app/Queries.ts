@@ -13,14 +13,15 @@
  * @since 0.1.0
  */
 import { Clock, Effect, Option, Result } from "effect"
+import type * as Changes from "../../core/Changes.ts"
 import * as Connect from "../../core/Connect.ts"
 import * as Event from "../../core/Event.ts"
 import * as Recall from "../../core/Recall.ts"
-import type * as Replay from "../../core/Replay.ts"
+import * as Replay from "../../core/Replay.ts"
 import { Embedder } from "../embeddings/Embedder.ts"
 import * as Dates from "../extract/Dates.ts"
 import type { Memory } from "../store/MemoryStore.ts"
-import { type CliFailure, fail, fromAiError, fromStoreError } from "./Errors.ts"
+import { type AppFailure, fail, fromAiError, fromStoreError } from "./Failure.ts"
 import * as Render from "./Render.ts"
 
 /** Options of {@link recall}. */
@@ -45,14 +46,29 @@ export interface Recalled {
 }
 
 /**
- * Recalls `query` from `memory` (see the module header).
- * @complexity one embedding + `Recall.recall` (+ one commit)
+ * `event` applied to `state` (pure, `Replay.apply`), a rejected input as a `Usage` failure: for
+ * an operation that must see a transition's changes before it commits (and then hands the fold to
+ * `memory.commit`, which does not apply the event again).
+ * @complexity that of the event's transition
+ */
+export const applyOnce = (
+  state: Replay.State,
+  event: Event.Event
+): Result.Result<{ readonly state: Replay.State; readonly changes: Changes.Changes }, AppFailure> =>
+  Result.mapError(Replay.apply(state, event), (e) => fail("Usage", e.message))
+
+/**
+ * Recalls `query` from `memory` (see the module header). The recall is computed ONCE: the
+ * Recalled event is applied here (`Replay.applyRecalled`), the answer taken from that
+ * application, and its fold handed to `memory.commit`, which then writes the event without
+ * applying it again.
+ * @complexity one embedding + one `Recall.recall` (+ one commit)
  */
 export const recall = Effect.fnUntraced(function*(
   memory: Memory,
   query: string,
   options: RecallOptions = {}
-): Effect.fn.Return<Recalled, CliFailure, Embedder> {
+): Effect.fn.Return<Recalled, AppFailure, Embedder> {
   const embedder = yield* Embedder
   const now = yield* Clock.currentTimeMillis
   const vector = Array.from(yield* embedder.embed(query).pipe(Effect.mapError((e) => fromAiError(e, "embeddings"))))
@@ -66,15 +82,20 @@ export const recall = Effect.fnUntraced(function*(
     ...(options.maxResults === undefined ? {} : { maxResults: options.maxResults }),
     ...(options.sources === undefined ? {} : { sources: options.sources })
   }
-  const state = yield* memory.state
-  const computed = Result.try({
-    try: () => Recall.recall(state.graph, input, state.params, now),
+  const event = Result.try({
+    try: () => new Event.Recalled({ now, input }),
     catch: (e) => fail("Usage", `recall: ${e instanceof Error ? e.message : String(e)}`)
   })
-  if (Result.isFailure(computed)) return yield* computed.failure
-  if (options.record === false) return { result: computed.success.result, state: { ...state, graph: computed.success.graph } }
-  const committed = yield* memory.commit([new Event.Recalled({ now, input })]).pipe(Effect.mapError(fromStoreError))
-  return { result: computed.success.result, state: committed.state }
+  if (Result.isFailure(event)) return yield* event.failure
+  const state = yield* memory.state
+  const step = Replay.applyRecalled(state, event.success)
+  if (Result.isFailure(step)) return yield* fail("Usage", step.failure.message)
+  const { changes, result } = step.success
+  if (options.record === false) return { result, state: { ...state, graph: step.success.state.graph } }
+  const committed = yield* memory.commit([event.success], { from: state, state: step.success.state, changes: [changes] }).pipe(
+    Effect.mapError(fromStoreError)
+  )
+  return { result, state: committed.state }
 })
 
 /**
@@ -104,7 +125,7 @@ export const recallLines = (r: Recalled): Array<string> => {
  * unknown or they are not connected.
  * @complexity bidirectional Dijkstra (see `Connect.connect`)
  */
-export const connectLines = (state: Replay.State, a: string, b: string): Result.Result<Array<string> | undefined, CliFailure> => {
+export const connectLines = (state: Replay.State, a: string, b: string): Result.Result<Array<string> | undefined, AppFailure> => {
   const found = Result.try({
     try: () => Connect.connect(state.graph, a, b, state.params),
     catch: (e) => fail("Usage", `connect: ${e instanceof Error ? e.message : String(e)}`)

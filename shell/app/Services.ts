@@ -1,6 +1,6 @@
 /**
  * Services — the layers a `mags` command runs on, built from its `Settings`, with every build
- * failure turned into a `CliFailure` (see `Errors.ts` for the exit codes).
+ * failure turned into an `AppFailure` (see `Failure.ts`).
  *
  * - {@link storeLayer}: the SQLite memory store at `<home>/mags.db`;
  * - {@link openMemory}: the memory of the settings' id (user / agent / session), opened strictly:
@@ -31,7 +31,7 @@ import { AskModel, WriteModel } from "../loop/PathModels.ts"
 import * as Models from "../model/Models.ts"
 import { type Memory, MemoryId, MemoryStore } from "../store/MemoryStore.ts"
 import type { Settings } from "./Config.ts"
-import { type CliFailure, fail, fromAiError, fromGloveError, fromModelLoadError, fromStoreError } from "./Errors.ts"
+import { type AppFailure, fail, fromAiError, fromGloveError, fromModelLoadError, fromStoreError } from "./Failure.ts"
 import * as TemplateModel from "./TemplateModel.ts"
 
 // ── helpers ───────────────────────────────────────────────────────────────────
@@ -56,7 +56,7 @@ export interface StoreAccess {
 }
 
 /** The SQLite store of the settings' home. @complexity opening the database file */
-export const storeLayer = (s: Settings, access: StoreAccess = {}): Layer.Layer<MemoryStore, CliFailure> =>
+export const storeLayer = (s: Settings, access: StoreAccess = {}): Layer.Layer<MemoryStore, AppFailure> =>
   mapLayerError(MemoryStore.layerSqlite({ home: s.home, readOnly: access.readOnly === true }), fromStoreError)
 
 /** The memory id of the settings. @complexity O(1) */
@@ -67,13 +67,13 @@ export const memoryId = (s: Settings): MemoryId => MemoryId.fromParts({ user: s.
  * fails with `CorruptJournal`.
  * @complexity O(snapshot + tail)
  */
-export const openMemory = (s: Settings): Effect.Effect<Memory, CliFailure, MemoryStore | Scope.Scope> =>
+export const openMemory = (s: Settings): Effect.Effect<Memory, AppFailure, MemoryStore | Scope.Scope> =>
   MemoryStore.use((store) => store.open(memoryId(s))).pipe(Effect.mapError(fromStoreError))
 
 // ── embeddings ────────────────────────────────────────────────────────────────
 
 /** The embedder of the settings. @complexity GloVe: one cache read (first run builds it: seconds) */
-export const embedderLayer = (s: Settings): Layer.Layer<EmbedderProvided, CliFailure> => {
+export const embedderLayer = (s: Settings): Layer.Layer<EmbedderProvided, AppFailure> => {
   const e = s.embeddings
   switch (e._tag) {
     case "Glove":
@@ -119,7 +119,7 @@ export const watch = (model: LanguageModel.LanguageModel, ref: Ref.Ref<AiError.A
 }
 
 /** The configured model as a plain `LanguageModel` layer, or undefined when none is configured. */
-const baseModel = (s: Settings): Layer.Layer<LanguageModel.LanguageModel, CliFailure> | undefined => {
+const baseModel = (s: Settings): Layer.Layer<LanguageModel.LanguageModel, AppFailure> | undefined => {
   const m = s.model
   switch (m._tag) {
     case "None":
@@ -142,7 +142,7 @@ const baseModel = (s: Settings): Layer.Layer<LanguageModel.LanguageModel, CliFai
  */
 export const pathModelsLayer = (
   s: Settings
-): Layer.Layer<AskModel | WriteModel | ModelErrors | LanguageModel.LanguageModel, CliFailure> => {
+): Layer.Layer<AskModel | WriteModel | ModelErrors | LanguageModel.LanguageModel, AppFailure> => {
   const base = baseModel(s)
   if (base === undefined) {
     return Layer.mergeAll(
@@ -172,7 +172,7 @@ export const extractorLayer = (s: Settings): Layer.Layer<Extractor, never, Langu
  * The failure a model error kept in {@link ModelErrors} stands for, if any.
  * @complexity O(1)
  */
-export const lastModelFailure: Effect.Effect<CliFailure | undefined, never, ModelErrors> = ModelErrors.use((ref) =>
+export const lastModelFailure: Effect.Effect<AppFailure | undefined, never, ModelErrors> = ModelErrors.use((ref) =>
   Effect.map(Ref.get(ref), (e) => (e === undefined ? undefined : fromAiError(e, "model")))
 )
 
@@ -187,10 +187,10 @@ export const withMemory = <A, E, R>(
   s: Settings,
   f: (memory: Memory) => Effect.Effect<A, E, R>,
   access: StoreAccess = {}
-): Effect.Effect<A, E | CliFailure, Exclude<R, Scope.Scope | MemoryStore>> =>
+): Effect.Effect<A, E | AppFailure, Exclude<R, Scope.Scope | MemoryStore>> =>
   Effect.scoped(Effect.flatMap(openMemory(s), f)).pipe(Effect.provide(storeLayer(s, access))) as Effect.Effect<
     A,
-    E | CliFailure,
+    E | AppFailure,
     Exclude<R, Scope.Scope | MemoryStore>
   >
 
@@ -199,7 +199,7 @@ export const withMemory = <A, E, R>(
  * (unreachable endpoint, refused key), the rest by the turn's reason.
  * @complexity O(1)
  */
-export const turnFailure = (e: MagsError): Effect.Effect<CliFailure, never, ModelErrors> =>
+export const turnFailure = (e: MagsError): Effect.Effect<AppFailure, never, ModelErrors> =>
   Effect.map(lastModelFailure, (kept) => {
     switch (e.reason) {
       case "Model":
@@ -220,7 +220,7 @@ export const turnFailure = (e: MagsError): Effect.Effect<CliFailure, never, Mode
  * over the configured model (loaded only then).
  * @complexity building loads wink-nlp (~0.2 s) or the model
  */
-export const extractorFor = (s: Settings): Layer.Layer<Extractor, CliFailure> =>
+export const extractorFor = (s: Settings): Layer.Layer<Extractor, AppFailure> =>
   s.extractor === "model" ? LlmExtractor.layer().pipe(Layer.provide(pathModelsLayer(s))) : Extractor.layerRules
 
 /**
@@ -234,13 +234,13 @@ export const withLoop = <A, E, R>(
   s: Settings,
   program: Effect.Effect<A, E, R>,
   options: LoopOptions = {}
-): Effect.Effect<A, E | CliFailure, Exclude<R, Mags | ModelErrors>> =>
+): Effect.Effect<A, E | AppFailure, Exclude<R, Mags | ModelErrors>> =>
   program.pipe(
     Effect.provide(Mags.layer(s.model._tag === "None" ? { template: TemplateModel.template, ...options } : options)),
     Effect.provide(Layer.effect(ActiveMemory, openMemory(s)).pipe(Layer.provide(storeLayer(s)))),
     Effect.provide(Layer.mergeAll(Router.layerRules, embedderLayer(s), extractorLayer(s))),
     Effect.provide(pathModelsLayer(s))
-  ) as Effect.Effect<A, E | CliFailure, Exclude<R, Mags | ModelErrors>>
+  ) as Effect.Effect<A, E | AppFailure, Exclude<R, Mags | ModelErrors>>
 
 /** The default prompt budget (estimated tokens). */
 export const DEFAULT_BUDGET = 2048

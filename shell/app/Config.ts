@@ -34,7 +34,7 @@ import { Redacted, Result } from "effect"
 import * as NodeOs from "node:os"
 import * as NodePath from "node:path"
 import * as GloveCache from "../embeddings/GloveCache.ts"
-import { type CliFailure, fail } from "./Errors.ts"
+import { type AppFailure, fail } from "./Failure.ts"
 
 // ── model ─────────────────────────────────────────────────────────────────────
 
@@ -130,7 +130,7 @@ const expandHome = (path: string, homedir: string): string =>
  * Config.resolve({ home: "/tmp/m" }, { MAGS_HOME: "/elsewhere" }, "/home/me") // home "/tmp/m"
  * ```
  */
-export const resolve = (flags: Flags, env: Env, homedir: string = NodeOs.homedir()): Result.Result<Settings, CliFailure> => {
+export const resolve = (flags: Flags, env: Env, homedir: string = NodeOs.homedir()): Result.Result<Settings, AppFailure> => {
   const get = (k: keyof Flags): string | undefined => present(flags[k]) ?? present(env[envNames[k]])
   const home = NodePath.resolve(expandHome(get("home") ?? NodePath.join(homedir, ".mags"), homedir))
 

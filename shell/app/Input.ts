@@ -36,7 +36,7 @@ import * as Fact from "../../core/Fact.ts"
 import { checkInput, defaultMaxInputBytes } from "../extract/Extractor.ts"
 import { parseIsoDate as parseDate } from "../extract/Dates.ts"
 import { sentences } from "../loop/Router.ts"
-import { type CliFailure, fail } from "./Errors.ts"
+import { type AppFailure, fail } from "./Failure.ts"
 
 // ── model ─────────────────────────────────────────────────────────────────────
 
@@ -152,7 +152,7 @@ const toDate = (
   v: number | string | null | undefined,
   field: string,
   where: string
-): Result.Result<number | null | undefined, CliFailure> => {
+): Result.Result<number | null | undefined, AppFailure> => {
   if (v === undefined || v === null) return Result.succeed(v)
   const ms = typeof v === "number" ? v : parseWorldTime(v)
   if (ms === undefined) {
@@ -174,7 +174,7 @@ const nameOf = (s: string | null | undefined): string | null => {
  * Laws: one item per non-blank line, in order; fails at the first bad line.
  * @complexity O(|text|)
  */
-export const parseJsonl = (file: string, text: string, speaker: string | null = null): Result.Result<Array<Item>, CliFailure> => {
+export const parseJsonl = (file: string, text: string, speaker: string | null = null): Result.Result<Array<Item>, AppFailure> => {
   const out: Array<Item> = []
   const lines = text.split("\n")
   for (let i = 0; i < lines.length; i++) {
@@ -256,7 +256,7 @@ export const formatOf = (file: string, format: Format): "text" | "jsonl" =>
  * Reads and decodes one file.
  * @complexity O(file size)
  */
-export const readFile = Effect.fnUntraced(function*(file: string, options: ReadOptions): Effect.fn.Return<Array<Item>, CliFailure> {
+export const readFile = Effect.fnUntraced(function*(file: string, options: ReadOptions): Effect.fn.Return<Array<Item>, AppFailure> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES
   const stat = yield* Effect.tryPromise({
     try: () => NodeFs.stat(file),
@@ -291,5 +291,5 @@ export const readFile = Effect.fnUntraced(function*(file: string, options: ReadO
  * reading).
  * @complexity O(Σ file sizes)
  */
-export const readAll = (files: ReadonlyArray<string>, options: ReadOptions): Effect.Effect<Array<Item>, CliFailure> =>
+export const readAll = (files: ReadonlyArray<string>, options: ReadOptions): Effect.Effect<Array<Item>, AppFailure> =>
   Effect.map(Effect.forEach(files, (f) => readFile(f, options)), (lists) => lists.flat())

@@ -1,0 +1,386 @@
+/**
+ * Views — what the application answers, as JSON: one `Schema` per answer, so the HTTP API and
+ * the MCP server use them as output schemas and the CLI's `--json` prints exactly them (one
+ * object per line). The builders turn core values (a graph, a recall, a path, a branch) into
+ * views; every view is plain data (strings, numbers, booleans, arrays, records).
+ *
+ * Laws: every builder's result decodes with its Schema (`Schema.decodeUnknownSync(V)(v)`), and
+ * survives `JSON.parse(JSON.stringify(v))` unchanged.
+ *
+ * Node and fact ids are the graph's ids (`export --format json` shows the same); the labels are
+ * for people (`Render.label`).
+ *
+ * @since 0.3.0
+ */
+import { Schema } from "effect"
+import type { Path } from "../../core/Connect.ts"
+import * as EventM from "../../core/Event.ts"
+import type { Fact } from "../../core/Fact.ts"
+import * as LiquidGraph from "../../core/LiquidGraph.ts"
+import * as Params from "../../core/Params.ts"
+import type * as Recall from "../../core/Recall.ts"
+import type * as Replay from "../../core/Replay.ts"
+import type { Branch, Entry, VerifyReport } from "../store/MemoryStore.ts"
+import * as Render from "./Render.ts"
+
+// ── schemas ───────────────────────────────────────────────────────────────────
+
+const Millis = Schema.NullOr(Schema.Finite)
+
+/** A fact (or association) edge, with its validity and what superseded it. */
+export const FactView = Schema.Struct({
+  id: Schema.String,
+  kind: Schema.String,
+  /** Node ids of its ends. */
+  subject: Schema.String,
+  relation: Schema.String,
+  object: Schema.String,
+  negated: Schema.Boolean,
+  /** The labels of its ends, for people. */
+  labels: Schema.Struct({ subject: Schema.String, object: Schema.String }),
+  /** The fact as one line (`Render.fact`). */
+  text: Schema.String,
+  /** Its weight in [0, 1]. */
+  strength: Schema.Finite,
+  confidence: Schema.Finite,
+  /** World time it holds from / until (ms), or null. */
+  validFrom: Millis,
+  validTo: Millis,
+  /** System time it was learned (ms). */
+  learnedAt: Schema.Finite,
+  current: Schema.Boolean,
+  superseded: Schema.Boolean,
+  supersededBy: Schema.NullOr(Schema.String),
+  /** Where it came from (sources, turns). */
+  source: Schema.Array(Schema.String),
+  /** The episode ids among its sources. */
+  episode: Schema.Array(Schema.String)
+})
+export type FactView = typeof FactView.Type
+
+/** A path through the graph: node ids, edge ids, the product of its weights, and as text. */
+export const PathView = Schema.Struct({
+  nodes: Schema.Array(Schema.String),
+  edges: Schema.Array(Schema.String),
+  weight: Schema.Finite,
+  text: Schema.String
+})
+export type PathView = typeof PathView.Type
+
+/** What a recall found: anchors, facts with their justifying paths, episodes. */
+export const RecallView = Schema.Struct({
+  query: Schema.String,
+  anchors: Schema.Array(Schema.Struct({ id: Schema.String, label: Schema.String, score: Schema.Finite })),
+  facts: Schema.Array(Schema.Struct({ fact: FactView, score: Schema.Finite, path: PathView })),
+  episodes: Schema.Array(Schema.Struct({ id: Schema.String, text: Schema.String, score: Schema.Finite, path: PathView })),
+  /** The state's seq after the recall (a recorded recall is one event). */
+  seq: Schema.Finite
+})
+export type RecallView = typeof RecallView.Type
+
+/** A node: kind ("entity" | "concept" | "episode"), tier, importance, degree, its current facts' ids. */
+export const NodeView = Schema.Struct({
+  id: Schema.String,
+  label: Schema.String,
+  kind: Schema.String,
+  block: Schema.Literals(["semantic", "episodic"]),
+  tier: Schema.String,
+  text: Schema.NullOr(Schema.String),
+  time: Millis,
+  importance: Schema.Finite,
+  accessCount: Schema.Finite,
+  degree: Schema.Finite,
+  facts: Schema.Array(Schema.String)
+})
+export type NodeView = typeof NodeView.Type
+
+/** The strongest path between two nodes, or why there is none. */
+export const ConnectView = Schema.Struct({
+  from: Schema.String,
+  to: Schema.String,
+  connected: Schema.Boolean,
+  path: Schema.NullOr(PathView),
+  /** Why not connected (null when connected). */
+  reason: Schema.NullOr(Schema.String)
+})
+export type ConnectView = typeof ConnectView.Type
+
+/** One journal entry: seq, event tag, its `now`, and the event's JSON form. */
+export const EventView = Schema.Struct({
+  seq: Schema.Finite,
+  tag: Schema.String,
+  now: Schema.Finite,
+  event: Schema.Unknown
+})
+export type EventView = typeof EventView.Type
+
+/** The versions of a fact or of a node's facts, oldest first per slot, and the events that touched them. */
+export const HistoryView = Schema.Struct({
+  target: Schema.String,
+  /** "fact" or "node". */
+  kind: Schema.Literals(["fact", "node"]),
+  slots: Schema.Array(Schema.Struct({
+    subject: Schema.String,
+    relation: Schema.String,
+    chain: Schema.Array(FactView)
+  })),
+  /** Facts it is the object of (a node's history). */
+  incoming: Schema.Array(FactView),
+  /** The journal events that wrote or changed these facts (seq, tag, now). */
+  events: Schema.Array(Schema.Struct({ seq: Schema.Finite, tag: Schema.String, now: Schema.Finite }))
+})
+export type HistoryView = typeof HistoryView.Type
+
+/** Counts of the memory and where it stands. */
+export const InspectView = Schema.Struct({
+  seq: Schema.Finite,
+  hash: Schema.String,
+  nodes: Schema.Record(Schema.String, Schema.Finite),
+  edges: Schema.Record(Schema.String, Schema.Finite),
+  facts: Schema.Struct({ current: Schema.Finite, ended: Schema.Finite }),
+  vectors: Schema.Finite,
+  archive: Schema.Struct({
+    nodes: Schema.Finite,
+    episodes: Schema.Finite,
+    edges: Schema.Finite,
+    facts: Schema.Finite,
+    vectors: Schema.Finite,
+    bytes: Schema.Finite,
+    tombstones: Schema.Finite
+  }),
+  top: Schema.Array(NodeView),
+  clusters: Schema.Array(Schema.Array(Schema.String)),
+  conflicts: Schema.Array(Schema.Struct({ fact: FactView, supersededBy: Schema.NullOr(FactView) })),
+  /** The parameters that differ from the defaults. */
+  params: Schema.Record(Schema.String, Schema.Unknown)
+})
+export type InspectView = typeof InspectView.Type
+
+/** One parameter: value, default, documented range and meaning. */
+export const ParamView = Schema.Struct({
+  value: Schema.Finite,
+  default: Schema.Finite,
+  min: Schema.Finite,
+  max: Schema.Finite,
+  int: Schema.Boolean,
+  doc: Schema.String
+})
+
+/** The parameters in force, each with its documented range. */
+export const ParamsView = Schema.Struct({
+  seq: Schema.Finite,
+  params: Schema.Record(Schema.String, ParamView),
+  singleValued: Schema.Array(Schema.String),
+  /** Names of the parameters that differ from the defaults. */
+  changed: Schema.Array(Schema.String)
+})
+export type ParamsView = typeof ParamsView.Type
+
+/** What a maintenance pass (decay, prune, consolidate) changed. */
+export const MaintainView = Schema.Struct({
+  seq: Schema.Finite,
+  dt: Schema.Finite,
+  weakened: Schema.Finite,
+  removed: Schema.Finite,
+  solidified: Schema.Finite,
+  nodesRemoved: Schema.Finite,
+  merged: Schema.Array(Schema.Struct({ from: Schema.String, into: Schema.String })),
+  archived: Schema.Finite,
+  before: Schema.Struct({ nodes: Schema.Finite, edges: Schema.Finite }),
+  after: Schema.Struct({ nodes: Schema.Finite, edges: Schema.Finite })
+})
+export type MaintainView = typeof MaintainView.Type
+
+/** What an ingest (or a hand edit) learned. */
+export const IngestView = Schema.Struct({
+  items: Schema.Finite,
+  facts: Schema.Finite,
+  events: Schema.Finite,
+  skipped: Schema.Finite,
+  superseded: Schema.Finite,
+  seq: Schema.Finite,
+  /** Ids of the fact edges written or re-asserted. */
+  factIds: Schema.Array(Schema.String)
+})
+export type IngestView = typeof IngestView.Type
+
+/** What a forget deleted (nothing when the target named nothing: `forgotten: false`). */
+export const ForgetView = Schema.Struct({
+  forgotten: Schema.Boolean,
+  seq: Schema.Finite,
+  nodes: Schema.Array(Schema.String),
+  edges: Schema.Array(Schema.String),
+  redacted: Schema.Array(Schema.String)
+})
+export type ForgetView = typeof ForgetView.Type
+
+/** An abandoned branch of the history. */
+export const BranchView = Schema.Struct({
+  branch: Schema.Finite,
+  base: Schema.Finite,
+  tip: Schema.Finite,
+  events: Schema.Finite,
+  reason: Schema.Literals(["rollback", "corrupt"]),
+  at: Schema.Finite
+})
+export type BranchView = typeof BranchView.Type
+
+/** The memory's state after a snapshot, rollback or branch restore. */
+export const StateView = Schema.Struct({
+  seq: Schema.Finite,
+  hash: Schema.String,
+  nodes: Schema.Finite,
+  edges: Schema.Finite
+})
+export type StateView = typeof StateView.Type
+
+/** What a verify found. */
+export const VerifyView = Schema.Struct({
+  ok: Schema.Boolean,
+  events: Schema.Finite,
+  hash: Schema.String,
+  liveHash: Schema.String,
+  liveSeq: Schema.Finite,
+  firstBadPosition: Schema.NullOr(Schema.Finite),
+  snapshotMismatch: Schema.Array(Schema.Finite),
+  problems: Schema.Array(Schema.String)
+})
+export type VerifyView = typeof VerifyView.Type
+
+// ── builders ──────────────────────────────────────────────────────────────────
+
+const episodePrefix = "ep:"
+
+/**
+ * The view of a fact edge of `g`.
+ * @complexity O(log n + |provenance|)
+ */
+export const factView = (g: LiquidGraph.LiquidGraph, f: Fact): FactView => ({
+  id: f.id,
+  kind: f.kind,
+  subject: f.subject,
+  relation: f.relation,
+  object: f.object,
+  negated: f.negated,
+  labels: { subject: Render.label(g, f.subject), object: Render.label(g, f.object) },
+  text: Render.fact(g, f),
+  strength: f.weight,
+  confidence: f.confidence,
+  validFrom: f.validFrom,
+  validTo: f.validUntil,
+  learnedAt: f.learnedAt,
+  current: f.supersededBy === null && f.validUntil === null,
+  superseded: f.supersededBy !== null,
+  supersededBy: f.supersededBy,
+  source: [...f.provenance],
+  episode: f.provenance.filter((p) => p.startsWith(episodePrefix))
+})
+
+/** The view of a path of `g`. @complexity O(path length · log n) */
+export const pathView = (g: LiquidGraph.LiquidGraph, p: Pick<Path, "nodes" | "edges" | "weight">): PathView => ({
+  nodes: [...p.nodes],
+  edges: [...p.edges],
+  weight: p.weight,
+  text: Render.path(g, p)
+})
+
+/**
+ * The view of node `id` of `g` (active, else archived); `undefined` when unknown.
+ * @complexity O(degree · log n)
+ */
+export const nodeView = (g: LiquidGraph.LiquidGraph, id: string): NodeView | undefined => {
+  const n = LiquidGraph.anyNode(g, id)
+  if (n === undefined) return undefined
+  const active = LiquidGraph.hasNode(g, id)
+  return {
+    id: n.id,
+    label: Render.label(g, n.id) === n.id ? n.label : Render.label(g, n.id),
+    kind: n.kind,
+    block: n.kind === "episode" ? "episodic" : "semantic",
+    tier: n.tier,
+    text: n.text,
+    time: n.time,
+    importance: n.importance,
+    accessCount: n.accessCount,
+    degree: active ? LiquidGraph.degree(g, id) : 0,
+    facts: active
+      ? LiquidGraph.incident(g, id).filter((f) => f.kind === "fact" && f.supersededBy === null && f.validUntil === null).map((f) => f.id).sort()
+      : []
+  }
+}
+
+/** A recall on the state it was computed on. */
+export interface Recalled {
+  readonly query: string
+  readonly result: Recall.RecallResult
+  readonly state: Replay.State
+}
+
+/** The view of a recall. @complexity O(results · path length · log n) */
+export const recallView = (r: Recalled): RecallView => {
+  const g = r.state.graph
+  return {
+    query: r.query,
+    anchors: r.result.anchors.map((a) => ({ id: a.id, label: Render.label(g, a.id), score: a.score })),
+    facts: r.result.facts.map((f) => ({ fact: factView(g, f.fact), score: f.score, path: pathView(g, f.path) })),
+    episodes: r.result.episodes.map((e) => ({ id: e.id, text: e.text, score: e.score, path: pathView(g, e.path) })),
+    seq: r.state.seq
+  }
+}
+
+/** The view of an entry of the journal. @complexity O(size of the event) */
+export const eventView = (e: Entry): EventView => ({
+  seq: e.seq,
+  tag: e.event._tag,
+  now: e.event.now,
+  event: EventM.encode(e.event)
+})
+
+/** The view of a branch. @complexity O(1) */
+export const branchView = (b: Branch): BranchView => ({
+  branch: b.branch,
+  base: b.base,
+  tip: b.tip,
+  events: b.tip - b.base,
+  reason: b.reason,
+  at: b.at
+})
+
+/** The view of a state. @complexity O(n + m) (the content hash) */
+export const stateView = (s: Replay.State): StateView => ({
+  seq: s.seq,
+  hash: LiquidGraph.contentHash(s.graph),
+  nodes: LiquidGraph.nodeCount(s.graph),
+  edges: LiquidGraph.edgeCount(s.graph)
+})
+
+/** The view of a verify report. @complexity O(problems) */
+export const verifyView = (r: VerifyReport): VerifyView => ({
+  ok: r.ok,
+  events: r.events,
+  hash: r.hash,
+  liveHash: r.liveHash,
+  liveSeq: r.liveSeq,
+  firstBadPosition: r.firstBadPosition ?? null,
+  snapshotMismatch: [...(r.snapshotMismatch ?? [])],
+  problems: [...r.problems]
+})
+
+/** The view of the parameters of `state`. @complexity O(|Params.spec|) */
+export const paramsView = (state: Replay.State): ParamsView => {
+  const p = state.params
+  const params: Record<string, typeof ParamView.Type> = {}
+  const changed: Array<string> = []
+  for (const name of Object.keys(Params.spec) as Array<Params.ParamName>) {
+    const spec = Params.spec[name]
+    params[name] = { value: p[name], default: spec.default, min: spec.min, max: spec.max, int: spec.int, doc: spec.doc }
+    if (p[name] !== Params.defaults[name]) changed.push(name)
+  }
+  const sameRelations = p.singleValued.length === Params.defaults.singleValued.length &&
+    p.singleValued.every((r, i) => r === Params.defaults.singleValued[i])
+  if (!sameRelations) changed.push("singleValued")
+  return { seq: state.seq, params, singleValued: [...p.singleValued], changed }
+}
+
+/** Plain JSON text of a view (one line). @complexity O(size of the view) */
+export const line = (view: unknown): string => JSON.stringify(view)
