@@ -1,0 +1,76 @@
+/**
+ * `mags serve` — the HTTP API (`shell/server/`), with the MCP endpoint at `/mcp` and the web
+ * inspector at `/`, over the memories of the home (`--home`). Memories stay open while the
+ * server runs.
+ *
+ * Tokens: `--tokens FILE` (JSON, see `shell/server/Tokens.ts`), else `MAGS_TOKENS`
+ * (`token=user[,user2];…`). With neither, a fresh token for every user is generated and printed
+ * on stderr (with the page's URL), so `mags serve` starts with no setup; `--no-auth` admits every
+ * request without a token (loopback hosts only).
+ *
+ * Binds `127.0.0.1:8787` unless `--host` / `--port` say otherwise. Stops on Ctrl-C.
+ *
+ * @since 0.3.0
+ */
+import { readFileSync } from "node:fs"
+import { Console, Effect, Layer, Option, Result } from "effect"
+import { Command, Flag } from "effect/cli"
+import { fail } from "../../app/Failure.ts"
+import { Memories } from "../../app/Memories.ts"
+import * as Services from "../../app/Services.ts"
+import * as Server from "../../server/Server.ts"
+import * as Tokens from "../../server/Tokens.ts"
+import * as Root from "../Root.ts"
+
+/** The `serve` command. */
+export const serve = Command.make("serve", {
+  host: Flag.String("host").pipe(Flag.withDescription(`Interface to bind (default ${Server.DEFAULT_HOST}: this machine only)`), Flag.optional),
+  port: Flag.Int("port").pipe(Flag.withDescription(`Port (default ${Server.DEFAULT_PORT}; 0: any free port)`), Flag.optional),
+  tokens: Flag.String("tokens").pipe(
+    Flag.withDescription("Tokens file: {\"tokens\":[{\"token\",\"users\":[…],\"rate\"?,\"burst\"?}]} (else env MAGS_TOKENS=token=user[,user2];…)"),
+    Flag.optional
+  ),
+  noAuth: Flag.Boolean("no-auth").pipe(Flag.withDescription("Admit every request without a token (loopback hosts only)"), Flag.withDefault(false)),
+  maxBody: Flag.Int("max-body").pipe(Flag.withDescription(`Largest request body in bytes (default ${Server.DEFAULT_MAX_BODY})`), Flag.optional)
+}, ({ host, maxBody, noAuth, port, tokens }) =>
+  Effect.gen(function*() {
+    const s = yield* Root.settings
+    const env = yield* Root.CliEnv
+    const bindHost = Option.getOrElse(host, () => Server.DEFAULT_HOST)
+    if (noAuth && !Server.isLoopback(bindHost)) return yield* fail("Usage", `--no-auth is only allowed on a loopback host, not ${bindHost}`)
+    if (Option.isSome(maxBody) && maxBody.value < 1) return yield* fail("Usage", "--max-body must be at least 1 byte")
+
+    const configured = Option.isSome(tokens)
+      ? yield* Effect.try({ try: () => readFileSync(tokens.value, "utf8"), catch: (e) => fail("BadInput", `cannot read the tokens file ${tokens.value}: ${e instanceof Error ? e.message : String(e)}`) }).pipe(
+        Effect.map(Tokens.parseFile)
+      )
+      : env.MAGS_TOKENS !== undefined && env.MAGS_TOKENS.trim() !== "" ? Tokens.parseEnv(env.MAGS_TOKENS) : Result.succeed([])
+    if (Result.isFailure(configured)) return yield* fail("Usage", configured.failure)
+    const generated = configured.success.length === 0 && !noAuth ? Tokens.generate("*") : undefined
+    const all = generated === undefined ? configured.success : [generated.token]
+
+    const server = Server.layer({
+      host: bindHost,
+      port: Option.getOrElse(port, () => Server.DEFAULT_PORT),
+      tokens: all,
+      noAuth,
+      maxBodyBytes: Option.getOrUndefined(maxBody)
+    })
+    const app = Layer.mergeAll(
+      Memories.layer.pipe(Layer.provide(Services.storeLayer(s))),
+      Services.embedderLayer(s),
+      Services.extractorFor(s)
+    )
+    yield* Effect.gen(function*() {
+      const base = yield* Server.url
+      yield* Console.error(`mags serve: listening on ${base} (memories in ${s.home})`)
+      if (generated !== undefined) {
+        yield* Console.error(`mags serve: no tokens configured; generated one for every user (valid while this server runs):`)
+        yield* Console.error(`  token: ${generated.secret}`)
+        yield* Console.error(`  page:  ${base}/?token=${generated.secret}`)
+      } else if (noAuth) {
+        yield* Console.error(`mags serve: --no-auth: every request is admitted; page: ${base}/`)
+      }
+      return yield* Effect.never
+    }).pipe(Effect.provide(server), Effect.provide(app))
+  })).pipe(Command.withDescription("Serve memories over HTTP (JSON API, OpenAPI at /openapi.json)"))

@@ -1,0 +1,223 @@
+/**
+ * Api — the HTTP API of `mags serve`, declared with `effect/http-api` (the server, the OpenAPI
+ * document at `/openapi.json` and typed clients all come from this one declaration).
+ *
+ * Every route but the OpenAPI document needs a bearer token ({@link Authorization}); a memory is
+ * addressed as `M = /v1/memories/{user}/{agent}/{session}` and answers come as the app's views
+ * (`shell/app/Views.ts`). Errors are `{ "error": { "kind", "message" } }` with the statuses of
+ * `Errors.ts`.
+ *
+ * | method | path | body / query | answer |
+ * |---|---|---|---|
+ * | GET | `/v1/memories` | — | `{ memories: [{user, agent, session}] }` the token may use |
+ * | GET | `M/inspect` | — | InspectView |
+ * | POST | `M/ingest` | `{ text?, messages?, triples? }` | IngestView |
+ * | POST | `M/recall` | `{ query, k?, max?, at?, record?, sources? }` | RecallView |
+ * | GET | `M/connect` | `?from=&to=` | ConnectView |
+ * | GET | `M/history` | `?target=` (fact id or node label) | HistoryView |
+ * | GET | `M/nodes` | `?query=&limit=` | `{ nodes: NodeView[] }` |
+ * | GET | `M/nodes/{node}` | — | NodeView |
+ * | GET | `M/graph` | `?at=seq` | `{ seq, nodes: NodeView[], edges: FactView[] }` |
+ * | GET | `M/export` | `?format=json\|dot\|mermaid` | the export text |
+ * | GET | `M/events` | `?after=0&limit=500` | `{ events: EventView[], last }` |
+ * | POST | `M/facts` | `{ facts: [{subject, relation, object}] }` | IngestView |
+ * | POST | `M/facts/{id}/correct` | `{ object }` | HistoryView |
+ * | POST | `M/forget` | `{ fact?, node?, episode?, all? }` | ForgetView |
+ * | POST | `M/snapshot` | — | StateView |
+ * | POST | `M/rollback` | `{ seq }` | `{ from, state: StateView, branch: BranchView \| null }` |
+ * | GET | `M/branches` | — | `{ branches: BranchView[] }` |
+ * | POST | `M/branches/{branch}/restore` | — | as rollback |
+ * | POST | `M/maintain` | `{ now? }` | MaintainView |
+ * | GET | `M/params` | — | ParamsView |
+ * | PUT | `M/params` | a partial Params | ParamsView |
+ * | POST | `M/verify` | — | VerifyView |
+ *
+ * @since 0.3.0
+ */
+import { Schema } from "effect"
+import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
+import * as Views from "../app/Views.ts"
+import { Authorization } from "./Auth.ts"
+import { endpointErrors } from "./Errors.ts"
+
+// ── inputs ────────────────────────────────────────────────────────────────────
+
+/** A memory's address in the path. */
+export const MemoryParams = {
+  user: Schema.String,
+  agent: Schema.String,
+  session: Schema.String
+}
+
+const Text = Schema.String.check(Schema.isMaxLength(1_000_000))
+const Name = Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(10_000))
+const Count = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
+const Positive = Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))
+
+/** One chat message to ingest. */
+export const MessageInput = Schema.Struct({
+  role: Schema.String,
+  content: Text,
+  speaker: Schema.optionalKey(Schema.String),
+  /** World time: YYYY[-MM[-DD]] or an ISO date-time. */
+  time: Schema.optionalKey(Schema.String)
+})
+
+/** One triple to ingest (or to add by hand). */
+export const TripleInput = Schema.Struct({
+  subject: Name,
+  relation: Name,
+  object: Name,
+  time: Schema.optionalKey(Schema.String)
+})
+
+/** `POST M/ingest`: text, chat messages, triples (at least one of them). */
+export const IngestInput = Schema.Struct({
+  text: Schema.optionalKey(Text),
+  messages: Schema.optionalKey(Schema.Array(MessageInput)),
+  triples: Schema.optionalKey(Schema.Array(TripleInput))
+})
+
+/** `POST M/recall`. */
+export const RecallInput = Schema.Struct({
+  query: Name,
+  k: Schema.optionalKey(Positive),
+  max: Schema.optionalKey(Positive),
+  /** World time YYYY[-MM[-DD]]: facts valid then, history included. */
+  at: Schema.optionalKey(Schema.String),
+  /** Record the recall as an event (default true; false only reads). */
+  record: Schema.optionalKey(Schema.Boolean),
+  /** Recall's candidate sources to use (default all). */
+  sources: Schema.optionalKey(Schema.Array(Schema.String))
+})
+
+/** `POST M/facts`. */
+export const FactsInput = Schema.Struct({ facts: Schema.Array(TripleInput).check(Schema.isMinLength(1)) })
+
+/** `POST M/forget`: exactly one target. */
+export const ForgetInput = Schema.Struct({
+  fact: Schema.optionalKey(Name),
+  node: Schema.optionalKey(Name),
+  episode: Schema.optionalKey(Name),
+  all: Schema.optionalKey(Schema.Literal(true))
+})
+
+/** `PUT M/params`: the parameters to change (names and values checked against `core/Params.ts`). */
+export const ParamsInput = Schema.Record(Schema.String, Schema.Unknown)
+
+// ── outputs ───────────────────────────────────────────────────────────────────
+
+/** A memory's address. */
+export const MemoryAddress = Schema.Struct({ user: Schema.String, agent: Schema.String, session: Schema.String })
+
+/** `GET M/graph`. */
+export const GraphView = Schema.Struct({
+  seq: Schema.Finite,
+  nodes: Schema.Array(Views.NodeView),
+  edges: Schema.Array(Views.FactView)
+})
+export type GraphView = typeof GraphView.Type
+
+/** `POST M/rollback`, `POST M/branches/{branch}/restore`: where the memory went, and the branch set aside (null: none). */
+export const RollbackView = Schema.Struct({
+  from: Schema.Finite,
+  state: Views.StateView,
+  branch: Schema.NullOr(Views.BranchView)
+})
+
+/** `GET M/events`. */
+export const EventsView = Schema.Struct({
+  events: Schema.Array(Views.EventView),
+  /** The memory's current seq. */
+  last: Schema.Finite
+})
+
+// ── endpoints ─────────────────────────────────────────────────────────────────
+
+const errors = endpointErrors
+const params = MemoryParams
+
+/** The memories the token may use. */
+export class MemoriesGroup extends HttpApiGroup.make("memories").add(
+  HttpApiEndpoint.get("list", "/v1/memories", {
+    success: Schema.Struct({ memories: Schema.Array(MemoryAddress) }),
+    error: errors
+  })
+).middleware(Authorization).annotateMerge(OpenApi.annotations({ title: "Memories", description: "The memories a token may use" })) {}
+
+/** One memory's operations, under `/v1/memories/{user}/{agent}/{session}`. */
+export class MemoryGroup extends HttpApiGroup.make("memory").add(
+  HttpApiEndpoint.get("inspect", "/inspect", { params, success: Views.InspectView, error: errors }),
+  HttpApiEndpoint.post("ingest", "/ingest", { params, payload: IngestInput, success: Views.IngestView, error: errors }),
+  HttpApiEndpoint.post("recall", "/recall", { params, payload: RecallInput, success: Views.RecallView, error: errors }),
+  HttpApiEndpoint.get("connect", "/connect", {
+    params,
+    query: { from: Name, to: Name },
+    success: Views.ConnectView,
+    error: errors
+  }),
+  HttpApiEndpoint.get("history", "/history", { params, query: { target: Name }, success: Views.HistoryView, error: errors }),
+  HttpApiEndpoint.get("nodes", "/nodes", {
+    params,
+    query: { query: Schema.optionalKey(Schema.String), limit: Schema.optionalKey(Positive) },
+    success: Schema.Struct({ nodes: Schema.Array(Views.NodeView) }),
+    error: errors
+  }),
+  HttpApiEndpoint.get("node", "/nodes/:node", {
+    params: { ...params, node: Name },
+    success: Views.NodeView,
+    error: errors
+  }),
+  HttpApiEndpoint.get("graph", "/graph", { params, query: { at: Schema.optionalKey(Count) }, success: GraphView, error: errors }),
+  HttpApiEndpoint.get("export", "/export", {
+    params,
+    query: { format: Schema.optionalKey(Schema.Literals(["json", "dot", "mermaid"])) },
+    success: Schema.String.pipe(HttpApiSchema.asText()),
+    error: errors
+  }),
+  HttpApiEndpoint.get("events", "/events", {
+    params,
+    query: { after: Schema.optionalKey(Count), limit: Schema.optionalKey(Positive) },
+    success: EventsView,
+    error: errors
+  }),
+  HttpApiEndpoint.post("addFacts", "/facts", { params, payload: FactsInput, success: Views.IngestView, error: errors }),
+  HttpApiEndpoint.post("correctFact", "/facts/:fact/correct", {
+    params: { ...params, fact: Name },
+    payload: Schema.Struct({ object: Name }),
+    success: Views.HistoryView,
+    error: errors
+  }),
+  HttpApiEndpoint.post("forget", "/forget", { params, payload: ForgetInput, success: Views.ForgetView, error: errors }),
+  HttpApiEndpoint.post("snapshot", "/snapshot", { params, success: Views.StateView, error: errors }),
+  HttpApiEndpoint.post("rollback", "/rollback", { params, payload: Schema.Struct({ seq: Count }), success: RollbackView, error: errors }),
+  HttpApiEndpoint.get("branches", "/branches", {
+    params,
+    success: Schema.Struct({ branches: Schema.Array(Views.BranchView) }),
+    error: errors
+  }),
+  HttpApiEndpoint.post("restoreBranch", "/branches/:branch/restore", {
+    params: { ...params, branch: Positive },
+    success: RollbackView,
+    error: errors
+  }),
+  HttpApiEndpoint.post("maintain", "/maintain", {
+    params,
+    payload: Schema.Struct({ now: Schema.optionalKey(Schema.Finite) }),
+    success: Views.MaintainView,
+    error: errors
+  }),
+  HttpApiEndpoint.get("params", "/params", { params, success: Views.ParamsView, error: errors }),
+  HttpApiEndpoint.put("setParams", "/params", { params, payload: ParamsInput, success: Views.ParamsView, error: errors }),
+  HttpApiEndpoint.post("verify", "/verify", { params, success: Views.VerifyView, error: errors })
+).middleware(Authorization).prefix("/v1/memories/:user/:agent/:session").annotateMerge(
+  OpenApi.annotations({ title: "Memory", description: "One memory: ingest, recall, inspect, edit, history, maintenance" })
+) {}
+
+/** The whole API. */
+export class Api extends HttpApi.make("mags").add(MemoriesGroup).add(MemoryGroup).annotateMerge(OpenApi.annotations({
+  title: "MAGS memory API",
+  version: "0.3.0",
+  description: "Memories by tenant (user / agent / session): ingest, recall with paths, connect, history, export, " +
+    "snapshot / rollback, maintain, forget, params, verify. Bearer tokens map to users."
+})) {}
