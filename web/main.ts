@@ -1,0 +1,220 @@
+/**
+ * The web inspector: the entry point esbuild bundles (with the pure core and cytoscape) into
+ * `/app/main.js`. It reads the token once from `?token=` (kept in sessionStorage), picks a memory
+ * (`?memory=user/agent/session`, else the first the token may see), fetches the memory's journal
+ * and folds it in the page with the core, then mounts the tabs: Graph, Params, Timeline, Worlds,
+ * GPU.
+ */
+import * as LiquidGraph from "../core/LiquidGraph.ts"
+import type * as Replay from "../core/Replay.ts"
+import { Api, ApiError, type MemoryRef, TOKEN_KEY } from "./Api.ts"
+import { fill, h } from "./Dom.ts"
+import { mountGpu } from "./gpu/index.ts"
+import { mountInspector } from "./Inspector.ts"
+import { Journal } from "./Journal.ts"
+import type { Page } from "./Page.ts"
+import { mountParams } from "./ParamsPanel.ts"
+import "./style.css"
+import { mountTimeline } from "./TimelinePanel.ts"
+import { mountWorlds } from "./worlds/index.ts"
+
+/** Events fetched per request. */
+const PAGE_SIZE = 500
+
+const memoryKey = (m: MemoryRef): string => `${m.user}/${m.agent}/${m.session}`
+
+const parseMemory = (s: string | null): MemoryRef | undefined => {
+  if (s === null) return undefined
+  const [user, agent = "default", session = "default"] = s.split("/")
+  return user === undefined || user === "" ? undefined : { user, agent, session }
+}
+
+/** The token: from `?token=` (then stored and removed from the address bar), else the stored one. */
+const readToken = (): string | undefined => {
+  const url = new URL(window.location.href)
+  const given = url.searchParams.get("token")
+  if (given !== null) {
+    window.sessionStorage.setItem(TOKEN_KEY, given)
+    url.searchParams.delete("token")
+    window.history.replaceState(null, "", url.toString())
+    return given
+  }
+  return window.sessionStorage.getItem(TOKEN_KEY) ?? undefined
+}
+
+const boot = async (): Promise<void> => {
+  const token = readToken()
+  const url = new URL(window.location.href)
+  const api = new Api(window.location.origin, token, parseMemory(url.searchParams.get("memory")) ?? { user: "default", agent: "default", session: "default" })
+  let journal = new Journal()
+  let state: Replay.State = journal.stateAt(0)
+  const listeners: Array<() => void> = []
+
+  const banner = h("div", { id: "banner", class: "banner", hidden: true })
+  const status = h("span", { id: "status", class: "status" })
+  const memorySelect = h("select", { id: "memory-select", title: "memory (user / agent / session)" })
+
+  const report = (error: unknown) => {
+    banner.hidden = false
+    banner.className = "banner error"
+    if (error instanceof ApiError) {
+      if (error.status === 401) {
+        const input = h("input", { type: "password", id: "token-input", placeholder: "token", autocomplete: "off" })
+        fill(banner, `${error.message} — this server needs a token: `, h("form", {
+          class: "inline",
+          onsubmit: (e: Event) => {
+            e.preventDefault()
+            window.sessionStorage.setItem(TOKEN_KEY, input.value)
+            window.location.reload()
+          }
+        }, input, h("button", { type: "submit" }, "Use token")))
+        return
+      }
+      fill(banner, h("strong", {}, `${error.kind} (${error.status}): `), error.message)
+    } else fill(banner, h("strong", {}, "Error: "), error instanceof Error ? error.message : String(error))
+  }
+  const notice = (text: string) => {
+    banner.hidden = false
+    banner.className = "banner notice"
+    fill(banner, text)
+  }
+
+  let syncing: Promise<void> | undefined
+  const pull = async (): Promise<void> => {
+    let changed = false
+    for (;;) {
+      const page = await api.events(journal.last, PAGE_SIZE)
+      if (!journal.append(page.events)) {
+        // the server's journal is not a continuation of ours (a rollback): start again
+        journal = new Journal()
+        changed = true
+        continue
+      }
+      if (page.events.length > 0) changed = true
+      if (page.events.length === 0 || journal.last >= page.last) break
+    }
+    if (changed || state.seq !== journal.last) {
+      state = journal.stateAt(journal.last)
+      if (journal.error !== undefined) report(new Error(journal.error))
+      showStatus()
+      for (const f of listeners) f()
+    }
+  }
+  const sync = (): Promise<void> => {
+    syncing ??= pull().finally(() => {
+      syncing = undefined
+    })
+    return syncing
+  }
+
+  const showStatus = () => {
+    let facts = 0
+    let episodes = 0
+    for (const e of LiquidGraph.edges(state.graph)) if (e.kind === "fact" && e.supersededBy === null && e.validUntil === null) facts++
+    for (const n of LiquidGraph.nodes(state.graph)) if (n.kind === "episode") episodes++
+    status.textContent = `${memoryKey(api.memory)} · seq ${state.seq} · ${LiquidGraph.nodeCount(state.graph) - episodes} semantic nodes, ${episodes} episodes, ${facts} current facts`
+  }
+
+  const page: Page = {
+    api,
+    journal: () => journal,
+    state: () => state,
+    sync,
+    report,
+    notice,
+    onChange: (f) => {
+      listeners.push(f)
+    }
+  }
+
+  // ── tabs ──
+  const panels = new Map<string, HTMLElement>()
+  const tabs = h("nav", { class: "tabs", role: "tablist" })
+  const body = h("main", { class: "panels" })
+  const onShow = new Map<string, () => void>()
+  const show = (name: string) => {
+    for (const [n, el] of panels) el.hidden = n !== name
+    for (const b of Array.from(tabs.children)) b.classList.toggle("active", (b as HTMLElement).dataset.tab === name)
+    onShow.get(name)?.()
+  }
+  const tab = (name: string, title: string): HTMLElement => {
+    const el = h("section", { class: "panel", id: `panel-${name}`, role: "tabpanel" })
+    panels.set(name, el)
+    body.append(el)
+    tabs.append(h("button", { class: "tab", role: "tab", "data-tab": name, id: `tab-${name}`, onclick: () => show(name) }, title))
+    return el
+  }
+
+  const graphPanel = tab("graph", "Graph")
+  const paramsPanel = tab("params", "Params")
+  const timelinePanel = tab("timeline", "Timeline")
+  const worldsPanel = tab("worlds", "Worlds")
+  const gpuPanel = tab("gpu", "GPU")
+
+  fill(document.body,
+    h("header", { class: "top" },
+      h("h1", {}, "MAGS inspector"),
+      h("label", {}, "Memory ", memorySelect),
+      h("button", { id: "reload", onclick: () => sync().catch(report) }, "Reload"),
+      status),
+    banner,
+    tabs,
+    body)
+
+  const graph = mountInspector(graphPanel, page)
+  mountParams(paramsPanel, page)
+  const timeline = mountTimeline(timelinePanel, page)
+  onShow.set("graph", () => graph.cy.resize())
+  onShow.set("timeline", () => timeline.shown())
+  let worldsMounted = false
+  onShow.set("worlds", () => {
+    if (worldsMounted) return
+    worldsMounted = true
+    mountWorlds(worldsPanel, api)
+  })
+  let gpuMounted = false
+  onShow.set("gpu", () => {
+    if (gpuMounted) return
+    gpuMounted = true
+    mountGpu(gpuPanel)
+  })
+  show("graph")
+
+  // ── the memory ──
+  const choose = async (m: MemoryRef) => {
+    api.memory = m
+    const u = new URL(window.location.href)
+    u.searchParams.set("memory", memoryKey(m))
+    window.history.replaceState(null, "", u.toString())
+    journal = new Journal()
+    state = journal.stateAt(0)
+    await sync()
+  }
+  memorySelect.addEventListener("change", () => {
+    const m = parseMemory(memorySelect.value)
+    if (m !== undefined) choose(m).catch(report)
+  })
+  window.addEventListener("mags:changed", () => {
+    sync().catch(report)
+  })
+
+  try {
+    const { memories } = await api.memories()
+    const wanted = parseMemory(url.searchParams.get("memory"))
+    const all = [...memories]
+    if (wanted !== undefined && !all.some((m) => memoryKey(m) === memoryKey(wanted))) all.unshift(wanted)
+    if (all.length === 0) all.push(api.memory)
+    fill(memorySelect, all.map((m) => h("option", { value: memoryKey(m) }, memoryKey(m))))
+    const first = wanted ?? all[0]!
+    memorySelect.value = memoryKey(first)
+    await choose(first)
+  } catch (error) {
+    report(error)
+  }
+  document.body.dataset.ready = "true"
+}
+
+boot().catch((error: unknown) => {
+  console.error(error)
+  document.body.textContent = `The inspector failed to start: ${error instanceof Error ? error.message : String(error)}`
+})
