@@ -42,6 +42,8 @@ export interface CheckOptions {
   readonly seed?: number
   /** The gpu.js modes to try, best first (default: webgl2, webgl, then gpu.js's CPU mode). */
   readonly modes?: ReadonlyArray<Backend>
+  /** Check this kernel instead of picking one from `modes` (what a test hands in to see a bad kernel caught). */
+  readonly kernel?: { readonly mode: Backend; readonly kernel: GpuJs.BatchKernel }
 }
 
 /** The gpu.js mode that ran: a GPU one, or gpu.js's CPU mode where no WebGL exists. */
@@ -240,7 +242,7 @@ export const checkGpu = async (options: CheckOptions = {}): Promise<GpuCheck> =>
   const k = options.k ?? defaults.k
   const count = options.queries ?? defaults.queries
   const seed = options.seed ?? defaults.seed
-  const picked = pickKernel(options.modes ?? ["webgl2", "webgl", "cpu"])
+  const picked = options.kernel !== undefined ? { ...options.kernel, unavailable: [] } : pickKernel(options.modes ?? ["webgl2", "webgl", "cpu"])
   if (!("kernel" in picked)) throw new Error(`no gpu.js mode runs here (${picked.unavailable.join("; ")})`)
   const { kernel, mode, unavailable } = picked
 
