@@ -23,7 +23,7 @@ import * as Forget from "../../core/Forget.ts"
 import * as LiquidGraph from "../../core/LiquidGraph.ts"
 import * as Params from "../../core/Params.ts"
 import * as Reconcile from "../../core/Reconcile.ts"
-import type * as Replay from "../../core/Replay.ts"
+import * as Replay from "../../core/Replay.ts"
 import type { Embedder } from "../embeddings/Embedder.ts"
 import type { Extractor } from "../extract/Extractor.ts"
 import type { Memory } from "../store/MemoryStore.ts"
@@ -385,6 +385,24 @@ export const graph = (state: Replay.State): GraphView => {
     edges: LiquidGraph.edges(g).sort((a, b) => (a.id < b.id ? -1 : 1)).map((f) => Views.factView(g, f))
   }
 }
+
+/**
+ * The memory's state after `seq` events (default: now), for time travel: the current state when
+ * `seq` is its seq, else the journal's first `seq` events replayed from an empty memory with the
+ * default parameters (how every memory the CLI and the servers create starts). `Usage` for a
+ * negative or fractional seq, `NotFound` past the end.
+ * @complexity O(1) now; else Σ the transitions of the first `seq` events
+ */
+export const stateAt = Effect.fnUntraced(function*(memory: Memory, seq?: number): Effect.fn.Return<Replay.State, AppFailure> {
+  const state = yield* memory.state
+  if (seq === undefined || seq === state.seq) return state
+  if (!Number.isInteger(seq) || seq < 0) return yield* fail("Usage", `seq must be an integer ≥ 0, got ${seq}`)
+  if (seq > state.seq) return yield* fail("NotFound", `seq ${seq} is past the end (memory is at seq ${state.seq})`)
+  const entries = yield* storeError(memory.history())
+  const replayed = Replay.replay(entries.slice(0, seq).map((e) => e.event), Replay.initial())
+  if (Result.isFailure(replayed)) return yield* fail("CorruptJournal", `replay to seq ${seq}: ${replayed.failure.message}`)
+  return replayed.success
+})
 
 const counts = <A>(xs: ReadonlyArray<A>, key: (a: A) => string): Record<string, number> => {
   const m: Record<string, number> = {}

@@ -9,8 +9,9 @@
  * of any storage concern.
  *
  * Contract of `commit` (as the store's): applies the events to the current state in order
- * (`Replay.apply`); if any is rejected nothing is written and it fails; otherwise it writes them
- * as one batch and swaps the state.
+ * (`Replay.apply`) — or takes the caller's fold of them, when it starts from the current state —;
+ * if any is rejected nothing is written and it fails; otherwise it writes them as one batch and
+ * swaps the state.
  *
  * @since 0.1.0
  */
@@ -25,12 +26,26 @@ export interface CommitFailure {
   readonly message: string
 }
 
+/**
+ * A caller's fold of a batch of events (the store's `Folded`): the state they were applied on,
+ * the state after them, and each event's changes.
+ */
+export interface Folded {
+  readonly from: Replay.State
+  readonly state: Replay.State
+  readonly changes: ReadonlyArray<Changes.Changes>
+}
+
 /** What the loop needs of a memory. */
 export interface LoopMemory {
   /** The current state. */
   readonly state: Effect.Effect<Replay.State>
-  /** Applies and persists `events` as one batch (all or nothing). */
-  readonly commit: (events: ReadonlyArray<Event.Event>) => Effect.Effect<
+  /**
+   * Applies and persists `events` as one batch (all or nothing). `folded`: the caller's own fold
+   * of them; when it starts from the current state (the same object) the memory takes it instead
+   * of applying the events again (law: `commit(es, fold of es on state)` ≡ `commit(es)`).
+   */
+  readonly commit: (events: ReadonlyArray<Event.Event>, folded?: Folded) => Effect.Effect<
     { readonly state: Replay.State; readonly changes: ReadonlyArray<Changes.Changes> },
     CommitFailure
   >

@@ -40,8 +40,10 @@
  * is extracted too (source `"assistant"`), on the write and both paths only.
  *
  * **Events and replay.** The loop never changes memory directly: it folds its events locally
- * (`Replay.apply`, pure) to see the state each step produces, and at the end of the turn commits
- * them all with one `memory.commit(events)` — a turn is atomic (a failed model call or extractor
+ * (`Replay.apply`, pure; a recall through `Replay.applyRecalled`, which also gives its answer) to
+ * see the state each step produces, and at the end of the turn commits them all with one
+ * `memory.commit(events, fold)` — the fold handed over, so each transition runs once per turn
+ * (the memory takes the fold rather than applying the events again) — a turn is atomic (a failed model call or extractor
  * leaves memory untouched). The events carry the clock times, embeddings and the model's output
  * as already-extracted triples, so `Replay.replay(events)` rebuilds the same graph with no model.
  * The loop draws no random numbers. Turns of one `Mags` run one at a time (a semaphore), since
@@ -203,10 +205,16 @@ const vector = (v: Float32Array): Array<number> | undefined => {
   return out.some((x) => x !== 0) ? out : undefined
 }
 
-/** The local fold of a turn's events: the state each event leads to, and the events so far. */
+/**
+ * The local fold of a turn's events: the state the turn started from, the state each event leads
+ * to, and the events so far with their changes — handed to `commit` as the turn's fold, so the
+ * memory does not apply the events again.
+ */
 interface Tape {
+  readonly from: Replay.State
   state: Replay.State
   readonly events: Array<Event.Event>
+  readonly changes: Array<Changes.Changes>
 }
 
 const memoryError = (message: string) => new MagsError({ reason: "Memory", message })
@@ -214,9 +222,14 @@ const memoryError = (message: string) => new MagsError({ reason: "Memory", messa
 const push = (tape: Tape, event: Event.Event): Effect.Effect<Changes.Changes, MagsError> => {
   const step = Replay.apply(tape.state, event)
   if (Result.isFailure(step)) return Effect.fail(memoryError(`${event._tag} rejected: ${step.failure.message}`))
-  tape.state = step.success.state
-  tape.events.push(event)
+  record(tape, event, step.success)
   return Effect.succeed(step.success.changes)
+}
+
+const record = (tape: Tape, event: Event.Event, step: { readonly state: Replay.State; readonly changes: Changes.Changes }): void => {
+  tape.state = step.state
+  tape.events.push(event)
+  tape.changes.push(step.changes)
 }
 
 /** Fact edges an engram added or re-asserted, in order, without repeats. */
@@ -303,7 +316,7 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
         calls: [] as Array<MetaTokens.ToolCallLike> // without a toolkit a response holds no tool call
       }))).pipe(Effect.mapError((e: AiError.AiError) => new MagsError({ reason: "Model", message: e.message })))
 
-  /** Recalls on the tape: computes the result on the current state, then records the event. */
+  /** Recalls on the tape: applies the Recalled event once (`Replay.applyRecalled`) and answers from that application. */
   const recallOn = Effect.fnUntraced(function*(tape: Tape, text: string, embedding: Array<number> | undefined, now: number) {
     const time = Dates.timeHint(text, now)
     const input: Recall.RecallInput = {
@@ -312,13 +325,11 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
       ...(options.maxResults === undefined ? {} : { maxResults: options.maxResults }),
       ...(time === undefined ? {} : { time })
     }
-    const computed = Result.try({
-      try: () => Recall.recall(tape.state.graph, input, tape.state.params, now).result,
-      catch: (e) => memoryError(`recall: ${e instanceof Error ? e.message : String(e)}`)
-    })
-    if (Result.isFailure(computed)) return yield* computed.failure
-    yield* push(tape, new Event.Recalled({ now, input }))
-    return computed.success
+    const event = new Event.Recalled({ now, input })
+    const step = Replay.applyRecalled(tape.state, event)
+    if (Result.isFailure(step)) return yield* memoryError(`Recalled rejected: ${step.failure.message}`)
+    record(tape, event, step.success)
+    return step.success.result
   })
 
   /** Engrams on the tape, then reconciles the facts it added or re-asserted. */
@@ -346,7 +357,8 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
     if (text.trim().length === 0) return yield* new MagsError({ reason: "InvalidInput", message: "empty turn" })
     const decision = yield* router.route(text)
     const model = decision.route === "write" ? writeModel : askModel
-    const tape: Tape = { state: yield* memory.state, events: [] }
+    const start = yield* memory.state
+    const tape: Tape = { from: start, state: start, events: [], changes: [] }
 
     // 2. recall for the user's text
     const now = yield* Clock.currentTimeMillis
@@ -473,7 +485,7 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
       yield* push(tape, new Event.Promoted({ now: later, input: {} }))
     }
 
-    const committed = yield* memory.commit(tape.events).pipe(
+    const committed = yield* memory.commit(tape.events, { from: tape.from, state: tape.state, changes: tape.changes }).pipe(
       Effect.mapError((e) => memoryError(`commit failed (${e._tag}): ${e.message}`))
     )
     previousEpisode = episodeId

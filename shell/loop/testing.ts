@@ -2,9 +2,10 @@
  * testing — test doubles for the loop: an in-memory memory and a scripted language model.
  *
  * - {@link makeInMemory} / {@link layerInMemory}: a {@link LoopMemory} that keeps its journal in
- *   an array and its state in a `Ref`; `commit` folds the batch with `Replay.apply` first and, if
- *   any event is rejected, fails with {@link InMemoryError} and changes nothing (the store's
- *   contract, without a disk).
+ *   an array and its state in a `Ref`; `commit` folds the batch with `Replay.apply` first (or
+ *   takes the caller's fold when it starts from the current state) and, if any event is
+ *   rejected, fails with {@link InMemoryError} and changes nothing (the store's contract,
+ *   without a disk).
  * - {@link makeScripted} / {@link layerScripted}: an `effect/ai` `LanguageModel` (built with
  *   `LanguageModel.make`) that answers the n-th `generateText` call with the n-th recorded output
  *   (a text, or raw response parts such as tool calls) and records every prompt it was given.
@@ -19,7 +20,7 @@ import type * as Changes from "../../core/Changes.ts"
 import type * as Event from "../../core/Event.ts"
 import type * as Params from "../../core/Params.ts"
 import * as Replay from "../../core/Replay.ts"
-import { ActiveMemory, type LoopMemory } from "./ActiveMemory.ts"
+import { ActiveMemory, type Folded, type LoopMemory } from "./ActiveMemory.ts"
 
 // ── in-memory memory ──────────────────────────────────────────────────────────
 
@@ -46,8 +47,12 @@ export const makeInMemory = (params?: Params.Params, dim?: number): Effect.Effec
     }
     type Committed = { readonly state: Replay.State; readonly changes: ReadonlyArray<Changes.Changes> }
     const ref = yield* Ref.make<Held>({ state: Replay.initial(params, dim), journal: [] })
-    const commit = (events: ReadonlyArray<Event.Event>): Effect.Effect<Committed, InMemoryError> =>
+    const commit = (events: ReadonlyArray<Event.Event>, folded?: Folded): Effect.Effect<Committed, InMemoryError> =>
       Ref.modify(ref, (current): readonly [Result.Result<Committed, InMemoryError>, Held] => {
+        // the caller's fold, when it starts from this state, stands for applying the events (as the store's commit)
+        if (folded !== undefined && folded.from === current.state && folded.changes.length === events.length) {
+          return [Result.succeed({ state: folded.state, changes: folded.changes }), { state: folded.state, journal: [...current.journal, ...events] }]
+        }
         let state = current.state
         const changes: Array<Changes.Changes> = []
         for (const event of events) {
