@@ -38,7 +38,7 @@ describe("GPU check (gpu.js CPU mode in Node)", () => {
   it("says honestly when a mode cannot run here: WebGL2 in Node rejects with the reason", async () => {
     await expect(Check.checkGpu({ rows: 10, dim: 4, modes: ["webgl2", "webgl"] })).rejects.toThrow(/no gpu.js mode runs here.*webgl2: not supported here/)
     const picked = Check.pickKernel(["webgl2", "cpu"])
-    expect("mode" in picked && picked.mode).toBe("cpu")
+    expect(Check.isPicked(picked) && picked.mode).toBe("cpu")
     expect(picked.unavailable).toEqual(["webgl2: not supported here"])
   })
 

@@ -189,8 +189,18 @@ export const renderer = (): string | undefined => {
   }
 }
 
+/** A kernel to check, the mode it runs in, and the modes tried before it that could not run. */
+export interface Picked {
+  readonly mode: Backend
+  readonly kernel: GpuJs.BatchKernel
+  readonly unavailable: ReadonlyArray<string>
+}
+
+/** Whether {@link pickKernel} found a kernel. */
+export const isPicked = (p: Picked | { readonly unavailable: ReadonlyArray<string> }): p is Picked => "kernel" in p
+
 /** The first of `modes` for which gpu.js builds a working kernel here, and why the others did not. */
-export const pickKernel = (modes: ReadonlyArray<Backend>): { mode: Backend; kernel: GpuJs.BatchKernel; unavailable: Array<string> } | { unavailable: Array<string> } => {
+export const pickKernel = (modes: ReadonlyArray<Backend>): Picked | { readonly unavailable: ReadonlyArray<string> } => {
   const listed = GpuJs.backends()
   const unavailable: Array<string> = []
   for (const mode of modes) {
@@ -242,8 +252,9 @@ export const checkGpu = async (options: CheckOptions = {}): Promise<GpuCheck> =>
   const k = options.k ?? defaults.k
   const count = options.queries ?? defaults.queries
   const seed = options.seed ?? defaults.seed
-  const picked = options.kernel !== undefined ? { ...options.kernel, unavailable: [] } : pickKernel(options.modes ?? ["webgl2", "webgl", "cpu"])
-  if (!("kernel" in picked)) throw new Error(`no gpu.js mode runs here (${picked.unavailable.join("; ")})`)
+  const picked: Picked | { readonly unavailable: ReadonlyArray<string> } =
+    options.kernel !== undefined ? { ...options.kernel, unavailable: [] } : pickKernel(options.modes ?? ["webgl2", "webgl", "cpu"])
+  if (!isPicked(picked)) throw new Error(`no gpu.js mode runs here (${picked.unavailable.join("; ")})`)
   const { kernel, mode, unavailable } = picked
 
   let t = now()
