@@ -71,7 +71,10 @@ export class GraphView {
   /** The last drawing's counts (for the caption). */
   drawing: Elements.Drawing | undefined
 
+  private readonly container: HTMLElement
+
   constructor(container: HTMLElement, onSelect: (s: Selection | undefined) => void) {
+    this.container = container
     // no layout at construction: the container may not be in the document yet
     this.cy = cytoscape({ container, style, layout: { name: "null" }, minZoom: 0.05, maxZoom: 4 })
     this.cy.on("tap", "node", (e) => onSelect({ kind: "node", id: e.target.id() }))
@@ -138,6 +141,17 @@ export class GraphView {
       for (const id of h.edges) this.cy.getElementById(id).removeClass("faded").addClass("path")
       for (const id of h.anchors) this.cy.getElementById(id).addClass("anchor")
     })
+    this.mark()
+  }
+
+  /** What is drawn, on the container's data attributes (for people's tools and the browser tests). */
+  private mark(): void {
+    const d = this.container.dataset
+    d.nodes = String(this.cy.nodes().length)
+    d.edges = String(this.cy.edges().length)
+    d.semantic = String(this.cy.nodes(".semantic").length)
+    d.episodic = String(this.cy.nodes(".episodic").length)
+    d.highlighted = String(this.cy.elements(".path").length)
   }
 
   /** Selects and centres an element, if drawn. */

@@ -66,7 +66,7 @@ export const mountInspector = (root: HTMLElement, page: Page): GraphView => {
       const q = query.value.trim()
       if (q === "") return
       fill(results, h("p", { class: "hint" }, "Recalling…"))
-      page.api.recall(q, { k: 4, max: 12 }).then(showRecall, (error) => {
+      page.api.recall(q, { k: 4, max: 12, record: false }).then(showRecall, (error) => {
         fill(results)
         page.report(error)
       })
