@@ -8,7 +8,8 @@
  * (Ctrl-C) → 130; anything else is a bug → `mags: unexpected error: …`, code 1.
  *
  * Commands, one module each in `commands/`: init, ingest, chat, ask, recall, connect, inspect,
- * history, export, snapshot, rollback, replay, repair, maintain, forget, params, demo.
+ * history, export, snapshot, rollback, replay, repair, maintain, forget, params, demo, serve (the
+ * HTTP API, `shell/server/`), mcp (the MCP server over stdio, `shell/mcp/`).
  *
  * @since 0.1.0
  */
@@ -25,11 +26,13 @@ import { ingest } from "./commands/ingest.ts"
 import { init } from "./commands/init.ts"
 import { inspect } from "./commands/inspect.ts"
 import { maintain } from "./commands/maintain.ts"
+import { mcp } from "./commands/mcp.ts"
 import { params } from "./commands/params.ts"
 import { recall } from "./commands/recall.ts"
 import { repair } from "./commands/repair.ts"
 import { replay } from "./commands/replay.ts"
 import { rollback } from "./commands/rollback.ts"
+import { serve } from "./commands/serve.ts"
 import { snapshot } from "./commands/snapshot.ts"
 import { AppFailure } from "../app/Failure.ts"
 import { exitCode, exitCodes } from "./Errors.ts"
@@ -41,7 +44,8 @@ export const VERSION = "0.1.0"
 /** The `mags` command with every subcommand. */
 export const command = Root.mags.pipe(
   Command.withSubcommands([
-    init, ingest, chat, ask, recall, connect, inspect, history, exportCommand, snapshot, rollback, replay, repair, maintain, forget, params, demo
+    init, ingest, chat, ask, recall, connect, inspect, history, exportCommand, snapshot, rollback, replay, repair, maintain, forget, params, demo,
+    serve, mcp
   ])
 )
 
