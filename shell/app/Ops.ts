@@ -369,15 +369,8 @@ export const openNode = (state: Replay.State, name: string): Effect.Effect<Views
   return found.length === 0 ? Effect.fail(fail("NotFound", `not in memory: "${name}"`)) : Effect.succeed(found[0]!)
 }
 
-/** The whole active graph as views (nodes and edges), for drawing. */
-export interface GraphView {
-  readonly seq: number
-  readonly nodes: ReadonlyArray<Views.NodeView>
-  readonly edges: ReadonlyArray<Views.FactView>
-}
-
 /** The active graph of `state` as views. @complexity O((n + m) · log n) */
-export const graph = (state: Replay.State): GraphView => {
+export const graph = (state: Replay.State): Views.GraphView => {
   const g = state.graph
   return {
     seq: state.seq,
@@ -475,18 +468,12 @@ export const exportGraph = (state: Replay.State, format: string): Effect.Effect<
     ? Effect.sync(() => Export.render(state, format as Export.Format))
     : Effect.fail(fail("Usage", `unknown export format "${format}" (one of ${exportFormats.join(", ")})`))
 
-/** The journal's events after `after` (at most `limit`), and the last seq. */
-export interface EventsView {
-  readonly events: ReadonlyArray<Views.EventView>
-  readonly last: number
-}
-
 /**
  * The journal's events with `seq > after`, at most `limit` of them (oldest first), and the
  * memory's last seq (the page's timeline reads it in pages).
  * @complexity O(events after `after`)
  */
-export const events = Effect.fnUntraced(function*(memory: Memory, after = 0, limit = 500): Effect.fn.Return<EventsView, AppFailure> {
+export const events = Effect.fnUntraced(function*(memory: Memory, after = 0, limit = 500): Effect.fn.Return<Views.EventsView, AppFailure> {
   if (!Number.isInteger(after) || after < 0) return yield* fail("Usage", `after must be an integer ≥ 0, got ${after}`)
   if (!Number.isInteger(limit) || limit < 1) return yield* fail("Usage", `limit must be an integer ≥ 1, got ${limit}`)
   const state = yield* memory.state
@@ -503,13 +490,6 @@ export const snapshot = (memory: Memory): Effect.Effect<Views.StateView, AppFail
     return Views.stateView(yield* memory.state)
   })
 
-/** Where a rollback or a branch restore left the memory, and the branch it set aside (null: none). */
-export interface RollbackView {
-  readonly from: number
-  readonly state: Views.StateView
-  readonly branch: Views.BranchView | null
-}
-
 const newBranch = (before: ReadonlyArray<{ readonly branch: number }>, after: ReadonlyArray<import("../store/MemoryStore.ts").Branch>): Views.BranchView | null => {
   const known = new Set(before.map((b) => b.branch))
   const added = after.find((b) => !known.has(b.branch))
@@ -521,7 +501,7 @@ const newBranch = (before: ReadonlyArray<{ readonly branch: number }>, after: Re
  * `Usage` for a negative seq, `NotFound` past the end.
  * @complexity O(snapshot + tail) to rebuild the state
  */
-export const rollback = Effect.fnUntraced(function*(memory: Memory, seq: number): Effect.fn.Return<RollbackView, AppFailure> {
+export const rollback = Effect.fnUntraced(function*(memory: Memory, seq: number): Effect.fn.Return<Views.RollbackView, AppFailure> {
   if (!Number.isInteger(seq) || seq < 0) return yield* fail("Usage", `seq must be an integer ≥ 0, got ${seq}`)
   const before = yield* memory.state
   if (seq > before.seq) return yield* fail("NotFound", `seq ${seq} is past the end (memory is at seq ${before.seq})`)
@@ -542,7 +522,7 @@ export const branches = (memory: Memory): Effect.Effect<ReadonlyArray<Views.Bran
  * branch a truncation set aside); `Store` when an event does not apply.
  * @complexity O(branch events' transitions) + a rollback
  */
-export const restoreBranch = Effect.fnUntraced(function*(memory: Memory, branch: number): Effect.fn.Return<RollbackView, AppFailure> {
+export const restoreBranch = Effect.fnUntraced(function*(memory: Memory, branch: number): Effect.fn.Return<Views.RollbackView, AppFailure> {
   const known = yield* storeError(memory.branches)
   const target = known.find((b) => b.branch === branch)
   if (target === undefined) return yield* fail("NotFound", `no abandoned branch ${branch}`)

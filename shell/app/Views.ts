@@ -247,6 +247,29 @@ export const VerifyView = Schema.Struct({
 })
 export type VerifyView = typeof VerifyView.Type
 
+/** Where a rollback or a branch restore left the memory, and the branch it set aside (null: none). */
+export const RollbackView = Schema.Struct({
+  from: Schema.Finite,
+  state: StateView,
+  branch: Schema.NullOr(BranchView)
+})
+export type RollbackView = typeof RollbackView.Type
+
+/** The active graph as views, for drawing. */
+export const GraphView = Schema.Struct({
+  seq: Schema.Finite,
+  nodes: Schema.Array(NodeView),
+  edges: Schema.Array(FactView)
+})
+export type GraphView = typeof GraphView.Type
+
+/** A page of the journal: events after a seq, and the memory's last seq. */
+export const EventsView = Schema.Struct({
+  events: Schema.Array(EventView),
+  last: Schema.Finite
+})
+export type EventsView = typeof EventsView.Type
+
 // ── builders ──────────────────────────────────────────────────────────────────
 
 const episodePrefix = "ep:"
