@@ -1,71 +1,65 @@
 /**
  * Http — the MAGS MCP server over Streamable HTTP, as routes on an `HttpRouter` (POST, GET and
- * DELETE at `/mcp` by default), for `mags serve` to mount beside its API.
+ * DELETE at `/mcp`), which `mags serve` mounts beside its API among its authenticated routes.
  *
- * The caller of each request comes from its headers through `options.caller` (the server's
- * bearer-token table): the users the token may act for and its default user. A request with no
- * caller is refused with the JSON-RPC error {@link Unauthorized} (code -32001) before any tool or
- * resource runs; the server in front should already have answered 401 (this is a second line).
- * A tool call for a user the token does not carry is a tool error `Forbidden`, nothing written.
+ * The server's token check (`server/Auth.ts` `requireGrant`: 401 without a known bearer token,
+ * 429 over its rate) runs before MCP sees a request and gives it the token's grant; the grant is
+ * the MCP {@link Caller}: the users it may act for (`"*"`: any) and, as the default memory, its
+ * first user's (`"default"` for a grant of every user). A tool call naming a user the token does
+ * not carry is a tool error `Forbidden`, with nothing written.
  *
  * @since 0.3.0
  */
-import { Effect, Layer, Schema } from "effect"
-import { McpSchema, McpServer } from "effect/ai"
-import type { Headers, HttpRouter } from "effect/http"
+import { Effect, Layer } from "effect"
+import { McpServer } from "effect/ai"
+import type { HttpRouter } from "effect/http"
+import { CurrentGrant } from "../server/Auth.ts"
+import type * as Tokens from "../server/Tokens.ts"
+import { DEFAULT_PART } from "../store/MemoryStore.ts"
 import { Caller, type CallerShape } from "./Caller.ts"
 import { INSTRUCTIONS, NAME, protocols, registrations, VERSION } from "./Server.ts"
 
-/** The JSON-RPC error of a request without a (valid) bearer token. */
-export class Unauthorized extends Schema.Error<Unauthorized>("mags/shell/mcp/Unauthorized")({
-  ...McpSchema.McpErrorBase.fields,
-  _tag: Schema.tag("Unauthorized"),
-  code: Schema.tag(-32001)
-}) {}
-
-/** The default path of the endpoint. */
+/** The endpoint's path. */
 export const PATH = "/mcp"
 
-/** Options of {@link layerHttp}. */
-export interface Options {
-  /** Where the endpoint answers (default {@link PATH}). */
-  readonly path?: HttpRouter.PathInput | undefined
-  /** The caller of a request, from its headers; `undefined` refuses it. */
-  readonly caller: (headers: Headers.Headers) => Effect.Effect<CallerShape | undefined>
-}
-
 /**
- * The bearer token of a request's headers (`Authorization: Bearer <token>`), if any.
- * @complexity O(|header|)
+ * The MCP caller of a token's grant (see the module header).
+ * @complexity O(1)
  */
-export const bearer = (headers: Headers.Headers): string | undefined => {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(headers["authorization"] ?? "")
-  return match === null ? undefined : match[1]
-}
+export const callerOf = (grant: Tokens.Grant): CallerShape =>
+  grant.users === "*"
+    ? { users: "any", defaults: { user: DEFAULT_PART } }
+    : { users: grant.users, defaults: { user: grant.users[0] ?? "" } }
 
 /**
- * Middleware that gives each request the caller its headers name, or refuses it.
- * @complexity that of `caller` per request
+ * Middleware that gives each MCP request the caller of the request's grant.
+ * @complexity O(1) per request
  */
-export const headerCaller = (caller: Options["caller"]) =>
-  McpServer.middleware<{ provides: Caller }>()((effect, { headers }) =>
-    Effect.flatMap(caller(headers), (c) =>
-      c === undefined
-        ? Effect.fail(new Unauthorized({ message: "unauthorized: send Authorization: Bearer <token>" }))
-        : Effect.provideService(effect, Caller, c)))
+export const grantCaller = McpServer.middleware<{ provides: Caller }>()((effect) =>
+  Effect.gen(function*() {
+    const grant = yield* CurrentGrant
+    return yield* Effect.provideService(effect, Caller, callerOf(grant))
+  }))
 
 /**
- * The MCP endpoint as routes (see the module header). Needs the `HttpRouter`, the app's
- * `Memories`, the embedder and the extractor.
+ * The MCP endpoint at `path` as routes (see the module header). Needs the `HttpRouter`, the
+ * request's `CurrentGrant` (the server's token middleware), the app's `Memories`, the embedder
+ * and the extractor.
  * @complexity building: O(tools)
  */
-export const layerHttp = (options: Options) =>
+export const layerHttp = (path: HttpRouter.PathInput = PATH) =>
   McpServer.layerHttp({
     name: NAME,
     version: VERSION,
     instructions: INSTRUCTIONS,
-    path: options.path ?? PATH,
+    path,
     protocols,
     allowSessionTermination: true,
-    registrations: registrations.pipe(Layer.provide(headerCaller(options.caller).layer))
+    registrations: registrations.pipe(Layer.provide(grantCaller.layer))
   })
+
+/**
+ * The endpoint at {@link PATH}: what `mags serve` mounts among its authenticated routes. (Its
+ * only build failure is a protocol list the server refuses, a defect here: the list is fixed.)
+ */
+export const httpLayer = Layer.orDie(layerHttp())

@@ -1,0 +1,99 @@
+/**
+ * The MCP endpoint of `mags serve` (`/mcp`) with the official SDK client over Streamable HTTP:
+ * the conformance suite (as alice, with her token), then what only HTTP has: the bearer token
+ * decides whose memories a call may use (another tenant's → `Forbidden`, nothing written; no
+ * token → 401).
+ */
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js"
+import type { Layer } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import * as ServerTesting from "../server/testing.ts"
+import { conformance } from "./Conformance.ts"
+import { httpLayer, PATH } from "./Http.ts"
+import { call, httpClient } from "./testing.ts"
+
+// `start` types its mounts as needing nothing; the server provides what the endpoint needs
+// (Memories, Embedder, Extractor, the request's CurrentGrant)
+const startServer = () => ServerTesting.start({ mounts: { authenticated: [httpLayer as unknown as Layer.Layer<never>] } })
+
+conformance("Streamable HTTP", async () => {
+  const server = await startServer()
+  const client = await httpClient(server.url + PATH, ServerTesting.TOKENS.alice)
+  return {
+    client,
+    user: "alice",
+    journal: server.journal,
+    close: async () => {
+      await client.close()
+      await server.close()
+    }
+  }
+})
+
+describe("MCP over HTTP: tenants", () => {
+  let server: ServerTesting.Running
+  let alice: Client
+  let bob: Client
+  let operator: Client
+  beforeAll(async () => {
+    server = await startServer()
+    alice = await httpClient(server.url + PATH, ServerTesting.TOKENS.alice)
+    bob = await httpClient(server.url + PATH, ServerTesting.TOKENS.bob)
+    operator = await httpClient(server.url + PATH, ServerTesting.TOKENS.operator)
+  })
+  afterAll(async () => {
+    await Promise.all([alice?.close(), bob?.close(), operator?.close()])
+    await server?.close()
+  })
+
+  it("a call with no user addresses the token's user's memory", async () => {
+    const learned = await call(alice, "add_facts", { facts: [{ subject: "Ivy", relation: "likes", object: "jazz" }] })
+    expect(learned.isError, learned.text).toBe(false)
+    const opened = await call(alice, "open_nodes", { names: ["Ivy"], user: "alice", agent: "default", session: "default" })
+    expect(opened.value.nodes.map((n: any) => n.label)).toEqual(["Ivy"])
+    expect(await server.journal()).toContain("alice/default/default")
+  })
+
+  it("another tenant's memory is refused (Forbidden), for reads and writes, with nothing written", async () => {
+    const secret = await call(bob, "add_facts", { facts: [{ subject: "Bob", relation: "has", object: "a secret" }] })
+    expect(secret.isError, secret.text).toBe(false)
+    const before = await server.journal()
+    for (const [tool, args] of [
+      ["search_nodes", { query: "secret", user: "bob" }],
+      ["open_nodes", { names: ["Bob"], user: "bob" }],
+      ["search_facts", { query: "what does Bob have?", user: "bob" }],
+      ["get_history", { target: "Bob", user: "bob" }],
+      ["add_facts", { facts: [{ subject: "Mallory", relation: "was", object: "here" }], user: "bob" }],
+      ["add_episode", { text: "Mallory was here.", user: "bob" }],
+      ["forget", { all: true, user: "bob" }],
+      ["add_facts", { facts: [{ subject: "Mallory", relation: "was", object: "here" }], user: "carol" }]
+    ] as const) {
+      const r = await call(alice, tool, args)
+      expect(r.isError, `${tool} → ${r.text}`).toBe(true)
+      expect(r.text).toMatch(/^Forbidden: this token may not use the memories of user "(bob|carol)"/)
+    }
+    await expect(alice.readResource({ uri: "mags://graph/bob/default/default" })).rejects.toThrow(/Forbidden/)
+    expect(await server.journal()).toBe(before)
+  })
+
+  it("a token for every user may address any user's memory", async () => {
+    const read = await call(operator, "open_nodes", { names: ["Bob"], user: "bob" })
+    expect(read.isError, read.text).toBe(false)
+    expect(read.value.nodes.map((n: any) => n.label)).toEqual(["Bob"])
+  })
+
+  it("no token, or an unknown one, is refused with 401 before MCP runs", async () => {
+    const initialize = {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "x", version: "1" } }
+    }
+    const headers = { accept: "application/json, text/event-stream" }
+    const none = await ServerTesting.call(server.url + PATH, { body: initialize, headers })
+    expect(none.status).toBe(401)
+    const unknown = await ServerTesting.call(server.url + PATH, { body: initialize, headers, token: "not-a-token-0123456789" })
+    expect(unknown.status).toBe(401)
+    await expect(httpClient(server.url + PATH, undefined)).rejects.toThrow(/401|nauthori/)
+  })
+})
