@@ -2,8 +2,9 @@
  * Elements — a core graph as cytoscape elements: which nodes and edges to draw, and their classes.
  *
  * A memory can hold 10^5 facts; a drawing of more than a few hundred nodes is unreadable and slow,
- * so at most `limit` nodes are drawn — the most important ones (`importance`, then id), plus the
- * `pinned` ones (a recall's path, the selection) — with every edge between drawn nodes.
+ * so at most `limit` nodes are drawn: the `pinned` ones (a recall's path, the selection), then the
+ * most important ones (`importance`, then id), each followed by its strongest neighbours (up to
+ * {@link FANOUT}) — with every edge between drawn nodes.
  * Classes say what the style shows: `semantic` / `episodic` (the node's block), `working`
  * (working-memory tier), `fact` / `mention` / `association` (edge kind), `superseded` (a fact
  * no longer current: superseded or ended), `solidified`.
@@ -45,6 +46,9 @@ export interface Drawing {
   readonly edgesTotal: number
 }
 
+/** Neighbours drawn with each important node (its strongest edges). */
+const FANOUT = 6
+
 const short = (s: string, n: number): string => (s.length > n ? s.slice(0, n - 1) + "…" : s)
 
 /** The text of a fact: subject, relation (its phrase when it has one), object, with negation. */
@@ -64,10 +68,26 @@ export const draw = (g: LiquidGraph.LiquidGraph, options: Options = defaults): D
     .filter((n) => options.mentions || n.kind !== "episode" || pinned.has(n.id))
     .sort((a, b) => b.importance - a.importance || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   const shown = new Set<string>()
+  const limit = Math.max(options.limit, pinned.size)
+  const drawable = (e: Fact.Fact): boolean =>
+    (e.kind !== "mention" || options.mentions) && (e.kind !== "association" || options.associations) &&
+    (options.superseded || Fact.isCurrent(e))
   for (const id of pinned) if (LiquidGraph.hasNode(g, id)) shown.add(id)
+  // the most important nodes, each with its strongest drawable neighbours, so the drawing shows
+  // connected neighbourhoods rather than a scatter of unrelated hubs
   for (const n of ranked) {
-    if (shown.size >= Math.max(options.limit, pinned.size)) break
+    if (shown.size >= limit) break
     shown.add(n.id)
+    const neighbours = LiquidGraph.incident(g, n.id).filter(drawable).sort((a, b) => b.weight - a.weight)
+    let added = 0
+    for (const e of neighbours) {
+      if (shown.size >= limit || added >= FANOUT) break
+      const other = Fact.other(e, n.id)
+      if (shown.has(other) || !LiquidGraph.hasNode(g, other)) continue
+      if (!options.mentions && LiquidGraph.node(g, other)?.kind === "episode") continue
+      shown.add(other)
+      added++
+    }
   }
   const elements: Array<Element> = []
   for (const n of all) {
@@ -83,10 +103,8 @@ export const draw = (g: LiquidGraph.LiquidGraph, options: Options = defaults): D
   let edgesShown = 0
   for (const e of edges) {
     if (!shown.has(e.subject) || !shown.has(e.object)) continue
-    if (e.kind === "mention" && !options.mentions) continue
-    if (e.kind === "association" && !options.associations) continue
+    if (!drawable(e)) continue
     const current = Fact.isCurrent(e)
-    if (!current && !options.superseded) continue
     edgesShown++
     elements.push({
       group: "edges",

@@ -14,8 +14,8 @@ import * as WhatIf from "./WhatIf.ts"
 
 const DAY = 86_400_000
 
-/** Mounts the Params tab into `root`. */
-export const mountParams = (root: HTMLElement, page: Page): void => {
+/** Mounts the Params tab into `root`; `shown` is called when the tab is shown. */
+export const mountParams = (root: HTMLElement, page: Page): { readonly shown: () => void } => {
   const inputs = new Map<Params.ParamName, HTMLInputElement>()
   const result = h("div", { id: "whatif" })
   const problem = h("p", { class: "problem", id: "params-problem" })
@@ -160,5 +160,17 @@ export const mountParams = (root: HTMLElement, page: Page): void => {
         h("label", {}, "Maintenance after ", days, " days"),
         result)))
 
-  page.onChange(load)
+  // the what-if runs two maintenance passes: only while the tab is on screen
+  let stale = true
+  page.onChange(() => {
+    if (root.offsetParent === null) stale = true
+    else load()
+  })
+  return {
+    shown: () => {
+      if (!stale) return
+      stale = false
+      load()
+    }
+  }
 }

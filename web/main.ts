@@ -19,7 +19,7 @@ import { mountTimeline } from "./TimelinePanel.ts"
 import { mountWorlds } from "./worlds/index.ts"
 
 /** Events fetched per request. */
-const PAGE_SIZE = 500
+const PAGE_SIZE = 1000
 
 const memoryKey = (m: MemoryRef): string => `${m.user}/${m.agent}/${m.session}`
 
@@ -162,10 +162,11 @@ const boot = async (): Promise<void> => {
     body)
 
   const graph = mountInspector(graphPanel, page)
-  mountParams(paramsPanel, page)
+  const params = mountParams(paramsPanel, page)
   const timeline = mountTimeline(timelinePanel, page)
   onShow.set("graph", () => graph.cy.resize())
   onShow.set("timeline", () => timeline.shown())
+  onShow.set("params", () => params.shown())
   let worldsMounted = false
   onShow.set("worlds", () => {
     if (worldsMounted) return
