@@ -71,7 +71,8 @@ const EXPECTED: Record<(typeof BENCHES)[number], ReadonlyArray<string>> = {
   replay: ["replay.events_per_s", "replay.fold_events_per_s"],
   snapshot: ["snapshot.write_ms", "snapshot.restore_ms", "snapshot.hash_ms", "snapshot.text_mb"],
   memory: ["memory.bytes_per_fact"],
-  extract: ["extract.sentences_per_s", "extract.tokenise_sentences_per_s"]
+  extract: ["extract.sentences_per_s", "extract.tokenise_sentences_per_s"],
+  serve: ["serve.recall.ms_p50", "serve.recall.ms_p99", "serve.recall.rps", "serve.recall_recorded.ms_p50", "serve.writes.per_s", "serve.writes.lost"]
 }
 
 const TINY = 300

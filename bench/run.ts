@@ -25,7 +25,7 @@ import type { BenchOptions, Metric } from "./Metric.ts"
 import { progress } from "./Metric.ts"
 
 /** The benches, in the order they run. */
-export const BENCHES = ["engram", "recall", "similarity", "replay", "snapshot", "memory", "extract"] as const
+export const BENCHES = ["engram", "recall", "similarity", "replay", "snapshot", "memory", "extract", "serve"] as const
 export type BenchName = (typeof BENCHES)[number]
 
 /** What every bench module exports. */
@@ -39,7 +39,8 @@ export const loadBench: Record<BenchName, () => Promise<BenchModule>> = {
   replay: () => import("./replay.ts"),
   snapshot: () => import("./snapshot.ts"),
   memory: () => import("./memory.ts"),
-  extract: () => import("./extract.ts")
+  extract: () => import("./extract.ts"),
+  serve: () => import("./serve.ts")
 }
 
 /** Parsed command line. */
