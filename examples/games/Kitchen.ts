@@ -20,7 +20,7 @@
  * contents the triples do not describe, else an exit with unknown destination (seeded draw), else a seeded
  * random exit.
  */
-import { Key } from "../../core/index.ts"
+import { Key, Relation } from "../../core/index.ts"
 import { DIRS, explore, knownMap, OPPOSITE, route } from "./Nav.ts"
 import { Rng } from "./Prng.ts"
 import { latestBeliefs, lines, stamp, triple, type BaseObservation, type Transition, type Triple, type World } from "./World.ts"
@@ -237,7 +237,7 @@ export const parse = (text: string): Array<Triple> => {
   return out
 }
 
-const IS_IN = Key.relation("is in")
+const IS_IN = Relation.canon("is in")
 const singleValued: ReadonlySet<string> = new Set([IS_IN])
 
 export const decide = (o: KitchenObservation, knowledge: ReadonlyArray<Triple>, draw: () => number): { action: string; used: Array<Triple> } => {

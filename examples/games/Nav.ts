@@ -3,12 +3,14 @@
  * `(room, "<dir> leads to", room)`, each also read backwards (exits are two-way, with the
  * opposite direction — a common-sense assumption every agent's policy makes alike).
  */
+import { Relation } from "../../core/index.ts"
 import type { Triple } from "./World.ts"
 
 export const DIRS = ["north", "east", "south", "west"] as const
 export const OPPOSITE: Readonly<Record<string, string>> = { north: "south", south: "north", east: "west", west: "east" }
 
-const LEADS = /^(north|east|south|west)_leads_to$/
+/** The canonical relation of "<dir> leads to" (World.ts `triple`) → the direction. */
+const LEADS: ReadonlyMap<string, string> = new Map(DIRS.map((d) => [Relation.canon(`${d} leads to`), d]))
 
 /** from → dir → { to, triple }. */
 export type KnownMap = Map<string, Map<string, { to: string; triple: Triple }>>
@@ -22,16 +24,15 @@ export const knownMap = (ts: ReadonlyArray<Triple>): KnownMap => {
   }
   for (const t of ts) {
     if (t.negated) continue
-    const mm = LEADS.exec(t.relation)
-    if (mm === null) continue
-    const dir = mm[1] as string
+    const dir = LEADS.get(t.relation)
+    if (dir === undefined) continue
     add(t.subject, dir, t.object, t, true)
   }
   for (const t of ts) {
     if (t.negated) continue
-    const mm = LEADS.exec(t.relation)
-    if (mm === null) continue
-    add(t.object, OPPOSITE[mm[1] as string] as string, t.subject, t, false)
+    const dir = LEADS.get(t.relation)
+    if (dir === undefined) continue
+    add(t.object, OPPOSITE[dir] as string, t.subject, t, false)
   }
   return m
 }

@@ -21,7 +21,7 @@
  *    then tokens known to lose, the one with the OLDEST losing evidence first (old evidence may
  *    predate a rule change).
  */
-import { Key } from "../../core/index.ts"
+import { Key, Relation } from "../../core/index.ts"
 import { madeUpWords, Rng, type PrngState } from "./Prng.ts"
 import { latestBeliefs, lines, stamp, triple, type BaseObservation, type Transition, type Triple, type World } from "./World.ts"
 
@@ -148,7 +148,7 @@ export const parse = (text: string): Array<Triple> => {
   return out
 }
 
-const REL = Key.relation(RELATION)
+const REL = Relation.canon(RELATION)
 const singleValued: ReadonlySet<string> = new Set([REL])
 
 /** The documented deterministic policy (see the module header). */

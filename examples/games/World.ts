@@ -7,7 +7,7 @@
  * (a whole history, a window of it, a retrieved chunk) into triples. Every agent learns through
  * the same `parse`, so the memories differ only in WHAT text or triples they keep and return.
  */
-import { Key } from "../../core/index.ts"
+import { Key, Relation } from "../../core/index.ts"
 
 /** A subject–relation–object triple read from a world's text, with the step it was observed at. */
 export interface Triple {
@@ -18,14 +18,16 @@ export interface Triple {
   readonly step: number
 }
 
-/** A triple with normalised subject/object (`Key.node`) and relation (`Key.relation`). */
-export const triple = (subject: string, relation: string, object: string, negated: boolean, step: number): Triple => ({
-  subject: Key.node(subject),
-  relation: Key.relation(relation),
-  object: Key.node(object),
-  negated,
-  step
-})
+/**
+ * A triple in the form the core stores it: the canonical relation of the phrase and its subject
+ * and object in that relation's order (`Relation.normalize`, what `engram` applies: "north leads
+ * to" → `north_lead_to`, "is in" → `located_in`), subject and object as node keys (`Key.node`).
+ * Every agent reads triples in this one form, so a policy matches what MAGS's recall returns.
+ */
+export const triple = (subject: string, relation: string, object: string, negated: boolean, step: number): Triple => {
+  const n = Relation.normalize({ subject, relation, object })
+  return { subject: Key.node(n.subject), relation: n.relation, object: Key.node(n.object), negated, step }
+}
 
 /** A stable string for a triple's content (not its step). */
 export const tripleKey = (t: Pick<Triple, "subject" | "relation" | "object" | "negated">): string =>

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest"
-import { Event, LiquidGraph, Params, Replay } from "../../core/index.ts"
+import { Event, Fact, LiquidGraph, Params, Relation, Replay } from "../../core/index.ts"
 import { bm25TopK, magsMemory, run, session, truncateWindow } from "./Agents.ts"
 import * as Kitchen from "./Kitchen.ts"
 import * as Maze from "./Maze.ts"
 import { mean, perStep, recoveries, rollingRate } from "./Metrics.ts"
 import * as Nonsense from "./Nonsense.ts"
+import { figures } from "./Games.ts"
 import { latestBeliefs, triple } from "./World.ts"
 
 describe("nonsense world", () => {
@@ -183,5 +184,26 @@ describe("watching the MAGS memory (the web inspector's worlds tab)", () => {
     const unmaintained = watched(undefined)
     expect(unmaintained.archived).toBe(0)
     expect(unmaintained.steps).toEqual(plain.steps)
+  })
+})
+
+describe("one relation form for the policies and the core", () => {
+  it("a parsed triple is the fact engram stores (canonical relation), so the policies read what MAGS recalls", () => {
+    const tr = Maze.reset(Maze.quickConfig, 4)
+    const next = Maze.step(tr.state, "go " + tr.observation.exits[0]!)
+    const [t] = Maze.parse(next.observation.text)
+    expect(t!.relation).toBe(Relation.canon(`${tr.observation.exits[0]} leads to`))
+    const m = magsMemory(Maze.parse)
+    m.record(0, next.observation.text, [], 0)
+    expect(LiquidGraph.hasEdge(m.graph(), Fact.factId(t!.subject, t!.relation, t!.object, false))).toBe(true)
+    expect(Kitchen.parse("[t=1] You are in pantry. Exits: north. On the floor: salt.")[0]!.relation).toBe("located_in")
+  })
+  it("with memory the maze and the kitchen take fewer steps per episode than with none", async () => {
+    for (const w of ["maze", "kitchen"] as const) {
+      const o = { quick: true, seeds: [1, 2] }
+      const mags = await figures(w, "mags", o)
+      const none = await figures(w, "none", o)
+      expect(mags.stepsPerEpisode!).toBeLessThan(none.stepsPerEpisode! * 0.6)
+    }
   })
 })
