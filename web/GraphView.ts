@@ -106,6 +106,11 @@ export class GraphView {
     if (fresh.length === this.cy.nodes().length) {
       this.cy.layout({ name: "cose", animate: false, randomize: true, nodeRepulsion: () => 6000, idealEdgeLength: () => 60, numIter: 600 } as cytoscape.LayoutOptions).run()
       this.cy.fit(undefined, 20)
+      // a handful of nodes would otherwise fill the canvas at four times their size
+      if (this.cy.zoom() > 1.5) {
+        this.cy.zoom(1.5)
+        this.cy.center()
+      }
     } else if (fresh.length > 0) {
       // new nodes are placed near a drawn neighbour, then the whole drawing settles a little
       fresh.forEach((n) => {

@@ -220,7 +220,11 @@ export const mountInspector = (root: HTMLElement, page: Page): GraphView => {
       view.slots.map((s) => h("div", { class: "slot" }, h("h4", {}, `${s.subject} · ${s.relation}`), chainTable(s.chain))),
       view.incoming.length === 0 ? null : h("div", { class: "slot" }, h("h4", {}, "as object"), chainTable(view.incoming)),
       view.events.length === 0 ? null : h("div", { class: "events" }, h("h4", {}, "Events"),
-        h("ol", {}, view.events.map((e) => h("li", { "data-seq": e.seq }, `#${e.seq} ${e.tag} at ${time(e.now)}`)))))
+        h("ol", {}, view.events.map((e) => h("li", { "data-seq": e.seq },
+          h("a", { href: "#", title: "show the memory after this event in the timeline", onclick: (ev: Event) => {
+            ev.preventDefault()
+            page.showTimeline(e.seq)
+          } }, `#${e.seq} ${e.tag}`), ` at ${time(e.now)}`)))))
   }
 
   const forget = (target: { fact?: string; node?: string; episode?: string }, what: string) => {

@@ -18,6 +18,8 @@ export interface Page {
   readonly report: (error: unknown) => void
   /** Shows a short message that something was done. */
   readonly notice: (text: string) => void
+  /** Shows the Timeline tab at the memory after `seq` events. */
+  readonly showTimeline: (seq: number) => void
   /** Subscribes to "the memory changed" (after every sync that brought events). */
   readonly onChange: (f: () => void) => void
 }

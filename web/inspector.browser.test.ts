@@ -81,7 +81,13 @@ describe.skipIf(skip !== undefined)("web inspector in Chromium", () => {
     const berlin = rows.find((r) => r.id === "f|alice|lives_in|berlin")
     expect(paris?.text).toContain("superseded")
     expect(berlin?.text).toContain("current")
-    expect(await page.$$eval("#history .events li", (lis) => lis.length)).toBeGreaterThan(0)
+    const seqs = await page.$$eval("#history .events li", (lis) => lis.map((li) => Number((li as HTMLElement).dataset.seq)))
+    expect(seqs.length).toBeGreaterThan(0)
+    // an event of the history opens the timeline at the memory after it
+    await page.click(`#history .events li[data-seq="${seqs[0]}"] a`)
+    await page.waitForSelector("#panel-timeline:not([hidden])")
+    expect(await page.textContent("#timeline-label")).toContain(`seq ${seqs[0]} of`)
+    await page.click("#tab-graph")
   })
 
   it("moves a param: maintenance re-runs on a copy in the page and shows the difference; out of range is refused", async () => {
@@ -145,6 +151,20 @@ describe.skipIf(skip !== undefined)("web inspector in Chromium", () => {
     const events = await api<{ events: ReadonlyArray<{ tag: string }> }>("GET", `${M}/events?after=0&limit=500`)
     expect(events.events.at(-1)?.tag).toBe("Forgotten")
     expect(errors).toEqual([])
+  })
+
+  it("without a token the API answers 401 and the page asks for one; the token given is used", async () => {
+    const other = await browser.newPage()
+    try {
+      await other.goto(`${server.url}/`)
+      await other.waitForSelector("#token-input", { timeout: 60_000 })
+      expect(await other.textContent("#banner")).toContain("needs a token")
+      await other.fill("#token-input", TOKENS.alice)
+      await other.click("#banner button[type=submit]")
+      await other.waitForFunction(() => document.querySelector("#status")?.textContent?.includes("alice/default/default · seq"), undefined, { timeout: 60_000 })
+    } finally {
+      await other.close()
+    }
   })
 
   it("worlds and GPU tabs mount: a world steps, the WebGL kernels agree with the CPU", async () => {

@@ -122,6 +122,10 @@ const boot = async (): Promise<void> => {
     sync,
     report,
     notice,
+    showTimeline: (seq) => {
+      show("timeline")
+      timeline.seek(seq)
+    },
     onChange: (f) => {
       listeners.push(f)
     }
