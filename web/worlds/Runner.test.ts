@@ -12,7 +12,7 @@ const play = (o: Partial<Runner.Options>, steps = Infinity): Runner.Runner => {
 
 describe("Runner: a world played a step at a time, its memory watched", () => {
   it("the memory grows as the agent plays: nodes, facts and events only rise without maintenance", () => {
-    const r = Runner.make({ ...Runner.defaults, world: "maze", maintainEvery: 0 })
+    const r = Runner.make({ ...Runner.defaults, world: "maze", size: "full", maintainEvery: 0 })
     const first = r.counts()
     let before = first
     for (let i = 0; i < 30; i++) {

@@ -77,7 +77,11 @@ export interface Frame {
   /** The current facts recall returned, as the agent would show them to a model (with their times). */
   readonly recalled: ReadonlyArray<string>
   readonly action: string
-  /** The recalled facts the policy relied on (empty when it explored). */
+  /** Who chose the action: the world's policy over what memory returned, or you. */
+  readonly by: "policy" | "you"
+  /** What the policy would have played. */
+  readonly suggested: string
+  /** The recalled facts the policy relied on (empty when it explored, or when you chose). */
   readonly used: ReadonlyArray<string>
   /** Edge ids of the facts the policy relied on. */
   readonly usedIds: ReadonlyArray<string>
@@ -121,8 +125,16 @@ export type Status = ReadonlyArray<readonly [string, string]>
 /** A world being played. */
 export interface Runner {
   readonly options: Options
-  /** Plays one step (and maintenance when due); `undefined` when the world is over. */
-  readonly step: () => Frame | undefined
+  /**
+   * Plays one step (and maintenance when due); `undefined` when the world is over. The agent
+   * recalls and its policy chooses; `action`, when given and legal, is played instead (you
+   * playing with the agent's memory: what the policy relied on is then not reinforced).
+   */
+  readonly step: (action?: string) => Frame | undefined
+  /** The legal actions now. */
+  readonly actions: () => ReadonlyArray<string>
+  /** The world's state now (its type depends on `options.world`: Nonsense/Maze/KitchenState). */
+  readonly state: () => unknown
   /** Runs maintenance now. */
   readonly maintain: () => void
   readonly done: () => boolean
@@ -331,13 +343,15 @@ export const make = (options: Options = defaults, params: Params.Params = Params
   return {
     options,
     params,
-    step: () => {
+    step: (chosen) => {
       if (s.current().done) return undefined
       const thought = s.think()
-      const record: StepRecord = s.act(thought, thought.policy.action, false)
+      const yours = chosen !== undefined && chosen !== thought.policy.action && thought.observation.actions.includes(chosen)
+      const record: StepRecord = s.act(thought, yours ? chosen : thought.policy.action, yours)
       step = s.steps.length
       const graph = g()
-      const usedKeys = new Set(thought.policy.used.map((t) => Fact.factId(t.subject, t.relation, t.object, t.negated)))
+      const relied = yours ? [] : thought.policy.used
+      const usedKeys = new Set(relied.map((t) => Fact.factId(t.subject, t.relation, t.object, t.negated)))
       let maintained = false
       if (options.maintainEvery > 0 && step % options.maintainEvery === 0) {
         maintain()
@@ -349,7 +363,9 @@ export const make = (options: Options = defaults, params: Params.Params = Params
         query: thought.observation.query,
         recalled: thought.retrieved.context.split("\n").filter((l) => l.length > 0),
         action: record.action,
-        used: thought.policy.used.map(tripleText),
+        by: yours ? "you" : "policy",
+        suggested: thought.policy.action,
+        used: relied.map(tripleText),
         usedIds: [...usedKeys].filter((id) => LiquidGraph.hasEdge(graph, id)),
         reward: record.reward,
         text: s.current().observation.text,
@@ -365,6 +381,8 @@ export const make = (options: Options = defaults, params: Params.Params = Params
       settle()
       series.push(point(0))
     },
+    actions: () => s.current().observation.actions,
+    state: () => s.current().state,
     done: () => s.current().done,
     graph: g,
     counts: () => countsOf(g(), log.length),

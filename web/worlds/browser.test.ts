@@ -76,6 +76,18 @@ describe.skipIf(skip !== undefined)("Worlds tab in Chromium", () => {
     await page.click("[data-testid=worlds-step]")
     expect(await count("events")).toBeGreaterThan(events0)
     expect(await page.textContent("[data-testid=worlds-history]")).toMatch(/t=1 /)
+  })
+
+  it("you can play a move yourself; the maze board shows the passages memory holds", async () => {
+    const move = await page.getAttribute("[data-testid=worlds-moves] button >> nth=0", "data-action")
+    await page.click("[data-testid=worlds-moves] button >> nth=0")
+    expect(await page.textContent("[data-testid=worlds-history] li >> nth=0")).toContain(`${move} (you)`)
+    await page.selectOption("[data-testid=worlds-world]", "maze")
+    await page.click("[data-testid=worlds-reset]")
+    expect(await page.$$eval("[data-testid=worlds-maze] line[data-known=true]", (ls) => ls.length)).toBe(0)
+    for (let i = 0; i < 15; i++) await page.click("[data-testid=worlds-step]")
+    expect(await page.$$eval("[data-testid=worlds-maze] line[data-known=true]", (ls) => ls.length)).toBeGreaterThan(0)
+    expect(await page.$$eval("[data-testid=worlds-maze] circle", (cs) => cs.length)).toBe(1)
     expect(errors).toEqual([])
   })
 })

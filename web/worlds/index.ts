@@ -8,6 +8,7 @@
 import type { Api } from "../Api.ts"
 import { fill, h } from "../Dom.ts"
 import { GraphView } from "../GraphView.ts"
+import * as Board from "./Board.ts"
 import * as Chart from "./Chart.ts"
 import * as Runner from "./Runner.ts"
 
@@ -41,6 +42,10 @@ const STYLE = `
 .worlds-graph { height: 340px; border: 1px solid #e2e8f0; border-radius: 6px; }
 .worlds-win { color: #15803d; font-weight: 600; } .worlds-loss { color: #b91c1c; }
 .worlds-muted { color: #64748b; }
+.worlds-rules { border-collapse: collapse; font-size: 12px; } .worlds-rules td, .worlds-rules th { border: 1px solid #e2e8f0; padding: 2px 6px; text-align: center; }
+.worlds-rules small { color: #94a3b8; } .worlds-right { background: #dcfce7; } .worlds-wrong { background: #fee2e2; } .worlds-unknown { background: #f8fafc; color: #94a3b8; }
+.worlds-current { outline: 2px solid #2563eb; outline-offset: -2px; }
+.worlds-moves { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 6px; } .worlds-moves button.worlds-suggested { border-color: #16a34a; }
 `
 
 const option = (value: string, text: string, selected: boolean): HTMLOptionElement => h("option", { value, selected }, text)
@@ -73,6 +78,8 @@ export const mountWorlds = (el: HTMLElement, api?: Api): WorldsHandle => {
   // ── panes ──
   const status = h("dl", { class: "worlds-kv", "data-testid": "worlds-status" })
   const lastStep = h("div", { "data-testid": "worlds-last" })
+  const moves = h("div", { class: "worlds-moves", "data-testid": "worlds-moves" })
+  const board = h("div", { "data-testid": "worlds-board" })
   const observation = h("pre", { "data-testid": "worlds-observation" })
   const recalled = h("ul", { class: "worlds-list worlds-scroll", "data-testid": "worlds-recalled" })
   const history = h("ul", { class: "worlds-list worlds-scroll", "data-testid": "worlds-history" })
@@ -93,7 +100,8 @@ export const mountWorlds = (el: HTMLElement, api?: Api): WorldsHandle => {
       resetButton, stepButton, runButton, speed, maintainButton,
       h("label", {}, episodes, "draw episodes"), copyButton, note),
     h("div", { class: "worlds-col" },
-      box("World", status, lastStep),
+      box("World", status, lastStep, moves),
+      box("The world and what memory believes", board),
       box("What the world said", observation),
       box("What memory returned (recall with the query)", recalled),
       box("Steps", history)),
@@ -126,12 +134,8 @@ export const mountWorlds = (el: HTMLElement, api?: Api): WorldsHandle => {
     runner = Runner.make(options)
     render(true)
   }
-  const advance = (n: number): void => {
-    let frame: Runner.Frame | undefined
-    for (let i = 0; i < n; i++) {
-      frame = runner.step()
-      if (frame === undefined) break
-    }
+  const advance = (n: number, action?: string): void => {
+    for (let i = 0; i < n; i++) if (runner.step(action) === undefined) break
     if (runner.done()) stop()
     render(timer === undefined || performance.now() - lastDraw > 600)
   }
@@ -179,8 +183,15 @@ export const mountWorlds = (el: HTMLElement, api?: Api): WorldsHandle => {
       ? h("span", { class: "worlds-muted" }, "No step yet: press Step or Run.")
       : h("span", {}, `step ${frame.step}: `, h("b", {}, frame.action), " → ",
         h("span", { class: frame.reward > 0 ? "worlds-win" : "worlds-loss" }, `reward ${frame.reward}`),
-        frame.used.length > 0 ? ` (relied on: ${frame.used.join("; ")})` : " (explored: memory named no winner)",
+        frame.by === "you"
+          ? ` (your move; the policy would have played ${frame.suggested})`
+          : frame.used.length > 0 ? ` (relied on: ${frame.used.join("; ")})` : " (explored: memory gave no route or winner)",
         frame.maintained ? " · maintenance ran" : ""))
+    fill(moves, runner.done() ? [] : [
+      h("span", { class: "worlds-muted" }, "your move:"),
+      ...runner.actions().map((a) => h("button", { "data-action": a, onclick: () => { stop(); advance(1, a) } }, a))
+    ])
+    fill(board, Board.render(Board.boardOf(options.world, runner.graph(), runner.state())))
     observation.textContent = frame?.text ?? runner.log().length.toString() + " events so far"
     fill(recalled, frame === undefined
       ? [h("li", { class: "worlds-muted" }, "—")]
@@ -188,7 +199,7 @@ export const mountWorlds = (el: HTMLElement, api?: Api): WorldsHandle => {
         ? [h("li", { class: "worlds-muted" }, `nothing for “${frame.query}”`)]
         : [h("li", { class: "worlds-muted" }, `query: “${frame.query}”`), ...frame.recalled.map((r) => h("li", {}, r))])
     fill(history, runner.frames().slice(-40).reverse().map((f) =>
-      h("li", {}, `t=${f.step} `, h("b", {}, f.action), " ", h("span", { class: f.reward > 0 ? "worlds-win" : "worlds-loss" }, String(f.reward)), h("span", { class: "worlds-muted" }, ` · ${f.events} events`))))
+      h("li", {}, `t=${f.step} `, h("b", {}, f.action), f.by === "you" ? " (you)" : "", " ", h("span", { class: f.reward > 0 ? "worlds-win" : "worlds-loss" }, String(f.reward)), h("span", { class: "worlds-muted" }, ` · ${f.events} events`))))
     const c = runner.counts()
     const cell = (name: string, value: number, id: string) => h("div", { class: "worlds-count" }, h("b", { "data-testid": `worlds-count-${id}` }, value), name)
     fill(counts,
