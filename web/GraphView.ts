@@ -68,6 +68,8 @@ export class GraphView {
   private graph: LiquidGraph.LiquidGraph | undefined
   private highlighted: { nodes: ReadonlySet<string>; edges: ReadonlySet<string>; anchors: ReadonlySet<string> } | undefined
   options: Elements.Options = Elements.defaults
+  /** Nodes drawn whatever their importance (the ones explored by hand). */
+  private readonly pinned = new Set<string>()
   /** The last drawing's counts (for the caption). */
   drawing: Elements.Drawing | undefined
 
@@ -87,7 +89,7 @@ export class GraphView {
   /** Draws `graph` (keeping the positions of nodes already drawn; laying out the new ones). */
   show(graph: LiquidGraph.LiquidGraph): void {
     this.graph = graph
-    const pinned = new Set<string>(this.highlighted?.nodes ?? [])
+    const pinned = new Set<string>([...this.pinned, ...(this.highlighted?.nodes ?? [])])
     const drawing = Elements.draw(graph, { ...this.options, pinned })
     this.drawing = drawing
     const previous = new Map<string, cytoscape.Position>()
@@ -157,6 +159,13 @@ export class GraphView {
     d.semantic = String(this.cy.nodes(".semantic").length)
     d.episodic = String(this.cy.nodes(".episodic").length)
     d.highlighted = String(this.cy.elements(".path").length)
+  }
+
+  /** Draws these nodes from now on, whatever their importance (exploring by hand). */
+  pin(ids: Iterable<string>): void {
+    const before = this.pinned.size
+    for (const id of ids) this.pinned.add(id)
+    if (this.pinned.size !== before) this.redraw()
   }
 
   /** Selects and centres an element, if drawn. */

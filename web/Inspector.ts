@@ -52,6 +52,26 @@ export const mountInspector = (root: HTMLElement, page: Page): GraphView => {
     }
   })
 
+  const find = h("input", {
+    type: "search", id: "graph-find", placeholder: "find a node…", autocomplete: "off", list: "graph-find-labels",
+    onchange: () => {
+      const q = find.value.trim().toLowerCase()
+      if (q === "") return
+      const g = page.state().graph
+      const nodes = LiquidGraph.nodes(g)
+      const hit = nodes.find((n) => n.label.toLowerCase() === q || n.id === q) ?? nodes.find((n) => n.label.toLowerCase().startsWith(q)) ??
+        nodes.find((n) => n.label.toLowerCase().includes(q))
+      if (hit === undefined) {
+        page.notice(`No node matches “${find.value.trim()}”.`)
+        return
+      }
+      graph.pin([hit.id, ...LiquidGraph.incident(g, hit.id).map((f) => Fact.other(f, hit.id))])
+      showCaption()
+      select({ kind: "node", id: hit.id })
+    }
+  })
+  const labels = h("datalist", { id: "graph-find-labels" })
+
   const showCaption = () => {
     const d = graph.drawing
     caption.textContent = d === undefined ? "" : `${d.nodesShown} of ${d.nodesTotal} nodes, ${d.edgesShown} of ${d.edgesTotal} edges drawn`
@@ -153,6 +173,11 @@ export const mountInspector = (root: HTMLElement, page: Page): GraphView => {
           LiquidGraph.isArchived(g, id) ? row("archived", "yes (prune moved it to the archive)") : null),
         facts.length === 0 ? null : h("ul", { class: "facts" }, facts.slice(0, 40).map((f) => factLink(g, f))),
         h("div", { class: "actions" },
+          h("button", { id: "node-expand", title: "draw this node's neighbours too", onclick: () => {
+            graph.pin([id, ...LiquidGraph.incident(g, id).map((f) => Fact.other(f, id))])
+            showCaption()
+            graph.focus(id)
+          } }, "Show neighbours"),
           h("button", { id: "node-history", onclick: () => openHistory(n.kind === "episode" ? id : n.label) }, "History"),
           h("button", { id: "node-forget", class: "danger", onclick: () => forget(n.kind === "episode" ? { episode: id.replace(/^ep:/, "") } : { node: n.label }, n.label) }, "Forget")))
       return
@@ -268,6 +293,7 @@ export const mountInspector = (root: HTMLElement, page: Page): GraphView => {
           toggle("show-mentions", "episodes", "mentions"),
           toggle("show-associations", "associations", "associations"),
           h("label", {}, "most nodes ", limit),
+          find, labels,
           caption),
         canvas,
         h("div", { class: "legend" },
@@ -285,7 +311,11 @@ export const mountInspector = (root: HTMLElement, page: Page): GraphView => {
           h("p", { class: "hint" }, "Hand edits are events (provenance “edit”): the history and the timeline show them.")))))
 
   page.onChange(() => {
-    graph.show(page.state().graph)
+    const g = page.state().graph
+    // the find box suggests the most important labels (a datalist of every node would be huge)
+    fill(labels, LiquidGraph.nodes(g).filter((n) => n.kind !== "episode").sort((a, b) => b.importance - a.importance).slice(0, 500)
+      .map((n) => h("option", { value: n.label })))
+    graph.show(g)
     showCaption()
     showSelection()
   })

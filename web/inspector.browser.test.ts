@@ -60,6 +60,19 @@ describe.skipIf(skip !== undefined)("web inspector in Chromium", () => {
     expect(errors).toEqual([])
   })
 
+  it("explores: a node found by name is drawn with its neighbours even when hidden by the drawing's filters", async () => {
+    await page.uncheck("#show-mentions")
+    expect(Number((await graphData()).episodic)).toBe(0)
+    await page.fill("#graph-find", "Bob likes chess")
+    await page.dispatchEvent("#graph-find", "change")
+    await page.waitForFunction(() => document.querySelector("#details h3")?.textContent?.includes("Bob likes chess"))
+    expect(Number((await graphData()).episodic)).toBeGreaterThanOrEqual(1)
+    await page.click("#node-expand")
+    expect(Number((await graphData()).semantic)).toBeGreaterThanOrEqual(2)
+    await page.check("#show-mentions")
+    expect(Number((await graphData()).episodic)).toBeGreaterThanOrEqual(4)
+  })
+
   it("search: recall lists facts and highlights their justifying paths, without writing an event", async () => {
     const before = await server.journal()
     await page.fill("#recall-query", "Where does Alice live?")

@@ -208,11 +208,15 @@ const boot = async (): Promise<void> => {
     const wanted = parseMemory(url.searchParams.get("memory"))
     const all = [...memories]
     if (wanted !== undefined && !all.some((m) => memoryKey(m) === memoryKey(wanted))) all.unshift(wanted)
-    if (all.length === 0) all.push(api.memory)
-    fill(memorySelect, all.map((m) => h("option", { value: memoryKey(m) }, memoryKey(m))))
-    const first = wanted ?? all[0]!
-    memorySelect.value = memoryKey(first)
-    await choose(first)
+    if (all.length === 0) {
+      fill(memorySelect, h("option", {}, "no memory yet"))
+      notice("No memory to show yet: ingest something first (e.g. `npx mags ingest notes.txt`, or POST M/ingest), or open ?memory=user/agent/session.")
+    } else {
+      fill(memorySelect, all.map((m) => h("option", { value: memoryKey(m) }, memoryKey(m))))
+      const first = wanted ?? all[0]!
+      memorySelect.value = memoryKey(first)
+      await choose(first)
+    }
   } catch (error) {
     report(error)
   }
