@@ -69,6 +69,16 @@ export const conformance = (name: string, setup: () => Promise<Harness>): void =
       expect("validFrom" in hit.fact).toBe(true)
     })
 
+    it("add_episode under a source learns an episode once: a retried call adds nothing", async () => {
+      const episode = { text: "Kai works at Wayne Enterprises.", source: "retry-1", ...at("retry") }
+      const first = await ok("add_episode", episode)
+      expect(first.facts).toBeGreaterThanOrEqual(1)
+      const journal = await h.journal()
+      const again = await ok("add_episode", episode)
+      expect(again).toMatchObject({ facts: 0, skipped: first.items })
+      expect(await h.journal()).toBe(journal)
+    })
+
     it("add_episode takes chat messages", async () => {
       const learned = await ok("add_episode", {
         messages: [{ role: "user", content: "I live in Lisbon.", speaker: "Bruno" }],
@@ -138,6 +148,7 @@ export const conformance = (name: string, setup: () => Promise<Harness>): void =
         ["add_episode", {}, /Usage: give exactly one of text or messages/],
         ["add_episode", { text: "Hana lives in Oslo.", messages: [] }, /Usage/],
         ["add_episode", { text: "Hana lives in Oslo.", user: "" }, /Usage: the user id must not be empty/],
+        ["add_episode", { text: "Hana lives in Oslo.", source: "no spaces allowed" }, /Usage: source must be/],
         ["add_facts", { facts: [] }, /facts|Invalid|Expected/i],
         ["add_facts", { facts: [{ subject: "Hana", relation: "lives in" }] }, /object|Invalid|Missing/i],
         ["search_facts", {}, /query|Invalid|Missing/i],

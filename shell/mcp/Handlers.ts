@@ -73,7 +73,7 @@ export const toolsLayer = MemoryTools.toLayer(Effect.gen(function*() {
       onMemory(args, (memory) =>
         (args.text === undefined) === (args.messages === undefined)
           ? Effect.fail(fail("Usage", "give exactly one of text or messages"))
-          : Ops.ingest(memory, { text: args.text, messages: args.messages }, { speaker: args.speaker })),
+          : Ops.ingest(memory, { text: args.text, messages: args.messages }, { speaker: args.speaker, source: args.source })),
 
     add_facts: (args) => onMemory(args, (memory) => Ops.addFacts(memory, args.facts)),
 
