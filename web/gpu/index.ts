@@ -40,7 +40,9 @@ const report = (r: GpuCheck): Array<HTMLElement> => {
   const facts = h("dl", { class: "gpu-kv" },
     row("backend that ran", r.backend, "gpu-backend"),
     row("kernel", `${r.kernel} (gpu.js) vs ${r.cpuKernel} (CPU default) and a float64 reference`),
-    row("WebGL renderer", r.renderer ?? "none reported"),
+    row("WebGL renderer", r.renderer === undefined ? "none reported"
+      : /swiftshader/i.test(r.renderer) ? `${r.renderer} — a CPU implementation of WebGL (no GPU here): the kernels run the WebGL path, timings are not a GPU's`
+      : r.renderer),
     ...(r.unavailable.length === 0 ? [] : [row("not available here", r.unavailable.join("; "))]),
     row("data", `${r.rows} × ${r.dim}-d unit vectors (seeded, clustered), ${r.queries} queries, top ${r.k}`),
     row("max |GPU − reference|", `${r.maxAbsError.toExponential(3)} over all ${r.rows * r.queries} scores`, "gpu-error"),

@@ -169,7 +169,7 @@ export const mountWorlds = (el: HTMLElement, api?: Api): WorldsHandle => {
     note.textContent = `copying ${facts.length} facts…`
     try {
       const r = await api.addFacts(facts)
-      note.textContent = `copied: ${JSON.stringify(r)}`
+      note.textContent = `copied ${r.facts} facts into ${api.memory.user}/${api.memory.agent}/${api.memory.session} (${r.events} events, now at seq ${r.seq}); see the Graph tab`
       window.dispatchEvent(new CustomEvent("mags:changed"))
     } catch (e) {
       note.textContent = `copy failed: ${e instanceof Error ? e.message : String(e)}`
