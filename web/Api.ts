@@ -5,7 +5,7 @@
  *
  * The answers' shapes are the application's views (`shell/app/Views.ts`), imported as types only.
  */
-import type { EventView, FactView, ForgetView, HistoryView, IngestView, InspectView, MaintainView, ParamsView, PathView, RecallView } from "../shell/app/Views.ts"
+import type { EventView, FactView, ForgetView, HistoryView, IngestView, MaintainView, ParamsView, PathView, RecallView } from "../shell/app/Views.ts"
 
 
 /** The address of one memory. */
@@ -15,7 +15,7 @@ export interface MemoryRef {
   readonly session: string
 }
 
-export type { EventView, FactView, ForgetView, HistoryView, IngestView, InspectView, MaintainView, ParamsView, PathView, RecallView }
+export type { EventView, FactView, ForgetView, HistoryView, IngestView, MaintainView, ParamsView, PathView, RecallView }
 
 /** The answer of `GET M/events`. */
 export interface EventsPage {
@@ -79,11 +79,6 @@ export class Api {
     return this.request("GET", "/v1/memories")
   }
 
-  /** Counts and a summary of the memory. */
-  inspect(): Promise<InspectView> {
-    return this.request("GET", `${this.prefix}/inspect`)
-  }
-
   /** Recall with paths; not recorded as an event unless `record`. */
   recall(query: string, options: { k?: number; max?: number; record?: boolean } = {}): Promise<RecallView> {
     return this.request("POST", `${this.prefix}/recall`, { query, ...options })
@@ -129,7 +124,7 @@ export class Api {
     return this.request("PUT", `${this.prefix}/params`, partial)
   }
 
-  /** Runs maintenance (decay, prune, consolidate) on the stored memory. */
+  /** Runs maintenance (decay since the last decay, prune, consolidate) on the stored memory, now. */
   maintain(): Promise<MaintainView> {
     return this.request("POST", `${this.prefix}/maintain`, {})
   }

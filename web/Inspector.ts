@@ -285,6 +285,22 @@ export const mountInspector = (root: HTMLElement, page: Page): GraphView => {
     }
   }, subject, relation, object, h("button", { type: "submit" }, "Add fact"))
 
+  // ── ingest text ──
+  const told = h("textarea", { id: "tell-text", rows: 3, placeholder: "Sentences to learn, e.g. “Dana lives in Oslo.”" })
+  const tellForm = h("form", {
+    id: "tell-form",
+    onsubmit: (e: Event) => {
+      e.preventDefault()
+      const text = told.value.trim()
+      if (text === "") return
+      page.api.ingest({ text }).then(async (view) => {
+        await page.sync()
+        told.value = ""
+        page.notice(`Learned ${view.facts} fact(s) from ${view.items} item(s)${view.superseded > 0 ? `, ${view.superseded} superseded` : ""}${view.skipped > 0 ? `, ${view.skipped} skipped` : ""}.`)
+      }, page.report)
+    }
+  }, told, h("button", { type: "submit" }, "Ingest"))
+
   fill(root,
     h("div", { class: "graph-tab" },
       h("div", { class: "graph-pane" },
@@ -307,6 +323,7 @@ export const mountInspector = (root: HTMLElement, page: Page): GraphView => {
         h("section", {}, h("h2", {}, "Search"), recallForm, results),
         h("section", {}, h("h2", {}, "Selection"), details),
         h("section", {}, h("h2", {}, "History"), history),
+        h("section", {}, h("h2", {}, "Tell the memory"), tellForm),
         h("section", {}, h("h2", {}, "Add a fact"), addForm,
           h("p", { class: "hint" }, "Hand edits are events (provenance “edit”): the history and the timeline show them.")))))
 

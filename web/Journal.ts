@@ -6,7 +6,6 @@
  * memory at any point of its history (time travel) without asking the server. Every
  * {@link CHECKPOINT} events a state is kept, so moving the timeline refolds at most that many.
  */
-import * as Event from "../core/Event.ts"
 import * as Replay from "../core/Replay.ts"
 import type { EventView } from "./Api.ts"
 
@@ -67,14 +66,6 @@ export class Journal {
       if (state.seq % CHECKPOINT === 0) this.checkpoints.set(state.seq, state)
     }
     return state
-  }
-
-  /** The decoded event with this seq (for showing it). */
-  event(seq: number): Event.Event | undefined {
-    const e = this.entries[seq - 1]
-    if (e === undefined) return undefined
-    const decoded = Event.decode(e.json, seq - 1)
-    return decoded._tag === "Success" ? decoded.success : undefined
   }
 }
 

@@ -9,6 +9,7 @@ import * as LiquidGraph from "../core/LiquidGraph.ts"
 import * as Params from "../core/Params.ts"
 import { fill, h, num } from "./Dom.ts"
 import * as Elements from "./Elements.ts"
+import { formatDuration } from "./Journal.ts"
 import type { Page } from "./Page.ts"
 import * as WhatIf from "./WhatIf.ts"
 
@@ -144,6 +145,13 @@ export const mountParams = (root: HTMLElement, page: Page): { readonly shown: ()
     }, page.report)
   }
 
+  const maintainNow = () => {
+    page.api.maintain().then(async (m) => {
+      await page.sync()
+      page.notice(`Maintained over ${formatDuration(m.dt)}: ${m.weakened} weakened, ${m.removed} removed, ${m.archived} archived, ${m.merged.length} merged; ${m.before.nodes} → ${m.after.nodes} nodes, ${m.before.edges} → ${m.after.edges} edges.`)
+    }, page.report)
+  }
+
   fill(root,
     h("div", { class: "params-tab" },
       h("div", { class: "params-list" },
@@ -158,7 +166,10 @@ export const mountParams = (root: HTMLElement, page: Page): { readonly shown: ()
         h("h2", {}, "What if"),
         h("p", { class: "hint" }, "Maintenance (decay → prune → consolidate) run in this page's core on a copy of the memory, once under the memory's parameters and once under the edited ones. Nothing is sent to the server until you save."),
         h("label", {}, "Maintenance after ", days, " days"),
-        result)))
+        result,
+        h("h2", {}, "On the memory"),
+        h("p", { class: "hint" }, "Runs maintenance on the stored memory now (decay over the time since its last decay, prune, consolidate): three events."),
+        h("button", { id: "maintain-run", onclick: () => maintainNow() }, "Run maintenance now"))))
 
   // the what-if runs two maintenance passes: only while the tab is on screen
   let stale = true

@@ -166,6 +166,21 @@ describe.skipIf(skip !== undefined)("web inspector in Chromium", () => {
     expect(errors).toEqual([])
   })
 
+  it("tells the memory text and runs maintenance on it: events the page then shows", async () => {
+    await page.click("#tab-graph")
+    await page.fill("#tell-text", "Dana lives in Oslo.")
+    await page.click("#tell-form button[type=submit]")
+    await page.waitForFunction(() => document.querySelector("#banner")?.textContent?.startsWith("Learned"))
+    const facts = await api<{ nodes: ReadonlyArray<{ label: string }> }>("GET", `${M}/nodes?query=Dana&limit=5`)
+    expect(facts.nodes.some((n) => n.label === "Dana")).toBe(true)
+    await page.click("#tab-params")
+    await page.click("#maintain-run")
+    await page.waitForFunction(() => document.querySelector("#banner")?.textContent?.startsWith("Maintained"))
+    const { events, last } = await api<{ events: ReadonlyArray<{ tag: string }>; last: number }>("GET", `${M}/events?after=0&limit=1000`)
+    expect(events.slice(-3).map((e) => e.tag)).toEqual(["Decayed", "Pruned", "Consolidated"])
+    expect(await page.textContent("#status")).toContain(`seq ${last}`)
+  })
+
   it("without a token the API answers 401 and the page asks for one; the token given is used", async () => {
     const other = await browser.newPage()
     try {
