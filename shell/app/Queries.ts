@@ -1,6 +1,6 @@
 /**
- * Queries — recall and connect as the CLI runs and shows them (`mags recall`, `mags connect`,
- * `mags demo`).
+ * Queries — recall as the app runs it (`Ops.recall`, `mags recall`, `mags demo`), and recall and
+ * connect answers as lines of text.
  *
  * **Recall changes memory** (Hebbian links between co-recalled anchors, access counts), so a
  * recorded recall is a **Recalled** event `{ text, embedding, … }` with the clock's `now`: the
@@ -8,13 +8,12 @@
  * the journal replays it. The query's time hint (`Dates.timeHint`: the window a question such as
  * "what did I do last May?" names, relative to the clock, or `asksWhen` for "when did …?") is
  * part of the input, recall's time source. `record: false` only reads. **Connect** only reads
- * (the strongest path, `Connect.connect`); it is not an event.
+ * (the strongest path, `Ops.connect`); it is not an event.
  *
  * @since 0.1.0
  */
-import { Clock, Effect, Option, Result } from "effect"
+import { Clock, Effect, Result } from "effect"
 import type * as Changes from "../../core/Changes.ts"
-import * as Connect from "../../core/Connect.ts"
 import * as Event from "../../core/Event.ts"
 import * as Recall from "../../core/Recall.ts"
 import * as Replay from "../../core/Replay.ts"
@@ -23,6 +22,7 @@ import * as Dates from "../extract/Dates.ts"
 import type { Memory } from "../store/MemoryStore.ts"
 import { type AppFailure, fail, fromAiError, fromStoreError } from "./Failure.ts"
 import * as Render from "./Render.ts"
+import type { ConnectView } from "./Views.ts"
 
 /** Options of {@link recall}. */
 export interface RecallOptions {
@@ -121,32 +121,11 @@ export const recallLines = (r: Recalled): Array<string> => {
 }
 
 /**
- * The strongest path between two nodes (labels or ids), as lines; `undefined` when either is
- * unknown or they are not connected.
- * @complexity bidirectional Dijkstra (see `Connect.connect`)
+ * A connect answer (`Ops.connect`) as lines: the path and its length and weight, or why the two
+ * are not connected.
+ * @complexity O(path length)
  */
-export const connectLines = (state: Replay.State, a: string, b: string): Result.Result<Array<string> | undefined, AppFailure> => {
-  const found = Result.try({
-    try: () => Connect.connect(state.graph, a, b, state.params),
-    catch: (e) => fail("Usage", `connect: ${e instanceof Error ? e.message : String(e)}`)
-  })
-  if (Result.isFailure(found)) return Result.fail(found.failure)
-  return Result.succeed(Option.match(found.success, {
-    onNone: () => undefined,
-    onSome: (p) => [
-      Render.path(state.graph, p),
-      `(${p.edges.length} edge${p.edges.length === 1 ? "" : "s"}, weight ${p.weight.toFixed(3)})`
-    ]
-  }))
-}
-
-/**
- * Why `connect` found nothing: which label is unknown, or that both are known but not connected.
- * @complexity O(|labels|)
- */
-export const whyNotConnected = (state: Replay.State, a: string, b: string): string => {
-  const unknown = [a, b].filter((l) => Connect.resolveNode(state.graph, l) === undefined)
-  return unknown.length > 0
-    ? `not in memory: ${unknown.map((l) => `"${l}"`).join(", ")}`
-    : `"${a}" and "${b}" are not connected`
-}
+export const connectLines = (view: ConnectView): Array<string> =>
+  view.path === null
+    ? [view.reason ?? `"${view.from}" and "${view.to}" are not connected`]
+    : [view.path.text, `(${view.path.edges.length} edge${view.path.edges.length === 1 ? "" : "s"}, weight ${view.path.weight.toFixed(3)})`]

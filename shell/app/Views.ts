@@ -247,6 +247,21 @@ export const VerifyView = Schema.Struct({
 })
 export type VerifyView = typeof VerifyView.Type
 
+/** One turn of the MAGS loop (`mags ask`): the route, the answer, what was recalled, learned and reinforced. */
+export const TurnView = Schema.Struct({
+  route: Schema.String,
+  answer: Schema.String,
+  rounds: Schema.Finite,
+  recalled: Schema.Array(Schema.Struct({ fact: FactView, score: Schema.Finite, path: PathView })),
+  learned: Schema.Array(Schema.Struct({ subject: Schema.String, relation: Schema.String, object: Schema.String, negated: Schema.Boolean })),
+  reinforced: Schema.Array(Schema.String),
+  events: Schema.Array(Schema.Struct({ tag: Schema.String, now: Schema.Finite })),
+  /** Recall requests of the model's last allowed generation, not run. */
+  unanswered: Schema.Array(Schema.String),
+  seq: Schema.Finite
+})
+export type TurnView = typeof TurnView.Type
+
 /** Where a rollback or a branch restore left the memory, and the branch it set aside (null: none). */
 export const RollbackView = Schema.Struct({
   from: Schema.Finite,
@@ -348,6 +363,35 @@ export const recallView = (r: Recalled): RecallView => {
     facts: r.result.facts.map((f) => ({ fact: factView(g, f.fact), score: f.score, path: pathView(g, f.path) })),
     episodes: r.result.episodes.map((e) => ({ id: e.id, text: e.text, score: e.score, path: pathView(g, e.path) })),
     seq: r.state.seq
+  }
+}
+
+/** A loop turn's outcome (the fields of `Mags.TurnResult` that `TurnView` shows). */
+export interface Turn {
+  readonly route: string
+  readonly answer: string
+  readonly rounds: number
+  readonly recalled: ReadonlyArray<Recall.RecalledFact>
+  readonly engrammed: ReadonlyArray<{ readonly subject: string; readonly relation: string; readonly object: string; readonly negated?: boolean }>
+  readonly reinforced: ReadonlyArray<string>
+  readonly events: ReadonlyArray<EventM.Event>
+  readonly unanswered: ReadonlyArray<string>
+  readonly state: Replay.State
+}
+
+/** The view of a loop turn. @complexity O(recalled · path length · log n + events) */
+export const turnView = (t: Turn): TurnView => {
+  const g = t.state.graph
+  return {
+    route: t.route,
+    answer: t.answer,
+    rounds: t.rounds,
+    recalled: t.recalled.map((f) => ({ fact: factView(g, f.fact), score: f.score, path: pathView(g, f.path) })),
+    learned: t.engrammed.map((f) => ({ subject: f.subject, relation: f.relation, object: f.object, negated: f.negated === true })),
+    reinforced: [...t.reinforced],
+    events: t.events.map((e) => ({ tag: e._tag, now: e.now })),
+    unanswered: [...t.unanswered],
+    seq: t.state.seq
   }
 }
 

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as NodeFs from "node:fs"
 import * as NodePath from "node:path"
+import { exitCodes } from "./Errors.ts"
 import { dbState, mags, tempDir } from "./testing.ts"
 
 let home: string
@@ -59,13 +60,16 @@ describe("mags CLI", () => {
     expect(after.journal).toContain('"_tag":"Recalled"')
   })
 
-  it("connect shows the strongest path; unknown labels are named", () => {
+  it("connect shows the strongest path; unknown labels are named and exit NotFound, as history's do", () => {
     const r = mags(["connect", "Tobin", "Vell"], env)
     expect(r.code).toBe(0)
     expect(r.stdout).toContain("Tobin —visit→ Mira —lives_in→ Vell")
     const none = mags(["connect", "Tobin", "Atlantis"], env)
-    expect(none.code).toBe(0)
-    expect(none.stdout).toContain('not in memory: "Atlantis"')
+    expect(none.code).toBe(exitCodes.NotFound)
+    expect(none.stderr).toContain('mags: not in memory: "Atlantis"')
+    const history = mags(["history", "Atlantis"], env)
+    expect(history.code).toBe(exitCodes.NotFound)
+    expect(history.stderr).toContain('mags: not in memory: "Atlantis"')
   })
 
   it("ask answers from memory with the template (no model) and records the turn, not its own answer", () => {

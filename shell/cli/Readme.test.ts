@@ -1,6 +1,6 @@
 /**
  * The README's `mags` commands run as written: every `npx mags …` line of the README's shell
- * blocks under "The `mags` CLI" is run (as `mags …`, the same entry point `npx mags` starts) in
+ * blocks of the section "The `mags` CLI" (up to the next level-2 heading) is run (as `mags …`, the same entry point `npx mags` starts) in
  * order on a fresh memory home with the test embedder, from the repository root, and must exit 0.
  */
 import { afterAll, describe, expect, it } from "vitest"
@@ -25,7 +25,9 @@ afterAll(() => NodeFs.rmSync(dir, { recursive: true, force: true }))
 describe("README", () => {
   it("every `npx mags` command of the CLI section runs as written", () => {
     const readme = NodeFs.readFileSync(NodePath.join(ROOT, "README.md"), "utf8")
-    const section = readme.slice(readme.indexOf("## The `mags` CLI"), readme.indexOf("## Using the core"))
+    const start = readme.indexOf("## The `mags` CLI")
+    // up to the next level-2 heading: the serving sections' `npx mags serve` would not return
+    const section = readme.slice(start, readme.indexOf("\n## ", start + 1))
     const lines = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((b) => b[1]!.split("\n"))
       .map((l) => l.trim()).filter((l) => l.startsWith("npx mags "))
     expect(lines.length).toBeGreaterThanOrEqual(10)

@@ -4,7 +4,9 @@
  * The answer goes to stdout. With no model configured it is the template answer of
  * `TemplateModel.ts` (recalled facts as sentences), and the turn is still recorded: the recall,
  * what the text taught, and the reinforcement of the facts the answer used. `--verbose` prints
- * the recalled facts with their paths and the events to stderr. A failed turn writes nothing.
+ * the recalled facts with their paths and the events to stderr. `--json` prints the turn as one
+ * `TurnView` line instead (answer, route, recalled facts with paths, learned triples, reinforced
+ * edges, events). A failed turn writes nothing.
  *
  * @since 0.1.0
  */
@@ -12,6 +14,8 @@ import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { Mags, type TurnResult } from "../../loop/Mags.ts"
 import * as Render from "../../app/Render.ts"
+import * as Views from "../../app/Views.ts"
+import * as Json from "../Json.ts"
 import * as Root from "../Root.ts"
 import * as Services from "../../app/Services.ts"
 
@@ -29,12 +33,12 @@ export const details = (r: TurnResult): Array<string> => {
   ]
 }
 
-/** Runs one turn and prints its answer (and details when `verbose`). */
-export const runTurn = (text: string, verbose: boolean) =>
+/** Runs one turn and prints its answer, or its `TurnView` line when `json` (and details on stderr when `verbose`). */
+export const runTurn = (text: string, verbose: boolean, json = false) =>
   Effect.gen(function*() {
     const mags = yield* Mags
     const result = yield* mags.turn(text).pipe(Effect.catchTag("MagsError", (e) => Effect.flatMap(Services.turnFailure(e), Effect.fail)))
-    yield* Console.log(result.answer)
+    yield* (json ? Json.print(Views.turnView(result)) : Console.log(result.answer))
     if (verbose) for (const line of details(result)) yield* Console.error(line)
     return result
   })
@@ -47,9 +51,10 @@ export const ask = Command.make("ask", {
     Flag.optional
   ),
   verbose: Flag.Boolean("verbose").pipe(Flag.withDescription("Show recalled facts, paths and events"), Flag.withDefault(false)),
-  speaker: Flag.String("speaker").pipe(Flag.withDescription("Who you are: your \"I\" and \"my\" in what you tell"), Flag.optional)
-}, ({ budget, question, verbose, speaker }) =>
+  speaker: Flag.String("speaker").pipe(Flag.withDescription("Who you are: your \"I\" and \"my\" in what you tell"), Flag.optional),
+  json: Json.flag
+}, ({ budget, json, question, verbose, speaker }) =>
   Effect.gen(function*() {
     const s = yield* Root.settings
-    yield* Services.withLoop(s, runTurn(question.join(" "), verbose), { budget: Services.promptBudget(s, budget), ...(Option.isSome(speaker) ? { speaker: speaker.value } : {}) })
+    yield* Services.withLoop(s, runTurn(question.join(" "), verbose, json), { budget: Services.promptBudget(s, budget), ...(Option.isSome(speaker) ? { speaker: speaker.value } : {}) })
   })).pipe(Command.withDescription("Ask (or tell) once: recall, answer, learn"))

@@ -24,6 +24,7 @@ import { Extractor } from "../../extract/Extractor.ts"
 import { fail } from "../../app/Failure.ts"
 import * as Ingest from "../../app/Ingest.ts"
 import * as Input from "../../app/Input.ts"
+import * as Ops from "../../app/Ops.ts"
 import * as Queries from "../../app/Queries.ts"
 import * as Render from "../../app/Render.ts"
 import * as Root from "../Root.ts"
@@ -97,9 +98,9 @@ export const demo = Command.make("demo", {
         yield* Console.log("\nConnections (strongest paths):")
         const state = yield* memory.state
         for (const [a, b] of PAIRS) {
-          const lines = Queries.connectLines(state, a, b)
-          if (Result.isFailure(lines)) return yield* lines.failure
-          yield* Console.log(`  ${a} ↔ ${b}: ${lines.success === undefined ? Queries.whyNotConnected(state, a, b) : lines.success.join("  ")}`)
+          const found = yield* Effect.result(Ops.connect(state, a, b))
+          if (Result.isFailure(found) && found.failure.kind !== "NotFound") return yield* found.failure
+          yield* Console.log(`  ${a} ↔ ${b}: ${Result.isFailure(found) ? found.failure.message : Queries.connectLines(found.success).join("  ")}`)
         }
         const report = yield* memory.verify.pipe(Effect.mapError((e) => fail("Store", e.message)))
         yield* Console.log(

@@ -3,20 +3,23 @@
  * (`f|subject|relation|object…`, as `export --format json` shows), the facts of its slot (same
  * subject and relation); for a node (label or id), the facts of every slot it is the subject of,
  * and the facts it is the object of. Each version with its validity (`valid` or `until …`,
- * `from …`), when it was learned, and what superseded it. Oldest first within a slot. Read only.
+ * `from …`), when it was learned, and what superseded it. Oldest first within a slot. Read only
+ * (the database is opened read only). A target memory does not know fails with `NotFound`
+ * (exit 12, as `connect` does). `--json` prints one `HistoryView` line, with the journal events
+ * that wrote the facts.
  *
  * @since 0.1.0
  */
 import { Console, Effect } from "effect"
 import { Argument, Command } from "effect/cli"
-import * as Connect from "../../../core/Connect.ts"
 import type { Fact } from "../../../core/Fact.ts"
 import * as LiquidGraph from "../../../core/LiquidGraph.ts"
-import * as Reconcile from "../../../core/Reconcile.ts"
 import { fail } from "../../app/Failure.ts"
+import * as Ops from "../../app/Ops.ts"
 import * as Render from "../../app/Render.ts"
-import * as Root from "../Root.ts"
 import * as Services from "../../app/Services.ts"
+import * as Json from "../Json.ts"
+import * as Root from "../Root.ts"
 
 const version = (g: LiquidGraph.LiquidGraph, f: Fact): string => {
   const status = f.supersededBy !== null
@@ -28,35 +31,21 @@ const version = (g: LiquidGraph.LiquidGraph, f: Fact): string => {
 }
 
 /**
- * The history lines of a fact id or node (see the module header); `undefined` when unknown.
+ * The history lines of a fact id or node (see the module header; the facts are
+ * `Ops.historyFacts`'); `undefined` when unknown.
  * @complexity O(facts of the node · log)
  */
 export const lines = (g: LiquidGraph.LiquidGraph, target: string): Array<string> | undefined => {
-  const asFact = LiquidGraph.edge(g, target)
-  const slots = new Map<string, Array<Fact>>()
-  const incoming: Array<Fact> = []
-  if (asFact !== undefined && asFact.kind === "fact") {
-    slots.set(`${asFact.subject}|${asFact.relation}`, LiquidGraph.slot(g, asFact.subject, asFact.relation))
-  } else {
-    const node = Connect.resolveNode(g, target)
-    if (node === undefined) return undefined
-    for (const f of LiquidGraph.incident(g, node)) {
-      if (f.kind !== "fact") continue
-      if (f.subject === node) {
-        const key = `${f.subject}|${f.relation}`
-        if (!slots.has(key)) slots.set(key, LiquidGraph.slot(g, f.subject, f.relation))
-      } else incoming.push(f)
-    }
-  }
+  const found = Ops.historyFacts(g, target)
+  if (found === undefined) return undefined
   const out: Array<string> = []
-  for (const [key, facts] of [...slots.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const [subject, relation] = key.split("|") as [string, string]
-    out.push(`${Render.label(g, subject)} —${relation}→ (${facts.length} version${facts.length === 1 ? "" : "s"})`)
-    for (const f of [...facts].sort(Reconcile.chronological)) out.push(version(g, f))
+  for (const slot of found.slots) {
+    out.push(`${Render.label(g, slot.subject)} —${slot.relation}→ (${slot.chain.length} version${slot.chain.length === 1 ? "" : "s"})`)
+    for (const f of slot.chain) out.push(version(g, f))
   }
-  if (incoming.length > 0) {
-    out.push(`facts about it as object (${incoming.length}):`)
-    for (const f of incoming.sort(Reconcile.chronological)) out.push(version(g, f))
+  if (found.incoming.length > 0) {
+    out.push(`facts about it as object (${found.incoming.length}):`)
+    for (const f of found.incoming) out.push(version(g, f))
   }
   if (out.length === 0) out.push("no facts")
   return out
@@ -64,12 +53,14 @@ export const lines = (g: LiquidGraph.LiquidGraph, target: string): Array<string>
 
 /** The `history` command. */
 export const history = Command.make("history", {
-  target: Argument.String("target").pipe(Argument.withDescription("A fact id (f|…) or a node label / id"))
-}, ({ target }) =>
+  target: Argument.String("target").pipe(Argument.withDescription("A fact id (f|…) or a node label / id")),
+  json: Json.flag
+}, ({ json, target }) =>
   Effect.gen(function*() {
     const s = yield* Root.settings
-    const state = yield* Services.withMemory(s, (memory) => memory.state)
+    if (json) return yield* Json.print(yield* Services.withMemory(s, (memory) => Ops.history(memory, target), { readOnly: true }))
+    const state = yield* Services.withMemory(s, (memory) => memory.state, { readOnly: true })
     const out = lines(state.graph, target)
-    if (out === undefined) return yield* fail("Usage", `not in memory: "${target}"`)
+    if (out === undefined) return yield* fail("NotFound", `not in memory: "${target}"`)
     for (const line of out) yield* Console.log(line)
   })).pipe(Command.withDescription("The versions of a fact or of a node's facts"))

@@ -3,7 +3,9 @@
  * and superseded facts; the archive beside the active graph, `LiquidGraph.archiveStats`), the top nodes by importance, the thematic clusters (connected groups
  * over strong current edges, `Consolidate.clusters`), and the most recent conflicts (facts that
  * reconciliation superseded, newest first, with the fact that replaced them). Read only: the
- * database is opened read only, so it works on a read-only database and home.
+ * database is opened read only, so it works on a read-only database and home. `--json` prints
+ * one `InspectView` line (counts, top nodes, clusters, conflicts, the parameters that differ
+ * from the defaults).
  *
  * @since 0.1.0
  */
@@ -14,6 +16,8 @@ import type { Fact } from "../../../core/Fact.ts"
 import * as LiquidGraph from "../../../core/LiquidGraph.ts"
 import type * as Replay from "../../../core/Replay.ts"
 import * as Render from "../../app/Render.ts"
+import * as Ops from "../../app/Ops.ts"
+import * as Json from "../Json.ts"
 import * as Root from "../Root.ts"
 import * as Services from "../../app/Services.ts"
 
@@ -78,10 +82,12 @@ export const report = (state: Replay.State, top: number): Array<string> => {
 
 /** The `inspect` command. */
 export const inspect = Command.make("inspect", {
-  top: Flag.Int("top").pipe(Flag.withDescription("How many nodes, clusters and conflicts to list"), Flag.withDefault(10))
-}, ({ top }) =>
+  top: Flag.Int("top").pipe(Flag.withDescription("How many nodes, clusters and conflicts to list"), Flag.withDefault(10)),
+  json: Json.flag
+}, ({ json, top }) =>
   Effect.gen(function*() {
     const s = yield* Root.settings
     const state = yield* Services.withMemory(s, (memory) => memory.state, { readOnly: true })
+    if (json) return yield* Json.print(Ops.inspect(state, top))
     for (const line of report(state, top)) yield* Console.log(line)
   })).pipe(Command.withDescription("Counts, top nodes, clusters and recent conflicts"))

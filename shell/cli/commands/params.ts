@@ -5,7 +5,9 @@
  * taken from the defaults — checks every field against its documented range, and records one
  * `ParamsSet` event: every later event runs under it, and replay reproduces it. `--defaults`
  * records the defaults back. A file that is missing, not JSON, or out of range is a `BadInput`
- * failure (exit 7) and records nothing.
+ * failure (exit 7) and records nothing. `--json` prints one `ParamsView` line: every parameter
+ * with its value, default, documented range and meaning, and the names that differ from the
+ * defaults.
  *
  * @since 0.3.0
  */
@@ -15,6 +17,8 @@ import { Command, Flag } from "effect/cli"
 import * as Event from "../../../core/Event.ts"
 import * as Params from "../../../core/Params.ts"
 import { type AppFailure, fail, fromStoreError } from "../../app/Failure.ts"
+import * as Ops from "../../app/Ops.ts"
+import * as Json from "../Json.ts"
 import * as Root from "../Root.ts"
 import * as Services from "../../app/Services.ts"
 
@@ -50,7 +54,8 @@ export const differences = (p: Params.Params, base: Params.Params = Params.defau
 export const params = Command.make("params", {
   load: Flag.String("load").pipe(Flag.withDescription("Record the parameters of this JSON file (e.g. npm run tune's params.json)"), Flag.optional),
   defaults: Flag.Boolean("defaults").pipe(Flag.withDescription("Record the default parameters"), Flag.withDefault(false)),
-  all: Flag.Boolean("all").pipe(Flag.withDescription("Print every parameter, not only those that differ from the defaults"), Flag.withDefault(false))
+  all: Flag.Boolean("all").pipe(Flag.withDescription("Print every parameter, not only those that differ from the defaults"), Flag.withDefault(false)),
+  json: Json.flag
 }, (flags) =>
   Effect.gen(function*() {
     if (Option.isSome(flags.load) && flags.defaults) return yield* fail("Usage", "give --load FILE or --defaults, not both")
@@ -74,6 +79,7 @@ export const params = Command.make("params", {
         const committed = yield* memory.commit([new Event.ParamsSet({ now, params: next })]).pipe(Effect.mapError(fromStoreError))
         return { state: committed.state, seq: committed.state.seq }
       }))
+    if (flags.json) return yield* Json.print(Ops.params(state))
     if (seq !== undefined) yield* Console.log(`parameters recorded (seq ${seq}); every later event runs under them`)
     const lines = differences(state.params, Params.defaults, flags.all)
     yield* Console.log(lines.length === 0 ? "parameters: the defaults" : `parameters${flags.all ? "" : " that differ from the defaults"}:`)

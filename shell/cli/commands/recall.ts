@@ -4,7 +4,8 @@
  * it touches); `--no-record` only reads (the database is opened read only, so it works on a
  * read-only home). `--sources lexical,vector,…` keeps only the listed
  * candidate sources of recall's fusion (`RecallInput.sources`: lexical, vector, key, walk, time),
- * to see what each contributes.
+ * to see what each contributes. `--json` prints the recall as one `RecallView` line
+ * (`shell/app/Views.ts`).
  *
  * @since 0.1.0
  */
@@ -14,6 +15,8 @@ import * as Recall from "../../../core/Recall.ts"
 import { parseIsoDate as parseDate } from "../../extract/Dates.ts"
 import { fail } from "../../app/Failure.ts"
 import * as Queries from "../../app/Queries.ts"
+import * as Views from "../../app/Views.ts"
+import * as Json from "../Json.ts"
 import * as Root from "../Root.ts"
 import * as Services from "../../app/Services.ts"
 
@@ -45,21 +48,24 @@ export const recall = Command.make("recall", {
   sources: Flag.String("sources").pipe(
     Flag.withDescription(`Recall's candidate sources to use, comma-separated (default all: ${Recall.SOURCES.join(",")})`),
     Flag.optional
-  )
-}, ({ at, k, max, query, record, sources }) =>
+  ),
+  json: Json.flag
+}, ({ at, json, k, max, query, record, sources }) =>
   Effect.gen(function*() {
     const s = yield* Root.settings
     const atMs = Option.isSome(at) ? parseDate(at.value) : undefined
     if (Option.isSome(at) && atMs === undefined) return yield* fail("Usage", `--at must be YYYY, YYYY-MM or YYYY-MM-DD, got "${at.value}"`)
     const chosen = Option.isSome(sources) ? parseSources(sources.value) : undefined
     if (chosen !== undefined && !Array.isArray(chosen)) return yield* fail("Usage", chosen.error)
+    const text = query.join(" ")
     const found = yield* Services.withMemory(s, (memory) =>
-      Queries.recall(memory, query.join(" "), {
+      Queries.recall(memory, text, {
         k: Option.getOrUndefined(k),
         maxResults: Option.getOrUndefined(max),
         at: atMs,
         record,
         sources: chosen
       }), { readOnly: !record }).pipe(Effect.provide(Services.embedderLayer(s)))
+    if (json) return yield* Json.print(Views.recallView({ query: text, ...found }))
     for (const line of Queries.recallLines(found)) yield* Console.log(line)
   })).pipe(Command.withDescription("Recall facts for a query, with the paths that justify them"))
