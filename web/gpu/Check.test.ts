@@ -12,10 +12,12 @@ describe("GPU check (gpu.js CPU mode in Node)", () => {
     expect(r.tolerance).toBe(1e-5)
     expect(r.maxAbsError).toBeLessThanOrEqual(r.tolerance)
     expect(r.cpuMaxAbsError).toBeLessThanOrEqual(r.tolerance)
+    expect(r.coreMaxAbsError).toBeLessThanOrEqual(r.tolerance)
     expect([r.topKAgree, r.cpuTopKAgree, r.coreAgrees, r.ok]).toEqual([true, true, true, true])
     expect(r.results.length).toBe(4)
     for (const q of r.results) {
       expect(q.gpu.map((h) => h.id)).toEqual(q.reference.map((h) => h.id))
+      expect(q.core.map((h) => h.id)).toEqual(q.reference.map((h) => h.id))
       expect(q.reference.length).toBe(10)
     }
   })

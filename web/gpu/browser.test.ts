@@ -48,6 +48,7 @@ describe.skipIf(skip !== undefined)("GPU tab in Chromium", () => {
     expect(r.topKAgree).toBe(true)
     expect(r.cpuTopKAgree).toBe(true)
     expect(r.coreAgrees).toBe(true)
+    expect(r.coreMaxAbsError).toBeLessThanOrEqual(r.tolerance)
     expect(r.ok).toBe(true)
     expect(r.rows).toBe(6000)
   })
