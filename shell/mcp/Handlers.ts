@@ -86,10 +86,7 @@ export const toolsLayer = MemoryTools.toLayer(Effect.gen(function*() {
 
     search_nodes: (args) =>
       onMemory(args, (memory) =>
-        Effect.map(memory.state, (state) => ({
-          nodes: Ops.searchNodes(state, args.query, args.limit ?? DEFAULT_NODE_LIMIT),
-          missing: []
-        })), existing),
+        Effect.map(memory.state, (state) => ({ nodes: Ops.searchNodes(state, args.query, args.limit ?? DEFAULT_NODE_LIMIT) })), existing),
 
     open_nodes: (args) =>
       onMemory(args, (memory) =>

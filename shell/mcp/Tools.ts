@@ -73,13 +73,16 @@ export const FactInput = Schema.Struct({
 
 // ── results ───────────────────────────────────────────────────────────────────
 
-/** Nodes found or opened. */
-export const NodesResult = Schema.Struct({
+/** The nodes `search_nodes` found, most important first. */
+export const NodesFound = Schema.Struct({
+  nodes: Schema.Array(Views.NodeView)
+})
+
+/** The nodes `open_nodes` opened, and the names asked for that memory does not know. */
+export const NodesOpened = Schema.Struct({
   nodes: Schema.Array(Views.NodeView),
-  /** The names asked for that are not in memory (`open_nodes`). */
   missing: Schema.Array(Schema.String)
 })
-export type NodesResult = typeof NodesResult.Type
 
 // ── tools ─────────────────────────────────────────────────────────────────────
 
@@ -156,7 +159,7 @@ export const SearchNodes = Tool.make("search_nodes", {
     limit: count("The most nodes to return (default 10)", 100),
     ...Address
   }),
-  success: NodesResult,
+  success: NodesFound,
   failure: ToolFailure,
   dependencies: [Caller]
 }).annotateMerge(hints("Search nodes", reads))
@@ -169,7 +172,7 @@ export const OpenNodes = Tool.make("open_nodes", {
     names: Schema.Array(Schema.NonEmptyString).check(Schema.isMinLength(1)).annotate({ description: "Node names or ids" }),
     ...Address
   }),
-  success: NodesResult,
+  success: NodesOpened,
   failure: ToolFailure,
   dependencies: [Caller]
 }).annotateMerge(hints("Open nodes", reads))
