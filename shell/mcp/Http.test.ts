@@ -82,6 +82,19 @@ describe("MCP over HTTP: tenants", () => {
     expect(read.value.nodes.map((n: any) => n.label)).toEqual(["Bob"])
   })
 
+  it("the server's body limit holds for /mcp: an oversized call is refused (413), nothing written", async () => {
+    const before = await server.journal()
+    const text = "Alice likes tea. ".repeat(80_000)
+    const big = { jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "add_episode", arguments: { text } } }
+    const r = await ServerTesting.call(server.url + PATH, {
+      body: big,
+      token: ServerTesting.TOKENS.alice,
+      headers: { accept: "application/json, text/event-stream" }
+    })
+    expect(r.status).toBe(413)
+    expect(await server.journal()).toBe(before)
+  })
+
   it("no token, or an unknown one, is refused with 401 before MCP runs", async () => {
     const initialize = {
       jsonrpc: "2.0",
