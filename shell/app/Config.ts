@@ -15,7 +15,9 @@
  * | extractor               | `--extractor`               | `MAGS_EXTRACTOR`                | `rules`            |
  * | GloVe cache folder      | —                           | `MAGS_GLOVE_CACHE`              | `$XDG_CACHE_HOME/mags` or `~/.cache/mags` (one per user, whatever the home) |
  *
- * An empty value counts as absent. The language model is: the GGUF file or node-llama-cpp URI of
+ * An empty value counts as absent (but an empty `--user`, `--agent` or `--session` flag is a usage
+ * error: a memory named on the command line must be named). The language model is: the GGUF
+ * file or node-llama-cpp URI of
  * `MAGS_MODEL` when set; else the OpenAI-compatible endpoint when `MAGS_OPENAI_MODEL` is set;
  * else **none** — `ask` and `chat` then answer from memory with the template of
  * `TemplateModel.ts`, no LLM. Setting both `MAGS_MODEL` and `MAGS_OPENAI_MODEL` is a usage error.
@@ -34,7 +36,9 @@ import { Redacted, Result } from "effect"
 import * as NodeOs from "node:os"
 import * as NodePath from "node:path"
 import * as GloveCache from "../embeddings/GloveCache.ts"
+import { DEFAULT_PART } from "../store/MemoryStore.ts"
 import { type AppFailure, fail } from "./Failure.ts"
+import * as Tenant from "./Tenant.ts"
 
 // ── model ─────────────────────────────────────────────────────────────────────
 
@@ -122,8 +126,10 @@ const expandHome = (path: string, homedir: string): string =>
 /**
  * The settings from the flags, then the environment, then the defaults (see the module table).
  *
- * Laws: a flag always wins over its variable; an empty value is absent; the result depends only
- * on the arguments (pure).
+ * Laws: a flag always wins over its variable; an empty value is absent — but an empty or blank
+ * `--user`, `--agent` or `--session` flag is refused (`Usage`), and so is a memory id part that
+ * `Tenant.memoryIdOf` refuses (control characters, over 128 characters); the result depends
+ * only on the arguments (pure).
  * @complexity O(number of settings)
  * @example
  * ```ts
@@ -172,11 +178,19 @@ export const resolve = (flags: Flags, env: Env, homedir: string = NodeOs.homedir
     return Result.fail(fail("Usage", "the model extractor needs a model (MAGS_MODEL or MAGS_OPENAI_MODEL)"))
   }
 
+  // a memory named on the command line must be named: `--user ""` is refused, not read as "default"
+  for (const part of ["user", "agent", "session"] as const) {
+    const given = flags[part]
+    if (given !== undefined && given.trim() === "") return Result.fail(fail("Usage", `--${part} must not be empty (leave it out for "default")`))
+  }
+  const id = Tenant.memoryIdOf({ user: get("user") ?? DEFAULT_PART, agent: get("agent"), session: get("session") })
+  if (Result.isFailure(id)) return Result.fail(id.failure)
+
   return Result.succeed({
     home,
-    user: get("user") ?? "default",
-    agent: get("agent") ?? "default",
-    session: get("session") ?? "default",
+    user: id.success.user,
+    agent: id.success.agent,
+    session: id.success.session,
     model,
     embeddings,
     extractor

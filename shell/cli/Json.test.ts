@@ -7,7 +7,7 @@
  *   one back (the memory's content hash equals the one before the rollback; the replaced events
  *   become a branch) and `replay --verify` passes;
  * - an unknown branch, node or a seq past the end exits NotFound (12) and writes nothing; a
- *   rollback with no or two targets is a usage error (2);
+ *   rollback with no or two targets is a usage error (2), and so is an empty `--user`;
  * - the README's exit-code table lists exactly the codes of `Errors.exitCodes`.
  */
 import { Schema } from "effect"
@@ -112,8 +112,11 @@ describe("mags rollback: branches", () => {
     expect(verify.code, verify.stdout + verify.stderr).toBe(0)
   })
 
-  it("an unknown branch, a seq past the end → NotFound (12), nothing written; no target or two → usage (2)", () => {
+  it("an unknown branch, a seq past the end → NotFound (12), nothing written; no target or two → usage (2); so is an empty --user", () => {
     const before = dbState(home)!
+    const user = mags(["ingest", NodePath.join(dir, "world.txt"), "--user", ""], env)
+    expect(user.code).toBe(exitCodes.Usage)
+    expect(user.stderr).toMatch(/--user must not be empty/)
     const branch = mags(["rollback", "--restore", "99"], env)
     expect(branch.code).toBe(exitCodes.NotFound)
     expect(branch.stderr).toMatch(/^mags: no abandoned branch 99/)
