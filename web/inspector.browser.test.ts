@@ -36,6 +36,9 @@ describe.skipIf(skip !== undefined)("web inspector in Chromium", () => {
     browser = await Chromium.launch()
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
     page.on("pageerror", (e) => errors.push(e.message))
+    page.on("console", (m) => {
+      if (m.type() === "error" && m.text().includes("Content Security Policy")) errors.push(m.text())
+    })
     page.on("dialog", (d) => {
       void d.accept()
     })

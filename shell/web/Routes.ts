@@ -13,9 +13,31 @@ import { Effect, Layer } from "effect"
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { type Asset, WebAssets } from "./Bundle.ts"
 
+/**
+ * The page's own policy: scripts, styles and requests from this origin only (gpu.js compiles its
+ * CPU kernels with `Function`, the core's kernels may instantiate WebAssembly: hence the two
+ * eval sources; the Worlds tab injects its stylesheet); no framing (hand edits cannot be
+ * clickjacked); no Referer (the first address carries `?token=`).
+ */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = {
+  "content-security-policy": [
+    "default-src 'self'",
+    "script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'"
+  ].join("; "),
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY"
+}
+
 /** The response for one asset, or 304 when the browser already holds these bytes. */
-const respond = (request: HttpServerRequest.HttpServerRequest, asset: Asset): HttpServerResponse.HttpServerResponse => {
-  const headers = { etag: asset.etag, "cache-control": "no-cache", "x-content-type-options": "nosniff" }
+const respond = (request: HttpServerRequest.HttpServerRequest, path: string, asset: Asset): HttpServerResponse.HttpServerResponse => {
+  const headers = { etag: asset.etag, "cache-control": "no-cache", "x-content-type-options": "nosniff", ...(path === "/" ? PAGE_HEADERS : {}) }
   if (request.headers["if-none-match"] === asset.etag) return HttpServerResponse.empty({ status: 304, headers })
   return HttpServerResponse.uint8Array(asset.body, { contentType: asset.contentType, headers })
 }
@@ -29,7 +51,7 @@ const serveAsset = (assets: WebAssets["Service"]) => (request: HttpServerRequest
     if (found === undefined) {
       return HttpServerResponse.jsonUnsafe({ error: { kind: "NotFound", message: `no asset ${path}` } }, { status: 404 })
     }
-    return respond(request, found)
+    return respond(request, path, found)
   }).pipe(
     Effect.catchTag("WebBuildError", (error) =>
       Effect.succeed(HttpServerResponse.jsonUnsafe({ error: { kind: "Internal", message: `the web inspector did not build: ${error.message}` } }, { status: 500 })))
