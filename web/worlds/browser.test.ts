@@ -88,6 +88,18 @@ describe.skipIf(skip !== undefined)("Worlds tab in Chromium", () => {
     for (let i = 0; i < 15; i++) await page.click("[data-testid=worlds-step]")
     expect(await page.$$eval("[data-testid=worlds-maze] line[data-known=true]", (ls) => ls.length)).toBeGreaterThan(0)
     expect(await page.$$eval("[data-testid=worlds-maze] circle", (cs) => cs.length)).toBe(1)
+  })
+
+  it("a memory parameter out of its documented range starts nothing; a valid one shapes the new run", async () => {
+    const params = () => page.evaluate(() => (window as unknown as { harness: { worlds: { runner: () => { params: { pruneWeight: number } } } } }).harness.worlds.runner().params.pruneWeight)
+    await page.fill("[data-testid=worlds-param-pruneWeight]", "2")
+    await page.click("[data-testid=worlds-reset]")
+    expect(await page.textContent("[data-testid=worlds-note]")).toMatch(/not started/)
+    expect(await params()).toBe(0.05)
+    await page.fill("[data-testid=worlds-param-pruneWeight]", "0.3")
+    await page.click("[data-testid=worlds-reset]")
+    expect(await page.textContent("[data-testid=worlds-note]")).toBe("")
+    expect(await params()).toBe(0.3)
     expect(errors).toEqual([])
   })
 })

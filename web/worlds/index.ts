@@ -5,6 +5,8 @@
  * archived (see Runner.ts). Everything runs in the page on the pure core; the server is only
  * used, when the page gives an API client, to copy the facts learned into the memory it shows.
  */
+import { Result } from "effect"
+import * as Params from "../../core/Params.ts"
 import type { Api } from "../Api.ts"
 import { fill, h } from "../Dom.ts"
 import { GraphView } from "../GraphView.ts"
@@ -74,6 +76,21 @@ export const mountWorlds = (el: HTMLElement, api?: Api): WorldsHandle => {
   const maintainButton = h("button", { "data-testid": "worlds-maintain", onclick: () => { runner.maintain(); render(true) } }, "Maintain now")
   const copyButton = api === undefined ? null : h("button", { "data-testid": "worlds-copy", onclick: () => void copy() }, "Copy facts to the inspector's memory")
   const note = h("span", { class: "worlds-muted", "data-testid": "worlds-note" })
+  // A few of the memory's parameters (core/Params.ts, with their documented ranges); a new run uses them.
+  const DAY = 86_400_000
+  const tuned = [
+    { key: "pruneWeight", scale: 1, unit: "" },
+    { key: "decayHalfLife", scale: DAY, unit: "days" },
+    { key: "reinforceRate", scale: 1, unit: "" }
+  ] as const
+  const paramInputs = tuned.map(({ key, scale, unit }) => {
+    const spec = Params.spec[key]
+    const input = h("input", {
+      type: "number", step: "any", min: spec.min / scale, max: spec.max / scale, value: Params.defaults[key] / scale,
+      title: `${spec.doc} (range ${spec.min / scale}–${spec.max / scale}${unit === "" ? "" : " " + unit})`, "data-testid": `worlds-param-${key}`
+    })
+    return { key, scale, unit, input }
+  })
 
   // ── panes ──
   const status = h("dl", { class: "worlds-kv", "data-testid": "worlds-status" })
@@ -99,6 +116,9 @@ export const mountWorlds = (el: HTMLElement, api?: Api): WorldsHandle => {
       h("label", {}, "maintain every", every, "steps,"), h("label", {}, "idle", idle, "days"),
       resetButton, stepButton, runButton, speed, maintainButton,
       h("label", {}, episodes, "draw episodes"), copyButton, note),
+    h("div", { class: "worlds-bar" },
+      h("span", { class: "worlds-muted" }, "memory parameters (a new run uses them):"),
+      paramInputs.map(({ input, key, unit }) => h("label", {}, key, input, unit))),
     h("div", { class: "worlds-col" },
       box("World", status, lastStep, moves),
       box("The world and what memory believes", board),
@@ -128,10 +148,22 @@ export const mountWorlds = (el: HTMLElement, api?: Api): WorldsHandle => {
     maintainEvery: Math.max(0, Math.floor(Number(every.value) || 0)),
     idleDays: Math.max(0, Number(idle.value) || 0)
   })
+  const readParams = (): Result.Result<Params.Params, string> => {
+    const overrides: Record<string, number> = {}
+    for (const { input, key, scale } of paramInputs) overrides[key] = Number(input.value) * scale
+    const made = Params.make(overrides as Partial<Params.Params>)
+    return Result.isFailure(made) ? Result.fail(made.failure.message) : Result.succeed(made.success)
+  }
   const reset = (): void => {
     stop()
+    const params = readParams()
+    if (Result.isFailure(params)) {
+      note.textContent = `not started: ${params.failure}`
+      return
+    }
+    note.textContent = ""
     options = readOptions()
-    runner = Runner.make(options)
+    runner = Runner.make(options, params.success)
     render(true)
   }
   const advance = (n: number, action?: string): void => {
