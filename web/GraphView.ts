@@ -56,6 +56,8 @@ const style: Array<cytoscape.StylesheetJson[number]> = [
   { selector: "node.path", style: { "background-color": "#16a34a", "border-color": "#14532d", "border-width": 3, opacity: 1 } },
   { selector: "node.anchor", style: { "border-color": "#7c3aed", "border-width": 4 } },
   { selector: "edge.path", style: { "line-color": "#16a34a", "target-arrow-color": "#16a34a", width: 5, opacity: 1, color: "#14532d", "z-index": 10 } },
+  { selector: "node.changed", style: { "border-color": "#ea580c", "border-width": 4, "border-style": "double" } },
+  { selector: "edge.changed", style: { "line-color": "#ea580c", "target-arrow-color": "#ea580c", width: 4, "z-index": 9 } },
   { selector: ":selected", style: { "overlay-color": "#7c3aed", "overlay-opacity": 0.25, "overlay-padding": 4 } }
 ]
 
@@ -70,6 +72,7 @@ export class GraphView {
   options: Elements.Options = Elements.defaults
   /** Nodes drawn whatever their importance (the ones explored by hand). */
   private readonly pinned = new Set<string>()
+  private emphasized: { nodes: ReadonlySet<string>; edges: ReadonlySet<string> } = { nodes: new Set(), edges: new Set() }
   /** The last drawing's counts (for the caption). */
   drawing: Elements.Drawing | undefined
 
@@ -123,6 +126,7 @@ export class GraphView {
       this.cy.layout({ name: "cose", animate: false, randomize: false, numIter: 250, nodeRepulsion: () => 6000, idealEdgeLength: () => 60 } as cytoscape.LayoutOptions).run()
     }
     this.applyHighlight()
+    this.applyEmphasis()
   }
 
   /** Redraws the current graph (after an option changed). */
@@ -159,6 +163,21 @@ export class GraphView {
     d.semantic = String(this.cy.nodes(".semantic").length)
     d.episodic = String(this.cy.nodes(".episodic").length)
     d.highlighted = String(this.cy.elements(".path").length)
+  }
+
+  /** Marks what an event changed (orange), without fading the rest; an empty set clears. */
+  emphasize(nodes: ReadonlySet<string>, edges: ReadonlySet<string>): void {
+    this.emphasized = { nodes, edges }
+    this.applyEmphasis()
+  }
+
+  private applyEmphasis(): void {
+    this.cy.batch(() => {
+      this.cy.elements().removeClass("changed")
+      for (const id of this.emphasized.nodes) this.cy.getElementById(id).addClass("changed")
+      for (const id of this.emphasized.edges) this.cy.getElementById(id).addClass("changed")
+    })
+    this.container.dataset.changed = String(this.cy.elements(".changed").length)
   }
 
   /** Draws these nodes from now on, whatever their importance (exploring by hand). */

@@ -64,18 +64,22 @@ export const mountTimeline = (root: HTMLElement, page: Page): { readonly seek: (
     current = Math.max(0, Math.min(seq, journal.last))
     slider.value = String(current)
     const state = journal.stateAt(current)
+    let changed: Changes.Changes | undefined
+    const entry = journal.entries[current - 1]
+    if (entry !== undefined) changed = Replay.applyAll([entry.json], journal.stateAt(current - 1)).changes[0]
+    view.emphasize(
+      new Set(changed === undefined ? [] : [...changed.nodesAdded, ...changed.nodesUpdated, ...changed.promoted, ...changed.nodesReactivated]),
+      new Set(changed === undefined ? [] : [...changed.edgesAdded, ...changed.edgesStrengthened, ...changed.edgesWeakened, ...changed.edgesSolidified,
+        ...changed.edgesReactivated, ...changed.superseded.flatMap((x) => [x.winner, x.loser])])
+    )
     view.show(state.graph)
     const size = WhatIf.sizeOf(state.graph)
-    const entry = journal.entries[current - 1]
     fill(label,
       h("strong", {}, `seq ${current} of ${journal.last}`),
       entry === undefined ? " — the empty memory" : ` — ${entry.tag} at ${time(entry.now)}: ${describe(entry)}`,
       h("span", { class: "counts" }, ` · ${size.nodes} nodes, ${size.edges} edges, ${size.facts} facts`))
-    if (entry !== undefined && current > 0) {
-      const before = journal.stateAt(current - 1)
-      const out = Replay.applyAll([entry.json], before)
-      const c = out.changes[0]
-      fill(changes, c === undefined ? (out.error?.message ?? "") : `This event: ${summary(c)}.${c.superseded.length > 0 ? " " + c.superseded.map((s) => s.why).join(" ") : ""}`)
+    if (entry !== undefined) {
+      fill(changes, changed === undefined ? "" : `This event (marked orange): ${summary(changed)}.${changed.superseded.length > 0 ? " " + changed.superseded.map((s) => s.why).join(" ") : ""}`)
     } else fill(changes)
     for (const li of Array.from(list.children)) li.classList.toggle("at", Number((li as HTMLElement).dataset.seq) === current)
     if (journal.error !== undefined) fill(changes, journal.error)

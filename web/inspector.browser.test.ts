@@ -137,6 +137,9 @@ describe.skipIf(skip !== undefined)("web inspector in Chromium", () => {
     await page.fill("#timeline-slider", "1")
     await page.dispatchEvent("#timeline-slider", "input")
     expect(await page.textContent("#timeline-label")).toContain(`seq 1 of ${last}`)
+    // what the first event added is marked
+    expect(Number((await graphData("#timeline-graph")).changed)).toBeGreaterThan(0)
+    expect(await page.textContent("#timeline-changes")).toContain("added")
     const early = Number((await graphData("#timeline-graph")).nodes)
     await page.click("#timeline-end")
     const late = Number((await graphData("#timeline-graph")).nodes)
