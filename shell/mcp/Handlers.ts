@@ -65,9 +65,6 @@ export const toolsLayer = MemoryTools.toLayer(Effect.gen(function*() {
       return yield* f(memory)
     }).pipe(Effect.provideContext(context), Effect.mapError(toolFailure))
 
-  const fromResult = <A>(r: Result.Result<A, AppFailure>): Effect.Effect<A, AppFailure> =>
-    Result.isFailure(r) ? Effect.fail(r.failure) : Effect.succeed(r.success)
-
   return MemoryTools.of({
     add_episode: (args) =>
       onMemory(args, (memory) =>
@@ -80,7 +77,7 @@ export const toolsLayer = MemoryTools.toLayer(Effect.gen(function*() {
     search_facts: (args) =>
       onMemory(args, (memory) =>
         Effect.flatMap(
-          fromResult(args.at === undefined ? Result.succeed(undefined) : worldTime(args.at)),
+          Effect.fromResult(args.at === undefined ? Result.succeed(undefined) : worldTime(args.at)),
           (at) => Ops.recall(memory, args.query, { maxResults: args.max_facts, at, record: args.record })
         ), existing),
 
