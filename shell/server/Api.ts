@@ -110,28 +110,6 @@ export const ParamsInput = Schema.Record(Schema.String, Schema.Unknown)
 /** A memory's address. */
 export const MemoryAddress = Schema.Struct({ user: Schema.String, agent: Schema.String, session: Schema.String })
 
-/** `GET M/graph`. */
-export const GraphView = Schema.Struct({
-  seq: Schema.Finite,
-  nodes: Schema.Array(Views.NodeView),
-  edges: Schema.Array(Views.FactView)
-})
-export type GraphView = typeof GraphView.Type
-
-/** `POST M/rollback`, `POST M/branches/{branch}/restore`: where the memory went, and the branch set aside (null: none). */
-export const RollbackView = Schema.Struct({
-  from: Schema.Finite,
-  state: Views.StateView,
-  branch: Schema.NullOr(Views.BranchView)
-})
-
-/** `GET M/events`. */
-export const EventsView = Schema.Struct({
-  events: Schema.Array(Views.EventView),
-  /** The memory's current seq. */
-  last: Schema.Finite
-})
-
 // ── endpoints ─────────────────────────────────────────────────────────────────
 
 const errors = endpointErrors
@@ -168,7 +146,7 @@ export class MemoryGroup extends HttpApiGroup.make("memory").add(
     success: Views.NodeView,
     error: errors
   }),
-  HttpApiEndpoint.get("graph", "/graph", { params, query: { at: Schema.optionalKey(Count) }, success: GraphView, error: errors }),
+  HttpApiEndpoint.get("graph", "/graph", { params, query: { at: Schema.optionalKey(Count) }, success: Views.GraphView, error: errors }),
   HttpApiEndpoint.get("export", "/export", {
     params,
     query: { format: Schema.optionalKey(Schema.Literals(["json", "dot", "mermaid"])) },
@@ -178,7 +156,7 @@ export class MemoryGroup extends HttpApiGroup.make("memory").add(
   HttpApiEndpoint.get("events", "/events", {
     params,
     query: { after: Schema.optionalKey(Count), limit: Schema.optionalKey(Positive) },
-    success: EventsView,
+    success: Views.EventsView,
     error: errors
   }),
   HttpApiEndpoint.post("addFacts", "/facts", { params, payload: FactsInput, success: Views.IngestView, error: errors }),
@@ -190,7 +168,7 @@ export class MemoryGroup extends HttpApiGroup.make("memory").add(
   }),
   HttpApiEndpoint.post("forget", "/forget", { params, payload: ForgetInput, success: Views.ForgetView, error: errors }),
   HttpApiEndpoint.post("snapshot", "/snapshot", { params, success: Views.StateView, error: errors }),
-  HttpApiEndpoint.post("rollback", "/rollback", { params, payload: Schema.Struct({ seq: Count }), success: RollbackView, error: errors }),
+  HttpApiEndpoint.post("rollback", "/rollback", { params, payload: Schema.Struct({ seq: Count }), success: Views.RollbackView, error: errors }),
   HttpApiEndpoint.get("branches", "/branches", {
     params,
     success: Schema.Struct({ branches: Schema.Array(Views.BranchView) }),
@@ -198,7 +176,7 @@ export class MemoryGroup extends HttpApiGroup.make("memory").add(
   }),
   HttpApiEndpoint.post("restoreBranch", "/branches/:branch/restore", {
     params: { ...params, branch: Positive },
-    success: RollbackView,
+    success: Views.RollbackView,
     error: errors
   }),
   HttpApiEndpoint.post("maintain", "/maintain", {

@@ -48,14 +48,15 @@ export const tokens = (rate = 1000, burst = 1000): ReadonlyArray<Tokens.Token> =
  * Starts a server with `options` (port 0 and the test tokens unless given) over `store`
  * (default: a fresh in-memory store).
  */
-export const start = async (
-  options: Partial<Server.Options> = {},
+export const start = async <RA = never, RP = never>(
+  options: Partial<Server.Options<RA, RP>> = {},
   store: Layer.Layer<MemoryStore, unknown> = MemoryStore.layerMemory
 ): Promise<Running> => {
   const scope = Effect.runSync(Scope.make())
   const app = Layer.mergeAll(Memories.layer, Embedder.layerTest, Extractor.layerRules).pipe(Layer.provideMerge(store))
-  const full = Server.layer({ port: 0, tokens: tokens(), ...options }).pipe(Layer.provideMerge(app))
-  const context = await Effect.runPromise(Layer.buildWithScope(full, scope))
+  const full = Server.layer<RA, RP>({ port: 0, tokens: tokens(), ...options }).pipe(Layer.provideMerge(app))
+  // what the mounts need beyond the server's own services is the caller's to have provided
+  const context = await Effect.runPromise(Layer.buildWithScope(full as Layer.Layer<Layer.Success<typeof full>, Layer.Error<typeof full>>, scope))
   const run = <A, E>(effect: Effect.Effect<A, E, Memories | MemoryStore | import("effect/http").HttpServer.HttpServer>) =>
     Effect.runPromise(Effect.provideContext(effect, context))
   const url = await run(Server.url)

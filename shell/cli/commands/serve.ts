@@ -18,8 +18,10 @@ import { Command, Flag } from "effect/cli"
 import { fail } from "../../app/Failure.ts"
 import { Memories } from "../../app/Memories.ts"
 import * as Services from "../../app/Services.ts"
+import { httpLayer as mcpRoutes } from "../../mcp/Http.ts"
 import * as Server from "../../server/Server.ts"
 import * as Tokens from "../../server/Tokens.ts"
+import * as WebRoutes from "../../web/Routes.ts"
 import * as Root from "../Root.ts"
 
 /** The `serve` command. */
@@ -54,7 +56,9 @@ export const serve = Command.make("serve", {
       port: Option.getOrElse(port, () => Server.DEFAULT_PORT),
       tokens: all,
       noAuth,
-      maxBodyBytes: Option.getOrUndefined(maxBody)
+      maxBodyBytes: Option.getOrUndefined(maxBody),
+      // /mcp behind the same token check as the API; the page and its assets are public
+      mounts: { authenticated: [mcpRoutes], public: [WebRoutes.layer] }
     })
     const app = Layer.mergeAll(
       Memories.layer.pipe(Layer.provide(Services.storeLayer(s))),
