@@ -238,7 +238,8 @@ export const mountInspector = (root: HTMLElement, page: Page): GraphView => {
             e.preventDefault()
             select({ kind: "edge", id: f.id })
           } }, f.text)),
-          h("td", {}, validity(f)), h("td", {}, time(f.learnedAt)), h("td", {}, status(f)), h("td", {}, f.source.join(", ")))))
+          h("td", {}, validity(f)), h("td", {}, time(f.learnedAt)), h("td", {}, status(f)),
+          h("td", { title: f.source.join("\n") }, f.source.map((x) => (x.length > 22 ? x.slice(0, 21) + "…" : x)).join(", ")))))
     fill(history,
       h("h3", {}, `History of ${view.kind} ${view.target}`),
       view.slots.length === 0 && view.incoming.length === 0 ? h("p", { class: "hint" }, "No facts.") : null,
