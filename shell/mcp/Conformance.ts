@@ -99,6 +99,18 @@ export const conformance = (name: string, setup: () => Promise<Harness>): void =
       expect(history.events.length).toBeGreaterThanOrEqual(2)
     })
 
+    it("search_facts answers with each fact's validity, and `at` recalls what held then", async () => {
+      await ok("add_facts", { facts: [{ subject: "Lena", relation: "lives in", object: "Paris", validFrom: "2020-03-01" }], ...at("validity") })
+      await ok("add_facts", { facts: [{ subject: "Lena", relation: "lives in", object: "Berlin", validFrom: "2023-06-01" }], ...at("validity") })
+      const facts = async (extra: Record<string, unknown>) =>
+        (await ok("search_facts", { query: "Where does Lena live?", ...at("validity"), ...extra })).facts
+          .filter((f: any) => f.fact.relation === "lives_in")
+          .map((f: any) => [f.fact.labels.object, f.fact.validFrom, f.fact.validTo, f.fact.current])
+      const june2023 = Date.UTC(2023, 5, 1)
+      expect(await facts({})).toEqual([["Berlin", june2023, null, true]])
+      expect(await facts({ at: "2021-01-01" })).toEqual([["Paris", Date.UTC(2020, 2, 1), june2023, false]])
+    })
+
     it("search_nodes and open_nodes find nodes by name; open_nodes lists the missing ones", async () => {
       await ok("add_facts", { facts: [{ subject: "Dana", relation: "works at", object: "Initech" }], ...at("nodes") })
       const searched = await ok("search_nodes", { query: "dana", ...at("nodes") })
@@ -151,6 +163,7 @@ export const conformance = (name: string, setup: () => Promise<Harness>): void =
         ["add_episode", { text: "Hana lives in Oslo.", source: "no spaces allowed" }, /Usage: source must be/],
         ["add_facts", { facts: [] }, /facts|Invalid|Expected/i],
         ["add_facts", { facts: [{ subject: "Hana", relation: "lives in" }] }, /object|Invalid|Missing/i],
+        ["add_facts", { facts: [{ subject: "Hana", relation: "lives in", object: "Oslo", validFrom: "someday" }] }, /BadInput: .*validFrom "someday" is not a date/],
         ["search_facts", {}, /query|Invalid|Missing/i],
         ["search_facts", { query: "Hana", at: "last Tuesday-ish" }, /Usage: not a world time/],
         ["open_nodes", { names: ["Nobody"] }, /NotFound: not in memory: "Nobody"/],

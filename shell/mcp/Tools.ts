@@ -68,7 +68,9 @@ export const Message = Schema.Struct({
 export const FactInput = Schema.Struct({
   subject: Schema.NonEmptyString.annotate({ description: "The entity the fact is about, e.g. \"Alice\"" }),
   relation: Schema.NonEmptyString.annotate({ description: "The relation, e.g. \"works at\"" }),
-  object: Schema.NonEmptyString.annotate({ description: "The value or entity, e.g. \"Acme\"" })
+  object: Schema.NonEmptyString.annotate({ description: "The value or entity, e.g. \"Acme\"" }),
+  validFrom: Schema.optionalKey(WrittenTime.annotate({ description: "World time the fact holds from (default: unknown)" })),
+  validUntil: Schema.optionalKey(WrittenTime.annotate({ description: "World time the fact holds until (default: still holds)" }))
 })
 
 // ── results ───────────────────────────────────────────────────────────────────
