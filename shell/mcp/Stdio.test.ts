@@ -6,7 +6,8 @@
  */
 import { spawn } from "node:child_process"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { dbState, MAIN, ROOT, tempDir } from "../cli/testing.ts"
+import { exitCodes } from "../cli/Errors.ts"
+import { dbState, MAIN, mags, ROOT, tempDir } from "../cli/testing.ts"
 import { conformance } from "./Conformance.ts"
 import { call, stdioClient } from "./testing.ts"
 
@@ -62,5 +63,13 @@ describe("mags mcp over stdio", () => {
     expect(parsed.find((m) => m.id === 1)?.result?.serverInfo?.name).toBe("mags")
     expect(parsed.find((m) => m.id === 2)?.result?.structuredContent?.factIds).toEqual(["f|yan|likes|chess"])
     expect(dbState(other)?.events).toBeGreaterThan(0)
+  })
+
+  it("a server that cannot start says why on stderr and exits with its code, with nothing on stdout", () => {
+    const missing = mags(["mcp", "--home", tempDir("mags-mcp-"), "--embeddings", "/no/such/model.gguf"], {})
+    expect(missing).toMatchObject({ code: exitCodes.ModelMissing, stdout: "" })
+    expect(missing.stderr).toMatch(/model file not found/)
+    const blank = mags(["mcp", "--home", tempDir("mags-mcp-"), "--user", ""], {})
+    expect(blank).toMatchObject({ code: exitCodes.Usage, stdout: "" })
   })
 })
