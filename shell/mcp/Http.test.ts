@@ -5,16 +5,13 @@
  * token → 401).
  */
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js"
-import type { Layer } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as ServerTesting from "../server/testing.ts"
 import { conformance } from "./Conformance.ts"
 import { httpLayer, PATH } from "./Http.ts"
 import { call, httpClient } from "./testing.ts"
 
-// `start` types its mounts as needing nothing; the server provides what the endpoint needs
-// (Memories, Embedder, Extractor, the request's CurrentGrant)
-const startServer = () => ServerTesting.start({ mounts: { authenticated: [httpLayer as unknown as Layer.Layer<never>] } })
+const startServer = () => ServerTesting.start({ mounts: { authenticated: [httpLayer] } })
 
 conformance("Streamable HTTP", async () => {
   const server = await startServer()
