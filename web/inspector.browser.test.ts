@@ -187,6 +187,18 @@ describe.skipIf(skip !== undefined)("web inspector in Chromium", () => {
     expect(await page.textContent("#status")).toContain(`seq ${last}`)
   })
 
+  it("after a rollback on the server, Reload shows the server's journal, not the page's old one", async () => {
+    await page.click("#tab-graph")
+    await api("POST", `${M}/rollback`, { seq: 4 })
+    await api("POST", `${M}/ingest`, { text: "Erin likes tea." })
+    const { last } = await api<{ last: number }>("GET", `${M}/events?after=0&limit=1`)
+    const graph = await api<{ nodes: ReadonlyArray<unknown> }>("GET", `${M}/graph`)
+    await page.click("#reload")
+    await page.waitForFunction((n) => document.querySelector("#status")?.textContent?.includes(`· seq ${n} ·`), last)
+    expect(Number((await graphData()).nodes)).toBe(graph.nodes.length)
+    expect(errors).toEqual([])
+  })
+
   it("without a token the API answers 401 and the page asks for one; the token given is used", async () => {
     const other = await browser.newPage()
     try {

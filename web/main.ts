@@ -21,6 +21,9 @@ import { mountWorlds } from "./worlds/index.ts"
 /** Events fetched per request. */
 const PAGE_SIZE = 1000
 
+/** A journal longer than this is loaded only when the user agrees (the page folds all of it). */
+const LARGE = 50_000
+
 const memoryKey = (m: MemoryRef): string => `${m.user}/${m.agent}/${m.session}`
 
 const parseMemory = (s: string | null): MemoryRef | undefined => {
@@ -80,18 +83,36 @@ const boot = async (): Promise<void> => {
   }
 
   let syncing: Promise<void> | undefined
+  /** Whether the server's journal still holds our last event as we have it (not after a rollback). */
+  const stillOurs = async (): Promise<boolean> => {
+    const mine = journal.entries.at(-1)
+    if (mine === undefined) return true
+    const theirs = await api.events(mine.seq - 1, 1)
+    const event = theirs.events[0]
+    return event !== undefined && event.seq === mine.seq && JSON.stringify(event.event) === JSON.stringify(mine.json)
+  }
+
   const pull = async (): Promise<void> => {
     let changed = false
+    if (!(await stillOurs())) {
+      // the server's journal is no continuation of ours (a rollback, a restored branch): start again
+      journal = new Journal()
+      changed = true
+    }
     for (;;) {
       const page = await api.events(journal.last, PAGE_SIZE)
-      if (!journal.append(page.events)) {
-        // the server's journal is not a continuation of ours (a rollback): start again
+      if (journal.last === 0 && page.last > LARGE && !window.confirm(`This memory has ${page.last} events; the page replays them all in the browser, which may take a while. Load them?`)) {
+        notice(`Not loaded: ${page.last} events.`)
+        return
+      }
+      if (page.last < journal.last || !journal.append(page.events)) {
         journal = new Journal()
         changed = true
         continue
       }
       if (page.events.length > 0) changed = true
       if (page.events.length === 0 || journal.last >= page.last) break
+      status.textContent = `${memoryKey(api.memory)} · loading events ${journal.last} of ${page.last}…`
     }
     if (changed || state.seq !== journal.last) {
       state = journal.stateAt(journal.last)
