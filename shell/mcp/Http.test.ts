@@ -92,6 +92,17 @@ describe("MCP over HTTP: tenants", () => {
     expect(await server.journal()).toBe(before)
   })
 
+  it("a request from a web page of another origin is refused (403: DNS-rebinding protection), nothing written", async () => {
+    const before = await server.journal()
+    const r = await ServerTesting.call(server.url + PATH, {
+      body: { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "add_facts", arguments: { facts: [{ subject: "Eve", relation: "was", object: "here" }] } } },
+      token: ServerTesting.TOKENS.alice,
+      headers: { accept: "application/json, text/event-stream", origin: "http://evil.example" }
+    })
+    expect(r.status).toBe(403)
+    expect(await server.journal()).toBe(before)
+  })
+
   it("no token, or an unknown one, is refused with 401 before MCP runs", async () => {
     const initialize = {
       jsonrpc: "2.0",
