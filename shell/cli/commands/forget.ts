@@ -2,64 +2,27 @@
  * `mags forget` — deletes from memory on request, for good: one target among `--subject <label>`
  * (the node and every fact at it; `--with-episodes` also the turns that mention it), `--fact <id>`
  * (as `export --format json` or `history` show it), `--episode <id>` (with or without its `ep:`
- * prefix) or `--all --yes` (the whole memory). Records one `Forgotten` event (`Forget.forget`):
+ * prefix) or `--all --yes` (the whole memory). Records one `Forgotten` event (`Ops.forget`, the
+ * transition computed once):
  * the items leave the active graph and the archive, with their vectors and lexical postings, and
  * are tombstoned, so neither replay nor re-ingesting the same turn brings them back. Prints what
  * was deleted; a target that names nothing records nothing.
  *
  * @since 0.3.0
  */
-import { Clock, Console, Effect, Option } from "effect"
+import { Console, Effect, Option, Result } from "effect"
 import { Command, Flag } from "effect/cli"
-import * as Event from "../../../core/Event.ts"
-import * as Forget from "../../../core/Forget.ts"
 import * as LiquidGraph from "../../../core/LiquidGraph.ts"
-import { fail, fromStoreError } from "../../app/Failure.ts"
-import * as Root from "../Root.ts"
+import { fail } from "../../app/Failure.ts"
+import * as Ops from "../../app/Ops.ts"
 import * as Services from "../../app/Services.ts"
+import * as Root from "../Root.ts"
 
 /** At most this many ids are listed per kind in the confirmation. */
 const LISTED = 20
 
 const list = (ids: ReadonlyArray<string>): string =>
   ids.length === 0 ? "" : ": " + ids.slice(0, LISTED).join(", ") + (ids.length > LISTED ? `, … (${ids.length - LISTED} more)` : "")
-
-/**
- * The target of the flags, resolved against `g`: an episode id given with its `ep:` prefix is
- * accepted when that is the node in memory. Fails with a usage error unless exactly one target is
- * given (and `--all` comes with `--yes`).
- * @complexity O(log n)
- */
-export const target = (
-  g: LiquidGraph.LiquidGraph,
-  flags: {
-    readonly subject: Option.Option<string>
-    readonly fact: Option.Option<string>
-    readonly episode: Option.Option<string>
-    readonly all: boolean
-    readonly withEpisodes: boolean
-    readonly yes: boolean
-  }
-) => {
-  const given = [Option.isSome(flags.subject), Option.isSome(flags.fact), Option.isSome(flags.episode), flags.all].filter((x) => x).length
-  if (given !== 1) return Effect.fail(fail("Usage", "give exactly one of --subject, --fact, --episode or --all"))
-  if (flags.all) {
-    return flags.yes ? Effect.succeed<Forget.ForgetInput>({ _tag: "all" }) : Effect.fail(fail("Usage", "--all deletes the whole memory: add --yes to confirm"))
-  }
-  if (Option.isSome(flags.subject)) {
-    const key = flags.subject.value.trim()
-    if (key.length === 0) return Effect.fail(fail("Usage", "--subject needs a label"))
-    return Effect.succeed<Forget.ForgetInput>(flags.withEpisodes ? { _tag: "subject", key, withEpisodes: true } : { _tag: "subject", key })
-  }
-  if (Option.isSome(flags.fact)) {
-    if (flags.fact.value.length === 0) return Effect.fail(fail("Usage", "--fact needs an id"))
-    return Effect.succeed<Forget.ForgetInput>({ _tag: "fact", id: flags.fact.value })
-  }
-  const raw = Option.getOrElse(flags.episode, () => "")
-  if (raw.length === 0) return Effect.fail(fail("Usage", "--episode needs an id"))
-  const id = Forget.episodeNodeId(g, raw) === undefined && raw.startsWith("ep:") && raw.length > 3 ? raw.slice(3) : raw
-  return Effect.succeed<Forget.ForgetInput>({ _tag: "episode", id })
-}
 
 /** The `forget` command. */
 export const forget = Command.make("forget", {
@@ -71,30 +34,33 @@ export const forget = Command.make("forget", {
   yes: Flag.Boolean("yes").pipe(Flag.withDescription("Confirm --all"), Flag.withDefault(false))
 }, (flags) =>
   Effect.gen(function*() {
+    const given = [Option.isSome(flags.subject), Option.isSome(flags.fact), Option.isSome(flags.episode), flags.all].filter((x) => x).length
+    if (given !== 1) return yield* fail("Usage", "give exactly one of --subject, --fact, --episode or --all")
+    if (flags.all && !flags.yes) return yield* fail("Usage", "--all deletes the whole memory: add --yes to confirm")
+    const target: Ops.ForgetTarget = {
+      node: Option.getOrUndefined(flags.subject),
+      withEpisodes: flags.withEpisodes,
+      fact: Option.getOrUndefined(flags.fact),
+      episode: Option.getOrUndefined(flags.episode),
+      all: flags.all
+    }
     const s = yield* Root.settings
-    const outcome = yield* Services.withMemory(s, (memory) =>
+    const { forgotten, g, input } = yield* Services.withMemory(s, (memory) =>
       Effect.gen(function*() {
-        const before = yield* memory.state
-        const input = yield* target(before.graph, flags)
-        const now = yield* Clock.currentTimeMillis
-        // a dry run first: a target that names nothing records nothing
-        const dry = Forget.forget(before.graph, input, before.params, now)
-        if (dry.changes.nodesForgotten.length + dry.changes.edgesForgotten.length === 0) return { input, committed: undefined }
-        const committed = yield* memory.commit([new Event.Forgotten({ now, input })]).pipe(Effect.mapError(fromStoreError))
-        return { input, committed }
+        const resolved = Ops.forgetInput((yield* memory.state).graph, target)
+        if (Result.isFailure(resolved)) return yield* resolved.failure
+        const forgotten = yield* Ops.forget(memory, resolved.success)
+        return { forgotten, g: (yield* memory.state).graph, input: resolved.success }
       }))
-    const { committed, input } = outcome
     const what = input._tag === "all" ? "the whole memory" : input._tag === "subject" ? `subject "${input.key}"` : `${input._tag} ${input.id}`
-    if (committed === undefined) {
+    if (!forgotten.forgotten) {
       yield* Console.log(`nothing to forget: ${what} is not in memory`)
       return
     }
-    const c = committed.changes[0]!
-    const g = committed.state.graph
-    yield* Console.log(`forgot ${what} (seq ${committed.state.seq}); tombstoned, so replay and re-ingestion of the same turns do not bring it back`)
-    yield* Console.log(`  nodes deleted: ${c.nodesForgotten.length}${list(c.nodesForgotten)}`)
-    yield* Console.log(`  edges deleted: ${c.edgesForgotten.length}${list(c.edgesForgotten)}`)
-    if (c.edgesRedacted.length > 0) yield* Console.log(`  facts kept without the forgotten source: ${c.edgesRedacted.length}${list(c.edgesRedacted)}`)
+    yield* Console.log(`forgot ${what} (seq ${forgotten.seq}); tombstoned, so replay and re-ingestion of the same turns do not bring it back`)
+    yield* Console.log(`  nodes deleted: ${forgotten.nodes.length}${list(forgotten.nodes)}`)
+    yield* Console.log(`  edges deleted: ${forgotten.edges.length}${list(forgotten.edges)}`)
+    if (forgotten.redacted.length > 0) yield* Console.log(`  facts kept without the forgotten source: ${forgotten.redacted.length}${list(forgotten.redacted)}`)
     yield* Console.log(
       `memory: ${LiquidGraph.nodeCount(g)} nodes, ${LiquidGraph.edgeCount(g)} edges active; ` +
         `${LiquidGraph.archivedNodeCount(g)} nodes, ${LiquidGraph.archivedEdgeCount(g)} edges archived`

@@ -6,16 +6,14 @@
  */
 import { Console, Effect } from "effect"
 import { Command } from "effect/cli"
-import * as LiquidGraph from "../../../core/LiquidGraph.ts"
-import { fromStoreError } from "../../app/Failure.ts"
-import * as Root from "../Root.ts"
+import * as Ops from "../../app/Ops.ts"
 import * as Services from "../../app/Services.ts"
+import * as Root from "../Root.ts"
 
 /** The `snapshot` command. */
 export const snapshot = Command.make("snapshot", {}, () =>
   Effect.gen(function*() {
     const s = yield* Root.settings
-    const [seq, state] = yield* Services.withMemory(s, (memory) =>
-      Effect.all([memory.snapshot.pipe(Effect.mapError(fromStoreError)), memory.state]))
-    yield* Console.log(`snapshot at seq ${seq}, hash ${LiquidGraph.contentHash(state.graph)}`)
+    const written = yield* Services.withMemory(s, Ops.snapshot)
+    yield* Console.log(`snapshot at seq ${written.seq}, hash ${written.hash}`)
   })).pipe(Command.withDescription("Write a snapshot of the memory now"))
