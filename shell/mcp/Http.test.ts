@@ -103,6 +103,33 @@ describe("MCP over HTTP: tenants", () => {
     expect(await server.journal()).toBe(before)
   })
 
+  it("the token's rate limit holds for /mcp: past its burst, calls are refused (429), nothing written", async () => {
+    const limited = await ServerTesting.start({ tokens: ServerTesting.tokens(0.001, 3), mounts: { authenticated: [httpLayer] } })
+    try {
+      const post = (body: unknown, session?: string) =>
+        ServerTesting.call(limited.url + PATH, {
+          body,
+          token: ServerTesting.TOKENS.alice,
+          headers: { accept: "application/json, text/event-stream", ...(session === undefined ? {} : { "mcp-session-id": session, "mcp-protocol-version": "2025-11-25" }) }
+        })
+      const init = await post({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "x", version: "1" } } })
+      const session = init.headers.get("mcp-session-id") ?? undefined
+      expect(session).toBeDefined()
+      expect((await post({ jsonrpc: "2.0", method: "notifications/initialized" }, session)).status).toBe(202)
+      const addFacts = (object: string, id: number) =>
+        post({ jsonrpc: "2.0", id, method: "tools/call", params: { name: "add_facts", arguments: { facts: [{ subject: "Rita", relation: "likes", object }] } } }, session)
+      const first = await addFacts("tea", 2)
+      expect(first.status, first.text).toBe(200)
+      expect(first.json.result.isError).toBe(false)
+      const journal = await limited.journal()
+      const second = await addFacts("coffee", 3)
+      expect(second.status).toBe(429)
+      expect(await limited.journal()).toBe(journal)
+    } finally {
+      await limited.close()
+    }
+  })
+
   it("no token, or an unknown one, is refused with 401 before MCP runs", async () => {
     const initialize = {
       jsonrpc: "2.0",
