@@ -8,10 +8,12 @@
  *   become a branch) and `replay --verify` passes;
  * - an unknown branch, node or a seq past the end exits NotFound (12) and writes nothing; a
  *   rollback with no or two targets is a usage error (2), and so is an empty `--user`;
+ * - `npm run -s mags -- … --json` prints the JSON line and no npm banner (the README's advice);
  * - the README's exit-code table lists exactly the codes of `Errors.exitCodes`.
  */
 import { Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { spawnSync } from "node:child_process"
 import * as NodeFs from "node:fs"
 import * as NodePath from "node:path"
 import * as Views from "../app/Views.ts"
@@ -124,6 +126,21 @@ describe("mags rollback: branches", () => {
     expect(mags(["rollback"], env).code).toBe(exitCodes.Usage)
     expect(mags(["rollback", "1", "--list"], env).code).toBe(exitCodes.Usage)
     expect(dbState(home)).toEqual(before)
+  })
+})
+
+describe("npm run -s", () => {
+  it("prints no npm banner: stdout holds the JSON line only (the README's advice for bench, eval and tune)", () => {
+    const npm = spawnSync("npm", ["run", "-s", "mags", "--", "params", "--json"], {
+      cwd: ROOT,
+      env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("MAGS_"))), ...env },
+      encoding: "utf8",
+      timeout: 60_000
+    })
+    expect(npm.status, npm.stderr).toBe(0)
+    const lines = npm.stdout.split("\n").filter((l) => l.length > 0)
+    expect(lines).toHaveLength(1)
+    expect(() => Schema.decodeUnknownSync(Views.ParamsView)(JSON.parse(lines[0]!))).not.toThrow()
   })
 })
 
