@@ -85,6 +85,8 @@ export const conformance = (name: string, setup: () => Promise<Harness>): void =
         ...at("messages")
       })
       expect(learned.factIds).toContain("f|bruno|lives_in|lisbon")
+      const unnamed = await ok("add_episode", { messages: [{ role: "user", content: "I live in Rome." }], speaker: "Mona", ...at("messages") })
+      expect(unnamed.factIds).toContain("f|mona|lives_in|rome")
     })
 
     it("add_facts is a hand edit: a new value supersedes the old one, and get_history shows the chain", async () => {
