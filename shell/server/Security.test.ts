@@ -220,6 +220,22 @@ describe("slow clients", () => {
   })
 })
 
+/** A request with its own `host` header (fetch does not let one set it). */
+const hosted = (url: string, host: string, body?: unknown) =>
+  new Promise<{ status: number; json: any }>((resolve, reject) => {
+    const text = body === undefined ? undefined : JSON.stringify(body)
+    const request = Http.request(url, {
+      method: text === undefined ? "GET" : "POST",
+      headers: { host, ...(text === undefined ? {} : { "content-type": "application/json" }) }
+    }, (response) => {
+      let data = ""
+      response.on("data", (d) => (data += d))
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, json: JSON.parse(data) }))
+    })
+    request.on("error", reject)
+    request.end(text)
+  })
+
 describe("binding", () => {
   it("binds loopback by default", async () => {
     expect(Server.DEFAULT_HOST).toBe("127.0.0.1")
@@ -238,6 +254,13 @@ describe("binding", () => {
     const open = await start({ tokens: [], noAuth: true })
     try {
       expect((await call(`${open.url}/v1/memories/anyone/default/default/ingest`, { body: { text: "Dana lives in Oslo." } })).status).toBe(200)
+      // DNS rebinding: another site's name resolving to 127.0.0.1 is refused, nothing written
+      const before = await open.journal()
+      const rebound = await hosted(`${open.url}/v1/memories/anyone/default/default/ingest`, "evil.example:8787", { text: "Eve lives in Oslo." })
+      expect(rebound.status).toBe(403)
+      expect(rebound.json.error.kind).toBe("Forbidden")
+      expect(await open.journal()).toBe(before)
+      expect((await hosted(`${open.url}/v1/memories/anyone/default/default/inspect`, "localhost:8787")).status).toBe(200)
     } finally {
       await open.close()
     }

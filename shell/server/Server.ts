@@ -8,7 +8,9 @@
  * - a body limit (default 1 MiB): 413 from the `content-length`, or while a chunked body is read;
  * - slow clients: the headers must arrive within `headersTimeoutMs` and the whole request within
  *   `requestTimeoutMs`, else Node answers 408 and closes the connection;
- * - loopback bind by default (`127.0.0.1`);
+ * - loopback bind by default (`127.0.0.1`); with `noAuth` (loopback only) a request whose `host`
+ *   header is not a loopback name is refused (403), so a web page cannot reach the server
+ *   through DNS rebinding;
  * - every error answer is JSON `{ "error": { "kind", "message" } }` (`Errors.ts`), also those
  *   `effect/http` makes itself (malformed JSON, invalid params, unknown route, too large).
  *
@@ -104,13 +106,24 @@ const messageOf = (cause: Cause.Cause<unknown>, status: number, request: HttpSer
  * body is cut off at the limit while it is read), and JSON error bodies for the answers
  * `effect/http` gives with an empty body.
  */
-const limits = (maxBodyBytes: number) =>
+/** The host name of a `host` header (`127.0.0.1:8787` → `127.0.0.1`, `[::1]:80` → `::1`). */
+const hostName = (header: string): string => {
+  const m = /^\[([^\]]+)\](?::\d+)?$/.exec(header) ?? /^([^:]+)(?::\d+)?$/.exec(header)
+  return m === null ? header : m[1]!
+}
+
+const limits = (maxBodyBytes: number, noAuth: boolean) =>
   HttpRouter.middleware(
     // A global middleware's type may not handle errors (they reach the server's own handler); this
     // one turns every failure into its JSON answer, which the server then sends as any response.
     ((httpEffect: Effect.Effect<HttpServerResponse.HttpServerResponse, unknown, HttpServerRequest.HttpServerRequest>) =>
       Effect.gen(function*() {
         const request = yield* HttpServerRequest.HttpServerRequest
+        // without tokens, a page on another site could reach this loopback server through DNS
+        // rebinding (its name resolving to 127.0.0.1): only loopback names are served then
+        if (noAuth && !isLoopback(hostName(request.headers.host ?? ""))) {
+          return jsonError(403, "Forbidden", `--no-auth serves loopback host names only, not "${request.headers.host ?? ""}"`)
+        }
         const length = Number(request.headers["content-length"] ?? "0")
         if (Number.isFinite(length) && length > maxBodyBytes) {
           return jsonError(413, "TooLarge", `request body of ${length} bytes is over the limit of ${maxBodyBytes}`, { connection: "close" })
@@ -141,7 +154,7 @@ export const routes = <RA = never, RP = never>(options: Options<RA, RP>) => {
     Layer.provide(Authorization.layer)
   )
   const authenticated = (options.mounts?.authenticated ?? []).map((m) => m.pipe(Layer.provide(requireGrant.layer)))
-  return Layer.mergeAll(api, limits(options.maxBodyBytes ?? DEFAULT_MAX_BODY), ...authenticated, ...(options.mounts?.public ?? [])).pipe(
+  return Layer.mergeAll(api, limits(options.maxBodyBytes ?? DEFAULT_MAX_BODY, options.noAuth === true), ...authenticated, ...(options.mounts?.public ?? [])).pipe(
     Layer.provide(Access.layer({ tokens: options.tokens, noAuth: options.noAuth === true }))
   )
 }
