@@ -9,6 +9,7 @@ import * as LiquidGraph from "../core/LiquidGraph.ts"
 import * as Params from "../core/Params.ts"
 import { fill, h, num } from "./Dom.ts"
 import * as Elements from "./Elements.ts"
+import { GraphView } from "./GraphView.ts"
 import { formatDuration } from "./Journal.ts"
 import type { Page } from "./Page.ts"
 import * as WhatIf from "./WhatIf.ts"
@@ -23,6 +24,8 @@ export const mountParams = (root: HTMLElement, page: Page): { readonly shown: ()
   const filter = h("input", { type: "search", id: "params-filter", placeholder: "filter parameters…", oninput: () => applyFilter() })
   const days = h("input", { type: "number", id: "whatif-days", min: 0, max: 3650, step: 1, value: 14, onchange: () => run() })
   const tbody = h("tbody")
+  const canvas = h("div", { class: "graph small", id: "whatif-graph" })
+  const drawing = new GraphView(canvas, () => {})
 
   const names = Object.keys(Params.spec) as Array<Params.ParamName>
   const rows = new Map<Params.ParamName, HTMLTableRowElement>()
@@ -103,6 +106,8 @@ export const mountParams = (root: HTMLElement, page: Page): { readonly shown: ()
     const last = page.journal().entries.at(-1)
     const now = (last?.now ?? 0) + dt
     const d = WhatIf.compare(state, e.params, dt, now)
+    drawing.emphasize(new Set(d.lostNodes), new Set(d.lostEdges))
+    drawing.show(d.currentGraph)
     const sizes = (s: WhatIf.Size) => [h("td", {}, s.nodes), h("td", {}, s.edges), h("td", {}, s.facts)]
     fill(result,
       h("p", {}, d.changed.length === 0
@@ -167,6 +172,8 @@ export const mountParams = (root: HTMLElement, page: Page): { readonly shown: ()
         h("p", { class: "hint" }, "Maintenance (decay → prune → consolidate) run in this page's core on a copy of the memory, once under the memory's parameters and once under the edited ones. Nothing is sent to the server until you save."),
         h("label", {}, "Maintenance after ", days, " days"),
         result,
+        h("p", { class: "hint" }, "The memory after maintenance under its own parameters; marked orange: what the edited parameters would remove."),
+        canvas,
         h("h2", {}, "On the memory"),
         h("p", { class: "hint" }, "Runs maintenance on the stored memory now (decay over the time since its last decay, prune, consolidate): three events."),
         h("button", { id: "maintain-run", onclick: () => maintainNow() }, "Run maintenance now"))))
@@ -179,6 +186,7 @@ export const mountParams = (root: HTMLElement, page: Page): { readonly shown: ()
   })
   return {
     shown: () => {
+      drawing.cy.resize()
       if (!stale) return
       stale = false
       load()

@@ -116,6 +116,8 @@ describe.skipIf(skip !== undefined)("web inspector in Chromium", () => {
     expect(await facts("#whatif-edited")).toBeLessThan(await facts("#whatif-current"))
     expect(await page.textContent("#whatif")).toContain("pruneWeight 0.05 → 0.9")
     expect(await page.$$eval("#whatif .diff.lost li", (lis) => lis.length)).toBeGreaterThan(0)
+    // the drawing marks what the edited parameters remove
+    expect(Number((await graphData("#whatif-graph")).changed)).toBeGreaterThan(0)
     await page.fill("#param-pruneWeight", "2")
     await page.dispatchEvent("#param-pruneWeight", "change")
     expect(await page.textContent("#params-problem")).toContain("pruneWeight must be in [0, 1]")
