@@ -142,6 +142,18 @@ export const conformance = (name: string, setup: () => Promise<Harness>): void =
       expect(history.isError).toBe(true)
     })
 
+    it("forget deletes a node with its facts; forgetting it again changes nothing (idempotent)", async () => {
+      await ok("add_facts", { facts: [{ subject: "Nia", relation: "works at", object: "Stark" }], ...at("forget-node") })
+      const gone = await ok("forget", { node: "Nia", ...at("forget-node") })
+      expect(gone.forgotten).toBe(true)
+      expect(gone.edges).toContain("f|nia|works_at|stark")
+      const opened = await call(h.client, "open_nodes", { names: ["Nia"], ...at("forget-node") })
+      expect(opened.text).toMatch(/^NotFound/)
+      const journal = await h.journal()
+      expect(await ok("forget", { node: "Nia", ...at("forget-node") })).toMatchObject({ forgotten: false, nodes: [], edges: [] })
+      expect(await h.journal()).toBe(journal)
+    })
+
     it("the graph is a resource (the default memory, and any memory by its address)", async () => {
       await ok("add_facts", { facts: [{ subject: "Gus", relation: "likes", object: "tea" }], ...at("graph") })
       const read = await h.client.readResource({ uri: `mags://graph/${h.user}/default/graph` })
