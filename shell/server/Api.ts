@@ -11,7 +11,7 @@
  * |---|---|---|---|
  * | GET | `/v1/memories` | — | `{ memories: [{user, agent, session}] }` the token may use |
  * | GET | `M/inspect` | — | InspectView |
- * | POST | `M/ingest` | `{ text?, messages?, triples? }` | IngestView |
+ * | POST | `M/ingest` | `{ text?, messages?, triples?, speaker?, source? }` | IngestView |
  * | POST | `M/recall` | `{ query, k?, max?, at?, record?, sources? }` | RecallView |
  * | GET | `M/connect` | `?from=&to=` | ConnectView |
  * | GET | `M/history` | `?target=` (fact id or node label) | HistoryView |
@@ -54,13 +54,16 @@ const Name = Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(10_00
 const Count = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
 const Positive = Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))
 
+/** World time: milliseconds, or an ISO date (YYYY[-MM[-DD]] or a date-time); null: unknown. */
+const WorldTime = Schema.NullOr(Schema.Union([Schema.Finite, Schema.String]))
+
 /** One chat message to ingest. */
 export const MessageInput = Schema.Struct({
   role: Schema.String,
   content: Text,
-  speaker: Schema.optionalKey(Schema.String),
-  /** World time: YYYY[-MM[-DD]] or an ISO date-time. */
-  time: Schema.optionalKey(Schema.String)
+  speaker: Schema.optionalKey(Schema.NullOr(Schema.String)),
+  /** World time it was said. */
+  time: Schema.optionalKey(WorldTime)
 })
 
 /** One triple to ingest (or to add by hand). */
@@ -68,14 +71,25 @@ export const TripleInput = Schema.Struct({
   subject: Name,
   relation: Name,
   object: Name,
-  time: Schema.optionalKey(Schema.String)
+  negated: Schema.optionalKey(Schema.Boolean),
+  confidence: Schema.optionalKey(Schema.Finite),
+  validFrom: Schema.optionalKey(WorldTime),
+  validUntil: Schema.optionalKey(WorldTime),
+  /** World time it was told: its `validFrom` when none is given. */
+  time: Schema.optionalKey(WorldTime)
 })
 
-/** `POST M/ingest`: text, chat messages, triples (at least one of them). */
+/**
+ * `POST M/ingest`: text, chat messages, triples (any of them). `speaker`: who wrote the text ("I"
+ * is them); `source`: names the request's items, so the same items sent again under the same
+ * source are skipped (a retried request learns nothing twice).
+ */
 export const IngestInput = Schema.Struct({
   text: Schema.optionalKey(Text),
   messages: Schema.optionalKey(Schema.Array(MessageInput)),
-  triples: Schema.optionalKey(Schema.Array(TripleInput))
+  triples: Schema.optionalKey(Schema.Array(TripleInput)),
+  speaker: Schema.optionalKey(Schema.String),
+  source: Schema.optionalKey(Schema.String)
 })
 
 /** `POST M/recall`. */
@@ -98,6 +112,8 @@ export const FactsInput = Schema.Struct({ facts: Schema.Array(TripleInput).check
 export const ForgetInput = Schema.Struct({
   fact: Schema.optionalKey(Name),
   node: Schema.optionalKey(Name),
+  /** With `node`: its episodes too. */
+  withEpisodes: Schema.optionalKey(Schema.Boolean),
   episode: Schema.optionalKey(Name),
   all: Schema.optionalKey(Schema.Literal(true))
 })

@@ -108,7 +108,8 @@ export const memoryHandlers = HttpApiBuilder.group(Api, "memory", (handlers) =>
     const state = (memory: Memory) => memory.state
     return handlers.handleAll({
       inspect: ({ params }) => read(m, params, (memory) => Effect.map(state(memory), (s) => Ops.inspect(s))),
-      ingest: ({ params, payload }) => write(m, params, (memory) => Ops.ingest(memory, payload)),
+      ingest: ({ params, payload }) =>
+        write(m, params, (memory) => Ops.ingest(memory, payload, { speaker: payload.speaker, source: payload.source })),
       recall: ({ params, payload }) =>
         Effect.flatMap(Effect.mapError(Effect.fromResult(recallOptions(payload)), fromFailure), (options) =>
           // a recall that records is a write; a read-only one must not create the memory

@@ -36,6 +36,19 @@ describe("the memory routes, in a session's order", () => {
     expect(triples.json.seq).toBeGreaterThan(text.json.seq)
   })
 
+  it("POST ingest with a source is idempotent: a retried request learns nothing twice", async () => {
+    const body = { text: "I play the cello.", speaker: "Alice", source: "retry-42" }
+    const first = await ok("/ingest", { body })
+    expect(first.json.facts).toBeGreaterThan(0)
+    const before = await server.journal()
+    const again = await ok("/ingest", { body })
+    expect([again.json.skipped, again.json.facts]).toEqual([1, 0])
+    expect(await server.journal()).toBe(before)
+    const bad = await call(`${M}/ingest`, { ...alice, body: { text: "x", source: "no spaces allowed" } })
+    expect(bad.status).toBe(400)
+    expect(await server.journal()).toBe(before)
+  })
+
   it("GET /v1/memories lists the memories the token may use", async () => {
     await call(`${server.url}/v1/memories/bob/default/default/ingest`, { token: TOKENS.bob, body: { text: "Bob owns a boat." } })
     const mine = await ok(`${server.url}/v1/memories`)
