@@ -5,8 +5,8 @@
  * page's own modules, and esbuild turns them into one ES module (`/app/main.js`), its source map
  * and one stylesheet (`/app/main.css`, from the CSS that `web/main.ts` imports). `web/index.html`
  * is the page's HTML. Nothing is written to disk: the assets live in memory, built once per
- * process (at the first request, or at start with {@link WebAssets.layerEager}) and then served
- * from the cache — so `npx mags serve` needs no build step.
+ * process (at the first request, so a server starts at once) and then served from the cache — so
+ * `npx mags serve` needs no build step.
  *
  * @since 0.3.0
  */
@@ -95,16 +95,6 @@ export class WebAssets extends Context.Service<WebAssets, {
 }>()("mags/shell/web/WebAssets") {
   /** Builds at the first request for an asset. */
   static readonly layer: Layer.Layer<WebAssets> = Layer.effect(WebAssets, Effect.sync(() => WebAssets.of({ bundle: cachedBuild(defaultRoot) })))
-
-  /** Builds while the server starts (start fails if the page does not build). */
-  static readonly layerEager: Layer.Layer<WebAssets, WebBuildError> = Layer.effect(
-    WebAssets,
-    Effect.gen(function*() {
-      const bundle = cachedBuild(defaultRoot)
-      yield* bundle
-      return WebAssets.of({ bundle })
-    })
-  )
 
   /** Assets from another folder (tests). */
   static readonly layerFrom = (root: string): Layer.Layer<WebAssets> =>

@@ -68,9 +68,6 @@ const routes = HttpRouter.use((router) =>
 
 /**
  * The inspector's routes (`GET /`, `GET /app/*`) with the assets built at the first request.
- * Mount beside the API: `Layer.mergeAll(apiRoutes, WebRoutes.layer)`.
+ * Mounted by `mags serve` beside the API (`Server.layer({ mounts: { public: [layer] } })`).
  */
 export const layer = routes.pipe(Layer.provide(WebAssets.layer))
-
-/** The same routes over given {@link WebAssets} (e.g. `WebAssets.layerEager`, or a test's). */
-export const layerWith = <E>(assets: Layer.Layer<WebAssets, E>) => routes.pipe(Layer.provide(assets))
