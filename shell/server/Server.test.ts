@@ -164,6 +164,22 @@ describe("the memory routes, in a session's order", () => {
   })
 })
 
+describe("concurrent writes", () => {
+  it("32 hand edits sent at once to one memory are all kept, and the journal verifies", async () => {
+    const W = `${server.url}/v1/memories/alice/writers/default`
+    const answers = await Promise.all(Array.from({ length: 32 }, (_, i) =>
+      call(`${W}/facts`, { ...alice, body: { facts: [{ subject: `Writer ${i}`, relation: "wrote", object: `Note ${i}` }] } })))
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200))
+    const seqs = answers.map((a) => a.json.seq as number)
+    expect(new Set(seqs).size).toBe(32)
+    for (let i = 0; i < 32; i++) {
+      const node = await call(`${W}/nodes/${encodeURIComponent(`Writer ${i}`)}`, alice)
+      expect(node.json.facts).toEqual(answers[i]!.json.factIds)
+    }
+    expect((await call(`${W}/verify`, { ...alice, method: "POST" })).json.ok).toBe(true)
+  })
+})
+
 describe("the OpenAPI document", () => {
   it("is served without a token at /openapi.json, valid JSON listing every route", async () => {
     const r = await call(`${server.url}/openapi.json`)
