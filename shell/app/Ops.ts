@@ -422,7 +422,8 @@ export const inspect = (state: Replay.State, top = 10): Views.InspectView => {
     list.push(id)
     clusters.set(c, list)
   }
-  const groups = [...clusters.values()].filter((l) => l.length > 1).sort((a, b) => b.length - a.length || (a[0]! < b[0]! ? -1 : 1))
+  const groups = [...clusters.values()].filter((l) => l.length > 1).map((l) => l.sort())
+    .sort((a, b) => b.length - a.length || (a[0]! < b[0]! ? -1 : 1))
   const conflicts = ended
     .filter((f) => f.supersededBy !== null)
     .sort((a, b) => (b.validUntil ?? 0) - (a.validUntil ?? 0) || (a.id < b.id ? -1 : 1))
@@ -434,6 +435,7 @@ export const inspect = (state: Replay.State, top = 10): Views.InspectView => {
     seq: state.seq,
     hash: LiquidGraph.contentHash(g),
     nodes: counts(nodes, (n) => n.kind),
+    tiers: counts(nodes, (n) => n.tier),
     edges: counts(edges, (e) => e.kind),
     facts: { current: facts.length - ended.length, ended: ended.length },
     vectors: g.vectors.size,
@@ -447,11 +449,13 @@ export const inspect = (state: Replay.State, top = 10): Views.InspectView => {
       tombstones: archive.tombstones
     },
     top: ranked.slice(0, top).map((n) => Views.nodeView(g, n.id)!),
-    clusters: groups.slice(0, top).map((l) => [...l].sort()),
+    clusters: groups.slice(0, top),
+    clusterCount: groups.length,
     conflicts: conflicts.slice(0, top).map((f) => {
       const winner = f.supersededBy === null ? undefined : LiquidGraph.edge(g, f.supersededBy)
       return { fact: Views.factView(g, f), supersededBy: winner === undefined ? null : Views.factView(g, winner) }
     }),
+    conflictCount: conflicts.length,
     params: changed
   }
 }

@@ -135,7 +135,9 @@ export type HistoryView = typeof HistoryView.Type
 export const InspectView = Schema.Struct({
   seq: Schema.Finite,
   hash: Schema.String,
+  /** Active nodes by kind, by tier; edges by kind. */
   nodes: Schema.Record(Schema.String, Schema.Finite),
+  tiers: Schema.Record(Schema.String, Schema.Finite),
   edges: Schema.Record(Schema.String, Schema.Finite),
   facts: Schema.Struct({ current: Schema.Finite, ended: Schema.Finite }),
   vectors: Schema.Finite,
@@ -148,9 +150,14 @@ export const InspectView = Schema.Struct({
     bytes: Schema.Finite,
     tombstones: Schema.Finite
   }),
+  /** The most important nodes (episodes aside), at most `top`. */
   top: Schema.Array(NodeView),
+  /** The thematic clusters of more than one node (ids), largest first, at most `top`, of `clusterCount`. */
   clusters: Schema.Array(Schema.Array(Schema.String)),
+  clusterCount: Schema.Finite,
+  /** The most recent conflicts (a superseded fact and its winner), at most `top`, of `conflictCount`. */
   conflicts: Schema.Array(Schema.Struct({ fact: FactView, supersededBy: Schema.NullOr(FactView) })),
+  conflictCount: Schema.Finite,
   /** The parameters that differ from the defaults. */
   params: Schema.Record(Schema.String, Schema.Unknown)
 })

@@ -11,72 +11,50 @@
  */
 import { Console, Effect } from "effect"
 import { Command, Flag } from "effect/cli"
-import * as Consolidate from "../../../core/Consolidate.ts"
-import type { Fact } from "../../../core/Fact.ts"
-import * as LiquidGraph from "../../../core/LiquidGraph.ts"
 import type * as Replay from "../../../core/Replay.ts"
 import * as Render from "../../app/Render.ts"
 import * as Ops from "../../app/Ops.ts"
+import type * as Views from "../../app/Views.ts"
 import * as Json from "../Json.ts"
 import * as Root from "../Root.ts"
 import * as Services from "../../app/Services.ts"
 
-const count = <A>(xs: ReadonlyArray<A>, key: (a: A) => string): string => {
-  const m = new Map<string, number>()
-  for (const x of xs) m.set(key(x), (m.get(key(x)) ?? 0) + 1)
-  return [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, n]) => `${n} ${k}`).join(", ") || "none"
-}
+const counts = (m: Readonly<Record<string, number>>): string =>
+  Object.entries(m).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, n]) => `${n} ${k}`).join(", ") || "none"
+
+const total = (m: Readonly<Record<string, number>>): number => Object.values(m).reduce((a, b) => a + b, 0)
 
 /**
  * The archive in one line: what prune moved out of the active graph (kept whole, still
  * searchable), and how many items `forget` deleted.
- * @complexity O(archive)
+ * @complexity O(1)
  */
-export const archiveLine = (g: LiquidGraph.LiquidGraph): string => {
-  const a = LiquidGraph.archiveStats(g)
-  return `archive: ${a.nodes} nodes (${a.episodes} episodes), ${a.edges} edges (${a.facts} facts), ${a.vectors} vectors, ~${Math.ceil(a.bytes / 1024)} KiB; ${a.tombstones} forgotten`
-}
+export const archiveLine = (a: Views.InspectView["archive"]): string =>
+  `archive: ${a.nodes} nodes (${a.episodes} episodes), ${a.edges} edges (${a.facts} facts), ${a.vectors} vectors, ~${Math.ceil(a.bytes / 1024)} KiB; ${a.tombstones} forgotten`
 
 /**
- * The inspection report as lines (see the module header).
+ * The inspection report as lines (see the module header): `Ops.inspect`'s view as text.
  * @complexity O((n + m) log (n + m))
  */
 export const report = (state: Replay.State, top: number): Array<string> => {
   const g = state.graph
-  const nodes = LiquidGraph.nodes(g)
-  const edges = LiquidGraph.edges(g)
-  const facts = edges.filter((e) => e.kind === "fact")
-  const ended = facts.filter((f) => f.supersededBy !== null || f.validUntil !== null)
+  const v = Ops.inspect(state, top)
   const lines = [
-    `memory at seq ${state.seq}, hash ${LiquidGraph.contentHash(g)}`,
-    `nodes: ${nodes.length} (${count(nodes, (n) => n.kind)}; ${count(nodes, (n) => n.tier)})`,
-    `edges: ${edges.length} (${count(edges, (e) => e.kind)})`,
-    `facts: ${facts.length - ended.length} current, ${ended.length} superseded or ended; ${g.vectors.size} vectors`,
-    archiveLine(g)
+    `memory at seq ${v.seq}, hash ${v.hash}`,
+    `nodes: ${total(v.nodes)} (${counts(v.nodes)}; ${counts(v.tiers)})`,
+    `edges: ${total(v.edges)} (${counts(v.edges)})`,
+    `facts: ${v.facts.current} current, ${v.facts.ended} superseded or ended; ${v.vectors} vectors`,
+    archiveLine(v.archive)
   ]
   lines.push("", `top ${top} nodes by importance:`)
-  const ranked = nodes.filter((n) => n.kind !== "episode").sort((a, b) => b.importance - a.importance || (a.id < b.id ? -1 : 1))
-  for (const n of ranked.slice(0, top)) {
-    lines.push(`  ${n.importance.toFixed(3).padStart(8)}  ${n.label} (${n.kind}, ${n.tier}, ${n.accessCount} accesses)`)
+  for (const n of v.top) lines.push(`  ${n.importance.toFixed(3).padStart(8)}  ${n.label} (${n.kind}, ${n.tier}, ${n.accessCount} accesses)`)
+  lines.push("", `clusters: ${v.clusterCount}`)
+  for (const ids of v.clusters) {
+    const labels = ids.map((id) => Render.label(g, id))
+    lines.push(`  ${labels.length} nodes: ${labels.slice(0, 8).join(", ")}${labels.length > 8 ? ", …" : ""}`)
   }
-  const clusters = new Map<number, Array<string>>()
-  for (const [id, c] of Consolidate.clusters(g, state.params)) {
-    if (c === null || LiquidGraph.node(g, id)?.kind === "episode") continue
-    const list = clusters.get(c) ?? []
-    list.push(Render.label(g, id))
-    clusters.set(c, list)
-  }
-  const groups = [...clusters.values()].filter((l) => l.length > 1).sort((a, b) => b.length - a.length)
-  lines.push("", `clusters: ${groups.length}`)
-  for (const l of groups.slice(0, top)) lines.push(`  ${l.length} nodes: ${l.slice(0, 8).join(", ")}${l.length > 8 ? ", …" : ""}`)
-  const conflicts = ended
-    .filter((f) => f.supersededBy !== null)
-    .sort((a, b) => (b.validUntil ?? 0) - (a.validUntil ?? 0) || (a.id < b.id ? -1 : 1))
-  lines.push("", `recent conflicts: ${conflicts.length}`)
-  for (const f of conflicts.slice(0, top)) {
-    const winner: Fact | undefined = f.supersededBy === null ? undefined : LiquidGraph.edge(g, f.supersededBy)
-    lines.push(`  ${Render.fact(g, f)}  superseded by  ${winner === undefined ? f.supersededBy : Render.fact(g, winner)}`)
-  }
+  lines.push("", `recent conflicts: ${v.conflictCount}`)
+  for (const c of v.conflicts) lines.push(`  ${c.fact.text}  superseded by  ${c.supersededBy === null ? c.fact.supersededBy : c.supersededBy.text}`)
   return lines
 }
 
