@@ -2,10 +2,12 @@
  * GraphView — a cytoscape drawing of a core graph: semantic nodes (entities, concepts) as blue
  * ellipses, episodic nodes (episodes) as amber rounded boxes; facts as labelled arrows, mentions
  * dotted, associations dashed, superseded facts red and dashed. A recall's justifying paths are
- * highlighted (`path` class), the rest faded; clicking a node or an edge selects it.
+ * highlighted (`path` class), the rest faded; clicking a node or an edge selects it, a double
+ * click on a node draws all its neighbours.
  */
 import cytoscape from "cytoscape"
-import type * as LiquidGraph from "../core/LiquidGraph.ts"
+import * as Fact from "../core/Fact.ts"
+import * as LiquidGraph from "../core/LiquidGraph.ts"
 import * as Elements from "./Elements.ts"
 
 const style: Array<cytoscape.StylesheetJson[number]> = [
@@ -84,6 +86,7 @@ export class GraphView {
     this.cy = cytoscape({ container, style, layout: { name: "null" }, minZoom: 0.05, maxZoom: 4 })
     this.cy.on("tap", "node", (e) => onSelect({ kind: "node", id: e.target.id() }))
     this.cy.on("tap", "edge", (e) => onSelect({ kind: "edge", id: e.target.id() }))
+    this.cy.on("dbltap", "node", (e) => this.expand(e.target.id()))
     this.cy.on("tap", (e) => {
       if (e.target === this.cy) onSelect(undefined)
     })
@@ -185,6 +188,13 @@ export class GraphView {
     const before = this.pinned.size
     for (const id of ids) this.pinned.add(id)
     if (this.pinned.size !== before) this.redraw()
+  }
+
+  /** Draws a node's neighbours (all of them, whatever the limit and filters) and centres it. */
+  expand(id: string): void {
+    if (this.graph === undefined) return
+    this.pin([id, ...LiquidGraph.incident(this.graph, id).map((f) => Fact.other(f, id))])
+    this.focus(id)
   }
 
   /** Selects and centres an element, if drawn. */

@@ -65,7 +65,7 @@ export const mountInspector = (root: HTMLElement, page: Page): GraphView => {
         page.notice(`No node matches “${find.value.trim()}”.`)
         return
       }
-      graph.pin([hit.id, ...LiquidGraph.incident(g, hit.id).map((f) => Fact.other(f, hit.id))])
+      graph.expand(hit.id)
       showCaption()
       select({ kind: "node", id: hit.id })
     }
@@ -173,10 +173,9 @@ export const mountInspector = (root: HTMLElement, page: Page): GraphView => {
           LiquidGraph.isArchived(g, id) ? row("archived", "yes (prune moved it to the archive)") : null),
         facts.length === 0 ? null : h("ul", { class: "facts" }, facts.slice(0, 40).map((f) => factLink(g, f))),
         h("div", { class: "actions" },
-          h("button", { id: "node-expand", title: "draw this node's neighbours too", onclick: () => {
-            graph.pin([id, ...LiquidGraph.incident(g, id).map((f) => Fact.other(f, id))])
+          h("button", { id: "node-expand", title: "draw this node's neighbours too (or double-click it)", onclick: () => {
+            graph.expand(id)
             showCaption()
-            graph.focus(id)
           } }, "Show neighbours"),
           h("button", { id: "node-history", onclick: () => openHistory(n.kind === "episode" ? id : n.label) }, "History"),
           h("button", { id: "node-forget", class: "danger", onclick: () => forget(n.kind === "episode" ? { episode: id.replace(/^ep:/, "") } : { node: n.label }, n.label) }, "Forget")))
