@@ -7,6 +7,7 @@
 import { execFile, spawn } from "node:child_process"
 import { promisify } from "node:util"
 import * as NodeFs from "node:fs"
+import * as Net from "node:net"
 import * as NodePath from "node:path"
 import { Result } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
@@ -100,5 +101,21 @@ describe("README: Serving: HTTP", () => {
     const code = await new Promise((resolve) => refused.on("exit", resolve))
     expect(code).toBe(2)
     expect(err).toContain("--no-auth is only allowed on a loopback host")
+  })
+
+  it("`mags serve` on a port in use exits 2 with the reason", async () => {
+    const taken = Net.createServer()
+    const port = await new Promise<number>((resolve) => taken.listen(0, "127.0.0.1", () => resolve((taken.address() as Net.AddressInfo).port)))
+    try {
+      const env = { ...process.env, MAGS_HOME: NodePath.join(dir, "home3"), MAGS_EMBEDDINGS: "test", MAGS_TOKENS: readmeTokens }
+      const child = spawn(process.execPath, ["--disable-warning=ExperimentalWarning", MAIN, "serve", "--port", String(port)], { env, stdio: ["ignore", "pipe", "pipe"] })
+      let err = ""
+      child.stderr.on("data", (d: Buffer) => (err += d.toString()))
+      const code = await new Promise((resolve) => child.on("exit", resolve))
+      expect(code).toBe(2)
+      expect(err).toContain(`cannot listen on 127.0.0.1:${port}`)
+    } finally {
+      taken.close()
+    }
   })
 })

@@ -76,5 +76,12 @@ export const serve = Command.make("serve", {
         yield* Console.error(`mags serve: --no-auth: every request is admitted; page: ${base}/`)
       }
       return yield* Effect.never
-    }).pipe(Effect.provide(server), Effect.provide(app))
+    }).pipe(
+      Effect.provide(server),
+      Effect.catchTag("ServeError", (e) => {
+        const cause = e.cause instanceof Error ? e.cause.message : String(e.cause)
+        return Effect.fail(fail("Usage", `cannot listen on ${bindHost}:${Option.getOrElse(port, () => Server.DEFAULT_PORT)}: ${cause}`))
+      }),
+      Effect.provide(app)
+    )
   })).pipe(Command.withDescription("Serve memories over HTTP (JSON API, OpenAPI at /openapi.json)"))
