@@ -13,6 +13,7 @@
 import { Context, Data, Effect, Layer } from "effect"
 import { createHash } from "node:crypto"
 import { readFile } from "node:fs/promises"
+import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
 // ── model ─────────────────────────────────────────────────────────────────────
@@ -62,7 +63,7 @@ export const build = (root: string = defaultRoot): Effect.Effect<Bundle, WebBuil
       const esbuild = await import("esbuild")
       const started = performance.now()
       const result = await esbuild.build({
-        entryPoints: { main: `${root}/main.ts` },
+        entryPoints: { main: join(root, "main.ts") },
         bundle: true,
         format: "esm",
         platform: "browser",
@@ -77,7 +78,7 @@ export const build = (root: string = defaultRoot): Effect.Effect<Bundle, WebBuil
       const buildMs = performance.now() - started
       const assets = new Map<string, Asset>()
       for (const file of result.outputFiles) assets.set(file.path, asset(file.contents, typeOf(file.path)))
-      const html = await readFile(`${root}/index.html`)
+      const html = await readFile(join(root, "index.html"))
       assets.set("/", asset(new Uint8Array(html), "text/html; charset=utf-8"))
       return { assets, buildMs }
     },
