@@ -53,6 +53,8 @@ const Text = Schema.String.check(Schema.isMaxLength(1_000_000))
 const Name = Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(10_000))
 const Count = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
 const Positive = Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))
+/** A page size: 1 … 10,000 (a bigger answer is asked for in pages). */
+const PageSize = Schema.Int.check(Schema.isGreaterThanOrEqualTo(1), Schema.isLessThanOrEqualTo(10_000))
 
 /** World time: milliseconds, or an ISO date (YYYY[-MM[-DD]] or a date-time); null: unknown. */
 const WorldTime = Schema.NullOr(Schema.Union([Schema.Finite, Schema.String]))
@@ -153,7 +155,7 @@ export class MemoryGroup extends HttpApiGroup.make("memory").add(
   HttpApiEndpoint.get("history", "/history", { params, query: { target: Name }, success: Views.HistoryView, error: errors }),
   HttpApiEndpoint.get("nodes", "/nodes", {
     params,
-    query: { query: Schema.optionalKey(Schema.String), limit: Schema.optionalKey(Positive) },
+    query: { query: Schema.optionalKey(Schema.String), limit: Schema.optionalKey(PageSize) },
     success: Schema.Struct({ nodes: Schema.Array(Views.NodeView) }),
     error: errors
   }),
@@ -171,7 +173,7 @@ export class MemoryGroup extends HttpApiGroup.make("memory").add(
   }),
   HttpApiEndpoint.get("events", "/events", {
     params,
-    query: { after: Schema.optionalKey(Count), limit: Schema.optionalKey(Positive) },
+    query: { after: Schema.optionalKey(Count), limit: Schema.optionalKey(PageSize) },
     success: Views.EventsView,
     error: errors
   }),

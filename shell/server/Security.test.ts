@@ -150,6 +150,7 @@ describe("bodies", () => {
       () => call(`${A()}/recall`, { token: TOKENS.alice, body: { query: "Alice", sources: ["telepathy"] } }),
       () => call(`${A()}/recall`, { token: TOKENS.alice, body: { query: "Alice", at: "last tuesday" } }),
       () => call(`${A()}/nodes?limit=many`, { token: TOKENS.alice }),
+      () => call(`${A()}/events?limit=1000000`, { token: TOKENS.alice }),
       () => call(`${A()}/graph?at=-3`, { token: TOKENS.alice }),
       () => call(`${A()}/export?format=pdf`, { token: TOKENS.alice }),
       () => call(`${A()}/connect?from=Alice`, { token: TOKENS.alice }),
