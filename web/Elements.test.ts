@@ -51,6 +51,19 @@ describe("Elements", () => {
     expect(new Set(nodes(pinned).map((n) => n.data.id))).toEqual(new Set(["ep:e2", "paris"]))
   })
 
+  it("an important node is drawn with its neighbours, not beside unrelated nodes of equal rank", () => {
+    const out = Replay.replay([
+      new Event.Engrammed({ now: T0, input: { facts: [
+        ...Array.from({ length: 8 }, (_, i) => ({ subject: "hub", relation: "links", object: `leaf${i}` })),
+        ...Array.from({ length: 4 }, (_, i) => ({ subject: `a${i}`, relation: "pairs", object: `b${i}` }))
+      ] } })
+    ])
+    if (out._tag === "Failure") throw out.failure
+    const d = Elements.draw(out.success.graph, { ...Elements.defaults, limit: 4 })
+    expect(new Set(nodes(d).map((n) => n.data.id))).toEqual(new Set(["hub", "leaf0", "leaf1", "leaf2"]))
+    expect(d.edgesShown).toBe(3)
+  })
+
   it("without mentions, episodes are not drawn", () => {
     const d = Elements.draw(state().graph, { ...Elements.defaults, mentions: false })
     expect(nodes(d).some((n) => String(n.classes).includes("episodic"))).toBe(false)

@@ -78,7 +78,8 @@ export const draw = (g: LiquidGraph.LiquidGraph, options: Options = defaults): D
   for (const n of ranked) {
     if (shown.size >= limit) break
     shown.add(n.id)
-    const neighbours = LiquidGraph.incident(g, n.id).filter(drawable).sort((a, b) => b.weight - a.weight)
+    const neighbours = LiquidGraph.incident(g, n.id).filter(drawable)
+      .sort((a, b) => b.weight - a.weight || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     let added = 0
     for (const e of neighbours) {
       if (shown.size >= limit || added >= FANOUT) break
