@@ -4,7 +4,8 @@
  *
  * Every memory endpoint first checks the address (`Tenant.memoryIdOf`: an empty user is refused
  * with 400, never mapped to "default"), then that the token may act for its user (403), and only
- * then opens the memory: reads never create one (404 for an unknown memory), writes do. App
+ * then opens the memory: only ingest, hand-added facts and params create one; every other
+ * endpoint answers 404 for an unknown memory. App
  * failures become the statuses of `Errors.ts`; every operation checks its input before its first
  * commit, so a refused request writes nothing.
  *
@@ -112,8 +113,8 @@ export const memoryHandlers = HttpApiBuilder.group(Api, "memory", (handlers) =>
         write(m, params, (memory) => Ops.ingest(memory, payload, { speaker: payload.speaker, source: payload.source })),
       recall: ({ params, payload }) =>
         Effect.flatMap(Effect.mapError(Effect.fromResult(recallOptions(payload)), fromFailure), (options) =>
-          // a recall that records is a write; a read-only one must not create the memory
-          withMemory(m, params, options.record !== false, (memory) => Ops.recall(memory, payload.query, options))),
+          // a memory that does not exist has nothing to recall: 404, it is not created
+          read(m, params, (memory) => Ops.recall(memory, payload.query, options))),
       connect: ({ params, query }) => read(m, params, (memory) => Effect.flatMap(state(memory), (s) => Ops.connect(s, query.from, query.to))),
       history: ({ params, query }) => read(m, params, (memory) => Ops.history(memory, query.target)),
       nodes: ({ params, query }) =>

@@ -103,10 +103,13 @@ describe("tenants", () => {
       () => call(`${server.url}/v1/memories//default/default/ingest`, { token: TOKENS.operator, body: { text: "Nobody lives here." } })
     ]))
 
-  it("a read of a memory that does not exist → 404, and does not create it", () =>
+  it("a memory that does not exist → 404 (but for ingest, facts, params), and is not created", () =>
     refused(404, "NotFound", [
       () => call(`${server.url}/v1/memories/alice/other/default/inspect`, { token: TOKENS.alice }),
-      () => call(`${server.url}/v1/memories/alice/other/default/recall`, { token: TOKENS.alice, body: { query: "x", record: false } })
+      () => call(`${server.url}/v1/memories/alice/other/default/recall`, { token: TOKENS.alice, body: { query: "x", record: false } }),
+      () => call(`${server.url}/v1/memories/alice/other/default/recall`, { token: TOKENS.alice, body: { query: "x" } }),
+      () => call(`${server.url}/v1/memories/alice/other/default/maintain`, { token: TOKENS.alice, body: {} }),
+      () => call(`${server.url}/v1/memories/alice/other/default/snapshot`, { token: TOKENS.alice, method: "POST" })
     ]))
 })
 
