@@ -24,6 +24,7 @@ export const mountParams = (root: HTMLElement, page: Page): { readonly shown: ()
   const filter = h("input", { type: "search", id: "params-filter", placeholder: "filter parameters…", oninput: () => applyFilter() })
   const days = h("input", { type: "number", id: "whatif-days", min: 0, max: 3650, step: 1, value: 14, onchange: () => run() })
   const tbody = h("tbody")
+  const singleValued = h("p", { class: "hint", id: "params-single-valued" })
   const canvas = h("div", { class: "graph small", id: "whatif-graph" })
   const drawing = new GraphView(canvas, () => {})
 
@@ -78,6 +79,7 @@ export const mountParams = (root: HTMLElement, page: Page): { readonly shown: ()
       rows.get(name)!.classList.toggle("changed", false)
     }
     problem.textContent = ""
+    fill(singleValued, h("strong", {}, "singleValued"), ` (${p.singleValued.length} relations that hold one value at a time; reconcile supersedes the older value): ${p.singleValued.join(", ")}`)
     run()
   }
 
@@ -166,7 +168,8 @@ export const mountParams = (root: HTMLElement, page: Page): { readonly shown: ()
         problem,
         h("table", { class: "params", id: "params-table" },
           h("thead", {}, h("tr", {}, h("th", {}, "parameter"), h("th", {}, "value"), h("th", {}, "range"), h("th", {}, "default"), h("th", {}, "meaning"))),
-          tbody)),
+          tbody),
+        singleValued),
       h("div", { class: "whatif-pane" },
         h("h2", {}, "What if"),
         h("p", { class: "hint" }, "Maintenance (decay → prune → consolidate) run in this page's core on a copy of the memory, once under the memory's parameters and once under the edited ones. Nothing is sent to the server until you save."),
