@@ -56,6 +56,10 @@ describe.skipIf(skip !== undefined)("web inspector in Chromium", () => {
     expect(await page.evaluate(() => sessionStorage.getItem("mags.token"))).toBe(TOKENS.alice)
     const events = await api<{ last: number }>("GET", `${M}/events?after=0&limit=1`)
     expect(await page.textContent("#status")).toContain(`seq ${events.last}`)
+    // the page's core folded the journal to the very graph the server holds
+    const inspect = await api<{ hash: string; seq: number }>("GET", `${M}/inspect`)
+    expect(inspect.seq).toBe(events.last)
+    expect(await page.getAttribute("#status", "data-hash")).toBe(inspect.hash)
     const d = await graphData()
     expect(Number(d.semantic)).toBeGreaterThanOrEqual(5)
     expect(Number(d.episodic)).toBeGreaterThanOrEqual(4)
@@ -198,6 +202,8 @@ describe.skipIf(skip !== undefined)("web inspector in Chromium", () => {
     await page.click("#reload")
     await page.waitForFunction((n) => document.querySelector("#status")?.textContent?.includes(`· seq ${n} ·`), last)
     expect(Number((await graphData()).nodes)).toBe(graph.nodes.length)
+    const inspect = await api<{ hash: string }>("GET", `${M}/inspect`)
+    expect(await page.getAttribute("#status", "data-hash")).toBe(inspect.hash)
     expect(errors).toEqual([])
   })
 

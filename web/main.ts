@@ -134,6 +134,11 @@ const boot = async (): Promise<void> => {
     for (const e of LiquidGraph.edges(state.graph)) if (e.kind === "fact" && e.supersededBy === null && e.validUntil === null) facts++
     for (const n of LiquidGraph.nodes(state.graph)) if (n.kind === "episode") episodes++
     status.textContent = `${memoryKey(api.memory)} · seq ${state.seq} · ${LiquidGraph.nodeCount(state.graph) - episodes} semantic nodes, ${episodes} episodes, ${facts} current facts`
+    // the content hash of the page's own fold: equal to the server's (`GET M/inspect`) when the core
+    // replays the journal in the browser exactly as on the server
+    const hash = LiquidGraph.contentHash(state.graph)
+    status.title = `content hash of the graph folded in this page: ${hash}`
+    status.dataset.hash = hash
   }
 
   const page: Page = {
