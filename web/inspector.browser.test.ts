@@ -207,6 +207,23 @@ describe.skipIf(skip !== undefined)("web inspector in Chromium", () => {
     expect(errors).toEqual([])
   })
 
+  it("switches memory: the selector lists the token's memories, the page folds the chosen one", async () => {
+    await page.click("#tab-graph")
+    const other = "/v1/memories/alice/helper/s1"
+    await api("POST", `${other}/ingest`, { text: "Frank likes opera." })
+    await page.reload()
+    await page.waitForSelector("body[data-ready=true]", { state: "attached", timeout: 60_000 })
+    const options = await page.$$eval("#memory-select option", (os) => os.map((o) => o.textContent))
+    expect(options).toContain("alice/helper/s1")
+    await page.selectOption("#memory-select", { label: "alice/helper/s1" })
+    const inspect = await api<{ hash: string; seq: number }>("GET", `${other}/inspect`)
+    await page.waitForFunction((n) => document.querySelector("#status")?.textContent?.startsWith(`alice/helper/s1 · seq ${n} ·`), inspect.seq)
+    expect(await page.getAttribute("#status", "data-hash")).toBe(inspect.hash)
+    expect(page.url()).toContain("memory=alice%2Fhelper%2Fs1")
+    await page.selectOption("#memory-select", { label: "alice/default/default" })
+    await page.waitForFunction(() => document.querySelector("#status")?.textContent?.startsWith("alice/default/default · seq"))
+  })
+
   it("without a token the API answers 401 and the page asks for one; the token given is used", async () => {
     const other = await browser.newPage()
     try {

@@ -24,12 +24,20 @@ const PAGE_SIZE = 1000
 /** A journal longer than this is loaded only when the user agrees (the page folds all of it). */
 const LARGE = 50_000
 
+/** A memory for people: `user/agent/session`. */
 const memoryKey = (m: MemoryRef): string => `${m.user}/${m.agent}/${m.session}`
+
+/** A memory in the address (`?memory=`) and the selector: its parts URI-encoded (a part may hold "/"), joined by "/". */
+const memoryParam = (m: MemoryRef): string => [m.user, m.agent, m.session].map(encodeURIComponent).join("/")
 
 const parseMemory = (s: string | null): MemoryRef | undefined => {
   if (s === null) return undefined
-  const [user, agent = "default", session = "default"] = s.split("/")
-  return user === undefined || user === "" ? undefined : { user, agent, session }
+  try {
+    const [user, agent = "default", session = "default"] = s.split("/").map(decodeURIComponent)
+    return user === undefined || user === "" ? undefined : { user, agent, session }
+  } catch {
+    return undefined
+  }
 }
 
 /** The token: from `?token=` (then stored and removed from the address bar), else the stored one. */
@@ -215,7 +223,7 @@ const boot = async (): Promise<void> => {
   const choose = async (m: MemoryRef) => {
     api.memory = m
     const u = new URL(window.location.href)
-    u.searchParams.set("memory", memoryKey(m))
+    u.searchParams.set("memory", memoryParam(m))
     window.history.replaceState(null, "", u.toString())
     journal = new Journal()
     state = journal.stateAt(0)
@@ -233,14 +241,14 @@ const boot = async (): Promise<void> => {
     const { memories } = await api.memories()
     const wanted = parseMemory(url.searchParams.get("memory"))
     const all = [...memories]
-    if (wanted !== undefined && !all.some((m) => memoryKey(m) === memoryKey(wanted))) all.unshift(wanted)
+    if (wanted !== undefined && !all.some((m) => memoryParam(m) === memoryParam(wanted))) all.unshift(wanted)
     if (all.length === 0) {
       fill(memorySelect, h("option", {}, "no memory yet"))
       notice("No memory to show yet: ingest something first (e.g. `npx mags ingest notes.txt`, or POST M/ingest), or open ?memory=user/agent/session.")
     } else {
-      fill(memorySelect, all.map((m) => h("option", { value: memoryKey(m) }, memoryKey(m))))
+      fill(memorySelect, all.map((m) => h("option", { value: memoryParam(m) }, memoryKey(m))))
       const first = wanted ?? all[0]!
-      memorySelect.value = memoryKey(first)
+      memorySelect.value = memoryParam(first)
       await choose(first)
     }
   } catch (error) {
