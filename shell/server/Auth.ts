@@ -77,8 +77,9 @@ export class Access extends Context.Service<Access, {
  */
 export const refusalResponse = (refusal: Refusal): HttpServerResponse.HttpServerResponse => {
   const retry = refusal._tag === "TooManyRequests" ? /retry after (\d+) ms/.exec(refusal.error.message) : null
-  return HttpServerResponse.text(bodyText(refusal.error.kind, refusal.error.message), {
-    status: refusal._tag === "Unauthorized" ? 401 : 429,
+  const status = refusal._tag === "Unauthorized" ? 401 : 429
+  return HttpServerResponse.text(bodyText(status, refusal.error.kind, refusal.error.message), {
+    status,
     contentType: "application/json",
     headers: {
       ...(refusal._tag === "Unauthorized" ? { "www-authenticate": "Bearer" } : {}),

@@ -19,6 +19,7 @@ describe("Errors", () => {
   })
 
   it("bodyText is the documented error body", () => {
-    expect(JSON.parse(Errors.bodyText("NotFound", "no memory a/b/c"))).toEqual({ error: { kind: "NotFound", message: "no memory a/b/c" } })
+    expect(JSON.parse(Errors.bodyText(404, "NotFound", "no memory a/b/c"))).toEqual({ _tag: "NotFound", error: { kind: "NotFound", message: "no memory a/b/c" } })
+    expect(JSON.parse(Errors.bodyText(413, "TooLarge", "too big"))).toEqual({ error: { kind: "TooLarge", message: "too big" } })
   })
 })

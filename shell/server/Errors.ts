@@ -15,7 +15,8 @@
  * | 500    | anything else (`Store`, `CorruptJournal`, `DataLost`, `Unexpected`)  |
  *
  * Each status is one `Schema.TaggedError` class (the tag names the status, so the OpenAPI
- * document lists each once); the body also carries the tag as `_tag`.
+ * document lists each once); the body also carries the tag as `_tag` (all but 408 / 413, which
+ * Node or the body limit answer).
  *
  * @since 0.3.0
  */
@@ -105,8 +106,23 @@ export const fromFailure = (failure: AppFailure): ApiError => {
   }
 }
 
+/** The error class (`_tag`) of each status the API declares. */
+const TAGS: Readonly<Record<number, string>> = {
+  400: "BadRequest",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "NotFound",
+  409: "Conflict",
+  429: "TooManyRequests",
+  500: "InternalError",
+  502: "BadGateway"
+}
+
 /**
- * The JSON text of an error body.
+ * The JSON text of an error answer of `status`: `{ "error": { kind, message } }`, with the `_tag`
+ * of the status's error class when the API declares one (so the body is what the OpenAPI document
+ * says, whichever layer answered).
  * @complexity O(|message|)
  */
-export const bodyText = (kind: string, message: string): string => JSON.stringify({ error: { kind, message } })
+export const bodyText = (status: number, kind: string, message: string): string =>
+  JSON.stringify(TAGS[status] === undefined ? { error: { kind, message } } : { _tag: TAGS[status], error: { kind, message } })

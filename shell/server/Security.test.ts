@@ -38,6 +38,8 @@ const refused = async (
     expect(r.status, r.text).toBe(status)
     expect(r.json?.error?.kind, r.text).toMatch(kind)
     expect(typeof r.json.error.message).toBe("string")
+    // the body the OpenAPI document declares for the status, whichever layer answered
+    if (status !== 413) expect(r.json._tag, r.text).toBe({ 400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 429: "TooManyRequests" }[status])
   }
   expect(await server.journal()).toBe(before)
 }

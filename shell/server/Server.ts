@@ -82,7 +82,7 @@ export const isLoopback = (host: string): boolean =>
 // ── limits and error bodies ───────────────────────────────────────────────────
 
 const jsonError = (status: number, kind: string, message: string, headers: Record<string, string> = {}) =>
-  HttpServerResponse.text(bodyText(kind, message), { status, contentType: "application/json", headers })
+  HttpServerResponse.text(bodyText(status, kind, message), { status, contentType: "application/json", headers })
 
 const kindOfStatus = (status: number): string =>
   status === 400 ? "BadInput" : status === 404 ? "NotFound" : status === 408 ? "Timeout" : status === 413 ? "TooLarge" :
@@ -101,17 +101,17 @@ const messageOf = (cause: Cause.Cause<unknown>, status: number, request: HttpSer
   return error instanceof Error ? error.message.split("\n")[0]! : "bad request"
 }
 
-/**
- * The global limits: the body limit (413 before reading when `content-length` says so; a chunked
- * body is cut off at the limit while it is read), and JSON error bodies for the answers
- * `effect/http` gives with an empty body.
- */
 /** The host name of a `host` header (`127.0.0.1:8787` → `127.0.0.1`, `[::1]:80` → `::1`). */
 const hostName = (header: string): string => {
   const m = /^\[([^\]]+)\](?::\d+)?$/.exec(header) ?? /^([^:]+)(?::\d+)?$/.exec(header)
   return m === null ? header : m[1]!
 }
 
+/**
+ * The global limits: the host check of `noAuth`, the body limit (413 before reading when
+ * `content-length` says so; a chunked body is cut off at the limit while it is read), and JSON
+ * error bodies for the answers `effect/http` gives with an empty body.
+ */
 const limits = (maxBodyBytes: number, noAuth: boolean) =>
   HttpRouter.middleware(
     // A global middleware's type may not handle errors (they reach the server's own handler); this
