@@ -26,7 +26,7 @@ import * as Reconcile from "../../core/Reconcile.ts"
 import * as Replay from "../../core/Replay.ts"
 import type { Embedder } from "../embeddings/Embedder.ts"
 import type { Extractor } from "../extract/Extractor.ts"
-import type { Memory } from "../store/MemoryStore.ts"
+import type { Branch, Memory } from "../store/MemoryStore.ts"
 import * as Export from "./Export.ts"
 import { type AppFailure, fail, fromStoreError } from "./Failure.ts"
 import * as Ingest from "./Ingest.ts"
@@ -494,7 +494,8 @@ export const snapshot = (memory: Memory): Effect.Effect<Views.StateView, AppFail
     return Views.stateView(yield* memory.state)
   })
 
-const newBranch = (before: ReadonlyArray<{ readonly branch: number }>, after: ReadonlyArray<import("../store/MemoryStore.ts").Branch>): Views.BranchView | null => {
+/** The branch of `after` that `before` did not have (a rollback adds at most one), or null. */
+const newBranch = (before: ReadonlyArray<Branch>, after: ReadonlyArray<Branch>): Views.BranchView | null => {
   const known = new Set(before.map((b) => b.branch))
   const added = after.find((b) => !known.has(b.branch))
   return added === undefined ? null : Views.branchView(added)
