@@ -1,5 +1,6 @@
 /**
  * Ops and Views, in process (in-memory store, test embedder, rule extractor):
+ * - an ingest request is one transaction (nothing written when the embedder fails on its last item);
  * - every view an operation answers decodes with its Schema and survives JSON unchanged;
  * - unknown nodes, facts, branches and seqs fail with NotFound; bad input fails with Usage or
  *   BadInput and writes nothing;
@@ -10,6 +11,7 @@
  * - Memories opens a memory once and refuses an absent one with create: false.
  */
 import { Effect, Layer, Schema } from "effect"
+import { AiError } from "effect/ai"
 import { describe, expect, it } from "vitest"
 import { Embedder } from "../embeddings/Embedder.ts"
 import { Extractor } from "../extract/Extractor.ts"
@@ -129,6 +131,25 @@ describe("Ops and Views", () => {
         expect(set.params["anchors"]!.value).toBe(6)
         expect(set.changed).toContain("anchors")
         expect(yield* seqOf(memory)).toBe(seq + 1)
+      })
+    ))
+
+  it("an ingest request is one transaction: an embedder that fails on its last item leaves memory untouched", () =>
+    run((memory) =>
+      Effect.gen(function*() {
+        yield* world(memory)
+        const seq = yield* seqOf(memory)
+        const real = yield* Embedder
+        const failing = Embedder.of({
+          ...real,
+          embedMany: (texts) =>
+            texts.includes("Person 40")
+              ? Effect.fail(AiError.make({ module: "test", method: "embedMany", reason: new AiError.UnknownError({ description: "down" }) }))
+              : real.embedMany(texts)
+        })
+        const triples = Array.from({ length: 40 }, (_, i) => ({ subject: `Person ${i}`, relation: "knows", object: `Person ${i + 1}` }))
+        expect(yield* failure(Ops.ingest(memory, { triples }).pipe(Effect.provideService(Embedder, failing)))).toBe("ModelFailed")
+        expect(yield* seqOf(memory)).toBe(seq)
       })
     ))
 

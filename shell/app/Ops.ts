@@ -124,7 +124,8 @@ const ingestItems = Effect.fnUntraced(function*(
   memory: Memory,
   items: ReadonlyArray<Input.Item>
 ): Effect.fn.Return<Views.IngestView, AppFailure, Embedder | Extractor> {
-  const summary = yield* Ingest.ingest(memory, items)
+  // one batch: a request is learned in one transaction, all or nothing (its size is bounded by the caller)
+  const summary = yield* Ingest.ingest(memory, items, { batch: Math.max(1, items.length) })
   return {
     items: summary.items,
     facts: summary.facts,
@@ -138,7 +139,8 @@ const ingestItems = Effect.fnUntraced(function*(
 
 /**
  * Learns text, messages and triples (see `Ingest.ts`: one Engrammed and one Reconciled event per
- * item, committed in batches). An empty input learns nothing (`items: 0`).
+ * item), committed in ONE transaction: a request that fails (an embedder failure) writes
+ * nothing. An empty input learns nothing (`items: 0`).
  * @complexity that of `Ingest.ingest` over the items
  */
 export const ingest = Effect.fnUntraced(function*(
