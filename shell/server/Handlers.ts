@@ -5,9 +5,8 @@
  * Every memory endpoint first checks the address (`Tenant.memoryIdOf`: an empty user is refused
  * with 400, never mapped to "default"), then that the token may act for its user (403), and only
  * then opens the memory: only ingest, hand-added facts and params create one; every other
- * endpoint answers 404 for an unknown memory. App
- * failures become the statuses of `Errors.ts`; every operation checks its input before its first
- * commit, so a refused request writes nothing.
+ * endpoint answers 404 for an unknown memory. App failures become the statuses of `Errors.ts`;
+ * every operation checks its input before its first commit, so a refused request writes nothing.
  *
  * @since 0.3.0
  */
@@ -34,7 +33,7 @@ interface Address {
   readonly session: string
 }
 
-/** The memory of `address` for the current grant (400 bad address, 403 other user's, 404 unknown on a read). */
+/** The memory of `address` for the current grant (400 bad address, 403 another user's, 404 unknown unless `create`). */
 const open = (memories: Memories["Service"], address: Address, create: boolean) =>
   Effect.gen(function*() {
     const id = Tenant.memoryIdOf(address)
@@ -52,8 +51,10 @@ const withMemory = <A, R>(
 ): Effect.Effect<A, ApiError, R | CurrentGrant> =>
   Effect.flatMap(open(memories, address, create), (memory) => Effect.mapError(f(memory), fromFailure))
 
-const read = <A, R>(m: Memories["Service"], a: Address, f: (memory: Memory) => Effect.Effect<A, AppFailure, R>) => withMemory(m, a, false, f)
-const write = <A, R>(m: Memories["Service"], a: Address, f: (memory: Memory) => Effect.Effect<A, AppFailure, R>) => withMemory(m, a, true, f)
+/** `f` over an existing memory (404 when there is none). */
+const existing = <A, R>(m: Memories["Service"], a: Address, f: (memory: Memory) => Effect.Effect<A, AppFailure, R>) => withMemory(m, a, false, f)
+/** `f` over the memory, created when absent (ingest, hand-added facts, params). */
+const creating = <A, R>(m: Memories["Service"], a: Address, f: (memory: Memory) => Effect.Effect<A, AppFailure, R>) => withMemory(m, a, true, f)
 
 /** Recall's `at` (YYYY[-MM[-DD]]) and `sources`, checked. */
 const recallOptions = (payload: typeof import("./Api.ts").RecallInput.Type): Result.Result<Queries.RecallOptions, AppFailure> => {
@@ -108,33 +109,33 @@ export const memoryHandlers = HttpApiBuilder.group(Api, "memory", (handlers) =>
     const m = yield* Memories
     const state = (memory: Memory) => memory.state
     return handlers.handleAll({
-      inspect: ({ params }) => read(m, params, (memory) => Effect.map(state(memory), (s) => Ops.inspect(s))),
+      inspect: ({ params }) => existing(m, params, (memory) => Effect.map(state(memory), (s) => Ops.inspect(s))),
       ingest: ({ params, payload }) =>
-        write(m, params, (memory) => Ops.ingest(memory, payload, { speaker: payload.speaker, source: payload.source })),
+        creating(m, params, (memory) => Ops.ingest(memory, payload, { speaker: payload.speaker, source: payload.source })),
       recall: ({ params, payload }) =>
         Effect.flatMap(Effect.mapError(Effect.fromResult(recallOptions(payload)), fromFailure), (options) =>
           // a memory that does not exist has nothing to recall: 404, it is not created
-          read(m, params, (memory) => Ops.recall(memory, payload.query, options))),
-      connect: ({ params, query }) => read(m, params, (memory) => Effect.flatMap(state(memory), (s) => Ops.connect(s, query.from, query.to))),
-      history: ({ params, query }) => read(m, params, (memory) => Ops.history(memory, query.target)),
+          existing(m, params, (memory) => Ops.recall(memory, payload.query, options))),
+      connect: ({ params, query }) => existing(m, params, (memory) => Effect.flatMap(state(memory), (s) => Ops.connect(s, query.from, query.to))),
+      history: ({ params, query }) => existing(m, params, (memory) => Ops.history(memory, query.target)),
       nodes: ({ params, query }) =>
-        read(m, params, (memory) => Effect.map(state(memory), (s) => ({ nodes: Ops.searchNodes(s, query.query ?? "", query.limit ?? 20) }))),
-      node: ({ params }) => read(m, params, (memory) => Effect.flatMap(state(memory), (s) => Ops.openNode(s, params.node))),
+        existing(m, params, (memory) => Effect.map(state(memory), (s) => ({ nodes: Ops.searchNodes(s, query.query ?? "", query.limit ?? 20) }))),
+      node: ({ params }) => existing(m, params, (memory) => Effect.flatMap(state(memory), (s) => Ops.openNode(s, params.node))),
       graph: ({ params, query }) =>
-        read(m, params, (memory) => Effect.map(query.at === undefined ? state(memory) : stateAt(memory, query.at), Ops.graph)),
-      export: ({ params, query }) => read(m, params, (memory) => Effect.flatMap(state(memory), (s) => Ops.exportGraph(s, query.format ?? "json"))),
-      events: ({ params, query }) => read(m, params, (memory) => Ops.events(memory, query.after ?? 0, query.limit ?? 500)),
-      addFacts: ({ params, payload }) => write(m, params, (memory) => Ops.addFacts(memory, payload.facts)),
-      correctFact: ({ params, payload }) => read(m, params, (memory) => Ops.correctFact(memory, params.fact, payload.object)),
-      forget: ({ params, payload }) => read(m, params, (memory) => Ops.forget(memory, payload)),
-      snapshot: ({ params }) => read(m, params, Ops.snapshot),
-      rollback: ({ params, payload }) => read(m, params, (memory) => Ops.rollback(memory, payload.seq)),
-      branches: ({ params }) => read(m, params, (memory) => Effect.map(Ops.branches(memory), (branches) => ({ branches }))),
-      restoreBranch: ({ params }) => read(m, params, (memory) => Ops.restoreBranch(memory, params.branch)),
-      maintain: ({ params, payload }) => read(m, params, (memory) => Ops.maintain(memory, { now: payload.now })),
-      params: ({ params }) => read(m, params, (memory) => Effect.map(state(memory), Ops.params)),
-      setParams: ({ params, payload }) => write(m, params, (memory) => Ops.setParams(memory, payload)),
-      verify: ({ params }) => read(m, params, Ops.verify)
+        existing(m, params, (memory) => Effect.map(query.at === undefined ? state(memory) : stateAt(memory, query.at), Ops.graph)),
+      export: ({ params, query }) => existing(m, params, (memory) => Effect.flatMap(state(memory), (s) => Ops.exportGraph(s, query.format ?? "json"))),
+      events: ({ params, query }) => existing(m, params, (memory) => Ops.events(memory, query.after ?? 0, query.limit ?? 500)),
+      addFacts: ({ params, payload }) => creating(m, params, (memory) => Ops.addFacts(memory, payload.facts)),
+      correctFact: ({ params, payload }) => existing(m, params, (memory) => Ops.correctFact(memory, params.fact, payload.object)),
+      forget: ({ params, payload }) => existing(m, params, (memory) => Ops.forget(memory, payload)),
+      snapshot: ({ params }) => existing(m, params, Ops.snapshot),
+      rollback: ({ params, payload }) => existing(m, params, (memory) => Ops.rollback(memory, payload.seq)),
+      branches: ({ params }) => existing(m, params, (memory) => Effect.map(Ops.branches(memory), (branches) => ({ branches }))),
+      restoreBranch: ({ params }) => existing(m, params, (memory) => Ops.restoreBranch(memory, params.branch)),
+      maintain: ({ params, payload }) => existing(m, params, (memory) => Ops.maintain(memory, { now: payload.now })),
+      params: ({ params }) => existing(m, params, (memory) => Effect.map(state(memory), Ops.params)),
+      setParams: ({ params, payload }) => creating(m, params, (memory) => Ops.setParams(memory, payload)),
+      verify: ({ params }) => existing(m, params, Ops.verify)
     })
   }))
 
