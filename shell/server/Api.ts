@@ -138,74 +138,74 @@ export class MemoriesGroup extends HttpApiGroup.make("memories").add(
   HttpApiEndpoint.get("list", "/v1/memories", {
     success: Schema.Struct({ memories: Schema.Array(MemoryAddress) }),
     error: errors
-  })
+  }).annotate(OpenApi.Summary, "The memories this token may use")
 ).middleware(Authorization).annotateMerge(OpenApi.annotations({ title: "Memories", description: "The memories a token may use" })) {}
 
 /** One memory's operations, under `/v1/memories/{user}/{agent}/{session}`. */
 export class MemoryGroup extends HttpApiGroup.make("memory").add(
-  HttpApiEndpoint.get("inspect", "/inspect", { params, success: Views.InspectView, error: errors }),
-  HttpApiEndpoint.post("ingest", "/ingest", { params, payload: IngestInput, success: Views.IngestView, error: errors }),
-  HttpApiEndpoint.post("recall", "/recall", { params, payload: RecallInput, success: Views.RecallView, error: errors }),
+  HttpApiEndpoint.get("inspect", "/inspect", { params, success: Views.InspectView, error: errors }).annotate(OpenApi.Summary, "Counts, top nodes, clusters, recent conflicts, changed params"),
+  HttpApiEndpoint.post("ingest", "/ingest", { params, payload: IngestInput, success: Views.IngestView, error: errors }).annotate(OpenApi.Summary, "Learn text, chat messages and triples"),
+  HttpApiEndpoint.post("recall", "/recall", { params, payload: RecallInput, success: Views.RecallView, error: errors }).annotate(OpenApi.Summary, "Facts and episodes for a query, each with the path that justifies it"),
   HttpApiEndpoint.get("connect", "/connect", {
     params,
     query: { from: Name, to: Name },
     success: Views.ConnectView,
     error: errors
-  }),
-  HttpApiEndpoint.get("history", "/history", { params, query: { target: Name }, success: Views.HistoryView, error: errors }),
+  }).annotate(OpenApi.Summary, "The strongest path between two nodes"),
+  HttpApiEndpoint.get("history", "/history", { params, query: { target: Name }, success: Views.HistoryView, error: errors }).annotate(OpenApi.Summary, "Every version of a fact or of a node's facts, and the events that wrote them"),
   HttpApiEndpoint.get("nodes", "/nodes", {
     params,
     query: { query: Schema.optionalKey(Schema.String), limit: Schema.optionalKey(PageSize) },
     success: Schema.Struct({ nodes: Schema.Array(Views.NodeView) }),
     error: errors
-  }),
+  }).annotate(OpenApi.Summary, "Search nodes by label"),
   HttpApiEndpoint.get("node", "/nodes/:node", {
     params: { ...params, node: Name },
     success: Views.NodeView,
     error: errors
-  }),
-  HttpApiEndpoint.get("graph", "/graph", { params, query: { at: Schema.optionalKey(Count) }, success: Views.GraphView, error: errors }),
+  }).annotate(OpenApi.Summary, "One node with its current facts"),
+  HttpApiEndpoint.get("graph", "/graph", { params, query: { at: Schema.optionalKey(Count) }, success: Views.GraphView, error: errors }).annotate(OpenApi.Summary, "The active graph (nodes and edges), now or at an earlier seq"),
   HttpApiEndpoint.get("export", "/export", {
     params,
     query: { format: Schema.optionalKey(Schema.Literals(["json", "dot", "mermaid"])) },
     success: Schema.String.pipe(HttpApiSchema.asText()),
     error: errors
-  }),
+  }).annotate(OpenApi.Summary, "The memory as JSON, DOT or Mermaid text"),
   HttpApiEndpoint.get("events", "/events", {
     params,
     query: { after: Schema.optionalKey(Count), limit: Schema.optionalKey(PageSize) },
     success: Views.EventsView,
     error: errors
-  }),
-  HttpApiEndpoint.post("addFacts", "/facts", { params, payload: FactsInput, success: Views.IngestView, error: errors }),
+  }).annotate(OpenApi.Summary, "A page of the journal"),
+  HttpApiEndpoint.post("addFacts", "/facts", { params, payload: FactsInput, success: Views.IngestView, error: errors }).annotate(OpenApi.Summary, "Add facts by hand (provenance: edit)"),
   HttpApiEndpoint.post("correctFact", "/facts/:fact/correct", {
     params: { ...params, fact: Name },
     payload: Schema.Struct({ object: Name }),
     success: Views.HistoryView,
     error: errors
-  }),
-  HttpApiEndpoint.post("forget", "/forget", { params, payload: ForgetInput, success: Views.ForgetView, error: errors }),
-  HttpApiEndpoint.post("snapshot", "/snapshot", { params, success: Views.StateView, error: errors }),
-  HttpApiEndpoint.post("rollback", "/rollback", { params, payload: Schema.Struct({ seq: Count }), success: Views.RollbackView, error: errors }),
+  }).annotate(OpenApi.Summary, "Correct a fact's object by hand; the old version stays in the history"),
+  HttpApiEndpoint.post("forget", "/forget", { params, payload: ForgetInput, success: Views.ForgetView, error: errors }).annotate(OpenApi.Summary, "Delete a fact, a node, an episode or everything, for good"),
+  HttpApiEndpoint.post("snapshot", "/snapshot", { params, success: Views.StateView, error: errors }).annotate(OpenApi.Summary, "Write a snapshot now"),
+  HttpApiEndpoint.post("rollback", "/rollback", { params, payload: Schema.Struct({ seq: Count }), success: Views.RollbackView, error: errors }).annotate(OpenApi.Summary, "Go back to a seq; the later events are kept as a branch"),
   HttpApiEndpoint.get("branches", "/branches", {
     params,
     success: Schema.Struct({ branches: Schema.Array(Views.BranchView) }),
     error: errors
-  }),
+  }).annotate(OpenApi.Summary, "The abandoned branches"),
   HttpApiEndpoint.post("restoreBranch", "/branches/:branch/restore", {
     params: { ...params, branch: Positive },
     success: Views.RollbackView,
     error: errors
-  }),
+  }).annotate(OpenApi.Summary, "Restore an abandoned branch"),
   HttpApiEndpoint.post("maintain", "/maintain", {
     params,
     payload: Schema.Struct({ now: Schema.optionalKey(Schema.Finite) }),
     success: Views.MaintainView,
     error: errors
-  }),
-  HttpApiEndpoint.get("params", "/params", { params, success: Views.ParamsView, error: errors }),
-  HttpApiEndpoint.put("setParams", "/params", { params, payload: ParamsInput, success: Views.ParamsView, error: errors }),
-  HttpApiEndpoint.post("verify", "/verify", { params, success: Views.VerifyView, error: errors })
+  }).annotate(OpenApi.Summary, "Decay, prune and consolidate"),
+  HttpApiEndpoint.get("params", "/params", { params, success: Views.ParamsView, error: errors }).annotate(OpenApi.Summary, "The parameters in force, with their documented ranges"),
+  HttpApiEndpoint.put("setParams", "/params", { params, payload: ParamsInput, success: Views.ParamsView, error: errors }).annotate(OpenApi.Summary, "Change parameters (each checked against its range)"),
+  HttpApiEndpoint.post("verify", "/verify", { params, success: Views.VerifyView, error: errors }).annotate(OpenApi.Summary, "Fold the journal again and compare with the live state and the snapshots")
 ).middleware(Authorization).prefix("/v1/memories/:user/:agent/:session").annotateMerge(
   OpenApi.annotations({ title: "Memory", description: "One memory: ingest, recall, inspect, edit, history, maintenance" })
 ) {}

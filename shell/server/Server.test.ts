@@ -216,6 +216,10 @@ describe("the OpenAPI document", () => {
     expect(Object.keys(doc.paths).length).toBe(Object.keys(expected).length)
     // bearer security and the error statuses are documented
     expect(JSON.stringify(doc.components.securitySchemes)).toContain("bearer")
+    // every operation says what it does
+    for (const [path, methods] of Object.entries(expected)) {
+      for (const method of methods) expect(doc.paths[path][method].summary, `${method} ${path}`).toMatch(/\w/)
+    }
     const recall = doc.paths[`${m}/recall`].post
     for (const status of ["200", "400", "401", "403", "404", "429"]) expect(Object.keys(recall.responses), status).toContain(status)
   })
