@@ -49,7 +49,9 @@
  *   {@link itemId}, the sentence as text, its embedding), and every subject / object label with
  *   its embedding;
  * - a message: the same, from its content, with the role as the facts' source and
- *   `<Role>: <content>` as the episode's text;
+ *   `<Role>: <content>` as the episode's text; a message with a `time` dates the facts it states
+ *   that give no start of their own: they hold from when it was said ({@link datedBy}), so "I
+ *   moved to Berlin" said in June 2023 ends "I live in Paris" said in 2020 in June 2023;
  * - a triple: the fact and its two labels with embeddings, no episode.
  *
  * The episodes of one file are one conversation: each `follows` the episode read just before it
@@ -402,6 +404,19 @@ interface Planned {
 }
 
 /**
+ * A fact told in a message said at world time `said`: when the statement gives no start of its
+ * own, it holds from when it was said (so a later message's change ends it then, not at the
+ * ingest's clock time); a fact with its own start, or one whose end comes before `said`, is kept
+ * as told.
+ * @complexity O(1)
+ */
+export const datedBy = (fact: EngramFact, said: number | null): EngramFact =>
+  said === null || (fact.validFrom !== undefined && fact.validFrom !== null) ||
+    (fact.validUntil !== undefined && fact.validUntil !== null && fact.validUntil < said)
+    ? fact
+    : { ...fact, validFrom: said }
+
+/**
  * Ingests `items` (a stream from {@link read}, or an array) into `memory` (see the module
  * header).
  * Laws: every event is committed through `memory.commit`; `Replay.replay(journal)` rebuilds the
@@ -460,7 +475,8 @@ export const ingest = Effect.fnUntraced(function*(
       const triples = yield* extractError(reader.discourse.read(text, { speaker: item.speaker, time }))
       const episode = Node.episodeId(id)
       const known = LiquidGraph.anyNode(state.graph, episode) !== undefined || LiquidGraph.isForgotten(state.graph, episode)
-      planned.push({ item, id, facts: triples.map((t) => toEngramFact(t, source)), known })
+      const said = item._tag === "Message" ? item.time : null
+      planned.push({ item, id, facts: triples.map((t) => datedBy(toEngramFact(t, source), said)), known })
     }
     // 2. one embedMany for the episode texts and the labels of the new items
     const fresh = planned.filter((p) => !p.known)

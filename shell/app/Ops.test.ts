@@ -153,6 +153,25 @@ describe("Ops and Views", () => {
       })
     ))
 
+  it("a dated message dates the facts it states: a later change ends the old fact when it was said; recall --at sees each in its time", () =>
+    run((memory) =>
+      Effect.gen(function*() {
+        const said2020 = Date.UTC(2020, 2, 1)
+        const said2023 = Date.UTC(2023, 5, 1)
+        yield* Ops.ingest(memory, {
+          messages: [
+            { role: "user", speaker: "Kim", content: "I live in Paris.", time: "2020-03-01" },
+            { role: "user", speaker: "Kim", content: "I moved to Berlin.", time: "2023-06-01" }
+          ]
+        })
+        const chain = (yield* Ops.history(memory, "Kim")).slots.find((x) => x.relation === "lives_in")!.chain
+        expect(chain.map((f) => [f.labels.object, f.validFrom, f.validTo])).toEqual([["Paris", said2020, said2023], ["Berlin", said2023, null]])
+        const at2021 = yield* Ops.recall(memory, "Where does Kim live?", { at: Date.UTC(2021, 0, 1), record: false })
+        expect(at2021.facts.map((f) => f.fact.labels.object)).toContain("Paris")
+        expect(at2021.facts.map((f) => f.fact.labels.object)).not.toContain("Berlin")
+      })
+    ))
+
   it("hand edits: addFacts and correctFact are events with provenance \"edit\"; the correction supersedes, history keeps the chain", () =>
     run((memory) =>
       Effect.gen(function*() {
