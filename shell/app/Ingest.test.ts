@@ -26,9 +26,9 @@ import * as Replay from "../../core/Replay.ts"
 import { Embedder } from "../embeddings/Embedder.ts"
 import { Extractor } from "../extract/Extractor.ts"
 import { type Memory, MemoryId, MemoryStore } from "../store/MemoryStore.ts"
-import * as Ingest from "../app/Ingest.ts"
-import * as Input from "../app/Input.ts"
-import { mags, ROOT, tempDir } from "./testing.ts"
+import * as Ingest from "./Ingest.ts"
+import * as Input from "./Input.ts"
+import { mags, ROOT, tempDir } from "../cli/testing.ts"
 
 interface ExportedNode {
   readonly id: string

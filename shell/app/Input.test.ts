@@ -13,11 +13,11 @@ import * as Params from "../../core/Params.ts"
 import * as Replay from "../../core/Replay.ts"
 import * as Prompt from "../loop/Prompt.ts"
 import { sentences } from "../loop/Router.ts"
-import * as History from "./commands/history.ts"
-import { exitCodes } from "./Errors.ts"
-import * as Input from "../app/Input.ts"
-import * as Render from "../app/Render.ts"
-import { dbState, mags, tempDir } from "./testing.ts"
+import * as History from "../cli/commands/history.ts"
+import { exitCodes } from "../cli/Errors.ts"
+import * as Input from "./Input.ts"
+import * as Render from "./Render.ts"
+import { dbState, mags, tempDir } from "../cli/testing.ts"
 
 const FAR = 1e17 // ≈ year 3,170,844: beyond what a Date can hold
 
