@@ -15,7 +15,12 @@ import { AiError } from "effect/ai"
 import { describe, expect, it } from "vitest"
 import { Embedder } from "../embeddings/Embedder.ts"
 import { Extractor } from "../extract/Extractor.ts"
+import * as Event from "../../core/Event.ts"
+import { checksum } from "../store/Backend.ts"
+import * as Journal from "../store/Journal.ts"
+import * as MemoryBackend from "../store/MemoryBackend.ts"
 import { type Memory, MemoryId, MemoryStore } from "../store/MemoryStore.ts"
+import * as Record from "../store/Record.ts"
 import { AppFailure } from "./Failure.ts"
 import { Memories } from "./Memories.ts"
 import * as Ops from "./Ops.ts"
@@ -231,6 +236,27 @@ describe("Ops and Views", () => {
         expect((yield* Ops.verify(memory)).ok).toBe(true)
       })
     ))
+
+  it("a branch that does not apply at its base (a corrupt tail set aside) is refused before anything is rolled back", () =>
+    Effect.runPromise(Effect.scoped(
+      Effect.gen(function*() {
+        const backend = yield* MemoryBackend.layerBackend()
+        const store = yield* Journal.makeStore(Effect.succeed(backend), {})
+        const id = MemoryId.fromParts({ user: "branches" })
+        const memory = yield* store.open(id)
+        yield* world(memory)
+        yield* Ops.addFacts(memory, [{ subject: "Ines", relation: "lives in", object: "Porto" }])
+        const before = Views.stateView(yield* memory.state)
+        // a record that decodes but does not apply: an embedding of the wrong dimension for this memory
+        const bad = new Event.Engrammed({ now: 1, input: { entities: [{ label: "Zed", embedding: [1, 0, 0] }], facts: [] } })
+        const data = Record.encodeEvent(Event.encode(bad))
+        const record = yield* backend.ensureMemory(id, { params: "{}", dim: 0, at: 0 })
+        yield* backend.putBranch(record, { base: 2, tip: 3, reason: "corrupt", at: 0 }, [{ seq: 3, tag: "Engrammed", data, crc: checksum(data) }])
+        expect(yield* failure(Ops.restoreBranch(memory, 1))).toBe("Store")
+        expect(Views.stateView(yield* memory.state)).toEqual(before)
+        expect((yield* Ops.branches(memory)).map((b) => b.branch)).toEqual([1])
+      }).pipe(Effect.provide(Layer.mergeAll(Embedder.layerTest, Extractor.layerRules)))
+    )))
 
   it("stateAt replays the journal's prefix: the graph at a seq equals the state rolled back to it", () =>
     run((memory) =>

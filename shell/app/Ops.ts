@@ -526,8 +526,10 @@ export const branches = (memory: Memory): Effect.Effect<ReadonlyArray<Views.Bran
  * new abandoned branch, as a rollback does), then its events are committed again, in order, in
  * one transaction — the journal then holds them after the base, and the history stays whole.
  * `NotFound` for an unknown branch; `CorruptJournal` when one of its records does not decode (a
- * branch a truncation set aside); `Store` when an event does not apply.
- * @complexity O(branch events' transitions) + a rollback
+ * branch a truncation set aside); `Store` when an event does not apply — checked on the state at
+ * the base before anything is rolled back, so a failed restore changes nothing.
+ * @complexity O(branch events' transitions) + a rollback (+ a replay of the journal up to the
+ * base, to check the branch, when the memory has moved on since it)
  */
 export const restoreBranch = Effect.fnUntraced(function*(memory: Memory, branch: number): Effect.fn.Return<Views.RollbackView, AppFailure> {
   const known = yield* storeError(memory.branches)
@@ -543,7 +545,13 @@ export const restoreBranch = Effect.fnUntraced(function*(memory: Memory, branch:
   }
   const before = yield* memory.state
   if (target.base > before.seq) return yield* fail("Usage", `branch ${branch} starts at seq ${target.base}, after the memory's end (seq ${before.seq}): roll forward first`)
-  if (target.base < before.seq) yield* storeError(memory.rollback(target.base))
+  if (target.base < before.seq) {
+    // the branch must apply on the state at its base BEFORE anything is rolled back: a restore that
+    // cannot be completed changes nothing
+    const applied = Replay.replay(decoded, yield* stateAt(memory, target.base))
+    if (Result.isFailure(applied)) return yield* fail("Store", `branch ${branch} does not apply at seq ${target.base}: ${applied.failure.message}`)
+    yield* storeError(memory.rollback(target.base))
+  }
   const committed = yield* storeError(memory.commit(decoded))
   const after = yield* storeError(memory.branches)
   return { from: before.seq, state: Views.stateView(committed.state), branch: newBranch(known, after) }
