@@ -32,6 +32,7 @@ import * as Models from "../model/Models.ts"
 import { type Memory, MemoryId, MemoryStore } from "../store/MemoryStore.ts"
 import type { Settings } from "./Config.ts"
 import { type AppFailure, fail, fromAiError, fromGloveError, fromModelLoadError, fromStoreError } from "./Failure.ts"
+import { Memories } from "./Memories.ts"
 import * as TemplateModel from "./TemplateModel.ts"
 
 // ── helpers ───────────────────────────────────────────────────────────────────
@@ -179,20 +180,19 @@ export const lastModelFailure: Effect.Effect<AppFailure | undefined, never, Mode
 // ── running ───────────────────────────────────────────────────────────────────
 
 /**
- * Runs `f` on the settings' memory, opened for the duration of `f` from the SQLite store (the
- * database is closed after); `readOnly` for commands that only read.
+ * Runs `f` on the settings' memory, opened for the duration of `f` through {@link Memories} (as
+ * the servers open theirs) over the SQLite store (the database is closed after); `readOnly` for
+ * commands that only read.
  * @complexity opening the memory + `f`
  */
 export const withMemory = <A, E, R>(
   s: Settings,
   f: (memory: Memory) => Effect.Effect<A, E, R>,
   access: StoreAccess = {}
-): Effect.Effect<A, E | AppFailure, Exclude<R, Scope.Scope | MemoryStore>> =>
-  Effect.scoped(Effect.flatMap(openMemory(s), f)).pipe(Effect.provide(storeLayer(s, access))) as Effect.Effect<
-    A,
-    E | AppFailure,
-    Exclude<R, Scope.Scope | MemoryStore>
-  >
+): Effect.Effect<A, E | AppFailure, Exclude<R, Scope.Scope | MemoryStore | Memories>> =>
+  Effect.scoped(Effect.flatMap(Memories.use((memories) => memories.get(memoryId(s))), f)).pipe(
+    Effect.provide(Memories.layer.pipe(Layer.provide(storeLayer(s, access))))
+  ) as Effect.Effect<A, E | AppFailure, Exclude<R, Scope.Scope | MemoryStore | Memories>>
 
 /**
  * The failure a failed turn stands for: a model failure is classified by the model's own error
