@@ -9,7 +9,8 @@
  * - an unknown branch, node or a seq past the end exits NotFound (12) and writes nothing; a
  *   rollback with no or two targets is a usage error (2), and so is an empty `--user`;
  * - `npm run -s mags -- … --json` prints the JSON line and no npm banner (the README's advice);
- * - the README's exit-code table lists exactly the codes of `Errors.exitCodes`.
+ * - the README's JSON output table names every field of each view; its exit-code table lists
+ *   exactly the codes of `Errors.exitCodes`.
  */
 import { Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -145,6 +146,27 @@ describe("npm run -s", () => {
 })
 
 describe("README", () => {
+  it("the JSON output table names every field of each command's view", () => {
+    const readme = NodeFs.readFileSync(NodePath.join(ROOT, "README.md"), "utf8")
+    const table = readme.slice(readme.indexOf("### JSON output"), readme.indexOf("### Exit codes"))
+    const rows: ReadonlyArray<readonly [string, Schema.Struct<Schema.Struct.Fields>]> = [
+      ["| `recall", Views.RecallView],
+      ["| `connect", Views.ConnectView],
+      ["| `history", Views.HistoryView],
+      ["| `inspect", Views.InspectView],
+      ["| `ask", Views.TurnView],
+      ["| `params", Views.ParamsView],
+      ["| `rollback <seq>", Views.RollbackView],
+      ["| `rollback --list", Views.BranchView]
+    ]
+    for (const [start, schema] of rows) {
+      const at = table.indexOf(start)
+      expect(at, start).toBeGreaterThan(0)
+      const row = table.slice(at, table.indexOf("\n", at))
+      for (const field of Object.keys(schema.fields)) expect(row, `${start}: ${field}`).toContain("`" + field)
+    }
+  })
+
   it("the exit-code table lists every code of Errors.exitCodes, by kind", () => {
     const readme = NodeFs.readFileSync(NodePath.join(ROOT, "README.md"), "utf8")
     const table = readme.slice(readme.indexOf("### Exit codes"))
