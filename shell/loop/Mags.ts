@@ -43,8 +43,8 @@
  * (`Replay.apply`, pure; a recall through `Replay.applyRecalled`, which also gives its answer) to
  * see the state each step produces, and at the end of the turn commits them all with one
  * `memory.commit(events, fold)` — the fold handed over, so each transition runs once per turn
- * (the memory takes the fold rather than applying the events again) — a turn is atomic (a failed model call or extractor
- * leaves memory untouched). The events carry the clock times, embeddings and the model's output
+ * (the memory takes the fold rather than applying the events again). A turn is atomic (a failed
+ * model call or extractor leaves memory untouched). The events carry the clock times, embeddings and the model's output
  * as already-extracted triples, so `Replay.replay(events)` rebuilds the same graph with no model.
  * The loop draws no random numbers. Turns of one `Mags` run one at a time (a semaphore), since
  * each turn's events are computed against the state the turn started from.
