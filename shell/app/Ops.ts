@@ -477,14 +477,14 @@ export const exportGraph = (state: Replay.State, format: string): Effect.Effect<
 /**
  * The journal's events with `seq > after`, at most `limit` of them (oldest first), and the
  * memory's last seq (the page's timeline reads it in pages).
- * @complexity O(events after `after`)
+ * @complexity O(limit) events decoded (the store stops reading pages once `limit` are read)
  */
 export const events = Effect.fnUntraced(function*(memory: Memory, after = 0, limit = 500): Effect.fn.Return<Views.EventsView, AppFailure> {
   if (!Number.isInteger(after) || after < 0) return yield* fail("Usage", `after must be an integer ≥ 0, got ${after}`)
   if (!Number.isInteger(limit) || limit < 1) return yield* fail("Usage", `limit must be an integer ≥ 1, got ${limit}`)
   const state = yield* memory.state
-  const entries = yield* storeError(memory.history(after))
-  return { events: entries.slice(0, limit).map(Views.eventView), last: state.seq }
+  const entries = yield* storeError(memory.history(after, limit))
+  return { events: entries.map(Views.eventView), last: state.seq }
 })
 
 // ── history: snapshot, rollback, branches, verify ─────────────────────────────

@@ -188,6 +188,10 @@ export const conformance = (harness: Harness): void => {
           const back = yield* memory.rollback(4)
           assert.strictEqual(hashOf(back), hashOf(fold(es.slice(0, 4))))
           assert.deepStrictEqual((yield* memory.history()).map((e) => e.seq), [1, 2, 3, 4])
+          // a page: at most `limit` entries after `fromSeq`
+          assert.deepStrictEqual((yield* memory.history(1, 2)).map((e) => e.seq), [2, 3])
+          assert.deepStrictEqual((yield* memory.history(3, 10)).map((e) => e.seq), [4])
+          assert.deepStrictEqual((yield* memory.history(0, 0)).map((e) => e.seq), [])
           assert.isTrue((yield* memory.verify).ok)
         }))
       }).pipe(Effect.scoped))

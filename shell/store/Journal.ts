@@ -583,13 +583,13 @@ export const makeStore = <E, R>(
           })
         ))
 
-    const historyOp = (h: Handle, fromSeq: number) =>
+    const historyOp = (h: Handle, fromSeq: number, limit: number) =>
       Effect.gen(function*() {
         yield* live(h)
         const out: Array<Entry> = []
         let after = Math.max(0, fromSeq)
-        while (after < h.state.seq) {
-          const rows = yield* h.backend.events(h.record, after, h.state.seq, CHUNK)
+        while (after < h.state.seq && out.length < limit) {
+          const rows = yield* h.backend.events(h.record, after, h.state.seq, Math.min(CHUNK, limit - out.length))
           if (rows.length === 0) break
           for (const row of rows) {
             const position = row.seq - 1
@@ -710,7 +710,7 @@ export const makeStore = <E, R>(
         state: Effect.sync(() => h.state),
         commit: (events, folded) => busyRetry(one(commitOp(h, events, folded))).pipe(Effect.withSpan("Memory.commit")),
         snapshot: busyRetry(one(snapshotOp(h))),
-        history: (fromSeq = 0) => one(historyOp(h, fromSeq)),
+        history: (fromSeq = 0, limit = Infinity) => one(historyOp(h, fromSeq, Math.max(0, limit))),
         rollback: (seq) =>
           Effect.flatMap(Clock.currentTimeMillis, (at) => busyRetry(one(rollbackOp(h, seq, at)))).pipe(Effect.withSpan("Memory.rollback")),
         verify: one(verifyOp(h)).pipe(Effect.withSpan("Memory.verify")),

@@ -158,8 +158,11 @@ export interface Memory {
   readonly commit: (events: ReadonlyArray<Event.Event>, folded?: Folded) => Effect.Effect<{ readonly state: Replay.State; readonly changes: ReadonlyArray<Changes.Changes> }, StoreError>
   /** Writes a snapshot of the current state now; returns its seq. */
   readonly snapshot: Effect.Effect<number, StoreError>
-  /** The journal's events with `seq > fromSeq` (default 0: all), in order. */
-  readonly history: (fromSeq?: number) => Effect.Effect<ReadonlyArray<Entry>, StoreError>
+  /**
+   * The journal's events with `seq > fromSeq` (default 0: all), in order; at most `limit` of them
+   * (default: all) — pages stop being read once `limit` are decoded.
+   */
+  readonly history: (fromSeq?: number, limit?: number) => Effect.Effect<ReadonlyArray<Entry>, StoreError>
   /**
    * Back to the state after `seq` events (0 ≤ seq ≤ current seq, else "NotFound"). The events
    * after `seq` are moved to a new abandoned {@link Branch} (not deleted), snapshots after
