@@ -57,3 +57,18 @@ export const sampleFirst = (xs: Int32Array, count: number, seed: number): Int32A
   }
   return order
 }
+
+/**
+ * A standard normal draw (Box–Muller from two {@link next} steps) and the state after it.
+ * Laws: deterministic in `s`; the value is finite; over many draws the mean is ≈ 0 and the
+ * variance ≈ 1.
+ * @complexity O(1)
+ * @example const [z, s1] = gaussian(init(7))
+ */
+export const gaussian = (s: number): readonly [number, number] => {
+  const s1 = next(s)
+  const u = ((s1 >>> 0) + 1) / 4294967297
+  const s2 = next(s1)
+  const v = (s2 >>> 0) / 4294967296
+  return [Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v), s2]
+}

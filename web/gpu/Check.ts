@@ -110,11 +110,9 @@ export interface GpuCheck {
 const clusteredSource = (dim: number, seed: number, centres: number, noise: number) => {
   let s = Prng.init(seed)
   const gauss = (): number => {
-    s = Prng.next(s)
-    const u = ((s >>> 0) + 1) / 4294967297
-    s = Prng.next(s)
-    const v = (s >>> 0) / 4294967296
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v)
+    const [z, after] = Prng.gaussian(s)
+    s = after
+    return z
   }
   const c = new Float32Array(centres * dim)
   for (let i = 0; i < c.length; i++) c[i] = gauss() / Math.sqrt(dim)
