@@ -177,6 +177,20 @@ describe("Ops and Views", () => {
       })
     ))
 
+  it("a request that names no speaker: \"I\" is the memory's user (narratorOf); a named speaker wins", () =>
+    run((memory) =>
+      Effect.gen(function*() {
+        expect(Ops.narratorOf(memory.id)).toBe("ops")
+        expect(Ops.narratorOf(MemoryId.fromParts({ user: "default" }))).toBe("User")
+        const learned = yield* Ops.ingest(memory, { text: "I moved to Lisbon last spring.", messages: [{ role: "user", content: "My sister Ana is a nurse." }] })
+        expect(learned.facts).toBeGreaterThan(0)
+        const lives = (yield* Ops.history(memory, "ops")).slots.find((x) => x.relation === "lives_in")
+        expect(lives?.chain.map((f) => f.labels.object)).toEqual(["Lisbon"])
+        yield* Ops.ingest(memory, { text: "I live in Faro." }, { speaker: "Rui" })
+        expect((yield* Ops.history(memory, "Rui")).slots.find((x) => x.relation === "lives_in")?.chain.map((f) => f.labels.object)).toEqual(["Faro"])
+      })
+    ))
+
   it("hand edits: addFacts and correctFact are events with provenance \"edit\"; the correction supersedes, history keeps the chain", () =>
     run((memory) =>
       Effect.gen(function*() {

@@ -69,7 +69,11 @@ export interface IngestInput {
 
 /** Options of {@link ingest}. */
 export interface IngestOptions {
-  /** Who wrote the text ("I" is them) and who said user messages that name no speaker. */
+  /**
+   * Who wrote the text ("I" is them) and who said user messages that name no speaker. Default:
+   * the memory's narrator ({@link narratorOf}), so an agent's "I moved to Lisbon" is learned as
+   * a fact about its user.
+   */
   readonly speaker?: string | undefined
   /**
    * The source the items are learned from (their facts' provenance `ingest:<source>`, and part
@@ -138,6 +142,14 @@ const ingestItems = Effect.fnUntraced(function*(
 })
 
 /**
+ * Who "I" is in a memory's text and user messages when a request names no speaker: the memory's
+ * user, or `"User"` for the `default` user (a label reads better than "default").
+ * Laws: `narratorOf({ user: "alice", … }) = "alice"`; `narratorOf({ user: "default", … }) = "User"`.
+ * @complexity O(1)
+ */
+export const narratorOf = (id: { readonly user: string }): string => (id.user === "default" ? "User" : id.user)
+
+/**
  * Learns text, messages and triples (see `Ingest.ts`: one Engrammed and one Reconciled event per
  * item), committed in ONE transaction: a request that fails (an embedder failure) writes
  * nothing. An empty input learns nothing (`items: 0`).
@@ -153,7 +165,8 @@ export const ingest = Effect.fnUntraced(function*(
   }
   const state = yield* memory.state
   const source = options.source ?? `request-${state.seq}`
-  const items = itemsOf(input, source, options.speaker ?? null)
+  const speaker = options.speaker !== undefined && options.speaker.trim().length > 0 ? options.speaker.trim() : narratorOf(memory.id)
+  const items = itemsOf(input, source, speaker)
   if (Result.isFailure(items)) return yield* items.failure
   return yield* ingestItems(memory, items.success)
 })

@@ -111,7 +111,7 @@ export const AddEpisode = Tool.make("add_episode", {
   parameters: Schema.Struct({
     text: optionalText("The episode as prose"),
     messages: Schema.optionalKey(Schema.Array(Message).annotate({ description: "The episode as chat messages, oldest first" })),
-    speaker: optionalText("Who wrote the text (its \"I\"), and who says the user messages that name no speaker"),
+    speaker: optionalText("Who wrote the text (its \"I\"), and who says the user messages that name no speaker (default: the memory's user, \"User\" for the default user)"),
     source: optionalText(
       "Where the episode comes from, as an id (1–64 letters, digits, . _ : @ -), e.g. \"chat-2024-05-07\": " +
         "the same episode sent again under the same source is learned once (a retried call adds nothing)"

@@ -83,7 +83,8 @@ export const TripleInput = Schema.Struct({
 
 /**
  * `POST M/ingest`: text, chat messages, triples (any of them). `speaker`: who wrote the text ("I"
- * is them); `source`: names the request's items, so the same items sent again under the same
+ * is them) and says the user messages that name no speaker (default: the memory's user, "User"
+ * for the default user: `Ops.narratorOf`); `source`: names the request's items, so the same items sent again under the same
  * source are skipped (a retried request learns nothing twice).
  */
 export const IngestInput = Schema.Struct({
