@@ -24,20 +24,11 @@ const suffix = (n: number): string => sizedName("", n)
 
 /** A seeded clustered dataset of `n` unit-length vectors (VectorStore normalises). */
 export const clustered = (n: number, dim: number, seed: number, centres = 1000, noise = 0.35): VectorStore.VectorStore => {
-  let s = Prng.init(seed)
-  const gauss = (): number => {
-    const [z, after] = Prng.gaussian(s)
-    s = after
-    return z
-  }
-  const c = new Float32Array(centres * dim)
-  for (let i = 0; i < c.length; i++) c[i] = gauss() / Math.sqrt(dim)
+  const fill = Prng.clustered(dim, seed, centres, noise)
   let store = VectorStore.empty(dim)
   const v = new Float32Array(dim)
   for (let i = 0; i < n; i++) {
-    s = Prng.next(s)
-    const k = Prng.below(s, centres)
-    for (let d = 0; d < dim; d++) v[d] = c[k * dim + d]! + (noise * gauss()) / Math.sqrt(dim)
+    fill(v)
     store = VectorStore.set(store, `v${i}`, v)
   }
   return store

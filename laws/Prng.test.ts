@@ -46,3 +46,25 @@ describe("Prng", () => {
     assert.isBelow(Math.abs(sq / n - mean * mean - 1), 0.05)
   })
 })
+
+describe("Prng.clustered", () => {
+  it("two sources of the same arguments fill the same vectors; rows of one centre are closer than rows of two", () => {
+    const a = Prng.clustered(16, 3, 4, 0.1)
+    const b = Prng.clustered(16, 3, 4, 0.1)
+    const rows: Array<Float32Array> = []
+    for (let i = 0; i < 200; i++) {
+      const x = new Float32Array(16)
+      const y = new Float32Array(16)
+      a(x)
+      b(y)
+      assert.deepStrictEqual(Array.from(x), Array.from(y))
+      rows.push(x)
+    }
+    // with little noise, each row's nearest other row is much nearer than the median distance
+    const dist = (x: Float32Array, y: Float32Array) => Math.hypot(...Array.from(x, (v, d) => v - y[d]!))
+    const nearest = rows.map((x, i) => Math.min(...rows.filter((_, j) => j !== i).map((y) => dist(x, y))))
+    const all = rows.flatMap((x, i) => rows.slice(i + 1).map((y) => dist(x, y))).sort((p, q) => p - q)
+    const median = all[all.length >> 1]!
+    assert.isBelow(Math.max(...nearest), median / 2)
+  })
+})

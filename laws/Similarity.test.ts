@@ -57,20 +57,11 @@ const sameModuloTies = (got: Array<Similarity.Hit>, ref: Array<Similarity.Hit>, 
 
 /** Seeded clustered unit data: `centres` Gaussian centres, Gaussian noise. */
 const clustered = (n: number, dim: number, seed: number, centres: number, noise: number): VectorStore.VectorStore => {
-  let s = Prng.init(seed)
-  const gauss = (): number => {
-    s = Prng.next(s)
-    const u = ((s >>> 0) + 1) / 4294967297
-    s = Prng.next(s)
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos((2 * Math.PI * (s >>> 0)) / 4294967296)
-  }
-  const c = Array.from({ length: centres * dim }, gauss)
+  const fill = Prng.clustered(dim, seed, centres, noise)
   let store = VectorStore.empty(dim)
   const v = new Float32Array(dim)
   for (let i = 0; i < n; i++) {
-    s = Prng.next(s)
-    const k = Prng.below(s, centres)
-    for (let d = 0; d < dim; d++) v[d] = c[k * dim + d]! + noise * gauss()
+    fill(v)
     store = VectorStore.set(store, `v${i}`, v)
   }
   return store

@@ -72,3 +72,29 @@ export const gaussian = (s: number): readonly [number, number] => {
   const v = (s2 >>> 0) / 4294967296
   return [Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v), s2]
 }
+
+/**
+ * A seeded source of clustered vectors (test and bench data for similarity search): `centres`
+ * Gaussian centres in `dim` dimensions; each call fills `out` with a centre drawn uniformly plus
+ * Gaussian noise of relative scale `noise` (both scaled by 1/√dim, so a vector's norm is about
+ * √(1 + noise²) whatever `dim`).
+ * Laws: two sources of the same arguments fill the same sequence of vectors.
+ * @complexity O(centres · dim) to build; O(dim) per call
+ * @example const fill = clustered(32, 7, 100, 0.35); const v = new Float32Array(32); fill(v)
+ */
+export const clustered = (dim: number, seed: number, centres: number, noise: number): (out: Float32Array) => void => {
+  let s = init(seed)
+  const gauss = (): number => {
+    const [z, after] = gaussian(s)
+    s = after
+    return z
+  }
+  const scale = 1 / Math.sqrt(dim)
+  const c = new Float32Array(centres * dim)
+  for (let i = 0; i < c.length; i++) c[i] = gauss() * scale
+  return (out) => {
+    s = next(s)
+    const k = below(s, centres)
+    for (let d = 0; d < dim; d++) out[d] = c[k * dim + d]! + noise * gauss() * scale
+  }
+}

@@ -106,23 +106,6 @@ export interface GpuCheck {
 
 // ── data ──────────────────────────────────────────────────────────────────────
 
-/** A seeded generator of clustered vectors: `next(out)` fills `out` with a centre plus noise. */
-const clusteredSource = (dim: number, seed: number, centres: number, noise: number) => {
-  let s = Prng.init(seed)
-  const gauss = (): number => {
-    const [z, after] = Prng.gaussian(s)
-    s = after
-    return z
-  }
-  const c = new Float32Array(centres * dim)
-  for (let i = 0; i < c.length; i++) c[i] = gauss() / Math.sqrt(dim)
-  return (out: Float32Array): void => {
-    s = Prng.next(s)
-    const k = Prng.below(s, centres)
-    for (let d = 0; d < dim; d++) out[d] = c[k * dim + d]! + (noise * gauss()) / Math.sqrt(dim)
-  }
-}
-
 /**
  * The check's data: a store of `rows` clustered vectors (ids `v0…`) and `queries` unit queries
  * (row-major), both from `seed`.
@@ -130,7 +113,7 @@ const clusteredSource = (dim: number, seed: number, centres: number, noise: numb
  * @complexity O((rows + queries) · dim)
  */
 export const dataset = (rows: number, dim: number, queries: number, seed: number): { store: VectorStore.VectorStore; queries: Float32Array } => {
-  const next = clusteredSource(dim, seed, Math.max(1, Math.min(500, rows >> 4)), 0.35)
+  const next = Prng.clustered(dim, seed, Math.max(1, Math.min(500, rows >> 4)), 0.35)
   let store = VectorStore.empty(dim)
   const v = new Float32Array(dim)
   for (let i = 0; i < rows; i++) {
