@@ -179,34 +179,20 @@ class GraphImpl implements LiquidGraph {
   readonly archivedEdges: HashMap.HashMap<string, ArchivedEdge>
   readonly archivedIncident: HashMap.HashMap<string, HashSet.HashSet<string>>
   readonly tombstones: HashSet.HashSet<string>
-  constructor(
-    nodes: HashMap.HashMap<string, MemoryNode>,
-    edges: HashMap.HashMap<string, Fact>,
-    adjacency: HashMap.HashMap<string, Adjacency>,
-    slots: HashMap.HashMap<string, SlotEntry>,
-    aliases: HashMap.HashMap<string, string>,
-    postings: HashMap.HashMap<string, PostingEntry>,
-    lexicalLength: number,
-    vectors: VectorStore.VectorStore,
-    learned: HashSet.HashSet<string>,
-    archivedNodes: HashMap.HashMap<string, ArchivedNode>,
-    archivedEdges: HashMap.HashMap<string, ArchivedEdge>,
-    archivedIncident: HashMap.HashMap<string, HashSet.HashSet<string>>,
-    tombstones: HashSet.HashSet<string>
-  ) {
-    this.nodes = nodes
-    this.edges = edges
-    this.adjacency = adjacency
-    this.slots = slots
-    this.aliases = aliases
-    this.postings = postings
-    this.lexicalLength = lexicalLength
-    this.vectors = vectors
-    this.learned = learned
-    this.archivedNodes = archivedNodes
-    this.archivedEdges = archivedEdges
-    this.archivedIncident = archivedIncident
-    this.tombstones = tombstones
+  constructor(f: GraphFields) {
+    this.nodes = f.nodes
+    this.edges = f.edges
+    this.adjacency = f.adjacency
+    this.slots = f.slots
+    this.aliases = f.aliases
+    this.postings = f.postings
+    this.lexicalLength = f.lexicalLength
+    this.vectors = f.vectors
+    this.learned = f.learned
+    this.archivedNodes = f.archivedNodes
+    this.archivedEdges = f.archivedEdges
+    this.archivedIncident = f.archivedIncident
+    this.tombstones = f.tombstones
   }
   get out(): HashMap.HashMap<string, HashSet.HashSet<string>> {
     return view(this.adjacency, (a) => (HashSet.size(a.out) === 0 ? undefined : a.out))
@@ -250,22 +236,23 @@ const view = <A, B>(m: HashMap.HashMap<string, A>, f: (a: A) => B | undefined): 
     }
   })
 
-/** The fields of a graph value, as {@link assemble} takes them. */
-export interface GraphFields {
-  readonly nodes: HashMap.HashMap<string, MemoryNode>
-  readonly edges: HashMap.HashMap<string, Fact>
-  readonly adjacency: HashMap.HashMap<string, Adjacency>
-  readonly slots: HashMap.HashMap<string, SlotEntry>
-  readonly aliases: HashMap.HashMap<string, string>
-  readonly postings: HashMap.HashMap<string, PostingEntry>
-  readonly lexicalLength: number
-  readonly vectors: VectorStore.VectorStore
-  readonly learned: HashSet.HashSet<string>
-  readonly archivedNodes: HashMap.HashMap<string, ArchivedNode>
-  readonly archivedEdges: HashMap.HashMap<string, ArchivedEdge>
-  readonly archivedIncident: HashMap.HashMap<string, HashSet.HashSet<string>>
-  readonly tombstones: HashSet.HashSet<string>
-}
+/** The fields of a graph value, as {@link assemble} takes them (the stored ones; `out`, `inc` and `strength` are views). */
+export type GraphFields = Pick<
+  LiquidGraph,
+  | "nodes"
+  | "edges"
+  | "adjacency"
+  | "slots"
+  | "aliases"
+  | "postings"
+  | "lexicalLength"
+  | "vectors"
+  | "learned"
+  | "archivedNodes"
+  | "archivedEdges"
+  | "archivedIncident"
+  | "tombstones"
+>
 
 /**
  * A graph value made of the given maps, as they are: no index is derived and nothing is checked.
@@ -275,10 +262,7 @@ export interface GraphFields {
  * @complexity O(1)
  */
 export const assemble = (f: GraphFields): LiquidGraph =>
-  new GraphImpl(
-    f.nodes, f.edges, f.adjacency, f.slots, f.aliases, f.postings, f.lexicalLength, f.vectors, f.learned,
-    f.archivedNodes, f.archivedEdges, f.archivedIncident, f.tombstones
-  )
+  new GraphImpl(f)
 
 /** Whether `u` is a LiquidGraph. */
 export const isLiquidGraph = (u: unknown): u is LiquidGraph => typeof u === "object" && u !== null && TypeId in u
@@ -295,21 +279,21 @@ export const isLiquidGraph = (u: unknown): u is LiquidGraph => typeof u === "obj
  * ```
  */
 export const empty = (dim = 0): LiquidGraph =>
-  new GraphImpl(
-    HashMap.empty(),
-    HashMap.empty(),
-    HashMap.empty(),
-    HashMap.empty(),
-    HashMap.empty(),
-    HashMap.empty(),
-    0,
-    VectorStore.empty(dim),
-    HashSet.empty(),
-    HashMap.empty(),
-    HashMap.empty(),
-    HashMap.empty(),
-    HashSet.empty()
-  )
+  new GraphImpl({
+    nodes: HashMap.empty(),
+    edges: HashMap.empty(),
+    adjacency: HashMap.empty(),
+    slots: HashMap.empty(),
+    aliases: HashMap.empty(),
+    postings: HashMap.empty(),
+    lexicalLength: 0,
+    vectors: VectorStore.empty(dim),
+    learned: HashSet.empty(),
+    archivedNodes: HashMap.empty(),
+    archivedEdges: HashMap.empty(),
+    archivedIncident: HashMap.empty(),
+    tombstones: HashSet.empty()
+  })
 
 // ── getters ───────────────────────────────────────────────────────────────────
 
@@ -1248,21 +1232,21 @@ export class Draft {
       const importance = a === undefined ? 0 : importanceOf(a.strength, HashSet.size(a.out))
       if (importance !== n.importance) this.nodesL.set(id, { ...n, importance })
     }
-    return new GraphImpl(
-      this.nodesL.flush(),
-      this.edgesL.flush(),
-      this.adjL.flush(),
-      this.slotsL.flush(),
-      HashMap.endMutation(this.aliasesM),
-      this.postingsL.flush(),
-      this.lexicalLength,
-      this.vectors,
-      this.learnedS,
-      this.archivedNodesL.flush(),
-      this.archivedEdgesL.flush(),
-      this.archivedIncidentL.flush(),
-      this.tombstonesS
-    )
+    return new GraphImpl({
+      nodes: this.nodesL.flush(),
+      edges: this.edgesL.flush(),
+      adjacency: this.adjL.flush(),
+      slots: this.slotsL.flush(),
+      aliases: HashMap.endMutation(this.aliasesM),
+      postings: this.postingsL.flush(),
+      lexicalLength: this.lexicalLength,
+      vectors: this.vectors,
+      learned: this.learnedS,
+      archivedNodes: this.archivedNodesL.flush(),
+      archivedEdges: this.archivedEdgesL.flush(),
+      archivedIncident: this.archivedIncidentL.flush(),
+      tombstones: this.tombstonesS
+    })
   }
 
   /** Builds the graph keeping every stored score as it is (for decoding stored graphs). */
