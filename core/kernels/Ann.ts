@@ -449,6 +449,22 @@ let scratch = new Float32Array(BATCH * 128)
 const scratchOut = new Float32Array(BATCH)
 const scratchSlots = new Int32Array(BATCH)
 
+/**
+ * Copies the row at `slot` to gather position `n` of `buf` (its slot to `slots[n]`), unless the
+ * row is deleted; the new gather count (`n + 1`, or `n` for a deleted row).
+ */
+const gather = (pages: ReadonlyArray<PageView>, slot: number, buf: Float32Array, slots: Int32Array, n: number, dim: number): number => {
+  const page = pages[slot >> PAGE_SHIFT]!
+  const r = slot & PAGE_MASK
+  if (page.dead !== undefined && page.dead[r] !== 0) return n
+  const data = page.data
+  const from = r * dim
+  const to = n * dim
+  for (let d = 0; d < dim; d++) buf[to + d] = data[from + d]!
+  slots[n] = slot
+  return n + 1
+}
+
 /** Scores the `n` gathered rows, offers them to the heap; the new pruning limit. */
 const flush = (
   heap: TopK.Heap,
@@ -600,15 +616,7 @@ export const search = (
         let best = -1
         for (let i = 0; i < end; i++) if (done[i] === 0 && (best < 0 || est[i]! > est[best]!)) best = i
         done[best] = 1
-        const slot = lslots[best]!
-        const page = pages[slot >> PAGE_SHIFT]!
-        const r = slot & PAGE_MASK
-        if (page.dead !== undefined && page.dead[r] !== 0) continue
-        const data = page.data
-        const from = r * dim
-        const to = n * dim
-        for (let d = 0; d < dim; d++) buf[to + d] = data[from + d]!
-        slots[n++] = slot
+        n = gather(pages, lslots[best]!, buf, slots, n, dim)
       }
       if (n > 0) {
         limit = flush(heap, kernel, buf, n, dim, q, slots, pages, accept, minScore, limit)
@@ -627,15 +635,7 @@ export const search = (
         for (let d = 0; d < dim; d++) dot += codes[o + d]! * q[d]!
         if (lscale[i]! * dot + lerr[i]! < limit) continue
       }
-      const slot = lslots[i]!
-      const page = pages[slot >> PAGE_SHIFT]!
-      const r = slot & PAGE_MASK
-      if (page.dead !== undefined && page.dead[r] !== 0) continue
-      const data = page.data
-      const from = r * dim
-      const to = n * dim
-      for (let d = 0; d < dim; d++) buf[to + d] = data[from + d]!
-      slots[n++] = slot
+      n = gather(pages, lslots[i]!, buf, slots, n, dim)
       if (n === BATCH) {
         limit = flush(heap, kernel, buf, n, dim, q, slots, pages, accept, minScore, limit)
         scored += n
