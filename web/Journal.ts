@@ -6,6 +6,7 @@
  * memory at any point of its history (time travel) without asking the server. Every
  * {@link CHECKPOINT} events a state is kept, so moving the timeline refolds at most that many.
  */
+import type * as Changes from "../core/Changes.ts"
 import * as Replay from "../core/Replay.ts"
 import type { EventView } from "./Api.ts"
 
@@ -103,4 +104,28 @@ export const formatDuration = (ms: number): string => {
   if (abs >= 60_000) return `${(ms / 60_000).toPrecision(3)} min`
   if (abs >= 1000) return `${(ms / 1000).toPrecision(3)} s`
   return `${Math.round(ms)} ms`
+}
+
+/** What a transition did, in a few words ("no change" when nothing). */
+export const summarise = (c: Changes.Changes): string => {
+  const parts: Array<string> = []
+  const add = (n: number, what: string) => {
+    if (n > 0) parts.push(what.replace("#", String(n)))
+  }
+  add(c.nodesAdded.length, "+# nodes")
+  add(c.edgesAdded.length - c.factsCreated.length, "+# edges")
+  add(c.factsCreated.length, "+# facts consolidated")
+  add(c.edgesStrengthened.length, "# strengthened")
+  add(c.edgesWeakened.length, "# weakened")
+  add(c.superseded.length, "# superseded")
+  add(c.edgesSolidified.length, "# solidified")
+  add(c.edgesArchived.length + c.nodesArchived.length, "# archived")
+  add(c.edgesRemoved.length - c.edgesArchived.length, "# edges removed")
+  add(c.nodesRemoved.length - c.nodesArchived.length, "# nodes removed")
+  add(c.edgesForgotten.length + c.nodesForgotten.length, "# forgotten")
+  add(c.nodesReactivated.length + c.edgesReactivated.length, "# reactivated")
+  add(c.merged.length, "# merged")
+  add(c.summariesWritten.length, "# summaries")
+  add(c.relationsLearned.length, "# relations learned")
+  return parts.length === 0 ? "no change" : parts.join(", ")
 }

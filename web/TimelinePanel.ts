@@ -7,7 +7,7 @@ import type * as Changes from "../core/Changes.ts"
 import * as Replay from "../core/Replay.ts"
 import { fill, h, time } from "./Dom.ts"
 import { GraphView } from "./GraphView.ts"
-import { describe } from "./Journal.ts"
+import { describe, summarise } from "./Journal.ts"
 import type { Page } from "./Page.ts"
 import * as WhatIf from "./WhatIf.ts"
 
@@ -40,24 +40,6 @@ export const mountTimeline = (root: HTMLElement, page: Page): { readonly seek: (
     }
   }, "▶ Play")
 
-  const summary = (c: Changes.Changes): string => {
-    const parts: Array<string> = []
-    const add = (n: number, what: string) => {
-      if (n > 0) parts.push(`${n} ${what}`)
-    }
-    add(c.nodesAdded.length, "node(s) added")
-    add(c.edgesAdded.length, "edge(s) added")
-    add(c.edgesStrengthened.length, "strengthened")
-    add(c.edgesWeakened.length, "weakened")
-    add(c.superseded.length, "superseded")
-    add(c.edgesRemoved.length, "edge(s) removed")
-    add(c.nodesRemoved.length, "node(s) removed")
-    add(c.edgesArchived.length + c.nodesArchived.length, "archived")
-    add(c.merged.length, "merged")
-    add(c.edgesForgotten.length + c.nodesForgotten.length, "forgotten")
-    add(c.edgesSolidified.length, "solidified")
-    return parts.length === 0 ? "no change to the graph" : parts.join(", ")
-  }
 
   const seek = (seq: number) => {
     const journal = page.journal()
@@ -79,7 +61,7 @@ export const mountTimeline = (root: HTMLElement, page: Page): { readonly seek: (
       entry === undefined ? " — the empty memory" : ` — ${entry.tag} at ${time(entry.now)}: ${describe(entry)}`,
       h("span", { class: "counts" }, ` · ${size.nodes} nodes, ${size.edges} edges, ${size.facts} facts`))
     if (entry !== undefined) {
-      fill(changes, changed === undefined ? "" : `This event (marked orange): ${summary(changed)}.${changed.superseded.length > 0 ? " " + changed.superseded.map((s) => s.why).join(" ") : ""}`)
+      fill(changes, changed === undefined ? "" : `This event (marked orange): ${summarise(changed)}.${changed.superseded.length > 0 ? " " + changed.superseded.map((s) => s.why).join(" ") : ""}`)
     } else fill(changes)
     for (const li of Array.from(list.children)) li.classList.toggle("at", Number((li as HTMLElement).dataset.seq) === current)
     if (journal.error !== undefined) fill(changes, journal.error)

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest"
 import * as Changes from "../../core/Changes.ts"
 import * as LiquidGraph from "../../core/LiquidGraph.ts"
 import * as Replay from "../../core/Replay.ts"
+import { summarise } from "../Journal.ts"
 import * as Runner from "./Runner.ts"
 
 const play = (o: Partial<Runner.Options>, steps = Infinity): Runner.Runner => {
@@ -90,9 +91,11 @@ describe("Runner: a world played a step at a time, its memory watched", () => {
   })
 
   it("summarise says what a transition did; currentFacts lists the current positive facts", () => {
-    expect(Runner.summarise(Changes.none)).toBe("no change")
-    expect(Runner.summarise({ ...Changes.none, edgesAdded: ["a", "b"], superseded: [{ winner: "a", loser: "c", reason: "negation", why: "", winnerSupport: 1, loserSupport: 1, validUntil: 0 }] }))
+    expect(summarise(Changes.none)).toBe("no change")
+    expect(summarise({ ...Changes.none, edgesAdded: ["a", "b"], superseded: [{ winner: "a", loser: "c", reason: "negation", why: "", winnerSupport: 1, loserSupport: 1, validUntil: 0 }] }))
       .toBe("+2 edges, 1 superseded")
+    expect(summarise({ ...Changes.none, nodesRemoved: ["n", "m"], nodesArchived: ["m"], nodesForgotten: ["n"], edgesForgotten: ["e"] }))
+      .toBe("1 archived, 1 nodes removed, 2 forgotten")
     const r = play({ world: "nonsense", maintainEvery: 0 }, 40)
     const facts = Runner.currentFacts(r.graph())
     expect(facts.length).toBeGreaterThan(0)

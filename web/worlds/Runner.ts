@@ -23,6 +23,7 @@ import * as Kitchen from "../../examples/games/Kitchen.ts"
 import * as Maze from "../../examples/games/Maze.ts"
 import * as Nonsense from "../../examples/games/Nonsense.ts"
 import type { BaseObservation, Triple } from "../../examples/games/World.ts"
+import { summarise } from "../Journal.ts"
 
 // ── model ─────────────────────────────────────────────────────────────────────
 
@@ -185,28 +186,6 @@ export const currentFacts = (g: LiquidGraph.LiquidGraph): Array<{ subject: strin
   LiquidGraph.edges(g)
     .filter((e) => e.kind === "fact" && Fact.isCurrent(e) && !e.negated)
     .map((e) => ({ subject: label(g, e.subject), relation: Relation.display(e), object: label(g, e.object) }))
-
-/** What a transition did, in a few words ("no change" when nothing). */
-export const summarise = (c: Changes.Changes): string => {
-  const parts: Array<string> = []
-  const add = (n: number, what: string) => {
-    if (n > 0) parts.push(what.replace("#", String(n)))
-  }
-  add(c.nodesAdded.length, "+# nodes")
-  add(c.edgesAdded.length - c.factsCreated.length, "+# edges")
-  add(c.factsCreated.length, "+# facts consolidated")
-  add(c.edgesStrengthened.length, "# strengthened")
-  add(c.edgesWeakened.length, "# weakened")
-  add(c.superseded.length, "# superseded")
-  add(c.edgesSolidified.length, "# solidified")
-  add(c.edgesArchived.length + c.nodesArchived.length, "# archived")
-  add(c.edgesRemoved.length - c.edgesArchived.length, "# edges removed")
-  add(c.nodesReactivated.length + c.edgesReactivated.length, "# reactivated")
-  add(c.merged.length, "# merged")
-  add(c.summariesWritten.length, "# summaries")
-  add(c.relationsLearned.length, "# relations learned")
-  return parts.length === 0 ? "no change" : parts.join(", ")
-}
 
 /**
  * The sizes of `g`.
