@@ -24,6 +24,24 @@ import { type AppFailure, fail, fromAiError, fromStoreError } from "./Failure.ts
 import * as Render from "./Render.ts"
 import type { ConnectView } from "./Views.ts"
 
+/**
+ * Recall's candidate sources named in `names`, each once, checked: the list, or why not (the CLI's
+ * `--sources` and the HTTP API's `sources` both read through it).
+ * Laws: `checkSources(Recall.SOURCES)` is `Recall.SOURCES`; an unknown or repeated name, or no
+ * name, is refused.
+ * @complexity O(|names| · |SOURCES|)
+ */
+export const checkSources = (names: ReadonlyArray<string>): Array<Recall.Source> | { readonly error: string } => {
+  const out: Array<Recall.Source> = []
+  for (const name of names) {
+    const source = Recall.SOURCES.find((x) => x === name)
+    if (source === undefined) return { error: `unknown source "${name}" (known: ${Recall.SOURCES.join(", ")})` }
+    if (out.includes(source)) return { error: `"${name}" is given twice` }
+    out.push(source)
+  }
+  return out.length === 0 ? { error: "name at least one source" } : out
+}
+
 /** Options of {@link recall}. */
 export interface RecallOptions {
   /** Anchors (default: the memory's `anchors` parameter). */

@@ -12,13 +12,12 @@
  */
 import { Effect, Layer, Result } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
-import * as Recall from "../../core/Recall.ts"
 import * as Replay from "../../core/Replay.ts"
 import * as Dates from "../extract/Dates.ts"
 import { type AppFailure, fail, fromStoreError } from "../app/Failure.ts"
 import { Memories } from "../app/Memories.ts"
 import * as Ops from "../app/Ops.ts"
-import type * as Queries from "../app/Queries.ts"
+import * as Queries from "../app/Queries.ts"
 import * as Tenant from "../app/Tenant.ts"
 import type { Memory } from "../store/MemoryStore.ts"
 import { Api } from "./Api.ts"
@@ -60,20 +59,14 @@ const creating = <A, R>(m: Memories["Service"], a: Address, f: (memory: Memory) 
 const recallOptions = (payload: typeof import("./Api.ts").RecallInput.Type): Result.Result<Queries.RecallOptions, AppFailure> => {
   const at = payload.at === undefined ? undefined : Dates.parseIsoDate(payload.at)
   if (payload.at !== undefined && at === undefined) return Result.fail(fail("Usage", `at must be YYYY, YYYY-MM or YYYY-MM-DD, got "${payload.at}"`))
-  const sources: Array<Recall.Source> = []
-  for (const name of payload.sources ?? []) {
-    const source = Recall.SOURCES.find((s) => s === name)
-    if (source === undefined) return Result.fail(fail("Usage", `unknown recall source "${name}" (known: ${Recall.SOURCES.join(", ")})`))
-    if (sources.includes(source)) return Result.fail(fail("Usage", `recall source "${name}" is given twice`))
-    sources.push(source)
-  }
-  if (payload.sources !== undefined && sources.length === 0) return Result.fail(fail("Usage", "name at least one recall source"))
+  const sources = payload.sources === undefined ? undefined : Queries.checkSources(payload.sources)
+  if (sources !== undefined && !Array.isArray(sources)) return Result.fail(fail("Usage", `recall sources: ${sources.error}`))
   return Result.succeed({
     k: payload.k,
     maxResults: payload.max,
     at,
     record: payload.record ?? true,
-    sources: payload.sources === undefined ? undefined : sources
+    sources
   })
 }
 

@@ -27,15 +27,8 @@ import * as Services from "../../app/Services.ts"
  * @complexity O(|text|)
  */
 export const parseSources = (text: string): Array<Recall.Source> | { readonly error: string } => {
-  const names = text.split(",").map((x) => x.trim()).filter((x) => x.length > 0)
-  const out: Array<Recall.Source> = []
-  for (const name of names) {
-    const source = Recall.SOURCES.find((x) => x === name)
-    if (source === undefined) return { error: `--sources: unknown source "${name}" (known: ${Recall.SOURCES.join(", ")})` }
-    if (out.includes(source)) return { error: `--sources: "${name}" is given twice` }
-    out.push(source)
-  }
-  return out.length === 0 ? { error: "--sources: name at least one source" } : out
+  const checked = Queries.checkSources(text.split(",").map((x) => x.trim()).filter((x) => x.length > 0))
+  return Array.isArray(checked) ? checked : { error: `--sources: ${checked.error}` }
 }
 
 /** The `recall` command. */
