@@ -406,8 +406,8 @@ export const stateAt = Effect.fnUntraced(function*(memory: Memory, seq?: number)
   if (seq === undefined || seq === state.seq) return state
   if (!Number.isInteger(seq) || seq < 0) return yield* fail("Usage", `seq must be an integer ≥ 0, got ${seq}`)
   if (seq > state.seq) return yield* fail("NotFound", `seq ${seq} is past the end (memory is at seq ${state.seq})`)
-  const entries = yield* storeError(memory.history())
-  const replayed = Replay.replay(entries.slice(0, seq).map((e) => e.event), Replay.initial())
+  const entries = yield* storeError(memory.history(0, seq))
+  const replayed = Replay.replay(entries.map((e) => e.event), Replay.initial())
   if (Result.isFailure(replayed)) return yield* fail("CorruptJournal", `replay to seq ${seq}: ${replayed.failure.message}`)
   return replayed.success
 })

@@ -12,9 +12,8 @@
  */
 import { Effect, Layer, Result } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
-import * as Replay from "../../core/Replay.ts"
 import * as Dates from "../extract/Dates.ts"
-import { type AppFailure, fail, fromStoreError } from "../app/Failure.ts"
+import { type AppFailure, fail } from "../app/Failure.ts"
 import { Memories } from "../app/Memories.ts"
 import * as Ops from "../app/Ops.ts"
 import * as Queries from "../app/Queries.ts"
@@ -70,18 +69,6 @@ const recallOptions = (payload: typeof import("./Api.ts").RecallInput.Type): Res
   })
 }
 
-/** The state after `seq` events, by replaying the journal (`NotFound` past the end). */
-const stateAt = (memory: Memory, seq: number) =>
-  Effect.gen(function*() {
-    const current = yield* memory.state
-    if (seq > current.seq) return yield* fail("NotFound", `seq ${seq} is past the end (memory is at seq ${current.seq})`)
-    if (seq === current.seq) return current
-    const entries = yield* Effect.mapError(memory.history(0), fromStoreError)
-    const replayed = Replay.replay(entries.slice(0, seq).map((e) => e.event))
-    if (Result.isFailure(replayed)) return yield* fail("CorruptJournal", `the journal does not replay to seq ${seq}: ${replayed.failure.message}`)
-    return replayed.success
-  })
-
 /** The memories group: the memories the token may use. */
 export const memoriesHandlers = HttpApiBuilder.group(Api, "memories", (handlers) =>
   Effect.gen(function*() {
@@ -115,7 +102,7 @@ export const memoryHandlers = HttpApiBuilder.group(Api, "memory", (handlers) =>
         existing(m, params, (memory) => Effect.map(state(memory), (s) => ({ nodes: Ops.searchNodes(s, query.query ?? "", query.limit ?? 20) }))),
       node: ({ params }) => existing(m, params, (memory) => Effect.flatMap(state(memory), (s) => Ops.openNode(s, params.node))),
       graph: ({ params, query }) =>
-        existing(m, params, (memory) => Effect.map(query.at === undefined ? state(memory) : stateAt(memory, query.at), Ops.graph)),
+        existing(m, params, (memory) => Effect.map(Ops.stateAt(memory, query.at), Ops.graph)),
       export: ({ params, query }) => existing(m, params, (memory) => Effect.flatMap(state(memory), (s) => Ops.exportGraph(s, query.format ?? "json"))),
       events: ({ params, query }) => existing(m, params, (memory) => Ops.events(memory, query.after ?? 0, query.limit ?? 500)),
       addFacts: ({ params, payload }) => creating(m, params, (memory) => Ops.addFacts(memory, payload.facts)),
