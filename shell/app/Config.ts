@@ -6,6 +6,11 @@
  * | memory home             | `--home`                    | `MAGS_HOME`                     | `~/.mags`          |
  * | memory id               | `--user` `--agent` `--session` | `MAGS_USER` `MAGS_AGENT` `MAGS_SESSION` | `default` each |
  * | language model (GGUF)   | `--model`                   | `MAGS_MODEL`                    | none               |
+ * | ask path's model        | `--ask-model`               | `MAGS_ASK_MODEL`                | the language model |
+ * | write path's model      | `--write-model`             | `MAGS_WRITE_MODEL`              | the language model |
+ * | ask path's LoRA (GGUF)  | `--ask-lora`                | `MAGS_ASK_LORA`                 | none               |
+ * | write path's LoRA (GGUF)| `--write-lora`              | `MAGS_WRITE_LORA`               | none               |
+ * | memory-controller policy| `--policy`                  | `MAGS_POLICY`                   | none (the hand-written rules) |
  * | embeddings              | `--embeddings`              | `MAGS_EMBEDDINGS`               | `glove`            |
  * | OpenAI-compatible URL   | `--openai-base-url`         | `MAGS_OPENAI_BASE_URL`          | `https://api.openai.com` |
  * | its API key             | `--openai-api-key`          | `MAGS_OPENAI_API_KEY`           | none               |
@@ -21,6 +26,22 @@
  * `MAGS_MODEL` when set; else the OpenAI-compatible endpoint when `MAGS_OPENAI_MODEL` is set;
  * else **none** — `ask` and `chat` then answer from memory with the template of
  * `TemplateModel.ts`, no LLM. Setting both `MAGS_MODEL` and `MAGS_OPENAI_MODEL` is a usage error.
+ *
+ * **Per-path models** (MISSION feature 13, `shell/loop/PathModels.ts`): the loop's router sends a
+ * request down the ask path (questions: recall, answer) or the write path (statements: engram),
+ * and each path may have its own model. `MAGS_ASK_MODEL` / `MAGS_WRITE_MODEL` is either
+ * `openai:<model name>` — that chat model at the OpenAI-compatible endpoint
+ * (`MAGS_OPENAI_BASE_URL`, `MAGS_OPENAI_API_KEY`) — or anything else: a GGUF file path or
+ * node-llama-cpp URI (`hf:…`, `https://…`). A path with no model of its own takes the language
+ * model above (`MAGS_MODEL` or `MAGS_OPENAI_MODEL`), and with none at all, the template of
+ * `TemplateModel.ts`. `MAGS_ASK_LORA` / `MAGS_WRITE_LORA` name a LoRA adapter file applied to that
+ * path's GGUF model (its own, or the shared `MAGS_MODEL`); a LoRA for a path whose model is an
+ * OpenAI-compatible one, or that has no model, is a usage error. Two paths with the same GGUF
+ * file and the same LoRA (or the same endpoint model) share ONE loaded model. The model
+ * extractor (`MAGS_EXTRACTOR=model`) uses the write path's model.
+ *
+ * `MAGS_POLICY` names a trained memory-controller policy file, resolved against the working
+ * directory (the setting only carries the path; whoever loads it checks it).
  *
  * `MAGS_EMBEDDINGS` is `glove` (the embedded default: GloVe 100-d SIF vectors, no download),
  * `openai` (the endpoint's `/v1/embeddings` with the embedding model), `test` (deterministic
@@ -56,6 +77,11 @@ export interface Flags {
   readonly openaiEmbeddingModel?: string | undefined
   readonly threads?: string | undefined
   readonly extractor?: string | undefined
+  readonly askModel?: string | undefined
+  readonly writeModel?: string | undefined
+  readonly askLora?: string | undefined
+  readonly writeLora?: string | undefined
+  readonly policy?: string | undefined
 }
 
 /** The environment variable read for each flag. */
@@ -71,7 +97,12 @@ export const envNames: { readonly [K in keyof Flags]-?: string } = {
   openaiModel: "MAGS_OPENAI_MODEL",
   openaiEmbeddingModel: "MAGS_OPENAI_EMBEDDING_MODEL",
   threads: "MAGS_THREADS",
-  extractor: "MAGS_EXTRACTOR"
+  extractor: "MAGS_EXTRACTOR",
+  askModel: "MAGS_ASK_MODEL",
+  writeModel: "MAGS_WRITE_MODEL",
+  askLora: "MAGS_ASK_LORA",
+  writeLora: "MAGS_WRITE_LORA",
+  policy: "MAGS_POLICY"
 }
 
 /** The environment, as read (`process.env` in the CLI). */
@@ -91,11 +122,26 @@ export interface Endpoint {
   readonly model: string
 }
 
-/** Which language model answers. */
+/** Which language model answers (`lora`: a LoRA adapter file, only when one is set). */
 export type ModelSetting =
   | { readonly _tag: "None" }
-  | { readonly _tag: "Llama"; readonly modelPath: string; readonly threads: number }
+  | { readonly _tag: "Llama"; readonly modelPath: string; readonly threads: number; readonly lora?: string }
   | { readonly _tag: "OpenAi"; readonly endpoint: Endpoint }
+
+/** The prefix of a path model value that names an OpenAI-compatible chat model (`openai:gpt-4o-mini`). */
+export const OPENAI_PREFIX = "openai:"
+
+/** The two paths of the loop (see `shell/loop/Router.ts`). */
+export type PathName = "ask" | "write"
+
+/** What answers on a path, for people and `ask --json`: the provider, the file or model name, the LoRA. */
+export interface ModelIdentity {
+  readonly provider: "llama" | "openai" | "template"
+  /** The GGUF file (or URI) as configured, the endpoint's model name, or `"template"`. */
+  readonly model: string
+  /** The LoRA adapter file, only when one is set. */
+  readonly lora?: string
+}
 
 /** Which embedder embeds. */
 export type EmbeddingsSetting =
@@ -111,9 +157,16 @@ export interface Settings {
   readonly user: string
   readonly agent: string
   readonly session: string
+  /** The shared language model (`MAGS_MODEL` / `MAGS_OPENAI_MODEL`), without any path's LoRA. */
   readonly model: ModelSetting
+  /** The ask path's model: its own, else {@link Settings.model} (with the ask LoRA, if any). */
+  readonly askModel: ModelSetting
+  /** The write path's model: its own, else {@link Settings.model} (with the write LoRA, if any). */
+  readonly writeModel: ModelSetting
   readonly embeddings: EmbeddingsSetting
   readonly extractor: "rules" | "model"
+  /** The memory-controller policy file (absolute), or undefined: the hand-written controller. */
+  readonly policy: string | undefined
 }
 
 // ── resolution ────────────────────────────────────────────────────────────────
@@ -161,6 +214,36 @@ export const resolve = (flags: Flags, env: Env, homedir: string = NodeOs.homedir
     ? { _tag: "OpenAi", endpoint: { baseUrl, apiKey, model: openaiModel } }
     : { _tag: "None" }
 
+  // each path: its own model (`openai:<name>` or a GGUF), else the shared one; then its LoRA
+  const pathModel = (path: PathName): Result.Result<ModelSetting, AppFailure> => {
+    const own = get(path === "ask" ? "askModel" : "writeModel")
+    const flag = `${path}-model`
+    let chosen: ModelSetting = model
+    if (own !== undefined) {
+      if (own.startsWith(OPENAI_PREFIX)) {
+        const name = own.slice(OPENAI_PREFIX.length).trim()
+        if (name === "") return Result.fail(fail("Usage", `--${flag} "${own}" names no model: write ${OPENAI_PREFIX}<model name>`))
+        chosen = { _tag: "OpenAi", endpoint: { baseUrl, apiKey, model: name } }
+      } else {
+        chosen = { _tag: "Llama", modelPath: expandHome(own, homedir), threads }
+      }
+    }
+    const lora = get(path === "ask" ? "askLora" : "writeLora")
+    if (lora === undefined) return Result.succeed(chosen)
+    const variable = envNames[path === "ask" ? "askLora" : "writeLora"]
+    if (chosen._tag === "OpenAi") {
+      return Result.fail(fail("Usage", `a LoRA adapter (--${path}-lora / ${variable}) needs a GGUF model, but the ${path} path's model is the OpenAI-compatible "${chosen.endpoint.model}"`))
+    }
+    if (chosen._tag === "None") {
+      return Result.fail(fail("Usage", `a LoRA adapter (--${path}-lora / ${variable}) needs a GGUF model for the ${path} path (--${flag} or --model)`))
+    }
+    return Result.succeed({ ...chosen, lora: expandHome(lora, homedir) })
+  }
+  const askModel = pathModel("ask")
+  if (Result.isFailure(askModel)) return Result.fail(askModel.failure)
+  const writeModel = pathModel("write")
+  if (Result.isFailure(writeModel)) return Result.fail(writeModel.failure)
+
   const embeddingsText = get("embeddings") ?? "glove"
   const embeddings: EmbeddingsSetting = embeddingsText === "glove"
     ? { _tag: "Glove", cacheDir: NodePath.resolve(expandHome(GloveCache.defaultCacheDir(env, homedir), homedir)) }
@@ -174,8 +257,8 @@ export const resolve = (flags: Flags, env: Env, homedir: string = NodeOs.homedir
   if (extractor !== "rules" && extractor !== "model") {
     return Result.fail(fail("Usage", `extractor must be "rules" or "model", got "${extractor}"`))
   }
-  if (extractor === "model" && model._tag === "None") {
-    return Result.fail(fail("Usage", "the model extractor needs a model (MAGS_MODEL or MAGS_OPENAI_MODEL)"))
+  if (extractor === "model" && writeModel.success._tag === "None") {
+    return Result.fail(fail("Usage", "the model extractor needs a model (MAGS_MODEL, MAGS_OPENAI_MODEL or MAGS_WRITE_MODEL)"))
   }
 
   // a memory named on the command line must be named: `--user ""` is refused, not read as "default"
@@ -183,6 +266,7 @@ export const resolve = (flags: Flags, env: Env, homedir: string = NodeOs.homedir
     const given = flags[part]
     if (given !== undefined && given.trim() === "") return Result.fail(fail("Usage", `--${part} must not be empty (leave it out for "default")`))
   }
+  const policyText = get("policy")
   const id = Tenant.memoryIdOf({ user: get("user") ?? DEFAULT_PART, agent: get("agent"), session: get("session") })
   if (Result.isFailure(id)) return Result.fail(id.failure)
 
@@ -192,21 +276,69 @@ export const resolve = (flags: Flags, env: Env, homedir: string = NodeOs.homedir
     agent: id.success.agent,
     session: id.success.session,
     model,
+    askModel: askModel.success,
+    writeModel: writeModel.success,
     embeddings,
-    extractor
+    extractor,
+    policy: policyText === undefined ? undefined : NodePath.resolve(expandHome(policyText, homedir))
   })
 }
 
 /**
+ * What a model setting answers with (for `ask --json`): the provider, the file or model name,
+ * and the LoRA when one is set.
+ * @complexity O(1)
+ * @example
+ * ```ts
+ * Config.identity({ _tag: "OpenAi", endpoint }) // { provider: "openai", model: endpoint.model }
+ * ```
+ */
+export const identity = (m: ModelSetting): ModelIdentity => {
+  switch (m._tag) {
+    case "None":
+      return { provider: "template", model: "template" }
+    case "Llama":
+      return m.lora === undefined ? { provider: "llama", model: m.modelPath } : { provider: "llama", model: m.modelPath, lora: m.lora }
+    case "OpenAi":
+      return { provider: "openai", model: m.endpoint.model }
+  }
+}
+
+/**
+ * Whether two model settings are the same model — the same GGUF file with the same LoRA and
+ * threads, the same endpoint model, or both none — so that both paths share one loaded model.
+ *
+ * Laws: reflexive and symmetric; a LoRA difference makes two GGUF settings differ.
+ * @complexity O(1)
+ */
+export const sameModel = (a: ModelSetting, b: ModelSetting): boolean => {
+  switch (a._tag) {
+    case "None":
+      return b._tag === "None"
+    case "Llama":
+      return b._tag === "Llama" && a.modelPath === b.modelPath && a.lora === b.lora && a.threads === b.threads
+    case "OpenAi":
+      return b._tag === "OpenAi" && a.endpoint.model === b.endpoint.model && a.endpoint.baseUrl === b.endpoint.baseUrl &&
+        a.endpoint.apiKey === b.endpoint.apiKey
+  }
+}
+
+const describeModel = (m: ModelSetting): string =>
+  m._tag === "None"
+    ? "none (answers from memory)"
+    : m._tag === "Llama"
+    ? `gguf ${m.modelPath}${m.lora === undefined ? "" : ` + lora ${m.lora}`} (threads ${m.threads})`
+    : `openai ${m.endpoint.model} at ${m.endpoint.baseUrl}`
+
+/**
  * A one-line description of the settings, for `init` and `inspect` (the API key is never shown).
+ * When a path's model differs from the shared one, each path's model is named.
  * @complexity O(1)
  */
 export const describe = (s: Settings): string => {
-  const model = s.model._tag === "None"
-    ? "none (answers from memory)"
-    : s.model._tag === "Llama"
-    ? `gguf ${s.model.modelPath} (threads ${s.model.threads})`
-    : `openai ${s.model.endpoint.model} at ${s.model.endpoint.baseUrl}`
+  const model = sameModel(s.askModel, s.model) && sameModel(s.writeModel, s.model)
+    ? describeModel(s.model)
+    : `ask ${describeModel(s.askModel)}, write ${describeModel(s.writeModel)}`
   const embeddings = s.embeddings._tag === "Glove"
     ? "glove"
     : s.embeddings._tag === "Test"
@@ -214,5 +346,6 @@ export const describe = (s: Settings): string => {
     : s.embeddings._tag === "OpenAi"
     ? `openai ${s.embeddings.endpoint.model}`
     : `gguf ${s.embeddings.modelPath}`
-  return `home ${s.home} · memory ${s.user}/${s.agent}/${s.session} · model ${model} · embeddings ${embeddings} · extractor ${s.extractor}`
+  return `home ${s.home} · memory ${s.user}/${s.agent}/${s.session} · model ${model} · embeddings ${embeddings} · extractor ${s.extractor}` +
+    (s.policy === undefined ? "" : ` · policy ${s.policy}`)
 }

@@ -6,8 +6,9 @@
  * - {@link openMemory}: the memory of the settings' id (user / agent / session), opened strictly:
  *   a corrupt journal fails with `CorruptJournal` before anything is read or written;
  * - {@link embedderLayer}: GloVe (default), OpenAI-compatible, GGUF, or the test embedder;
- * - {@link pathModelsLayer}: the ask and write models — the GGUF model, the OpenAI-compatible
- *   chat model, or the no-LLM templates (`TemplateModel.ts`). A real model is wrapped so that its
+ * - {@link pathModelsLayer}: the ask and write models (`PathModels`), each the path's GGUF model
+ *   (with its LoRA), OpenAI-compatible chat model, or no-LLM template (`TemplateModel.ts`); the
+ *   same model on both paths is loaded once (see `Config.ts`, "Per-path models"). A real model is wrapped so that its
  *   last `AiError` is kept in {@link ModelErrors}: the loop folds model failures into a
  *   `MagsError` message, and the CLI reads the kept error to tell an unreachable endpoint from a
  *   refused key;
@@ -27,9 +28,11 @@ import * as LlmExtractor from "../extract/LlmExtractor.ts"
 import { ActiveMemory } from "../loop/ActiveMemory.ts"
 import { Mags, type MagsError, type Options as LoopOptions } from "../loop/Mags.ts"
 import { Router } from "../loop/Router.ts"
-import { AskModel, WriteModel } from "../loop/PathModels.ts"
+import * as PathModels from "../loop/PathModels.ts"
+import { type AskModel, WriteModel } from "../loop/PathModels.ts"
 import * as Models from "../model/Models.ts"
 import { type Memory, MemoryId, MemoryStore } from "../store/MemoryStore.ts"
+import * as Config from "./Config.ts"
 import type { Settings } from "./Config.ts"
 import { type AppFailure, fail, fromAiError, fromGloveError, fromModelLoadError, fromStoreError } from "./Failure.ts"
 import { Memories } from "./Memories.ts"
@@ -119,49 +122,76 @@ export const watch = (model: LanguageModel.LanguageModel, ref: Ref.Ref<AiError.A
   return { ...model, generateText, generateObject }
 }
 
-/** The configured model as a plain `LanguageModel` layer, or undefined when none is configured. */
-const baseModel = (s: Settings): Layer.Layer<LanguageModel.LanguageModel, AppFailure> | undefined => {
-  const m = s.model
-  switch (m._tag) {
-    case "None":
-      return undefined
-    case "Llama":
-      return mapLayerError(Models.layerLlama({ modelPath: m.modelPath, threads: m.threads }), fromModelLoadError)
-    case "OpenAi":
-      return Models.layerOpenAi({
-        baseUrl: m.endpoint.baseUrl,
-        model: m.endpoint.model,
-        ...(m.endpoint.apiKey === undefined ? {} : { apiKey: m.endpoint.apiKey })
-      })
-  }
+/**
+ * The model of one setting as a `LanguageModel` layer (a GGUF model with its LoRA, or an
+ * OpenAI-compatible one), watched into {@link ModelErrors}; undefined for no model.
+ */
+const realModel = (m: Settings["model"]): Layer.Layer<LanguageModel.LanguageModel, AppFailure, ModelErrors> | undefined => {
+  const base = m._tag === "None"
+    ? undefined
+    : m._tag === "Llama"
+    ? mapLayerError(
+      Models.layerLlama({ modelPath: m.modelPath, threads: m.threads, ...(m.lora === undefined ? {} : { lora: m.lora }) }),
+      fromModelLoadError
+    )
+    : Models.layerOpenAi({
+      baseUrl: m.endpoint.baseUrl,
+      model: m.endpoint.model,
+      ...(m.endpoint.apiKey === undefined ? {} : { apiKey: m.endpoint.apiKey })
+    })
+  return base === undefined ? undefined : Layer.effect(
+    LanguageModel.LanguageModel,
+    Effect.gen(function*() {
+      return watch(yield* LanguageModel.LanguageModel, yield* ModelErrors)
+    })
+  ).pipe(Layer.provide(base))
 }
 
+/** One path's model: its real model, else that path's template (`TemplateModel.ts`). */
+const pathModel = (m: Settings["model"], path: Config.PathName): Layer.Layer<LanguageModel.LanguageModel, AppFailure, ModelErrors> =>
+  realModel(m) ?? Layer.effect(LanguageModel.LanguageModel, path === "ask" ? TemplateModel.askModel : TemplateModel.writeModel)
+
 /**
- * The language model services of a command: `LanguageModel` (watched) for a model-backed
- * extractor, the two path models (the same model, or the templates), and {@link ModelErrors}.
- * @complexity building loads a GGUF model (sub-second for small ones)
+ * The language model services of a command: the two path models (`PathModels`), the
+ * `LanguageModel` of a model-backed extractor (the write path's model), and {@link ModelErrors}
+ * (one for both paths).
+ *
+ * Two paths with the same model (`Config.sameModel`: same GGUF file and LoRA, or same endpoint
+ * model) share ONE loaded model (`PathModels.layerShared`); otherwise each path builds its own
+ * (`PathModels.layerSplit`), a path with no model getting its template.
+ * @complexity building loads each distinct GGUF model once (sub-second for small ones)
  */
 export const pathModelsLayer = (
   s: Settings
 ): Layer.Layer<AskModel | WriteModel | ModelErrors | LanguageModel.LanguageModel, AppFailure> => {
-  const base = baseModel(s)
-  if (base === undefined) {
-    return Layer.mergeAll(
-      TemplateModel.layer,
-      Layer.effect(ModelErrors, Ref.make<AiError.AiError | undefined>(undefined)),
-      Layer.effect(LanguageModel.LanguageModel, TemplateModel.askModel)
-    )
-  }
-  return Layer.effectContext(Effect.gen(function*() {
-    const ref = yield* Ref.make<AiError.AiError | undefined>(undefined)
-    const model = watch(yield* LanguageModel.LanguageModel, ref)
-    return Context.make(ModelErrors, ref).pipe(
-      Context.add(AskModel, model),
-      Context.add(WriteModel, model),
-      Context.add(LanguageModel.LanguageModel, model)
-    )
-  })).pipe(Layer.provide(base))
+  const paths: Layer.Layer<AskModel | WriteModel, AppFailure, ModelErrors> = s.askModel._tag !== "None" && Config.sameModel(s.askModel, s.writeModel)
+    ? PathModels.layerShared.pipe(Layer.provide(pathModel(s.askModel, "ask")))
+    : PathModels.layerSplit(pathModel(s.askModel, "ask"), pathModel(s.writeModel, "write"))
+  const extractorModel = Layer.effect(LanguageModel.LanguageModel, Effect.service(WriteModel))
+  return extractorModel.pipe(
+    Layer.provideMerge(paths),
+    Layer.provideMerge(Layer.effect(ModelErrors, Ref.make<AiError.AiError | undefined>(undefined)))
+  )
 }
+
+/**
+ * The model of the write path alone, as the `LanguageModel` of a model-backed extractor, with
+ * {@link ModelErrors} (`ingest`, `serve` and `mcp` load no ask model).
+ * @complexity building loads the write path's model
+ */
+export const writeModelLayer = (s: Settings): Layer.Layer<ModelErrors | LanguageModel.LanguageModel, AppFailure> =>
+  pathModel(s.writeModel, "write").pipe(
+    Layer.provideMerge(Layer.effect(ModelErrors, Ref.make<AiError.AiError | undefined>(undefined)))
+  )
+
+/**
+ * What answers on each path, for `ask --json`.
+ * @complexity O(1)
+ */
+export const pathModelIdentities = (s: Settings): { readonly ask: Config.ModelIdentity; readonly write: Config.ModelIdentity } => ({
+  ask: Config.identity(s.askModel),
+  write: Config.identity(s.writeModel)
+})
 
 // ── extractor ─────────────────────────────────────────────────────────────────
 
@@ -221,12 +251,13 @@ export const turnFailure = (e: MagsError): Effect.Effect<AppFailure, never, Mode
  * @complexity building loads wink-nlp (~0.2 s) or the model
  */
 export const extractorFor = (s: Settings): Layer.Layer<Extractor, AppFailure> =>
-  s.extractor === "model" ? LlmExtractor.layer().pipe(Layer.provide(pathModelsLayer(s))) : Extractor.layerRules
+  s.extractor === "model" ? LlmExtractor.layer().pipe(Layer.provide(writeModelLayer(s))) : Extractor.layerRules
 
 /**
  * Runs `program` with the MAGS loop (`Mags`) over the settings' memory. The models are built
  * first (a missing model file fails before the memory is opened), then the embedder, extractor
- * and router, then the memory. With no model configured the loop answers with
+ * and router, then the memory; `program` may also read the loop's `Router` and
+ * {@link ModelErrors}. With no model on the ask path the loop answers with
  * `TemplateModel.template` (recalled facts that answer the question, kept out of memory).
  * @complexity building the layers + `program`
  */
@@ -234,13 +265,13 @@ export const withLoop = <A, E, R>(
   s: Settings,
   program: Effect.Effect<A, E, R>,
   options: LoopOptions = {}
-): Effect.Effect<A, E | AppFailure, Exclude<R, Mags | ModelErrors>> =>
+): Effect.Effect<A, E | AppFailure, Exclude<R, Mags | ModelErrors | Router>> =>
   program.pipe(
-    Effect.provide(Mags.layer(s.model._tag === "None" ? { template: TemplateModel.template, ...options } : options)),
+    Effect.provide(Mags.layer(s.askModel._tag === "None" ? { template: TemplateModel.template, ...options } : options)),
     Effect.provide(Layer.effect(ActiveMemory, openMemory(s)).pipe(Layer.provide(storeLayer(s)))),
     Effect.provide(Layer.mergeAll(Router.layerRules, embedderLayer(s), extractorLayer(s))),
     Effect.provide(pathModelsLayer(s))
-  ) as Effect.Effect<A, E | AppFailure, Exclude<R, Mags | ModelErrors>>
+  ) as Effect.Effect<A, E | AppFailure, Exclude<R, Mags | ModelErrors | Router>>
 
 /** The default prompt budget (estimated tokens). */
 export const DEFAULT_BUDGET = 2048
@@ -248,9 +279,9 @@ export const DEFAULT_BUDGET = 2048
 export const DEFAULT_LLAMA_BUDGET = 512
 
 /**
- * The prompt budget: the flag's, else {@link DEFAULT_LLAMA_BUDGET} for a GGUF model, else
+ * The prompt budget: the flag's, else {@link DEFAULT_LLAMA_BUDGET} when either path has a GGUF model, else
  * {@link DEFAULT_BUDGET}.
  * @complexity O(1)
  */
 export const promptBudget = (s: Settings, flag: Option.Option<number>): number =>
-  Option.getOrElse(flag, () => (s.model._tag === "Llama" ? DEFAULT_LLAMA_BUDGET : DEFAULT_BUDGET))
+  Option.getOrElse(flag, () => (s.askModel._tag === "Llama" || s.writeModel._tag === "Llama" ? DEFAULT_LLAMA_BUDGET : DEFAULT_BUDGET))

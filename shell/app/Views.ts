@@ -254,7 +254,20 @@ export const VerifyView = Schema.Struct({
 })
 export type VerifyView = typeof VerifyView.Type
 
-/** One turn of the MAGS loop (`mags ask`): the route, the answer, what was recalled, learned and reinforced. */
+/** What answers on one path of the loop: the provider, the GGUF file or model name, the LoRA adapter. */
+export const PathModelView = Schema.Struct({
+  provider: Schema.Literals(["llama", "openai", "template"]),
+  model: Schema.String,
+  lora: Schema.optionalKey(Schema.String)
+})
+export type PathModelView = typeof PathModelView.Type
+
+/**
+ * One turn of the MAGS loop (`mags ask`): the route, the answer, what was recalled, learned and
+ * reinforced; the router's decision (`router`: the route and each sentence's kind), the model of
+ * each path (`models`), and the path whose model answered (`answeredBy`: `write` on the write
+ * route, else `ask`).
+ */
 export const TurnView = Schema.Struct({
   route: Schema.String,
   answer: Schema.String,
@@ -265,7 +278,13 @@ export const TurnView = Schema.Struct({
   events: Schema.Array(Schema.Struct({ tag: Schema.String, now: Schema.Finite })),
   /** Recall requests of the model's last allowed generation, not run. */
   unanswered: Schema.Array(Schema.String),
-  seq: Schema.Finite
+  seq: Schema.Finite,
+  router: Schema.Struct({
+    route: Schema.Literals(["ask", "write", "both"]),
+    sentences: Schema.Array(Schema.Struct({ text: Schema.String, kind: Schema.Literals(["question", "statement"]) }))
+  }),
+  models: Schema.Struct({ ask: PathModelView, write: PathModelView }),
+  answeredBy: Schema.Literals(["ask", "write"])
 })
 export type TurnView = typeof TurnView.Type
 
@@ -386,8 +405,17 @@ export interface Turn {
   readonly state: Replay.State
 }
 
-/** The view of a loop turn. @complexity O(recalled · path length · log n + events) */
-export const turnView = (t: Turn): TurnView => {
+/** What the CLI knows of a turn besides its result: the router's decision and each path's model. */
+export interface TurnContext {
+  readonly decision: { readonly route: "ask" | "write" | "both"; readonly sentences: ReadonlyArray<{ readonly text: string; readonly kind: "question" | "statement" }> }
+  readonly models: { readonly ask: PathModelView; readonly write: PathModelView }
+}
+
+/**
+ * The view of a loop turn, with the router's decision and the path models of `context`.
+ * @complexity O(recalled · path length · log n + events + sentences)
+ */
+export const turnView = (t: Turn, context: TurnContext): TurnView => {
   const g = t.state.graph
   return {
     route: t.route,
@@ -398,7 +426,10 @@ export const turnView = (t: Turn): TurnView => {
     reinforced: [...t.reinforced],
     events: t.events.map((e) => ({ tag: e._tag, now: e.now })),
     unanswered: [...t.unanswered],
-    seq: t.state.seq
+    seq: t.state.seq,
+    router: { route: context.decision.route, sentences: context.decision.sentences.map((x) => ({ text: x.text, kind: x.kind })) },
+    models: { ask: { ...context.models.ask }, write: { ...context.models.write } },
+    answeredBy: t.route === "write" ? "write" : "ask"
   }
 }
 

@@ -37,7 +37,12 @@ export const sharedFlags = {
   openaiModel: text("openai-model", "Chat model name at the endpoint (env MAGS_OPENAI_MODEL)"),
   openaiEmbeddingModel: text("openai-embedding-model", "Embedding model name at the endpoint (env MAGS_OPENAI_EMBEDDING_MODEL)"),
   threads: text("threads", "CPU threads of a local model (env MAGS_THREADS, default 2)"),
-  extractor: text("extractor", "rules | model: how text becomes triples (env MAGS_EXTRACTOR, default rules)")
+  extractor: text("extractor", "rules | model: how text becomes triples (env MAGS_EXTRACTOR, default rules)"),
+  askModel: text("ask-model", "The ask path's model: openai:<name> or a GGUF path / URI (env MAGS_ASK_MODEL, default --model / --openai-model)"),
+  writeModel: text("write-model", "The write path's model: openai:<name> or a GGUF path / URI (env MAGS_WRITE_MODEL, default --model / --openai-model)"),
+  askLora: text("ask-lora", "LoRA adapter file for the ask path's GGUF model (env MAGS_ASK_LORA)"),
+  writeLora: text("write-lora", "LoRA adapter file for the write path's GGUF model (env MAGS_WRITE_LORA)"),
+  policy: text("policy", "Trained memory-controller policy file (env MAGS_POLICY; none: the hand-written controller)")
 } as const
 
 /** The root command (subcommands are attached in `Cli.ts`). */
@@ -68,7 +73,12 @@ export const settings: Effect.Effect<Config.Settings, AppFailure, Command.Comman
     openaiModel: plain(flags.openaiModel),
     openaiEmbeddingModel: plain(flags.openaiEmbeddingModel),
     threads: plain(flags.threads),
-    extractor: plain(flags.extractor)
+    extractor: plain(flags.extractor),
+    askModel: plain(flags.askModel),
+    writeModel: plain(flags.writeModel),
+    askLora: plain(flags.askLora),
+    writeLora: plain(flags.writeLora),
+    policy: plain(flags.policy)
   }, env)
   return Result.isFailure(resolved) ? yield* resolved.failure : resolved.success
 })

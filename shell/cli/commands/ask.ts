@@ -6,13 +6,16 @@
  * what the text taught, and the reinforcement of the facts the answer used. `--verbose` prints
  * the recalled facts with their paths and the events to stderr. `--json` prints the turn as one
  * `TurnView` line instead (answer, route, recalled facts with paths, learned triples, reinforced
- * edges, events). A failed turn writes nothing.
+ * edges, events; the router's decision with each sentence's kind, the model of each path —
+ * `--ask-model` / `--write-model`, see `Config.ts` — and the path that answered). A failed turn
+ * writes nothing.
  *
  * @since 0.1.0
  */
 import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { Mags, type TurnResult } from "../../loop/Mags.ts"
+import { Router } from "../../loop/Router.ts"
 import * as Render from "../../app/Render.ts"
 import * as Views from "../../app/Views.ts"
 import * as Json from "../Json.ts"
@@ -33,12 +36,20 @@ export const details = (r: TurnResult): Array<string> => {
   ]
 }
 
-/** Runs one turn and prints its answer, or its `TurnView` line when `json` (and details on stderr when `verbose`). */
-export const runTurn = (text: string, verbose: boolean, json = false) =>
+/**
+ * Runs one turn and prints its answer, or — when `json` gives the path models — its `TurnView`
+ * line, with the router's decision (the loop's own `Router`); details on stderr when `verbose`.
+ */
+export const runTurn = (text: string, verbose: boolean, json?: Views.TurnContext["models"]) =>
   Effect.gen(function*() {
     const mags = yield* Mags
     const result = yield* mags.turn(text).pipe(Effect.catchTag("MagsError", (e) => Effect.flatMap(Services.turnFailure(e), Effect.fail)))
-    yield* (json ? Json.print(Views.turnView(result)) : Console.log(result.answer))
+    if (json !== undefined) {
+      const decision = yield* Router.use((router) => router.route(text))
+      yield* Json.print(Views.turnView(result, { decision, models: json }))
+    } else {
+      yield* Console.log(result.answer)
+    }
     if (verbose) for (const line of details(result)) yield* Console.error(line)
     return result
   })
@@ -56,5 +67,5 @@ export const ask = Command.make("ask", {
 }, ({ budget, json, question, verbose, speaker }) =>
   Effect.gen(function*() {
     const s = yield* Root.settings
-    yield* Services.withLoop(s, runTurn(question.join(" "), verbose, json), { budget: Services.promptBudget(s, budget), ...(Option.isSome(speaker) ? { speaker: speaker.value } : {}) })
+    yield* Services.withLoop(s, runTurn(question.join(" "), verbose, json ? Services.pathModelIdentities(s) : undefined), { budget: Services.promptBudget(s, budget), ...(Option.isSome(speaker) ? { speaker: speaker.value } : {}) })
   })).pipe(Command.withDescription("Ask (or tell) once: recall, answer, learn"))
