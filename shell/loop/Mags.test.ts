@@ -165,13 +165,108 @@ describe("Mags.turn", () => {
       const w = yield* world([
         [{ type: "tool-call", id: "c1", name: "engram", params: { subject: "Carol", relation: "owns", object: "a cat" } }],
         "Stored."
-      ], [], { useTools: true })
+      ], [])
       const out = yield* Effect.gen(function*() {
         return yield* (yield* Mags).turn("Who owns a cat?")
       }).pipe(Effect.provide(w.mags))
-      assert.strictEqual(out.rounds, 1)
+      // the call's result goes back as a tool message, and the model answers in a second generation
+      assert.strictEqual(out.rounds, 2)
+      assert.strictEqual(out.answer, "Stored.")
       assert.isTrue(LiquidGraph.hasEdge(out.state.graph, "f|cat|owned_by|carol"))
       assert.deepStrictEqual(out.engrammed[0], { subject: "Carol", relation: "owns", object: "a cat", source: "model" })
+      assert.deepStrictEqual(out.toolCalls.map((c) => [c.round, c.id, c.name, c.outcome]), [[1, "c1", "engram", "run"]])
+      const second = (yield* w.ask.prompts)[1]!.content
+      const assistant = second.at(-2)!
+      const tool = second.at(-1)!
+      assert.strictEqual(assistant.role, "assistant")
+      assert.deepStrictEqual(
+        assistant.role === "assistant" ? assistant.content.map((p) => p.type === "tool-call" ? [p.id, p.name] : [p.type]) : [],
+        [["c1", "engram"]]
+      )
+      assert.strictEqual(tool.role, "tool")
+      if (tool.role === "tool") {
+        const part = tool.content[0]!
+        assert.strictEqual(part.type === "tool-result" ? part.id : undefined, "c1")
+        assert.include(part.type === "tool-result" ? String(part.result) : "", "stored: Carol —owns→ a cat")
+      }
+    }))
+
+  it.effect("recall and connect tool calls: results per call id; tag recalls of the same output get a user message", () =>
+    Effect.gen(function*() {
+      const w = yield* world([
+        [
+          { type: "text", text: "Checking <recall>Alice</recall>" },
+          { type: "tool-call", id: "r1", name: "recall", params: { query: "Paris" } },
+          { type: "tool-call", id: "k1", name: "connect", params: { from: "Alice", to: "Paris" } }
+        ],
+        "Alice lives in Paris."
+      ], ["Noted."])
+      const out = yield* Effect.gen(function*() {
+        const mags = yield* Mags
+        yield* mags.turn("Alice lives in Paris.")
+        return yield* mags.turn("Where does Alice live?")
+      }).pipe(Effect.provide(w.mags))
+      assert.strictEqual(out.answer, "Alice lives in Paris.")
+      assert.deepStrictEqual(out.toolCalls.map((c) => [c.id, c.outcome]), [["r1", "run"], ["k1", "run"]])
+      assert.include(out.toolCalls[0]!.result!, "Alice —lives_in→ Paris")
+      assert.include(out.toolCalls[1]!.result!, "connect \"Alice\" \"Paris\": Alice —lives_in→ Paris")
+      // recalls are events (the user's text, the tool call's query, the tag's query); connect is read-only
+      assert.deepStrictEqual(
+        out.events.filter((e) => e._tag === "Recalled").map((e) => (e as Event.Recalled).input.text),
+        ["Where does Alice live?", "Paris", "Alice"]
+      )
+      const prompts = yield* w.ask.prompts
+      const last = prompts.at(-1)!.content
+      assert.deepStrictEqual(last.slice(-3).map((m) => m.role), ["assistant", "tool", "user"])
+      const tool = last.at(-2)!
+      assert.deepStrictEqual(tool.role === "tool" ? tool.content.map((p) => p.type === "tool-result" ? [p.id, p.isFailure] : []) : [], [
+        ["r1", false],
+        ["k1", false]
+      ])
+      const user = last.at(-1)!
+      assert.include(user.role === "user" ? user.content.map((p) => p.type === "text" ? p.text : "").join("") : "", "Memory results:\nrecall \"Alice\"")
+    }))
+
+  it.effect("an invalid tool call (unknown tool, bad parameters, arguments not JSON) is reported, never run; the model gets an error result", () =>
+    Effect.gen(function*() {
+      const w = yield* world([
+        [
+          { type: "tool-call", id: "x1", name: "forget_everything", params: { all: true } },
+          { type: "tool-call", id: "x2", name: "engram", params: { subject: "Mallory", relation: "owns" } },
+          { type: "tool-call", id: "x3", name: "engram", params: "{\"subject\": \"Mallory\", \"relation\": \"owns\"" }
+        ],
+        "Sorry."
+      ], [])
+      const out = yield* Effect.gen(function*() {
+        return yield* (yield* Mags).turn("Who owns a cat?")
+      }).pipe(Effect.provide(w.mags))
+      assert.strictEqual(out.rounds, 2)
+      assert.strictEqual(out.answer, "Sorry.")
+      assert.deepStrictEqual(out.toolCalls.map((c) => [c.id, c.outcome]), [["x1", "invalid"], ["x2", "invalid"], ["x3", "invalid"]])
+      assert.deepStrictEqual(out.malformed.map((m) => [m.round, m.position]), [[1, 0], [1, 1], [1, 2]])
+      assert.include(out.malformed[0]!.message, "unknown tool \"forget_everything\"")
+      assert.include(out.malformed[1]!.message, "engram tool")
+      assert.include(out.malformed[2]!.message, "arguments are not valid JSON")
+      // nothing of it reached memory: no model facts, no Mallory
+      assert.deepStrictEqual(out.engrammed.filter((f) => f.source === "model"), [])
+      assert.isFalse(LiquidGraph.nodes(out.state.graph).some((n) => n.label.toLowerCase().includes("mallory")))
+      const tool = (yield* w.ask.prompts)[1]!.content.at(-1)!
+      assert.deepStrictEqual(tool.role === "tool" ? tool.content.map((p) => p.type === "tool-result" ? [p.id, p.isFailure] : []) : [], [
+        ["x1", true],
+        ["x2", true],
+        ["x3", true]
+      ])
+    }))
+
+  it.effect("useTools: false offers no toolkit (tags only)", () =>
+    Effect.gen(function*() {
+      const w = yield* world(["<recall>cat</recall>", "None."], [], { useTools: false })
+      const out = yield* Effect.gen(function*() {
+        return yield* (yield* Mags).turn("Who owns a cat?")
+      }).pipe(Effect.provide(w.mags))
+      assert.strictEqual(out.rounds, 2)
+      assert.deepStrictEqual(out.toolCalls, [])
+      assert.notInclude(JSON.stringify((yield* w.ask.prompts)[0]!.content[0]), "call recall, engram and connect")
     }))
 
   it.effect("a failed model call leaves memory untouched", () =>

@@ -14,7 +14,8 @@
  * 4. parse the output's `<recall>` / `<engram>` tags and memory tool calls (`MetaTokens`):
  *    engram requests become an **Engrammed** event (source `"model"`, no episode) followed by a
  *    **Reconciled** event for their fact ids; recall requests become **Recalled** events whose
- *    facts are fed back ("Memory results: …") and generation continues. At most `maxRounds`
+ *    facts are fed back and generation continues; a `connect` call reads the strongest path
+ *    between its two entities (`Connect.connect`, read-only: no event). At most `maxRounds`
  *    generations per turn; recall requests of the last allowed generation are not run (they are
  *    returned as `unanswered`); malformed requests are returned, never run;
  * 5. **engram what the exchange taught**: the triples the `Extractor` reads from the user's
@@ -33,6 +34,22 @@
  *    rule). It is not run while working memory is within budget: a new turn is surprising
  *    (surprise 1 when it names new things) and would leave working memory at once, and working
  *    memory is where the chat history lives (`Prompt` shows its recent episodes).
+ *
+ * **Tools.** With `useTools` (the default) every generation is offered the memory toolkit
+ * (`MetaTokens.MemoryToolkit`: `recall`, `engram`, `connect`) with `disableToolCallResolution`
+ * and `toolCallValidation: "deferred"`: the provider returns the calls un-run and unvalidated and
+ * the loop checks each one (`MetaTokens.readToolCall`). Providers that support tools use them
+ * (the OpenAI-compatible one always; node-llama-cpp where the model's chat wrapper supports
+ * function calling); the others ignore the toolkit and the model keeps the meta tags, which are
+ * read in every output either way. Results go back as **tool messages**: the model's output is
+ * kept as an assistant message with its tool calls, followed by one tool message holding a
+ * result per call id — the recalled facts, the engrammed triples, the path found — and a
+ * generation that made tool calls is always followed by another (within `maxRounds`), so the
+ * model can answer with what it got. An **invalid call** (unknown tool, arguments that are not
+ * JSON, parameters failing the tool's schema) is never run: it is reported in `malformed` and
+ * `toolCalls` (outcome `"invalid"`), and the model gets an error result for that call id. Tag
+ * recalls of the same output are answered with a user message ("Memory results: …") as without
+ * tools. `useTools: false` offers no tools (tags only).
  *
  * **Why only the user's text is extracted.** On the ask path the answer is drawn from memory, so
  * engramming it would feed memory its own output back and let a wrong answer reinforce itself;
@@ -54,6 +71,7 @@
 import { Clock, Context, Effect, Layer, Result, Schema, Semaphore } from "effect"
 import type { AiError, LanguageModel, Prompt as AiPrompt } from "effect/ai"
 import * as Changes from "../../core/Changes.ts"
+import * as Connect from "../../core/Connect.ts"
 import type { EngramFact, EngramInput } from "../../core/Engram.ts"
 import * as Event from "../../core/Event.ts"
 import * as Key from "../../core/Key.ts"
@@ -100,7 +118,10 @@ export interface Options {
   readonly historyEpisodes?: number
   /** The instructions (default {@link DEFAULT_INSTRUCTIONS}). */
   readonly instructions?: string
-  /** Offer the memory tools ({@link MetaTokens.MemoryToolkit}) to the model (default false: tags only). */
+  /**
+   * Offer the memory tools ({@link MetaTokens.MemoryToolkit}) to the model (default true; providers
+   * without tool support ignore them and the tags remain; false: tags only). See the module header.
+   */
   readonly useTools?: boolean
   /** Also extract triples from the answer, on the write and both paths (default false). */
   readonly extractFromAnswer?: boolean
@@ -127,6 +148,24 @@ export interface Options {
 /** A model-free answerer (see {@link Options.template}). */
 export type Template = (g: LiquidGraph.LiquidGraph, question: string, facts: ReadonlyArray<Recall.RecalledFact>) => string
 
+/**
+ * One tool call the model made and what the loop did with it: `"run"` (its result went back to
+ * the model), `"invalid"` (not run: `error` says why, and the model got that as an error
+ * result), `"unanswered"` (a valid recall of the last allowed generation, not run).
+ */
+export interface ToolCallReport {
+  /** The generation (1-based) that made the call. */
+  readonly round: number
+  readonly id: string
+  readonly name: string
+  /** The parameters as the model gave them (a string: arguments that were not JSON). */
+  readonly params: unknown
+  readonly outcome: "run" | "invalid" | "unanswered"
+  /** What the model was told (absent when unanswered). */
+  readonly result?: string
+  readonly error?: string
+}
+
 /** The outcome of one turn. */
 export interface TurnResult {
   readonly route: Route
@@ -146,6 +185,8 @@ export interface TurnResult {
   readonly malformed: ReadonlyArray<MetaTokens.Malformed & { readonly round: number }>
   /** Recall requests of the last allowed generation, not run. */
   readonly unanswered: ReadonlyArray<string>
+  /** Every tool call of the turn, in order, with its outcome (empty without tools). */
+  readonly toolCalls: ReadonlyArray<ToolCallReport>
   /** The memory's state after the commit. */
   readonly state: Replay.State
 }
@@ -162,6 +203,9 @@ export const DEFAULT_INSTRUCTIONS = [
   "To store a fact, write <engram>subject | relation | object</engram>.",
   "Answer briefly, using the known facts."
 ].join("\n")
+
+/** The line added to the default instructions when tools are offered. */
+export const TOOL_INSTRUCTIONS = "If you can call tools, call recall, engram and connect (how two things are connected) instead of writing the tags."
 
 // ── pure helpers ──────────────────────────────────────────────────────────────
 
@@ -277,7 +321,8 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
 
   const maxRounds = Math.max(1, options.maxRounds ?? DEFAULT_MAX_ROUNDS)
   const budget = options.budget ?? DEFAULT_BUDGET
-  const instructions = options.instructions ?? DEFAULT_INSTRUCTIONS
+  const useTools = options.useTools ?? true
+  const instructions = options.instructions ?? (useTools ? DEFAULT_INSTRUCTIONS + "\n" + TOOL_INSTRUCTIONS : DEFAULT_INSTRUCTIONS)
   const reward = options.reward ?? 1
   const promptOptions: Prompt.Options = {
     budget,
@@ -304,17 +349,30 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
         Effect.mapError((e: AiError.AiError) => new MagsError({ reason: "Embedding", message: e.message }))
       )
 
+  // the calls come back un-run ("disable resolution") and unvalidated ("deferred"): the loop checks and runs them
   const generate = (model: LanguageModel.LanguageModel, messages: ReadonlyArray<AiPrompt.MessageEncoded>) =>
-    (options.useTools === true
+    (useTools
       ? Effect.flatMap(MetaTokens.memoryToolkitUnresolved, (toolkit) =>
         Effect.map(
-          model.generateText({ prompt: messages, toolkit, disableToolCallResolution: true }),
-          (r) => ({ text: r.text, calls: r.toolCalls.map((c): MetaTokens.ToolCallLike => ({ name: c.name, params: c.params })) })
+          model.generateText({ prompt: messages, toolkit, disableToolCallResolution: true, toolCallValidation: "deferred" }),
+          (r) => ({ text: r.text, calls: r.toolCalls.map((c): Prompt.ScratchToolCall => ({ id: c.id, name: c.name, params: c.params })) })
         ))
       : Effect.map(model.generateText({ prompt: messages }), (r) => ({
         text: r.text,
-        calls: [] as Array<MetaTokens.ToolCallLike> // without a toolkit a response holds no tool call
+        calls: [] as Array<Prompt.ScratchToolCall> // without a toolkit a response holds no tool call
       }))).pipe(Effect.mapError((e: AiError.AiError) => new MagsError({ reason: "Model", message: e.message })))
+
+  /** The path between two entities, as the `connect` tool's result (read-only). */
+  const connectOn = (tape: Tape, from: string, to: string): string => {
+    try {
+      const found = Connect.connect(tape.state.graph, from, to, tape.state.params)
+      return found._tag === "Some"
+        ? `connect "${from}" "${to}": ${Prompt.renderPath(tape.state.graph, found.value)} (strength ${found.value.weight.toFixed(3)})`
+        : `connect "${from}" "${to}": no path found`
+    } catch (e) {
+      return `connect "${from}" "${to}": ${e instanceof Error ? e.message : String(e)}`
+    }
+  }
 
   /** Recalls on the tape: applies the Recalled event once (`Replay.applyRecalled`) and answers from that application. */
   const recallOn = Effect.fnUntraced(function*(tape: Tape, text: string, embedding: Array<number> | undefined, now: number) {
@@ -381,6 +439,7 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
     const scratch: Array<Prompt.ScratchMessage> = []
     const modelFacts: Array<EngramFact> = []
     const malformed: Array<MetaTokens.Malformed & { readonly round: number }> = []
+    const toolCalls: Array<ToolCallReport> = []
     let unanswered: Array<string> = []
     let answer = ""
     let rounds = 0
@@ -398,15 +457,30 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
       }, promptOptions)
       const output = yield* generate(model, prompt.messages)
       rounds++
+      const round = rounds
       const tags = MetaTokens.parse(output.text)
-      const calls = MetaTokens.fromToolCalls(output.calls)
-      for (const m of [...tags.malformed, ...calls.malformed]) malformed.push({ ...m, round: rounds })
+      for (const m of tags.malformed) malformed.push({ ...m, round })
       answer = tags.text
-      const requests = [...tags.requests, ...calls.requests]
+      // each tool call: its request, or why it is invalid (reported, never run)
+      const calls = output.calls.map((call, position) => ({ call, position, read: MetaTokens.readToolCall(call) }))
+      const results = new Map<string, { readonly text: string; readonly isFailure: boolean }>()
+      const callRequest = (c: (typeof calls)[number]): MetaTokens.Request | undefined => Result.isSuccess(c.read) ? c.read.success : undefined
+      for (const c of calls) {
+        if (Result.isFailure(c.read)) {
+          malformed.push({ position: c.position, message: c.read.failure, round })
+          results.set(c.call.id, { text: `error: ${c.read.failure}; the call was not run`, isFailure: true })
+        }
+      }
 
-      const triples = requests.flatMap((r) => (r._tag === "Engram" ? [r.triple] : []))
-      if (triples.length > 0) {
-        const facts = triples.map((t): EngramFact => ({
+      const engrams = [
+        ...tags.requests.flatMap((r) => (r._tag === "Engram" ? [r.triple] : [])),
+        ...calls.flatMap((c) => {
+          const r = callRequest(c)
+          return r?._tag === "Engram" ? [r.triple] : []
+        })
+      ]
+      if (engrams.length > 0) {
+        const facts = engrams.map((t): EngramFact => ({
           subject: t.subject,
           relation: t.relation,
           object: t.object,
@@ -419,25 +493,63 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
         yield* engramOn(tape, { entities, facts, tier: "working" }, at)
         modelFacts.push(...facts)
       }
+      for (const c of calls) {
+        const r = callRequest(c)
+        if (r?._tag === "Engram") {
+          const t = r.triple
+          results.set(c.call.id, { text: `stored: ${t.subject} —${t.negated === true ? "not " : ""}${t.relation}→ ${t.object}`, isFailure: false })
+        } else if (r?._tag === "Connect") results.set(c.call.id, { text: connectOn(tape, r.from, r.to), isFailure: false })
+      }
 
-      const queries = requests.flatMap((r) => (r._tag === "Recall" ? [r.query] : []))
-      if (queries.length === 0) break
-      if (rounds >= maxRounds) {
-        unanswered = queries
+      const tagQueries = tags.requests.flatMap((r) => (r._tag === "Recall" ? [r.query] : []))
+      const recallCalls = calls.flatMap((c) => {
+        const r = callRequest(c)
+        return r?._tag === "Recall" ? [{ id: c.call.id, query: r.query }] : []
+      })
+      const last = rounds >= maxRounds
+      if (!last) {
+        const at = yield* Clock.currentTimeMillis
+        const recallText = Effect.fnUntraced(function*(query: string) {
+          const found = yield* recallOn(tape, query, yield* embed(query), at)
+          collect(found)
+          const lines = found.facts.map((f) => "- " + Prompt.renderFact(tape.state.graph, f))
+          return `recall "${query}":` + (lines.length === 0 ? " nothing found" : "\n" + lines.join("\n"))
+        })
+        for (const c of recallCalls) results.set(c.id, { text: yield* recallText(c.query), isFailure: false })
+        const tagResults: Array<string> = []
+        for (const query of tagQueries) tagResults.push(yield* recallText(query))
+        if (calls.length > 0) {
+          scratch.push(
+            { role: "assistant", text: output.text, toolCalls: calls.map((c) => c.call) },
+            {
+              role: "tool",
+              results: calls.map((c) => ({ id: c.call.id, name: c.call.name, ...(results.get(c.call.id) ?? { text: "", isFailure: false }) }))
+            }
+          )
+        } else if (tagResults.length > 0) scratch.push({ role: "assistant", text: output.text })
+        if (tagResults.length > 0) {
+          scratch.push({ role: "user", text: "Memory results:\n" + tagResults.join("\n") + "\nContinue your answer." })
+        }
+      }
+      for (const c of calls) {
+        const got = results.get(c.call.id)
+        const error = Result.isFailure(c.read) ? c.read.failure : undefined
+        toolCalls.push({
+          round,
+          id: c.call.id,
+          name: c.call.name,
+          params: c.call.params,
+          outcome: error !== undefined ? "invalid" : got === undefined ? "unanswered" : "run",
+          ...(got === undefined ? {} : { result: got.text }),
+          ...(error === undefined ? {} : { error })
+        })
+      }
+      // a generation that called tools gets their results; tag recalls get theirs
+      if (calls.length === 0 && tagQueries.length === 0) break
+      if (last) {
+        unanswered = [...tagQueries, ...recallCalls.map((c) => c.query)]
         break
       }
-      const at = yield* Clock.currentTimeMillis
-      const results: Array<string> = []
-      for (const query of queries) {
-        const found = yield* recallOn(tape, query, yield* embed(query), at)
-        collect(found)
-        const lines = found.facts.map((f) => "- " + Prompt.renderFact(tape.state.graph, f))
-        results.push(`recall "${query}":` + (lines.length === 0 ? " nothing found" : "\n" + lines.join("\n")))
-      }
-      scratch.push(
-        { role: "assistant", text: output.text },
-        { role: "user", text: "Memory results:\n" + results.join("\n") + "\nContinue your answer." }
-      )
     }
 
     // 5. engram what the exchange taught
@@ -499,6 +611,7 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
       rounds,
       malformed,
       unanswered,
+      toolCalls,
       state: committed.state
     }
   })

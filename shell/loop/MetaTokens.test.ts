@@ -100,7 +100,20 @@ describe("MetaTokens.fromToolCalls", () => {
     assert.include(out.malformed[2]!.message, "unknown tool")
   })
 
-  it("the toolkit declares the two tools", () => {
-    assert.deepStrictEqual(Object.keys(MetaTokens.MemoryToolkit.tools).sort(), ["engram", "recall"])
+  it("reads connect calls; arguments that are not JSON are reported, JSON text is read", () => {
+    const out = MetaTokens.fromToolCalls([
+      { name: "connect", params: { from: "Alice", to: "Paris" } },
+      { name: "connect", params: { from: "Alice" } },
+      { name: "recall", params: "{\"query\": \"Alice\"" },
+      { name: "recall", params: "{\"query\": \"Bob\"}" }
+    ])
+    assert.deepStrictEqual(out.requests, [{ _tag: "Connect", from: "Alice", to: "Paris" }, recall("Bob")])
+    assert.deepStrictEqual(out.malformed.map((m) => m.position), [1, 2])
+    assert.include(out.malformed[0]!.message, "connect tool")
+    assert.include(out.malformed[1]!.message, "arguments are not valid JSON")
+  })
+
+  it("the toolkit declares the three tools", () => {
+    assert.deepStrictEqual(Object.keys(MetaTokens.MemoryToolkit.tools).sort(), ["connect", "engram", "recall"])
   })
 })

@@ -12,10 +12,14 @@
  *      objects learns several triples.
  *    Tag names are case-insensitive; the content is trimmed.
  * 2. **Tool calls** (`effect/ai` `Tool` / `Toolkit`): {@link MemoryToolkit} declares the tools
- *    `recall` (`{ query }`) and `engram` (`{ subject, relation, object, negated?, confidence? }`).
- *    The loop passes the toolkit with `disableToolCallResolution: true`, so the calls come back
- *    un-run and {@link fromToolCalls} turns them into the same requests: the loop, not a tool
- *    handler, runs them, because every memory change must become an event.
+ *    `recall` (`{ query }`), `engram` (`{ subject, relation, object, negated?, confidence? }`)
+ *    and `connect` (`{ from, to }`: how two entities are connected, read-only). The loop passes
+ *    the toolkit with `disableToolCallResolution: true` and `toolCallValidation: "deferred"`, so
+ *    the calls come back un-run and unvalidated, and {@link readToolCall} turns each into the
+ *    same requests or an error: the loop, not a tool handler, runs them, because every memory
+ *    change must become an event, and an invalid call must be reported, not fail the turn.
+ *    A provider passes arguments it could not parse as JSON as the raw string; such a call is
+ *    reported as "arguments are not valid JSON".
  *
  * Parsing never guesses: anything that is not exactly one of these forms is reported as a
  * {@link Malformed} entry (with its position) and not executed — a nested tag (the whole outer
@@ -67,8 +71,15 @@ export interface EngramRequest {
   readonly triple: EngramTriple
 }
 
+/** A request for the path between two entities (the `connect` tool; read-only). */
+export interface ConnectRequest {
+  readonly _tag: "Connect"
+  readonly from: string
+  readonly to: string
+}
+
 /** A request for memory, from a tag or a tool call. */
-export type Request = RecallRequest | EngramRequest
+export type Request = RecallRequest | EngramRequest | ConnectRequest
 
 /** Something in the output that looked like a request but was not a valid one. */
 export interface Malformed {
@@ -109,10 +120,27 @@ export const EngramTool = Tool.make("engram", {
 })
 
 /**
- * The toolkit of memory tools (`recall`, `engram`).
+ * Parameters of the `connect` tool.
  * @since 0.1.0
  */
-export const MemoryToolkit = Toolkit.make(RecallTool, EngramTool)
+export const ConnectParams = Schema.Struct({ from: Label, to: Label })
+export type ConnectParams = typeof ConnectParams.Type
+
+/**
+ * The `connect` tool (read-only: it changes nothing in memory).
+ * @since 0.1.0
+ */
+export const ConnectTool = Tool.make("connect", {
+  description: "Find how two entities are connected in memory: the strongest path of facts between them.",
+  parameters: ConnectParams,
+  success: Schema.String
+})
+
+/**
+ * The toolkit of memory tools (`recall`, `engram`, `connect`).
+ * @since 0.1.0
+ */
+export const MemoryToolkit = Toolkit.make(RecallTool, EngramTool, ConnectTool)
 
 /**
  * The toolkit with handlers that never run: the loop passes it with
@@ -122,7 +150,8 @@ export const MemoryToolkit = Toolkit.make(RecallTool, EngramTool)
 export const memoryToolkitUnresolved: Effect.Effect<Toolkit.WithHandler<typeof MemoryToolkit.tools>> = MemoryToolkit.pipe(
   Effect.provide(MemoryToolkit.toLayer({
     recall: () => Effect.die("MetaTokens: recall tool calls are run by the loop, not by a handler"),
-    engram: () => Effect.die("MetaTokens: engram tool calls are run by the loop, not by a handler")
+    engram: () => Effect.die("MetaTokens: engram tool calls are run by the loop, not by a handler"),
+    connect: () => Effect.die("MetaTokens: connect tool calls are run by the loop, not by a handler")
   }))
 )
 
@@ -132,6 +161,7 @@ const TAG = /<(\/?)(recall|engram)\s*>/gi
 
 const decodeTriple = Schema.decodeUnknownResult(EngramTriple)
 const decodeRecall = Schema.decodeUnknownResult(RecallParams)
+const decodeConnect = Schema.decodeUnknownResult(ConnectParams)
 
 const PIPE_PARTS = 3
 
@@ -240,8 +270,52 @@ export interface ToolCallLike {
 }
 
 /**
- * The requests of a response's tool calls; unknown tools and parameters failing their schema are
- * reported (`position` is the call's index), never guessed.
+ * The request of one tool call, or why it is invalid: an unknown tool, arguments that are not
+ * JSON (a string the provider could not parse), parameters failing the tool's schema.
+ *
+ * Laws: never guesses; a call is a request iff its name is a memory tool and its parameters
+ * decode with that tool's schema.
+ * @complexity O(|params|)
+ * @example
+ * ```ts
+ * MetaTokens.readToolCall({ name: "recall", params: { query: "Alice" } }) // Result.succeed({ _tag: "Recall", query: "Alice" })
+ * ```
+ */
+export const readToolCall = (call: ToolCallLike): Result.Result<Request, string> => {
+  let params = call.params
+  if (typeof call.params === "string") {
+    const raw = call.params
+    try {
+      params = JSON.parse(raw)
+    } catch {
+      return Result.fail(`${call.name} tool: arguments are not valid JSON: ${JSON.stringify(raw.slice(0, 80))}`)
+    }
+  }
+  switch (call.name) {
+    case RecallTool.name: {
+      const decoded = decodeRecall(params)
+      return Result.isFailure(decoded)
+        ? Result.fail(`recall tool: ${String(decoded.failure)}`)
+        : Result.succeed({ _tag: "Recall", query: decoded.success.query })
+    }
+    case EngramTool.name: {
+      const decoded = decodeTriple(params)
+      return Result.isFailure(decoded) ? Result.fail(`engram tool: ${String(decoded.failure)}`) : Result.succeed({ _tag: "Engram", triple: decoded.success })
+    }
+    case ConnectTool.name: {
+      const decoded = decodeConnect(params)
+      return Result.isFailure(decoded)
+        ? Result.fail(`connect tool: ${String(decoded.failure)}`)
+        : Result.succeed({ _tag: "Connect", from: decoded.success.from, to: decoded.success.to })
+    }
+    default:
+      return Result.fail(`unknown tool ${JSON.stringify(call.name)}`)
+  }
+}
+
+/**
+ * The requests of a response's tool calls; invalid calls (see {@link readToolCall}) are reported
+ * (`position` is the call's index), never guessed.
  *
  * Laws: one request or one malformed entry per call, in order.
  * @complexity O(Σ |params|)
@@ -250,17 +324,9 @@ export const fromToolCalls = (calls: ReadonlyArray<ToolCallLike>): { readonly re
   const requests: Array<Request> = []
   const malformed: Array<Malformed> = []
   calls.forEach((call, position) => {
-    if (call.name === RecallTool.name) {
-      const decoded = decodeRecall(call.params)
-      if (Result.isFailure(decoded)) malformed.push({ position, message: `recall tool: ${String(decoded.failure)}` })
-      else requests.push({ _tag: "Recall", query: decoded.success.query })
-    } else if (call.name === EngramTool.name) {
-      const decoded = decodeTriple(call.params)
-      if (Result.isFailure(decoded)) malformed.push({ position, message: `engram tool: ${String(decoded.failure)}` })
-      else requests.push({ _tag: "Engram", triple: decoded.success })
-    } else {
-      malformed.push({ position, message: `unknown tool ${JSON.stringify(call.name)}` })
-    }
+    const read = readToolCall(call)
+    if (Result.isFailure(read)) malformed.push({ position, message: read.failure })
+    else requests.push(read.success)
   })
   return { requests, malformed }
 }

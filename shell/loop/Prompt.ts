@@ -44,10 +44,58 @@ export type Tokenizer = (text: string) => number
  */
 export const estimateTokens: Tokenizer = (text) => Math.ceil(text.length / 4)
 
-/** A message of this turn's scratch (after the user's text). */
-export interface ScratchMessage {
-  readonly role: "assistant" | "user"
+/** A tool call of the model, carried in the scratch (parameters as the model gave them). */
+export interface ScratchToolCall {
+  readonly id: string
+  readonly name: string
+  readonly params: unknown
+}
+
+/** The loop's answer to one tool call (`isFailure`: the call was invalid and not run). */
+export interface ScratchToolResult {
+  readonly id: string
+  readonly name: string
   readonly text: string
+  readonly isFailure: boolean
+}
+
+/**
+ * A message of this turn's scratch (after the user's text): the model's earlier output (with its
+ * tool calls, if any), a user message (memory results of meta tags), or the results of the
+ * model's tool calls (one `tool` message, a result per call id).
+ */
+export type ScratchMessage =
+  | { readonly role: "assistant"; readonly text: string; readonly toolCalls?: ReadonlyArray<ScratchToolCall> }
+  | { readonly role: "user"; readonly text: string }
+  | { readonly role: "tool"; readonly results: ReadonlyArray<ScratchToolResult> }
+
+/** The text a scratch message costs (tool calls as their name and JSON parameters). */
+const scratchText = (m: ScratchMessage): string =>
+  m.role === "tool"
+    ? m.results.map((r) => r.text).join("\n")
+    : m.role === "assistant" && m.toolCalls !== undefined
+    ? [m.text, ...m.toolCalls.map((c) => `${c.name}(${typeof c.params === "string" ? c.params : JSON.stringify(c.params)})`)].join("\n")
+    : m.text
+
+/** A scratch message as `effect/ai` prompt input (tool calls and results as their parts). */
+const scratchMessage = (m: ScratchMessage): AiPrompt.MessageEncoded => {
+  switch (m.role) {
+    case "user":
+      return { role: "user", content: m.text }
+    case "assistant":
+      return m.toolCalls === undefined || m.toolCalls.length === 0 ? { role: "assistant", content: m.text } : {
+        role: "assistant",
+        content: [
+          ...(m.text.length === 0 ? [] : [{ type: "text" as const, text: m.text }]),
+          ...m.toolCalls.map((c) => ({ type: "tool-call" as const, id: c.id, name: c.name, params: c.params }))
+        ]
+      }
+    case "tool":
+      return {
+        role: "tool",
+        content: m.results.map((r) => ({ type: "tool-result" as const, id: r.id, name: r.name, result: r.text, isFailure: r.isFailure }))
+      }
+  }
 }
 
 /** What goes into a prompt. */
@@ -129,6 +177,29 @@ export const renderFact = (g: LiquidGraph.LiquidGraph, r: RecalledFact): string 
 }
 
 /**
+ * A path between two nodes as a line: `alice —lives_in→ paris —in→ france` (each edge's relation
+ * read in the direction it is stored, `←relation—` when the path walks it backwards; an edge that
+ * is not a fact, such as an association, shows its kind).
+ *
+ * Laws: names every node of the path, in order.
+ * @complexity O(path length)
+ * @example
+ * ```ts
+ * Prompt.renderPath(g, { nodes: ["alice", "paris"], edges: ["f|alice|lives_in|paris"], weight: 1 }) // "alice —lives_in→ paris"
+ * ```
+ */
+export const renderPath = (g: LiquidGraph.LiquidGraph, p: { readonly nodes: ReadonlyArray<string>; readonly edges: ReadonlyArray<string> }): string => {
+  const out: Array<string> = [nodeText(g, p.nodes[0] ?? "")]
+  p.edges.forEach((id, i) => {
+    const e = LiquidGraph.edge(g, id)
+    const from = p.nodes[i]
+    const rel = e === undefined ? "?" : e.kind === "fact" ? (e.negated ? "not " : "") + e.relation : e.kind
+    out.push(e !== undefined && e.object === from ? `←${rel}—` : `—${rel}→`, nodeText(g, p.nodes[i + 1] ?? ""))
+  })
+  return out.join(" ")
+}
+
+/**
  * The most recent episodes of the working tier, newest first (by creation time, then id
  * descending).
  * Laws: every node returned is an episode of the working tier; at most `n`.
@@ -165,7 +236,7 @@ export const assemble = (g: LiquidGraph.LiquidGraph, input: Input, options: Opti
   const count = options.tokenizer ?? estimateTokens
   const line = (text: string): number => count(text + "\n")
   const scratch = input.scratch ?? []
-  let tokens = count(input.instructions) + count(input.user) + scratch.reduce((s, m) => s + count(m.text), 0)
+  let tokens = count(input.instructions) + count(input.user) + scratch.reduce((s, m) => s + count(scratchText(m)), 0)
   let left = options.budget - tokens
 
   const take = <A>(candidates: ReadonlyArray<A>, render: (a: A) => string, header: string) => {
@@ -209,7 +280,7 @@ export const assemble = (g: LiquidGraph.LiquidGraph, input: Input, options: Opti
   const messages: Array<AiPrompt.MessageEncoded> = [
     { role: "system", content: sections.join("\n") },
     { role: "user", content: input.user },
-    ...scratch.map((m): AiPrompt.MessageEncoded => ({ role: m.role, content: m.text }))
+    ...scratch.map(scratchMessage)
   ]
   return {
     messages,

@@ -7,10 +7,13 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schema, Stream } from "effect"
 import { LanguageModel } from "effect/ai"
+import * as NodeOs from "node:os"
+import * as MetaTokens from "../loop/MetaTokens.ts"
 import * as NodeFs from "node:fs"
 import * as NodePath from "node:path"
 import { fileURLToPath } from "node:url"
 import * as Llama from "./Llama.ts"
+import type { Message } from "./Messages.ts"
 import * as Models from "./Models.ts"
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url))
@@ -75,6 +78,87 @@ describe("Llama.toGbnfJsonSchema", () => {
   })
 })
 
+describe("Llama function calling: the translation", () => {
+  const generic = { call: {}, result: {} } as never
+
+  it("supportsFunctionCalling: a wrapper with its own syntax, or a Jinja template whose tool syntax was recognised", () => {
+    const wrapper = (functions: unknown, jinja?: boolean) =>
+      ({ settings: { functions }, ...(jinja === undefined ? {} : { usingJinjaFunctionCallTemplate: jinja }) }) as never
+    assert.isFalse(Llama.supportsFunctionCalling(wrapper(generic), generic))
+    assert.isTrue(Llama.supportsFunctionCalling(wrapper({ call: { prefix: "<tool_call>" } }), generic))
+    assert.isTrue(Llama.supportsFunctionCalling(wrapper(generic, true), generic))
+    assert.isFalse(Llama.supportsFunctionCalling(wrapper({ call: {} }, false), generic))
+  })
+
+  it("toFunctions: each tool's description and grammar-ready parameter schema", () => {
+    const functions = Llama.toFunctions(Object.values(MetaTokens.MemoryToolkit.tools))
+    assert.deepStrictEqual(Object.keys(functions).sort(), ["connect", "engram", "recall"])
+    const recall = functions.recall as { description?: string; params?: { type?: string; properties?: object; required?: unknown } }
+    assert.include(recall.description, "Recall")
+    assert.strictEqual(recall.params?.type, "object")
+    assert.deepStrictEqual(Object.keys(recall.params?.properties ?? {}), ["query"])
+    assert.deepStrictEqual(recall.params?.required, ["query"])
+  })
+
+  it("toChatHistory: tool calls and their results become one model response; after results it is continued", () => {
+    const messages: Array<Message> = [
+      { role: "system", content: "sys" },
+      { role: "user", content: "Where does Alice live?" },
+      { role: "assistant", content: "Let me look.", toolCalls: [{ id: "a", name: "recall", params: { query: "Alice" } }, { id: "b", name: "nope", params: "{bad" }] },
+      { role: "tool", toolCallId: "a", name: "recall", content: "Alice lives in Paris", isFailure: false },
+      { role: "tool", toolCallId: "b", name: "nope", content: "unknown tool", isFailure: true }
+    ]
+    assert.deepStrictEqual(Llama.toChatHistory(messages), [
+      { type: "system", text: "sys" },
+      { type: "user", text: "Where does Alice live?" },
+      {
+        type: "model",
+        response: [
+          "Let me look.",
+          { type: "functionCall", name: "recall", params: { query: "Alice" }, result: "Alice lives in Paris" },
+          { type: "functionCall", name: "nope", params: "{bad", result: { error: "unknown tool" } }
+        ]
+      }
+    ])
+    // a final user message opens a new, empty model response
+    assert.deepStrictEqual(Llama.toChatHistory([...messages, { role: "user", content: "And Bob?" }])!.slice(-2), [
+      { type: "user", text: "And Bob?" },
+      { type: "model", response: [] }
+    ])
+    // ending with the model's own text, or with nothing, is not a request
+    assert.isUndefined(Llama.toChatHistory([{ role: "user", content: "x" }, { role: "assistant", content: "y", toolCalls: [] }]))
+    assert.isUndefined(Llama.toChatHistory([]))
+  })
+})
+
+describe("Llama model URIs fail fast offline", () => {
+  it.live("an hf: URI that is not in the models directory and cannot be fetched → ModelLoadError ResolveFailed, bounded", () =>
+    Effect.gen(function*() {
+      const directory = NodeFs.mkdtempSync(NodePath.join(NodeOs.tmpdir(), "mags-models-"))
+      const error = yield* Effect.flip(Llama.resolvePath({
+        modelPath: "hf:mags-test/no-such-repo/no-such-model.Q4_K_M.gguf",
+        modelsDirectory: directory,
+        resolveTimeoutMs: 3_000
+      }))
+      NodeFs.rmSync(directory, { recursive: true, force: true })
+      assert.strictEqual(error._tag, "ModelLoadError")
+      assert.strictEqual(error.reason, "ResolveFailed")
+      assert.include(error.message, "hf:mags-test/no-such-repo/no-such-model.Q4_K_M.gguf")
+      assert.notInclude(error.message, "\n")
+    }), 20_000) // the bound: the resolution gives up by itself, well within the test's timeout
+
+  it.live.skipIf(!haveModels)("an hf: URI whose file is already in the models directory resolves offline, without waiting", () =>
+    Effect.gen(function*() {
+      const directory = NodeFs.mkdtempSync(NodePath.join(NodeOs.tmpdir(), "mags-models-"))
+      const cached = NodePath.join(directory, "hf_mags-test_tiny_stories260K.gguf")
+      NodeFs.copyFileSync(NodePath.join(modelsDir, "stories260K.gguf"), cached)
+      // a 60 s allowance against the test's 20 s timeout: passing means it was found, not fetched
+      const path = yield* Llama.resolvePath({ modelPath: "hf:mags-test/tiny/stories260K.gguf", modelsDirectory: directory, resolveTimeoutMs: 60_000 })
+      NodeFs.rmSync(directory, { recursive: true, force: true })
+      assert.strictEqual(path, cached)
+    }), 20_000)
+})
+
 describe.skipIf(!haveModels)("Llama provider on the tiny GGUF models", () => {
   for (const file of ["stories260K.gguf", "llama-2-tiny-random.gguf"]) {
     it.live(`${file}: loads, answers text, repeats greedy answers, streams the same text`, () =>
@@ -130,6 +214,20 @@ describe.skipIf(!haveModels)("Llama provider on the tiny GGUF models", () => {
       const concurrent = yield* Effect.forEach(prompts, (prompt) => LanguageModel.generateText({ prompt }), { concurrency: "unbounded" })
       assert.deepStrictEqual(concurrent.map((r) => r.text), sequential.map((r) => r.text))
     }).pipe(Effect.provide(Models.layerLlama(settings("stories260K.gguf")))))
+
+  it.live("a model without function calling (no chat template) offered tools answers text: the meta tokens remain", () =>
+    Effect.gen(function*() {
+      const toolkit = yield* MetaTokens.memoryToolkitUnresolved
+      const plain = yield* LanguageModel.generateText({ prompt: "Once upon a time" })
+      const offered = yield* LanguageModel.generateText({
+        prompt: "Once upon a time",
+        toolkit,
+        disableToolCallResolution: true,
+        toolCallValidation: "deferred"
+      })
+      assert.strictEqual(offered.text, plain.text, "the toolkit is ignored, not documented into the prompt")
+      assert.deepStrictEqual(offered.toolCalls, [])
+    }).pipe(Effect.provide(Models.layerLlama(settings("llama-2-tiny-random.gguf")))))
 
   it.live("a prompt that does not end with a user message is refused with InvalidUserInputError", () =>
     Effect.gen(function*() {

@@ -7,19 +7,40 @@
  * disposes context, model and runtime in reverse order.
  *
  * One context has one sequence, so requests are served one at a time (a semaphore of 1 permit);
- * each request builds a fresh chat session over the cleared sequence from the whole prompt, so
- * requests never see each other's history. Structured output (`responseFormat: json`) becomes a
+ * each request runs node-llama-cpp's `LlamaChat` over the cleared sequence with the whole prompt
+ * as its history, so requests never see each other's history. Structured output (`responseFormat: json`) becomes a
  * node-llama-cpp JSON-schema grammar: the JSON schema of the request's `Schema` (effect's default
  * codec transformer) narrowed to what the grammar compiler accepts ({@link toGbnfJsonSchema}).
  * The grammar only shapes the text; `LanguageModel.generateObject` still decodes it with `Schema`
  * (numeric bounds, for instance, are not in the grammar and are checked there).
  *
+ * **Function calling.** A request with tools (an `effect/ai` toolkit) offers them to the model as
+ * node-llama-cpp functions (`LlamaChat.generateResponse({ functions })`: name, description, and
+ * the tool's parameter JSON schema narrowed by {@link toGbnfJsonSchema}) when the model's chat
+ * wrapper supports function calling ({@link supportsFunctionCalling}: a wrapper with its own
+ * function-call syntax, such as Llama 3.1, Qwen, Mistral or Functionary, or a Jinja template whose
+ * tool syntax node-llama-cpp recognised). The calls come back un-run (`tool-call` parts with ids
+ * `llama-call-<n>`, finish reason `tool-calls`); in the prompt, an assistant message's tool calls
+ * and the tool messages answering them become one model response with function calls and their
+ * results, and a prompt ending with tool results continues that response. A wrapper without
+ * function calling (the generic syntax only: every model with no chat template, like the tiny test
+ * models) gets no functions: the toolkit is ignored and the text comes back as usual, so the
+ * caller's meta tokens remain the way to ask for memory. Tools are not offered with structured
+ * output (the JSON grammar shapes the whole answer).
+ *
+ * **Model URIs fail fast offline.** A URI (`hf:…`, `https://…`) is resolved by node-llama-cpp:
+ * when its file is already in the models directory it is used without the network; otherwise the
+ * resolution (which may download) is bounded by `resolveTimeoutMs` (default
+ * {@link DEFAULT_RESOLVE_TIMEOUT_MS}, 10 s) while nothing has been received, so an unreachable
+ * network gives the one-line `ModelLoadError` (`ResolveFailed`) within that time instead of
+ * hanging for minutes; a download that makes progress is not cut.
+ *
  * Failures:
  * - building: {@link ModelLoadError} — `NotFound` (model or LoRA file missing), `ResolveFailed`
  *   (a model URI could not be resolved/downloaded), `LoadFailed` (runtime, model or context could
  *   not be created, e.g. the file is not GGUF);
- * - generating: `AiError` — `InvalidUserInputError` (files/tools in the prompt, last message not
- *   from the user), `UnsupportedSchemaError` (the grammar compiler refused the schema),
+ * - generating: `AiError` — `InvalidUserInputError` (files in the prompt, a prompt ending with
+ *   neither a user message nor tool results), `UnsupportedSchemaError` (the grammar compiler refused the schema),
  *   `UnknownError` (the native generation threw).
  *
  * Threads: pass `threads` explicitly (default 2). node-llama-cpp's own default (4 on a 2-core
@@ -28,8 +49,18 @@
  * @since 0.1.0
  */
 import { Effect, Queue, Schema, type Scope, Semaphore, Stream } from "effect"
-import { AiError, LanguageModel, type Response } from "effect/ai"
-import type { ChatHistoryItem, GbnfJsonSchema, Llama, LlamaContextSequence, LlamaGrammar, LlamaModel } from "node-llama-cpp"
+import { AiError, LanguageModel, type Response, Tool } from "effect/ai"
+import type {
+  ChatHistoryItem,
+  ChatModelFunctionCall,
+  ChatModelFunctions,
+  ChatWrapper,
+  GbnfJsonSchema,
+  Llama,
+  LlamaContextSequence,
+  LlamaGrammar,
+  LlamaModel
+} from "node-llama-cpp"
 import * as NodeFs from "node:fs/promises"
 import * as NodePath from "node:path"
 import { type Message, toMessages } from "./Messages.ts"
@@ -68,6 +99,11 @@ export interface LoadOptions {
   readonly modelsDirectory?: string | undefined
   /** `false` (default): CPU only; `"auto"`: let node-llama-cpp pick a GPU backend. */
   readonly gpu?: false | "auto" | undefined
+  /**
+   * Most milliseconds resolving a model URI may go without receiving anything (default
+   * {@link DEFAULT_RESOLVE_TIMEOUT_MS}); see the module header.
+   */
+  readonly resolveTimeoutMs?: number | undefined
 }
 
 /** Options of {@link make}. */
@@ -92,6 +128,8 @@ export const DEFAULT_THREADS = 2
 export const DEFAULT_CONTEXT_SIZE = 2048
 /** Default most tokens per request. @since 0.1.0 */
 export const DEFAULT_MAX_TOKENS = 1024
+/** Default bound of a model URI's resolution while nothing is received, in milliseconds. @since 0.1.0 */
+export const DEFAULT_RESOLVE_TIMEOUT_MS = 10_000
 
 /** A loaded runtime and model, alive for the scope that loaded them. */
 export interface Loaded {
@@ -107,22 +145,58 @@ const URI = /^(hf:|huggingface:|https?:\/\/)/i
 
 const describe = (cause: unknown): string => cause instanceof Error ? cause.message : String(cause)
 
+/** Why a URI's resolution was given up: nothing was received for too long. */
+class Stalled extends Error {}
+
 /**
- * The file of `modelPath`: a URI is resolved (downloaded if need be) by node-llama-cpp, a path
- * must exist and be a file.
+ * The file of `modelPath`: a URI is resolved (downloaded if need be) by node-llama-cpp, within
+ * `resolveTimeoutMs` of silence (see the module header); a path must exist and be a file.
+ *
+ * Laws: a URI fails with `ResolveFailed` no later than `resolveTimeoutMs` after the last progress
+ * (the resolution is aborted then).
  * @complexity one `stat` for a path; a download for an uncached URI
  */
 export const resolvePath = Effect.fnUntraced(function*(options: LoadOptions): Effect.fn.Return<string, ModelLoadError> {
   const model = options.modelPath
   if (URI.test(model)) {
     const { resolveModelFile } = yield* importLlamaCpp(model)
+    const quiet = options.resolveTimeoutMs ?? DEFAULT_RESOLVE_TIMEOUT_MS
     return yield* Effect.tryPromise({
-      try: (signal) =>
-        resolveModelFile(model, {
+      try: (signal) => {
+        const controller = new AbortController()
+        const onAbort = () => controller.abort(signal.reason)
+        signal.addEventListener("abort", onAbort)
+        let timer: ReturnType<typeof setTimeout> | undefined
+        let giveUp: (e: Stalled) => void = () => {}
+        const stalled = new Promise<never>((_, reject) => (giveUp = reject))
+        const arm = () => {
+          clearTimeout(timer)
+          timer = setTimeout(() => {
+            const e = new Stalled(`nothing received for ${quiet / 1000} s (is the network reachable? a model file already in the models directory is used offline)`)
+            controller.abort(e)
+            giveUp(e)
+          }, quiet)
+        }
+        let received = 0
+        arm()
+        const resolving = resolveModelFile(model, {
           cli: false,
-          signal,
+          signal: controller.signal,
+          onProgress: ({ downloadedSize }) => {
+            if (downloadedSize > received) {
+              received = downloadedSize
+              arm()
+            }
+          },
           ...(options.modelsDirectory === undefined ? {} : { directory: options.modelsDirectory })
-        }),
+        })
+        resolving.catch(() => {}) // settled by the race below; a late rejection is not unhandled
+        // the race: a resolution that ignores the abort still gives up on time
+        return Promise.race([resolving, stalled]).finally(() => {
+          clearTimeout(timer)
+          signal.removeEventListener("abort", onAbort)
+        })
+      },
       catch: (cause) =>
         new ModelLoadError({ reason: "ResolveFailed", model, message: `could not resolve model URI ${model}: ${describe(cause)}` })
     })
@@ -313,22 +387,72 @@ const finishReason = (stop: string): Response.FinishReason => {
   }
 }
 
-const toHistory = (
-  messages: ReadonlyArray<Message>,
-  method: string
-): Effect.Effect<{ readonly history: Array<ChatHistoryItem>; readonly last: string }, AiError.AiError> => {
-  const last = messages.at(-1)
-  if (last === undefined || last.role !== "user") {
-    return Effect.fail(failWith(method, new AiError.InvalidUserInputError({ description: "the prompt must end with a user message" })))
+/**
+ * Whether a chat wrapper supports function calling: a Jinja template wrapper when node-llama-cpp
+ * recognised the template's tool syntax, any other wrapper when it has a function-call syntax of
+ * its own (its `settings.functions` is not `generic`, the base wrapper's default syntax, which no
+ * model was trained on).
+ * @complexity O(1)
+ */
+export const supportsFunctionCalling = (wrapper: ChatWrapper, generic: ChatWrapper["settings"]["functions"]): boolean => {
+  const jinja: unknown = (wrapper as { readonly usingJinjaFunctionCallTemplate?: unknown }).usingJinjaFunctionCallTemplate
+  return typeof jinja === "boolean" ? jinja : wrapper.settings.functions !== generic
+}
+
+/**
+ * The tools as node-llama-cpp functions: name → description and the parameters' JSON schema
+ * narrowed for the grammar ({@link toGbnfJsonSchema}).
+ * @complexity O(Σ |schema|)
+ */
+export const toFunctions = (tools: ReadonlyArray<Tool.Any>): ChatModelFunctions =>
+  Object.fromEntries(tools.map((tool) => {
+    const description = Tool.getDescription(tool)
+    return [tool.name, { ...(description === undefined ? {} : { description }), params: toGbnfJsonSchema(Tool.getJsonSchema(tool)) }]
+  }))
+
+/**
+ * The prompt's messages as node-llama-cpp chat history, ending with the model response to
+ * generate: a new empty one after a final user message, or — after final tool results — the
+ * model response holding the calls and their results, which generation continues. An assistant
+ * message's tool calls become `functionCall` items of its model response, each with the result
+ * of the tool message carrying its id (`undefined` when none does).
+ *
+ * Laws: a prompt of text messages ending with a user message maps one to one, plus `{ type:
+ * "model", response: [] }`; fails when the prompt ends otherwise.
+ * @complexity O(messages)
+ */
+export const toChatHistory = (messages: ReadonlyArray<Message>): ChatHistoryItem[] | undefined => {
+  const history: Array<ChatHistoryItem> = []
+  const pending = new Map<string, ChatModelFunctionCall>()
+  for (const m of messages) {
+    switch (m.role) {
+      case "system":
+        history.push({ type: "system", text: m.content })
+        break
+      case "user":
+        history.push({ type: "user", text: m.content })
+        break
+      case "assistant": {
+        const response: Array<string | ChatModelFunctionCall> = m.content.length > 0 ? [m.content] : []
+        for (const call of m.toolCalls) {
+          const item: ChatModelFunctionCall = { type: "functionCall", name: call.name, params: call.params, result: undefined }
+          pending.set(call.id, item)
+          response.push(item)
+        }
+        history.push({ type: "model", response })
+        break
+      }
+      case "tool": {
+        const call = pending.get(m.toolCallId)
+        if (call !== undefined) call.result = m.isFailure ? { error: m.content } : m.content
+        break
+      }
+    }
   }
-  const history: Array<ChatHistoryItem> = messages.slice(0, -1).map((m) =>
-    m.role === "system"
-      ? { type: "system", text: m.content }
-      : m.role === "user"
-      ? { type: "user", text: m.content }
-      : { type: "model", response: [m.content] }
-  )
-  return Effect.succeed({ history, last: last.content })
+  const last = messages.at(-1)
+  if (last?.role === "user") history.push({ type: "model", response: [] })
+  else if (last?.role !== "tool" || history.at(-1)?.type !== "model") return undefined
+  return history
 }
 
 /**
@@ -341,7 +465,7 @@ const toHistory = (
  */
 export const make = Effect.fnUntraced(function*(options: Options): Effect.fn.Return<LanguageModel.LanguageModel, ModelLoadError, Scope.Scope> {
   const { llama, model } = yield* loadModel(options)
-  const { LlamaChatSession } = yield* importLlamaCpp(options.modelPath)
+  const { ChatWrapper, LlamaChat } = yield* importLlamaCpp(options.modelPath)
   const lora = options.lora === undefined
     ? undefined
     : typeof options.lora === "string"
@@ -385,35 +509,43 @@ export const make = Effect.fnUntraced(function*(options: Options): Effect.fn.Ret
     })
   }
 
+  const chat = new LlamaChat({ contextSequence: sequence, autoDisposeSequence: false })
+  yield* Effect.addFinalizer(() => Effect.sync(() => chat.dispose({ disposeSequence: false })))
+  const functionCalling = supportsFunctionCalling(chat.chatWrapper, ChatWrapper.defaultSettings.functions)
+  let calls = 0
+
   /** Runs one request on the (single) sequence; `onText` sees each decoded chunk. */
   const run = (method: string, provider: LanguageModel.ProviderOptions, onText?: (text: string) => void) =>
     Effect.gen(function*() {
-      if (provider.tools.length > 0) {
-        return yield* failWith(method, new AiError.InvalidUserInputError({ description: "tools are not supported by the node-llama-cpp provider" }))
-      }
       const messages = yield* toMessages(provider.prompt, MODULE, method)
-      const { history, last } = yield* toHistory(messages, method)
+      const history = toChatHistory(messages)
+      if (history === undefined) {
+        return yield* failWith(method, new AiError.InvalidUserInputError({ description: "the prompt must end with a user message or tool results" }))
+      }
       const grammar = yield* grammarFor(method, provider.responseFormat)
-      return yield* Effect.tryPromise({
+      // tools only where the chat wrapper has a function-call syntax, and never with a JSON grammar
+      const functions = functionCalling && grammar === undefined && provider.tools.length > 0 && provider.toolChoice !== "none"
+        ? toFunctions(provider.tools)
+        : undefined
+      const result = yield* Effect.tryPromise({
         try: async (signal) => {
           await sequence.clearHistory()
-          const session = new LlamaChatSession({ contextSequence: sequence, autoDisposeSequence: false })
-          try {
-            session.setChatHistory(history)
-            return await session.promptWithMeta(last, {
-              maxTokens: options.maxTokens ?? DEFAULT_MAX_TOKENS,
-              temperature: options.temperature ?? 0,
-              ...(options.seed === undefined ? {} : { seed: options.seed }),
-              ...(grammar === undefined ? {} : { grammar }),
-              ...(onText === undefined ? {} : { onTextChunk: onText }),
-              signal
-            })
-          } finally {
-            session.dispose({ disposeSequence: false })
+          const common = {
+            maxTokens: options.maxTokens ?? DEFAULT_MAX_TOKENS,
+            temperature: options.temperature ?? 0,
+            ...(options.seed === undefined ? {} : { seed: options.seed }),
+            ...(onText === undefined ? {} : { onTextChunk: onText }),
+            signal
           }
+          // node-llama-cpp takes either a grammar or functions
+          return functions === undefined
+            ? await chat.generateResponse(history, { ...common, ...(grammar === undefined ? {} : { grammar }) })
+            : await chat.generateResponse(history, { ...common, functions })
         },
         catch: (cause) => failWith(method, new AiError.UnknownError({ description: `generation failed: ${describe(cause)}` }))
       })
+      const toolCalls = (result.functionCalls ?? []).map((c) => ({ id: `llama-call-${++calls}`, name: c.functionName, params: c.params as unknown }))
+      return { text: result.response, toolCalls, stopReason: result.metadata.stopReason }
     }).pipe(lock.withPermit)
 
   const usage = { inputTokens: {}, outputTokens: {} }
@@ -421,7 +553,8 @@ export const make = Effect.fnUntraced(function*(options: Options): Effect.fn.Ret
   return yield* LanguageModel.make({
     generateText: (provider) =>
       Effect.map(run("generateText", provider), (result): Array<Response.PartEncoded> => [
-        { type: "text", text: result.responseText },
+        { type: "text", text: result.text },
+        ...result.toolCalls.map((c): Response.PartEncoded => ({ type: "tool-call", ...c })),
         { type: "finish", reason: finishReason(result.stopReason), usage }
       ]),
     streamText: (provider) =>
@@ -433,6 +566,7 @@ export const make = Effect.fnUntraced(function*(options: Options): Effect.fn.Ret
           Effect.tap((result) =>
             Effect.sync(() => {
               Queue.offerUnsafe(queue, { type: "text-end", id })
+              for (const c of result.toolCalls) Queue.offerUnsafe(queue, { type: "tool-call", ...c })
               Queue.offerUnsafe(queue, { type: "finish", reason: finishReason(result.stopReason), usage })
               Queue.endUnsafe(queue)
             })
