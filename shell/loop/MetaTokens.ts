@@ -165,6 +165,9 @@ const decodeConnect = Schema.decodeUnknownResult(ConnectParams)
 
 const PIPE_PARTS = 3
 
+/** A schema error as one line (reports end up in one-line JSON and in tool messages). */
+const oneLine = (error: unknown): string => String(error).replace(/\s*\n\s*/g, " ")
+
 /** The requests of one engram tag's content, or why it is malformed. */
 const engramContent = (content: string): Result.Result<Array<EngramRequest>, string> => {
   if (content.startsWith("{") || content.startsWith("[")) {
@@ -179,7 +182,7 @@ const engramContent = (content: string): Result.Result<Array<EngramRequest>, str
     const out: Array<EngramRequest> = []
     for (const item of items) {
       const decoded = decodeTriple(item)
-      if (Result.isFailure(decoded)) return Result.fail(`engram: ${String(decoded.failure)}`)
+      if (Result.isFailure(decoded)) return Result.fail(`engram: ${oneLine(decoded.failure)}`)
       out.push({ _tag: "Engram", triple: decoded.success })
     }
     return Result.succeed(out)
@@ -295,17 +298,17 @@ export const readToolCall = (call: ToolCallLike): Result.Result<Request, string>
     case RecallTool.name: {
       const decoded = decodeRecall(params)
       return Result.isFailure(decoded)
-        ? Result.fail(`recall tool: ${String(decoded.failure)}`)
+        ? Result.fail(`recall tool: ${oneLine(decoded.failure)}`)
         : Result.succeed({ _tag: "Recall", query: decoded.success.query })
     }
     case EngramTool.name: {
       const decoded = decodeTriple(params)
-      return Result.isFailure(decoded) ? Result.fail(`engram tool: ${String(decoded.failure)}`) : Result.succeed({ _tag: "Engram", triple: decoded.success })
+      return Result.isFailure(decoded) ? Result.fail(`engram tool: ${oneLine(decoded.failure)}`) : Result.succeed({ _tag: "Engram", triple: decoded.success })
     }
     case ConnectTool.name: {
       const decoded = decodeConnect(params)
       return Result.isFailure(decoded)
-        ? Result.fail(`connect tool: ${String(decoded.failure)}`)
+        ? Result.fail(`connect tool: ${oneLine(decoded.failure)}`)
         : Result.succeed({ _tag: "Connect", from: decoded.success.from, to: decoded.success.to })
     }
     default:
