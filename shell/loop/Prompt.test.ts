@@ -100,4 +100,37 @@ describe("Prompt.assemble", () => {
     const p = Prompt.assemble(state.graph, { ...input, scratch: [{ role: "assistant", text: "<recall>x</recall>" }, { role: "user", text: "Memory results: none" }] }, { budget: 10_000 })
     assert.deepStrictEqual(p.messages.slice(2).map((m) => m.role), ["assistant", "user"])
   })
+
+  it("tool calls and their results in the scratch: an assistant message with tool-call parts, a tool message with a result per id; both are counted", () => {
+    const scratch: ReadonlyArray<Prompt.ScratchMessage> = [
+      { role: "assistant", text: "", toolCalls: [{ id: "c1", name: "recall", params: { query: "Alice" } }, { id: "c2", name: "oops", params: "{bad" }] },
+      { role: "tool", results: [{ id: "c1", name: "recall", text: "Alice lives in Paris", isFailure: false }, { id: "c2", name: "oops", text: "error: unknown tool", isFailure: true }] }
+    ]
+    const p = Prompt.assemble(state.graph, { ...input, scratch }, { budget: 10_000 })
+    assert.deepStrictEqual(p.messages.slice(2), [
+      {
+        role: "assistant",
+        content: [{ type: "tool-call", id: "c1", name: "recall", params: { query: "Alice" } }, { type: "tool-call", id: "c2", name: "oops", params: "{bad" }]
+      },
+      {
+        role: "tool",
+        content: [
+          { type: "tool-result", id: "c1", name: "recall", result: "Alice lives in Paris", isFailure: false },
+          { type: "tool-result", id: "c2", name: "oops", result: "error: unknown tool", isFailure: true }
+        ]
+      }
+    ])
+    const without = Prompt.assemble(state.graph, input, { budget: 10_000 })
+    assert.isAbove(p.tokens, without.tokens)
+  })
+})
+
+describe("Prompt.renderPath", () => {
+  it("names every node in order, each edge's relation in its stored direction", () => {
+    assert.strictEqual(
+      Prompt.renderPath(state.graph, { nodes: ["paris", "alice", "acme"], edges: ["f|alice|lives_in|paris", "f|alice|works_at|acme"] }),
+      "Paris ←lives_in— Alice —works_at→ Acme"
+    )
+    assert.strictEqual(Prompt.renderPath(state.graph, { nodes: ["alice"], edges: [] }), "Alice")
+  })
 })

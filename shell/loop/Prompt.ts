@@ -15,7 +15,9 @@
  * the recent history follow, as "related past turns".
  *
  * **Budget.** The fixed part — the instructions, the user's text and this turn's scratch (the
- * model's earlier outputs and the memory results it asked for) — is never cut. What is left of
+ * model's earlier outputs and the memory results it asked for: a user message for meta tags; for
+ * tool calls, the assistant message carrying the calls and a tool message with a result per call
+ * id) — is never cut. What is left of
  * `budget` goes, in priority order, to: facts (most relevant first, i.e. by recall score), then
  * the recent history (newest first), then related past turns (by score). An item that does not
  * fit is dropped (counted in `dropped`), never cut in the middle; later, smaller items may still
