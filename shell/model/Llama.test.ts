@@ -229,6 +229,19 @@ describe.skipIf(!haveModels)("Llama provider on the tiny GGUF models", () => {
       assert.deepStrictEqual(offered.toolCalls, [])
     }).pipe(Effect.provide(Models.layerLlama(settings("llama-2-tiny-random.gguf")))))
 
+  it.live("a prompt ending with tool results continues the model's response (history with function calls)", () =>
+    Effect.gen(function*() {
+      const response = yield* LanguageModel.generateText({
+        prompt: [
+          { role: "user", content: "Once upon a time" },
+          { role: "assistant", content: [{ type: "tool-call", id: "c1", name: "recall", params: { query: "Lily" } }] },
+          { role: "tool", content: [{ type: "tool-result", id: "c1", name: "recall", result: "Lily has a ball", isFailure: false }] }
+        ]
+      })
+      assert.isString(response.text)
+      assert.include(["stop", "length"], response.finishReason)
+    }).pipe(Effect.provide(Models.layerLlama(settings("stories260K.gguf")))))
+
   it.live("a prompt that does not end with a user message is refused with InvalidUserInputError", () =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(LanguageModel.generateText({
