@@ -1,0 +1,154 @@
+/**
+ * Per-path models through the CLI (`--ask-model` / `--write-model`, their LoRA flags; see
+ * `shell/app/Config.ts`): the usage errors, `ask --json`'s `router`, `models` and `answeredBy`,
+ * the README's "Per-path models" lines, `--policy` on every command, and — with the two tiny
+ * GGUFs of ../shared/models — proof that each path runs ITS OWN model: a turn's answer on a
+ * split configuration is, token for token, what that path's model alone answers (greedy
+ * decoding on a fresh memory), and not what the other path's model answers. The GGUF tests
+ * skip, with a message, when ../shared/models is absent.
+ */
+import { afterAll, describe, expect, it } from "vitest"
+import { Schema } from "effect"
+import * as NodeFs from "node:fs"
+import * as NodePath from "node:path"
+import * as Views from "../app/Views.ts"
+import { exitCodes } from "./Errors.ts"
+import { dbState, mags, magsAsync, ROOT, type Run, tempDir } from "./testing.ts"
+
+const modelsDir = NodePath.join(ROOT, "..", "shared", "models")
+const STORIES = NodePath.join(modelsDir, "stories260K.gguf")
+const RANDOM = NodePath.join(modelsDir, "llama-2-tiny-random.gguf")
+const haveModels = NodeFs.existsSync(STORIES) && NodeFs.existsSync(RANDOM)
+if (!haveModels) console.warn(`[PathModels.test] SKIPPED (the GGUF tests): test models not found in ${modelsDir}`)
+
+const dirs: Array<string> = []
+const home = (): string => {
+  const d = tempDir("mags-paths-")
+  dirs.push(d)
+  return d
+}
+afterAll(() => {
+  for (const d of dirs) NodeFs.rmSync(d, { recursive: true, force: true })
+})
+
+const view = (r: Run): Views.TurnView => {
+  expect(r.code, r.stderr).toBe(0)
+  const lines = r.stdout.split("\n").filter((l) => l.length > 0)
+  expect(lines).toHaveLength(1)
+  return Schema.decodeUnknownSync(Views.TurnView)(JSON.parse(lines[0]!))
+}
+
+// one CPU thread per model: with two, llama.cpp's threads spin against each other (and other
+// tests) on a small machine and a 6-second run takes a minute
+const GGUF_ENV = { MAGS_EMBEDDINGS: "test", MAGS_THREADS: "1" }
+
+const QUESTION = "Where does Kim live?"
+const STATEMENT = "Kim moved to Gdansk."
+
+describe("per-path models: configuration", () => {
+  it("a LoRA on an OpenAI-compatible path is a usage error (exit 2), before anything is loaded or written", () => {
+    for (const [args, env] of [
+      [["--ask-model", "openai:gpt-4o-mini", "--ask-lora", "adapter.gguf"], {}],
+      [["--write-lora", "adapter.gguf"], { MAGS_OPENAI_MODEL: "gpt-4o-mini" }],
+      [[], { MAGS_WRITE_MODEL: "openai:gpt-4o-mini", MAGS_WRITE_LORA: "adapter.gguf" }]
+    ] as const) {
+      const h = home()
+      const r = mags(["ask", QUESTION, ...args], { MAGS_HOME: h, MAGS_EMBEDDINGS: "test", ...env })
+      expect(r.code, r.stderr).toBe(exitCodes.Usage)
+      expect(r.stderr).toMatch(/^mags: a LoRA adapter \(--(ask|write)-lora \/ MAGS_(ASK|WRITE)_LORA\) needs a GGUF model, but the (ask|write) path's model is the OpenAI-compatible "gpt-4o-mini"\n$/)
+      expect(r.stdout).toBe("")
+      expect(dbState(h)).toBeUndefined()
+    }
+  })
+
+  it("with no model, ask --json reports the template on both paths and the router's sentences", () => {
+    const t = view(mags(["ask", `${STATEMENT} ${QUESTION}`, "--json"], { MAGS_HOME: home(), MAGS_EMBEDDINGS: "test" }))
+    expect(t.route).toBe("both")
+    expect(t.router).toEqual({
+      route: "both",
+      sentences: [{ text: STATEMENT, kind: "statement" }, { text: QUESTION, kind: "question" }]
+    })
+    expect(t.models).toEqual({ ask: { provider: "template", model: "template" }, write: { provider: "template", model: "template" } })
+    expect(t.answeredBy).toBe("ask")
+    const w = view(mags(["ask", STATEMENT, "--json"], { MAGS_HOME: home(), MAGS_EMBEDDINGS: "test" }))
+    expect([w.route, w.router.route, w.answeredBy]).toEqual(["write", "write", "write"])
+  })
+
+  it("--policy reaches every command's settings (init names it; serve and mcp take it)", () => {
+    const env = { MAGS_HOME: home(), MAGS_EMBEDDINGS: "test" }
+    for (const args of [["init", "--policy", "p.json"], ["--policy", "p.json", "init"]]) {
+      const r = mags(args, env)
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stdout).toContain(` · policy ${NodePath.join(ROOT, "p.json")}`)
+    }
+    expect(mags(["init"], { ...env, MAGS_POLICY: "/abs/q.json" }).stdout).toContain(" · policy /abs/q.json")
+    const mcp = mags(["mcp", "--policy", "p.json"], env, "")
+    expect(mcp.code, mcp.stderr).toBe(0)
+    expect(mags(["serve", "--help"], env).stdout).toContain("--policy")
+  })
+})
+
+/** The shell lines of the README's "Per-path models" section that set `MAGS_…` variables: `[env, args, expected exit]`. */
+const readmeLines = (): Array<{ line: string; env: Record<string, string>; args: Array<string>; exit: number }> => {
+  const readme = NodeFs.readFileSync(NodePath.join(ROOT, "README.md"), "utf8")
+  const start = readme.indexOf("### Per-path models")
+  expect(start).toBeGreaterThan(0)
+  const section = readme.slice(start, readme.indexOf("\n## ", start))
+  const lines = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((b) => b[1]!.split("\n")).map((l) => l.trim())
+    .filter((l) => l.startsWith("MAGS_"))
+  return lines.map((line) => {
+    const exit = /#\s*exit (\d+)/.exec(line)
+    const words = [...line.replace(/#.*$/, "").matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!)
+    const env: Record<string, string> = {}
+    while (words.length > 0 && /^MAGS_[A-Z_]+=/.test(words[0]!)) {
+      const w = words.shift()!
+      env[w.slice(0, w.indexOf("="))] = w.slice(w.indexOf("=") + 1)
+    }
+    expect(words.slice(0, 2), line).toEqual(["npx", "mags"])
+    return { line, env, args: words.slice(2), exit: exit === null ? 0 : Number(exit[1]) }
+  })
+}
+
+describe.skipIf(!haveModels)("per-path models: each path runs its own GGUF", () => {
+  it("the README's MAGS_… lines run as written, with the exit codes they state", async () => {
+    const lines = readmeLines()
+    expect(lines.length).toBeGreaterThanOrEqual(3)
+    for (const { args, env, exit, line } of lines) {
+      const r = await magsAsync(args, { MAGS_HOME: home(), ...GGUF_ENV, ...env }, 120_000)
+      expect(r.code, `${line}\n${r.stderr}`).toBe(exit)
+      if (exit === 0 && args.includes("--json")) {
+        const t = view(r)
+        expect(t.models.ask.model).toBe(env.MAGS_ASK_MODEL)
+        expect(t.models.write.model).toBe(env.MAGS_WRITE_MODEL)
+      }
+    }
+  }, 300_000)
+
+  it("ask → stories260K, write → llama-2-tiny-random: reported, and each answer is its own model's", async () => {
+    const split = ["--ask-model", STORIES, "--write-model", RANDOM]
+    const ask = (text: string, args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
+      magsAsync(["ask", text, "--json", ...args], { MAGS_HOME: home(), ...GGUF_ENV, ...env }, 120_000).then(view)
+    // two at a time: each run loads its model(s) and generates greedily on a fresh memory
+    const [question, questionStories] = await Promise.all([ask(QUESTION, split), ask(QUESTION, [], { MAGS_MODEL: STORIES })])
+    const [statement, statementRandom] = await Promise.all([ask(STATEMENT, split), ask(STATEMENT, [], { MAGS_MODEL: RANDOM })])
+    const [questionRandom, statementStories] = await Promise.all([
+      ask(QUESTION, [], { MAGS_MODEL: RANDOM }),
+      ask(STATEMENT, [], { MAGS_MODEL: STORIES })
+    ])
+
+    const models = { ask: { provider: "llama", model: STORIES }, write: { provider: "llama", model: RANDOM } }
+    expect(question.models).toEqual(models)
+    expect(statement.models).toEqual(models)
+    expect([question.route, question.answeredBy, question.router.sentences[0]?.kind]).toEqual(["ask", "ask", "question"])
+    expect([statement.route, statement.answeredBy, statement.router.sentences[0]?.kind]).toEqual(["write", "write", "statement"])
+    expect(question.rounds).toBeGreaterThan(0)
+    expect(statement.rounds).toBeGreaterThan(0)
+
+    // the ask path answered with stories260K, the write path with llama-2-tiny-random …
+    expect(question.answer).toBe(questionStories.answer)
+    expect(statement.answer).toBe(statementRandom.answer)
+    // … and not with the other path's model
+    expect(question.answer).not.toBe(questionRandom.answer)
+    expect(statement.answer).not.toBe(statementStories.answer)
+  }, 300_000)
+})
