@@ -26,7 +26,8 @@
  * function calling (the generic syntax only: every model with no chat template, like the tiny test
  * models) gets no functions: the toolkit is ignored and the text comes back as usual, so the
  * caller's meta tokens remain the way to ask for memory. Tools are not offered with structured
- * output (the JSON grammar shapes the whole answer).
+ * output (the JSON grammar shapes the whole answer), nor with `toolChoice: "none"`; any other
+ * tool choice lets the model decide (node-llama-cpp cannot force a call).
  *
  * **Model URIs fail fast offline.** A URI (`hf:…`, `https://…`) is resolved by node-llama-cpp:
  * when its file is already in the models directory it is used without the network; otherwise the
