@@ -91,6 +91,16 @@ describe("Config.resolve: per-path models", () => {
   })
 })
 
+describe("Config.resolve: tools", () => {
+  it("on by default; --tools over MAGS_TOOLS; anything but on / off is a usage error", () => {
+    expect(ok({}).tools).toBe(true)
+    expect(ok({}, { MAGS_TOOLS: "off" }).tools).toBe(false)
+    expect(ok({ tools: "on" }, { MAGS_TOOLS: "off" }).tools).toBe(true)
+    expect(Config.describe(ok({ tools: "off" }))).toContain(" · tools off")
+    expect(usage({ tools: "no" })).toContain(`tools must be "on" or "off"`)
+  })
+})
+
 describe("Config.resolve: policy", () => {
   it("absent by default; --policy over MAGS_POLICY, resolved against the working directory", () => {
     expect(ok({}).policy).toBeUndefined()

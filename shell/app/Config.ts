@@ -11,6 +11,7 @@
  * | ask path's LoRA (GGUF)  | `--ask-lora`                | `MAGS_ASK_LORA`                 | none               |
  * | write path's LoRA (GGUF)| `--write-lora`              | `MAGS_WRITE_LORA`               | none               |
  * | memory-controller policy| `--policy`                  | `MAGS_POLICY`                   | none (the hand-written rules) |
+ * | memory tools offered    | `--tools`                   | `MAGS_TOOLS`                    | `on`               |
  * | embeddings              | `--embeddings`              | `MAGS_EMBEDDINGS`               | `glove`            |
  * | OpenAI-compatible URL   | `--openai-base-url`         | `MAGS_OPENAI_BASE_URL`          | `https://api.openai.com` |
  * | its API key             | `--openai-api-key`          | `MAGS_OPENAI_API_KEY`           | none               |
@@ -39,6 +40,10 @@
  * OpenAI-compatible one, or that has no model, is a usage error. Two paths with the same GGUF
  * file and the same LoRA (or the same endpoint model) share ONE loaded model. The model
  * extractor (`MAGS_EXTRACTOR=model`) uses the write path's model.
+ *
+ * `MAGS_TOOLS` is `on` (the loop offers the memory tools — recall, engram, connect — to models
+ * that take tools; meta tokens work either way) or `off` (meta tokens only: for an
+ * OpenAI-compatible server that rejects `tools`).
  *
  * `MAGS_POLICY` names a trained memory-controller policy file, resolved against the working
  * directory (the setting only carries the path; whoever loads it checks it).
@@ -82,6 +87,7 @@ export interface Flags {
   readonly askLora?: string | undefined
   readonly writeLora?: string | undefined
   readonly policy?: string | undefined
+  readonly tools?: string | undefined
 }
 
 /** The environment variable read for each flag. */
@@ -102,7 +108,8 @@ export const envNames: { readonly [K in keyof Flags]-?: string } = {
   writeModel: "MAGS_WRITE_MODEL",
   askLora: "MAGS_ASK_LORA",
   writeLora: "MAGS_WRITE_LORA",
-  policy: "MAGS_POLICY"
+  policy: "MAGS_POLICY",
+  tools: "MAGS_TOOLS"
 }
 
 /** The environment, as read (`process.env` in the CLI). */
@@ -167,6 +174,8 @@ export interface Settings {
   readonly extractor: "rules" | "model"
   /** The memory-controller policy file (absolute), or undefined: the hand-written controller. */
   readonly policy: string | undefined
+  /** Offer the memory tools to models that take tools (`MAGS_TOOLS`, default on). */
+  readonly tools: boolean
 }
 
 // ── resolution ────────────────────────────────────────────────────────────────
@@ -267,6 +276,8 @@ export const resolve = (flags: Flags, env: Env, homedir: string = NodeOs.homedir
     if (given !== undefined && given.trim() === "") return Result.fail(fail("Usage", `--${part} must not be empty (leave it out for "default")`))
   }
   const policyText = get("policy")
+  const tools = get("tools") ?? "on"
+  if (tools !== "on" && tools !== "off") return Result.fail(fail("Usage", `tools must be "on" or "off", got "${tools}"`))
   const id = Tenant.memoryIdOf({ user: get("user") ?? DEFAULT_PART, agent: get("agent"), session: get("session") })
   if (Result.isFailure(id)) return Result.fail(id.failure)
 
@@ -280,7 +291,8 @@ export const resolve = (flags: Flags, env: Env, homedir: string = NodeOs.homedir
     writeModel: writeModel.success,
     embeddings,
     extractor,
-    policy: policyText === undefined ? undefined : NodePath.resolve(expandHome(policyText, homedir))
+    policy: policyText === undefined ? undefined : NodePath.resolve(expandHome(policyText, homedir)),
+    tools: tools === "on"
   })
 }
 
@@ -347,5 +359,5 @@ export const describe = (s: Settings): string => {
     ? `openai ${s.embeddings.endpoint.model}`
     : `gguf ${s.embeddings.modelPath}`
   return `home ${s.home} · memory ${s.user}/${s.agent}/${s.session} · model ${model} · embeddings ${embeddings} · extractor ${s.extractor}` +
-    (s.policy === undefined ? "" : ` · policy ${s.policy}`)
+    (s.tools ? "" : " · tools off") + (s.policy === undefined ? "" : ` · policy ${s.policy}`)
 }

@@ -257,7 +257,7 @@ export const extractorFor = (s: Settings): Layer.Layer<Extractor, AppFailure> =>
  * Runs `program` with the MAGS loop (`Mags`) over the settings' memory. The models are built
  * first (a missing model file fails before the memory is opened), then the embedder, extractor
  * and router, then the memory; `program` may also read the loop's `Router` and
- * {@link ModelErrors}. With no model on the ask path the loop answers with
+ * {@link ModelErrors}. The loop offers the memory tools unless the settings turn them off. With no model on the ask path the loop answers with
  * `TemplateModel.template` (recalled facts that answer the question, kept out of memory).
  * @complexity building the layers + `program`
  */
@@ -267,7 +267,7 @@ export const withLoop = <A, E, R>(
   options: LoopOptions = {}
 ): Effect.Effect<A, E | AppFailure, Exclude<R, Mags | ModelErrors | Router>> =>
   program.pipe(
-    Effect.provide(Mags.layer(s.askModel._tag === "None" ? { template: TemplateModel.template, ...options } : options)),
+    Effect.provide(Mags.layer({ useTools: s.tools, ...(s.askModel._tag === "None" ? { template: TemplateModel.template } : {}), ...options })),
     Effect.provide(Layer.effect(ActiveMemory, openMemory(s)).pipe(Layer.provide(storeLayer(s)))),
     Effect.provide(Layer.mergeAll(Router.layerRules, embedderLayer(s), extractorLayer(s))),
     Effect.provide(pathModelsLayer(s))

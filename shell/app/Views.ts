@@ -265,8 +265,9 @@ export type PathModelView = typeof PathModelView.Type
 /**
  * One turn of the MAGS loop (`mags ask`): the route, the answer, what was recalled, learned and
  * reinforced; the router's decision (`router`: the route and each sentence's kind), the model of
- * each path (`models`), and the path whose model answered (`answeredBy`: `write` on the write
- * route, else `ask`).
+ * each path (`models`), the path whose model answered (`answeredBy`: `write` on the write
+ * route, else `ask`), and the model's requests: the invalid ones (`malformed`, never run) and
+ * every tool call with its outcome (`toolCalls`).
  */
 export const TurnView = Schema.Struct({
   route: Schema.String,
@@ -284,7 +285,18 @@ export const TurnView = Schema.Struct({
     sentences: Schema.Array(Schema.Struct({ text: Schema.String, kind: Schema.Literals(["question", "statement"]) }))
   }),
   models: Schema.Struct({ ask: PathModelView, write: PathModelView }),
-  answeredBy: Schema.Literals(["ask", "write"])
+  answeredBy: Schema.Literals(["ask", "write"]),
+  /** The model's requests that were not valid (a bad meta tag, an invalid tool call), never run. */
+  malformed: Schema.Array(Schema.Struct({ round: Schema.Finite, position: Schema.Finite, message: Schema.String })),
+  /** Every tool call of the turn with its outcome (its parameters left out: any JSON). */
+  toolCalls: Schema.Array(Schema.Struct({
+    round: Schema.Finite,
+    id: Schema.String,
+    name: Schema.String,
+    outcome: Schema.Literals(["run", "invalid", "unanswered"]),
+    result: Schema.optionalKey(Schema.String),
+    error: Schema.optionalKey(Schema.String)
+  }))
 })
 export type TurnView = typeof TurnView.Type
 
@@ -402,6 +414,15 @@ export interface Turn {
   readonly reinforced: ReadonlyArray<string>
   readonly events: ReadonlyArray<EventM.Event>
   readonly unanswered: ReadonlyArray<string>
+  readonly malformed: ReadonlyArray<{ readonly round: number; readonly position: number; readonly message: string }>
+  readonly toolCalls: ReadonlyArray<{
+    readonly round: number
+    readonly id: string
+    readonly name: string
+    readonly outcome: "run" | "invalid" | "unanswered"
+    readonly result?: string
+    readonly error?: string
+  }>
   readonly state: Replay.State
 }
 
@@ -429,7 +450,16 @@ export const turnView = (t: Turn, context: TurnContext): TurnView => {
     seq: t.state.seq,
     router: { route: context.decision.route, sentences: context.decision.sentences.map((x) => ({ text: x.text, kind: x.kind })) },
     models: { ask: { ...context.models.ask }, write: { ...context.models.write } },
-    answeredBy: t.route === "write" ? "write" : "ask"
+    answeredBy: t.route === "write" ? "write" : "ask",
+    malformed: t.malformed.map(({ message, position, round }) => ({ round, position, message })),
+    toolCalls: t.toolCalls.map(({ error, id, name, outcome, result, round }) => ({
+      round,
+      id,
+      name,
+      outcome,
+      ...(result === undefined ? {} : { result }),
+      ...(error === undefined ? {} : { error })
+    }))
   }
 }
 

@@ -1,7 +1,9 @@
 /**
  * Per-path models through the CLI (`--ask-model` / `--write-model`, their LoRA flags; see
  * `shell/app/Config.ts`): the usage errors, `ask --json`'s `router`, `models` and `answeredBy`,
- * the README's "Per-path models" lines, `--policy` on every command, and — with the two tiny
+ * the README's "Per-path models" lines, `--policy` on every command; `openai:<name>` per path
+ * against a loopback OpenAI-compatible server (each turn reaches its path's model; tool calls,
+ * invalid ones and `--tools off` as `ask --json` shows them); and — with the two tiny
  * GGUFs of ../shared/models — proof that each path runs ITS OWN model: a turn's answer on a
  * split configuration is, token for token, what that path's model alone answers (greedy
  * decoding on a fresh memory), and not what the other path's model answers. The GGUF tests
@@ -10,6 +12,8 @@
 import { afterAll, describe, expect, it } from "vitest"
 import { Schema } from "effect"
 import * as NodeFs from "node:fs"
+import * as Http from "node:http"
+import type { AddressInfo } from "node:net"
 import * as NodePath from "node:path"
 import * as Views from "../app/Views.ts"
 import { exitCodes } from "./Errors.ts"
@@ -86,6 +90,96 @@ describe("per-path models: configuration", () => {
     expect(mcp.code, mcp.stderr).toBe(0)
     expect(mags(["serve", "--help"], env).stdout).toContain("--policy")
   })
+})
+
+interface ChatBody {
+  readonly model: string
+  readonly messages: ReadonlyArray<{ readonly role: string; readonly content?: string | null; readonly tool_call_id?: string }>
+  readonly tools?: ReadonlyArray<{ readonly function: { readonly name: string } }>
+}
+
+/**
+ * A loopback OpenAI-compatible chat server (127.0.0.1, a free port) playing two models: `writer`
+ * answers "Noted."; `asker` answers "Where does Kim live?" with a `recall` tool call, then — with
+ * its tool message — with text, and "Who is Kim?" with a call to a tool that does not exist,
+ * then text; without `tools` in the request it answers at once. Every request body is kept.
+ */
+const chatServer = async (): Promise<{ url: string; seen: Array<ChatBody>; close: () => Promise<void> }> => {
+  const seen: Array<ChatBody> = []
+  const server = Http.createServer((req, res) => {
+    let raw = ""
+    req.on("data", (c: Buffer) => (raw += c.toString("utf8")))
+    req.on("end", () => {
+      const body = JSON.parse(raw) as ChatBody
+      seen.push(body)
+      const user = [...body.messages].reverse().find((m) => m.role === "user")?.content ?? ""
+      const answered = body.messages.some((m) => m.role === "tool")
+      const call = (name: string, args: string) => ({
+        content: null,
+        tool_calls: [{ id: `call_${seen.length}`, type: "function", function: { name, arguments: args } }]
+      })
+      const message = body.model === "writer" || body.tools === undefined || answered
+        ? { content: body.model === "writer" ? "Noted." : `${body.model} answers.` }
+        : user.includes("Who is Kim")
+        ? call("erase_everything", "{}")
+        : call("recall", JSON.stringify({ query: "Kim" }))
+      res.writeHead(200, { "content-type": "application/json" })
+      res.end(JSON.stringify({
+        model: body.model,
+        choices: [{ index: 0, message: { role: "assistant", ...message }, finish_reason: "content" in message && message.content !== null ? "stop" : "tool_calls" }]
+      }))
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+  }
+}
+
+describe("per-path models over an OpenAI-compatible endpoint", () => {
+  it("openai:<name> per path: each turn asks its path's model; tool calls and invalid ones show in ask --json; --tools off sends none", async () => {
+    const server = await chatServer()
+    try {
+      const env = { MAGS_HOME: home(), MAGS_EMBEDDINGS: "test", MAGS_OPENAI_BASE_URL: server.url, MAGS_OPENAI_API_KEY: "sk-test" }
+      const paths = ["--ask-model", "openai:asker", "--write-model", "openai:writer"]
+      const turn = async (text: string, ...more: Array<string>) => {
+        const from = server.seen.length
+        const t = view(await magsAsync(["ask", text, "--json", ...paths, ...more], env, 60_000))
+        return { t, requests: server.seen.slice(from) }
+      }
+      const models = { ask: { provider: "openai", model: "asker" }, write: { provider: "openai", model: "writer" } }
+
+      const write = await turn(STATEMENT)
+      expect(write.t.models).toEqual(models)
+      expect([write.t.answeredBy, write.t.answer]).toEqual(["write", "Noted."])
+      expect(write.requests.map((b) => b.model)).toEqual(["writer"])
+
+      const ask = await turn(QUESTION)
+      expect([ask.t.answeredBy, ask.t.answer]).toEqual(["ask", "asker answers."])
+      expect(ask.requests.map((b) => b.model)).toEqual(["asker", "asker"])
+      expect(ask.requests[0]!.tools?.map((x) => x.function.name).sort()).toEqual(["connect", "engram", "recall"])
+      expect(ask.t.toolCalls).toHaveLength(1)
+      expect(ask.t.toolCalls[0]).toMatchObject({ round: 1, name: "recall", outcome: "run" })
+      expect(ask.t.malformed).toEqual([])
+
+      const invalid = await turn("Who is Kim?")
+      expect(invalid.t.toolCalls.map((c) => [c.name, c.outcome])).toEqual([["erase_everything", "invalid"]])
+      expect(invalid.t.malformed).toHaveLength(1)
+      expect(invalid.t.malformed[0]!.round).toBe(1)
+
+      const off = await turn(QUESTION, "--tools", "off")
+      expect(off.requests.map((b) => [b.model, b.tools])).toEqual([["asker", undefined]])
+      expect(off.t.toolCalls).toEqual([])
+    } finally {
+      await server.close()
+    }
+  }, 120_000)
 })
 
 /** The shell lines of the README's "Per-path models" section that set `MAGS_…` variables: `[env, args, expected exit]`. */

@@ -2,7 +2,8 @@
  * Root — the `mags` root command and its shared flags.
  *
  * The shared flags (see `Config.ts` for what each sets) are accepted before or after the
- * subcommand name (`mags --home /tmp/m ingest a.txt` or `mags ingest a.txt --home /tmp/m`). A
+ * subcommand name (`mags --home /tmp/m ingest a.txt` or `mags ingest a.txt --home /tmp/m`), by
+ * every command, `serve` and `mcp` included (so `--policy`, `--ask-model`, … reach them too). A
  * command's handler reads the resolved {@link settings}: its flags, then the environment
  * ({@link CliEnv}, `process.env` unless a test provides another), then the defaults.
  *
@@ -42,7 +43,8 @@ export const sharedFlags = {
   writeModel: text("write-model", "The write path's model: openai:<name> or a GGUF path / URI (env MAGS_WRITE_MODEL, default --model / --openai-model)"),
   askLora: text("ask-lora", "LoRA adapter file for the ask path's GGUF model (env MAGS_ASK_LORA)"),
   writeLora: text("write-lora", "LoRA adapter file for the write path's GGUF model (env MAGS_WRITE_LORA)"),
-  policy: text("policy", "Trained memory-controller policy file (env MAGS_POLICY; none: the hand-written controller)")
+  policy: text("policy", "Trained memory-controller policy file (env MAGS_POLICY; none: the hand-written controller)"),
+  tools: text("tools", "on | off: offer the memory tools to models that take tools (env MAGS_TOOLS, default on)")
 } as const
 
 /** The root command (subcommands are attached in `Cli.ts`). */
@@ -78,7 +80,8 @@ export const settings: Effect.Effect<Config.Settings, AppFailure, Command.Comman
     writeModel: plain(flags.writeModel),
     askLora: plain(flags.askLora),
     writeLora: plain(flags.writeLora),
-    policy: plain(flags.policy)
+    policy: plain(flags.policy),
+    tools: plain(flags.tools)
   }, env)
   return Result.isFailure(resolved) ? yield* resolved.failure : resolved.success
 })

@@ -7,6 +7,12 @@
  * {@link layerShared} takes the ambient `LanguageModel.LanguageModel` for both. A request routed
  * `"both"` is answered by the ask model (the answer answers its question).
  *
+ * The CLI reaches both layers through `Services.pathModelsLayer`: `--ask-model` / `--write-model`
+ * (`MAGS_ASK_MODEL` / `MAGS_WRITE_MODEL`: `openai:<name>` or a GGUF) and `--ask-lora` /
+ * `--write-lora` pick each path's model (see `shell/app/Config.ts`); the same GGUF file and LoRA
+ * on both paths goes through {@link layerShared} (loaded once), anything else through
+ * {@link layerSplit}.
+ *
  * @since 0.1.0
  */
 import { Context, Effect, Layer } from "effect"

@@ -2,7 +2,8 @@
  * `mags chat` — an interactive conversation: each line of stdin is one turn of the MAGS loop
  * (see `ask`), its answer printed after `mags>`. Ends at end of input, `/quit` or `/exit`.
  * `/facts` toggles the details of each turn. A failed turn ends the chat with its error (its
- * events are not written; earlier turns are kept).
+ * events are not written; earlier turns are kept). Each turn goes down the router's path, answered
+ * by that path's model (`--ask-model` / `--write-model`, see `shell/app/Config.ts`).
  *
  * @since 0.1.0
  */
