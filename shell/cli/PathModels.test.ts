@@ -10,12 +10,11 @@
  * skip, with a message, when ../shared/models is absent.
  */
 import { afterAll, describe, expect, it } from "vitest"
-import { Schema } from "effect"
+import { Effect, Schema } from "effect"
 import * as NodeFs from "node:fs"
-import * as Http from "node:http"
-import type { AddressInfo } from "node:net"
 import * as NodePath from "node:path"
 import * as Views from "../app/Views.ts"
+import * as Loopback from "../testing/Loopback.ts"
 import { exitCodes } from "./Errors.ts"
 import { dbState, mags, magsAsync, ROOT, type Run, tempDir } from "./testing.ts"
 
@@ -99,68 +98,56 @@ interface ChatBody {
 }
 
 /**
- * A loopback OpenAI-compatible chat server (127.0.0.1, a free port) playing two models: `writer`
+ * A loopback OpenAI-compatible chat server (`Loopback.server`) playing two models: `writer`
  * answers "Noted."; `asker` answers "Where does Kim live?" with a `recall` tool call, then — with
  * its tool message — with text, and "Who is Kim?" with a call to a tool that does not exist,
  * then text; without `tools` in the request it answers at once. Every request body is kept.
  */
-const chatServer = async (): Promise<{ url: string; seen: Array<ChatBody>; close: () => Promise<void> }> => {
-  const seen: Array<ChatBody> = []
-  const server = Http.createServer((req, res) => {
-    let raw = ""
-    req.on("data", (c: Buffer) => (raw += c.toString("utf8")))
-    req.on("end", () => {
-      const body = JSON.parse(raw) as ChatBody
-      seen.push(body)
-      const user = [...body.messages].reverse().find((m) => m.role === "user")?.content ?? ""
-      const answered = body.messages.some((m) => m.role === "tool")
-      const call = (name: string, args: string) => ({
-        content: null,
-        tool_calls: [{ id: `call_${seen.length}`, type: "function", function: { name, arguments: args } }]
-      })
-      const message = body.model === "writer" || body.tools === undefined || answered
-        ? { content: body.model === "writer" ? "Noted." : `${body.model} answers.` }
-        : user.includes("Who is Kim")
-        ? call("erase_everything", "{}")
-        : call("recall", JSON.stringify({ query: "Kim" }))
-      res.writeHead(200, { "content-type": "application/json" })
-      res.end(JSON.stringify({
-        model: body.model,
-        choices: [{ index: 0, message: { role: "assistant", ...message }, finish_reason: "content" in message && message.content !== null ? "stop" : "tool_calls" }]
-      }))
+const chatServer = Loopback.server<ChatBody>((seen) => (req, res) => {
+  let raw = ""
+  req.on("data", (c: Buffer) => (raw += c.toString("utf8")))
+  req.on("end", () => {
+    const body = JSON.parse(raw) as ChatBody
+    seen.push(body)
+    const user = [...body.messages].reverse().find((m) => m.role === "user")?.content ?? ""
+    const answered = body.messages.some((m) => m.role === "tool")
+    const call = (name: string, args: string) => ({
+      content: null,
+      tool_calls: [{ id: `call_${seen.length}`, type: "function", function: { name, arguments: args } }]
     })
+    const message = body.model === "writer" || body.tools === undefined || answered
+      ? { content: body.model === "writer" ? "Noted." : `${body.model} answers.` }
+      : user.includes("Who is Kim")
+      ? call("erase_everything", "{}")
+      : call("recall", JSON.stringify({ query: "Kim" }))
+    res.writeHead(200, { "content-type": "application/json" })
+    res.end(JSON.stringify({
+      model: body.model,
+      choices: [{ index: 0, message: { role: "assistant", ...message }, finish_reason: message.content === null ? "tool_calls" : "stop" }]
+    }))
   })
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      })
-  }
-}
+})
 
 describe("per-path models over an OpenAI-compatible endpoint", () => {
-  it("openai:<name> per path: each turn asks its path's model; tool calls and invalid ones show in ask --json; --tools off sends none", async () => {
-    const server = await chatServer()
-    try {
+  it("openai:<name> per path: each turn asks its path's model; tool calls and invalid ones show in ask --json; --tools off sends none", () =>
+    Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+      const server = yield* chatServer
       const env = { MAGS_HOME: home(), MAGS_EMBEDDINGS: "test", MAGS_OPENAI_BASE_URL: server.url, MAGS_OPENAI_API_KEY: "sk-test" }
       const paths = ["--ask-model", "openai:asker", "--write-model", "openai:writer"]
-      const turn = async (text: string, ...more: Array<string>) => {
-        const from = server.seen.length
-        const t = view(await magsAsync(["ask", text, "--json", ...paths, ...more], env, 60_000))
-        return { t, requests: server.seen.slice(from) }
-      }
+      const turn = (text: string, ...more: Array<string>) =>
+        Effect.promise(async () => {
+          const from = server.seen.length
+          const t = view(await magsAsync(["ask", text, "--json", ...paths, ...more], env, 60_000))
+          return { t, requests: server.seen.slice(from) }
+        })
       const models = { ask: { provider: "openai", model: "asker" }, write: { provider: "openai", model: "writer" } }
 
-      const write = await turn(STATEMENT)
+      const write = yield* turn(STATEMENT)
       expect(write.t.models).toEqual(models)
       expect([write.t.answeredBy, write.t.answer]).toEqual(["write", "Noted."])
       expect(write.requests.map((b) => b.model)).toEqual(["writer"])
 
-      const ask = await turn(QUESTION)
+      const ask = yield* turn(QUESTION)
       expect([ask.t.answeredBy, ask.t.answer]).toEqual(["ask", "asker answers."])
       expect(ask.requests.map((b) => b.model)).toEqual(["asker", "asker"])
       expect(ask.requests[0]!.tools?.map((x) => x.function.name).sort()).toEqual(["connect", "engram", "recall"])
@@ -168,18 +155,15 @@ describe("per-path models over an OpenAI-compatible endpoint", () => {
       expect(ask.t.toolCalls[0]).toMatchObject({ round: 1, name: "recall", outcome: "run" })
       expect(ask.t.malformed).toEqual([])
 
-      const invalid = await turn("Who is Kim?")
+      const invalid = yield* turn("Who is Kim?")
       expect(invalid.t.toolCalls.map((c) => [c.name, c.outcome])).toEqual([["erase_everything", "invalid"]])
       expect(invalid.t.malformed).toHaveLength(1)
       expect(invalid.t.malformed[0]!.round).toBe(1)
 
-      const off = await turn(QUESTION, "--tools", "off")
+      const off = yield* turn(QUESTION, "--tools", "off")
       expect(off.requests.map((b) => [b.model, b.tools])).toEqual([["asker", undefined]])
       expect(off.t.toolCalls).toEqual([])
-    } finally {
-      await server.close()
-    }
-  }, 120_000)
+    }))), 120_000)
 })
 
 /** The shell lines of the README's "Per-path models" section that set `MAGS_…` variables: `[env, args, expected exit]`. */
