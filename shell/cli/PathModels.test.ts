@@ -202,6 +202,14 @@ describe.skipIf(!haveModels)("per-path models: each path runs its own GGUF", () 
     }
   }, 300_000)
 
+  it("a path's LoRA reaches its GGUF model: a missing adapter file is ModelMissing (exit 3), nothing written", () => {
+    const h = home()
+    const r = mags(["ask", QUESTION, "--ask-model", STORIES, "--ask-lora", "/nonexistent/ask-lora.gguf"], { MAGS_HOME: h, ...GGUF_ENV })
+    expect(r.code, r.stderr).toBe(exitCodes.ModelMissing)
+    expect(r.stderr).toMatch(/^mags: .*not found: \/nonexistent\/ask-lora\.gguf\n$/)
+    expect(dbState(h)).toBeUndefined()
+  })
+
   it("ask → stories260K, write → llama-2-tiny-random: reported, and each answer is its own model's", async () => {
     const split = ["--ask-model", STORIES, "--write-model", RANDOM]
     const ask = (text: string, args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
