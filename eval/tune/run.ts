@@ -49,7 +49,8 @@ const gitDirty = (): Array<string> => {
   }
 }
 
-const gitCommit = (): string | undefined => {
+/** The short commit of HEAD (undefined outside a git checkout). */
+export const gitCommit = (): string | undefined => {
   try {
     return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim()
   } catch {

@@ -35,7 +35,7 @@
  *
  * A run can be driven one step at a time ({@link session}); {@link run} is that loop to the end.
  */
-import { type Changes, Consolidate, Decay, Engram, Event, Fact, Key, LiquidGraph, Params, Prune, Recall, Reconcile, Reinforce } from "../../core/index.ts"
+import { type Changes, Consolidate, Controller, Decay, Engram, Event, Fact, Key, LiquidGraph, Params, Prune, Recall, Reconcile, Reinforce } from "../../core/index.ts"
 import * as Bm25 from "../../eval/baselines/Bm25.ts"
 import { Rng } from "./Prng.ts"
 import { tripleKey, type BaseObservation, type Transition, type Triple, type World } from "./World.ts"
@@ -73,6 +73,8 @@ export const timeOf = (step: number): number => T0 + step * STEP_MS
  */
 export const GAME_PARAMS: Params.Params = Params.defaults
 
+const words = (s: string): Array<string> => Key.node(s).split(" ").filter((w) => w.length > 0)
+
 const newCounters = () => ({ recalls: 0, engrams: 0, reinforces: 0, supersessions: 0 })
 
 /**
@@ -91,8 +93,33 @@ export interface MagsMemory extends Memory {
   maintain(step: number, dt: number): void
 }
 
-/** The MAGS memory (see the module header). */
-export const magsMemory = (parse: (text: string) => Array<Triple>, params: Params.Params = GAME_PARAMS, observe?: Observer): MagsMemory => {
+/**
+ * Picks the action of a controller decision from its feature vector at a step (see
+ * `core/Controller.ts`). The hand-written controller's {@link handDecider} takes each decision's
+ * first action; {@link controllerDecider} asks a controller; a GRPO trainer samples and records.
+ */
+export type Decider = <H extends Controller.HeadName>(head: H, x: ReadonlyArray<number>, step: number) => Controller.ActionOf<H>
+
+/** The hand-written controller: the MAGS agent as the module header describes it. */
+export const handDecider: Decider = (head) => Controller.handAction(head)
+
+/** The decisions of a controller (the hand-written one, or a learned policy's greedy choices). */
+export const controllerDecider = (c: Controller.Controller): Decider => (head, x) => Controller.decide(c, head, x)
+
+/**
+ * The MAGS memory (see the module header), its memory decisions taken by `decide` (default: the
+ * hand-written controller, which is the behaviour the header describes). Each step, before the
+ * recall, the `recall` decision (default / shallow / deep, `Controller.recallParams`); after it,
+ * `trust` (which recalled facts the policy sees), `engram` (which new triples are stored) and
+ * `maintain` (housekeeping at the end of the step). A surprise is a new triple that contradicts a
+ * fact the step's recall returned.
+ */
+export const magsMemory = (
+  parse: (text: string) => Array<Triple>,
+  params: Params.Params = GAME_PARAMS,
+  observe?: Observer,
+  decide: Decider = handDecider
+): MagsMemory => {
   let g = LiquidGraph.empty()
   const counters = newCounters()
   const tell = (event: () => Event.Event, changes: Changes.Changes): void => {
@@ -108,38 +135,70 @@ export const magsMemory = (parse: (text: string) => Array<Triple>, params: Param
   let recalled = new Map<string, string>()
   let recalledFacts: Array<Fact.Fact> = []
   const single = new Set(params.singleValued)
-  return {
+  // What the controller sees and decided.
+  let lastSurprise: number | undefined
+  const subjectSurprise = new Map<string, number>()
+  let rewardRate = 0
+  let lastReward = 0
+  let lastMaintain = 0
+  let pending: { engram: Controller.ActionOf<"engram">; maintain: Controller.ActionOf<"maintain"> } = { engram: "all", maintain: "no" }
+  const contextOf = (step: number, query: string): Controller.Context => {
+    const key = Key.node(query)
+    const ws = words(query)
+    const known = LiquidGraph.hasNode(g, key) ? 1 : ws.length === 0 ? 0 : ws.filter((w) => LiquidGraph.hasNode(g, w)).length / ws.length
+    const subject = subjectSurprise.get(key)
+    return {
+      queryWords: ws.length, queryKnown: known, nodes: LiquidGraph.nodeCount(g), edges: LiquidGraph.edgeCount(g),
+      sinceSurprise: lastSurprise === undefined ? undefined : step - lastSurprise,
+      sinceSubjectSurprise: subject === undefined ? undefined : step - subject,
+      rewardRate, lastReward, sinceMaintain: step - lastMaintain,
+      recalled: 0, recalledNegated: 0, recalledStale: 0, recalledOld: 0
+    }
+  }
+  const stale = (t: Triple): boolean => {
+    const s = subjectSurprise.get(t.subject)
+    return s !== undefined && t.step < s
+  }
+  const old = (t: Triple, step: number): boolean => step - t.step > Controller.RECENT_STEPS
+  const memory: MagsMemory = {
     name: "mags",
     counters,
     graph: () => g,
     retrieve(step, query) {
       counters.recalls++
-      if (query.trim().length === 0 || LiquidGraph.nodeCount(g) === 0) {
-        recalled = new Map()
-        recalledFacts = []
-        return { triples: [], context: "" }
-      }
-      const now = timeOf(step)
-      const input = { text: query, at: null }
-      const r = Recall.recall(g, input, params, now)
-      g = r.graph
-      tell(() => new Event.Recalled({ now, input }), r.changes)
+      const ctx = contextOf(step, query)
+      const how = decide("recall", Controller.features(ctx, "pre"), step)
       recalled = new Map()
       recalledFacts = []
       const triples: Array<Triple> = []
-      for (const f of r.result.facts) {
-        if (!Fact.isCurrent(f.fact)) continue
-        const t: Triple = {
-          subject: f.fact.subject, relation: f.fact.relation, object: f.fact.object, negated: f.fact.negated,
-          // When memory last saw it hold: its validity start, or its last confirmation.
-          step: Math.floor((Math.max(f.fact.validFrom ?? f.fact.learnedAt, f.fact.lastReinforced) - T0) / STEP_MS)
+      if (query.trim().length > 0 && LiquidGraph.nodeCount(g) > 0) {
+        const now = timeOf(step)
+        const input = { text: query, at: null }
+        const r = Recall.recall(g, input, Controller.recallParams(params, how), now)
+        g = r.graph
+        tell(() => new Event.Recalled({ now, input }), r.changes)
+        for (const f of r.result.facts) {
+          if (!Fact.isCurrent(f.fact)) continue
+          const t: Triple = {
+            subject: f.fact.subject, relation: f.fact.relation, object: f.fact.object, negated: f.fact.negated,
+            // When memory last saw it hold: its validity start, or its last confirmation.
+            step: Math.floor((Math.max(f.fact.validFrom ?? f.fact.learnedAt, f.fact.lastReinforced) - T0) / STEP_MS)
+          }
+          triples.push(t)
+          recalled.set(tripleKey(t), f.fact.id)
+          recalledFacts.push(f.fact)
         }
-        triples.push(t)
-        recalled.set(tripleKey(t), f.fact.id)
-        recalledFacts.push(f.fact)
       }
-      const context = triples.map((t) => `${t.subject} ${t.negated ? "NOT " : ""}${t.relation.replace(/_/g, " ")} ${t.object} (since t=${t.step})`).join("\n")
-      return { triples, context }
+      const n = triples.length
+      const share = (p: (t: Triple) => boolean) => (n === 0 ? 0 : triples.filter(p).length / n)
+      const x = Controller.features({
+        ...ctx, recalled: n, recalledNegated: share((t) => t.negated), recalledStale: share(stale), recalledOld: share((t) => old(t, step))
+      }, "post")
+      const trust = decide("trust", x, step)
+      pending = { engram: decide("engram", x, step), maintain: decide("maintain", x, step) }
+      const shown = trust === "all" ? triples : trust === "fresh" ? triples.filter((t) => !stale(t)) : triples.filter((t) => !old(t, step))
+      const text = shown.map((t) => `${t.subject} ${t.negated ? "NOT " : ""}${t.relation.replace(/_/g, " ")} ${t.object} (since t=${t.step})`).join("\n")
+      return { triples: shown, context: text }
     },
     record(step, text, used, reward) {
       const now = timeOf(step) + STEP_MS / 2
@@ -160,24 +219,33 @@ export const magsMemory = (parse: (text: string) => Array<Triple>, params: Param
         reinforce([...confirmed].sort(), 1, now)
         counters.reinforces++
       }
-      // Weaken recalled facts the new evidence contradicts.
+      // Weaken recalled facts the new evidence contradicts (a surprise about their subject).
       const contradicted = new Set<string>()
+      const contradicting = new Set<Triple>()
       for (const t of fresh) {
         for (const f of recalledFacts) {
           if (f.subject !== t.subject || f.relation !== t.relation) continue
           const negation = f.object === t.object && f.negated !== t.negated
           const replaced = single.has(t.relation) && !f.negated && !t.negated && f.object !== t.object
-          if (negation || replaced) contradicted.add(f.id)
+          if (negation || replaced) {
+            contradicted.add(f.id)
+            contradicting.add(t)
+            subjectSurprise.set(t.subject, step)
+            lastSurprise = step
+          }
         }
       }
       if (contradicted.size > 0) {
         reinforce([...contradicted].sort(), -1, now)
         counters.reinforces++
       }
-      if (fresh.length > 0) {
+      const negatesBelief = (t: Triple): boolean =>
+        LiquidGraph.slot(g, t.subject, t.relation).some((f) => Fact.isCurrent(f) && f.object === t.object && !f.negated)
+      const stored = pending.engram === "all" ? fresh : pending.engram === "none" ? [] : fresh.filter((t) => !t.negated || contradicting.has(t) || negatesBelief(t))
+      if (stored.length > 0) {
         const input = {
           episode: { id: `s${step}`, text, time: timeOf(step) },
-          facts: fresh.map((t) => ({ subject: t.subject, relation: t.relation, object: t.object, negated: t.negated, validFrom: timeOf(t.step) }))
+          facts: stored.map((t) => ({ subject: t.subject, relation: t.relation, object: t.object, negated: t.negated, validFrom: timeOf(t.step) }))
         }
         const e = Engram.engram(g, input, params, now)
         tell(() => new Event.Engrammed({ now, input }), e.changes)
@@ -195,6 +263,10 @@ export const magsMemory = (parse: (text: string) => Array<Triple>, params: Param
           counters.reinforces++
         }
       }
+      rewardRate = 0.8 * rewardRate + 0.2 * Math.max(-1, Math.min(1, reward))
+      lastReward = Math.max(-1, Math.min(1, reward))
+      if (pending.maintain === "yes") memory.maintain(step, Math.max(1, step - lastMaintain) * STEP_MS)
+      pending = { engram: "all", maintain: "no" }
     },
     maintain(step, dt) {
       const now = timeOf(step) + STEP_MS / 2
@@ -205,9 +277,11 @@ export const magsMemory = (parse: (text: string) => Array<Triple>, params: Param
       const consolidated = Consolidate.consolidate(pruned.graph, {}, params, now)
       tell(() => new Event.Consolidated({ now, input: {} }), consolidated.changes)
       g = consolidated.graph
+      lastMaintain = step
     },
     size: () => ({ nodes: LiquidGraph.nodeCount(g), edges: LiquidGraph.edgeCount(g) })
   }
+  return memory
 }
 
 export const noMemory = (): Memory => ({
@@ -253,7 +327,6 @@ export const windowMemory = (parse: (text: string) => Array<Triple>, tokens = WI
   }
 }
 
-const words = (s: string): Array<string> => Key.node(s).split(" ").filter((w) => w.length > 0)
 
 /** Top-k chunk indices by BM25 (the evaluation's one BM25, eval/baselines/Bm25.ts); ties keep the earlier chunk. */
 export const bm25TopK = (chunks: ReadonlyArray<ReadonlyArray<string>>, query: ReadonlyArray<string>, k: number): Array<number> =>
@@ -281,8 +354,9 @@ export const ragMemory = (parse: (text: string) => Array<Triple>, k = RAG_K): Me
   }
 }
 
-export const makeMemory = (name: AgentName, parse: (text: string) => Array<Triple>): Memory =>
-  name === "mags" ? magsMemory(parse) : name === "none" ? noMemory() : name === "window" ? windowMemory(parse) : ragMemory(parse)
+/** The memory of an agent; `decide` takes the MAGS agent's memory decisions (default: the hand-written controller). */
+export const makeMemory = (name: AgentName, parse: (text: string) => Array<Triple>, decide: Decider = handDecider): Memory =>
+  name === "mags" ? magsMemory(parse, GAME_PARAMS, undefined, decide) : name === "none" ? noMemory() : name === "window" ? windowMemory(parse) : ragMemory(parse)
 
 /**
  * The optional language-model hook: given a prompt and the legal actions, an action. With one
@@ -375,9 +449,9 @@ export const run = async <S, O extends BaseObservation, C>(
   config: C,
   seed: number,
   agent: AgentName,
-  options: { readonly chooser?: Chooser; readonly maxSteps?: number } = {}
+  options: { readonly chooser?: Chooser; readonly maxSteps?: number; readonly decide?: Decider } = {}
 ): Promise<RunResult> => {
-  const s = session(world, config, seed, makeMemory(agent, world.parse))
+  const s = session(world, config, seed, makeMemory(agent, world.parse, options.decide))
   const cap = options.maxSteps ?? 100_000
   while (!s.current().done && s.steps.length < cap) {
     const thought = s.think()

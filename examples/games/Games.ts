@@ -1,7 +1,7 @@
 /**
  * Games — runs every agent in every world for a list of seeds and collects the figures.
  */
-import { AGENTS, run, type AgentName, type Chooser, type RunResult } from "./Agents.ts"
+import { AGENTS, run, type AgentName, type Chooser, type Decider, type RunResult } from "./Agents.ts"
 import * as Kitchen from "./Kitchen.ts"
 import * as Maze from "./Maze.ts"
 import { mean, perStep, recoveries, type Recovery } from "./Metrics.ts"
@@ -33,13 +33,15 @@ export interface GamesOptions {
   readonly quick: boolean
   readonly seeds: ReadonlyArray<number>
   readonly chooser?: Chooser
+  /** The MAGS agent's memory decisions (default: the hand-written controller). */
+  readonly decide?: Decider
   readonly progress?: (message: string, done?: number, total?: number) => void
 }
 
 const episodes = (r: RunResult): number => (r.finalState as { config: { episodes: number } }).config.episodes
 
-export const runOne = (world: WorldName, agent: AgentName, seed: number, quick: boolean, chooser?: Chooser): Promise<RunResult> => {
-  const opts = chooser === undefined ? {} : { chooser }
+export const runOne = (world: WorldName, agent: AgentName, seed: number, quick: boolean, chooser?: Chooser, decide?: Decider): Promise<RunResult> => {
+  const opts = { ...(chooser === undefined ? {} : { chooser }), ...(decide === undefined ? {} : { decide }) }
   if (world === "nonsense") return run(Nonsense.world, quick ? Nonsense.quickConfig : Nonsense.defaultConfig, seed, agent, opts)
   if (world === "maze") return run(Maze.world, quick ? Maze.quickConfig : Maze.defaultConfig, seed, agent, opts)
   return run(Kitchen.world, quick ? Kitchen.quickConfig : Kitchen.defaultConfig, seed, agent, opts)
@@ -48,7 +50,7 @@ export const runOne = (world: WorldName, agent: AgentName, seed: number, quick: 
 /** Figures of one agent in one world over the seeds. */
 export const figures = async (world: WorldName, agent: AgentName, o: GamesOptions): Promise<AgentFigures> => {
   const runs: Array<RunResult> = []
-  for (const s of o.seeds) runs.push(await runOne(world, agent, s, o.quick, o.chooser))
+  for (const s of o.seeds) runs.push(await runOne(world, agent, s, o.quick, o.chooser, o.decide))
   const last = (r: RunResult) => r.steps[r.steps.length - 1]
   const rates = runs.map((r) => perStep(r.steps))
   const base = {
