@@ -231,7 +231,8 @@ export const resolve = (flags: Flags, env: Env, homedir: string = NodeOs.homedir
     if (own !== undefined) {
       if (own.startsWith(OPENAI_PREFIX)) {
         const name = own.slice(OPENAI_PREFIX.length).trim()
-        if (name === "") return Result.fail(fail("Usage", `--${flag} "${own}" names no model: write ${OPENAI_PREFIX}<model name>`))
+        const variable = envNames[path === "ask" ? "askModel" : "writeModel"]
+        if (name === "") return Result.fail(fail("Usage", `--${flag} / ${variable} "${own}" names no model: write ${OPENAI_PREFIX}<model name>`))
         chosen = { _tag: "OpenAi", endpoint: { baseUrl, apiKey, model: name } }
       } else {
         chosen = { _tag: "Llama", modelPath: expandHome(own, homedir), threads }
