@@ -97,6 +97,8 @@ describe("Mags.turn", () => {
 
       // turn 1: write path
       assert.strictEqual(t1!.route, "write")
+      assert.strictEqual(t1!.decision.route, "write")
+      assert.deepStrictEqual(t3!.decision.sentences.map((x) => x.kind), ["statement", "question"])
       assert.strictEqual(t1!.answer, "Noted.")
       assert.deepStrictEqual(t1!.events.slice(0, 5).map((e) => e._tag), ["Recalled", "Engrammed", "Reconciled", "Engrammed", "Reconciled"])
       assert.deepStrictEqual(t1!.engrammed.map((f) => [f.subject, f.relation, f.object, f.source]), [

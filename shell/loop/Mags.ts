@@ -87,7 +87,7 @@ import { ActiveMemory } from "./ActiveMemory.ts"
 import * as MetaTokens from "./MetaTokens.ts"
 import { AskModel, WriteModel } from "./PathModels.ts"
 import * as Prompt from "./Prompt.ts"
-import { type Route, Router } from "./Router.ts"
+import { type Decision, type Route, Router } from "./Router.ts"
 
 // ── model ─────────────────────────────────────────────────────────────────────
 
@@ -169,6 +169,8 @@ export interface ToolCallReport {
 /** The outcome of one turn. */
 export interface TurnResult {
   readonly route: Route
+  /** The router's decision for the turn (its `route` is {@link TurnResult.route}). */
+  readonly decision: Decision
   /** The answer: the last generation's text without meta tags. */
   readonly answer: string
   /** The events committed, in order. */
@@ -603,6 +605,7 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
     previousEpisode = episodeId
     return {
       route: decision.route,
+      decision,
       answer,
       events: tape.events,
       recalled,
