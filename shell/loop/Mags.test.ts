@@ -260,6 +260,24 @@ describe("Mags.turn", () => {
       ])
     }))
 
+  it.effect("a <connect> tag (models without tools): the path goes back in the memory results, nothing is recorded for it", () =>
+    Effect.gen(function*() {
+      const w = yield* world(["Let me see. <connect>Alice | Paris</connect>", "She lives there."], ["Noted."], { useTools: false })
+      const out = yield* Effect.gen(function*() {
+        const mags = yield* Mags
+        yield* mags.turn("Alice lives in Paris.")
+        return yield* mags.turn("How is Alice connected to Paris?")
+      }).pipe(Effect.provide(w.mags))
+      assert.strictEqual(out.rounds, 2)
+      assert.strictEqual(out.answer, "She lives there.")
+      const last = (yield* w.ask.prompts).at(-1)!.content.at(-1)!
+      assert.include(
+        last.role === "user" ? last.content.map((p) => (p.type === "text" ? p.text : "")).join("") : "",
+        "connect \"Alice\" \"Paris\": Alice —lives_in→ Paris"
+      )
+      assert.deepStrictEqual(out.events.filter((e) => e._tag === "Recalled").length, 1)
+    }))
+
   it.effect("useTools: false offers no toolkit (tags only)", () =>
     Effect.gen(function*() {
       const w = yield* world(["<recall>cat</recall>", "None."], [], { useTools: false })

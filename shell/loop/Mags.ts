@@ -14,8 +14,9 @@
  * 4. parse the output's `<recall>` / `<engram>` tags and memory tool calls (`MetaTokens`):
  *    engram requests become an **Engrammed** event (source `"model"`, no episode) followed by a
  *    **Reconciled** event for their fact ids; recall requests become **Recalled** events whose
- *    facts are fed back and generation continues; a `connect` call reads the strongest path
- *    between its two entities (`Connect.connect`, read-only: no event). At most `maxRounds`
+ *    facts are fed back and generation continues; a `connect` request (tool or tag) reads the
+ *    strongest path between its two entities (`Connect.connect`, read-only: no event), fed back
+ *    the same way. At most `maxRounds`
  *    generations per turn; recall requests of the last allowed generation are not run (they are
  *    returned as `unanswered`); malformed requests are returned, never run;
  * 5. **engram what the exchange taught**: the triples the `Extractor` reads from the user's
@@ -48,8 +49,8 @@
  * model can answer with what it got. An **invalid call** (unknown tool, arguments that are not
  * JSON, parameters failing the tool's schema) is never run: it is reported in `malformed` and
  * `toolCalls` (outcome `"invalid"`), and the model gets an error result for that call id. Tag
- * recalls of the same output are answered with a user message ("Memory results: …") as without
- * tools. `useTools: false` offers no tools (tags only).
+ * recalls and connects of the same output are answered with a user message ("Memory results: …")
+ * as without tools. `useTools: false` offers no tools (tags only).
  *
  * **Why only the user's text is extracted.** On the ask path the answer is drawn from memory, so
  * engramming it would feed memory its own output back and let a wrong answer reinforce itself;
@@ -203,6 +204,7 @@ export const DEFAULT_INSTRUCTIONS = [
   "You are an assistant with a long-term memory.",
   "To look something up, write <recall>query</recall>; you will get the facts back.",
   "To store a fact, write <engram>subject | relation | object</engram>.",
+  "To see how two things are connected, write <connect>A | B</connect>.",
   "Answer briefly, using the known facts."
 ].join("\n")
 
@@ -504,6 +506,7 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
       }
 
       const tagQueries = tags.requests.flatMap((r) => (r._tag === "Recall" ? [r.query] : []))
+      const tagConnects = tags.requests.flatMap((r) => (r._tag === "Connect" ? [r] : []))
       const recallCalls = calls.flatMap((c) => {
         const r = callRequest(c)
         return r?._tag === "Recall" ? [{ id: c.call.id, query: r.query }] : []
@@ -520,6 +523,7 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
         for (const c of recallCalls) results.set(c.id, { text: yield* recallText(c.query), isFailure: false })
         const tagResults: Array<string> = []
         for (const query of tagQueries) tagResults.push(yield* recallText(query))
+        for (const c of tagConnects) tagResults.push(connectOn(tape, c.from, c.to))
         if (calls.length > 0) {
           scratch.push(
             { role: "assistant", text: output.text, toolCalls: calls.map((c) => c.call) },
@@ -546,8 +550,8 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
           ...(error === undefined ? {} : { error })
         })
       }
-      // a generation that called tools gets their results; tag recalls get theirs
-      if (calls.length === 0 && tagQueries.length === 0) break
+      // a generation that called tools gets their results; tag recalls and connects get theirs
+      if (calls.length === 0 && tagQueries.length === 0 && tagConnects.length === 0) break
       if (last) {
         unanswered = [...tagQueries, ...recallCalls.map((c) => c.query)]
         break

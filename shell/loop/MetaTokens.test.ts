@@ -20,6 +20,9 @@ interface Row {
 
 const table: ReadonlyArray<Row> = [
   { output: "Paris.", text: "Paris.", requests: [], malformed: [] },
+  { output: "Hm. <connect>Alice | Paris</connect>", text: "Hm.", requests: [{ _tag: "Connect", from: "Alice", to: "Paris" }], malformed: [] },
+  { output: "<connect>Alice</connect> ok", text: "ok", requests: [], malformed: ["connect: expected \"A | B\""] },
+  { output: "<connect>Alice | | Paris</connect>", text: "", requests: [], malformed: ["connect: expected"] },
   { output: "Let me check. <recall>where Alice lives</recall>", text: "Let me check.", requests: [recall("where Alice lives")], malformed: [] },
   { output: "<RECALL> Alice </Recall>", text: "", requests: [recall("Alice")], malformed: [] },
   { output: "Ok.<engram>Alice | lives in | Paris</engram>", text: "Ok.", requests: [engram("Alice", "lives in", "Paris")], malformed: [] },
@@ -82,7 +85,7 @@ describe("MetaTokens.parse", () => {
   })
 
   it("the visible text never contains a meta tag", () => {
-    for (const row of table) assert.notMatch(MetaTokens.parse(row.output).text, /<\/?(recall|engram)/i)
+    for (const row of table) assert.notMatch(MetaTokens.parse(row.output).text, /<\/?(recall|engram|connect)/i)
   })
 })
 

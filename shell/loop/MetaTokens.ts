@@ -9,7 +9,9 @@
  *      parts separated by `|`);
  *    - `<engram>{"subject": "…", "relation": "…", "object": "…", "negated"?: bool,
  *      "confidence"?: 0..1}</engram>`: the JSON form (decoded with `Schema`); a JSON array of such
- *      objects learns several triples.
+ *      objects learns several triples;
+ *    - `<connect>A | B</connect>`: how two entities are connected (exactly two non-empty parts),
+ *      the `connect` tool's request for models without tools.
  *    Tag names are case-insensitive; the content is trimmed.
  * 2. **Tool calls** (`effect/ai` `Tool` / `Toolkit`): {@link MemoryToolkit} declares the tools
  *    `recall` (`{ query }`), `engram` (`{ subject, relation, object, negated?, confidence? }`)
@@ -157,7 +159,7 @@ export const memoryToolkitUnresolved: Effect.Effect<Toolkit.WithHandler<typeof M
 
 // ── parsing ───────────────────────────────────────────────────────────────────
 
-const TAG = /<(\/?)(recall|engram)\s*>/gi
+const TAG = /<(\/?)(recall|engram|connect)\s*>/gi
 
 const decodeTriple = Schema.decodeUnknownResult(EngramTriple)
 const decodeRecall = Schema.decodeUnknownResult(RecallParams)
@@ -199,7 +201,7 @@ const engramContent = (content: string): Result.Result<Array<EngramRequest>, str
  * Reads the meta tags of a model's output (see the module header for the forms and the errors).
  *
  * Laws:
- * - an output without `<recall>`/`<engram>` tags parses to `{ text: output.trim(), requests: [],
+ * - an output without `<recall>`/`<engram>`/`<connect>` tags parses to `{ text: output.trim(), requests: [],
  *   malformed: [] }`;
  * - every tag is either one or more requests or one malformed entry, never both;
  * - `text` contains no meta tag.
@@ -248,7 +250,12 @@ export const parse = (output: string): Parsed => {
         const content = output.slice(open.contentStart, at).trim()
         if (content.length === 0) malformed.push({ position: open.start, message: `empty <${name}>` })
         else if (name === "recall") requests.push({ _tag: "Recall", query: content })
-        else {
+        else if (name === "connect") {
+          const parts = content.split("|").map((p) => p.trim())
+          if (parts.length !== 2 || parts.some((p) => p.length === 0)) {
+            malformed.push({ position: open.start, message: `connect: expected "A | B", got ${JSON.stringify(content.slice(0, 80))}` })
+          } else requests.push({ _tag: "Connect", from: parts[0]!, to: parts[1]! })
+        } else {
           const read = engramContent(content)
           if (Result.isFailure(read)) malformed.push({ position: open.start, message: read.failure })
           else requests.push(...read.success)
