@@ -256,8 +256,7 @@ export const extractorFor = (s: Settings): Layer.Layer<Extractor, AppFailure> =>
 /**
  * Runs `program` with the MAGS loop (`Mags`) over the settings' memory. The models are built
  * first (a missing model file fails before the memory is opened), then the embedder, extractor
- * and router, then the memory; `program` may also read the loop's `Router` and
- * {@link ModelErrors}. The loop offers the memory tools unless the settings turn them off. With no model on the ask path the loop answers with
+ * and router, then the memory. The loop offers the memory tools unless the settings turn them off. With no model on the ask path the loop answers with
  * `TemplateModel.template` (recalled facts that answer the question, kept out of memory).
  * @complexity building the layers + `program`
  */
@@ -265,13 +264,13 @@ export const withLoop = <A, E, R>(
   s: Settings,
   program: Effect.Effect<A, E, R>,
   options: LoopOptions = {}
-): Effect.Effect<A, E | AppFailure, Exclude<R, Mags | ModelErrors | Router>> =>
+): Effect.Effect<A, E | AppFailure, Exclude<R, Mags | ModelErrors>> =>
   program.pipe(
     Effect.provide(Mags.layer({ useTools: s.tools, ...(s.askModel._tag === "None" ? { template: TemplateModel.template } : {}), ...options })),
     Effect.provide(Layer.effect(ActiveMemory, openMemory(s)).pipe(Layer.provide(storeLayer(s)))),
     Effect.provide(Layer.mergeAll(Router.layerRules, embedderLayer(s), extractorLayer(s))),
     Effect.provide(pathModelsLayer(s))
-  ) as Effect.Effect<A, E | AppFailure, Exclude<R, Mags | ModelErrors | Router>>
+  ) as Effect.Effect<A, E | AppFailure, Exclude<R, Mags | ModelErrors>>
 
 /** The default prompt budget (estimated tokens). */
 export const DEFAULT_BUDGET = 2048

@@ -407,6 +407,11 @@ export const recallView = (r: Recalled): RecallView => {
 /** A loop turn's outcome (the fields of `Mags.TurnResult` that `TurnView` shows). */
 export interface Turn {
   readonly route: string
+  /** The router's decision: the route and each sentence's kind. */
+  readonly decision: {
+    readonly route: "ask" | "write" | "both"
+    readonly sentences: ReadonlyArray<{ readonly text: string; readonly kind: "question" | "statement" }>
+  }
   readonly answer: string
   readonly rounds: number
   readonly recalled: ReadonlyArray<Recall.RecalledFact>
@@ -426,17 +431,17 @@ export interface Turn {
   readonly state: Replay.State
 }
 
-/** What the CLI knows of a turn besides its result: the router's decision and each path's model. */
-export interface TurnContext {
-  readonly decision: { readonly route: "ask" | "write" | "both"; readonly sentences: ReadonlyArray<{ readonly text: string; readonly kind: "question" | "statement" }> }
-  readonly models: { readonly ask: PathModelView; readonly write: PathModelView }
+/** What answered on each path of a turn (the CLI knows it from its settings). */
+export interface TurnModels {
+  readonly ask: PathModelView
+  readonly write: PathModelView
 }
 
 /**
- * The view of a loop turn, with the router's decision and the path models of `context`.
+ * The view of a loop turn, with the path models of `models`.
  * @complexity O(recalled · path length · log n + events + sentences)
  */
-export const turnView = (t: Turn, context: TurnContext): TurnView => {
+export const turnView = (t: Turn, models: TurnModels): TurnView => {
   const g = t.state.graph
   return {
     route: t.route,
@@ -448,8 +453,8 @@ export const turnView = (t: Turn, context: TurnContext): TurnView => {
     events: t.events.map((e) => ({ tag: e._tag, now: e.now })),
     unanswered: [...t.unanswered],
     seq: t.state.seq,
-    router: { route: context.decision.route, sentences: context.decision.sentences.map((x) => ({ text: x.text, kind: x.kind })) },
-    models: { ask: { ...context.models.ask }, write: { ...context.models.write } },
+    router: { route: t.decision.route, sentences: t.decision.sentences.map((x) => ({ text: x.text, kind: x.kind })) },
+    models: { ask: { ...models.ask }, write: { ...models.write } },
     answeredBy: t.route === "write" ? "write" : "ask",
     malformed: t.malformed.map(({ message, position, round }) => ({ round, position, message })),
     toolCalls: t.toolCalls.map(({ error, id, name, outcome, result, round }) => ({

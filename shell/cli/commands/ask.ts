@@ -15,7 +15,6 @@
 import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { Mags, type TurnResult } from "../../loop/Mags.ts"
-import { Router } from "../../loop/Router.ts"
 import * as Render from "../../app/Render.ts"
 import * as Views from "../../app/Views.ts"
 import * as Json from "../Json.ts"
@@ -38,18 +37,13 @@ export const details = (r: TurnResult): Array<string> => {
 
 /**
  * Runs one turn and prints its answer, or — when `json` gives the path models — its `TurnView`
- * line, with the router's decision (the loop's own `Router`); details on stderr when `verbose`.
+ * line; details on stderr when `verbose`.
  */
-export const runTurn = (text: string, verbose: boolean, json?: Views.TurnContext["models"]) =>
+export const runTurn = (text: string, verbose: boolean, json?: Views.TurnModels) =>
   Effect.gen(function*() {
     const mags = yield* Mags
     const result = yield* mags.turn(text).pipe(Effect.catchTag("MagsError", (e) => Effect.flatMap(Services.turnFailure(e), Effect.fail)))
-    if (json !== undefined) {
-      const decision = yield* Router.use((router) => router.route(text))
-      yield* Json.print(Views.turnView(result, { decision, models: json }))
-    } else {
-      yield* Console.log(result.answer)
-    }
+    yield* (json !== undefined ? Json.print(Views.turnView(result, json)) : Console.log(result.answer))
     if (verbose) for (const line of details(result)) yield* Console.error(line)
     return result
   })
