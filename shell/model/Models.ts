@@ -19,7 +19,6 @@
  */
 import { Effect, Layer, Ref, type Schema, Stream } from "effect"
 import { AiError, LanguageModel, Prompt, type Response } from "effect/ai"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Llama from "./Llama.ts"
 import * as OpenAiChat from "./OpenAiChat.ts"
 
@@ -42,11 +41,12 @@ export const layerLlama = (options: LlamaOptions): Layer.Layer<LanguageModel.Lan
 /**
  * An OpenAI-compatible chat endpoint. Building never fails and makes no request: an unreachable
  * endpoint or a bad key surfaces on the first call as an `AiError` (`NetworkError`,
- * `AuthenticationError`).
+ * `AuthenticationError`). It runs on undici with the options' connect timeout
+ * (`OpenAiChat.httpClientLayer`), so an unreachable host fails within it.
  * @complexity O(1) to build
  */
 export const layerOpenAi = (options: OpenAiOptions): Layer.Layer<LanguageModel.LanguageModel> =>
-  Layer.effect(LanguageModel.LanguageModel, OpenAiChat.make(options)).pipe(Layer.provide(NodeHttpClient.layerUndici))
+  Layer.effect(LanguageModel.LanguageModel, OpenAiChat.make(options)).pipe(Layer.provide(OpenAiChat.httpClientLayer(options.connectTimeoutMs)))
 
 /**
  * A recorded model: the n-th request (`generateText`, `generateObject` or `streamText`, counted
