@@ -6,7 +6,8 @@
  * Decisions (the {@link HEADS}; the first action of each head is the hand-written controller's):
  * - `recall` — how wide and deep to recall: `default` (the params as given), `shallow`
  *   (`maxDepth` ≤ 1, half the anchors: a cheap look at the query's own facts), `deep`
- *   (`maxDepth` + 2, twice the anchors and walk budget: reach facts several hops away);
+ *   (`maxDepth` + 2, twice the anchors and walk budget: reach facts several hops away) — as
+ *   overrides in the recall's input ({@link recallOverrides}), which its event records;
  * - `trust` — which recalled facts to act on: `all`; `fresh` (drop the facts of a subject that
  *   memory last saw hold BEFORE that subject's latest surprise — evidence that predates a
  *   change of the world is suspect); `recent` (only facts seen within the last
@@ -183,23 +184,26 @@ export const handAction = <H extends HeadName>(head: H): ActionOf<H> =>
 export const decide = <H extends HeadName>(c: Controller, head: H, x: ReadonlyArray<number>): ActionOf<H> =>
   c._tag === "Hand" ? handAction(head) : (Policy.greedy(c.policy, x, head) as ActionOf<H>)
 
+/** What a `recall` action changes in a recall's input (`Recall.RecallInput`'s overrides). */
+export interface RecallOverrides {
+  readonly k?: number
+  readonly depth?: number
+  readonly walkBudget?: number
+}
+
 /**
- * The recall parameters of a `recall` action: `default` leaves `params` as they are; `shallow`
- * caps `maxDepth` at 1 and halves `anchors` (at least 1); `deep` adds 2 to `maxDepth` (at most
- * 32) and doubles `anchors` (at most 256) and `walkBudget`.
+ * The recall-input overrides of a `recall` action, against `params`: `default` none; `shallow`
+ * depth ≤ 1 and half the anchors (at least 1); `deep` depth + 2 (at most 32), twice the anchors
+ * (at most 256) and twice the walk budget. They go INTO the recall's input, so its `Recalled`
+ * event carries them and a replay recalls alike.
  * @complexity O(1)
  */
-export const recallParams = (params: Params, action: ActionOf<"recall">): Params =>
+export const recallOverrides = (params: Params, action: ActionOf<"recall">): RecallOverrides =>
   action === "default"
-    ? params
+    ? {}
     : action === "shallow"
-    ? { ...params, maxDepth: Math.min(1, params.maxDepth), anchors: Math.max(1, Math.floor(params.anchors / 2)) }
-    : {
-      ...params,
-      maxDepth: Math.min(32, params.maxDepth + 2),
-      anchors: Math.min(256, params.anchors * 2),
-      walkBudget: Math.min(1e9, params.walkBudget * 2)
-    }
+    ? { depth: Math.min(1, params.maxDepth), k: Math.max(1, Math.floor(params.anchors / 2)) }
+    : { depth: Math.min(32, params.maxDepth + 2), k: Math.min(256, params.anchors * 2), walkBudget: Math.min(1e9, params.walkBudget * 2) }
 
 // ── policy files ──────────────────────────────────────────────────────────────
 

@@ -135,7 +135,9 @@ import * as VectorStore from "./VectorStore.ts"
 
 /**
  * The input of {@link recall}: a query by text and/or embedding, the world time to recall at
- * (`null` or absent: current facts only), and optional overrides of `anchors` and `maxResults`.
+ * (`null` or absent: current facts only), and optional overrides of `anchors` (`k`),
+ * `maxResults`, `maxDepth` (`depth`) and `walkBudget` — carried by the `Recalled` event, so a
+ * replay recalls exactly as the original did.
  *
  * @since 0.1.0
  */
@@ -145,6 +147,10 @@ export const RecallInput = Schema.Struct({
   at: Schema.optionalKey(Schema.NullOr(Schema.Finite)),
   k: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))),
   maxResults: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))),
+  /** Overrides `params.maxDepth` for this recall (a memory controller's "shallow" or "deep" recall). */
+  depth: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 32 }))),
+  /** Overrides `params.walkBudget` for this recall. */
+  walkBudget: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))),
   /** The candidate sources to use (absent: all of {@link SOURCES}); leaving one out switches it off (ablation). */
   sources: Schema.optionalKey(Schema.Array(Schema.Literals(["lexical", "vector", "key", "walk", "time"]))),
   /** What the query says about time (the shell reads it off the question): the time source's input. */
@@ -317,6 +323,8 @@ const validate = (g: LiquidGraph.LiquidGraph, input: RecallInput, params: Params
   if (at !== null && (typeof at !== "number" || !Number.isFinite(at))) throw invalid("at must be a finite number or null")
   if (input.k !== undefined && !isPositiveInt(input.k)) throw invalid("k must be an integer ≥ 1")
   if (input.maxResults !== undefined && !isPositiveInt(input.maxResults)) throw invalid("maxResults must be an integer ≥ 1")
+  if (input.depth !== undefined && !(Number.isInteger(input.depth) && input.depth >= 0 && input.depth <= 32)) throw invalid("depth must be an integer in [0, 32]")
+  if (input.walkBudget !== undefined && !isPositiveInt(input.walkBudget)) throw invalid("walkBudget must be an integer ≥ 1")
   let sources: ReadonlySet<Source> = ALL_SOURCES
   if (input.sources !== undefined) {
     if (!Array.isArray(input.sources)) throw invalid("sources must be an array")
@@ -904,9 +912,12 @@ const withWalk = (s: DirectScores, walk: number): SourceScores => ({ lexical: s.
 export const recall: {
   (input: RecallInput, params: Params, now: number): (graph: LiquidGraph.LiquidGraph) => RecallStep
   (graph: LiquidGraph.LiquidGraph, input: RecallInput, params: Params, now: number): RecallStep
-} = dual(4, (graph: LiquidGraph.LiquidGraph, input: RecallInput, params: Params, now: number): RecallStep => {
+} = dual(4, (graph: LiquidGraph.LiquidGraph, input: RecallInput, p0: Params, now: number): RecallStep => {
   if (typeof now !== "number" || !Number.isFinite(now)) throw invalid("now must be a finite number")
-  const q = validate(graph, input, params)
+  const q = validate(graph, input, p0)
+  const params = input.depth === undefined && input.walkBudget === undefined
+    ? p0
+    : { ...p0, maxDepth: input.depth ?? p0.maxDepth, walkBudget: input.walkBudget ?? p0.walkBudget }
   const direct = new Direct(graph, q, params)
   const cands = candidates(graph, q, params, direct)
   if (cands.length === 0) return { graph, changes: Changes.none, result: EMPTY_RESULT }

@@ -3,11 +3,16 @@
  * (core/Controller.ts): distributions, sampling, the gradient against finite differences,
  * the features' range, the hand-written controller and policy files.
  */
-import { Schema } from "effect"
+import { Result, Schema } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import * as Controller from "../core/Controller.ts"
+import * as Engram from "../core/Engram.ts"
+import * as Event from "../core/Event.ts"
+import * as LiquidGraph from "../core/LiquidGraph.ts"
 import * as Params from "../core/Params.ts"
+import * as Recall from "../core/Recall.ts"
+import * as Replay from "../core/Replay.ts"
 import * as Policy from "../core/Policy.ts"
 
 const SPEC: Policy.Spec = {
@@ -177,17 +182,35 @@ describe("Controller", () => {
     expect(() => Controller.learned(Policy.initial({ ...Controller.SPEC, heads }, () => 0))).toThrow(/decisions/)
   })
 
-  it("recallParams: default is the identity; shallow caps the depth at 1; deep goes deeper and wider", () => {
+  it("recallOverrides: default overrides nothing; shallow caps the depth at 1; deep goes deeper and wider", () => {
     const p = Params.defaults
-    expect(Controller.recallParams(p, "default")).toBe(p)
-    const s = Controller.recallParams(p, "shallow")
-    expect(s.maxDepth).toBeLessThanOrEqual(1)
-    expect(s.anchors).toBeGreaterThanOrEqual(1)
-    expect(s.anchors).toBeLessThanOrEqual(p.anchors)
-    const d = Controller.recallParams(p, "deep")
-    expect(d.maxDepth).toBeGreaterThan(p.maxDepth)
-    expect(d.anchors).toBeGreaterThan(p.anchors)
+    expect(Controller.recallOverrides(p, "default")).toEqual({})
+    const s = Controller.recallOverrides(p, "shallow")
+    expect(s.depth).toBeLessThanOrEqual(1)
+    expect(s.k).toBeGreaterThanOrEqual(1)
+    expect(s.k).toBeLessThanOrEqual(p.anchors)
+    const d = Controller.recallOverrides(p, "deep")
+    expect(d.depth).toBeGreaterThan(p.maxDepth)
+    expect(d.k).toBeGreaterThan(p.anchors)
     expect(d.walkBudget).toBeGreaterThan(p.walkBudget)
+  })
+
+  it("a recall with overrides in its input equals a recall under the overridden params, and its event replays it", () => {
+    let g = LiquidGraph.empty()
+    const facts = [["a", "knows", "b"], ["b", "knows", "c"], ["c", "knows", "d"], ["d", "knows", "e"]].map(([subject, relation, object]) => ({ subject: subject!, relation: relation!, object: object! }))
+    g = Engram.engram(g, { facts }, Params.defaults, 1000).graph
+    for (const action of ["shallow", "deep"] as const) {
+      const o = Controller.recallOverrides(Params.defaults, action)
+      const viaInput = Recall.recall(g, { text: "a", ...o }, Params.defaults, 2000)
+      const viaParams = Recall.recall(g, { text: "a", k: o.k! }, { ...Params.defaults, maxDepth: o.depth!, walkBudget: o.walkBudget ?? Params.defaults.walkBudget }, 2000)
+      expect(viaInput.result.facts.map((f) => f.fact.id)).toEqual(viaParams.result.facts.map((f) => f.fact.id))
+      const replayed = Replay.apply({ ...Replay.initial(Params.defaults), graph: g }, new Event.Recalled({ now: 2000, input: { text: "a", ...o } }))
+      expect(Result.isSuccess(replayed) && LiquidGraph.contentHash(replayed.success.state.graph) === LiquidGraph.contentHash(viaInput.graph)).toBe(true)
+    }
+    const shallow = Recall.recall(g, { text: "a", ...Controller.recallOverrides(Params.defaults, "shallow") }, Params.defaults, 2000)
+    const deep = Recall.recall(g, { text: "a", ...Controller.recallOverrides(Params.defaults, "deep") }, Params.defaults, 2000)
+    expect(deep.result.facts.length).toBeGreaterThan(shallow.result.facts.length)
+    expect(() => Recall.recall(g, { text: "a", depth: -1 }, Params.defaults, 2000)).toThrow(/depth/)
   })
 
   it("a policy file round-trips through JSON and gives the same decisions; a bad file is refused", () => {

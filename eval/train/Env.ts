@@ -14,7 +14,8 @@
  *
  * (Δ: growth of the graph over the branch): score, and the memory it cost. In the nonsense game
  * branches start within {@link CHANGE_LEAD} steps of a rule change, where memory decisions
- * decide how fast the agent recovers; in the maze and kitchen at a seeded step of the first
+ * decide how fast the agent recovers, or (half of them) just before a step at which recall returns
+ * evidence older than its subject's latest surprise ({@link staleSteps}); in the maze and kitchen at a seeded step of the first
  * episodes.
  */
 import { controllerDecider, type Decider, magsMemory, session } from "../../examples/games/Agents.ts"
@@ -64,11 +65,46 @@ export const gameOf = (w: WorldName, quick: boolean): Game =>
  */
 export const situationOf = (w: WorldName, seed: number, quick: boolean, rng: Rng, sampled: number, horizon: number): Situation => {
   if (w === "nonsense") {
+    const stale = staleSteps(w, seed, quick)
+    if (stale.length > 0 && rng.float() < STALE_SHARE) {
+      return { world: w, seed, branch: Math.max(0, stale[rng.int(stale.length)]! - rng.int(sampled)), sampled, horizon }
+    }
     const changes = Nonsense.reset(gameOf(w, quick).config as Nonsense.NonsenseConfig, seed).state.changeSteps
     const c = changes[rng.int(changes.length)]!
     return { world: w, seed, branch: Math.max(0, c - CHANGE_LEAD + rng.int(2 * CHANGE_LEAD + 1)), sampled, horizon }
   }
   return { world: w, seed, branch: rng.int(40), sampled, horizon }
+}
+
+/** The share of nonsense situations branched at a stale-evidence step ({@link staleSteps}). */
+export const STALE_SHARE = 0.5
+
+const staleCache = new Map<string, ReadonlyArray<number>>()
+
+/**
+ * The steps of a game played by the hand-written controller at which the recall returned stale
+ * evidence (a fact memory last saw before its subject's latest surprise): where the `trust`
+ * decision matters. Memoised per (world, seed, size).
+ * @complexity one game, once per key
+ */
+export const staleSteps = (w: WorldName, seed: number, quick: boolean): ReadonlyArray<number> => {
+  const key = `${w}|${seed}|${quick}`
+  const hit = staleCache.get(key)
+  if (hit !== undefined) return hit
+  const at = Controller.FEATURES.indexOf("recalled_stale")
+  const steps: Array<number> = []
+  const decide: Decider = (head, x, step) => {
+    if (head === "trust" && x[at]! > 0) steps.push(step)
+    return Controller.handAction(head)
+  }
+  const g = gameOf(w, quick)
+  const run = session(g.world, g.config, seed, magsMemory(g.world.parse, GAME_PARAMS, undefined, decide))
+  while (!run.current().done) {
+    const th = run.think()
+    run.act(th, th.policy.action, false)
+  }
+  staleCache.set(key, steps)
+  return steps
 }
 
 /** What one rollout of a situation gave. */

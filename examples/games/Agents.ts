@@ -109,7 +109,8 @@ export const controllerDecider = (c: Controller.Controller): Decider => (head, x
 /**
  * The MAGS memory (see the module header), its memory decisions taken by `decide` (default: the
  * hand-written controller, which is the behaviour the header describes). Each step, before the
- * recall, the `recall` decision (default / shallow / deep, `Controller.recallParams`); after it,
+ * recall, the `recall` decision (default / shallow / deep, `Controller.recallOverrides`, in the
+ * recall's input and so in its event); after it,
  * `trust` (which recalled facts the policy sees), `engram` (which new triples are stored) and
  * `maintain` (housekeeping at the end of the step). A surprise is a new triple that contradicts a
  * fact the step's recall returned.
@@ -173,8 +174,8 @@ export const magsMemory = (
       const triples: Array<Triple> = []
       if (query.trim().length > 0 && LiquidGraph.nodeCount(g) > 0) {
         const now = timeOf(step)
-        const input = { text: query, at: null }
-        const r = Recall.recall(g, input, Controller.recallParams(params, how), now)
+        const input = { text: query, at: null, ...Controller.recallOverrides(params, how) }
+        const r = Recall.recall(g, input, params, now)
         g = r.graph
         tell(() => new Event.Recalled({ now, input }), r.changes)
         for (const f of r.result.facts) {
