@@ -14,11 +14,13 @@
  */
 import { Clock, Effect, Result } from "effect"
 import type * as Changes from "../../core/Changes.ts"
+import type * as Controller from "../../core/Controller.ts"
 import * as Event from "../../core/Event.ts"
 import * as Recall from "../../core/Recall.ts"
 import * as Replay from "../../core/Replay.ts"
 import { Embedder } from "../embeddings/Embedder.ts"
 import * as Dates from "../extract/Dates.ts"
+import * as MemoryController from "../loop/MemoryController.ts"
 import type { Memory } from "../store/MemoryStore.ts"
 import { type AppFailure, fail, fromAiError, fromStoreError } from "./Failure.ts"
 import * as Render from "./Render.ts"
@@ -61,6 +63,8 @@ export interface Recalled {
   readonly result: Recall.RecallResult
   /** The state the result's facts and paths refer to (after the recall). */
   readonly state: Replay.State
+  /** How the memory controller had it recall (`MemoryController`; `default` under the hand-written rules). */
+  readonly controller: Controller.ActionOf<"recall">
 }
 
 /**
@@ -91,7 +95,11 @@ export const recall = Effect.fnUntraced(function*(
   const now = yield* Clock.currentTimeMillis
   const vector = Array.from(yield* embedder.embed(query).pipe(Effect.mapError((e) => fromAiError(e, "embeddings"))))
   const time = Dates.timeHint(query, now)
+  const control = yield* MemoryController.current
+  const before = yield* memory.state
+  const how = MemoryController.recallFor(control.controller, before.graph, before.params, query)
   const input: Recall.RecallInput = {
+    ...how.overrides,
     text: query,
     ...(vector.some((x) => x !== 0) ? { embedding: vector } : {}),
     ...(time === undefined ? {} : { time }),
@@ -109,11 +117,11 @@ export const recall = Effect.fnUntraced(function*(
   const step = Replay.applyRecalled(state, event.success)
   if (Result.isFailure(step)) return yield* fail("Usage", step.failure.message)
   const { changes, result } = step.success
-  if (options.record === false) return { result, state: { ...state, graph: step.success.state.graph } }
+  if (options.record === false) return { result, state: { ...state, graph: step.success.state.graph }, controller: how.action }
   const committed = yield* memory.commit([event.success], { from: state, state: step.success.state, changes: [changes] }).pipe(
     Effect.mapError(fromStoreError)
   )
-  return { result, state: committed.state }
+  return { result, state: committed.state, controller: how.action }
 })
 
 /**

@@ -52,6 +52,12 @@
  * recalls and connects of the same output are answered with a user message ("Memory results: …")
  * as without tools. `useTools: false` offers no tools (tags only).
  *
+ * 8. **Decayed**, **Pruned** and **Consolidated** (the housekeeping: decay over the time since this
+ *    loop's last housekeeping, or its first turn) when the memory controller says so
+ *    (`MemoryController`: the hand-written rules never do; a trained policy may). The controller's
+ *    recall decision (default, shallow or deep) shapes every recall of the turn, as overrides in
+ *    the Recalled events' input; `TurnResult.controller` reports both decisions.
+ *
  * **Why only the user's text is extracted.** On the ask path the answer is drawn from memory, so
  * engramming it would feed memory its own output back and let a wrong answer reinforce itself;
  * the model says what it wants stored with `<engram>`. With `extractFromAnswer: true` the answer
@@ -72,6 +78,7 @@
 import { Clock, Context, Effect, Layer, Result, Schema, Semaphore } from "effect"
 import type { AiError, LanguageModel, Prompt as AiPrompt } from "effect/ai"
 import * as Changes from "../../core/Changes.ts"
+import type * as Controller from "../../core/Controller.ts"
 import * as Connect from "../../core/Connect.ts"
 import type { EngramFact, EngramInput } from "../../core/Engram.ts"
 import * as Event from "../../core/Event.ts"
@@ -85,6 +92,7 @@ import * as Dates from "../extract/Dates.ts"
 import { Extractor } from "../extract/Extractor.ts"
 import { toEngramFact } from "../extract/Triple.ts"
 import { ActiveMemory } from "./ActiveMemory.ts"
+import * as MemoryController from "./MemoryController.ts"
 import * as MetaTokens from "./MetaTokens.ts"
 import { AskModel, WriteModel } from "./PathModels.ts"
 import * as Prompt from "./Prompt.ts"
@@ -190,6 +198,15 @@ export interface TurnResult {
   readonly unanswered: ReadonlyArray<string>
   /** Every tool call of the turn, in order, with its outcome (empty without tools). */
   readonly toolCalls: ReadonlyArray<ToolCallReport>
+  /**
+   * The memory controller's decisions this turn (`MemoryController`): how the turn recalled, and
+   * whether it ran the housekeeping; `policy` is the policy file, or null for the hand-written rules.
+   */
+  readonly controller: {
+    readonly recall: Controller.ActionOf<"recall">
+    readonly maintain: Controller.ActionOf<"maintain">
+    readonly policy: string | null
+  }
   /** The memory's state after the commit. */
   readonly state: Replay.State
 }
@@ -322,6 +339,16 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
   const lock = yield* Semaphore.make(1)
   // the episode of the last committed turn: the next turn's episode follows it (turns run one at a time)
   let previousEpisode: string | undefined
+  // the memory controller, and what it knows of this conversation (in turns)
+  const control = yield* MemoryController.current
+  let turns = 0
+  let firstTurnTime: number | undefined
+  let lastSurpriseTurn: number | undefined
+  let lastMaintain: { readonly turn: number; readonly time: number } | undefined
+  const history = (): MemoryController.History => ({
+    sinceSurprise: lastSurpriseTurn === undefined ? undefined : turns - lastSurpriseTurn,
+    sinceMaintain: turns - (lastMaintain?.turn ?? 0)
+  })
 
   const maxRounds = Math.max(1, options.maxRounds ?? DEFAULT_MAX_ROUNDS)
   const budget = options.budget ?? DEFAULT_BUDGET
@@ -379,9 +406,10 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
   }
 
   /** Recalls on the tape: applies the Recalled event once (`Replay.applyRecalled`) and answers from that application. */
-  const recallOn = Effect.fnUntraced(function*(tape: Tape, text: string, embedding: Array<number> | undefined, now: number) {
+  const recallOn = Effect.fnUntraced(function*(tape: Tape, text: string, embedding: Array<number> | undefined, now: number, overrides: Controller.RecallOverrides) {
     const time = Dates.timeHint(text, now)
     const input: Recall.RecallInput = {
+      ...overrides,
       text,
       ...(embedding === undefined ? {} : { embedding }),
       ...(options.maxResults === undefined ? {} : { maxResults: options.maxResults }),
@@ -437,7 +465,8 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
         if (old === undefined || e.score > old.score) recalledEpisodes.set(e.id, e)
       }
     }
-    collect(yield* recallOn(tape, text, userEmbedding, now))
+    const how = MemoryController.recallFor(control.controller, tape.state.graph, tape.state.params, text, history())
+    collect(yield* recallOn(tape, text, userEmbedding, now, how.overrides))
 
     // 3–4. generate, run the model's requests, continue (bounded)
     const scratch: Array<Prompt.ScratchMessage> = []
@@ -515,7 +544,7 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
       if (!last) {
         const at = yield* Clock.currentTimeMillis
         const recallText = Effect.fnUntraced(function*(query: string) {
-          const found = yield* recallOn(tape, query, yield* embed(query), at)
+          const found = yield* recallOn(tape, query, yield* embed(query), at, how.overrides)
           collect(found)
           const lines = found.facts.map((f) => "- " + Prompt.renderFact(tape.state.graph, f))
           return `recall "${query}":` + (lines.length === 0 ? " nothing found" : "\n" + lines.join("\n"))
@@ -603,10 +632,25 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
       yield* push(tape, new Event.Promoted({ now: later, input: {} }))
     }
 
+    // 8. the housekeeping, when the memory controller says so (decay over the time since this
+    // conversation's last housekeeping or its first turn)
+    const maintain = MemoryController.maintainFor(
+      control.controller, tape.state.graph, text, recalled.length, recalled.filter((f) => f.fact.negated).length, history()
+    )
+    if (maintain === "yes") {
+      yield* push(tape, new Event.Decayed({ now: later, input: { dt: Math.max(0, later - (lastMaintain?.time ?? firstTurnTime ?? later)) } }))
+      yield* push(tape, new Event.Pruned({ now: later, input: {} }))
+      yield* push(tape, new Event.Consolidated({ now: later, input: {} }))
+    }
+
     const committed = yield* memory.commit(tape.events, { from: tape.from, state: tape.state, changes: tape.changes }).pipe(
       Effect.mapError((e) => memoryError(`commit failed (${e._tag}): ${e.message}`))
     )
     previousEpisode = episodeId
+    turns++
+    firstTurnTime ??= now
+    if (tape.changes.some((c) => c.superseded.length > 0)) lastSurpriseTurn = turns
+    if (maintain === "yes") lastMaintain = { turn: turns, time: later }
     return {
       route: decision.route,
       decision,
@@ -619,6 +663,7 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
       malformed,
       unanswered,
       toolCalls,
+      controller: { recall: how.action, maintain, policy: control.source ?? null },
       state: committed.state
     }
   })
