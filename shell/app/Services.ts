@@ -12,7 +12,9 @@
  *   last `AiError` is kept in {@link ModelErrors}: the loop folds model failures into a
  *   `MagsError` message, and the CLI reads the kept error to tell an unreachable endpoint from a
  *   refused key;
- * - {@link extractorLayer}: the rule extractor, or the model-backed one.
+ * - {@link extractorLayer}: the rule extractor, or the model-backed one;
+ * - {@link controllerLayer}: the memory controller (a trained policy file, or the hand-written
+ *   rules), under which {@link withMemory} and {@link withLoop} run.
  *
  * Model files are checked (and models loaded) when these layers are BUILT, which commands do
  * before they open the memory or read their input.
@@ -26,6 +28,7 @@ import * as LlamaEmbeddings from "../embeddings/LlamaEmbeddings.ts"
 import { Extractor } from "../extract/Extractor.ts"
 import * as LlmExtractor from "../extract/LlmExtractor.ts"
 import { ActiveMemory } from "../loop/ActiveMemory.ts"
+import * as MemoryController from "../loop/MemoryController.ts"
 import { Mags, type MagsError, type Options as LoopOptions } from "../loop/Mags.ts"
 import { Router } from "../loop/Router.ts"
 import * as PathModels from "../loop/PathModels.ts"
@@ -207,12 +210,26 @@ export const lastModelFailure: Effect.Effect<AppFailure | undefined, never, Mode
   Effect.map(Ref.get(ref), (e) => (e === undefined ? undefined : fromAiError(e, "model")))
 )
 
+// ── memory controller ─────────────────────────────────────────────────────────
+
+/**
+ * The memory controller of the settings: the policy file of `--policy` / `MAGS_POLICY`, else the
+ * hand-written rules; a policy file that cannot be read or is not a policy fails the build with
+ * `BadInput` (one line naming the file).
+ * @complexity O(policy file size)
+ */
+export const controllerLayer = (s: Settings): Layer.Layer<MemoryController.MemoryController, AppFailure> =>
+  s.policy === undefined
+    ? MemoryController.layerHand
+    : mapLayerError(MemoryController.layer(s.policy), (e) => fail("BadInput", e.message))
+
 // ── running ───────────────────────────────────────────────────────────────────
 
 /**
  * Runs `f` on the settings' memory, opened for the duration of `f` through {@link Memories} (as
  * the servers open theirs) over the SQLite store (the database is closed after); `readOnly` for
- * commands that only read.
+ * commands that only read. `f` runs under the settings' memory controller
+ * ({@link controllerLayer}), loaded before the memory is opened.
  * @complexity opening the memory + `f`
  */
 export const withMemory = <A, E, R>(
@@ -221,7 +238,8 @@ export const withMemory = <A, E, R>(
   access: StoreAccess = {}
 ): Effect.Effect<A, E | AppFailure, Exclude<R, Scope.Scope | MemoryStore | Memories>> =>
   Effect.scoped(Effect.flatMap(Memories.use((memories) => memories.get(memoryId(s))), f)).pipe(
-    Effect.provide(Memories.layer.pipe(Layer.provide(storeLayer(s, access))))
+    Effect.provide(Memories.layer.pipe(Layer.provide(storeLayer(s, access)))),
+    Effect.provide(controllerLayer(s))
   ) as Effect.Effect<A, E | AppFailure, Exclude<R, Scope.Scope | MemoryStore | Memories>>
 
 /**
@@ -255,8 +273,8 @@ export const extractorFor = (s: Settings): Layer.Layer<Extractor, AppFailure> =>
 
 /**
  * Runs `program` with the MAGS loop (`Mags`) over the settings' memory. The models are built
- * first (a missing model file fails before the memory is opened), then the embedder, extractor
- * and router, then the memory. The loop offers the memory tools unless the settings turn them off. With no model on the ask path the loop answers with
+ * first (a missing model file fails before the memory is opened), then the embedder, extractor,
+ * router and memory controller ({@link controllerLayer}), then the memory. The loop offers the memory tools unless the settings turn them off. With no model on the ask path the loop answers with
  * `TemplateModel.template` (recalled facts that answer the question, kept out of memory).
  * @complexity building the layers + `program`
  */
@@ -268,7 +286,7 @@ export const withLoop = <A, E, R>(
   program.pipe(
     Effect.provide(Mags.layer({ useTools: s.tools, ...(s.askModel._tag === "None" ? { template: TemplateModel.template } : {}), ...options })),
     Effect.provide(Layer.effect(ActiveMemory, openMemory(s)).pipe(Layer.provide(storeLayer(s)))),
-    Effect.provide(Layer.mergeAll(Router.layerRules, embedderLayer(s), extractorLayer(s))),
+    Effect.provide(Layer.mergeAll(Router.layerRules, embedderLayer(s), extractorLayer(s), controllerLayer(s))),
     Effect.provide(pathModelsLayer(s))
   ) as Effect.Effect<A, E | AppFailure, Exclude<R, Mags | ModelErrors>>
 

@@ -14,6 +14,7 @@
  */
 import { Schema } from "effect"
 import type { Path } from "../../core/Connect.ts"
+import type * as Controller from "../../core/Controller.ts"
 import * as EventM from "../../core/Event.ts"
 import type { Fact } from "../../core/Fact.ts"
 import * as LiquidGraph from "../../core/LiquidGraph.ts"
@@ -74,7 +75,9 @@ export const RecallView = Schema.Struct({
   facts: Schema.Array(Schema.Struct({ fact: FactView, score: Schema.Finite, path: PathView })),
   episodes: Schema.Array(Schema.Struct({ id: Schema.String, text: Schema.String, score: Schema.Finite, path: PathView })),
   /** The state's seq after the recall (a recorded recall is one event). */
-  seq: Schema.Finite
+  seq: Schema.Finite,
+  /** How the memory controller had it recall (`default` under the hand-written rules). */
+  controller: Schema.Literals(["default", "shallow", "deep"])
 })
 export type RecallView = typeof RecallView.Type
 
@@ -266,8 +269,9 @@ export type PathModelView = typeof PathModelView.Type
  * One turn of the MAGS loop (`mags ask`): the route, the answer, what was recalled, learned and
  * reinforced; the router's decision (`router`: the route and each sentence's kind), the model of
  * each path (`models`), the path whose model answered (`answeredBy`: `write` on the write
- * route, else `ask`), and the model's requests: the invalid ones (`malformed`, never run) and
- * every tool call with its outcome (`toolCalls`).
+ * route, else `ask`), the model's requests: the invalid ones (`malformed`, never run) and
+ * every tool call with its outcome (`toolCalls`); and the memory controller's decisions
+ * (`controller`).
  */
 export const TurnView = Schema.Struct({
   route: Schema.String,
@@ -296,7 +300,16 @@ export const TurnView = Schema.Struct({
     outcome: Schema.Literals(["run", "invalid", "unanswered"]),
     result: Schema.optionalKey(Schema.String),
     error: Schema.optionalKey(Schema.String)
-  }))
+  })),
+  /**
+   * The memory controller's decisions: how the turn recalled, whether it ran the housekeeping,
+   * and the policy file (null: the hand-written rules).
+   */
+  controller: Schema.Struct({
+    recall: Schema.Literals(["default", "shallow", "deep"]),
+    maintain: Schema.Literals(["no", "yes"]),
+    policy: Schema.NullOr(Schema.String)
+  })
 })
 export type TurnView = typeof TurnView.Type
 
@@ -390,6 +403,8 @@ export interface Recalled {
   readonly query: string
   readonly result: Recall.RecallResult
   readonly state: Replay.State
+  /** How the memory controller had it recall. */
+  readonly controller: Controller.ActionOf<"recall">
 }
 
 /** The view of a recall. @complexity O(results · path length · log n) */
@@ -400,7 +415,8 @@ export const recallView = (r: Recalled): RecallView => {
     anchors: r.result.anchors.map((a) => ({ id: a.id, label: Render.label(g, a.id), score: a.score })),
     facts: r.result.facts.map((f) => ({ fact: factView(g, f.fact), score: f.score, path: pathView(g, f.path) })),
     episodes: r.result.episodes.map((e) => ({ id: e.id, text: e.text, score: e.score, path: pathView(g, e.path) })),
-    seq: r.state.seq
+    seq: r.state.seq,
+    controller: r.controller
   }
 }
 
@@ -428,6 +444,11 @@ export interface Turn {
     readonly result?: string
     readonly error?: string
   }>
+  readonly controller: {
+    readonly recall: Controller.ActionOf<"recall">
+    readonly maintain: Controller.ActionOf<"maintain">
+    readonly policy: string | null
+  }
   readonly state: Replay.State
 }
 
@@ -464,7 +485,8 @@ export const turnView = (t: Turn, models: TurnModels): TurnView => {
       outcome,
       ...(result === undefined ? {} : { result }),
       ...(error === undefined ? {} : { error })
-    }))
+    })),
+    controller: { recall: t.controller.recall, maintain: t.controller.maintain, policy: t.controller.policy }
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Per-path models through the CLI (`--ask-model` / `--write-model`, their LoRA flags; see
  * `shell/app/Config.ts`): the usage errors, `ask --json`'s `router`, `models` and `answeredBy`,
- * the README's "Per-path models" lines, `--policy` on every command; `openai:<name>` per path
+ * the README's "Per-path models" lines, `--policy` on every command (its controller's decisions in
+ * `ask --json` and `recall --json`, a bad policy file refused); `openai:<name>` per path
  * against a loopback OpenAI-compatible server (each turn reaches its path's model; tool calls,
  * invalid ones and `--tools off` as `ask --json` shows them); and — with the two tiny
  * GGUFs of ../shared/models — proof that each path runs ITS OWN model: a turn's answer on a
@@ -13,6 +14,8 @@ import { afterAll, describe, expect, it } from "vitest"
 import { Effect, Schema } from "effect"
 import * as NodeFs from "node:fs"
 import * as NodePath from "node:path"
+import * as Controller from "../../core/Controller.ts"
+import * as Policy from "../../core/Policy.ts"
 import * as Views from "../app/Views.ts"
 import * as Loopback from "../testing/Loopback.ts"
 import { exitCodes } from "./Errors.ts"
@@ -33,6 +36,16 @@ const home = (): string => {
 afterAll(() => {
   for (const d of dirs) NodeFs.rmSync(d, { recursive: true, force: true })
 })
+
+/** A policy file that always takes `recall` and `maintain` (the hand-written action elsewhere). */
+const policyFile = (recall: string, maintain: string): string => {
+  const policy = Policy.initial(Controller.SPEC, () => 0, (head, action) =>
+    (head === "recall" && action === recall) || (head === "maintain" && action === maintain) ? 5 : 0
+  )
+  const file = NodePath.join(home(), "policy.json")
+  NodeFs.writeFileSync(file, JSON.stringify({ format: Controller.FORMAT, policy: { spec: policy.spec, theta: policy.theta }, trained: {} }))
+  return file
+}
 
 const view = (r: Run): Views.TurnView => {
   expect(r.code, r.stderr).toBe(0)
@@ -79,15 +92,50 @@ describe("per-path models: configuration", () => {
 
   it("--policy reaches every command's settings (init names it; serve and mcp take it)", () => {
     const env = { MAGS_HOME: home(), MAGS_EMBEDDINGS: "test" }
-    for (const args of [["init", "--policy", "p.json"], ["--policy", "p.json", "init"]]) {
+    const file = policyFile("default", "no")
+    const relative = NodePath.relative(ROOT, file)
+    for (const args of [["init", "--policy", relative], ["--policy", relative, "init"]]) {
       const r = mags(args, env)
       expect(r.code, r.stderr).toBe(0)
-      expect(r.stdout).toContain(` · policy ${NodePath.join(ROOT, "p.json")}`)
+      expect(r.stdout).toContain(` · policy ${file}`)
     }
-    expect(mags(["init"], { ...env, MAGS_POLICY: "/abs/q.json" }).stdout).toContain(" · policy /abs/q.json")
-    const mcp = mags(["mcp", "--policy", "p.json"], env, "")
+    expect(mags(["init"], { ...env, MAGS_POLICY: file }).stdout).toContain(` · policy ${file}`)
+    const mcp = mags(["mcp", "--policy", file], env, "")
     expect(mcp.code, mcp.stderr).toBe(0)
     expect(mags(["serve", "--help"], env).stdout).toContain("--policy")
+  })
+
+  it("ask and recall run under the --policy controller: its decisions in --json, its housekeeping in the journal", () => {
+    const env = { MAGS_HOME: home(), MAGS_EMBEDDINGS: "test" }
+    const file = policyFile("deep", "yes")
+    const told = view(mags(["ask", STATEMENT, "--json", "--policy", file], env))
+    expect(told.controller).toEqual({ recall: "deep", maintain: "yes", policy: file })
+    const asked = view(mags(["ask", QUESTION, "--json"], { ...env, MAGS_POLICY: file }))
+    expect(asked.controller).toEqual({ recall: "deep", maintain: "yes", policy: file })
+    const journal = dbState(env.MAGS_HOME)!.journal
+    for (const tag of ["Decayed", "Pruned", "Consolidated"]) expect(journal, tag).toContain(`"_tag":"${tag}"`)
+    const recall = mags(["recall", QUESTION, "--json", "--policy", file], env)
+    expect(recall.code, recall.stderr).toBe(0)
+    expect(Schema.decodeUnknownSync(Views.RecallView)(JSON.parse(recall.stdout)).controller).toBe("deep")
+    // without a policy: the hand-written rules
+    const hand = view(mags(["ask", QUESTION, "--json"], env))
+    expect(hand.controller).toEqual({ recall: "default", maintain: "no", policy: null })
+  })
+
+  it("a --policy file that is missing or not a policy: one line, BadInput's exit code, nothing written", () => {
+    const bad = NodePath.join(home(), "bad.json")
+    NodeFs.writeFileSync(bad, "{not json")
+    for (const file of ["/nonexistent/policy.json", bad]) {
+      for (const args of [["ask", QUESTION, "--json"], ["recall", QUESTION]]) {
+        const h = home()
+        const r = mags([...args, "--policy", file], { MAGS_HOME: h, MAGS_EMBEDDINGS: "test" })
+        expect(r.code, r.stderr).toBe(exitCodes.BadInput)
+        expect(r.stderr.split("\n").filter((l) => l.length > 0)).toHaveLength(1)
+        expect(r.stderr).toContain(file)
+        expect(r.stdout).toBe("")
+        expect(dbState(h)).toBeUndefined()
+      }
+    }
   })
 })
 
