@@ -12,9 +12,10 @@
  *   memory last saw hold BEFORE that subject's latest surprise — evidence that predates a
  *   change of the world is suspect); `recent` (only facts seen within the last
  *   {@link RECENT_STEPS} steps);
- * - `engram` — which new observations to store: `all` (every new triple), `novel` (new positive
+ * - `engram` — which new observations to store: `all` (every new triple), or `novel` (new positive
  *   triples, and negative ones that contradict something believed; a negative that contradicts
- *   nothing is not stored), `none` (store nothing new; confirmations are still reinforced);
+ *   nothing is not stored). There is no "store nothing": a policy trained on short horizons
+ *   learns it (memory costs now, forgetting costs later) and then forgets everything;
  * - `maintain` — whether to run the housekeeping now: `no`, or `yes` (decay over the time since
  *   the last housekeeping, prune, consolidate).
  *
@@ -42,7 +43,7 @@ import * as Policy from "./Policy.ts"
 export const HEADS = [
   { name: "recall", actions: ["default", "shallow", "deep"] },
   { name: "trust", actions: ["all", "fresh", "recent"] },
-  { name: "engram", actions: ["all", "novel", "none"] },
+  { name: "engram", actions: ["all", "novel"] },
   { name: "maintain", actions: ["no", "yes"] }
 ] as const
 

@@ -6,11 +6,14 @@
  * a list of decisions `(x, head, action, log π_old)` sampled from the policy before the update,
  * and a return `R_i`. The group-relative advantage of rollout i is
  *
- *     Â_i = (R_i − mean_j R_j) / (std_j R_j + ε_std)       (every decision of rollout i gets Â_i)
+ *     Â_i = (R_i − mean_j R_j) / max(std_j R_j, σ_min)       (every decision of rollout i gets Â_i)
  *
  * — the seeds' `Â_t = A_t − mean over the group` (seed 000, "Mathematical Formulation — GRPO"),
  * scaled by the group's spread as DeepSeek's GRPO does, so that groups of different reward scales
- * weigh alike. A group whose returns are all equal teaches nothing (all Â = 0).
+ * weigh alike — but never by less than `σ_min` (`stdFloor`): without the floor, a group whose
+ * rollouts differ only by a tiny tie-break term (a few nodes of memory) gets advantages of ±1 like
+ * a group that differs by wins, and the policy learns to trade wins it cannot see within the
+ * horizon for memory it can. A group whose returns are all equal teaches nothing (all Â = 0).
  *
  * Objective (maximised), the mean over every decision d of every rollout of every group:
  *
@@ -48,26 +51,27 @@ export interface Settings {
   readonly clip: number
   /** β: the weight of the KL term to the reference policy. */
   readonly beta: number
-  /** Added to the group's standard deviation before dividing. */
-  readonly stdEpsilon: number
+  /** σ_min: the least spread a group's returns are divided by (in return units). */
+  readonly stdFloor: number
 }
 
-export const DEFAULTS: Settings = { clip: 0.2, beta: 0.02, stdEpsilon: 1e-6 }
+export const DEFAULTS: Settings = { clip: 0.2, beta: 0.05, stdFloor: 0.25 }
 
 /**
- * The group-relative advantages of a group's returns: `(R_i − mean) / (std + ε_std)` (population
- * standard deviation). Laws: they sum to 0; all 0 when the returns are equal; invariant to adding a
- * constant to every return.
+ * The group-relative advantages of a group's returns: `(R_i − mean) / max(std, stdFloor)`
+ * (population standard deviation). Laws: they sum to 0; all 0 when the returns are equal;
+ * invariant to adding a constant to every return; a group spread wider than the floor gets
+ * advantages of unit standard deviation.
  * @complexity O(G)
  */
-export const advantages = (returns: ReadonlyArray<number>, stdEpsilon = DEFAULTS.stdEpsilon): Array<number> => {
+export const advantages = (returns: ReadonlyArray<number>, stdFloor = DEFAULTS.stdFloor): Array<number> => {
   const n = returns.length
   if (n === 0) return []
   const mean = returns.reduce((a, b) => a + b, 0) / n
   const variance = returns.reduce((a, b) => a + (b - mean) * (b - mean), 0) / n
   const std = Math.sqrt(variance)
   if (std === 0) return returns.map(() => 0)
-  return returns.map((r) => (r - mean) / (std + stdEpsilon))
+  return returns.map((r) => (r - mean) / Math.max(std, stdFloor))
 }
 
 /** What one evaluation of the objective found. */
@@ -104,7 +108,7 @@ export const evaluate = (
   let surrogate = 0, kl = 0, clipped = 0
   const scratch = new Float64Array(policy.theta.length)
   for (const group of groups) {
-    const adv = advantages(group.map((r) => r.ret), settings.stdEpsilon)
+    const adv = advantages(group.map((r) => r.ret), settings.stdFloor)
     group.forEach((rollout, i) => {
       const A = adv[i]!
       for (const d of rollout.decisions) {
@@ -148,7 +152,7 @@ export interface AdamSettings {
   readonly epsilon: number
 }
 
-export const ADAM: AdamSettings = { lr: 0.03, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }
+export const ADAM: AdamSettings = { lr: 0.02, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }
 
 export const adamInit = (n: number): AdamState => ({ m: new Array<number>(n).fill(0), v: new Array<number>(n).fill(0), t: 0 })
 

@@ -36,7 +36,7 @@ export const USAGE = `usage: npm run train -- [--suite games] [--seed S] [--quic
   --quick          the small worlds and fewer iterations (under a minute)
   --json           stdout: one JSON object per line, the last {"heldout":{"hand":…,"learned":…,…},…}; progress on stderr
   --out DIR        the report folder, with policy.json (default train-report/<UTC timestamp>)
-  --iterations N   GRPO iterations (default 40; with --quick 20)
+  --iterations N   GRPO iterations (default 40; with --quick 24)
 `
 
 /**

@@ -242,7 +242,7 @@ export const magsMemory = (
       }
       const negatesBelief = (t: Triple): boolean =>
         LiquidGraph.slot(g, t.subject, t.relation).some((f) => Fact.isCurrent(f) && f.object === t.object && !f.negated)
-      const stored = pending.engram === "all" ? fresh : pending.engram === "none" ? [] : fresh.filter((t) => !t.negated || contradicting.has(t) || negatesBelief(t))
+      const stored = pending.engram === "all" ? fresh : fresh.filter((t) => !t.negated || contradicting.has(t) || negatesBelief(t))
       if (stored.length > 0) {
         const input = {
           episode: { id: `s${step}`, text, time: timeOf(step) },
