@@ -9,6 +9,7 @@
 import { Effect, Exit, Layer, Scope } from "effect"
 import { Embedder } from "../embeddings/Embedder.ts"
 import { Extractor } from "../extract/Extractor.ts"
+import * as MemoryController from "../loop/MemoryController.ts"
 import { Memories } from "../app/Memories.ts"
 import { MemoryStore } from "../store/MemoryStore.ts"
 import * as Server from "./Server.ts"
@@ -50,10 +51,11 @@ export const tokens = (rate = 1000, burst = 1000): ReadonlyArray<Tokens.Token> =
  */
 export const start = async <RA = never, RP = never>(
   options: Partial<Server.Options<RA, RP>> = {},
-  store: Layer.Layer<MemoryStore, unknown> = MemoryStore.layerMemory
+  store: Layer.Layer<MemoryStore, unknown> = MemoryStore.layerMemory,
+  controller: Layer.Layer<MemoryController.MemoryController> = MemoryController.layerHand
 ): Promise<Running> => {
   const scope = Effect.runSync(Scope.make())
-  const app = Layer.mergeAll(Memories.layer, Embedder.layerTest, Extractor.layerRules).pipe(Layer.provideMerge(store))
+  const app = Layer.mergeAll(Memories.layer, Embedder.layerTest, Extractor.layerRules, controller).pipe(Layer.provideMerge(store))
   const full = Server.layer<RA, RP>({ port: 0, tokens: tokens(), ...options }).pipe(Layer.provideMerge(app))
   // what the mounts need beyond the server's own services is the caller's to have provided
   const context = await Effect.runPromise(Layer.buildWithScope(full as Layer.Layer<Layer.Success<typeof full>, Layer.Error<typeof full>>, scope))

@@ -25,7 +25,9 @@ export const mcp = Command.make("mcp", {}, () =>
     const app = Layer.mergeAll(
       Memories.layer.pipe(Layer.provide(Services.storeLayer(s))),
       Services.embedderLayer(s),
-      Services.extractorFor(s)
+      Services.extractorFor(s),
+      // the memory controller (--policy FILE; else the hand-written rules) for every recall
+      Services.controllerLayer(s)
     )
     const server = Server.layerStdio({ users: "any", defaults: { user: s.user, agent: s.agent, session: s.session } })
     // When the client closes stdin, the stdio transport interrupts the fiber that built it: run

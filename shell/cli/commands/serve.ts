@@ -63,7 +63,9 @@ export const serve = Command.make("serve", {
     const app = Layer.mergeAll(
       Memories.layer.pipe(Layer.provide(Services.storeLayer(s))),
       Services.embedderLayer(s),
-      Services.extractorFor(s)
+      Services.extractorFor(s),
+      // the memory controller (--policy FILE; else the hand-written rules) for every recall
+      Services.controllerLayer(s)
     )
     yield* Effect.gen(function*() {
       const base = yield* Server.url
