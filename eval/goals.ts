@@ -21,8 +21,13 @@ export type Comparison =
   | { readonly kind: "greaterThan"; readonly against: string }
   /** value ≥ the `against` system's value + margin */
   | { readonly kind: "marginAtLeast"; readonly against: string; readonly margin: number }
-  /** value < every other system's value of the same suite and metric (lower is better) */
-  | { readonly kind: "lessThanEvery" }
+  /**
+   * value < every other system's value of the same suite and metric (lower is better); with
+   * `against`, only those systems'
+   */
+  | { readonly kind: "lessThanEvery"; readonly against?: ReadonlyArray<string> }
+  /** value ≤ the `against` system's value (lower is better: "at most as large") */
+  | { readonly kind: "atMost"; readonly against: string }
 
 export interface Goal {
   readonly id: string
@@ -98,7 +103,31 @@ export const GOALS: ReadonlyArray<Goal> = [
     suite: "games",
     system: "mags",
     metric: "recovery_steps",
-    comparison: { kind: "lessThanEvery" }
+    comparison: { kind: "lessThanEvery", against: ["none", "window", "rag"] }
+  },
+  {
+    id: "games-learned-recovery",
+    text: "Games (issue 11): the GRPO-trained memory controller recovers from rule changes in fewer steps than the hand-written one and every baseline",
+    suite: "games",
+    system: "mags-learned",
+    metric: "recovery_steps",
+    comparison: { kind: "lessThanEvery", against: ["mags", "none", "window", "rag"] }
+  },
+  {
+    id: "games-learned-nodes",
+    text: "Games (issue 11): … with at most the hand-written controller's memory (nonsense graph nodes)",
+    suite: "games",
+    system: "mags-learned",
+    metric: "nonsense.nodes_final",
+    comparison: { kind: "atMost", against: "mags" }
+  },
+  {
+    id: "games-learned-edges",
+    text: "Games (issue 11): … and edges",
+    suite: "games",
+    system: "mags-learned",
+    metric: "nonsense.edges_final",
+    comparison: { kind: "atMost", against: "mags" }
   },
   {
     id: "mcq-vs-base",
@@ -223,8 +252,18 @@ export const checkGoals = (
         const target = other + c.margin
         return result(atLeast(measured, target), target, target - measured, `${fmt(measured)} vs ${c.against} ${fmt(other)} + ${fmt(c.margin)} = ${fmt(target)} (margin ${fmt(measured - other)})`)
       }
+      case "atMost": {
+        const other = get(c.against)
+        if (other === undefined) return missing(name(c.against))
+        return result(measured <= other + EPSILON * Math.max(1, Math.abs(other)), other, measured - other, `${fmt(measured)} vs ${c.against} ${fmt(other)}`)
+      }
       case "lessThanEvery": {
-        const others = [...new Set(rows.filter((r) => r.suite === goal.suite && r.metric === goal.metric && r.system !== goal.system).map((r) => r.system))].map(
+        const named = c.against
+        if (named !== undefined) {
+          const absent = named.filter((system) => get(system) === undefined)
+          if (absent.length > 0) return missing(absent.map(name).join(", "))
+        }
+        const others = (named ?? [...new Set(rows.filter((r) => r.suite === goal.suite && r.metric === goal.metric && r.system !== goal.system).map((r) => r.system))]).map(
           (system) => ({ system, value: get(system)! })
         )
         if (others.length === 0) return missing(`${goal.suite}/<baseline>/${goal.metric} (no baseline measured)`)
