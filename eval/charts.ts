@@ -5,6 +5,8 @@
  * PNG is not produced: vega's PNG path needs node-canvas (a native module), which is not
  * installed; SVG opens in every browser and in GitHub's Markdown preview.
  */
+import { mkdirSync, writeFileSync } from "node:fs"
+import path from "node:path"
 import * as vega from "vega"
 import * as vegaLite from "vega-lite"
 
@@ -35,4 +37,31 @@ export const renderSvg = async (spec: Record<string, unknown>): Promise<Rendered
   } finally {
     view.finalize()
   }
+}
+
+/**
+ * A report folder being written: `write(name, text)` writes a file under `dir` (folders made as
+ * needed) and lists it; `chart(stem, spec)` writes `charts/<stem>.vl.json` and renders
+ * `charts/<stem>.svg`, a chart that fails to render being a warning, not an error. The one writer
+ * of `npm run tune`'s and `npm run train`'s folders.
+ */
+export const reportFolder = (dir: string) => {
+  const files: Array<string> = []
+  const warnings: Array<string> = []
+  const write = (name: string, text: string): void => {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true })
+    writeFileSync(path.join(dir, name), text)
+    files.push(name)
+  }
+  const chart = async (stem: string, spec: Record<string, unknown>): Promise<void> => {
+    write(`charts/${stem}.vl.json`, JSON.stringify(spec, null, 2) + "\n")
+    try {
+      const { svg, warnings: w } = await renderSvg(spec)
+      write(`charts/${stem}.svg`, svg)
+      warnings.push(...w)
+    } catch (e) {
+      warnings.push(`charts/${stem}.svg not rendered: ${e instanceof Error ? e.message : String(e)}`)
+    }
+  }
+  return { write, chart, files, warnings }
 }

@@ -3,11 +3,10 @@
  * as Vega-Lite specs rendered to SVG (eval/charts.ts). Also the JSON lines of `--json` and the
  * goal of the issue, checked on the held-out figures.
  */
-import { mkdirSync, writeFileSync } from "node:fs"
 import path from "node:path"
 import * as Controller from "../../core/Controller.ts"
 import { markdownTable } from "../report.ts"
-import { renderSvg } from "../charts.ts"
+import { reportFolder } from "../charts.ts"
 import type { Heldout, Result } from "./Train.ts"
 
 export interface Meta {
@@ -149,25 +148,12 @@ export const markdown = (r: Result, meta: Meta): string => {
 
 /** Writes the report folder; returns the files written and chart warnings. */
 export const writeReport = async (dir: string, r: Result, meta: Meta): Promise<{ files: Array<string>; warnings: Array<string> }> => {
-  mkdirSync(path.join(dir, "charts"), { recursive: true })
-  const files: Array<string> = []
-  const warnings: Array<string> = []
-  const write = (name: string, text: string): void => {
-    writeFileSync(path.join(dir, name), text)
-    files.push(name)
-  }
-  write("policy.json", JSON.stringify(policyFile(r, meta), null, 1) + "\n")
-  write("report.json", JSON.stringify({ settings: r.settings, chosenIteration: r.chosenIteration, curve: r.curve, validation: r.validation, heldout: r.heldout, goal: goal(r.heldout), heldoutDeviation: r.heldoutDeviation, seeds: r.seeds, meta }, null, 2) + "\n")
-  for (const [name, spec] of [["curve", curveChart(r)], ["validation", validationChart(r)], ["deviation", deviationChart(r)]] as const) {
-    write(`charts/${name}.vl.json`, JSON.stringify(spec, null, 2) + "\n")
-    try {
-      const { svg, warnings: w } = await renderSvg(spec)
-      write(`charts/${name}.svg`, svg)
-      warnings.push(...w)
-    } catch (e) {
-      warnings.push(`charts/${name}.svg not rendered: ${e instanceof Error ? e.message : String(e)}`)
-    }
-  }
-  write("report.md", markdown(r, meta))
-  return { files, warnings }
+  const folder = reportFolder(dir)
+  folder.write("policy.json", JSON.stringify(policyFile(r, meta), null, 1) + "\n")
+  folder.write("report.json", JSON.stringify({ settings: r.settings, chosenIteration: r.chosenIteration, curve: r.curve, validation: r.validation, heldout: r.heldout, goal: goal(r.heldout), heldoutDeviation: r.heldoutDeviation, seeds: r.seeds, meta }, null, 2) + "\n")
+  await folder.chart("curve", curveChart(r))
+  await folder.chart("validation", validationChart(r))
+  await folder.chart("deviation", deviationChart(r))
+  folder.write("report.md", markdown(r, meta))
+  return { files: folder.files, warnings: folder.warnings }
 }

@@ -12,10 +12,8 @@
  *   and record (`{"suite","split","params","loss",…}`), and LAST `{"validation":{"defaults",
  *   "tuned"},"train":{…},"suites":[…],"out":…}`.
  */
-import { mkdirSync, writeFileSync } from "node:fs"
-import path from "node:path"
 import { Params } from "../../core/index.ts"
-import { renderSvg } from "../charts.ts"
+import { reportFolder } from "../charts.ts"
 import * as Objective from "./Objective.ts"
 import type { Result, Scored } from "./Tuner.ts"
 
@@ -256,24 +254,10 @@ export const reportJson = (r: Result, meta: Meta): Record<string, unknown> => ({
 
 /** Writes the report folder; returns the files written and chart warnings. */
 export const writeReport = async (dir: string, r: Result, meta: Meta): Promise<{ files: Array<string>; warnings: Array<string> }> => {
-  mkdirSync(path.join(dir, "charts"), { recursive: true })
-  const files: Array<string> = []
-  const warnings: Array<string> = []
-  const write = (name: string, text: string): void => {
-    writeFileSync(path.join(dir, name), text)
-    files.push(name)
-  }
-  write("params.json", JSON.stringify(r.tuned, null, 2) + "\n")
-  write("report.json", JSON.stringify(reportJson(r, meta), null, 2) + "\n")
-  const spec = objectiveChart(r)
-  write("charts/objective.vl.json", JSON.stringify(spec, null, 2) + "\n")
-  try {
-    const { svg, warnings: w } = await renderSvg(spec)
-    write("charts/objective.svg", svg)
-    warnings.push(...w)
-  } catch (e) {
-    warnings.push(`charts/objective.svg not rendered: ${e instanceof Error ? e.message : String(e)}`)
-  }
-  write("report.md", markdown(r, meta))
-  return { files, warnings }
+  const folder = reportFolder(dir)
+  folder.write("params.json", JSON.stringify(r.tuned, null, 2) + "\n")
+  folder.write("report.json", JSON.stringify(reportJson(r, meta), null, 2) + "\n")
+  await folder.chart("objective", objectiveChart(r))
+  folder.write("report.md", markdown(r, meta))
+  return { files: folder.files, warnings: folder.warnings }
 }
