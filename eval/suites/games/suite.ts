@@ -6,29 +6,57 @@
  * figures); `recovered_fraction`, `wins_per_change_beaten` (mags only), and per world
  * `<world>.score`, `<world>.nodes_final`, `<world>.edges_final`, `<world>.recalls_per_step`,
  * `<world>.engrams_per_step`, and for maze/kitchen `<world>.steps_per_episode`.
+ *
+ * `mags-learned` (issue 11) is the MAGS agent with its memory decisions taken by the controller
+ * trained with GRPO (`npm run train -- --suite games --seed 1`, committed as
+ * `eval/policies/games.json`; its training, validation and held-out seeds are 1000–1999, so the
+ * suite's seeds are held out too). Same rows as the other agents.
  */
+import { readFileSync } from "node:fs"
+import { Schema } from "effect"
 import type { Suite, SuiteResult, Row, Chart } from "../../Suite.ts"
-import { AGENTS, CHARS_PER_TOKEN, GAME_PARAMS, RAG_K, WINDOW_TOKENS } from "../../../examples/games/Agents.ts"
-import { runAll, WORLDS, type AgentFigures } from "../../../examples/games/Games.ts"
+import * as Controller from "../../../core/Controller.ts"
+import { AGENTS, CHARS_PER_TOKEN, controllerDecider, GAME_PARAMS, RAG_K, WINDOW_TOKENS } from "../../../examples/games/Agents.ts"
+import { figures, runAll, WORLDS, type AgentFigures } from "../../../examples/games/Games.ts"
 import { RECOVERY_STREAK, rollingRate } from "../../../examples/games/Metrics.ts"
 import type { NonsenseState } from "../../../examples/games/Nonsense.ts"
 
 const seedsOf = (seed: number, quick: boolean): Array<number> => Array.from({ length: quick ? 2 : 5 }, (_, i) => seed + i)
 
-export const buildResult = (figs: ReadonlyArray<AgentFigures>, seeds: ReadonlyArray<number>, quick: boolean): SuiteResult => {
+/** The committed trained controller (see the module header). */
+export const POLICY_FILE = new URL("../../policies/games.json", import.meta.url)
+
+/** The committed controller and how it was trained, or why it cannot be used. */
+export const loadPolicy = (file: URL = POLICY_FILE): { readonly controller: Controller.Controller; readonly trained: Record<string, unknown> } | { readonly error: string } => {
+  try {
+    const decoded = Schema.decodeUnknownSync(Controller.PolicyFile)(JSON.parse(readFileSync(file, "utf8")))
+    return { controller: Controller.fromFile(decoded), trained: decoded.trained }
+  } catch (e) {
+    return { error: e instanceof Error ? e.message.split("\n")[0]! : String(e) }
+  }
+}
+
+/** The learned controller's figures (system `mags-learned`), one per world. */
+export interface Learned {
+  readonly figures: ReadonlyArray<AgentFigures>
+  readonly trained: Record<string, unknown>
+}
+
+export const buildResult = (figs: ReadonlyArray<AgentFigures>, seeds: ReadonlyArray<number>, quick: boolean, learned?: Learned | { readonly error: string }): SuiteResult => {
   const rows: Array<Row> = []
   const row = (system: string, metric: string, value: number) => rows.push({ suite: "games", system, metric, value })
-  for (const f of figs) {
+  const learnedFigs = learned !== undefined && "figures" in learned ? learned.figures.map((f) => ({ ...f, system: "mags-learned" })) : []
+  for (const f of [...figs.map((x) => ({ ...x, system: x.agent as string })), ...learnedFigs]) {
     if (f.world === "nonsense") {
-      row(f.agent, "score", f.score)
-      row(f.agent, "recovery_steps", f.recoverySteps!)
-      row(f.agent, "recovered_fraction", f.recoveredFraction!)
-    } else row(f.agent, `${f.world}.steps_per_episode`, f.stepsPerEpisode!)
-    row(f.agent, `${f.world}.score`, f.score)
-    row(f.agent, `${f.world}.nodes_final`, f.nodesFinal)
-    row(f.agent, `${f.world}.edges_final`, f.edgesFinal)
-    row(f.agent, `${f.world}.recalls_per_step`, f.recallsPerStep)
-    row(f.agent, `${f.world}.engrams_per_step`, f.engramsPerStep)
+      row(f.system, "score", f.score)
+      row(f.system, "recovery_steps", f.recoverySteps!)
+      row(f.system, "recovered_fraction", f.recoveredFraction!)
+    } else row(f.system, `${f.world}.steps_per_episode`, f.stepsPerEpisode!)
+    row(f.system, `${f.world}.score`, f.score)
+    row(f.system, `${f.world}.nodes_final`, f.nodesFinal)
+    row(f.system, `${f.world}.edges_final`, f.edgesFinal)
+    row(f.system, `${f.world}.recalls_per_step`, f.recallsPerStep)
+    row(f.system, `${f.world}.engrams_per_step`, f.engramsPerStep)
   }
   // Per rule change: does MAGS recover in strictly fewer steps than every baseline?
   const ns = figs.filter((f) => f.world === "nonsense")
@@ -94,9 +122,25 @@ export const buildResult = (figs: ReadonlyArray<AgentFigures>, seeds: ReadonlyAr
     `Maze and kitchen scores (goals or meals per episode): ` +
     WORLDS.filter((w) => w !== "nonsense").map((w) => w + ": " + figs.filter((f) => f.world === w).map((f) => `${f.agent} ${fmt(f.score)} (${f.stepsPerEpisode!.toFixed(1)} steps/episode)`).join(", ")).join("; ") +
     `. MAGS recalls with ONE query a step and its walk is depth- and weight-bounded (maxDepth ${GAME_PARAMS.maxDepth}, pathThreshold ${GAME_PARAMS.pathThreshold}), so it may not return a whole map where the window still holds it.`,
-    `The MAGS agent runs the core defaults.`
+    `The MAGS agent runs the core defaults.`,
+    learnedNote(figs, learned)
   ]
   return { rows, charts, notes }
+}
+
+const learnedNote = (figs: ReadonlyArray<AgentFigures>, learned: Learned | { readonly error: string } | undefined): string => {
+  if (learned === undefined) return "mags-learned: not measured."
+  if (!("figures" in learned)) return `mags-learned: the committed policy eval/policies/games.json could not be used (${learned.error}).`
+  const f2 = (x: number) => x.toFixed(2)
+  const ns = (a: string) => figs.find((f) => f.world === "nonsense" && f.agent === a)
+  const l = learned.figures.find((f) => f.world === "nonsense")!
+  const hand = ns("mags")!
+  const maze = (fs: ReadonlyArray<AgentFigures>, agent?: string) => fs.find((f) => f.world === "maze" && (agent === undefined || f.agent === agent))!
+  return `mags-learned (issue 11): the MAGS agent with the GRPO-trained memory controller (eval/policies/games.json, trained by ` +
+    `\`${String(learned.trained["command"] ?? "npm run train")}\`). Nonsense recovery ${f2(l.recoverySteps!)} steps vs the hand-written controller ${f2(hand.recoverySteps!)}` +
+    ` and the baselines ${["none", "window", "rag"].map((a) => `${a} ${f2(ns(a)!.recoverySteps!)}`).join(", ")}; memory at the end of the nonsense game ` +
+    `${l.nodesFinal.toFixed(1)} nodes / ${l.edgesFinal.toFixed(0)} edges vs ${hand.nodesFinal.toFixed(1)} / ${hand.edgesFinal.toFixed(0)}; maze ` +
+    `${maze(learned.figures).stepsPerEpisode!.toFixed(1)} vs ${maze(figs, "mags").stepsPerEpisode!.toFixed(1)} steps per episode.`
 }
 
 export const suite: Suite = {
@@ -105,7 +149,13 @@ export const suite: Suite = {
   run: async (options) => {
     const seeds = seedsOf(options.seed, options.quick)
     const figs = await runAll({ quick: options.quick, seeds, progress: options.progress })
-    return buildResult(figs, seeds, options.quick)
+    const policy = loadPolicy()
+    if ("error" in policy) return buildResult(figs, seeds, options.quick, policy)
+    options.progress?.("games: mags-learned")
+    const decide = controllerDecider(policy.controller)
+    const learned: Array<AgentFigures> = []
+    for (const w of WORLDS) learned.push(await figures(w, "mags", { quick: options.quick, seeds, decide }))
+    return buildResult(figs, seeds, options.quick, { figures: learned, trained: policy.trained })
   }
 }
 
