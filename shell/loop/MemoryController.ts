@@ -1,5 +1,5 @@
 /**
- * MemoryController — the memory controller a loop, a recall and an ingest consult (MISSION
+ * MemoryController — the memory controller a loop and a recall consult (MISSION
  * feature 18): the hand-written rules, or a policy trained by `npm run train` and loaded from its
  * file (`--policy FILE`, `MAGS_POLICY`).
  *
@@ -7,14 +7,15 @@
  * - **recall** (every recall: the CLI's and the HTTP/MCP API's `recall`, the loop's recall of the
  *   user's text and of the model's recall requests): default, shallow or deep — as overrides in
  *   the recall's input, which the `Recalled` event records, so a replay recalls alike;
- * - **maintain** (after a loop turn, and after an ingest): whether to run the housekeeping
- *   (decay over the time since the memory's last housekeeping, prune, consolidate) now.
+ * - **maintain** (after a loop turn): whether to run the housekeeping (decay over the time since
+ *   the loop's last housekeeping, prune, consolidate) now. An ingest never runs it (`mags
+ *   maintain` does, when asked).
  * The `trust` and `engram` decisions are the games' only: what a user tells is always stored, and
  * every current recalled fact is shown (nothing a user told is hidden or dropped by a policy).
  *
  * Features outside the games: the query's words and how many of them are nodes, the graph's size;
- * a "surprise" is a turn or ingest whose reconcile superseded a fact; "steps" count turns (the
- * loop) — a plain recall sees no history (those features read as "never").
+ * a "surprise" is a turn whose reconcile superseded a fact; "steps" count the loop's turns — a
+ * plain recall sees no history (those features read as "never").
  *
  * The service is optional: code reads it with `Effect.serviceOption`, and its absence is the
  * hand-written controller — which is exactly the behaviour before any controller existed.
