@@ -193,6 +193,21 @@ export interface RecallOverrides {
 }
 
 /**
+ * Picks the action of a decision from its feature vector at a step (a step of the caller's own
+ * count): a controller's {@link decider}, or a trainer that samples and records.
+ */
+export type Decider = <H extends HeadName>(head: H, x: ReadonlyArray<number>, step: number) => ActionOf<H>
+
+/** The hand-written controller as a {@link Decider}. */
+export const handDecider: Decider = (head) => handAction(head)
+
+/**
+ * A controller as a {@link Decider} (the step is not read).
+ * @complexity as {@link decide}
+ */
+export const decider = (c: Controller): Decider => (head, x) => decide(c, head, x)
+
+/**
  * The recall-input overrides of a `recall` action, against `params`: `default` none; `shallow`
  * depth ≤ 1 and half the anchors (at least 1); `deep` depth + 2 (at most 32), twice the anchors
  * (at most 256) and twice the walk budget. They go INTO the recall's input, so its `Recalled`

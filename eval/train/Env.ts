@@ -18,7 +18,8 @@
  * evidence older than its subject's latest surprise ({@link staleSteps}); in the maze and kitchen at a seeded step of the first
  * episodes.
  */
-import { controllerDecider, type Decider, magsMemory, session } from "../../examples/games/Agents.ts"
+import { AGENTS, type AgentName, controllerDecider, type Decider, magsMemory, session } from "../../examples/games/Agents.ts"
+import { type AgentFigures, figures, WORLDS } from "../../examples/games/Games.ts"
 import * as Kitchen from "../../examples/games/Kitchen.ts"
 import * as Maze from "../../examples/games/Maze.ts"
 import * as Nonsense from "../../examples/games/Nonsense.ts"
@@ -28,6 +29,7 @@ import * as Controller from "../../core/Controller.ts"
 import * as Policy from "../../core/Policy.ts"
 import type { Rng } from "../baselines/Prng.ts"
 import type { Decision } from "./Grpo.ts"
+import type { Played, Settings, Table, Task } from "./Train.ts"
 
 export type WorldName = "nonsense" | "maze" | "kitchen"
 export const WORLD_NAMES: ReadonlyArray<WorldName> = ["nonsense", "maze", "kitchen"]
@@ -107,15 +109,6 @@ export const staleSteps = (w: WorldName, seed: number, quick: boolean): Readonly
   return steps
 }
 
-/** What one rollout of a situation gave. */
-export interface Played {
-  readonly decisions: ReadonlyArray<Decision>
-  readonly ret: number
-  readonly reward: number
-  readonly nodesAdded: number
-  /** Non-first ("non-hand") actions taken in the branch, per head. */
-  readonly deviations: Readonly<Record<string, number>>
-}
 
 /**
  * One rollout: greedy `policy` before the branch, `policy` sampled with `draw` in it.
@@ -148,5 +141,76 @@ export const rollout = (s: Situation, policy: Policy.Policy, quick: boolean, dra
   const end = memory.size()
   const nodesAdded = end.nodes - start.nodes
   const ret = reward - NODE_COST * nodesAdded - EDGE_COST * (end.edges - start.edges)
-  return { decisions, ret, reward, nodesAdded, deviations }
+  return { decisions, ret, reward, deviations }
 }
+
+// ── the games as a training task ─────────────────────────────────────────────
+
+const validationOf = async (quick: boolean, policy: Policy.Policy, seeds: ReadonlyArray<number>) => {
+  const decide = controllerDecider(Controller.learned(policy))
+  const o = { quick, seeds, decide }
+  const ns = await figures("nonsense", "mags", o)
+  const mz = await figures("maze", "mags", o)
+  const kt = await figures("kitchen", "mags", o)
+  const fig = { recovery_steps: ns.recoverySteps!, score: ns.score, maze_steps: mz.stepsPerEpisode!, kitchen_steps: kt.stepsPerEpisode!, nodes: ns.nodesFinal }
+  return { figures: fig, score: validationScore(fig) }
+}
+
+/**
+ * The validation figure a checkpoint is chosen by (smaller is better): nonsense recovery steps,
+ * plus 2% of the maze's and kitchen's steps per episode, plus 0.2% of the graph's nodes —
+ * recovery (the issue's figure) first, the other worlds and memory size to break near-ties.
+ */
+export const validationScore = (v: { recovery_steps: number; maze_steps: number; kitchen_steps: number; nodes: number }): number =>
+  v.recovery_steps + 0.02 * (v.maze_steps + v.kitchen_steps) + 0.002 * v.nodes
+
+/** The held-out figures of one agent over the three worlds. */
+const heldoutOf = (f: ReadonlyArray<AgentFigures>): Record<string, number> => {
+  const w = (name: string) => f.find((x) => x.world === name)!
+  const ns = w("nonsense"), mz = w("maze"), kt = w("kitchen")
+  return {
+    recovery_steps: ns.recoverySteps!, score: ns.score, recovered_fraction: ns.recoveredFraction!,
+    maze_steps_per_episode: mz.stepsPerEpisode!, maze_score: mz.score,
+    kitchen_steps_per_episode: kt.stepsPerEpisode!, kitchen_score: kt.score,
+    nodes: ns.nodesFinal, edges: ns.edgesFinal, nodes_all_worlds: ns.nodesFinal + mz.nodesFinal + kt.nodesFinal
+  }
+}
+
+/**
+ * The issue's goal on the held-out games: the learned controller recovers from rule changes in
+ * fewer steps than the hand-written one and than every baseline agent, with at most the hand
+ * controller's memory (nonsense graph nodes and edges at the end).
+ */
+export const gamesGoal = (h: Table) => {
+  const r = (a: string) => h[a]!["recovery_steps"]!
+  const fewerThanHand = r("learned") < r("hand")
+  const fewerThanBaselines = ["none", "window", "rag"].every((b) => r("learned") < r(b))
+  const memory = h["learned"]!["nodes"]! <= h["hand"]!["nodes"]! && h["learned"]!["edges"]! <= h["hand"]!["edges"]!
+  return { fewer_steps_than_hand: fewerThanHand, fewer_steps_than_every_baseline: fewerThanBaselines, memory_at_most_hand: memory, met: fewerThanHand && fewerThanBaselines && memory }
+}
+
+/** The games (nonsense, maze, kitchen) as the trainer's task, with the run's settings. */
+export const gamesTask = (s: Pick<Settings, "quick" | "sampled" | "horizon">): Task<Situation> => ({
+  situation: (k, it, trainBase, rng) => {
+    const world = WORLD_NAMES[(it * 7 + k) % WORLD_NAMES.length]!
+    return situationOf(world, trainBase + rng.int(500), s.quick, rng, s.sampled, s.horizon)
+  },
+  rollout: (sit, policy, draw) => Promise.resolve(rollout(sit, policy, s.quick, draw)),
+  validate: (policy, seeds) => validationOf(s.quick, policy, seeds),
+  heldout: async (decide, seeds, progress) => {
+    const table: Record<string, Record<string, number>> = {}
+    for (const agent of [...AGENTS, "learned"] as Array<AgentName | "learned">) {
+      progress(`held-out: ${agent}`)
+      const figs: Array<AgentFigures> = []
+      for (const w of WORLDS) {
+        figs.push(agent === "learned"
+          ? await figures(w, "mags", { quick: s.quick, seeds, decide })
+          : await figures(w, agent, { quick: s.quick, seeds }))
+      }
+      table[agent === "mags" ? "hand" : agent] = heldoutOf(figs)
+    }
+    return table
+  },
+  goal: gamesGoal,
+  describe: (v) => `recovery ${v.figures["recovery_steps"]!.toFixed(2)}, maze ${v.figures["maze_steps"]!.toFixed(1)}, kitchen ${v.figures["kitchen_steps"]!.toFixed(1)}, nodes ${v.figures["nodes"]!.toFixed(1)}`
+})

@@ -5,11 +5,13 @@
  * ```sh
  * npm run train -- --suite games --seed 1                 # train-report/<UTC timestamp>/policy.json, report.md, charts/
  * npm run train -- --suite games --seed 1 --quick --json  # under a minute; JSON lines, the last the held-out summary
+ * npm run train -- --suite mcq --seed 1 --quick           # the multiple-choice QA suite's memory instead
  * ```
  *
  * Output: progress on stderr (`[train] …`); without `--json` stdout gets the folder's path and the
  * held-out recovery figures; with `--json` stdout gets one JSON object per line, the LAST one
- * `{"heldout":{"hand":{"recovery_steps":…,"score":…,…},"learned":{…},"none":…,"window":…,"rag":…},"goal":{…},…}`.
+ * `{"heldout":{"hand":{"recovery_steps":…,"score":…,…},"learned":{…},"none":…,"window":…,"rag":…},"goal":{…},…}`
+ * (for `--suite mcq`: `hand`, `learned`, `base`, `rag`, `rag-bm25`, each with its `accuracy`).
  * The run is deterministic from `--seed` (the same policy and figures each time; only the
  * seconds differ). Load the policy with `mags … --policy FILE` (CLI, loop, server).
  * Exit code 0, 2 on a bad command line.
@@ -20,6 +22,8 @@ import { REPO_ROOT } from "../run.ts"
 import { gitCommit } from "../tune/run.ts"
 import { parseArgs, USAGE } from "./args.ts"
 import { jsonLines, type Meta, writeReport } from "./report.ts"
+import { gamesTask } from "./Env.ts"
+import { mcqTask } from "./Mcq.ts"
 import { settingsFor, train } from "./Train.ts"
 
 /** The default report folder: train-report/<UTC timestamp> under the repository root. */
@@ -46,10 +50,10 @@ export const main = async (argv: ReadonlyArray<string>, io: Io): Promise<number>
   }
   const t0 = performance.now()
   const log = (m: string): void => io.stderr(`[train] ${m}\n`)
-  const base = settingsFor(args.seed, args.quick)
+  const base = settingsFor(args.seed, args.quick, args.suite)
   const settings = args.iterations === undefined ? base : { ...base, iterations: args.iterations }
   log(`training the memory controller on ${args.suite} (seed ${args.seed}${args.quick ? ", quick" : ""}): ${settings.iterations} iterations`)
-  const result = await train(settings, log)
+  const result = args.suite === "games" ? await train(settings, gamesTask(settings), log) : await train(settings, await mcqTask(settings), log)
   const out = path.resolve(args.out ?? defaultOut())
   const meta: Meta = { command: ["npm run train --", ...argv].join(" "), suite: args.suite, seconds: (performance.now() - t0) / 1000, gitCommit: gitCommit() }
   const written = await writeReport(out, result, meta)
@@ -59,8 +63,8 @@ export const main = async (argv: ReadonlyArray<string>, io: Io): Promise<number>
     for (const line of jsonLines(result, meta, out)) io.stdout(line + "\n")
   } else {
     const h = result.heldout
-    io.stdout(`${out}\nheld-out nonsense recovery steps: learned ${h.learned.recovery_steps.toFixed(2)}, hand ${h.hand.recovery_steps.toFixed(2)}, ` +
-      `none ${h.none.recovery_steps.toFixed(2)}, window ${h.window.recovery_steps.toFixed(2)}, rag ${h.rag.recovery_steps.toFixed(2)}\n`)
+    const metric = args.suite === "games" ? "recovery_steps" : "accuracy"
+    io.stdout(`${out}\nheld-out ${metric}: ${Object.keys(h).map((a) => `${a} ${h[a]![metric]!.toFixed(3)}`).join(", ")}; goal ${result.goal.met ? "met" : "missed"}\n`)
   }
   return 0
 }

@@ -16,6 +16,7 @@ import { Rng } from "../baselines/Prng.ts"
 import { parseArgs } from "./args.ts"
 import * as Env from "./Env.ts"
 import * as Grpo from "./Grpo.ts"
+import * as Mcq from "./Mcq.ts"
 import { main } from "./run.ts"
 import { reference, settingsFor, train } from "./Train.ts"
 
@@ -147,12 +148,30 @@ describe("the trainer", () => {
   })
 
   it("is deterministic from its seed", async () => {
-    const a = await train(tiny)
-    const b = await train(tiny)
+    const a = await train(tiny, Env.gamesTask(tiny))
+    const b = await train(tiny, Env.gamesTask(tiny))
     expect(b.policy.theta).toEqual(a.policy.theta)
     expect(b.heldout).toEqual(a.heldout)
     expect(b.curve).toEqual(a.curve)
     expect(a.curve.length).toBe(2)
+    expect(Object.keys(a.heldout).sort()).toEqual(["hand", "learned", "none", "rag", "window"])
+  }, 120_000)
+
+  it("mcq: rollouts fork one ingested memory and are deterministic; the held-out table has every system", async () => {
+    const settings = { ...settingsFor(5, true, "mcq"), iterations: 1, situations: 2, group: 2, evalEvery: 1, validationSeeds: 1, heldoutSeeds: 1 }
+    const task = await Mcq.mcqTask(settings)
+    const ref = reference(settings)
+    const sit = task.situation(0, 1, 5000, Rng.of(2))
+    const draws = () => { const r = Rng.of(9); return () => r.float() }
+    const r1 = await task.rollout(sit, ref, draws())
+    const r2 = await task.rollout(sit, ref, draws())
+    expect(r2).toEqual(r1)
+    expect(r1.decisions.length).toBeGreaterThan(0)
+    expect(r1.decisions.every((d) => d.head === "recall" || d.head === "maintain")).toBe(true)
+    const a = await train(settings, task)
+    expect(Object.keys(a.heldout).sort()).toEqual(["base", "hand", "learned", "rag", "rag-bm25"])
+    expect(Number.isFinite(a.heldout["learned"]!["accuracy"])).toBe(true)
+    expect(typeof a.goal.met).toBe("boolean")
   }, 120_000)
 })
 

@@ -93,18 +93,12 @@ export interface MagsMemory extends Memory {
   maintain(step: number, dt: number): void
 }
 
-/**
- * Picks the action of a controller decision from its feature vector at a step (see
- * `core/Controller.ts`). The hand-written controller's {@link handDecider} takes each decision's
- * first action; {@link controllerDecider} asks a controller; a GRPO trainer samples and records.
- */
-export type Decider = <H extends Controller.HeadName>(head: H, x: ReadonlyArray<number>, step: number) => Controller.ActionOf<H>
-
+/** How the MAGS agent's memory decisions are taken (see `core/Controller.ts`). */
+export type Decider = Controller.Decider
 /** The hand-written controller: the MAGS agent as the module header describes it. */
-export const handDecider: Decider = (head) => Controller.handAction(head)
-
+export const handDecider: Decider = Controller.handDecider
 /** The decisions of a controller (the hand-written one, or a learned policy's greedy choices). */
-export const controllerDecider = (c: Controller.Controller): Decider => (head, x) => Controller.decide(c, head, x)
+export const controllerDecider = Controller.decider
 
 /**
  * The MAGS memory (see the module header), its memory decisions taken by `decide` (default: the

@@ -6,6 +6,7 @@
  *
  * @since 0.3.0
  */
+import type * as Controller from "../../../core/Controller.ts"
 import type { Chart, Row } from "../../Suite.ts"
 import * as Embed from "./Embed.ts"
 import { Cursor } from "./Prng.ts"
@@ -30,8 +31,12 @@ export const ruleAnswerer = <Q>(seed: number, score: (q: Q, units: ReadonlyArray
   }
 }
 
-/** Each system's own offset in the seed of its rule answerer (fixed per name: adding a system changes no other's guesses). */
-const SYSTEM_SEEDS: Record<string, number> = { base: 1, rag: 2, "rag-bm25": 3, mags: 4, "mags-structured": 5, "mags-no-episodes": 6 }
+/**
+ * Each system's own offset in the seed of its rule answerer (fixed per name: adding a system
+ * changes no other's guesses). `mags-learned` guesses as `mags` does, so the two differ only by
+ * what the controller recalled.
+ */
+const SYSTEM_SEEDS: Record<string, number> = { base: 1, rag: 2, "rag-bm25": 3, mags: 4, "mags-structured": 5, "mags-no-episodes": 6, "mags-learned": 4 }
 
 /** The seed of `system`'s rule answerer in the world of `seed`. */
 export const answererSeed = (seed: number, system: string): number => seed * 31 + (SYSTEM_SEEDS[system] ?? 0)
@@ -44,6 +49,8 @@ export interface RunOptions<C, Q> {
   readonly embedder: Embed.SentenceEmbedder
   /** One answerer per system (default: the suite's rule, seeded per system by {@link answererSeed}). */
   readonly answerer?: (system: string) => Answerer<Q>
+  /** A trained memory controller's decisions: adds the system `mags-learned` (the MAGS memory under them). */
+  readonly learned?: Controller.Decider
   readonly progress?: (message: string, done?: number, total?: number) => void
 }
 

@@ -42,6 +42,8 @@ export interface RunResult extends Harness.Answers<Outcome, Summary> {
   readonly graph: GraphFigures
   /** Share of the world's made-up words (entities, relations, values) the embedder has vectors for. */
   readonly vocabularyKnown: number
+  /** With `options.learned`: the `mags-learned` system's graph size after the questions. */
+  readonly learnedGraph?: { readonly nodes: number; readonly edges: number }
 }
 
 /** Runs every system on the world of `options.seed`. @complexity O(statements · systems + questions · recall) */
@@ -56,8 +58,10 @@ export const run = async (options: RunOptions): Promise<RunResult> => {
     Systems.ragBm25(so),
     magsSystem,
     Systems.mags(world, options.embedder, so, "structured"),
-    Systems.mags(world, options.embedder, so, "rule", false)
+    Systems.mags(world, options.embedder, so, "rule", false),
   ]
+  const learnedSystem = options.learned === undefined ? undefined : Systems.mags(world, options.embedder, so, "rule", true, options.learned)
+  if (learnedSystem !== undefined) systems.push(learnedSystem)
   const answers = await Harness.answerWorld({
     suite: "mcq",
     seed: options.seed,
@@ -100,6 +104,9 @@ export const run = async (options: RunOptions): Promise<RunResult> => {
       extracted: magsSystem.extracted(),
       correctionsHeld
     },
-    vocabularyKnown: words.filter((w) => options.embedder.knows(w)).length / words.length
+    vocabularyKnown: words.filter((w) => options.embedder.knows(w)).length / words.length,
+    ...(learnedSystem === undefined ? {} : {
+      learnedGraph: { nodes: LiquidGraph.nodeCount(learnedSystem.graph()), edges: LiquidGraph.edgeCount(learnedSystem.graph()) }
+    })
   }
 }

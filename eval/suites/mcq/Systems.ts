@@ -26,7 +26,8 @@
  *
  * @since 0.1.0
  */
-import { Engram, type Fact, LiquidGraph, Node, Params, Recall, Reconcile } from "../../../core/index.ts"
+import { Consolidate, Controller, Decay, Engram, type Fact, LiquidGraph, Node, Params, Prune, Recall, Reconcile } from "../../../core/index.ts"
+import * as MemoryController from "../../../shell/loop/MemoryController.ts"
 import * as Bm25 from "../../baselines/Bm25.ts"
 import { estimateTokens } from "../../../shell/loop/Prompt.ts"
 import * as RuleExtractor from "../../../shell/extract/RuleExtractor.ts"
@@ -146,6 +147,8 @@ export const ragBm25 = (options: SystemOptions = defaultSystemOptions): System<T
 /** What the MAGS system exposes beyond {@link System}. */
 export interface MagsSystem extends System {
   readonly graph: () => LiquidGraph.LiquidGraph
+  /** Its memory (a trainer forks it after the statements: ingest once, ask many times). */
+  readonly memory: Memory
   /** Statements the extractor read at least one triple from, by kind. */
   readonly extracted: () => { readonly fact: number; readonly correction: number; readonly filler: number }
   /** Supersessions reconcile decided. */
@@ -162,6 +165,8 @@ export interface MagsSystem extends System {
  */
 export interface Memory {
   readonly graph: () => LiquidGraph.LiquidGraph
+  /** A copy that goes on from this memory's state (ingest once, ask many times). */
+  readonly fork: (decide?: Controller.Decider) => Memory
   /** Supersessions reconcile decided. */
   readonly superseded: () => number
   /** Engrams `s` with the triples read from it, then reconciles. */
@@ -169,66 +174,113 @@ export interface Memory {
   readonly context: (q: Asked, now: number) => Context
 }
 
-/** A {@link Memory} over `params`. @complexity ingest O(engram + reconcile); context O(recall + k log k) */
+/**
+ * A {@link Memory} over `params`. Its memory decisions per question are `decide`'s (default: the
+ * hand-written controller — one plain recall, no housekeeping): the recall's depth
+ * (`Controller.recallOverrides`, in the recall's input) before each recall, and after it whether
+ * to run the housekeeping (decay over the world time since the last one or the first question,
+ * prune, consolidate). The decisions' step is the question's number.
+ * @complexity ingest O(engram + reconcile); context O(recall + k log k)
+ */
 export const memory = (
   embedder: SentenceEmbedder,
   params: Params.Params,
   options: SystemOptions,
   episodes: boolean,
-  factText: (fact: Fact.Fact) => string | null
+  factText: (fact: Fact.Fact) => string | null,
+  decide: Controller.Decider = Controller.handDecider
 ): Memory => {
-  const times = new Map<string, number>()
-  let g = LiquidGraph.empty(embedder.dims)
-  let superseded = 0
   const vec = (text: string): { embedding?: Array<number> } => {
     const v = embedder.embed(text)
     return isZero(v) ? {} : { embedding: Array.from(v) }
   }
-  return {
-    graph: () => g,
-    superseded: () => superseded,
-    ingest: (s, triples) => {
-      const labels = Array.from(new Set(triples.flatMap((t) => [t.subject, t.object])))
-      times.set(Node.episodeId(s.id), s.time)
-      const step = Engram.engram(g, {
-        episode: { id: s.id, text: s.text, time: s.time, ...vec(s.text) },
-        entities: labels.map((label) => ({ label, ...vec(label) })),
-        facts: triples.map((t) => toEngramFact(t, s.id))
-      }, params, s.time)
-      const rec = Reconcile.reconcile(step.graph, { facts: step.ids.facts }, params, s.time)
-      superseded += rec.changes.superseded.length
-      g = rec.graph
+  const make = (
+    from: {
+      g: LiquidGraph.LiquidGraph; superseded: number; times: Map<string, number>; asked: number
+      lastMaintain: number | undefined; lastMaintainTime: number | undefined; firstAsked: number | undefined
     },
-    context: (q, now) => {
-      const step = Recall.recall(g, { text: q.text, ...vec(q.text), maxResults: options.k }, params, now)
-      g = step.graph
-      const ranked: Array<{ readonly unit: Unit; readonly score: number }> = [
-        ...step.result.facts.flatMap((f) => {
-          const text = factText(f.fact)
-          return text === null ? [] : [{ unit: { text, time: f.fact.validFrom ?? f.fact.learnedAt }, score: f.score }]
-        }),
-        ...(episodes ? step.result.episodes : []).map((e) => ({ unit: { text: e.text, time: times.get(e.id) ?? now }, score: e.score }))
-      ]
-      return withinBudget(topK(ranked, ranked.length), options.budgetTokens)
+    decide: Controller.Decider
+  ): Memory => {
+    const times = new Map(from.times)
+    let g = from.g
+    let superseded = from.superseded
+    let asked = from.asked
+    let lastMaintain = from.lastMaintain
+    let lastMaintainTime = from.lastMaintainTime
+    let firstAsked = from.firstAsked
+    return {
+      graph: () => g,
+      superseded: () => superseded,
+      fork: (d) => make({ g, superseded, times, asked, lastMaintain, lastMaintainTime, firstAsked }, d ?? decide),
+      ingest: (s, triples) => {
+        const labels = Array.from(new Set(triples.flatMap((t) => [t.subject, t.object])))
+        times.set(Node.episodeId(s.id), s.time)
+        const step = Engram.engram(g, {
+          episode: { id: s.id, text: s.text, time: s.time, ...vec(s.text) },
+          entities: labels.map((label) => ({ label, ...vec(label) })),
+          facts: triples.map((t) => toEngramFact(t, s.id))
+        }, params, s.time)
+        const rec = Reconcile.reconcile(step.graph, { facts: step.ids.facts }, params, s.time)
+        superseded += rec.changes.superseded.length
+        g = rec.graph
+      },
+      context: (q, now) => {
+        const n = asked++
+        const before = MemoryController.contextOf(g, q.text, { sinceMaintain: n - (lastMaintain === undefined ? 0 : lastMaintain) })
+        const how = decide("recall", Controller.features(before, "pre"), n)
+        const step = Recall.recall(g, { ...Controller.recallOverrides(params, how), text: q.text, ...vec(q.text), maxResults: options.k }, params, now)
+        g = step.graph
+        const facts = step.result.facts
+        const maintain = decide("maintain", Controller.features({
+          ...before, recalled: facts.length, recalledNegated: facts.length === 0 ? 0 : facts.filter((f) => f.fact.negated).length / facts.length
+        }, "post"), n)
+        const ranked: Array<{ readonly unit: Unit; readonly score: number }> = [
+          ...facts.flatMap((f) => {
+            const text = factText(f.fact)
+            return text === null ? [] : [{ unit: { text, time: f.fact.validFrom ?? f.fact.learnedAt }, score: f.score }]
+          }),
+          ...(episodes ? step.result.episodes : []).map((e) => ({ unit: { text: e.text, time: times.get(e.id) ?? now }, score: e.score }))
+        ]
+        if (maintain === "yes") {
+          const since = lastMaintainTime ?? firstAsked ?? now
+          g = Consolidate.consolidate(Prune.prune(Decay.decay(g, { dt: Math.max(0, now - since) }, params, now).graph, {}, params, now).graph, {}, params, now).graph
+          lastMaintain = n
+          lastMaintainTime = now
+        }
+        firstAsked ??= now
+        return withinBudget(topK(ranked, ranked.length), options.budgetTokens)
+      }
     }
   }
+  return make({
+    g: LiquidGraph.empty(embedder.dims), superseded: 0, times: new Map(), asked: 0,
+    lastMaintain: undefined, lastMaintainTime: undefined, firstAsked: undefined
+  }, decide)
 }
 
-/** mags: engram (rule-extracted triples + episode) → reconcile → recall, over {@link memory}. */
+/**
+ * mags: engram (rule-extracted triples + episode) → reconcile → recall, over {@link memory}; with
+ * `decide`, the system `mags-learned`: the same memory with its decisions taken by a trained
+ * controller.
+ */
 export const mags = (
   world: World,
   embedder: SentenceEmbedder,
   options: SystemOptions = defaultSystemOptions,
   triplesFrom: "rule" | "structured" = "rule",
-  episodes: boolean = true
+  episodes: boolean = true,
+  decide?: Controller.Decider
 ): MagsSystem => {
   const params = Params.unsafeMake({ singleValued: [...Params.defaultSingleValued, ...world.relations] })
   const extractor = RuleExtractor.make()
-  const m = memory(embedder, params, options, episodes, (f) => (f.negated ? null : `${f.subject} ${f.relation} ${f.object}`))
+  const m = memory(embedder, params, options, episodes, (f) => (f.negated ? null : `${f.subject} ${f.relation} ${f.object}`), decide)
   const extracted = { fact: 0, correction: 0, filler: 0 }
   return {
-    name: triplesFrom === "rule" ? (episodes ? "mags" : "mags-no-episodes") : episodes ? "mags-structured" : "mags-structured-no-episodes",
+    name: decide !== undefined
+      ? "mags-learned"
+      : triplesFrom === "rule" ? (episodes ? "mags" : "mags-no-episodes") : episodes ? "mags-structured" : "mags-structured-no-episodes",
     graph: m.graph,
+    memory: m,
     extracted: () => ({ ...extracted }),
     superseded: m.superseded,
     ingest: (s) => {
