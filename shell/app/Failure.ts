@@ -104,7 +104,7 @@ export const fromAiError = (e: AiError.AiError, what: string): AppFailure => {
 /** A local model that could not be loaded: a missing file → `ModelMissing`, else `ModelFailed`. @complexity O(1) */
 export const fromModelLoadError = (e: ModelLoadError): AppFailure =>
   e.reason === "NotFound"
-    ? fail("ModelMissing", `model file not found: ${e.model}`)
+    ? fail("ModelMissing", e.message) // "model file not found: …", "LoRA adapter not found: …", "… is not a file: …"
     : fail("ModelFailed", `cannot load model ${e.model}: ${e.message}`)
 
 /** The GloVe embedder could not start. @complexity O(1) */
