@@ -3,8 +3,8 @@
  * controller: the MAGS memory of the suite (`Systems.mags`), its decisions per question (the
  * recall's depth, the housekeeping) taken by the policy.
  *
- * A SITUATION is a world seed and a question `b`: the world's statements are ingested once per
- * seed (memoised: every rollout forks that memory), the questions before `b` are asked under the
+ * A SITUATION is a world seed (one of {@link TRAIN_WORLDS} training worlds) and a question `b`:
+ * the world's statements are ingested once per seed (memoised: every rollout forks that memory), the questions before `b` are asked under the
  * greedy policy, the decisions of `sampled` questions from `b` on are sampled, and the rest of the
  * `horizon` greedy. The answers are the suite's rule answerer's, seeded as the suite seeds the
  * `mags` system, so two rollouts differ only by what the controller recalled. Return: correct
@@ -38,6 +38,9 @@ interface Prepared {
   /** The world time after the last statement (questions are asked a minute apart after it). */
   readonly end: number
 }
+
+/** Training draws its worlds from the first this-many training seeds (each world's ingested memory is kept). */
+export const TRAIN_WORLDS = 40
 
 /** The suite's systems: accuracy, and for the two MAGS memories their graph size. */
 const BASELINES = ["base", "rag", "rag-bm25"] as const
@@ -90,7 +93,7 @@ export const mcqTask = async (s: Pick<Settings, "quick" | "sampled" | "horizon">
   }
   return {
     situation: (_k, _it, trainBase, rng) => {
-      const seed = trainBase + rng.int(500)
+      const seed = trainBase + rng.int(TRAIN_WORLDS)
       const n = prepared(seed).world.questions.length
       return { seed, branch: rng.int(Math.max(1, n - Math.floor(s.horizon / 2))) }
     },
