@@ -63,7 +63,7 @@ export const settingsFor = (seed: number, quick: boolean, suite: SuiteName = "ga
       horizon: 24,
       epochs: 4,
       evalEvery: quick ? 4 : 5,
-      validationSeeds: quick ? 12 : 16,
+      validationSeeds: 24,
       heldoutSeeds: quick ? 16 : 40,
       handPrior: 0.8,
       grpo: Grpo.DEFAULTS,

@@ -12,10 +12,8 @@
  * `eval/policies/games.json`; its training, validation and held-out seeds are 1000–1999, so the
  * suite's seeds are held out too). Same rows as the other agents.
  */
-import { readFileSync } from "node:fs"
-import { Schema } from "effect"
 import type { Suite, SuiteResult, Row, Chart } from "../../Suite.ts"
-import * as Controller from "../../../core/Controller.ts"
+import * as Policies from "../../policies/Policies.ts"
 import { AGENTS, CHARS_PER_TOKEN, controllerDecider, GAME_PARAMS, RAG_K, WINDOW_TOKENS } from "../../../examples/games/Agents.ts"
 import { figures, runAll, WORLDS, type AgentFigures } from "../../../examples/games/Games.ts"
 import { RECOVERY_STREAK, rollingRate } from "../../../examples/games/Metrics.ts"
@@ -24,17 +22,10 @@ import type { NonsenseState } from "../../../examples/games/Nonsense.ts"
 const seedsOf = (seed: number, quick: boolean): Array<number> => Array.from({ length: quick ? 2 : 5 }, (_, i) => seed + i)
 
 /** The committed trained controller (see the module header). */
-export const POLICY_FILE = new URL("../../policies/games.json", import.meta.url)
+export const POLICY_FILE = Policies.fileOf("games")
 
 /** The committed controller and how it was trained, or why it cannot be used. */
-export const loadPolicy = (file: URL = POLICY_FILE): { readonly controller: Controller.Controller; readonly trained: Record<string, unknown> } | { readonly error: string } => {
-  try {
-    const decoded = Schema.decodeUnknownSync(Controller.PolicyFile)(JSON.parse(readFileSync(file, "utf8")))
-    return { controller: Controller.fromFile(decoded), trained: decoded.trained }
-  } catch (e) {
-    return { error: e instanceof Error ? e.message.split("\n")[0]! : String(e) }
-  }
-}
+export const loadPolicy = (file: URL = POLICY_FILE): Policies.Loaded => Policies.load(file)
 
 /** The learned controller's figures (system `mags-learned`), one per world. */
 export interface Learned {

@@ -9,6 +9,8 @@
  * @since 0.1.0
  */
 import type { Chart, Suite, SuiteOptions, SuiteResult } from "../../Suite.ts"
+import * as Controller from "../../../core/Controller.ts"
+import * as Policies from "../../policies/Policies.ts"
 import { accuracyChart, defaultEmbedder, type MakeOptions as Make, mean, pct, runWorlds, sd, tally } from "./Harness.ts"
 import { points, type Summary } from "./Metrics.ts"
 import { run, type RunResult } from "./Run.ts"
@@ -28,8 +30,11 @@ export const makeSuite = (make: MakeOptions = {}): Suite => ({
     const { embedder, note } = await (make.embedder ?? defaultEmbedder)()
     const config = options.quick ? quickConfig : defaultConfig
     const seeds = options.quick ? [options.seed] : Array.from({ length: WORLDS }, (_, i) => options.seed + i)
+    // the committed GRPO-trained controller (eval/policies/mcq.json) as the system mags-learned
+    const policy = Policies.load(Policies.fileOf("mcq"))
+    const learned = "error" in policy ? undefined : Controller.decider(policy.controller)
     const runs = await runWorlds("mcq", seeds, options.progress, (seed) =>
-      run({ seed, config, embedder, ...(make.answerer ? { answerer: make.answerer } : {}), progress: options.progress }))
+      run({ seed, config, embedder, ...(make.answerer ? { answerer: make.answerer } : {}), ...(learned === undefined ? {} : { learned }), progress: options.progress }))
 
     const { systems, per, acc, g, rows, row, summaryRows } = tally<Summary, RunResult>("mcq", runs, (x) => x.accuracy)
     summaryRows([
@@ -51,6 +56,10 @@ export const makeSuite = (make: MakeOptions = {}): Suite => ({
     row("mags", "superseded", g((r) => r.graph.superseded))
     const factStatements = (r: RunResult) => r.world.statements.filter((s) => s.kind !== "filler").length
     row("mags", "extraction_coverage", g((r) => (r.graph.extracted.fact + r.graph.extracted.correction) / factStatements(r)))
+    if (learned !== undefined) {
+      row("mags-learned", "nodes", g((r) => r.learnedGraph!.nodes))
+      row("mags-learned", "edges", g((r) => r.learnedGraph!.edges))
+    }
     row("mags", "corrections_held", g((r) => r.graph.correctionsHeld / r.world.questions.filter((q) => q.corrected).length))
 
     const subsets: Array<readonly [string, (x: Summary) => number]> = [
@@ -113,6 +122,12 @@ export const makeSuite = (make: MakeOptions = {}): Suite => ({
         `${g((r) => r.graph.edges).toFixed(0)} edges (${g((r) => r.graph.factEdges).toFixed(0)} facts, ${g((r) => r.graph.superseded).toFixed(0)} superseded by reconcile); ` +
         `the seeds reported ~119 nodes / 491 edges (their graph's contents are not documented, so the figures are not directly comparable). ` +
         `First world: ${r0.graph.nodes} nodes / ${r0.graph.edges} edges.`,
+      "error" in policy
+        ? `mags-learned: the committed policy eval/policies/mcq.json could not be used (${policy.error}).`
+        : `mags-learned (issue 11): the mags memory with its recall depth and housekeeping per question decided by the GRPO-trained controller ` +
+          `(eval/policies/mcq.json, \`${String(policy.trained["command"] ?? "npm run train -- --suite mcq")}\`; trained on worlds 1000–1039, so these worlds are held out): ` +
+          `${pct(acc("mags-learned"))} vs ${pct(acc("mags"))} under the hand-written controller, with ${g((r) => r.learnedGraph!.nodes).toFixed(0)} nodes / ` +
+          `${g((r) => r.learnedGraph!.edges).toFixed(0)} edges vs ${g((r) => r.graph.nodes).toFixed(0)} / ${g((r) => r.graph.edges).toFixed(0)}.`,
       ...(note === undefined ? [] : [note])
     ]
     return { rows, charts, notes }
