@@ -52,38 +52,12 @@ export interface Settings {
 }
 
 /** The settings of a run (`npm run train` may override `iterations`). */
-export const settingsFor = (seed: number, quick: boolean, suite: SuiteName = "games"): Settings =>
-  suite === "games"
-    ? {
-      suite, seed, quick,
-      iterations: quick ? 24 : 40,
-      situations: quick ? 6 : 9,
-      group: 8,
-      sampled: 4,
-      horizon: 24,
-      epochs: 4,
-      evalEvery: quick ? 4 : 5,
-      validationSeeds: 24,
-      heldoutSeeds: quick ? 16 : 40,
-      handPrior: 0.8,
-      grpo: Grpo.DEFAULTS,
-      adam: Grpo.ADAM
-    }
-    : {
-      suite, seed, quick,
-      iterations: quick ? 12 : 30,
-      situations: quick ? 4 : 6,
-      group: 8,
-      sampled: 2,
-      horizon: 10,
-      epochs: 4,
-      evalEvery: quick ? 4 : 5,
-      validationSeeds: quick ? 4 : 6,
-      heldoutSeeds: quick ? 6 : 12,
-      handPrior: 0.8,
-      grpo: Grpo.DEFAULTS,
-      adam: Grpo.ADAM
-    }
+export const settingsFor = (seed: number, quick: boolean, suite: SuiteName = "games"): Settings => {
+  const common = { suite, seed, quick, group: 8, epochs: 4, evalEvery: quick ? 4 : 5, handPrior: 0.8, grpo: Grpo.DEFAULTS, adam: Grpo.ADAM }
+  return suite === "games"
+    ? { ...common, iterations: quick ? 24 : 40, situations: quick ? 6 : 9, sampled: 4, horizon: 24, validationSeeds: 24, heldoutSeeds: quick ? 16 : 40 }
+    : { ...common, iterations: quick ? 12 : 30, situations: quick ? 4 : 6, sampled: 2, horizon: 10, validationSeeds: quick ? 4 : 6, heldoutSeeds: quick ? 6 : 12 }
+}
 
 /** What one rollout of a situation gave. */
 export interface Played {
