@@ -57,3 +57,14 @@ describe("Router.decide", () => {
       for (const [text, route] of table) assert.strictEqual((yield* router.route(text)).route, route)
     }).pipe(Effect.provide(Router.Router.layerRules)))
 })
+
+describe("Router.sentences", () => {
+  it("where a sentence ends depends only on its own text and what follows, not on the sentence before", () => {
+    // "Dr." is an abbreviation whether or not the previous sentence's "!." touches it (the
+    // streamed reader of `mags ingest` cuts between sentences and must split as the whole text does)
+    assert.deepStrictEqual(Router.sentences("Mira!.Dr. Mira"), ["Mira!.", "Dr. Mira"])
+    assert.deepStrictEqual(Router.sentences("Dr. Mira"), ["Dr. Mira"])
+    assert.deepStrictEqual(Router.sentences("Wow!.J. Smith came."), ["Wow!.", "J. Smith came."])
+    assert.deepStrictEqual(Router.sentences("Kim came. Dr. Mira left."), ["Kim came.", "Dr. Mira left."])
+  })
+})

@@ -110,16 +110,23 @@ const ABBREVIATIONS: ReadonlySet<string> = new Set([
   "sen", "rep", "ave", "no", "fig", "approx", "dept", "inc", "ltd", "co", "corp", "e.g", "i.e", "cf", "al"
 ])
 
-/** The word (letters and inner dots) that ends just before `at`, lowercased. */
-const wordBefore = (text: string, at: number): string => {
+/**
+ * The word (letters and inner dots) that ends just before `at`, lowercased, read no further back
+ * than `from` (the current sentence's start: what ended the previous sentence never changes how
+ * this one ends, so a text split anywhere between sentences splits the same way).
+ */
+const wordBefore = (text: string, at: number, from: number): string => {
   let k = at
-  while (k > 0 && /[A-Za-z.]/.test(text[k - 1]!)) k--
+  while (k > from && /[A-Za-z.]/.test(text[k - 1]!)) k--
   return text.slice(k, at).toLowerCase()
 }
 
 /**
  * Splits a text into sentences (see the module header), trimmed, empty ones dropped.
- * Laws: the concatenation of the sentences, ignoring white space, is the text's non-space content.
+ * Laws: the concatenation of the sentences, ignoring white space, is the text's non-space content;
+ * where a sentence ends depends only on its own text and what follows it, never on the sentences
+ * before it (so `sentences(a + b)` = `sentences(a)` + `sentences(b)` when `a` ends where
+ * `sentences(a + b)` ends a sentence).
  * @complexity O(|text|)
  */
 export const sentences = (text: string): Array<string> => {
@@ -142,8 +149,8 @@ export const sentences = (text: string): Array<string> => {
       const next = text[i + 1] ?? ""
       if (/[0-9]/.test(prev) && /[0-9]/.test(next)) continue
       if (/\p{L}/u.test(next)) continue
-      if (/[A-Za-z]/.test(prev) && !/[A-Za-z]/.test(text[i - 2] ?? "") && next === " ") continue
-      if (next === " " && ABBREVIATIONS.has(wordBefore(text, i))) continue
+      if (/[A-Za-z]/.test(prev) && !/[A-Za-z]/.test(i - 2 >= start ? text[i - 2]! : "") && next === " ") continue
+      if (next === " " && ABBREVIATIONS.has(wordBefore(text, i, start))) continue
     }
     let j = i
     while (j + 1 < text.length && ENDS.test(text[j + 1]!)) j++
