@@ -7,7 +7,8 @@
  * - `recall` — how wide and deep to recall: `default` (the params as given), `shallow`
  *   (`maxDepth` ≤ 1, half the anchors: a cheap look at the query's own facts), `deep`
  *   (`maxDepth` + 2, twice the anchors and walk budget: reach facts several hops away) — as
- *   overrides in the recall's input ({@link recallOverrides}), which its event records;
+ *   `reach` in the recall's input ({@link recallOverrides}, resolved by `Recall.reach`), which
+ *   its event records;
  * - `trust` — which recalled facts to act on: `all`; `fresh` (drop the facts of a subject that
  *   memory last saw hold BEFORE that subject's latest surprise — evidence that predates a
  *   change of the world is suspect); `recent` (only facts seen within the last
@@ -34,7 +35,6 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import type { Params } from "./Params.ts"
 import * as Policy from "./Policy.ts"
 
 // ── model ─────────────────────────────────────────────────────────────────────
@@ -185,13 +185,6 @@ export const handAction = <H extends HeadName>(head: H): ActionOf<H> =>
 export const decide = <H extends HeadName>(c: Controller, head: H, x: ReadonlyArray<number>): ActionOf<H> =>
   c._tag === "Hand" ? handAction(head) : (Policy.greedy(c.policy, x, head) as ActionOf<H>)
 
-/** What a `recall` action changes in a recall's input (`Recall.RecallInput`'s overrides). */
-export interface RecallOverrides {
-  readonly k?: number
-  readonly depth?: number
-  readonly walkBudget?: number
-}
-
 /**
  * Picks the action of a decision from its feature vector at a step (a step of the caller's own
  * count): a controller's {@link decider}, or a trainer that samples and records.
@@ -207,19 +200,18 @@ export const handDecider: Decider = (head) => handAction(head)
  */
 export const decider = (c: Controller): Decider => (head, x) => decide(c, head, x)
 
+/** What a `recall` action puts in a recall's input (`Recall.RecallInput.reach`). */
+export interface RecallOverrides {
+  readonly reach?: "shallow" | "deep"
+}
+
 /**
- * The recall-input overrides of a `recall` action, against `params`: `default` none; `shallow`
- * depth ≤ 1 and half the anchors (at least 1); `deep` depth + 2 (at most 32), twice the anchors
- * (at most 256) and twice the walk budget. They go INTO the recall's input, so its `Recalled`
- * event carries them and a replay recalls alike.
+ * The recall-input field of a `recall` action: nothing for `default`, else `reach` (which recall
+ * resolves against its params, `Recall.reach`). It goes INTO the recall's input, so its
+ * `Recalled` event carries it and a replay recalls alike.
  * @complexity O(1)
  */
-export const recallOverrides = (params: Params, action: ActionOf<"recall">): RecallOverrides =>
-  action === "default"
-    ? {}
-    : action === "shallow"
-    ? { depth: Math.min(1, params.maxDepth), k: Math.max(1, Math.floor(params.anchors / 2)) }
-    : { depth: Math.min(32, params.maxDepth + 2), k: Math.min(256, params.anchors * 2), walkBudget: Math.min(1e9, params.walkBudget * 2) }
+export const recallOverrides = (action: ActionOf<"recall">): RecallOverrides => (action === "default" ? {} : { reach: action })
 
 // ── policy files ──────────────────────────────────────────────────────────────
 

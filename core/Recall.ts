@@ -135,8 +135,8 @@ import * as VectorStore from "./VectorStore.ts"
 
 /**
  * The input of {@link recall}: a query by text and/or embedding, the world time to recall at
- * (`null` or absent: current facts only), and optional overrides of `anchors` (`k`),
- * `maxResults`, `maxDepth` (`depth`) and `walkBudget` — carried by the `Recalled` event, so a
+ * (`null` or absent: current facts only), optional overrides of `anchors` (`k`) and
+ * `maxResults`, and how far it reaches (`reach`) — all carried by the `Recalled` event, so a
  * replay recalls exactly as the original did.
  *
  * @since 0.1.0
@@ -147,10 +147,12 @@ export const RecallInput = Schema.Struct({
   at: Schema.optionalKey(Schema.NullOr(Schema.Finite)),
   k: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))),
   maxResults: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))),
-  /** Overrides `params.maxDepth` for this recall (a memory controller's "shallow" or "deep" recall). */
-  depth: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 32 }))),
-  /** Overrides `params.walkBudget` for this recall. */
-  walkBudget: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))),
+  /**
+   * How far this recall reaches (a memory controller's choice, see {@link reach}): `shallow`
+   * (depth ≤ 1, half the anchors) or `deep` (depth + 2, twice the anchors and walk budget);
+   * absent: as the params say.
+   */
+  reach: Schema.optionalKey(Schema.Literals(["shallow", "deep"])),
   /** The candidate sources to use (absent: all of {@link SOURCES}); leaving one out switches it off (ablation). */
   sources: Schema.optionalKey(Schema.Array(Schema.Literals(["lexical", "vector", "key", "walk", "time"]))),
   /** What the query says about time (the shell reads it off the question): the time source's input. */
@@ -323,8 +325,7 @@ const validate = (g: LiquidGraph.LiquidGraph, input: RecallInput, params: Params
   if (at !== null && (typeof at !== "number" || !Number.isFinite(at))) throw invalid("at must be a finite number or null")
   if (input.k !== undefined && !isPositiveInt(input.k)) throw invalid("k must be an integer ≥ 1")
   if (input.maxResults !== undefined && !isPositiveInt(input.maxResults)) throw invalid("maxResults must be an integer ≥ 1")
-  if (input.depth !== undefined && !(Number.isInteger(input.depth) && input.depth >= 0 && input.depth <= 32)) throw invalid("depth must be an integer in [0, 32]")
-  if (input.walkBudget !== undefined && !isPositiveInt(input.walkBudget)) throw invalid("walkBudget must be an integer ≥ 1")
+  if (input.reach !== undefined && input.reach !== "shallow" && input.reach !== "deep") throw invalid("reach must be \"shallow\" or \"deep\"")
   let sources: ReadonlySet<Source> = ALL_SOURCES
   if (input.sources !== undefined) {
     if (!Array.isArray(input.sources)) throw invalid("sources must be an array")
@@ -344,6 +345,27 @@ const validate = (g: LiquidGraph.LiquidGraph, input: RecallInput, params: Params
   }
   return { text, embedding, at, k: input.k ?? params.anchors, maxResults: input.maxResults ?? params.maxResults, sources, time }
 }
+
+/**
+ * The params a recall of `reach` runs under: `shallow` caps `maxDepth` at 1 and halves `anchors`
+ * (at least 1); `deep` adds 2 to `maxDepth` (at most 32) and doubles `anchors` (at most 256) and
+ * `walkBudget`; absent: `params` as they are. An explicit `k` in the input still wins over the
+ * anchors this gives.
+ * Laws: `reach(p, undefined) === p`; `reach(p, "shallow").maxDepth ≤ 1`; deep reaches at least
+ * as far as default, default at least as far as shallow.
+ * @complexity O(1)
+ */
+export const reach = (params: Params, r: "shallow" | "deep" | undefined): Params =>
+  r === undefined
+    ? params
+    : r === "shallow"
+    ? { ...params, maxDepth: Math.min(1, params.maxDepth), anchors: Math.max(1, Math.floor(params.anchors / 2)) }
+    : {
+      ...params,
+      maxDepth: Math.min(32, params.maxDepth + 2),
+      anchors: Math.min(256, params.anchors * 2),
+      walkBudget: Math.min(1e9, params.walkBudget * 2)
+    }
 
 const ALL_SOURCES: ReadonlySet<Source> = new Set(SOURCES)
 
@@ -914,10 +936,9 @@ export const recall: {
   (graph: LiquidGraph.LiquidGraph, input: RecallInput, params: Params, now: number): RecallStep
 } = dual(4, (graph: LiquidGraph.LiquidGraph, input: RecallInput, p0: Params, now: number): RecallStep => {
   if (typeof now !== "number" || !Number.isFinite(now)) throw invalid("now must be a finite number")
-  const q = validate(graph, input, p0)
-  const params = input.depth === undefined && input.walkBudget === undefined
-    ? p0
-    : { ...p0, maxDepth: input.depth ?? p0.maxDepth, walkBudget: input.walkBudget ?? p0.walkBudget }
+  if (input.reach !== undefined && input.reach !== "shallow" && input.reach !== "deep") throw invalid("reach must be \"shallow\" or \"deep\"")
+  const params = reach(p0, input.reach)
+  const q = validate(graph, input, params)
   const direct = new Direct(graph, q, params)
   const cands = candidates(graph, q, params, direct)
   if (cands.length === 0) return { graph, changes: Changes.none, result: EMPTY_RESULT }

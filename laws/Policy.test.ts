@@ -182,35 +182,37 @@ describe("Controller", () => {
     expect(() => Controller.learned(Policy.initial({ ...Controller.SPEC, heads }, () => 0))).toThrow(/decisions/)
   })
 
-  it("recallOverrides: default overrides nothing; shallow caps the depth at 1; deep goes deeper and wider", () => {
+  it("recallOverrides: default puts nothing in the input, the others their reach; Recall.reach: shallow caps the depth at 1, deep goes deeper and wider", () => {
     const p = Params.defaults
-    expect(Controller.recallOverrides(p, "default")).toEqual({})
-    const s = Controller.recallOverrides(p, "shallow")
-    expect(s.depth).toBeLessThanOrEqual(1)
-    expect(s.k).toBeGreaterThanOrEqual(1)
-    expect(s.k).toBeLessThanOrEqual(p.anchors)
-    const d = Controller.recallOverrides(p, "deep")
-    expect(d.depth).toBeGreaterThan(p.maxDepth)
-    expect(d.k).toBeGreaterThan(p.anchors)
+    expect(Controller.recallOverrides("default")).toEqual({})
+    expect(Controller.recallOverrides("shallow")).toEqual({ reach: "shallow" })
+    expect(Controller.recallOverrides("deep")).toEqual({ reach: "deep" })
+    expect(Recall.reach(p, undefined)).toBe(p)
+    const s = Recall.reach(p, "shallow")
+    expect(s.maxDepth).toBeLessThanOrEqual(1)
+    expect(s.anchors).toBeGreaterThanOrEqual(1)
+    expect(s.anchors).toBeLessThanOrEqual(p.anchors)
+    const d = Recall.reach(p, "deep")
+    expect(d.maxDepth).toBeGreaterThan(p.maxDepth)
+    expect(d.anchors).toBeGreaterThan(p.anchors)
     expect(d.walkBudget).toBeGreaterThan(p.walkBudget)
   })
 
-  it("a recall with overrides in its input equals a recall under the overridden params, and its event replays it", () => {
+  it("a recall with a reach equals a recall under Recall.reach's params, and its event replays it", () => {
     let g = LiquidGraph.empty()
     const facts = [["a", "knows", "b"], ["b", "knows", "c"], ["c", "knows", "d"], ["d", "knows", "e"]].map(([subject, relation, object]) => ({ subject: subject!, relation: relation!, object: object! }))
     g = Engram.engram(g, { facts }, Params.defaults, 1000).graph
     for (const action of ["shallow", "deep"] as const) {
-      const o = Controller.recallOverrides(Params.defaults, action)
-      const viaInput = Recall.recall(g, { text: "a", ...o }, Params.defaults, 2000)
-      const viaParams = Recall.recall(g, { text: "a", k: o.k! }, { ...Params.defaults, maxDepth: o.depth!, walkBudget: o.walkBudget ?? Params.defaults.walkBudget }, 2000)
+      const viaInput = Recall.recall(g, { text: "a", ...Controller.recallOverrides(action) }, Params.defaults, 2000)
+      const viaParams = Recall.recall(g, { text: "a" }, Recall.reach(Params.defaults, action), 2000)
       expect(viaInput.result.facts.map((f) => f.fact.id)).toEqual(viaParams.result.facts.map((f) => f.fact.id))
-      const replayed = Replay.apply({ ...Replay.initial(Params.defaults), graph: g }, new Event.Recalled({ now: 2000, input: { text: "a", ...o } }))
+      const replayed = Replay.apply({ ...Replay.initial(Params.defaults), graph: g }, new Event.Recalled({ now: 2000, input: { text: "a", ...Controller.recallOverrides(action) } }))
       expect(Result.isSuccess(replayed) && LiquidGraph.contentHash(replayed.success.state.graph) === LiquidGraph.contentHash(viaInput.graph)).toBe(true)
     }
-    const shallow = Recall.recall(g, { text: "a", ...Controller.recallOverrides(Params.defaults, "shallow") }, Params.defaults, 2000)
-    const deep = Recall.recall(g, { text: "a", ...Controller.recallOverrides(Params.defaults, "deep") }, Params.defaults, 2000)
+    const shallow = Recall.recall(g, { text: "a", reach: "shallow" }, Params.defaults, 2000)
+    const deep = Recall.recall(g, { text: "a", reach: "deep" }, Params.defaults, 2000)
     expect(deep.result.facts.length).toBeGreaterThan(shallow.result.facts.length)
-    expect(() => Recall.recall(g, { text: "a", depth: -1 }, Params.defaults, 2000)).toThrow(/depth/)
+    expect(() => Recall.recall(g, { text: "a", reach: "far" as never }, Params.defaults, 2000)).toThrow(/reach/)
   })
 
   it("a policy file round-trips through JSON and gives the same decisions; a bad file is refused", () => {

@@ -168,7 +168,7 @@ export const magsMemory = (
       const triples: Array<Triple> = []
       if (query.trim().length > 0 && LiquidGraph.nodeCount(g) > 0) {
         const now = timeOf(step)
-        const input = { text: query, at: null, ...Controller.recallOverrides(params, how) }
+        const input = { text: query, at: null, ...Controller.recallOverrides(how) }
         const r = Recall.recall(g, input, params, now)
         g = r.graph
         tell(() => new Event.Recalled({ now, input }), r.changes)

@@ -97,7 +97,7 @@ export const recall = Effect.fnUntraced(function*(
   const time = Dates.timeHint(query, now)
   const control = yield* MemoryController.current
   const before = yield* memory.state
-  const how = MemoryController.recallFor(control.controller, before.graph, before.params, query)
+  const how = MemoryController.recallFor(control.controller, before.graph, query)
   const input: Recall.RecallInput = {
     ...how.overrides,
     text: query,

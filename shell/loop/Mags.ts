@@ -465,7 +465,7 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
         if (old === undefined || e.score > old.score) recalledEpisodes.set(e.id, e)
       }
     }
-    const how = MemoryController.recallFor(control.controller, tape.state.graph, tape.state.params, text, history())
+    const how = MemoryController.recallFor(control.controller, tape.state.graph, text, history())
     collect(yield* recallOn(tape, text, userEmbedding, now, how.overrides))
 
     // 3–4. generate, run the model's requests, continue (bounded)

@@ -116,9 +116,8 @@ describe("the loop under a memory controller", () => {
         const recalls = journal.filter((e) => e._tag === "Recalled")
         assert.isTrue(recalls.length >= conversation.length)
         for (const e of recalls) {
-          const input = (e as { input: { depth?: number; k?: number } }).input
-          assert.strictEqual(input.depth, Params.defaults.maxDepth + 2)
-          assert.strictEqual(input.k, Params.defaults.anchors * 2)
+          const input = (e as { input: { reach?: string } }).input
+          assert.strictEqual(input.reach, "deep")
         }
         const tags = journal.map((e) => e._tag)
         assert.strictEqual(tags.filter((t) => t === "Decayed").length, conversation.length)

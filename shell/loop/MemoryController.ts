@@ -27,7 +27,6 @@ import { Context, Effect, Layer, Option, Schema } from "effect"
 import * as Controller from "../../core/Controller.ts"
 import * as Key from "../../core/Key.ts"
 import * as LiquidGraph from "../../core/LiquidGraph.ts"
-import type * as Params from "../../core/Params.ts"
 
 /** A loaded controller and where it came from (`undefined`: the hand-written rules). */
 export interface Loaded {
@@ -102,18 +101,17 @@ export const contextOf = (g: LiquidGraph.LiquidGraph, query: string, h: History 
 }
 
 /**
- * The recall action and its input overrides for `query` on `g`.
+ * The recall action and what it puts in the recall's input (`reach`) for `query` on `g`.
  * @complexity a policy forward pass
  */
 export const recallFor = (
   c: Controller.Controller,
   g: LiquidGraph.LiquidGraph,
-  params: Params.Params,
   query: string,
   h: History = {}
 ): { readonly action: Controller.ActionOf<"recall">; readonly overrides: Controller.RecallOverrides } => {
   const action = Controller.decide(c, "recall", Controller.features(contextOf(g, query, h), "pre"))
-  return { action, overrides: Controller.recallOverrides(params, action) }
+  return { action, overrides: Controller.recallOverrides(action) }
 }
 
 /**

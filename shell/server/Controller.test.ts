@@ -6,7 +6,6 @@
 import { Layer } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Controller from "../../core/Controller.ts"
-import * as Params from "../../core/Params.ts"
 import * as Policy from "../../core/Policy.ts"
 import * as MemoryController from "../loop/MemoryController.ts"
 import { call, type Running, start, TOKENS } from "./testing.ts"
@@ -37,12 +36,12 @@ describe("the HTTP API's recall and the memory controller", () => {
   it("a trained policy's deep recall: reported, and recorded in the Recalled event's input", async () => {
     const { view, journal } = await recallOn(learned)
     expect(view.controller).toBe("deep")
-    expect(journal).toContain(`\\"depth\\":${Params.defaults.maxDepth + 2}`)
+    expect(journal).toContain(`\\"reach\\":\\"deep\\"`)
   })
 
   it("the hand-written rules: default recall, no override recorded", async () => {
     const { view, journal } = await recallOn(hand)
     expect(view.controller).toBe("default")
-    expect(journal).not.toContain(`\\"depth\\"`)
+    expect(journal).not.toContain(`\\"reach\\"`)
   })
 })

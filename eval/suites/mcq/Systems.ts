@@ -228,7 +228,7 @@ export const memory = (
         const n = asked++
         const before = MemoryController.contextOf(g, q.text, { sinceMaintain: n - (lastMaintain === undefined ? 0 : lastMaintain) })
         const how = decide("recall", Controller.features(before, "pre"), n)
-        const step = Recall.recall(g, { ...Controller.recallOverrides(params, how), text: q.text, ...vec(q.text), maxResults: options.k }, params, now)
+        const step = Recall.recall(g, { ...Controller.recallOverrides(how), text: q.text, ...vec(q.text), maxResults: options.k }, params, now)
         g = step.graph
         const facts = step.result.facts
         const maintain = decide("maintain", Controller.features({
