@@ -18,7 +18,11 @@
  *   batch with the observation as its episode, then `reconcile` runs on the batch, so a loss that
  *   contradicts a believed winner supersedes it (kept as history). A recalled fact that the new
  *   triples contradict is first weakened (`reinforce`, reward −1); on a positive reward the facts
- *   the decision used are strengthened (`reinforce`, reward = the step's reward).
+ *   the decision used are strengthened (`reinforce`, reward = the step's reward). That is the
+ *   HAND-WRITTEN memory controller; {@link magsMemory} takes another (`Decider`, e.g. a policy
+ *   trained with GRPO by `npm run train`, see `core/Controller.ts`) that decides each step how
+ *   deep to recall, which recalled facts the policy sees, which new triples to store and whether
+ *   to run the housekeeping.
  * - `none`: no memory; only the current observation.
  * - `window`: the full history of observation texts, truncated to the last 2,048 tokens
  *   (4 characters a token: the last 8,192 characters, whole lines), parsed into triples; the
