@@ -25,7 +25,7 @@ import { Rng } from "../baselines/Prng.ts"
 import * as Grpo from "./Grpo.ts"
 
 /** What the controller is trained on. */
-export type SuiteName = "games" | "mcq"
+export type SuiteName = "games" | "mcq" | "locomo"
 
 export interface Settings {
   readonly suite: SuiteName
@@ -56,7 +56,10 @@ export const settingsFor = (seed: number, quick: boolean, suite: SuiteName = "ga
   const common = { suite, seed, quick, group: 8, epochs: 4, evalEvery: quick ? 4 : 5, handPrior: 0.8, grpo: Grpo.DEFAULTS, adam: Grpo.ADAM }
   return suite === "games"
     ? { ...common, iterations: quick ? 24 : 40, situations: quick ? 6 : 9, sampled: 4, horizon: 24, validationSeeds: 24, heldoutSeeds: quick ? 16 : 40 }
-    : { ...common, iterations: quick ? 12 : 30, situations: quick ? 4 : 6, sampled: 2, horizon: 10, validationSeeds: quick ? 4 : 6, heldoutSeeds: quick ? 6 : 12 }
+    : suite === "mcq"
+    ? { ...common, iterations: quick ? 12 : 30, situations: quick ? 4 : 6, sampled: 2, horizon: 10, validationSeeds: quick ? 4 : 6, heldoutSeeds: quick ? 6 : 12 }
+    // LoCoMo: a situation is one question, its decision the only one sampled; the splits are fixed conversations
+    : { ...common, iterations: quick ? 10 : 30, situations: quick ? 16 : 32, sampled: 1, horizon: 1, validationSeeds: 0, heldoutSeeds: 0 }
 }
 
 /** What one rollout of a situation gave. */

@@ -7,7 +7,8 @@
  *
  * Flags as `--flag value` or `--flag=value`. `--suite` names what the controller is trained on
  * (`games`: the nonsense game with rule changes, the maze and the kitchen; `mcq`: the
- * multiple-choice QA suite's MAGS memory); `--seed` derives every
+ * multiple-choice QA suite's MAGS memory; `locomo`: the recall depth per LoCoMo question, from
+ * `../shared/data/locomo-dev.json`); `--seed` derives every
  * draw of the run and its training, validation and held-out game seeds (default 1); `--quick` the
  * small configuration (the quick worlds, fewer iterations: well under a minute); `--iterations`
  * overrides the number of GRPO iterations; `--out` names the report folder (default
@@ -15,7 +16,7 @@
  */
 import { flagAt, integer } from "../args.ts"
 
-export const SUITES = ["games", "mcq"] as const
+export const SUITES = ["games", "mcq", "locomo"] as const
 export type SuiteName = (typeof SUITES)[number]
 
 export interface Args {
@@ -33,12 +34,13 @@ export const DEFAULT_SEED = 1
 export const USAGE = `usage: npm run train -- [--suite games] [--seed S] [--quick] [--json] [--out DIR] [--iterations N]
 
   --suite NAME     what to train the memory controller on: games (default: nonsense with rule changes, maze,
-                   kitchen) or mcq (the multiple-choice QA suite's memory)
+                   kitchen), mcq (the multiple-choice QA suite's memory) or locomo (recall depth per question
+                   on LoCoMo, rewarded by recall@10; needs ../shared/data/locomo-dev.json)
   --seed S         seeds every draw and the training / validation / held-out game seeds (default ${DEFAULT_SEED})
   --quick          the small worlds and fewer iterations (under a minute)
   --json           stdout: one JSON object per line, the last {"heldout":{"hand":…,"learned":…,…},…}; progress on stderr
   --out DIR        the report folder, with policy.json (default train-report/<UTC timestamp>)
-  --iterations N   GRPO iterations (games: 40, with --quick 24; mcq: 30, with --quick 12)
+  --iterations N   GRPO iterations (games: 40, with --quick 24; mcq: 30, with --quick 12; locomo: 30, with --quick 10)
 `
 
 /**

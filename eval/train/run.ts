@@ -14,15 +14,20 @@
  * (for `--suite mcq`: `hand`, `learned`, `base`, `rag`, `rag-bm25`, each with its `accuracy`).
  * The run is deterministic from `--seed` (the same policy and figures each time; only the
  * seconds differ). Load the policy with `mags … --policy FILE` (CLI, loop, server).
- * Exit code 0, 2 on a bad command line.
+ * Exit code 0; 1 when `--suite locomo` finds no data file or GloVe table; 2 on a bad command line.
  */
 import path from "node:path"
 import { fileURLToPath } from "node:url"
-import { REPO_ROOT } from "../run.ts"
+import { existsSync } from "node:fs"
+import { Effect } from "effect"
+import * as GloveCache from "../../shell/embeddings/GloveCache.ts"
+import * as Data from "../suites/locomo/Data.ts"
+import { REPO_ROOT, resolveSharedDir } from "../run.ts"
 import { gitCommit } from "../tune/run.ts"
 import { parseArgs, USAGE } from "./args.ts"
 import { jsonLines, type Meta, writeReport } from "./report.ts"
 import { gamesTask } from "./Env.ts"
+import { locomoTask } from "./Locomo.ts"
 import { mcqTask } from "./Mcq.ts"
 import { settingsFor, train } from "./Train.ts"
 
@@ -53,7 +58,24 @@ export const main = async (argv: ReadonlyArray<string>, io: Io): Promise<number>
   const base = settingsFor(args.seed, args.quick, args.suite)
   const settings = args.iterations === undefined ? base : { ...base, iterations: args.iterations }
   log(`training the memory controller on ${args.suite} (seed ${args.seed}${args.quick ? ", quick" : ""}): ${settings.iterations} iterations`)
-  const result = args.suite === "games" ? await train(settings, gamesTask(settings), log) : await train(settings, await mcqTask(settings), log)
+  let result
+  if (args.suite === "games") result = await train(settings, gamesTask(settings), log)
+  else if (args.suite === "mcq") result = await train(settings, await mcqTask(settings), log)
+  else {
+    const shared = resolveSharedDir()
+    const file = shared === undefined ? undefined : path.join(shared, "data", "locomo-dev.json")
+    if (file === undefined || !existsSync(file)) {
+      io.stderr(`[train] locomo needs ${file ?? "../shared/data/locomo-dev.json"} beside the repository; it is absent\n`)
+      return 1
+    }
+    const table = await Effect.runPromise(GloveCache.loadOrBuild().pipe(Effect.map((r) => r.table), Effect.catch(() => Effect.succeed(undefined))))
+    if (table === undefined) {
+      io.stderr("[train] locomo needs the GloVe table, which could not be loaded\n")
+      return 1
+    }
+    log("locomo: recording the conversations (extraction and embeddings, once)")
+    result = await train(settings, locomoTask(settings, await Data.loadFile(file), table), log)
+  }
   const out = path.resolve(args.out ?? defaultOut())
   const meta: Meta = { command: ["npm run train --", ...argv].join(" "), suite: args.suite, seconds: (performance.now() - t0) / 1000, gitCommit: gitCommit() }
   const written = await writeReport(out, result, meta)
@@ -63,7 +85,7 @@ export const main = async (argv: ReadonlyArray<string>, io: Io): Promise<number>
     for (const line of jsonLines(result, meta, out)) io.stdout(line + "\n")
   } else {
     const h = result.heldout
-    const metric = args.suite === "games" ? "recovery_steps" : "accuracy"
+    const metric = args.suite === "games" ? "recovery_steps" : args.suite === "mcq" ? "accuracy" : "recall@10"
     io.stdout(`${out}\nheld-out ${metric}: ${Object.keys(h).map((a) => `${a} ${h[a]![metric]!.toFixed(3)}`).join(", ")}; goal ${result.goal.met ? "met" : "missed"}\n`)
   }
   return 0

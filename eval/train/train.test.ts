@@ -2,7 +2,7 @@
  * GRPO (eval/train/Grpo.ts): its laws, its gradient against finite differences, and that it
  * learns a bandit; the trainer's determinism; `npm run train`'s command line and output.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import { Schema } from "effect"
@@ -175,11 +175,37 @@ describe("the trainer", () => {
   }, 120_000)
 })
 
+const sharedData = path.join(import.meta.dirname, "..", "..", "..", "shared", "data", "locomo-dev.json")
+
+describe("npm run train --suite locomo", () => {
+  it.skipIf(!existsSync(sharedData))("trains the recall depth on LoCoMo questions and reports recall@10 on the held-out conversations (skipped without ../shared/data/locomo-dev.json)", async () => {
+    const out = mkdtempSync(path.join(tmpdir(), "mags-train-locomo-"))
+    try {
+      let stdout = ""
+      const code = await main(["--suite", "locomo", "--seed", "3", "--quick", "--json", "--iterations", "2", "--out", out], {
+        stdout: (t) => void (stdout += t), stderr: () => {}
+      })
+      expect(code).toBe(0)
+      const lines = stdout.trim().split("\n").map((l) => JSON.parse(l))
+      const last = lines[lines.length - 1]
+      expect(last.heldout.hand["recall@10"]).toBeGreaterThan(0)
+      expect(last.heldout.learned["recall@10"]).toBeGreaterThan(0)
+      expect(lines.filter((l) => l.kind === "iteration").length).toBe(2)
+      expect(lines.filter((l) => l.kind === "iteration").every((l) => Object.keys(l.deviation).every((h) => h === "recall"))).toBe(true)
+      const file = Schema.decodeUnknownSync(Controller.PolicyFile)(JSON.parse(readFileSync(path.join(out, "policy.json"), "utf8")))
+      expect(Controller.fromFile(file)._tag).toBe("Learned")
+    } finally {
+      rmSync(out, { recursive: true, force: true })
+    }
+  }, 300_000)
+})
+
 describe("npm run train", () => {
   it("parses its command line", () => {
     expect(parseArgs(["--suite", "games", "--seed", "3", "--quick", "--json"])).toMatchObject({ suite: "games", seed: 3, quick: true, json: true })
     expect(parseArgs(["--iterations=4"]).iterations).toBe(4)
     expect(() => parseArgs(["--suite", "chess"])).toThrow(/unknown suite/)
+    expect(parseArgs(["--suite", "locomo"]).suite).toBe("locomo")
     expect(() => parseArgs(["--seed", "x"])).toThrow(/not an integer/)
     expect(() => parseArgs(["--bogus"])).toThrow(/unknown argument/)
   })
