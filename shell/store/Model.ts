@@ -269,3 +269,16 @@ export interface SqliteOptions extends StoreOptions {
    */
   readonly readOnly?: boolean
 }
+
+/** Options of {@link MemoryStore.layerPostgres}. */
+export interface PostgresOptions extends StoreOptions {
+  /**
+   * The database: `postgres://user:password@host:port/database` (a Unix socket folder as
+   * `?host=/path`; a schema other than `public` with `?options=-c%20search_path%3Dname`).
+   */
+  readonly url: string
+  /** Connections in the pool (default 4). */
+  readonly maxConnections?: number
+  /** Open read only (default false): nothing is created or written, every write fails "ReadOnly"; a database without the store's tables reads as empty. */
+  readonly readOnly?: boolean
+}
