@@ -1,0 +1,131 @@
+/**
+ * The PostgreSQL backend beyond the conformance suite (which runs in `Conformance.test.ts`), on
+ * a throwaway server (`shell/testing/PgServer.ts`, a fresh database per test): two stores
+ * (two connection pools, as two processes would have) committing to one memory at once lose
+ * nothing; read only; another format is refused; in-place repair of damaged records (a bad
+ * journal record, a lying snapshot) moves the bad tail to a "corrupt" branch and rebuilds the
+ * snapshot. Skips, with the reason printed, where no PostgreSQL binaries exist.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { afterAll } from "vitest"
+import * as Event from "../../core/Event.ts"
+import * as PgServer from "../testing/PgServer.ts"
+import * as Journal from "./Journal.ts"
+import { MemoryId, StoreError } from "./Model.ts"
+import * as Postgres from "./Postgres.ts"
+import * as Repair from "./Repair.ts"
+
+const skip = PgServer.skipReason()
+if (skip !== undefined) console.warn(skip)
+
+const pg = PgServer.shared()
+afterAll(pg.close)
+
+const alice = MemoryId.fromParts({ user: "alice" })
+
+const eventOf = (who: string, k: number): Event.Event =>
+  new Event.Engrammed({
+    now: 1000 + k,
+    input: {
+      episode: { id: `${who}${k}`, text: `${who} episode ${k}`, time: 1000 + k, embedding: [1, k % 3, 0.25] },
+      entities: [{ label: `${who}${k}`, embedding: [0.5, 1, k % 5] }, { label: `c${k % 3}`, embedding: [0.1, 0.2, 0.3] }],
+      facts: [{ subject: `${who}${k}`, relation: "lives_in", object: `c${k % 3}` }]
+    }
+  })
+
+const episodeIds = (entries: ReadonlyArray<{ readonly event: Event.Event }>): Array<string> =>
+  entries.flatMap((e) => (e.event._tag === "Engrammed" && e.event.input.episode !== undefined ? [e.event.input.episode.id] : []))
+
+describe.skipIf(skip !== undefined)("PostgreSQL backend", () => {
+  // live clock: a writer that lost the race retries after a (real) backoff
+  it.live("two stores committing to one memory at once: every event of both exactly once, and it verifies", () =>
+    Effect.gen(function*() {
+      const url = yield* Effect.orDie(pg.database("race"))
+      const options = { snapshotEvery: 7, snapshotMinBytes: 0 }
+      const one = yield* Journal.makeStore(Postgres.backend({ url }), options)
+      const two = yield* Journal.makeStore(Postgres.backend({ url }), options)
+      const a = yield* one.open(alice)
+      const b = yield* two.open(alice)
+      const N = 20
+      const writer = (memory: typeof a, who: string) =>
+        Effect.forEach(Array.from({ length: N }, (_, k) => k), (k) => memory.commit([eventOf(who, k)]), { discard: true })
+      yield* Effect.all([writer(a, "a"), writer(b, "b")], { concurrency: "unbounded" })
+      const three = yield* Journal.makeStore(Postgres.backend({ url }), options)
+      const c = yield* three.open(alice)
+      assert.strictEqual((yield* c.state).seq, 2 * N)
+      const ids = episodeIds(yield* c.history())
+      assert.deepStrictEqual([...ids].sort(), [...Array.from({ length: N }, (_, k) => `a${k}`), ...Array.from({ length: N }, (_, k) => `b${k}`)].sort())
+      const report = yield* c.verify
+      assert.isTrue(report.ok, report.problems.join("; "))
+    }).pipe(Effect.scoped))
+
+  it.effect("read only: an empty database reads as empty and is not written; writes fail ReadOnly", () =>
+    Effect.gen(function*() {
+      const url = yield* Effect.orDie(pg.database("readonly"))
+      const empty = yield* Journal.makeStore(Postgres.backend({ url, readOnly: true }), {})
+      assert.deepStrictEqual(yield* empty.list, [])
+      const server = yield* Effect.orDie(pg.server)
+      assert.strictEqual((yield* Effect.orDie(server.psql(url.split("/").pop()!.split("?")[0]!, "SELECT to_regclass('mags_meta') IS NULL"))).trim(), "t")
+      const writer = yield* Journal.makeStore(Postgres.backend({ url }), {})
+      yield* Effect.flatMap(writer.open(alice), (m) => m.commit([eventOf("a", 1)]))
+      const reader = yield* Journal.makeStore(Postgres.backend({ url, readOnly: true }), {})
+      const memory = yield* reader.open(alice)
+      assert.strictEqual((yield* memory.state).seq, 1)
+      const refused = yield* Effect.flip(memory.commit([eventOf("a", 2)]))
+      assert.strictEqual(refused.reason, "ReadOnly")
+    }).pipe(Effect.scoped))
+
+  it.effect("a database holding another format is refused (Corrupt), the URL's password not shown", () =>
+    Effect.gen(function*() {
+      const url = yield* Effect.orDie(pg.database("format"))
+      yield* Effect.scoped(Postgres.backend({ url }))
+      const server = yield* Effect.orDie(pg.server)
+      const db = url.split("/").pop()!.split("?")[0]!
+      yield* Effect.orDie(server.psql(db, "UPDATE mags_meta SET value = 'mags-pg/99' WHERE key = 'format'"))
+      const e = yield* Effect.flip(Effect.scoped(Postgres.backend({ url })))
+      assert.instanceOf(e, StoreError)
+      assert.strictEqual(e.reason, "Corrupt")
+      assert.match(e.message, /mags-pg\/99/)
+      const bad = yield* Effect.flip(Effect.scoped(Postgres.backend({ url: url.replace("mags@", "mags:s3cret@").replace(/host=[^&]+/, "host=%2Fnonexistent") })))
+      assert.strictEqual(bad.reason, "Io")
+      assert.notInclude(bad.message, "s3cret")
+    }))
+
+  it.effect("repair in place: a bad record's tail goes to a corrupt branch, a lying snapshot is replaced; then it verifies", () =>
+    Effect.gen(function*() {
+      const url = yield* Effect.orDie(pg.database("repair"))
+      const server = yield* Effect.orDie(pg.server)
+      const db = url.split("/").pop()!.split("?")[0]!
+      const es = Array.from({ length: 10 }, (_, k) => eventOf("a", k))
+      yield* Effect.scoped(Effect.gen(function*() {
+        const store = yield* Journal.makeStore(Postgres.backend({ url }), { snapshotEvery: 3, snapshotMinBytes: 0, keepSnapshots: 5, snapshotBudget: Infinity })
+        const memory = yield* store.open(alice)
+        for (const e of es) yield* memory.commit([e])
+        yield* store.open(MemoryId.fromParts({ user: "bob" })).pipe(Effect.flatMap((m) => m.commit([eventOf("b", 1)])))
+      }))
+      // a healthy store is left alone
+      const healthy = yield* Effect.scoped(Effect.flatMap(Postgres.backend({ url }), (b) => Repair.repairBackend(b, "test")))
+      assert.isTrue(healthy.healthy)
+      // damage: record 7's bytes no longer match their checksum; snapshot 3 claims another graph
+      yield* Effect.orDie(server.psql(db, "UPDATE mags_events SET crc = crc # 1 WHERE seq = 7 AND memory = (SELECT id FROM mags_memories WHERE \"user\" = 'alice')"))
+      yield* Effect.orDie(server.psql(db, "UPDATE mags_snapshots SET content_hash = 'bogus' WHERE seq = 3"))
+      const report = yield* Effect.scoped(Effect.flatMap(Postgres.backend({ url }), (b) => Repair.repairBackend(b, "test")))
+      assert.isFalse(report.healthy)
+      assert.isTrue(report.lost)
+      assert.strictEqual(report.memories.length, 1)
+      const m = report.memories[0]!
+      assert.deepStrictEqual([m.id.key, m.kept, m.lastKnown, m.tailBranch], [alice.key, 6, 10, 1])
+      yield* Effect.scoped(Effect.gen(function*() {
+        const store = yield* Journal.makeStore(Postgres.backend({ url }), {})
+        const memory = yield* store.open(alice)
+        assert.strictEqual((yield* memory.state).seq, 6)
+        assert.isTrue((yield* memory.verify).ok)
+        assert.deepStrictEqual((yield* memory.branches).map((b) => [b.branch, b.base, b.tip, b.reason]), [[1, 6, 10, "corrupt"]])
+        const bob = yield* store.open(MemoryId.fromParts({ user: "bob" }))
+        assert.strictEqual((yield* bob.state).seq, 1)
+      }))
+      const again = yield* Effect.scoped(Effect.flatMap(Postgres.backend({ url }), (b) => Repair.repairBackend(b, "test")))
+      assert.isTrue(again.healthy, again.damage.join("; "))
+    }))
+})
