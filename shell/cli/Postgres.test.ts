@@ -2,7 +2,8 @@
  * The `mags` CLI on a PostgreSQL store (`MAGS_STORE=postgres://…` or `--store`), as child
  * processes on a throwaway server started from the machine's PostgreSQL binaries
  * (`shell/testing/PgServer.ts`): two processes with different homes share one memory through
- * the database, nothing is written to the home's SQLite file, `replay --verify` agrees, and a
+ * the database, nothing is written to the home's SQLite file, `replay --verify` agrees, `repair`
+ * mends a damaged record in place (the tail kept on a "corrupt" branch), and a
  * store value that is neither `sqlite` nor a postgres URL is a usage error (its password never
  * printed). Skips, with the reason printed, where no PostgreSQL binaries exist.
  */
@@ -51,6 +52,24 @@ describe.skipIf(skip !== undefined)("mags CLI on PostgreSQL", () => {
     const history = mags(["history", "Mira", "--store", url], env)
     expect(history.code, history.stderr).toBe(0)
     expect(history.stdout).toMatch(/Vell/)
+  })
+
+  it("repair: a damaged record's tail moves to a corrupt branch (exit DataLost), then the store is healthy and verifies", async () => {
+    const server = await Effect.runPromise(pg.server)
+    const db = decodeURIComponent(url.split("/").pop()!.split("?")[0]!)
+    await Effect.runPromise(server.psql(db, "UPDATE mags_events SET crc = crc # 1 WHERE seq = (SELECT max(seq) FROM mags_events)"))
+    const refused = mags(["inspect"], envOf("five"))
+    expect(refused.code).toBe(exitCodes.CorruptJournal)
+    const r = mags(["repair"], envOf("five"))
+    expect(r.code, r.stderr).toBe(exitCodes.DataLost)
+    expect(r.stdout).toMatch(/kept events 1\.\.\d+; lost events/)
+    expect(r.stdout).toMatch(/the cut tail is kept on abandoned branch 1 \(reason corrupt\)/)
+    expect(r.stdout).toMatch(/repaired in place/)
+    const again = mags(["repair"], envOf("five"))
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.stdout).toMatch(/is healthy; nothing to do/)
+    const verify = mags(["replay", "--verify"], envOf("five"))
+    expect(verify.code, verify.stderr).toBe(0)
   })
 
   it("a store that is neither sqlite nor a postgres URL is a usage error, without its password", () => {
