@@ -2,7 +2,8 @@
  * The PostgreSQL backend beyond the conformance suite (which runs in `Conformance.test.ts`), on
  * a throwaway server (`shell/testing/PgServer.ts`, a fresh database per test): two stores
  * (two connection pools, as two processes would have) committing to one memory at once lose
- * nothing; read only; another format is refused; in-place repair of damaged records (a bad
+ * nothing; a connection the server drops fails one commit ("Io", nothing written) and the
+ * next one reconnects; read only; another format is refused; in-place repair of damaged records (a bad
  * journal record, a lying snapshot) moves the bad tail to a "corrupt" branch and rebuilds the
  * snapshot. Skips, with the reason printed, where no PostgreSQL binaries exist.
  */
@@ -58,6 +59,26 @@ describe.skipIf(skip !== undefined)("PostgreSQL backend", () => {
       assert.deepStrictEqual([...ids].sort(), [...Array.from({ length: N }, (_, k) => `a${k}`), ...Array.from({ length: N }, (_, k) => `b${k}`)].sort())
       const report = yield* c.verify
       assert.isTrue(report.ok, report.problems.join("; "))
+    }).pipe(Effect.scoped))
+
+  it.live("a dropped connection fails the commit in flight with Io and writes nothing; the next commit reconnects", () =>
+    Effect.gen(function*() {
+      const url = yield* Effect.orDie(pg.database("drop"))
+      const db = url.split("/").pop()!.split("?")[0]!
+      const server = yield* Effect.orDie(pg.server)
+      const store = yield* Journal.makeStore(Postgres.backend({ url }), {})
+      const memory = yield* store.open(alice)
+      for (let k = 0; k < 3; k++) yield* memory.commit([eventOf("a", k)])
+      const killed = yield* Effect.orDie(server.psql("postgres", `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '${db}'`))
+      assert.isAtLeast(Number(killed.trim()), 1)
+      const lost = yield* Effect.flip(memory.commit([eventOf("a", 3)]))
+      assert.strictEqual(lost.reason, "Io")
+      assert.strictEqual((yield* memory.state).seq, 3)
+      const { state } = yield* memory.commit([eventOf("a", 4)])
+      assert.strictEqual(state.seq, 4)
+      const reopened = yield* (yield* Journal.makeStore(Postgres.backend({ url }), {})).open(alice)
+      assert.deepStrictEqual(episodeIds(yield* reopened.history()), ["a0", "a1", "a2", "a4"])
+      assert.isTrue((yield* reopened.verify).ok)
     }).pipe(Effect.scoped))
 
   it.effect("read only: an empty database reads as empty and is not written; writes fail ReadOnly", () =>
