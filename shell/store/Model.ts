@@ -1,8 +1,8 @@
 /**
  * Model — the memory store's types: addresses ({@link MemoryId}), errors ({@link StoreError}),
  * the open {@link Memory} and the {@link MemoryStoreShape} service shape, options and reports.
- * No behaviour lives here: the engine is `Journal.ts`, the backends `MemoryBackend.ts` and
- * `Sqlite.ts`, the service and its layers `MemoryStore.ts` (which re-exports this module).
+ * No behaviour lives here: the engine is `Journal.ts`, the backends `MemoryBackend.ts`,
+ * `Sqlite.ts` and `Postgres.ts`, the service and its layers `MemoryStore.ts` (which re-exports this module).
  *
  * Positions and seqs:
  * - the event with `seq = s` is the one that took the memory from state `s - 1` to state `s`
