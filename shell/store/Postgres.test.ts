@@ -12,6 +12,7 @@ import { Effect } from "effect"
 import { afterAll } from "vitest"
 import * as Event from "../../core/Event.ts"
 import * as PgServer from "../testing/PgServer.ts"
+import { checksum } from "./Backend.ts"
 import * as Journal from "./Journal.ts"
 import { MemoryId, StoreError } from "./Model.ts"
 import * as Postgres from "./Postgres.ts"
@@ -38,8 +39,9 @@ const eventOf = (who: string, k: number): Event.Event =>
 const episodeIds = (entries: ReadonlyArray<{ readonly event: Event.Event }>): Array<string> =>
   entries.flatMap((e) => (e.event._tag === "Engrammed" && e.event.input.episode !== undefined ? [e.event.input.episode.id] : []))
 
+// every test runs on the live clock: a real server answers, and a writer that lost a race
+// retries after a real backoff (under the test clock it would wait forever)
 describe.skipIf(skip !== undefined)("PostgreSQL backend", () => {
-  // live clock: a writer that lost the race retries after a (real) backoff
   it.live("two stores committing to one memory at once: every event of both exactly once, and it verifies", () =>
     Effect.gen(function*() {
       const url = yield* Effect.orDie(pg.database("race"))
@@ -81,7 +83,20 @@ describe.skipIf(skip !== undefined)("PostgreSQL backend", () => {
       assert.isTrue((yield* reopened.verify).ok)
     }).pipe(Effect.scoped))
 
-  it.effect("read only: an empty database reads as empty and is not written; writes fail ReadOnly", () =>
+  it.live("a snapshot larger than the client's default message limit (16 MiB) round-trips", () =>
+    Effect.gen(function*() {
+      const url = yield* Effect.orDie(pg.database("large"))
+      const backend = yield* Postgres.backend({ url })
+      const m = yield* backend.ensureMemory(alice, { params: "{}", dim: 3, at: 0 })
+      const data = Uint8Array.from({ length: 20 * 1024 * 1024 }, (_, i) => (i * 2654435761) >>> 24)
+      const row = { seq: 0, data, crc: checksum(data), contentHash: "h", size: data.length, journalBytes: 0 }
+      yield* backend.putSnapshot(m, 0, row, 1)
+      const back = yield* backend.snapshotData(m, 0)
+      assert.isTrue(back !== undefined && Buffer.from(back).equals(Buffer.from(data)))
+      assert.strictEqual((yield* backend.snapshotMetas(m))[0]!.size, data.length)
+    }).pipe(Effect.scoped))
+
+  it.live("read only: an empty database reads as empty and is not written; writes fail ReadOnly", () =>
     Effect.gen(function*() {
       const url = yield* Effect.orDie(pg.database("readonly"))
       const empty = yield* Journal.makeStore(Postgres.backend({ url, readOnly: true }), {})
@@ -97,7 +112,7 @@ describe.skipIf(skip !== undefined)("PostgreSQL backend", () => {
       assert.strictEqual(refused.reason, "ReadOnly")
     }).pipe(Effect.scoped))
 
-  it.effect("a database holding another format is refused (Corrupt), the URL's password not shown", () =>
+  it.live("a database holding another format is refused (Corrupt), the URL's password not shown", () =>
     Effect.gen(function*() {
       const url = yield* Effect.orDie(pg.database("format"))
       yield* Effect.scoped(Postgres.backend({ url }))
@@ -113,7 +128,7 @@ describe.skipIf(skip !== undefined)("PostgreSQL backend", () => {
       assert.notInclude(bad.message, "s3cret")
     }))
 
-  it.effect("repair in place: a bad record's tail goes to a corrupt branch, a lying snapshot is replaced; then it verifies", () =>
+  it.live("repair in place: a bad record's tail goes to a corrupt branch, a lying snapshot is replaced; then it verifies", () =>
     Effect.gen(function*() {
       const url = yield* Effect.orDie(pg.database("repair"))
       const server = yield* Effect.orDie(pg.server)

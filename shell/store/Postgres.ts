@@ -96,6 +96,9 @@ const SCHEMA = [
 /** The advisory lock key taken while creating the tables (any constant; "mags" in ASCII). */
 const SCHEMA_LOCK = 0x6d616773
 
+/** The largest protocol message read (a row with a snapshot): 2 GiB, above PostgreSQL's 1 GB bytea limit. */
+const MAX_MESSAGE = 0x7fffffff
+
 /** Rows per multi-row INSERT (6 parameters each, well under PostgreSQL's 65535). */
 const INSERT_CHUNK = 1000
 
@@ -176,7 +179,9 @@ const connect = (options: PostgresOptions): Effect.Effect<SqlClient, StoreError,
     url: Redacted.make(options.url),
     maxConnections: options.maxConnections ?? 4,
     applicationName: "mags",
-    connectTimeout: "10 seconds"
+    connectTimeout: "10 seconds",
+    // the client's default (16 MiB per protocol message) is below a large memory's snapshot
+    maxMessageSize: MAX_MESSAGE
   }).pipe(
     Effect.provide(Reactivity.layer),
     Effect.mapError((e) => new StoreError({ reason: "Io", message: `cannot connect to ${redact(options.url)}: ${classify(e).message}` }))
