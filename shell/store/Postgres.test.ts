@@ -3,12 +3,15 @@
  * a throwaway server (`shell/testing/PgServer.ts`, a fresh database per test): two stores
  * (two connection pools, as two processes would have) committing to one memory at once lose
  * nothing; a connection the server drops fails one commit ("Io", nothing written) and the
- * next one reconnects; read only; another format is refused; in-place repair of damaged records (a bad
+ * next one reconnects, and a connection killed INSIDE a commit's transaction fails that commit
+ * with nothing written; read only; another format is refused; in-place repair of damaged records (a bad
  * journal record, a lying snapshot) moves the bad tail to a "corrupt" branch and rebuilds the
  * snapshot. Skips, with the reason printed, where no PostgreSQL binaries exist.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import * as PgClient from "@effect/sql-pg/PgClient"
+import { Cause, Deferred, Effect, Exit, Fiber, Redacted, Schedule } from "effect"
+import * as Reactivity from "effect/reactivity/Reactivity"
 import { afterAll } from "vitest"
 import * as Event from "../../core/Event.ts"
 import * as PgServer from "../testing/PgServer.ts"
@@ -78,6 +81,44 @@ describe.skipIf(skip !== undefined)("PostgreSQL backend", () => {
       assert.strictEqual((yield* memory.state).seq, 3)
       const { state } = yield* memory.commit([eventOf("a", 4)])
       assert.strictEqual(state.seq, 4)
+      const reopened = yield* (yield* Journal.makeStore(Postgres.backend({ url }), {})).open(alice)
+      assert.deepStrictEqual(episodeIds(yield* reopened.history()), ["a0", "a1", "a2", "a4"])
+      assert.isTrue((yield* reopened.verify).ok)
+    }).pipe(Effect.scoped))
+
+  it.live("a connection dropped inside a commit's transaction (waiting on the memory's row lock): Io, nothing written", () =>
+    Effect.gen(function*() {
+      const url = yield* Effect.orDie(pg.database("midcommit"))
+      const db = url.split("/").pop()!.split("?")[0]!
+      const store = yield* Journal.makeStore(Postgres.backend({ url }), {})
+      const memory = yield* store.open(alice)
+      for (let k = 0; k < 3; k++) yield* memory.commit([eventOf("a", k)])
+      // another session holds the memory's row lock, so the commit stops inside its transaction
+      const admin = yield* Effect.orDie(PgClient.make({ url: Redacted.make(url) }).pipe(Effect.provide(Reactivity.layer)))
+      const release = yield* Deferred.make<void>()
+      const locked = yield* Deferred.make<void>()
+      const holder = yield* Effect.forkChild(admin.withTransaction(Effect.gen(function*() {
+        yield* admin.unsafe(`SELECT id FROM mags_memories WHERE "user" = 'alice' FOR UPDATE`)
+        yield* Deferred.succeed(locked, undefined)
+        yield* Deferred.await(release)
+      })))
+      yield* Deferred.await(locked)
+      const commit = yield* Effect.forkChild(Effect.exit(memory.commit([eventOf("a", 3)])))
+      // wait until the commit's connection waits on the lock (it has run BEGIN and its first statements)
+      const waiting = admin.unsafe<{ readonly n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`,
+        [db]
+      )
+      yield* Effect.orDie(Effect.repeat(waiting, { until: (rows) => rows[0]!.n > 0, schedule: Schedule.spaced("20 millis") }))
+      yield* Effect.orDie(admin.unsafe(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`, [db]))
+      yield* Deferred.succeed(release, undefined)
+      yield* Effect.orDie(Fiber.join(holder))
+      const exit = yield* Fiber.join(commit)
+      assert.isTrue(Exit.isFailure(exit))
+      // a typed "Io" failure, not a defect of the SQL layer
+      assert.isTrue(Exit.isFailure(exit) && exit.cause.reasons.every((r) => r._tag === "Fail" && r.error.reason === "Io"), Exit.isFailure(exit) ? Cause.pretty(exit.cause) : "")
+      assert.strictEqual((yield* memory.state).seq, 3)
+      yield* memory.commit([eventOf("a", 4)])
       const reopened = yield* (yield* Journal.makeStore(Postgres.backend({ url }), {})).open(alice)
       assert.deepStrictEqual(episodeIds(yield* reopened.history()), ["a0", "a1", "a2", "a4"])
       assert.isTrue((yield* reopened.verify).ok)

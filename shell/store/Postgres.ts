@@ -36,7 +36,9 @@
  *
  * Errors map to `StoreError`: a lost connection, failed authentication or any other server
  * error → "Io"; a deadlock, serialization failure or lock timeout → "Locked" (the engine
- * retries those); a permission error → "ReadOnly".
+ * retries those); a permission error → "ReadOnly". A connection lost inside a write's
+ * transaction (the SQL layer reports it as a defect: its ROLLBACK cannot run) is an "Io" too;
+ * the server rolls the transaction back, so nothing of it is written.
  *
  * @since 0.3.0
  */
@@ -161,12 +163,19 @@ export const classify = (e: unknown): StoreError => {
   return new StoreError({ reason: "Io", message: e instanceof Error ? e.message : String(e) })
 }
 
+/**
+ * A connection lost inside a transaction reaches us as a DEFECT of the SQL layer (its ROLLBACK
+ * cannot run on the dead connection): such a defect is the database's failure, an "Io".
+ */
+const sqlDefects = <A, E>(self: Effect.Effect<A, E>): Effect.Effect<A, E | StoreError> =>
+  Effect.catchDefect(self, (d) => (d instanceof SqlError ? Effect.fail(classify(d)) : Effect.die(d)))
+
 /** Any failure of a read as a `StoreError` (a reader's throw included). */
-const op = <A>(self: Effect.Effect<A, unknown>): Op<A> => Effect.mapError(self, classify)
+const op = <A>(self: Effect.Effect<A, unknown>): Op<A> => Effect.mapError(sqlDefects(self), classify)
 
 /** A write's failures: a `StaleWriter` as it is, anything else as a `StoreError`. */
 const write = <A>(self: Effect.Effect<A, unknown>): Write<A> =>
-  Effect.mapError(self, (e) => (e instanceof StaleWriter ? e : classify(e)))
+  Effect.mapError(sqlDefects(self), (e) => (e instanceof StaleWriter ? e : classify(e)))
 
 /** Runs a pure reader on query rows; its `StoreError` throw becomes the failure. */
 const read = <A>(rows: Effect.Effect<ReadonlyArray<Row>, unknown>, f: (rows: ReadonlyArray<Row>) => A): Effect.Effect<A, unknown> =>
