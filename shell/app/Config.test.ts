@@ -1,10 +1,11 @@
 /**
  * Config: the per-path models (`--ask-model` / `--write-model`, `openai:<name>` or a GGUF), their
  * LoRA adapters, the fall back to the shared model and to the templates, the usage errors, one
- * model for two paths that name the same one, and the `policy` setting.
+ * model for two paths that name the same one, the `policy` setting, and the store (`sqlite` or a
+ * PostgreSQL URL).
  */
 import { describe, expect, it } from "vitest"
-import { Result } from "effect"
+import { Redacted, Result } from "effect"
 import * as NodePath from "node:path"
 import * as Config from "./Config.ts"
 
@@ -108,5 +109,26 @@ describe("Config.resolve: policy", () => {
     expect(ok({ policy: "/abs/q.json" }, { MAGS_POLICY: "p.json" }).policy).toBe("/abs/q.json")
     expect(ok({ policy: "~/q.json" }).policy).toBe("/home/me/q.json")
     expect(Config.describe(ok({ policy: "/abs/q.json" }))).toMatch(/ · policy \/abs\/q\.json$/)
+  })
+})
+
+describe("Config.resolve: the store", () => {
+  it("SQLite by default and for `sqlite`; a postgres URL selects PostgreSQL (flag over variable), held redacted", () => {
+    expect(ok({}).store).toEqual({ _tag: "Sqlite" })
+    expect(ok({}, { MAGS_STORE: "SQLite" }).store).toEqual({ _tag: "Sqlite" })
+    const pg = ok({}, { MAGS_STORE: "postgres://me:pw@db:5432/mags" }).store
+    expect(pg._tag).toBe("Postgres")
+    if (pg._tag === "Postgres") expect(Redacted.value(pg.url)).toBe("postgres://me:pw@db:5432/mags")
+    expect(String(pg)).not.toContain("pw")
+    expect(Config.describeStore(pg)).toBe("postgres://me:***@db:5432/mags")
+    const flag = ok({ store: "postgresql://h/other" }, { MAGS_STORE: "postgres://db/mags" }).store
+    expect(flag._tag === "Postgres" && Redacted.value(flag.url)).toBe("postgresql://h/other")
+    expect(Config.describe(ok({}, { MAGS_STORE: "postgres://me:pw@db/mags" }))).toContain("store postgres://me:***@db/mags")
+  })
+
+  it("anything else is a usage error that does not print the password", () => {
+    const message = usage({}, { MAGS_STORE: "mysql://me:pw@db/x" })
+    expect(message).toMatch(/store must be "sqlite" or a postgres:\/\/ URL/)
+    expect(message).not.toContain("pw")
   })
 })

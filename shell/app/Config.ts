@@ -4,6 +4,7 @@
  * | setting                 | flag                        | environment                     | default            |
  * |-------------------------|-----------------------------|---------------------------------|--------------------|
  * | memory home             | `--home`                    | `MAGS_HOME`                     | `~/.mags`          |
+ * | memory store            | `--store`                   | `MAGS_STORE`                    | `sqlite` (`<home>/mags.db`) |
  * | memory id               | `--user` `--agent` `--session` | `MAGS_USER` `MAGS_AGENT` `MAGS_SESSION` | `default` each |
  * | language model (GGUF)   | `--model`                   | `MAGS_MODEL`                    | none               |
  * | ask path's model        | `--ask-model`               | `MAGS_ASK_MODEL`                | the language model |
@@ -54,7 +55,14 @@
  * carry no meaning), or a path to a GGUF embedding model. A memory keeps the dimension of the
  * first vectors it stored, so use one embedder per memory.
  *
- * The API key is held as a `Redacted` value from the moment it is read.
+ * `MAGS_STORE` is `sqlite` (the embedded default: `<home>/mags.db`) or a PostgreSQL URL,
+ * `postgres://user:password@host:port/database` (`postgresql://` too; a Unix socket folder as
+ * `?host=/path`): every process pointed at one database shares its memories (see
+ * `shell/store/Postgres.ts`). The home is still used for what is not memory (the GloVe cache
+ * default aside, nothing else is written there by the store).
+ *
+ * The API key and the store URL (which may hold a password) are held as `Redacted` values from
+ * the moment they are read.
  *
  * @since 0.1.0
  */
@@ -71,6 +79,7 @@ import * as Tenant from "./Tenant.ts"
 /** The flag values given on the command line (absent: `undefined`). */
 export interface Flags {
   readonly home?: string | undefined
+  readonly store?: string | undefined
   readonly user?: string | undefined
   readonly agent?: string | undefined
   readonly session?: string | undefined
@@ -93,6 +102,7 @@ export interface Flags {
 /** The environment variable read for each flag. */
 export const envNames: { readonly [K in keyof Flags]-?: string } = {
   home: "MAGS_HOME",
+  store: "MAGS_STORE",
   user: "MAGS_USER",
   agent: "MAGS_AGENT",
   session: "MAGS_SESSION",
@@ -157,10 +167,17 @@ export type EmbeddingsSetting =
   | { readonly _tag: "OpenAi"; readonly endpoint: Endpoint }
   | { readonly _tag: "Llama"; readonly modelPath: string; readonly threads: number }
 
+/** Where memories are stored. */
+export type StoreSetting =
+  | { readonly _tag: "Sqlite" }
+  | { readonly _tag: "Postgres"; readonly url: Redacted.Redacted<string> }
+
 /** Everything a command needs to know about its world. */
 export interface Settings {
   /** The memory home (absolute): the database is `<home>/mags.db`. */
   readonly home: string
+  /** The store: SQLite at `<home>/mags.db` (default), or a PostgreSQL database. */
+  readonly store: StoreSetting
   readonly user: string
   readonly agent: string
   readonly session: string
@@ -179,6 +196,15 @@ export interface Settings {
 }
 
 // ── resolution ────────────────────────────────────────────────────────────────
+
+/** A URL with its password (if any) replaced by `***`. */
+const redactUrl = (url: string): string => url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, "$1:***@")
+
+/**
+ * The store for people: `sqlite`, or the PostgreSQL URL without its password.
+ * @complexity O(length of the URL)
+ */
+export const describeStore = (store: StoreSetting): string => (store._tag === "Sqlite" ? "sqlite" : redactUrl(Redacted.value(store.url)))
 
 const present = (s: string | undefined): string | undefined => (s === undefined || s.trim() === "" ? undefined : s)
 
@@ -201,6 +227,15 @@ const expandHome = (path: string, homedir: string): string =>
 export const resolve = (flags: Flags, env: Env, homedir: string = NodeOs.homedir()): Result.Result<Settings, AppFailure> => {
   const get = (k: keyof Flags): string | undefined => present(flags[k]) ?? present(env[envNames[k]])
   const home = NodePath.resolve(expandHome(get("home") ?? NodePath.join(homedir, ".mags"), homedir))
+
+  const storeText = get("store")
+  let store: StoreSetting = { _tag: "Sqlite" }
+  if (storeText !== undefined && storeText.trim().toLowerCase() !== "sqlite") {
+    if (!/^postgres(ql)?:\/\/./i.test(storeText.trim())) {
+      return Result.fail(fail("Usage", `store must be "sqlite" or a postgres:// URL, got "${redactUrl(storeText)}"`))
+    }
+    store = { _tag: "Postgres", url: Redacted.make(storeText.trim()) }
+  }
 
   const threadsText = get("threads")
   const threads = threadsText === undefined ? DEFAULT_THREADS : Number(threadsText)
@@ -284,6 +319,7 @@ export const resolve = (flags: Flags, env: Env, homedir: string = NodeOs.homedir
 
   return Result.succeed({
     home,
+    store,
     user: id.success.user,
     agent: id.success.agent,
     session: id.success.session,
@@ -359,6 +395,6 @@ export const describe = (s: Settings): string => {
     : s.embeddings._tag === "OpenAi"
     ? `openai ${s.embeddings.endpoint.model}`
     : `gguf ${s.embeddings.modelPath}`
-  return `home ${s.home} · memory ${s.user}/${s.agent}/${s.session} · model ${model} · embeddings ${embeddings} · extractor ${s.extractor}` +
+  return `home ${s.home}${s.store._tag === "Postgres" ? ` · store ${describeStore(s.store)}` : ""} · memory ${s.user}/${s.agent}/${s.session} · model ${model} · embeddings ${embeddings} · extractor ${s.extractor}` +
     (s.tools ? "" : " · tools off") + (s.policy === undefined ? "" : ` · policy ${s.policy}`)
 }

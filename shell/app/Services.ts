@@ -2,7 +2,8 @@
  * Services — the layers a `mags` command runs on, built from its `Settings`, with every build
  * failure turned into an `AppFailure` (see `Failure.ts`).
  *
- * - {@link storeLayer}: the SQLite memory store at `<home>/mags.db`;
+ * - {@link storeLayer}: the memory store: SQLite at `<home>/mags.db`, or the PostgreSQL database
+ *   of `MAGS_STORE` / `--store`;
  * - {@link openMemory}: the memory of the settings' id (user / agent / session), opened strictly:
  *   a corrupt journal fails with `CorruptJournal` before anything is read or written;
  * - {@link embedderLayer}: GloVe (default), OpenAI-compatible, GGUF, or the test embedder;
@@ -21,7 +22,7 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer, Option, Ref, type Scope } from "effect"
+import { Context, Effect, Layer, Option, Redacted, Ref, type Scope } from "effect"
 import { type AiError, LanguageModel } from "effect/ai"
 import { Embedder, type Provided as EmbedderProvided } from "../embeddings/Embedder.ts"
 import * as LlamaEmbeddings from "../embeddings/LlamaEmbeddings.ts"
@@ -62,9 +63,14 @@ export interface StoreAccess {
   readonly readOnly?: boolean
 }
 
-/** The SQLite store of the settings' home. @complexity opening the database file */
+/** The store of the settings: SQLite at the home, or PostgreSQL. @complexity opening the database (file or connection) */
 export const storeLayer = (s: Settings, access: StoreAccess = {}): Layer.Layer<MemoryStore, AppFailure> =>
-  mapLayerError(MemoryStore.layerSqlite({ home: s.home, readOnly: access.readOnly === true }), fromStoreError)
+  mapLayerError(
+    s.store._tag === "Postgres"
+      ? MemoryStore.layerPostgres({ url: Redacted.value(s.store.url), readOnly: access.readOnly === true })
+      : MemoryStore.layerSqlite({ home: s.home, readOnly: access.readOnly === true }),
+    fromStoreError
+  )
 
 /** The memory id of the settings. @complexity O(1) */
 export const memoryId = (s: Settings): MemoryId => MemoryId.fromParts({ user: s.user, agent: s.agent, session: s.session })

@@ -25,6 +25,10 @@ const text = (name: string, description: string) =>
 /** The shared flags of every command. */
 export const sharedFlags = {
   home: text("home", "Memory home folder (env MAGS_HOME, default ~/.mags)"),
+  store: Flag.Redacted("store").pipe(
+    Flag.withDescription("sqlite | postgres://user:password@host:port/database: where memories live (env MAGS_STORE, default sqlite: <home>/mags.db)"),
+    Flag.optional
+  ),
   user: text("user", "Memory user id (env MAGS_USER, default \"default\")"),
   agent: text("agent", "Memory agent id (env MAGS_AGENT, default \"default\")"),
   session: text("session", "Memory session id (env MAGS_SESSION, default \"default\")"),
@@ -65,6 +69,7 @@ export const settings: Effect.Effect<Config.Settings, AppFailure, Command.Comman
   const plain = (o: Option.Option<string>) => Option.getOrUndefined(o)
   const resolved = Config.resolve({
     home: plain(flags.home),
+    store: Option.getOrUndefined(Option.map(flags.store, Redacted.value)),
     user: plain(flags.user),
     agent: plain(flags.agent),
     session: plain(flags.session),

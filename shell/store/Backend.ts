@@ -1,6 +1,6 @@
 /**
  * Backend — where a memory store's records live, as one interface every backend implements
- * (in memory, SQLite; a Postgres backend drops in behind the same methods) and one
+ * (in memory, SQLite, PostgreSQL) and one
  * conformance suite checks (`Conformance.ts`).
  *
  * A backend stores, per memory, opaque records as BYTES with a CRC-32 the engine computed:

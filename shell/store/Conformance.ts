@@ -1,6 +1,6 @@
 /**
- * Conformance — the one test suite every store {@link Backend} must pass (in memory, SQLite;
- * a Postgres backend runs it by adding one {@link Harness}). It checks the backend's own laws
+ * Conformance — the one test suite every store {@link Backend} must pass (in memory, SQLite,
+ * PostgreSQL: each adds one {@link Harness} in `Conformance.test.ts`). It checks the backend's own laws
  * (bytes back as written, ranges, stale writers refused whole, snapshot retention, branches,
  * isolation) and the engine's laws over it (`Journal.makeStore`: commit / reopen / verify /
  * rollback / a second connection's lost race).

@@ -3,16 +3,20 @@
  * printing each committed seq after the commit returns; it is SIGKILLed at a seeded random
  * moment, 50 times over the same database. After each kill the store must reopen without
  * error, hold every seq the child reported, and hold exactly the events the child produced.
+ * The same with a PostgreSQL store (a throwaway server, `shell/testing/PgServer.ts`; 20 kills;
+ * skipped, with the reason printed, where no PostgreSQL binaries exist).
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, type Scope } from "effect"
+import { Effect, type Layer, type Scope } from "effect"
 import { spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { afterAll } from "vitest"
+import * as PgServer from "../testing/PgServer.ts"
 import { CHILD_MEMORY } from "./fixtures/ingest-child.ts"
-import { MemoryStore } from "./MemoryStore.ts"
+import { MemoryStore, type StoreError } from "./MemoryStore.ts"
 
 const FIXTURE = fileURLToPath(new URL("./fixtures/ingest-child.ts", import.meta.url))
 const KILLS = 50
@@ -45,13 +49,13 @@ interface ChildRun {
  * Spawns the child and SIGKILLs it: `afterSpawnMs` after the spawn when given, else
  * `afterReadyMs` after it reported `ready`.
  */
-const runChild = (home: string, kill: { readonly afterSpawnMs?: number; readonly afterReadyMs?: number }) =>
+const runChild = (home: string, scratch: string, kill: { readonly afterSpawnMs?: number; readonly afterReadyMs?: number }) =>
   Effect.callback<ChildRun>((resume) => {
     const child = spawn(
       process.execPath,
       ["--disable-warning=ExperimentalWarning", FIXTURE, home, String(SNAPSHOT_EVERY), "1000000"],
       // the V8 compile cache makes the 50 child start-ups cheaper (effect + core are re-imported each time)
-      { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_COMPILE_CACHE: join(home, ".compile-cache") } }
+      { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_COMPILE_CACHE: join(scratch, ".compile-cache") } }
     )
     let out = ""
     let stderr = ""
@@ -93,7 +97,7 @@ const tempHome: Effect.Effect<string, never, Scope.Scope> = Effect.acquireReleas
 )
 
 /** Reopens the memory and checks it against what the child reported. */
-const check = (home: string, run: ChildRun, previous: number, withVerify: boolean) =>
+const check = (layer: Layer.Layer<MemoryStore, StoreError>, run: ChildRun, previous: number, withVerify: boolean) =>
   Effect.gen(function*() {
     const store = yield* MemoryStore
     const memory = yield* store.open(CHILD_MEMORY)
@@ -118,31 +122,52 @@ const check = (home: string, run: ChildRun, previous: number, withVerify: boolea
       assert.isTrue(report.ok, report.problems.join("; "))
     }
     return state.seq
-  }).pipe(Effect.scoped, Effect.provide(MemoryStore.layerSqlite({ home, snapshotEvery: SNAPSHOT_EVERY })))
+  }).pipe(Effect.scoped, Effect.provide(layer))
+
+/** `kills` seeded kills of a child writing to `location` (a home, or a postgres URL), checked through `layer`. */
+const killRuns = (kills: number, location: string, scratch: string, layer: Layer.Layer<MemoryStore, StoreError>) =>
+  Effect.gen(function*() {
+    const random = prng(SEED)
+    let seq = 0
+    let reported = 0
+    let runsWithCommits = 0
+    let killedWhileOpening = 0
+    for (let i = 0; i < kills; i++) {
+      const early = random() < 0.2
+      const kill = early ? { afterSpawnMs: Math.floor(random() * 400) } : { afterReadyMs: Math.floor(random() * 80) }
+      const run = yield* runChild(location, scratch, kill)
+      assert.strictEqual(run.signal, "SIGKILL", `child ${i} was not killed (code ${run.code}): ${run.stderr}`)
+      if (run.ready === undefined) killedWhileOpening++
+      reported += run.committed.length
+      if (run.committed.length > 0) runsWithCommits++
+      seq = yield* check(layer, run, seq, i === kills - 1)
+    }
+    // the test exercised what it claims: kills both while opening and while committing
+    // (loose bounds: how many commits fit before a kill depends on the machine's load)
+    assert.isAtLeast(runsWithCommits, Math.floor(kills / 5))
+    assert.isAtLeast(killedWhileOpening, 1)
+    assert.isAtLeast(seq, reported)
+  })
 
 describe("durability under SIGKILL", () => {
   it.live(`${KILLS} seeded kills of a committing child lose no reported commit`, () =>
     Effect.gen(function*() {
       const home = yield* tempHome
-      const random = prng(SEED)
-      let seq = 0
-      let reported = 0
-      let runsWithCommits = 0
-      let killedWhileOpening = 0
-      for (let i = 0; i < KILLS; i++) {
-        const early = random() < 0.2
-        const kill = early ? { afterSpawnMs: Math.floor(random() * 400) } : { afterReadyMs: Math.floor(random() * 80) }
-        const run = yield* runChild(home, kill)
-        assert.strictEqual(run.signal, "SIGKILL", `child ${i} was not killed (code ${run.code}): ${run.stderr}`)
-        if (run.ready === undefined) killedWhileOpening++
-        reported += run.committed.length
-        if (run.committed.length > 0) runsWithCommits++
-        seq = yield* check(home, run, seq, i === KILLS - 1)
-      }
-      // the test exercised what it claims: kills both while opening and while committing
-      // (loose bounds: how many commits fit before a kill depends on the machine's load)
-      assert.isAtLeast(runsWithCommits, 10)
-      assert.isAtLeast(killedWhileOpening, 1)
-      assert.isAtLeast(seq, reported)
+      yield* killRuns(KILLS, home, home, MemoryStore.layerSqlite({ home, snapshotEvery: SNAPSHOT_EVERY }))
+    }), { timeout: 90_000 })
+})
+
+const KILLS_PG = 20
+const skipPg = PgServer.skipReason()
+if (skipPg !== undefined) console.warn(skipPg)
+
+describe.skipIf(skipPg !== undefined)("durability under SIGKILL: PostgreSQL", () => {
+  const pg = PgServer.shared()
+  afterAll(pg.close)
+  it.live(`${KILLS_PG} seeded kills of a child committing to PostgreSQL lose no reported commit`, () =>
+    Effect.gen(function*() {
+      const scratch = yield* tempHome
+      const url = yield* Effect.orDie(pg.database("durability"))
+      yield* killRuns(KILLS_PG, url, scratch, MemoryStore.layerPostgres({ url, snapshotEvery: SNAPSHOT_EVERY }))
     }), { timeout: 90_000 })
 })

@@ -16,9 +16,10 @@ const ALLOWED: Record<string, ReadonlyArray<string>> = {
   "Record.ts": [],
   "MemoryBackend.ts": ["Backend.ts", "Model.ts"],
   "Sqlite.ts": ["Backend.ts", "MemoryBackend.ts", "Model.ts", "Record.ts"],
+  "Postgres.ts": ["Backend.ts", "MemoryBackend.ts", "Model.ts"],
   "Journal.ts": ["Backend.ts", "MemoryBackend.ts", "Model.ts", "Record.ts"],
   "Repair.ts": ["Backend.ts", "Journal.ts", "Model.ts", "Sqlite.ts"],
-  "MemoryStore.ts": ["Journal.ts", "MemoryBackend.ts", "Model.ts", "Sqlite.ts"],
+  "MemoryStore.ts": ["Journal.ts", "MemoryBackend.ts", "Model.ts", "Postgres.ts", "Sqlite.ts"],
   "Conformance.ts": ["Backend.ts", "Journal.ts", "Model.ts", "Record.ts"]
 }
 

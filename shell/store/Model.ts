@@ -1,8 +1,8 @@
 /**
  * Model — the memory store's types: addresses ({@link MemoryId}), errors ({@link StoreError}),
  * the open {@link Memory} and the {@link MemoryStoreShape} service shape, options and reports.
- * No behaviour lives here: the engine is `Journal.ts`, the backends `MemoryBackend.ts` and
- * `Sqlite.ts`, the service and its layers `MemoryStore.ts` (which re-exports this module).
+ * No behaviour lives here: the engine is `Journal.ts`, the backends `MemoryBackend.ts`,
+ * `Sqlite.ts` and `Postgres.ts`, the service and its layers `MemoryStore.ts` (which re-exports this module).
  *
  * Positions and seqs:
  * - the event with `seq = s` is the one that took the memory from state `s - 1` to state `s`
@@ -267,5 +267,18 @@ export interface SqliteOptions extends StoreOptions {
    * fails with "ReadOnly"; a missing database reads as empty memories; a WAL database whose
    * `-shm` cannot be created (a read-only home) is opened immutable.
    */
+  readonly readOnly?: boolean
+}
+
+/** Options of {@link MemoryStore.layerPostgres}. */
+export interface PostgresOptions extends StoreOptions {
+  /**
+   * The database: `postgres://user:password@host:port/database` (a Unix socket folder as
+   * `?host=/path`; a schema other than `public` with `?options=-c%20search_path%3Dname`).
+   */
+  readonly url: string
+  /** Connections in the pool (default 4). */
+  readonly maxConnections?: number
+  /** Open read only (default false): nothing is created or written, every write fails "ReadOnly"; a database without the store's tables reads as empty. */
   readonly readOnly?: boolean
 }

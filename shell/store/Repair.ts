@@ -28,7 +28,7 @@ import { Clock, Effect, Result } from "effect"
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs"
 import { join } from "node:path"
 import { DatabaseSync } from "node:sqlite"
-import type { EventRow, MemoryRecord, SyncBackend } from "./Backend.ts"
+import type { Backend, EventRow, MemoryRecord, SyncBackend } from "./Backend.ts"
 import { checksum } from "./Backend.ts"
 import * as Journal from "./Journal.ts"
 import { type MemoryId, StoreError } from "./Model.ts"
@@ -51,6 +51,8 @@ export interface MemoryRepair {
   readonly branchesKept: ReadonlyArray<number>
   /** Abandoned branches dropped (unreadable or failing their checksums). */
   readonly branchesDropped: ReadonlyArray<number>
+  /** In-place repair ({@link repairBackend}): the abandoned branch (reason "corrupt") now holding the cut tail. */
+  readonly tailBranch?: number
 }
 
 /** The outcome of {@link repair}. */
@@ -63,7 +65,7 @@ export interface RepairReport {
   readonly memories: ReadonlyArray<MemoryRepair>
   /** Database-level damage found (integrity check, unreadable tables), if any. */
   readonly damage: ReadonlyArray<string>
-  /** Where the damaged file was moved (undefined when healthy). */
+  /** Where the damaged file was moved (undefined when healthy, or repaired in place by {@link repairBackend}). */
   readonly movedTo: string | undefined
   /** True when events or branches were lost, or the damaged file could not be read at all. */
   readonly lost: boolean
@@ -252,3 +254,90 @@ const repairSync = (home: string, at: number): RepairReport => {
     if (db?.isOpen === true) db.close()
   }
 }
+
+// ── in place (a database server) ──────────────────────────────────────────────
+
+/**
+ * Checks every memory of a store whose storage a database server keeps consistent (PostgreSQL:
+ * pages are the server's business) and repairs, IN PLACE, what the records themselves tell
+ * is wrong: a journal record that fails its checksum, does not decode or does not apply, and
+ * a snapshot that does not restore to the journal's fold. Nothing is deleted: the journal's
+ * bad tail (from the first bad record on) is moved to an abandoned branch with reason
+ * "corrupt" (`openLenient` with `truncate`), then a fresh snapshot of the kept state replaces
+ * the memory's snapshots. Abandoned "rollback" branches failing their checksums are reported
+ * (in `damage`) and left as they are ("corrupt" branches hold a bad record by definition). A healthy store is not written to.
+ *
+ * Laws: afterwards every memory's `verify` passes; each repaired memory's state is the fold of
+ * its first `kept` events; the events cut from the journal are on branch `tailBranch`. Other
+ * writers may run meanwhile: each step is one transaction that names the journal's last seq.
+ * `where` names the store in the report (a redacted URL).
+ * @complexity O(store size): one fold per memory, a snapshot written per repaired memory
+ */
+export const repairBackend = (backend: Backend, where: string): Effect.Effect<RepairReport, StoreError> =>
+  Effect.scoped(Effect.gen(function*() {
+    const store = yield* Journal.makeStore(Effect.succeed(backend), {})
+    const memories: Array<MemoryRepair> = []
+    const damage: Array<string> = []
+    for (const id of yield* backend.listMemories) {
+      const m = yield* backend.findMemory(id)
+      if (m === undefined) continue
+      const badBranches: Array<number> = []
+      const branchesKept: Array<number> = []
+      for (const b of yield* backend.branches(m)) {
+        // a "corrupt" branch holds a bad record by definition (what a truncation set aside)
+        const rows = b.reason === "corrupt" ? [] : yield* backend.abandonedRows(m, b.branch)
+        if (rows.every((r) => checksum(r.data) === r.crc)) branchesKept.push(b.branch)
+        else badBranches.push(b.branch)
+      }
+      for (const b of badBranches) damage.push(`memory ${id.key}: abandoned branch ${b} fails its checksums (kept as it is)`)
+      const { corruption, memory } = yield* store.openLenient(id)
+      const report = yield* memory.verify
+      if (report.ok && corruption === undefined) continue
+      damage.push(`memory ${id.key}: ${report.problems[0] ?? corruption?.message ?? "verify failed"}`)
+      const lastKnown = yield* backend.lastSeq(m)
+      const snapshotsDropped = (yield* backend.snapshotMetas(m)).length
+      // the first bad journal record, as the fold from the start finds it (a load from a snapshot
+      // may not have read it): the tail from there on moves to a "corrupt" branch
+      const bad = report.firstBadPosition ?? corruption?.position
+      let cut: number | undefined
+      if (bad !== undefined) {
+        const at = yield* Clock.currentTimeMillis
+        const branch = yield* Effect.mapError(backend.abandon(m, lastKnown, bad, "corrupt", at), (e) =>
+          e instanceof StoreError ? e : new StoreError({ reason: "Locked", message: `repair of ${id.key}: another writer moved the journal to seq ${e.last}` }))
+        cut = branch?.branch
+      }
+      // the kept state: the journal (now all good) folded from the start, not the loaded state
+      // (a snapshot that lies consistently about its content may have been loaded)
+      let state = yield* Journal.initialOf(m)
+      for (;;) {
+        const rows = yield* backend.events(m, state.seq, Number.MAX_SAFE_INTEGER, CHUNK)
+        if (rows.length === 0) break
+        const folded = Journal.foldRows(rows, state)
+        state = folded.state
+        if (folded.error !== undefined) return yield* new StoreError({ reason: "Corrupt", message: `repair of ${id.key}: ${folded.error.message}` })
+      }
+      if (state.seq > 0) {
+        const row = Journal.snapshotRow(state, yield* backend.eventBytes(m, 0, state.seq))
+        yield* Effect.mapError(backend.putSnapshot(m, state.seq, row, 1), (e) =>
+          e instanceof StoreError ? e : new StoreError({ reason: "Locked", message: `repair of ${id.key}: another writer moved the journal to seq ${e.last}` }))
+      }
+      const checked = yield* Effect.scoped(Effect.flatMap(
+        Journal.makeStore(Effect.succeed(backend), {}),
+        (fresh) => Effect.flatMap(fresh.open(id), (reopened) => reopened.verify)
+      ))
+      if (!checked.ok) return yield* new StoreError({ reason: "Io", message: `repair of ${id.key} did not verify: ${checked.problems.join("; ")}` })
+      memories.push({
+        id,
+        kept: state.seq,
+        lastKnown,
+        problem: bad === undefined ? undefined : (report.problems.find((p) => p.startsWith("record at position")) ?? corruption?.message ?? `record at position ${bad} is bad`),
+        snapshotsDropped,
+        branchesKept,
+        branchesDropped: [],
+        ...(cut === undefined ? {} : { tailBranch: cut })
+      })
+    }
+    const healthy = damage.length === 0
+    const lost = memories.some((m) => m.kept < (m.lastKnown ?? m.kept))
+    return { path: where, healthy, memories, damage, movedTo: undefined, lost }
+  }))

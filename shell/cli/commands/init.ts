@@ -19,7 +19,7 @@ export const init = Command.make("init", {}, () =>
     const s = yield* Root.settings
     const embedder = yield* Embedder.useSync((e) => e).pipe(Effect.provide(Services.embedderLayer(s)))
     const state = yield* Services.withMemory(s, (memory) => memory.state)
-    yield* Console.log(`memory ${s.user}/${s.agent}/${s.session} ready in ${dbPath(s.home)} (${state.seq} events)`)
+    yield* Console.log(`memory ${s.user}/${s.agent}/${s.session} ready in ${s.store._tag === "Postgres" ? Config.describeStore(s.store) : dbPath(s.home)} (${state.seq} events)`)
     yield* Console.log(`embedder ${embedder.id} (${embedder.dimensions} dimensions)`)
     yield* Console.log(Config.describe(s))
   })).pipe(Command.withDescription("Create the memory home and memory, and prepare the embedder"))

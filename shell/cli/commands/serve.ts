@@ -15,6 +15,7 @@
 import { readFileSync } from "node:fs"
 import { Console, Effect, Layer, Option, Result } from "effect"
 import { Command, Flag } from "effect/cli"
+import * as Config from "../../app/Config.ts"
 import { fail } from "../../app/Failure.ts"
 import { Memories } from "../../app/Memories.ts"
 import * as Services from "../../app/Services.ts"
@@ -69,7 +70,7 @@ export const serve = Command.make("serve", {
     )
     yield* Effect.gen(function*() {
       const base = yield* Server.url
-      yield* Console.error(`mags serve: listening on ${base} (memories in ${s.home})`)
+      yield* Console.error(`mags serve: listening on ${base} (memories in ${s.store._tag === "Postgres" ? Config.describeStore(s.store) : s.home})`)
       if (generated !== undefined) {
         yield* Console.error(`mags serve: no tokens configured; generated one for every user (valid while this server runs):`)
         yield* Console.error(`  token: ${generated.secret}`)
