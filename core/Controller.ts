@@ -35,6 +35,8 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import * as Key from "./Key.ts"
+import * as LiquidGraph from "./LiquidGraph.ts"
 import * as Policy from "./Policy.ts"
 
 // ── model ─────────────────────────────────────────────────────────────────────
@@ -146,6 +148,33 @@ export const features = (c: Context, stage: "pre" | "post"): Array<number> => {
   ]
   if (stage === "pre") for (let i = x.length - RESULT_FEATURES; i < x.length; i++) x[i] = 0
   return x
+}
+
+/** What a caller knows of its own history, in its own steps (game steps, turns, questions). */
+export interface History {
+  readonly sinceSurprise?: number | undefined
+  /** Steps since the latest surprise about the query's own node (the query as a node key). */
+  readonly sinceSubjectSurprise?: number | undefined
+  readonly rewardRate?: number
+  readonly lastReward?: number
+  readonly sinceMaintain?: number
+}
+
+/**
+ * The pre-recall context of `query` on `g` (the result fields 0): its words, the share of them
+ * (or of the whole query) that are nodes, the graph's size, and what the caller knows (`h`;
+ * absent: never happened, rewards 0).
+ * @complexity O(query words)
+ */
+export const contextOf = (g: LiquidGraph.LiquidGraph, query: string, h: History = {}): Context => {
+  const key = Key.node(query)
+  const words = key.split(" ").filter((w) => w.length > 0)
+  const known = LiquidGraph.hasNode(g, key) ? 1 : words.length === 0 ? 0 : words.filter((w) => LiquidGraph.hasNode(g, w)).length / words.length
+  return {
+    queryWords: words.length, queryKnown: known, nodes: LiquidGraph.nodeCount(g), edges: LiquidGraph.edgeCount(g),
+    sinceSurprise: h.sinceSurprise, sinceSubjectSurprise: h.sinceSubjectSurprise, rewardRate: h.rewardRate ?? 0,
+    lastReward: h.lastReward ?? 0, sinceMaintain: h.sinceMaintain ?? 0, recalled: 0, recalledNegated: 0, recalledStale: 0, recalledOld: 0
+  }
 }
 
 // ── controllers ───────────────────────────────────────────────────────────────

@@ -18,21 +18,18 @@
  * evidence older than its subject's latest surprise ({@link staleSteps}); in the maze and kitchen at a seeded step of the first
  * episodes.
  */
-import { AGENTS, type AgentName, controllerDecider, type Decider, magsMemory, session } from "../../examples/games/Agents.ts"
-import { type AgentFigures, figures, WORLDS } from "../../examples/games/Games.ts"
-import * as Kitchen from "../../examples/games/Kitchen.ts"
-import * as Maze from "../../examples/games/Maze.ts"
+import { AGENTS, type AgentName, controllerDecider, type Decider, GAME_PARAMS, magsMemory, session } from "../../examples/games/Agents.ts"
+import * as Games from "../../examples/games/Games.ts"
+import { type AgentFigures, figures, gameOf, WORLDS } from "../../examples/games/Games.ts"
 import * as Nonsense from "../../examples/games/Nonsense.ts"
-import type { World } from "../../examples/games/World.ts"
-import { GAME_PARAMS } from "../../examples/games/Agents.ts"
 import * as Controller from "../../core/Controller.ts"
 import * as Policy from "../../core/Policy.ts"
 import type { Rng } from "../baselines/Prng.ts"
 import type { Decision } from "./Grpo.ts"
 import type { Played, Settings, Table, Task } from "./Train.ts"
 
-export type WorldName = "nonsense" | "maze" | "kitchen"
-export const WORLD_NAMES: ReadonlyArray<WorldName> = ["nonsense", "maze", "kitchen"]
+export type WorldName = Games.WorldName
+export const WORLD_NAMES: ReadonlyArray<WorldName> = WORLDS
 
 /** Return cost of one node / one edge the branch adds. */
 export const NODE_COST = 0.02
@@ -48,18 +45,6 @@ export interface Situation {
   readonly sampled: number
   readonly horizon: number
 }
-
-interface Game {
-  readonly world: World<any, any, any>
-  readonly config: unknown
-}
-
-export const gameOf = (w: WorldName, quick: boolean): Game =>
-  w === "nonsense"
-    ? { world: Nonsense.world, config: quick ? Nonsense.quickConfig : Nonsense.defaultConfig }
-    : w === "maze"
-    ? { world: Maze.world, config: quick ? Maze.quickConfig : Maze.defaultConfig }
-    : { world: Kitchen.world, config: quick ? Kitchen.quickConfig : Kitchen.defaultConfig }
 
 /**
  * A seeded situation of world `w` for game seed `seed`.

@@ -21,7 +21,6 @@ import * as Controller from "../../core/Controller.ts"
 import * as Params from "../../core/Params.ts"
 import * as Policy from "../../core/Policy.ts"
 import * as Recall from "../../core/Recall.ts"
-import * as MemoryController from "../../shell/loop/MemoryController.ts"
 import * as Data from "../suites/locomo/Data.ts"
 import * as L from "../suites/locomo/Locomo.ts"
 import * as Metrics from "../suites/locomo/Metrics.ts"
@@ -72,7 +71,7 @@ export const locomoTask = (s: Pick<Settings, "quick">, conversations: ReadonlyAr
   }
   const questions = (i: number) => (s.quick ? prepared(i).history.questions.slice(0, 40) : prepared(i).history.questions)
   const decideFor = (p: Prepared, q: History.Question, decide: Controller.Decider, n: number) =>
-    decide("recall", Controller.features(MemoryController.contextOf(p.graph, q.text), "pre"), n)
+    decide("recall", Controller.features(Controller.contextOf(p.graph, q.text), "pre"), n)
   const recallOf = (p: Prepared, q: History.Question, action: Controller.ActionOf<"recall">): number =>
     Metrics.scoreAt(q.evidence, p.retrieve[action](q.text, q.embedding), History.K).recall
   const pooled = (convs: ReadonlyArray<number>, decide: Controller.Decider): { recall: number; shares: Record<string, number> } => {
@@ -99,7 +98,7 @@ export const locomoTask = (s: Pick<Settings, "quick">, conversations: ReadonlyAr
       const p = prepared(sit.conversation)
       const q = questions(sit.conversation)[sit.question]!
       const decisions: Array<Decision> = []
-      const x = Controller.features(MemoryController.contextOf(p.graph, q.text), "pre")
+      const x = Controller.features(Controller.contextOf(p.graph, q.text), "pre")
       const action = Policy.sample(policy, x, "recall", draw()) as Controller.ActionOf<"recall">
       decisions.push({ x, head: "recall", action, logpOld: Policy.logProb(policy, x, "recall", action) })
       const reward = recallOf(p, q, action)

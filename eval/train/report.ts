@@ -16,8 +16,6 @@ export interface Meta {
   readonly gitCommit: string | undefined
 }
 
-/** The held-out figures as the `--json` summary writes them. */
-const heldoutJson = (h: Result["heldout"]) => h
 
 /** The policy file (`Controller.PolicyFile`) of a run. */
 export const policyFile = (r: Result, meta: Meta): Controller.PolicyFile => ({
@@ -26,7 +24,7 @@ export const policyFile = (r: Result, meta: Meta): Controller.PolicyFile => ({
   trained: {
     suite: meta.suite, seed: r.settings.seed, quick: r.settings.quick, iterations: r.settings.iterations,
     chosenIteration: r.chosenIteration, command: meta.command, gitCommit: meta.gitCommit ?? null,
-    heldoutSeeds: r.seeds.heldout, heldout: heldoutJson(r.heldout)
+    heldoutSeeds: r.seeds.heldout, heldout: r.heldout
   }
 })
 
@@ -35,7 +33,7 @@ export const jsonLines = (r: Result, meta: Meta, out: string): Array<string> => 
   ...r.curve.map((c) => JSON.stringify({ kind: "iteration", ...c })),
   ...r.validation.map((v) => JSON.stringify({ kind: "validation", ...v })),
   JSON.stringify({
-    heldout: heldoutJson(r.heldout),
+    heldout: r.heldout,
     goal: r.goal,
     chosen_iteration: r.chosenIteration,
     learned_deviation: r.heldoutDeviation,

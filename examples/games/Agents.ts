@@ -142,17 +142,12 @@ export const magsMemory = (
   let lastMaintain = 0
   let pending: { engram: Controller.ActionOf<"engram">; maintain: Controller.ActionOf<"maintain"> } = { engram: "all", maintain: "no" }
   const contextOf = (step: number, query: string): Controller.Context => {
-    const key = Key.node(query)
-    const ws = words(query)
-    const known = LiquidGraph.hasNode(g, key) ? 1 : ws.length === 0 ? 0 : ws.filter((w) => LiquidGraph.hasNode(g, w)).length / ws.length
-    const subject = subjectSurprise.get(key)
-    return {
-      queryWords: ws.length, queryKnown: known, nodes: LiquidGraph.nodeCount(g), edges: LiquidGraph.edgeCount(g),
+    const subject = subjectSurprise.get(Key.node(query))
+    return Controller.contextOf(g, query, {
       sinceSurprise: lastSurprise === undefined ? undefined : step - lastSurprise,
       sinceSubjectSurprise: subject === undefined ? undefined : step - subject,
-      rewardRate, lastReward, sinceMaintain: step - lastMaintain,
-      recalled: 0, recalledNegated: 0, recalledStale: 0, recalledOld: 0
-    }
+      rewardRate, lastReward, sinceMaintain: step - lastMaintain
+    })
   }
   const stale = (t: Triple): boolean => {
     const s = subjectSurprise.get(t.subject)

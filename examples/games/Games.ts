@@ -6,6 +6,7 @@ import * as Kitchen from "./Kitchen.ts"
 import * as Maze from "./Maze.ts"
 import { mean, perStep, recoveries, type Recovery } from "./Metrics.ts"
 import * as Nonsense from "./Nonsense.ts"
+import type { World } from "./World.ts"
 
 export const WORLDS = ["nonsense", "maze", "kitchen"] as const
 export type WorldName = (typeof WORLDS)[number]
@@ -40,11 +41,24 @@ export interface GamesOptions {
 
 const episodes = (r: RunResult): number => (r.finalState as { config: { episodes: number } }).config.episodes
 
+/** A world and its configuration (quick or full). */
+export interface Game {
+  readonly world: World<any, any, any>
+  readonly config: unknown
+}
+
+/** The world named `world` with its quick or full configuration. @complexity O(1) */
+export const gameOf = (world: WorldName, quick: boolean): Game =>
+  world === "nonsense"
+    ? { world: Nonsense.world, config: quick ? Nonsense.quickConfig : Nonsense.defaultConfig }
+    : world === "maze"
+    ? { world: Maze.world, config: quick ? Maze.quickConfig : Maze.defaultConfig }
+    : { world: Kitchen.world, config: quick ? Kitchen.quickConfig : Kitchen.defaultConfig }
+
 export const runOne = (world: WorldName, agent: AgentName, seed: number, quick: boolean, chooser?: Chooser, decide?: Decider): Promise<RunResult> => {
   const opts = { ...(chooser === undefined ? {} : { chooser }), ...(decide === undefined ? {} : { decide }) }
-  if (world === "nonsense") return run(Nonsense.world, quick ? Nonsense.quickConfig : Nonsense.defaultConfig, seed, agent, opts)
-  if (world === "maze") return run(Maze.world, quick ? Maze.quickConfig : Maze.defaultConfig, seed, agent, opts)
-  return run(Kitchen.world, quick ? Kitchen.quickConfig : Kitchen.defaultConfig, seed, agent, opts)
+  const g = gameOf(world, quick)
+  return run(g.world, g.config, seed, agent, opts)
 }
 
 /** Figures of one agent in one world over the seeds. */

@@ -345,7 +345,7 @@ export const make = Effect.fnUntraced(function*(options: Options = {}) {
   let firstTurnTime: number | undefined
   let lastSurpriseTurn: number | undefined
   let lastMaintain: { readonly turn: number; readonly time: number } | undefined
-  const history = (): MemoryController.History => ({
+  const history = (): Controller.History => ({
     sinceSurprise: lastSurpriseTurn === undefined ? undefined : turns - lastSurpriseTurn,
     sinceMaintain: turns - (lastMaintain?.turn ?? 0)
   })

@@ -25,7 +25,6 @@
 import { readFile } from "node:fs/promises"
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import * as Controller from "../../core/Controller.ts"
-import * as Key from "../../core/Key.ts"
 import * as LiquidGraph from "../../core/LiquidGraph.ts"
 
 /** A loaded controller and where it came from (`undefined`: the hand-written rules). */
@@ -77,29 +76,6 @@ export const current: Effect.Effect<Loaded> = Effect.map(
   Option.getOrElse((): Loaded => ({ controller: Controller.hand, source: undefined }))
 )
 
-/** What a caller knows of the history, in its own steps (turns). */
-export interface History {
-  readonly sinceSurprise?: number | undefined
-  readonly rewardRate?: number
-  readonly lastReward?: number
-  readonly sinceMaintain?: number
-}
-
-/**
- * The controller's context for a query on a graph (pre-recall: the result fields are 0).
- * @complexity O(query words)
- */
-export const contextOf = (g: LiquidGraph.LiquidGraph, query: string, h: History = {}): Controller.Context => {
-  const key = Key.node(query)
-  const words = key.split(" ").filter((w) => w.length > 0)
-  const known = LiquidGraph.hasNode(g, key) ? 1 : words.length === 0 ? 0 : words.filter((w) => LiquidGraph.hasNode(g, w)).length / words.length
-  return {
-    queryWords: words.length, queryKnown: known, nodes: LiquidGraph.nodeCount(g), edges: LiquidGraph.edgeCount(g),
-    sinceSurprise: h.sinceSurprise, sinceSubjectSurprise: undefined, rewardRate: h.rewardRate ?? 0, lastReward: h.lastReward ?? 0,
-    sinceMaintain: h.sinceMaintain ?? 0, recalled: 0, recalledNegated: 0, recalledStale: 0, recalledOld: 0
-  }
-}
-
 /**
  * The recall action and what it puts in the recall's input (`reach`) for `query` on `g`.
  * @complexity a policy forward pass
@@ -108,9 +84,9 @@ export const recallFor = (
   c: Controller.Controller,
   g: LiquidGraph.LiquidGraph,
   query: string,
-  h: History = {}
+  h: Controller.History = {}
 ): { readonly action: Controller.ActionOf<"recall">; readonly overrides: Controller.RecallOverrides } => {
-  const action = Controller.decide(c, "recall", Controller.features(contextOf(g, query, h), "pre"))
+  const action = Controller.decide(c, "recall", Controller.features(Controller.contextOf(g, query, h), "pre"))
   return { action, overrides: Controller.recallOverrides(action) }
 }
 
@@ -125,10 +101,10 @@ export const maintainFor = (
   query: string,
   recalled: number,
   negated: number,
-  h: History = {}
+  h: Controller.History = {}
 ): Controller.ActionOf<"maintain"> =>
   Controller.decide(c, "maintain", Controller.features({
-    ...contextOf(g, query, h),
+    ...Controller.contextOf(g, query, h),
     recalled,
     recalledNegated: recalled === 0 ? 0 : negated / recalled
   }, "post"))

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest"
-import * as Controller from "../../../core/Controller.ts"
-import { loadPolicy, suite } from "./suite.ts"
+import { suite } from "./suite.ts"
 
 describe("games suite", () => {
   it("a quick run has the rows and charts the runner needs", async () => {
@@ -17,12 +16,4 @@ describe("games suite", () => {
     expect(res.notes.length).toBeGreaterThan(0)
   }, 20_000)
 
-  it("the committed trained controller (eval/policies/games.json) loads as a learned controller of the current spec", () => {
-    const p = loadPolicy()
-    expect("error" in p ? p.error : p.controller._tag).toBe("Learned")
-    if (!("error" in p)) expect(String(p.trained["command"])).toContain("npm run train")
-    const bad = loadPolicy(new URL("file:///nonexistent/policy.json"))
-    expect("error" in bad && bad.error.length > 0).toBe(true)
-    expect(Controller.FORMAT).toBe("mags-controller/1")
-  })
 })

@@ -21,12 +21,6 @@ import type { NonsenseState } from "../../../examples/games/Nonsense.ts"
 
 const seedsOf = (seed: number, quick: boolean): Array<number> => Array.from({ length: quick ? 2 : 5 }, (_, i) => seed + i)
 
-/** The committed trained controller (see the module header). */
-export const POLICY_FILE = Policies.fileOf("games")
-
-/** The committed controller and how it was trained, or why it cannot be used. */
-export const loadPolicy = (file: URL = POLICY_FILE): Policies.Loaded => Policies.load(file)
-
 /** The learned controller's figures (system `mags-learned`), one per world. */
 export interface Learned {
   readonly figures: ReadonlyArray<AgentFigures>
@@ -140,7 +134,7 @@ export const suite: Suite = {
   run: async (options) => {
     const seeds = seedsOf(options.seed, options.quick)
     const figs = await runAll({ quick: options.quick, seeds, progress: options.progress })
-    const policy = loadPolicy()
+    const policy = Policies.load(Policies.fileOf("games"))
     if ("error" in policy) return buildResult(figs, seeds, options.quick, policy)
     options.progress?.("games: mags-learned")
     const decide = controllerDecider(policy.controller)

@@ -27,7 +27,6 @@
  * @since 0.1.0
  */
 import { Consolidate, Controller, Decay, Engram, type Fact, LiquidGraph, Node, Params, Prune, Recall, Reconcile } from "../../../core/index.ts"
-import * as MemoryController from "../../../shell/loop/MemoryController.ts"
 import * as Bm25 from "../../baselines/Bm25.ts"
 import { estimateTokens } from "../../../shell/loop/Prompt.ts"
 import * as RuleExtractor from "../../../shell/extract/RuleExtractor.ts"
@@ -226,7 +225,7 @@ export const memory = (
       },
       context: (q, now) => {
         const n = asked++
-        const before = MemoryController.contextOf(g, q.text, { sinceMaintain: n - (lastMaintain === undefined ? 0 : lastMaintain) })
+        const before = Controller.contextOf(g, q.text, { sinceMaintain: n - (lastMaintain === undefined ? 0 : lastMaintain) })
         const how = decide("recall", Controller.features(before, "pre"), n)
         const step = Recall.recall(g, { ...Controller.recallOverrides(how), text: q.text, ...vec(q.text), maxResults: options.k }, params, now)
         g = step.graph
