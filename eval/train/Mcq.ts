@@ -72,6 +72,24 @@ export const mcqTask = async (s: Pick<Settings, "quick" | "sampled" | "horizon">
     cache.set(seed, p)
     return p
   }
+  /**
+   * Asks a world's questions `[0, upTo)` of the memory ingested once, forked under `decide`, with
+   * the rule answerer seeded as the suite seeds `mags`; `correct(i)` counts question i's answer.
+   * Returns the forked memory's graph after the last one.
+   */
+  const ask = async (seed: number, decide: Controller.Decider, upTo: number, correct: (i: number, ok: boolean) => void, atBranch?: { at: number; f: (g: LiquidGraph.LiquidGraph) => void }) => {
+    const p = prepared(seed)
+    const memory = p.system.memory.fork(decide)
+    const answer = ruleAnswerer(answererSeed(seed, "mags"))
+    const qs = p.world.questions
+    for (let i = 0; i < Math.min(qs.length, upTo); i++) {
+      if (i === atBranch?.at) atBranch.f(memory.graph())
+      const q = qs[i]!
+      const a = await answer(q, memory.context(q, p.end + (i + 1) * 60_000).units)
+      correct(i, a.index === q.answer)
+    }
+    return memory.graph()
+  }
   const accuracyOf = async (seeds: ReadonlyArray<number>, decide: Controller.Decider, e: SentenceEmbedder): Promise<Table> => {
     const sums: Record<string, Record<string, number>> = {}
     const add = (agent: string, metric: string, v: number) => {
@@ -98,7 +116,6 @@ export const mcqTask = async (s: Pick<Settings, "quick" | "sampled" | "horizon">
       return { seed, branch: rng.int(Math.max(1, n - Math.floor(s.horizon / 2))) }
     },
     rollout: async (sit, policy, draw) => {
-      const p = prepared(sit.seed)
       const decisions: Array<Decision> = []
       const deviations: Record<string, number> = {}
       const greedy = Controller.decider(Controller.learned(policy))
@@ -109,25 +126,26 @@ export const mcqTask = async (s: Pick<Settings, "quick" | "sampled" | "horizon">
         if (action !== Controller.handAction(head)) deviations[head] = (deviations[head] ?? 0) + 1
         return action as Controller.ActionOf<typeof head>
       }
-      const memory = p.system.memory.fork(decide)
-      const answer = ruleAnswerer(answererSeed(sit.seed, "mags"))
       let reward = 0
       let start = { nodes: 0, edges: 0 }
-      const qs = p.world.questions
-      for (let i = 0; i < Math.min(qs.length, sit.branch + s.horizon); i++) {
-        if (i === sit.branch) start = { nodes: LiquidGraph.nodeCount(memory.graph()), edges: LiquidGraph.edgeCount(memory.graph()) }
-        const q = qs[i]!
-        const ctx = memory.context(q, p.end + (i + 1) * 60_000)
-        const a = await answer(q, ctx.units)
-        if (i >= sit.branch && a.index === q.answer) reward++
-      }
-      const g = memory.graph()
+      const g = await ask(sit.seed, decide, sit.branch + s.horizon, (i, ok) => {
+        if (i >= sit.branch && ok) reward++
+      }, { at: sit.branch, f: (before) => (start = { nodes: LiquidGraph.nodeCount(before), edges: LiquidGraph.edgeCount(before) }) })
       const ret = reward - NODE_COST * (LiquidGraph.nodeCount(g) - start.nodes) - EDGE_COST * (LiquidGraph.edgeCount(g) - start.edges)
       return { decisions, ret, reward, deviations } satisfies Played
     },
     validate: async (policy, seeds) => {
-      const t = await accuracyOf(seeds, Controller.decider(Controller.learned(policy)), embedder)
-      const figures = { accuracy: t["learned"]!["accuracy"]!, nodes: t["learned"]!["nodes"]!, edges: t["learned"]!["edges"]! }
+      // the learned memory alone (the baselines do not change between checkpoints)
+      let correct = 0, asked = 0, nodes = 0, edges = 0
+      for (const seed of seeds) {
+        const g = await ask(seed, Controller.decider(Controller.learned(policy)), Infinity, (_i, ok) => {
+          asked++
+          if (ok) correct++
+        })
+        nodes += LiquidGraph.nodeCount(g) / seeds.length
+        edges += LiquidGraph.edgeCount(g) / seeds.length
+      }
+      const figures = { accuracy: asked === 0 ? 0 : correct / asked, nodes, edges }
       // more accuracy first; a hundredth of a point per thousand edges breaks near-ties
       return { figures, score: -figures.accuracy + 1e-5 * figures.edges }
     },
