@@ -64,7 +64,7 @@ export const REPAIR_HINT = "run `mags repair` to salvage the good prefix into a 
 
 /**
  * A store failure: "Corrupt" → `CorruptJournal` (with the position of the first bad record,
- * and {@link REPAIR_HINT}), "Locked" → `Locked`, "NotFound" → `NotFound`, else `Store`.
+ * and {@link REPAIR_HINT}), "Locked" and "NotOwner" → `Locked`, "NotFound" → `NotFound`, else `Store`.
  * @complexity O(1)
  */
 export const fromStoreError = (e: StoreError): AppFailure => {
@@ -78,6 +78,8 @@ export const fromStoreError = (e: StoreError): AppFailure => {
       return fail("Locked", `memory is locked: ${e.message} (another mags process is writing; try again)`)
     case "ReadOnly":
       return fail("Store", `memory store is read only: ${e.message}`)
+    case "NotOwner":
+      return fail("Locked", `${e.message} (the memory's owner in the cluster answers for it; try again or send it there)`)
     case "NotFound":
       return fail("NotFound", e.message)
     default:

@@ -35,7 +35,7 @@ import { Router } from "../loop/Router.ts"
 import * as PathModels from "../loop/PathModels.ts"
 import { type AskModel, WriteModel } from "../loop/PathModels.ts"
 import * as Models from "../model/Models.ts"
-import { type Memory, MemoryId, MemoryStore } from "../store/MemoryStore.ts"
+import { type Fence, type Memory, MemoryId, MemoryStore } from "../store/MemoryStore.ts"
 import * as Config from "./Config.ts"
 import type { Settings } from "./Config.ts"
 import { type AppFailure, fail, fromAiError, fromGloveError, fromModelLoadError, fromStoreError } from "./Failure.ts"
@@ -61,13 +61,19 @@ export interface StoreAccess {
    * work on a read-only database and home (see `Sqlite.ts`). For commands that only read.
    */
   readonly readOnly?: boolean
+  /** A cluster runner's fencing (PostgreSQL only; see `PostgresOptions.fence`). */
+  readonly fence?: Fence | undefined
 }
 
 /** The store of the settings: SQLite at the home, or PostgreSQL. @complexity opening the database (file or connection) */
 export const storeLayer = (s: Settings, access: StoreAccess = {}): Layer.Layer<MemoryStore, AppFailure> =>
   mapLayerError(
     s.store._tag === "Postgres"
-      ? MemoryStore.layerPostgres({ url: Redacted.value(s.store.url), readOnly: access.readOnly === true })
+      ? MemoryStore.layerPostgres({
+        url: Redacted.value(s.store.url),
+        readOnly: access.readOnly === true,
+        ...(access.fence === undefined ? {} : { fence: access.fence })
+      })
       : MemoryStore.layerSqlite({ home: s.home, readOnly: access.readOnly === true }),
     fromStoreError
   )

@@ -65,12 +65,29 @@ export interface Options<RA = never, RP = never> {
   readonly headersTimeoutMs?: number | undefined
   /** See {@link DEFAULT_REQUEST_TIMEOUT_MS}. */
   readonly requestTimeoutMs?: number | undefined
+  /**
+   * Runs before the routes on every request that passes the limits (the host check, the body
+   * limit; the body it reads is held to that limit too): a response it gives is the answer (the
+   * routes do not run); `undefined` lets the routes answer. A cluster's runner forwards the
+   * requests of memories another runner owns here (`shell/cluster/Forward.ts`).
+   */
+  readonly intercept?: Intercept | undefined
+  /** This server's runner id in a cluster: every answer it gives carries it in {@link RUNNER_HEADER}. */
+  readonly runner?: string | undefined
   /** Routes mounted beside the API. */
   readonly mounts?: {
     readonly authenticated?: ReadonlyArray<Layer.Layer<never, never, RA>> | undefined
     readonly public?: ReadonlyArray<Layer.Layer<never, never, RP>> | undefined
   } | undefined
 }
+
+/** What {@link Options.intercept} is: a response, or `undefined` to let the routes answer. */
+export type Intercept = (
+  request: HttpServerRequest.HttpServerRequest
+) => Effect.Effect<HttpServerResponse.HttpServerResponse | undefined>
+
+/** The header naming the runner that answered (`Options.runner`). */
+export const RUNNER_HEADER = "x-mags-runner"
 
 /**
  * Whether `host` names this machine only (127.0.0.0/8, ::1, localhost).
@@ -112,7 +129,7 @@ const hostName = (header: string): string => {
  * `content-length` says so; a chunked body is cut off at the limit while it is read), and JSON
  * error bodies for the answers `effect/http` gives with an empty body.
  */
-const limits = (maxBodyBytes: number, noAuth: boolean) =>
+const limits = (maxBodyBytes: number, noAuth: boolean, intercept: Intercept | undefined, runner: string | undefined) =>
   HttpRouter.middleware(
     // A global middleware's type may not handle errors (they reach the server's own handler); this
     // one turns every failure into its JSON answer, which the server then sends as any response.
@@ -128,8 +145,15 @@ const limits = (maxBodyBytes: number, noAuth: boolean) =>
         if (Number.isFinite(length) && length > maxBodyBytes) {
           return jsonError(413, "TooLarge", `request body of ${length} bytes is over the limit of ${maxBodyBytes}`, { connection: "close" })
         }
-        const exit = yield* Effect.exit(Effect.provideService(httpEffect, HttpIncomingMessage.MaxBodySize, ByteSize.bytes(maxBodyBytes)))
-        if (exit._tag === "Success") return exit.value
+        const answer = intercept === undefined
+          ? httpEffect
+          : Effect.flatMap(intercept(request), (response) => (response === undefined ? httpEffect : Effect.succeed(response)))
+        const exit = yield* Effect.exit(Effect.provideService(answer, HttpIncomingMessage.MaxBodySize, ByteSize.bytes(maxBodyBytes)))
+        if (exit._tag === "Success") {
+          return runner === undefined || exit.value.headers[RUNNER_HEADER] !== undefined
+            ? exit.value
+            : HttpServerResponse.setHeader(exit.value, RUNNER_HEADER, runner)
+        }
         if (Cause.hasInterruptsOnly(exit.cause)) return yield* Effect.failCause(exit.cause)
         const [response] = yield* HttpServerError.causeResponse(exit.cause)
         const status = response.status
@@ -154,7 +178,7 @@ export const routes = <RA = never, RP = never>(options: Options<RA, RP>) => {
     Layer.provide(Authorization.layer)
   )
   const authenticated = (options.mounts?.authenticated ?? []).map((m) => m.pipe(Layer.provide(requireGrant.layer)))
-  return Layer.mergeAll(api, limits(options.maxBodyBytes ?? DEFAULT_MAX_BODY, options.noAuth === true), ...authenticated, ...(options.mounts?.public ?? [])).pipe(
+  return Layer.mergeAll(api, limits(options.maxBodyBytes ?? DEFAULT_MAX_BODY, options.noAuth === true, options.intercept, options.runner), ...authenticated, ...(options.mounts?.public ?? [])).pipe(
     Layer.provide(Access.layer({ tokens: options.tokens, noAuth: options.noAuth === true }))
   )
 }

@@ -62,10 +62,13 @@ export class MemoryId extends Schema.Class<MemoryId>("mags/shell/MemoryId")({
  * - `NotFound`: no such memory / state (e.g. `rollback` past the end);
  * - `InvalidEvent`: a committed event does not apply — `position` is where it would have
  *   been; nothing was written;
- * - `ReadOnly`: a write on a store opened read only.
+ * - `ReadOnly`: a write on a store opened read only;
+ * - `NotOwner`: a write to a memory another runner of a cluster owns (a live lease held by
+ *   another runner, or this runner's lease lost or taken over: see {@link Fence}); nothing was
+ *   written, and the write is not retried.
  */
 export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
-  reason: Schema.Literals(["Io", "Corrupt", "Locked", "NotFound", "InvalidEvent", "ReadOnly"]),
+  reason: Schema.Literals(["Io", "Corrupt", "Locked", "NotFound", "InvalidEvent", "ReadOnly", "NotOwner"]),
   message: Schema.String,
   position: Schema.optionalKey(Schema.Number)
 }) {}
@@ -281,4 +284,24 @@ export interface PostgresOptions extends StoreOptions {
   readonly maxConnections?: number
   /** Open read only (default false): nothing is created or written, every write fails "ReadOnly"; a database without the store's tables reads as empty. */
   readonly readOnly?: boolean
+  /**
+   * This process is a runner of a cluster (`shell/cluster/`): every write must hold the
+   * memory's lease (see {@link Fence}). Without it the process is a plain client: its writes
+   * are refused ("NotOwner") only for a memory whose lease a runner holds now.
+   */
+  readonly fence?: Fence
+}
+
+/**
+ * A runner's fencing: its id and the token of each lease it believes it holds. A write's
+ * transaction reads the memory's lease row under a share lock and goes on only when the lease
+ * is live, held by `runner`, with the same token; so a runner whose lease expired or was taken
+ * over (a paused or partitioned runner) can never write, and a takeover (which must update that
+ * row) waits for the writes in flight to end.
+ */
+export interface Fence {
+  /** The runner's id. */
+  readonly runner: string
+  /** The token of the lease this runner holds on the memory, `undefined` when it holds none. */
+  readonly token: (id: MemoryId) => number | undefined
 }

@@ -49,7 +49,7 @@ import type { SqlClient } from "effect/sql/SqlClient"
 import { SqlError } from "effect/sql/SqlError"
 import { type Backend, type EventRow, type MemoryRecord, type Op, type SnapshotMeta, type SnapshotRow, StaleWriter, type Write } from "./Backend.ts"
 import * as MemoryBackend from "./MemoryBackend.ts"
-import { type Branch, MemoryId, type PostgresOptions, StoreError } from "./Model.ts"
+import { type Branch, type Fence, MemoryId, type PostgresOptions, StoreError } from "./Model.ts"
 
 /** The storage format written to `mags_meta`. */
 export const FORMAT = "mags-pg/1"
@@ -92,7 +92,19 @@ const SCHEMA = [
     memory bigint NOT NULL REFERENCES mags_memories (id), branch integer NOT NULL, seq bigint NOT NULL,
     tag text NOT NULL, data bytea NOT NULL, crc bigint NOT NULL,
     PRIMARY KEY (memory, branch, seq)
-  )`
+  )`,
+  // a cluster's runners and the leases by which each memory has one owner (shell/cluster/);
+  // a lease row is never deleted, so its token only grows
+  `CREATE TABLE IF NOT EXISTS mags_runners (
+    runner text PRIMARY KEY, address text NOT NULL,
+    started timestamptz NOT NULL DEFAULT clock_timestamp(), seen timestamptz NOT NULL DEFAULT clock_timestamp()
+  )`,
+  `CREATE TABLE IF NOT EXISTS mags_leases (
+    "user" text NOT NULL, agent text NOT NULL, session text NOT NULL,
+    runner text NOT NULL, token bigint NOT NULL, expires timestamptz NOT NULL,
+    PRIMARY KEY ("user", agent, session)
+  )`,
+  `CREATE INDEX IF NOT EXISTS mags_leases_runner ON mags_leases (runner)`
 ]
 
 /** The advisory lock key taken while creating the tables (any constant; "mags" in ASCII). */
@@ -183,7 +195,12 @@ const read = <A>(rows: Effect.Effect<ReadonlyArray<Row>, unknown>, f: (rows: Rea
 
 // ── opening ───────────────────────────────────────────────────────────────────
 
-const connect = (options: PostgresOptions): Effect.Effect<SqlClient, StoreError, Scope.Scope> =>
+/**
+ * A pool of connections to `options.url` (closed with the scope); also used by the cluster's
+ * leases (`shell/cluster/Leases.ts`).
+ * @complexity one connection at first
+ */
+export const connect = (options: Pick<PostgresOptions, "url" | "maxConnections">): Effect.Effect<SqlClient, StoreError, Scope.Scope> =>
   PgClient.make({
     url: Redacted.make(options.url),
     maxConnections: options.maxConnections ?? 4,
@@ -197,7 +214,7 @@ const connect = (options: PostgresOptions): Effect.Effect<SqlClient, StoreError,
   )
 
 /** Creates the tables when absent (one transaction, under an advisory lock); checks the format. */
-const prepare = (sql: SqlClient, url: string): Effect.Effect<void, StoreError> =>
+export const prepare = (sql: SqlClient, url: string): Effect.Effect<void, StoreError> =>
   sql.withTransaction(Effect.gen(function*() {
     yield* sql.unsafe(`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK})`)
     for (const ddl of SCHEMA) yield* sql.unsafe(ddl)
@@ -236,7 +253,7 @@ export const backend = (options: PostgresOptions): Effect.Effect<Backend, StoreE
       return present ? makeBackend(sql, true) : MemoryBackend.make({ readOnly: true })
     }
     yield* prepare(sql, options.url)
-    return makeBackend(sql, false)
+    return makeBackend(sql, false, options.fence)
   })
 
 // ── the backend ───────────────────────────────────────────────────────────────
@@ -246,17 +263,47 @@ export const backend = (options: PostgresOptions): Effect.Effect<Backend, StoreE
  * write fails "ReadOnly").
  * @complexity O(1)
  */
-export const makeBackend = (sql: SqlClient, readOnly = false): Backend => {
+export const makeBackend = (sql: SqlClient, readOnly = false, fence?: Fence): Backend => {
   const q = (text: string, params: ReadonlyArray<unknown> = []) => sql.unsafe<Row>(text, params)
 
   const refuse = Effect.fail(new StoreError({ reason: "ReadOnly", message: "the store is open read only" }))
 
-  /** A write transaction on memory `m`: its row locked first, so writers of one memory queue. */
+  /**
+   * The memory's lease, read under a share lock (a takeover, which updates the row, waits for
+   * this transaction): a runner ({@link Fence}) must hold it live with its token; any other
+   * writer must find no live lease.
+   */
+  const fenced = (m: MemoryRecord) =>
+    read(
+      q(
+        `SELECT runner, token, expires > clock_timestamp() AS live FROM mags_leases
+         WHERE "user" = $1 AND agent = $2 AND session = $3 FOR SHARE`,
+        [m.id.user, m.id.agent, m.id.session]
+      ),
+      (rs) => {
+        const lease = rs[0]
+        const live = lease !== undefined && lease["live"] === true
+        if (fence === undefined) {
+          if (live) throw notOwner(m.id, `runner ${str(lease["runner"])} owns it; send the write to that runner`)
+          return
+        }
+        const mine = fence.token(m.id)
+        if (mine === undefined) throw notOwner(m.id, `runner ${fence.runner} holds no lease on it`)
+        if (!live || str(lease["runner"]) !== fence.runner || num(lease["token"]) !== mine) {
+          throw notOwner(m.id, `the lease of runner ${fence.runner} (token ${mine}) has ${live ? `passed to runner ${str(lease["runner"])}` : "expired"}`)
+        }
+      }
+    )
+
+  /** A write transaction on memory `m`: its row locked first, so writers of one memory queue; then its lease checked. */
   const tx = <A, E>(m: MemoryRecord, body: Effect.Effect<A, E>): Write<A> =>
     readOnly ? refuse : write(sql.withTransaction(Effect.andThen(
-      read(q(`SELECT id FROM mags_memories WHERE id = $1 FOR UPDATE`, [m.ref]), (rs) => {
-        if (rs.length === 0) throw new StoreError({ reason: "NotFound", message: `no memory ${m.id.key}` })
-      }),
+      Effect.andThen(
+        read(q(`SELECT id FROM mags_memories WHERE id = $1 FOR UPDATE`, [m.ref]), (rs) => {
+          if (rs.length === 0) throw new StoreError({ reason: "NotFound", message: `no memory ${m.id.key}` })
+        }),
+        fenced(m)
+      ),
       body
     )))
 
@@ -405,6 +452,9 @@ export const makeBackend = (sql: SqlClient, readOnly = false): Backend => {
       )
   }
 }
+
+const notOwner = (id: MemoryId, why: string): StoreError =>
+  new StoreError({ reason: "NotOwner", message: `memory ${id.key} is not this process's to write: ${why}` })
 
 const chunks = <A>(xs: ReadonlyArray<A>, size: number): ReadonlyArray<ReadonlyArray<A>> => {
   const out: Array<ReadonlyArray<A>> = []

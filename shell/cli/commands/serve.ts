@@ -13,12 +13,14 @@
  * @since 0.3.0
  */
 import { readFileSync } from "node:fs"
-import { Console, Effect, Layer, Option, Result } from "effect"
+import { Console, Effect, Layer, Option, Redacted, Result } from "effect"
 import { Command, Flag } from "effect/cli"
 import * as Config from "../../app/Config.ts"
-import { fail } from "../../app/Failure.ts"
+import { fail, fromStoreError } from "../../app/Failure.ts"
 import { Memories } from "../../app/Memories.ts"
 import * as Services from "../../app/Services.ts"
+import * as Forward from "../../cluster/Forward.ts"
+import * as Ownership from "../../cluster/Ownership.ts"
 import { httpLayer as mcpRoutes } from "../../mcp/Http.ts"
 import * as Server from "../../server/Server.ts"
 import * as Tokens from "../../server/Tokens.ts"
@@ -34,14 +36,30 @@ export const serve = Command.make("serve", {
     Flag.optional
   ),
   noAuth: Flag.Boolean("no-auth").pipe(Flag.withDescription("Admit every request without a token (loopback hosts only)"), Flag.withDefault(false)),
-  maxBody: Flag.Int("max-body").pipe(Flag.withDescription(`Largest request body in bytes (default ${Server.DEFAULT_MAX_BODY})`), Flag.optional)
-}, ({ host, maxBody, noAuth, port, tokens }) =>
-  Effect.gen(function*() {
+  maxBody: Flag.Int("max-body").pipe(Flag.withDescription(`Largest request body in bytes (default ${Server.DEFAULT_MAX_BODY})`), Flag.optional),
+  runner: Flag.String("runner").pipe(Flag.withDescription("This runner's id in a cluster (PostgreSQL store; default host-pid-random)"), Flag.optional),
+  advertise: Flag.String("advertise").pipe(
+    Flag.withDescription("The base URL other runners reach this one at (PostgreSQL store; default the address listened on)"),
+    Flag.optional
+  ),
+  leaseMs: Flag.Int("lease-ms").pipe(
+    Flag.withDescription(`How long a runner's lease on a memory lasts without renewal, in ms (PostgreSQL store; default ${Ownership.DEFAULT_TTL_MS}; bounds the takeover after a crash)`),
+    Flag.optional
+  )
+}, ({ advertise, host, leaseMs, maxBody, noAuth, port, runner, tokens }) =>
+  Effect.scoped(Effect.gen(function*() {
     const s = yield* Root.settings
     const env = yield* Root.CliEnv
     const bindHost = Option.getOrElse(host, () => Server.DEFAULT_HOST)
     if (noAuth && !Server.isLoopback(bindHost)) return yield* fail("Usage", `--no-auth is only allowed on a loopback host, not ${bindHost}`)
     if (Option.isSome(maxBody) && maxBody.value < 1) return yield* fail("Usage", "--max-body must be at least 1 byte")
+    const clustered = s.store._tag === "Postgres"
+    if (!clustered && (Option.isSome(runner) || Option.isSome(advertise) || Option.isSome(leaseMs))) {
+      return yield* fail("Usage", "--runner, --advertise and --lease-ms are for a cluster: a PostgreSQL store (--store / MAGS_STORE postgres://…)")
+    }
+    if (Option.isSome(leaseMs) && leaseMs.value < Ownership.MIN_TTL_MS) return yield* fail("Usage", `--lease-ms must be at least ${Ownership.MIN_TTL_MS}`)
+    if (Option.isSome(advertise) && !/^https?:\/\/[^/]+/.test(advertise.value)) return yield* fail("Usage", `--advertise must be an http(s) base URL, got "${advertise.value}"`)
+    if (Option.isSome(runner) && (runner.value.trim() === "" || runner.value.length > 200)) return yield* fail("Usage", "--runner must be 1 to 200 characters")
 
     const configured = Option.isSome(tokens)
       ? yield* Effect.try({ try: () => readFileSync(tokens.value, "utf8"), catch: (e) => fail("BadInput", `cannot read the tokens file ${tokens.value}: ${e instanceof Error ? e.message : String(e)}`) }).pipe(
@@ -52,8 +70,20 @@ export const serve = Command.make("serve", {
     const generated = configured.success.length === 0 && !noAuth ? Tokens.generate("*") : undefined
     const all = generated === undefined ? configured.success : [generated.token]
 
+    // over PostgreSQL this server is a runner of a cluster: it owns memories through leases and
+    // forwards the requests of the others' (shell/cluster/)
+    const ownership = s.store._tag === "Postgres"
+      ? yield* Ownership.make({
+        url: Redacted.value(s.store.url),
+        runner: Option.getOrUndefined(runner),
+        ttlMs: Option.getOrUndefined(leaseMs)
+      }).pipe(Effect.mapError(fromStoreError))
+      : undefined
+
     const server = Server.layer({
       host: bindHost,
+      intercept: ownership === undefined ? undefined : Forward.intercept(ownership),
+      runner: ownership?.runner,
       port: Option.getOrElse(port, () => Server.DEFAULT_PORT),
       tokens: all,
       noAuth,
@@ -62,7 +92,10 @@ export const serve = Command.make("serve", {
       mounts: { authenticated: [mcpRoutes], public: [WebRoutes.layer] }
     })
     const app = Layer.mergeAll(
-      Memories.layer.pipe(Layer.provide(Services.storeLayer(s))),
+      Memories.layer.pipe(
+        Layer.provide(Services.storeLayer(s, { fence: ownership?.fence })),
+        Layer.provide(ownership === undefined ? Layer.empty : Layer.succeed(Ownership.Ownership, ownership))
+      ),
       Services.embedderLayer(s),
       Services.extractorFor(s),
       // the memory controller (--policy FILE; else the hand-written rules) for every recall
@@ -71,6 +104,11 @@ export const serve = Command.make("serve", {
     yield* Effect.gen(function*() {
       const base = yield* Server.url
       yield* Console.error(`mags serve: listening on ${base} (memories in ${s.store._tag === "Postgres" ? Config.describeStore(s.store) : s.home})`)
+      if (ownership !== undefined) {
+        const address = Option.getOrElse(advertise, () => base)
+        yield* Effect.mapError(ownership.advertise(address), fromStoreError)
+        yield* Console.error(`mags serve: cluster runner ${ownership.runner} at ${address} (leases of ${ownership.ttlMs} ms)`)
+      }
       if (generated !== undefined) {
         yield* Console.error(`mags serve: no tokens configured; generated one for every user (valid while this server runs):`)
         yield* Console.error(`  token: ${generated.secret}`)
@@ -87,4 +125,4 @@ export const serve = Command.make("serve", {
       }),
       Effect.provide(app)
     )
-  })).pipe(Command.withDescription("Serve memories over HTTP (JSON API, OpenAPI at /openapi.json)"))
+  }))).pipe(Command.withDescription("Serve memories over HTTP (JSON API, OpenAPI at /openapi.json)"))

@@ -1,0 +1,163 @@
+/**
+ * Forward — a runner's answer to a request for a memory another runner owns: the request is
+ * sent on to the owner (same method, path, query, body, `authorization`, `content-type` and
+ * `accept`) and the owner's answer comes back as it is, with the owner's id in
+ * `x-mags-runner`. The client does not need to know which runner owns what: any runner
+ * answers for every memory.
+ *
+ * - Only the HTTP API's memory routes (`/v1/memories/{user}/{agent}/{session}/…`) are
+ *   forwarded; everything else (the list of memories, the OpenAPI document, `/mcp`, the page) is
+ *   answered where it arrives. The owner checks the token again, so a forwarding runner grants
+ *   nothing by itself.
+ * - A request is forwarded at most once (it carries `x-mags-forwarded-by`): one that reaches a
+ *   runner that is not the owner any more (the memory moved meanwhile) gets 503 with
+ *   `retry-after: 1` instead of bouncing between runners.
+ * - When the owner does not answer at all (connection refused or reset, nothing received) it is
+ *   taken for dead: this runner waits for its lease to lapse (at most the lease's time left plus
+ *   a fifth of a lease, claiming every tenth) and then answers itself, so a request that arrives
+ *   while its memory's runner is down waits for the takeover instead of failing. A request the
+ *   owner received but did not answer in time is NOT sent twice (the owner may have written):
+ *   504.
+ *
+ * @since 0.4.0
+ */
+import { Effect } from "effect"
+import { HttpServerResponse } from "effect/http"
+import type { HttpServerRequest } from "effect/http"
+import * as Tenant from "../app/Tenant.ts"
+import { bodyText } from "../server/Errors.ts"
+import type { Intercept } from "../server/Server.ts"
+import type { MemoryId } from "../store/MemoryStore.ts"
+import type { Owner } from "./Leases.ts"
+import type { OwnershipShape, Route } from "./Ownership.ts"
+
+/** The header a forwarded request carries: the id of the runner that forwarded it. */
+export const FORWARDED_HEADER = "x-mags-forwarded-by"
+
+/** How long the owner has to answer a forwarded request (default 120 s). */
+export const DEFAULT_TIMEOUT_MS = 120_000
+
+const MEMORY_PATH = /^\/v1\/memories\/([^/?#]+)\/([^/?#]+)\/([^/?#]+)(?:[/?#]|$)/
+
+/**
+ * The memory a request's path addresses (`/v1/memories/{user}/{agent}/{session}/…`), or
+ * `undefined` for any other path or a malformed address (left to the routes to refuse).
+ * @complexity O(|path|)
+ */
+export const memoryOf = (url: string): MemoryId | undefined => {
+  const m = MEMORY_PATH.exec(url)
+  if (m === null) return undefined
+  try {
+    const id = Tenant.memoryIdOf({ user: decodeURIComponent(m[1]!), agent: decodeURIComponent(m[2]!), session: decodeURIComponent(m[3]!) })
+    return id._tag === "Success" ? id.success : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const answer = (status: number, kind: string, message: string, headers: Record<string, string> = {}) =>
+  HttpServerResponse.text(bodyText(status, kind, message), { status, contentType: "application/json", headers })
+
+const PASSED = ["authorization", "content-type", "accept"] as const
+
+/** What came of sending a request to an owner. */
+type Sent =
+  | { readonly _tag: "Answered"; readonly response: HttpServerResponse.HttpServerResponse }
+  | { readonly _tag: "Unreachable"; readonly message: string }
+  | { readonly _tag: "NoAnswer"; readonly message: string }
+
+/** Whether a fetch failure happened before the owner could have received the request. */
+const unreachable = (e: unknown): boolean => {
+  const cause = (e as { cause?: { code?: string } } | undefined)?.cause
+  const code = cause?.code ?? (e as { code?: string } | undefined)?.code
+  return code === "ECONNREFUSED" || code === "EHOSTUNREACH" || code === "ENETUNREACH" || code === "ENOTFOUND" || code === "EAI_AGAIN" ||
+    code === "UND_ERR_CONNECT_TIMEOUT"
+}
+
+const send = (
+  request: HttpServerRequest.HttpServerRequest,
+  owner: Owner,
+  runner: string,
+  timeoutMs: number
+): Effect.Effect<Sent> =>
+  Effect.gen(function*() {
+    const method = request.method.toUpperCase()
+    const body = method === "GET" || method === "HEAD" ? undefined : yield* Effect.orDie(request.arrayBuffer)
+    const headers: Record<string, string> = { [FORWARDED_HEADER]: runner }
+    for (const h of PASSED) {
+      const v = request.headers[h]
+      if (v !== undefined) headers[h] = v
+    }
+    const target = `${owner.address!.replace(/\/+$/, "")}${request.url}`
+    return yield* Effect.tryPromise({
+      try: async (signal): Promise<Sent> => {
+        const response = await fetch(target, {
+          method,
+          headers,
+          ...(body === undefined ? {} : { body: new Uint8Array(body) }),
+          signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
+        })
+        const bytes = new Uint8Array(await response.arrayBuffer())
+        const out: Record<string, string> = {}
+        for (const [k, v] of response.headers) {
+          if (k === "content-type" || k === "retry-after" || k.startsWith("x-mags-")) out[k] = v
+        }
+        return {
+          _tag: "Answered",
+          response: HttpServerResponse.uint8Array(bytes, {
+            status: response.status,
+            headers: out,
+            contentType: response.headers.get("content-type") ?? "application/octet-stream"
+          })
+        }
+      },
+      catch: (e) => e
+    }).pipe(
+      Effect.catch((e) =>
+        Effect.succeed<Sent>(
+          unreachable(e)
+            ? { _tag: "Unreachable", message: e instanceof Error ? e.message : String(e) }
+            : { _tag: "NoAnswer", message: e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e) }
+        )
+      )
+    )
+  })
+
+/**
+ * The `Server.Options.intercept` of a runner: forwards the requests of memories another runner
+ * owns (see the module header); `undefined` (answer here) for this runner's memories and every
+ * other route.
+ * @complexity O(|path|) plus, for a memory not held here, one lease lookup and one HTTP round trip
+ */
+export const intercept = (ownership: OwnershipShape, options: { readonly timeoutMs?: number } = {}): Intercept => {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  return (request) =>
+    Effect.gen(function*() {
+      const id = memoryOf(request.url)
+      if (id === undefined) return undefined
+      const routed = yield* Effect.result(ownership.route(id))
+      if (routed._tag === "Failure") return answer(503, "Unavailable", `cluster: cannot look up the owner of ${id.key}: ${routed.failure.message}`, { "retry-after": "1" })
+      let route: Route = routed.success
+      // the owner may have died: once, wait for its lease to lapse and take the memory over
+      let waited = false
+      for (;;) {
+        if (route._tag === "Local") return undefined
+        const owner = route.owner
+        if (request.headers[FORWARDED_HEADER] !== undefined) {
+          return answer(503, "Unavailable", `memory ${id.key} moved to runner ${owner.runner} while the request was forwarded; retry`, { "retry-after": "1" })
+        }
+        const sent: Sent = owner.address === undefined
+          ? { _tag: "Unreachable", message: `runner ${owner.runner} has no address` }
+          : yield* send(request, owner, ownership.runner, timeoutMs)
+        if (sent._tag === "Answered") return sent.response
+        if (sent._tag === "NoAnswer") {
+          return answer(504, "Unavailable", `runner ${owner.runner}, owner of ${id.key}, did not answer: ${sent.message}`)
+        }
+        if (waited) return answer(503, "Unavailable", `runner ${owner.runner}, owner of ${id.key}, is unreachable: ${sent.message}`, { "retry-after": "1" })
+        waited = true
+        const taken = yield* Effect.result(ownership.takeOver(id, owner.leftMs + ownership.ttlMs / 5))
+        if (taken._tag === "Failure") return answer(503, "Unavailable", `cluster: cannot take ${id.key} over: ${taken.failure.message}`, { "retry-after": "1" })
+        route = taken.success
+      }
+    })
+}
