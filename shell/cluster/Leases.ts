@@ -53,7 +53,27 @@ export interface Held {
 const run = <A>(self: Effect.Effect<A, unknown>): Effect.Effect<A, StoreError> => Effect.mapError(self, classify)
 
 /**
- * Records the runner and the base URL at which the others reach it (again: updates it).
+ * Records a starting runner (no address yet), refusing an id a live runner uses: one seen in
+ * the last `ttlMs` (runners mark themselves seen at every renewal). Gives how long ago that
+ * runner was seen when refused, else `undefined`.
+ * @complexity one statement
+ */
+export const join = (sql: SqlClient, runner: string, ttlMs: number): Effect.Effect<number | undefined, StoreError> =>
+  run(Effect.gen(function*() {
+    const rows = yield* sql.unsafe<Row>(
+      `INSERT INTO mags_runners (runner, address) VALUES ($1, '')
+       ON CONFLICT (runner) DO UPDATE SET address = '', started = clock_timestamp(), seen = clock_timestamp()
+       WHERE mags_runners.seen < clock_timestamp() - $2::double precision * interval '1 millisecond'
+       RETURNING runner`,
+      [runner, ttlMs]
+    )
+    if (rows.length > 0) return undefined
+    const seen = yield* sql.unsafe<Row>(`SELECT extract(epoch FROM (clock_timestamp() - seen)) * 1000 AS ago FROM mags_runners WHERE runner = $1`, [runner])
+    return Math.max(0, num(seen[0]?.["ago"] ?? 0))
+  }))
+
+/**
+ * Records the base URL at which the other runners reach `runner` (again: updates it).
  * @complexity one statement
  */
 export const register = (sql: SqlClient, runner: string, address: string): Effect.Effect<void, StoreError> =>
@@ -64,23 +84,26 @@ export const register = (sql: SqlClient, runner: string, address: string): Effec
   ).pipe(Effect.asVoid))
 
 /**
- * Takes the memory's lease for `ttlMs` when nobody holds it live, or renews it when `runner`
- * does; gives the token, or `undefined` when another runner holds it live.
+ * Takes the memory's lease for `ttlMs` when nobody else holds it live; gives the token, or
+ * `undefined` when another runner holds it live. The token stays when `runner` holds the lease
+ * live with token `held` (a renewal); in every other case it grows, also when the lease was
+ * `runner`'s own but lapsed or is claimed without its token (a second process started with the
+ * same runner id), so whoever held the old token is fenced off.
  * @complexity one statement (an upsert on the primary key)
  */
-export const claim = (sql: SqlClient, runner: string, id: MemoryId, ttlMs: number): Effect.Effect<number | undefined, StoreError> =>
+export const claim = (sql: SqlClient, runner: string, id: MemoryId, ttlMs: number, held?: number): Effect.Effect<number | undefined, StoreError> =>
   run(Effect.map(
     sql.unsafe<Row>(
       `INSERT INTO mags_leases ("user", agent, session, runner, token, expires)
        VALUES ($1, $2, $3, $4, 1, clock_timestamp() + $5::double precision * interval '1 millisecond')
        ON CONFLICT ("user", agent, session) DO UPDATE SET
-         token = CASE WHEN mags_leases.runner = EXCLUDED.runner AND mags_leases.expires > clock_timestamp()
+         token = CASE WHEN mags_leases.runner = EXCLUDED.runner AND mags_leases.expires > clock_timestamp() AND mags_leases.token = $6
                       THEN mags_leases.token ELSE mags_leases.token + 1 END,
          runner = EXCLUDED.runner,
          expires = EXCLUDED.expires
        WHERE mags_leases.runner = EXCLUDED.runner OR mags_leases.expires <= clock_timestamp()
        RETURNING token`,
-      [id.user, id.agent, id.session, runner, ttlMs]
+      [id.user, id.agent, id.session, runner, ttlMs, held ?? -1]
     ),
     (rows) => (rows[0] === undefined ? undefined : num(rows[0]["token"]))
   ))

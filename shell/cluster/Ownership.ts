@@ -112,6 +112,13 @@ export const make = (options: Options): Effect.Effect<OwnershipShape, StoreError
     if (runner.trim() === "" || runner.length > 200) return yield* new StoreError({ reason: "Io", message: "a runner id must be 1 to 200 characters" })
     const sql: SqlClient = yield* Postgres.connect({ url: options.url, maxConnections: 2 })
     yield* Postgres.prepare(sql, options.url)
+    const busy = yield* Leases.join(sql, runner, ttlMs)
+    if (busy !== undefined) {
+      return yield* new StoreError({
+        reason: "Locked",
+        message: `runner id ${runner} is in use by a live runner (seen ${Math.round(busy)} ms ago): choose another id, or wait ${ttlMs} ms after it stopped`
+      })
+    }
     const valid = ttlMs * 0.9
     const every = Math.max(50, Math.floor(ttlMs / 5))
     const local = new Map<string, Local>()
@@ -124,7 +131,7 @@ export const make = (options: Options): Effect.Effect<OwnershipShape, StoreError
       Effect.gen(function*() {
         const k = keyOf(id)
         const sent = performance.now()
-        const token = yield* Leases.claim(sql, runner, id, ttlMs)
+        const token = yield* Leases.claim(sql, runner, id, ttlMs, local.get(k)?.token)
         if (token !== undefined) {
           remote.delete(k)
           local.set(k, { id, token, claimed: sent, until: sent + valid })
@@ -141,7 +148,7 @@ export const make = (options: Options): Effect.Effect<OwnershipShape, StoreError
     const claimOnce = (id: MemoryId): Effect.Effect<Route, StoreError> =>
       Effect.gen(function*() {
         const sent = performance.now()
-        const token = yield* Leases.claim(sql, runner, id, ttlMs)
+        const token = yield* Leases.claim(sql, runner, id, ttlMs, local.get(keyOf(id))?.token)
         if (token !== undefined) {
           local.set(keyOf(id), { id, token, claimed: sent, until: sent + valid })
           return { _tag: "Local", token } as const
