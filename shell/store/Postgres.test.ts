@@ -3,8 +3,8 @@
  * a throwaway server (`shell/testing/PgServer.ts`, a fresh database per test): two stores
  * (two connection pools, as two processes would have) committing to one memory at once lose
  * nothing; a connection the server drops fails one commit ("Io", nothing written) and the
- * next one reconnects, and a connection killed INSIDE a commit's transaction fails that commit
- * with nothing written; read only; another format is refused; in-place repair of damaged records (a bad
+ * next one reconnects, and a connection killed INSIDE a commit's transaction (waiting on the
+ * memory's lock, or at COMMIT after its rows are inserted) fails that commit with nothing written; read only; another format is refused; in-place repair of damaged records (a bad
  * journal record, a lying snapshot) moves the bad tail to a "corrupt" branch and rebuilds the
  * snapshot. Skips, with the reason printed, where no PostgreSQL binaries exist.
  */
@@ -118,6 +118,39 @@ describe.skipIf(skip !== undefined)("PostgreSQL backend", () => {
       // a typed "Io" failure, not a defect of the SQL layer
       assert.isTrue(Exit.isFailure(exit) && exit.cause.reasons.every((r) => r._tag === "Fail" && r.error.reason === "Io"), Exit.isFailure(exit) ? Cause.pretty(exit.cause) : "")
       assert.strictEqual((yield* memory.state).seq, 3)
+      yield* memory.commit([eventOf("a", 4)])
+      const reopened = yield* (yield* Journal.makeStore(Postgres.backend({ url }), {})).open(alice)
+      assert.deepStrictEqual(episodeIds(yield* reopened.history()), ["a0", "a1", "a2", "a4"])
+      assert.isTrue((yield* reopened.verify).ok)
+    }).pipe(Effect.scoped))
+
+  it.live("a connection killed while COMMIT runs, after the commit's rows are inserted: Io, nothing of it written, the next commit lands once", () =>
+    Effect.gen(function*() {
+      const url = yield* Effect.orDie(pg.database("atcommit"))
+      const db = url.split("/").pop()!.split("?")[0]!
+      const store = yield* Journal.makeStore(Postgres.backend({ url }), {})
+      const memory = yield* store.open(alice)
+      for (let k = 0; k < 3; k++) yield* memory.commit([eventOf("a", k)])
+      // a deferred constraint trigger runs at COMMIT, once the rows are in: it holds the commit there
+      const admin = yield* Effect.orDie(PgClient.make({ url: Redacted.make(url) }).pipe(Effect.provide(Reactivity.layer)))
+      yield* Effect.orDie(admin.unsafe(`CREATE FUNCTION mags_test_slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(30); RETURN NULL; END $$`))
+      yield* Effect.orDie(admin.unsafe(
+        `CREATE CONSTRAINT TRIGGER mags_test_slow AFTER INSERT ON mags_events DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION mags_test_slow()`
+      ))
+      const commit = yield* Effect.forkChild(Effect.exit(memory.commit([eventOf("a", 3)])))
+      const sleeping = admin.unsafe<{ readonly n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event = 'PgSleep'`,
+        [db]
+      )
+      yield* Effect.orDie(Effect.repeat(sleeping, { until: (rows) => rows[0]!.n > 0, schedule: Schedule.spaced("20 millis") }))
+      // the commit's inserts are done (its trigger fires at COMMIT): kill its connection there
+      yield* Effect.orDie(admin.unsafe(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND wait_event = 'PgSleep'`, [db]))
+      const exit = yield* Fiber.join(commit)
+      assert.isTrue(Exit.isFailure(exit) && exit.cause.reasons.every((r) => r._tag === "Fail" && r.error.reason === "Io"), Exit.isFailure(exit) ? Cause.pretty(exit.cause) : "succeeded")
+      assert.strictEqual((yield* memory.state).seq, 3)
+      yield* Effect.orDie(admin.unsafe(`DROP TRIGGER mags_test_slow ON mags_events`))
+      const rows = yield* Effect.orDie(admin.unsafe<{ readonly n: number }>(`SELECT count(*)::int AS n FROM mags_events`))
+      assert.strictEqual(rows[0]!.n, 3)
       yield* memory.commit([eventOf("a", 4)])
       const reopened = yield* (yield* Journal.makeStore(Postgres.backend({ url }), {})).open(alice)
       assert.deepStrictEqual(episodeIds(yield* reopened.history()), ["a0", "a1", "a2", "a4"])
