@@ -206,8 +206,11 @@ export const make = (options: Options): Effect.Effect<OwnershipShape, StoreError
       Effect.repeat(Schedule.spaced(Duration.millis(every))),
       Effect.forkScoped
     )
+    // on the way out, let the leases go (bounded: a database that is gone must not hold the exit;
+    // the leases then lapse by themselves)
     yield* Effect.addFinalizer(() =>
       Leases.release(sql, runner).pipe(
+        Effect.timeout(Duration.seconds(3)),
         Effect.catch((e) => Effect.logWarning(`cluster: releasing the leases of runner ${runner} failed: ${e.message}`))
       )
     )

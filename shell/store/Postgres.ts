@@ -13,6 +13,8 @@
  * mags_snapshots(memory, seq, data bytea, crc, content_hash, journal_bytes, PRIMARY KEY(memory, seq))
  * mags_branches(memory, branch, base, tip, reason, at, PRIMARY KEY(memory, branch))
  * mags_abandoned(memory, branch, seq, tag, data bytea, crc, PRIMARY KEY(memory, branch, seq))
+ * mags_runners(runner PRIMARY KEY, address, started, seen)            -- a cluster's runners
+ * mags_leases("user", agent, session PRIMARY KEY, runner, token, expires)  -- who owns which memory
  * ```
  *
  * The records are the same bytes with the same CRC-32 as in SQLite (`Record.ts`): the backend
@@ -23,6 +25,9 @@
  * one memory queue on that lock whatever process or server they run in, then checks the
  * journal still ends where the writer expects (else {@link StaleWriter}, and the transaction
  * is rolled back: nothing written). Writers of different memories do not wait for each other.
+ * Then it reads the memory's lease (`mags_leases`, a cluster's, `shell/cluster/Leases.ts`) under a
+ * share lock: a runner (`PostgresOptions.fence`) must hold it live with its token, any other
+ * writer must find no live lease, else "NotOwner" and nothing is written.
  * Durability is the server's: a commit has returned once PostgreSQL has flushed its WAL
  * (`synchronous_commit = on`, its default).
  *

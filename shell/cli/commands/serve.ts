@@ -10,6 +10,11 @@
  *
  * Binds `127.0.0.1:8787` unless `--host` / `--port` say otherwise. Stops on Ctrl-C.
  *
+ * Over a PostgreSQL store the server is a runner of a cluster (`shell/cluster/`): it owns
+ * memories through leases (`--lease-ms`), forwards the requests of memories other runners own
+ * to them, and advertises the address they reach it at (`--advertise`, default the address it
+ * listens on) under its id (`--runner`).
+ *
  * @since 0.3.0
  */
 import { readFileSync } from "node:fs"
