@@ -154,11 +154,12 @@ export const renew = (sql: SqlClient, runner: string, ttlMs: number): Effect.Eff
   }))
 
 /**
- * Lets the runner's leases lapse now (all of them, or the one of `id`), so another runner may
- * take them at once; with no `id`, also removes the runner's address.
+ * Lets the runner's leases lapse now (all of them, or the one of `id`, when it still has
+ * `token`), so another runner may take them at once; with no `id`, also removes the runner's
+ * address.
  * @complexity one statement per table
  */
-export const release = (sql: SqlClient, runner: string, id?: MemoryId): Effect.Effect<void, StoreError> =>
+export const release = (sql: SqlClient, runner: string, id?: MemoryId, token?: number): Effect.Effect<void, StoreError> =>
   run(Effect.gen(function*() {
     if (id === undefined) {
       yield* sql.unsafe(`UPDATE mags_leases SET expires = clock_timestamp() WHERE runner = $1 AND expires > clock_timestamp()`, [runner])
@@ -166,8 +167,9 @@ export const release = (sql: SqlClient, runner: string, id?: MemoryId): Effect.E
     } else {
       yield* sql.unsafe(
         `UPDATE mags_leases SET expires = clock_timestamp()
-         WHERE runner = $1 AND "user" = $2 AND agent = $3 AND session = $4 AND expires > clock_timestamp()`,
-        [runner, id.user, id.agent, id.session]
+         WHERE runner = $1 AND "user" = $2 AND agent = $3 AND session = $4 AND expires > clock_timestamp()
+           AND ($5::bigint IS NULL OR token = $5::bigint)`,
+        [runner, id.user, id.agent, id.session, token ?? null]
       )
     }
   }))

@@ -152,6 +152,21 @@ describe.skipIf(skip !== undefined)("cluster ownership", () => {
       assert.isTrue((yield* m2.verify).ok)
     }).pipe(Effect.scoped))
 
+  it.live("a memory no request used for idleMs is let go (another runner may take it at once); the next request takes it under a new token", () =>
+    Effect.gen(function*() {
+      const url = yield* Effect.orDie(pg.database("idle"))
+      const a = yield* Ownership.make({ url, runner: "a", ttlMs: 500, idleMs: 500 })
+      const first = yield* a.route(alice)
+      assert.strictEqual(first._tag, "Local")
+      const b = yield* Ownership.make({ url, runner: "b", ttlMs: 60_000 })
+      assert.strictEqual((yield* b.route(alice))._tag, "Remote")
+      // a's renewals keep the lease only while it is used
+      yield* Effect.sleep("1500 millis")
+      assert.deepStrictEqual(yield* a.held, [])
+      const taken = yield* b.takeOver(alice, 1000)
+      assert.deepStrictEqual(taken, { _tag: "Local", token: (first._tag === "Local" ? first.token : 0) + 1 })
+    }).pipe(Effect.scoped))
+
   it.live("while another runner holds the memory, Memories answers Locked naming it", () =>
     Effect.gen(function*() {
       const url = yield* Effect.orDie(pg.database("remote"))

@@ -16,6 +16,9 @@
  * - {@link OwnershipShape.fence} goes into the store (`PostgresOptions.fence`): every write
  *   checks, in its transaction, that this runner still holds the lease with that token; so even
  *   a runner that believes it owns a memory it lost cannot write to it.
+ * - A memory no request has used for `idleMs` (default 2 minutes) is let go, so the renewals
+ *   cost O(memories in use), not O(memories ever served); the next request claims it again (a
+ *   new token: its state is loaded afresh).
  * - A runner killed without a word (kill -9, a lost machine) holds its leases until they lapse:
  *   another runner takes a memory over within `ttlMs` of the last renewal, at most
  *   {@link takeoverBoundMs} after the kill. A runner that stops cleanly lets its leases lapse at
@@ -46,10 +49,14 @@ export interface Options {
   readonly runner?: string | undefined
   /** How long a lease lasts without renewal (default {@link DEFAULT_TTL_MS}). */
   readonly ttlMs?: number | undefined
+  /** A memory no request has used for this long is let go (default {@link DEFAULT_IDLE_MS}), so renewals cost O(memories in use). */
+  readonly idleMs?: number | undefined
 }
 
 /** Default lease length: 5 s. */
 export const DEFAULT_TTL_MS = 5000
+/** Default idle time after which a runner lets a memory's lease go: 2 minutes. */
+export const DEFAULT_IDLE_MS = 120_000
 /** The shortest lease accepted (the renewal runs every fifth of it). */
 export const MIN_TTL_MS = 500
 
@@ -98,6 +105,8 @@ interface Local {
   readonly claimed: number
   /** `performance.now()` until which the lease counts as held here. */
   readonly until: number
+  /** `performance.now()` when a request last asked for it. */
+  used: number
 }
 
 /**
@@ -119,6 +128,7 @@ export const make = (options: Options): Effect.Effect<OwnershipShape, StoreError
         message: `runner id ${runner} is in use by a live runner (seen ${Math.round(busy)} ms ago): choose another id, or wait ${ttlMs} ms after it stopped`
       })
     }
+    const idleMs = Math.max(ttlMs, options.idleMs ?? DEFAULT_IDLE_MS)
     const valid = ttlMs * 0.9
     const every = Math.max(50, Math.floor(ttlMs / 5))
     const local = new Map<string, Local>()
@@ -134,7 +144,7 @@ export const make = (options: Options): Effect.Effect<OwnershipShape, StoreError
         const token = yield* Leases.claim(sql, runner, id, ttlMs, local.get(k)?.token)
         if (token !== undefined) {
           remote.delete(k)
-          local.set(k, { id, token, claimed: sent, until: sent + valid })
+          local.set(k, { id, token, claimed: sent, until: sent + valid, used: sent })
           return { _tag: "Local", token } as const
         }
         local.delete(k)
@@ -150,7 +160,7 @@ export const make = (options: Options): Effect.Effect<OwnershipShape, StoreError
         const sent = performance.now()
         const token = yield* Leases.claim(sql, runner, id, ttlMs, local.get(keyOf(id))?.token)
         if (token !== undefined) {
-          local.set(keyOf(id), { id, token, claimed: sent, until: sent + valid })
+          local.set(keyOf(id), { id, token, claimed: sent, until: sent + valid, used: sent })
           return { _tag: "Local", token } as const
         }
         const owner = yield* Leases.owner(sql, id)
@@ -163,7 +173,10 @@ export const make = (options: Options): Effect.Effect<OwnershipShape, StoreError
       const k = keyOf(id)
       const now = performance.now()
       const l = local.get(k)
-      if (l !== undefined && l.until > now) return { _tag: "Local", token: l.token }
+      if (l !== undefined && l.until > now) {
+        l.used = now
+        return { _tag: "Local", token: l.token }
+      }
       const r = remote.get(k)
       if (r !== undefined && r.until > now) return { _tag: "Remote", owner: r.owner }
       return undefined
@@ -189,6 +202,12 @@ export const make = (options: Options): Effect.Effect<OwnershipShape, StoreError
       })
 
     const renewOnce = Effect.gen(function*() {
+      // idle memories first: let them go (only under the token held, so a claim made meanwhile stays)
+      const idle = [...local.values()].filter((l) => l.used < performance.now() - idleMs)
+      for (const l of idle) {
+        local.delete(keyOf(l.id))
+        yield* Leases.release(sql, runner, l.id, l.token)
+      }
       const sent = performance.now()
       const kept = yield* Leases.renew(sql, runner, ttlMs)
       const tokens = new Map(kept.map((h) => [keyOf(h.id), h.token]))
@@ -202,6 +221,8 @@ export const make = (options: Options): Effect.Effect<OwnershipShape, StoreError
       }
     })
     yield* renewOnce.pipe(
+      // a renewal that hangs (a half-open connection) must not stall the next ones
+      Effect.timeout(Duration.millis(ttlMs / 2)),
       Effect.catch((e) => Effect.logWarning(`cluster: renewing the leases of runner ${runner} failed: ${e.message}`)),
       Effect.repeat(Schedule.spaced(Duration.millis(every))),
       Effect.forkScoped
