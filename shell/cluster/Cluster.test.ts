@@ -12,7 +12,8 @@ import * as NodeFs from "node:fs"
 import * as NodePath from "node:path"
 import { Effect } from "effect"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
-import { MAIN, ROOT, tempDir } from "../cli/testing.ts"
+import { exitCodes } from "../cli/Errors.ts"
+import { MAIN, mags, ROOT, tempDir } from "../cli/testing.ts"
 import * as PgServer from "../testing/PgServer.ts"
 
 const skip = PgServer.skipReason()
@@ -24,6 +25,25 @@ interface Runner {
   readonly child: ChildProcess
   readonly stderr: () => string
 }
+
+describe("mags serve's cluster flags", () => {
+  it("are refused on a SQLite store (a cluster needs PostgreSQL), and checked", () => {
+    const home = tempDir("mags-cluster-flags-")
+    try {
+      const env = { MAGS_HOME: home, MAGS_EMBEDDINGS: "test" }
+      for (const flags of [["--runner", "x"], ["--advertise", "http://127.0.0.1:1"], ["--lease-ms", "5000"]]) {
+        const r = mags(["serve", "--no-auth", "--port", "0", ...flags], env)
+        expect(r.code, r.stderr).toBe(exitCodes.Usage)
+        expect(r.stderr).toMatch(/are for a cluster: a PostgreSQL store/)
+      }
+      const bad = mags(["serve", "--no-auth", "--port", "0", "--lease-ms", "10"], { ...env, MAGS_STORE: "postgres://mags@localhost/x?host=/nonexistent" })
+      expect(bad.code, bad.stderr).toBe(exitCodes.Usage)
+      expect(bad.stderr).toMatch(/--lease-ms must be at least/)
+    } finally {
+      NodeFs.rmSync(home, { recursive: true, force: true })
+    }
+  })
+})
 
 describe.skipIf(skip !== undefined)("a cluster of mags serve runners over PostgreSQL", () => {
   const pg = PgServer.shared()
@@ -214,7 +234,6 @@ describe.skipIf(skip !== undefined)("a cluster of mags serve runners over Postgr
     const store = await Effect.runPromise(pg.database("cli"))
     const a = await start("ri", store, 60_000)
     expect((await post(a, `${M("fay")}/facts`, fact(1))).status).toBe(200)
-    const { mags } = await import("../cli/testing.ts")
     const env = { MAGS_HOME: NodePath.join(dir, "cli"), MAGS_EMBEDDINGS: "test", MAGS_STORE: store, MAGS_USER: "fay", MAGS_AGENT: "a", MAGS_SESSION: "s" }
     const text = NodePath.join(dir, "gus.txt")
     NodeFs.writeFileSync(text, "Gus lives in Oslo.\n")
