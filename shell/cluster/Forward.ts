@@ -12,8 +12,8 @@
  * - A request is forwarded at most once (it carries `x-mags-forwarded-by`): one that reaches a
  *   runner that is not the owner any more (the memory moved meanwhile) gets 503 with
  *   `retry-after: 1` instead of bouncing between runners.
- * - When the owner does not answer at all (connection refused or reset, nothing received) it is
- *   taken for dead: this runner waits for its lease to lapse (at most the lease's time left plus
+ * - When the owner cannot be reached at all (connection refused, or not made within half a
+ *   lease: a machine that is gone) it is taken for dead: this runner waits for its lease to lapse (at most the lease's time left plus
  *   a fifth of a lease, claiming every tenth) and then answers itself, so a request that arrives
  *   while its memory's runner is down waits for the takeover instead of failing. A request the
  *   owner received but did not answer in time is NOT sent twice (the owner may have written):
@@ -21,6 +21,8 @@
  *
  * @since 0.4.0
  */
+import * as Http from "node:http"
+import * as Https from "node:https"
 import { Effect } from "effect"
 import { HttpServerResponse } from "effect/http"
 import type { HttpServerRequest } from "effect/http"
@@ -66,61 +68,85 @@ type Sent =
   | { readonly _tag: "Unreachable"; readonly message: string }
   | { readonly _tag: "NoAnswer"; readonly message: string }
 
-/** Whether a fetch failure happened before the owner could have received the request. */
-const unreachable = (e: unknown): boolean => {
-  const cause = (e as { cause?: { code?: string } } | undefined)?.cause
-  const code = cause?.code ?? (e as { code?: string } | undefined)?.code
-  return code === "ECONNREFUSED" || code === "EHOSTUNREACH" || code === "ENETUNREACH" || code === "ENOTFOUND" || code === "EAI_AGAIN" ||
-    code === "UND_ERR_CONNECT_TIMEOUT"
-}
+/** Connection errors that mean the request never reached the owner (safe to take over and answer here). */
+const NOT_CONNECTED = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "ECONNTIMEOUT"])
 
+// keep-alive connections to the other runners, reused across forwarded requests
+const agents = { http: new Http.Agent({ keepAlive: true }), https: new Https.Agent({ keepAlive: true }) }
+
+/**
+ * Sends the request to the owner. A connection not made within `connectMs` (an owner whose
+ * machine is gone does not refuse, it just never answers) counts as unreachable, like a refused
+ * one; any failure after the connection was made is a `NoAnswer` (the owner may have acted).
+ */
 const send = (
   request: HttpServerRequest.HttpServerRequest,
   owner: Owner,
   runner: string,
-  timeoutMs: number
+  timeoutMs: number,
+  connectMs: number
 ): Effect.Effect<Sent> =>
   Effect.gen(function*() {
     const method = request.method.toUpperCase()
-    const body = method === "GET" || method === "HEAD" ? undefined : yield* Effect.orDie(request.arrayBuffer)
-    const headers: Record<string, string> = { [FORWARDED_HEADER]: runner }
+    const body = method === "GET" || method === "HEAD" ? undefined : new Uint8Array(yield* Effect.orDie(request.arrayBuffer))
+    const headers: Record<string, string | number> = { [FORWARDED_HEADER]: runner }
     for (const h of PASSED) {
       const v = request.headers[h]
       if (v !== undefined) headers[h] = v
     }
-    const target = `${owner.address!.replace(/\/+$/, "")}${request.url}`
-    return yield* Effect.tryPromise({
-      try: async (signal): Promise<Sent> => {
-        const response = await fetch(target, {
-          method,
-          headers,
-          ...(body === undefined ? {} : { body: new Uint8Array(body) }),
-          signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
-        })
-        const bytes = new Uint8Array(await response.arrayBuffer())
-        const out: Record<string, string> = {}
-        for (const [k, v] of response.headers) {
-          if (k === "content-type" || k === "retry-after" || k.startsWith("x-mags-")) out[k] = v
-        }
-        return {
-          _tag: "Answered",
-          response: HttpServerResponse.uint8Array(bytes, {
-            status: response.status,
-            headers: out,
-            contentType: response.headers.get("content-type") ?? "application/octet-stream"
+    if (body !== undefined) headers["content-length"] = body.byteLength
+    let target: URL
+    try {
+      target = new URL(`${owner.address!.replace(/\/+$/, "")}${request.url}`)
+    } catch {
+      return { _tag: "Unreachable", message: `runner ${owner.runner} advertises a bad address: ${owner.address}` } satisfies Sent
+    }
+    return yield* Effect.callback<Sent>((resume) => {
+      let connected = false
+      let done = false
+      const finish = (sent: Sent) => {
+        if (done) return
+        done = true
+        clearTimeout(connectTimer)
+        resume(Effect.succeed(sent))
+      }
+      const https = target.protocol === "https:"
+      const req = (https ? Https : Http).request(target, { method, headers, agent: https ? agents.https : agents.http, timeout: timeoutMs }, (res) => {
+        const chunks: Array<Buffer> = []
+        res.on("data", (c: Buffer) => chunks.push(c))
+        res.on("error", (e) => finish({ _tag: "NoAnswer", message: e.message }))
+        res.on("end", () => {
+          const out: Record<string, string> = {}
+          for (const [k, v] of Object.entries(res.headers)) {
+            if (typeof v === "string" && (k === "retry-after" || k.startsWith("x-mags-"))) out[k] = v
+          }
+          finish({
+            _tag: "Answered",
+            response: HttpServerResponse.uint8Array(new Uint8Array(Buffer.concat(chunks)), {
+              status: res.statusCode ?? 502,
+              headers: out,
+              contentType: res.headers["content-type"] ?? "application/octet-stream"
+            })
           })
-        }
-      },
-      catch: (e) => e
-    }).pipe(
-      Effect.catch((e) =>
-        Effect.succeed<Sent>(
-          unreachable(e)
-            ? { _tag: "Unreachable", message: e instanceof Error ? e.message : String(e) }
-            : { _tag: "NoAnswer", message: e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e) }
-        )
-      )
-    )
+        })
+      })
+      const connectTimer = setTimeout(() => {
+        if (!connected) req.destroy(Object.assign(new Error(`no connection within ${connectMs} ms`), { code: "ECONNTIMEOUT" }))
+      }, connectMs)
+      req.on("socket", (socket) => {
+        if (!socket.connecting) connected = true
+        else socket.once("connect", () => { connected = true })
+      })
+      req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)))
+      req.on("error", (e: Error & { code?: string }) =>
+        finish(!connected && NOT_CONNECTED.has(e.code ?? "") ? { _tag: "Unreachable", message: e.message } : { _tag: "NoAnswer", message: e.message }))
+      req.end(body)
+      return Effect.sync(() => {
+        done = true
+        clearTimeout(connectTimer)
+        req.destroy()
+      })
+    })
   })
 
 /**
@@ -148,7 +174,7 @@ export const intercept = (ownership: OwnershipShape, options: { readonly timeout
         }
         const sent: Sent = owner.address === undefined
           ? { _tag: "Unreachable", message: `runner ${owner.runner} has no address` }
-          : yield* send(request, owner, ownership.runner, timeoutMs)
+          : yield* send(request, owner, ownership.runner, timeoutMs, Math.max(200, ownership.ttlMs / 2))
         if (sent._tag === "Answered") return sent.response
         if (sent._tag === "NoAnswer") {
           return answer(504, "Unavailable", `runner ${owner.runner}, owner of ${id.key}, did not answer: ${sent.message}`)
