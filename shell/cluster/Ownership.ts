@@ -20,9 +20,9 @@
  *   cost O(memories in use), not O(memories ever served); the next request claims it again (a
  *   new token: its state is loaded afresh).
  * - A runner killed without a word (kill -9, a lost machine) holds its leases until they lapse:
- *   another runner takes a memory over within `ttlMs` of the last renewal, at most
- *   {@link takeoverBoundMs} after the kill. A runner that stops cleanly lets its leases lapse at
- *   once.
+ *   another runner takes a memory over once the lease lapses, at most `ttlMs` after the kill, and
+ *   a request waiting for it is answered within {@link takeoverBoundMs}. A runner that stops
+ *   cleanly lets its leases lapse at once.
  *
  * @since 0.4.0
  */
@@ -61,11 +61,14 @@ export const DEFAULT_IDLE_MS = 120_000
 export const MIN_TTL_MS = 500
 
 /**
- * The longest a memory can stay unowned after its runner dies without a word: its lease lasts
- * `ttlMs` from its last renewal, and renewals are `ttlMs / 5` apart.
+ * The longest a request for a memory waits when the memory's runner died without a word just
+ * before (plus the round trips to the database and the runners): the dead runner's lease lasts
+ * at most `ttlMs` past the kill (it was renewed at most then), the forward to it fails within
+ * `ttlMs / 2` (refused at once, or no connection within that), and the waiting runner claims
+ * every `ttlMs / 10`.
  * @complexity O(1)
  */
-export const takeoverBoundMs = (ttlMs: number): number => ttlMs
+export const takeoverBoundMs = (ttlMs: number): number => ttlMs + ttlMs / 10
 
 /**
  * A runner id unique enough for one cluster: host name, process id and 4 random bytes.
