@@ -28,7 +28,8 @@ const NAMES = [
   "cluster.recall.ms_p99.direct",
   "cluster.recall.ms_p50.forwarded",
   "cluster.recall.ms_p99.forwarded",
-  "cluster.writes.lost"
+  "cluster.writes.lost",
+  "cluster.retried"
 ]
 
 const ours = (): Array<string> => readdirSync(tmpdir()).filter((f) => f.startsWith("mags-cluster-bench-"))

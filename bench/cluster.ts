@@ -34,7 +34,9 @@
  * the runner that does not own their memory, as from clients that do not know the owners).
  * The cases take turns in rounds ({@link ROUNDS}, {@link ROUNDS_QUICK} with `--quick`, one in a
  * smoke run), fresh memories each time, so that the noise of a shared machine falls on every
- * configuration alike; each case reports its best round. Any answer but 200 fails the bench.
+ * configuration alike; each case reports its best round. A request answered 409 (the runner no
+ * longer holds the memory) or 503 (the memory moved) is sent again, as those answers ask, at most
+ * {@link TRIES} times in all, and counted; any other answer but 200 fails the bench.
  * After each case every memory written is read back (through the runners in turn, so forwarded
  * reads too): each acknowledged fact id must be among its graph's edges, and `POST M/verify` (the
  * journal folded again) must agree; a lost write fails the bench.
@@ -60,7 +62,9 @@
  * - `cluster.recall.ms_p50.direct`, `….ms_p99.direct`, `….ms_p50.forwarded`, `….ms_p99.forwarded`
  *   — the forwarded ones with the direct figure as baseline (ratio = direct / forwarded);
  * - `cluster.writes.lost` — acknowledged writes missing afterwards, all cases together (0, or the
- *   bench fails).
+ *   bench fails);
+ * - `cluster.retried` — requests answered 409 or 503 and sent again, all cases and the recall
+ *   (each with its first answer on stderr).
  * The graph sizes do not apply (memories hold what the cases write).
  */
 import { type ChildProcess, spawn } from "node:child_process"
@@ -175,6 +179,8 @@ interface Answer {
   readonly status: number
   readonly body: string
   readonly runner: string | undefined
+  /** `retry-after` in seconds, when sent. */
+  readonly retryAfter: number | undefined
 }
 
 const request = (agent: Http.Agent, url: string, method: string, body?: unknown): Promise<Answer> =>
@@ -192,7 +198,13 @@ const request = (agent: Http.Agent, url: string, method: string, body?: unknown)
       res.on("data", (c: Buffer) => chunks.push(c))
       res.on("end", () => {
         const h = res.headers[RUNNER_HEADER]
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), runner: Array.isArray(h) ? h[0] : h })
+        const after = Number(res.headers["retry-after"])
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString("utf8"),
+          runner: Array.isArray(h) ? h[0] : h,
+          retryAfter: Number.isFinite(after) ? after : undefined
+        })
       })
       res.on("error", reject)
     })
@@ -200,6 +212,29 @@ const request = (agent: Http.Agent, url: string, method: string, body?: unknown)
     if (text !== undefined) req.write(text)
     req.end()
   })
+
+/** Tries of one request answered 409 (the runner no longer holds the memory) or 503 (it moved). */
+export const TRIES = 5
+
+/** Requests that were answered 409 or 503 and sent again; the first such answer. */
+interface Retries {
+  count: number
+  first: string | undefined
+}
+
+/**
+ * {@link request}, sent again (at most {@link TRIES} in all) when the answer is 409 or 503, as the
+ * cluster's answers ask ("try again"): after `retry-after` (at most 1 s) or 20 ms per try.
+ */
+const requestRetrying = async (retries: Retries, agent: Http.Agent, url: string, method: string, body?: unknown): Promise<Answer> => {
+  for (let tried = 1;; tried++) {
+    const a = await request(agent, url, method, body)
+    if ((a.status !== 409 && a.status !== 503) || tried >= TRIES) return a
+    retries.count++
+    retries.first ??= `${a.status} ${a.body.slice(0, 300)}`
+    await new Promise((done) => setTimeout(done, a.retryAfter !== undefined ? Math.min(1000, a.retryAfter * 1000) : 20 * tried))
+  }
+}
 
 const ok = (a: Answer, what: string): Answer => {
   if (a.status !== 200) throw new Error(`${what} answered ${a.status}: ${a.body.slice(0, 300)}`)
@@ -220,6 +255,9 @@ export interface WriteResult {
   readonly lost: number
   /** Writes acknowledged, warm-up included. */
   readonly acked: number
+  /** Requests (writes and read-backs) answered 409 or 503 and sent again; the first such answer. */
+  readonly retried: number
+  readonly firstRetry: string | undefined
 }
 
 /**
@@ -239,6 +277,7 @@ export const writeCase = async (
     const acked: Array<Array<string>> = Array.from({ length: memories }, () => [])
     // with toOwner: the owner of each memory as last seen in an answer's header
     const owner = new Map<number, number>()
+    const retries: Retries = { count: 0, first: undefined }
     let next = 0
     let phases = 0
     const phase = async (duration: number) => {
@@ -257,7 +296,7 @@ export const writeCase = async (
           const m = rng.int(memories)
           const r = toOwner ? owner.get(m) ?? home : home
           const a = ok(
-            await request(agents[r]!, `${runners[r]!.url}${memoryPath(user, `m${m}`)}/facts`, "POST", {
+            await requestRetrying(retries, agents[r]!, `${runners[r]!.url}${memoryPath(user, `m${m}`)}/facts`, "POST", {
               facts: [{ subject: `Writer ${k}`, relation: "wrote", object: `Note ${k}` }]
             }),
             `write ${k} to memory m${m} through runner ${r}`
@@ -283,19 +322,21 @@ export const writeCase = async (
       if (acked[m]!.length === 0) continue // never written (a short run): no memory to read
       const r = m % runners.length
       const path = `${runners[r]!.url}${memoryPath(user, `m${m}`)}`
-      const graph = JSON.parse(ok(await request(agents[r]!, `${path}/graph`, "GET"), `GET m${m}/graph`).body) as { edges: Array<{ id: string }> }
+      const graph = JSON.parse(ok(await requestRetrying(retries, agents[r]!, `${path}/graph`, "GET"), `GET m${m}/graph`).body) as { edges: Array<{ id: string }> }
       const ids = new Set(graph.edges.map((e) => e.id))
       const wanted = new Set(acked[m])
       lost += acked[m]!.length - wanted.size // two acknowledgements of one fact: one of them was lost
       for (const id of wanted) if (!ids.has(id)) lost++
-      const verify = JSON.parse(ok(await request(agents[r]!, `${path}/verify`, "POST"), `POST m${m}/verify`).body) as { ok: boolean; problems: Array<string> }
+      const verify = JSON.parse(ok(await requestRetrying(retries, agents[r]!, `${path}/verify`, "POST"), `POST m${m}/verify`).body) as { ok: boolean; problems: Array<string> }
       if (!verify.ok) throw new Error(`verify of memory m${m} of ${user}: ${verify.problems.join("; ")}`)
     }
     return {
       perSecond: measured.count / measured.seconds,
       forwardedShare: measured.count === 0 ? 0 : measured.forwarded / measured.count,
       lost,
-      acked: acked.reduce((s, a) => s + a.length, 0)
+      acked: acked.reduce((s, a) => s + a.length, 0),
+      retried: retries.count,
+      firstRetry: retries.first
     }
   } finally {
     for (const a of agents) a.destroy()
@@ -308,6 +349,8 @@ export const writeCase = async (
 export interface RecallResult {
   readonly direct: Array<number>
   readonly forwarded: Array<number>
+  /** Recalls answered 409 or 503 and sent again (their samples are the whole wait). */
+  readonly retried: number
 }
 
 /**
@@ -323,6 +366,7 @@ export const recallCase = async (
 ): Promise<RecallResult> => {
   const agents = runners.map(() => new Http.Agent({ keepAlive: true, maxSockets: 1 }))
   try {
+    const retries: Retries = { count: 0, first: undefined }
     const people = Math.max(10, RECALL_FACTS / 4)
     const rng = new Rng(12)
     const path = memoryPath(user, "recall")
@@ -332,26 +376,28 @@ export const recallCase = async (
         relation: "met",
         object: `Place ${rng.int(people)} of ${i + j}`
       }))
-      ok(await request(agents[0]!, `${runners[0]!.url}${path}/facts`, "POST", { facts }), "writing the recall memory")
+      ok(await requestRetrying(retries, agents[0]!, `${runners[0]!.url}${path}/facts`, "POST", { facts }), "writing the recall memory")
     }
-    const out: RecallResult = { direct: [], forwarded: [] }
+    const direct: Array<number> = []
+    const forwarded: Array<number> = []
     const loop = async (duration: number, keep: boolean) => {
       const end = performance.now() + duration
       for (let i = 0; performance.now() < end; i++) {
         const r = i % runners.length
         const t = performance.now()
         const a = ok(
-          await request(agents[r]!, `${runners[r]!.url}${path}/recall`, "POST", { query: `what about Person ${rng.int(people)}`, record: false }),
+          await requestRetrying(retries, agents[r]!, `${runners[r]!.url}${path}/recall`, "POST", { query: `what about Person ${rng.int(people)}`, record: false }),
           `recall through runner ${r}`
         )
         const took = performance.now() - t
         if (a.runner === undefined) throw new Error(`a recall through runner ${r} came back without the ${RUNNER_HEADER} header`)
-        if (keep) (a.runner === runners[r]!.id ? out.direct : out.forwarded).push(took)
+        if (keep) (a.runner === runners[r]!.id ? direct : forwarded).push(took)
       }
     }
     await loop(warmMs, false)
     await loop(ms, true)
-    return out
+    if (retries.first !== undefined) progress(`cluster: recall: ${retries.count} answers 409/503 retried, the first: ${retries.first}`)
+    return { direct, forwarded, retried: retries.count }
   } finally {
     for (const a of agents) a.destroy()
   }
@@ -431,13 +477,16 @@ export const run = async (opts: BenchOptions): Promise<Array<Metric>> => {
     ]
     const best = new Map<string, WriteResult>()
     let lost = 0
+    let retried = 0
     for (let round = 1; round <= rounds; round++) {
       progress(`cluster: round ${round} of ${rounds}: ${cases.length} cases, ${CLIENTS} clients, ${ms / 1000} s each`)
       for (const c of cases) {
         // fresh memories every case and round (a user per case and round)
         const w = await writeCase(c.runners, `${c.key.replace(/\./g, "-")}-r${round}`, c.memories, warmMs, ms, c.toOwner)
         progress(`cluster: ${c.key}: ${w.perSecond.toFixed(0)} commits/s, ${w.acked} writes checked, ${w.lost} lost${c.runners.length > 1 ? `, ${(100 * w.forwardedShare).toFixed(0)}% forwarded` : ""}`)
+        if (w.firstRetry !== undefined) progress(`cluster: ${c.key}: ${w.retried} answers 409/503 retried, the first: ${w.firstRetry}`)
         lost += w.lost
+        retried += w.retried
         if (w.lost > 0) throw new Error(`${c.key}: ${w.lost} of ${w.acked} acknowledged writes were lost`)
         if ((best.get(c.key)?.perSecond ?? -1) < w.perSecond) best.set(c.key, w)
       }
@@ -470,7 +519,8 @@ export const run = async (opts: BenchOptions): Promise<Array<Metric>> => {
       lowerIsBetter("cluster.recall.ms_p99.direct", d99, "ms"),
       lowerIsBetter("cluster.recall.ms_p50.forwarded", percentile(r.forwarded, 0.5), "ms", d50),
       lowerIsBetter("cluster.recall.ms_p99.forwarded", percentile(r.forwarded, 0.99), "ms", d99),
-      lowerIsBetter("cluster.writes.lost", lost, "writes")
+      lowerIsBetter("cluster.writes.lost", lost, "writes"),
+      lowerIsBetter("cluster.retried", retried + r.retried, "requests")
     )
     return out
   } finally {
