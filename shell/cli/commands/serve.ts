@@ -13,11 +13,12 @@
  * Over a PostgreSQL store the server is a runner of a cluster (`shell/cluster/`): it owns
  * memories through leases (`--lease-ms`), forwards the requests of memories other runners own
  * to them, and advertises the address they reach it at (`--advertise`, default the address it
- * listens on) under its id (`--runner`).
+ * listens on, this machine's name for a wildcard host) under its id (`--runner`).
  *
  * @since 0.3.0
  */
 import { readFileSync } from "node:fs"
+import { hostname } from "node:os"
 import { Console, Effect, Layer, Option, Redacted, Result } from "effect"
 import { Command, Flag } from "effect/cli"
 import * as Config from "../../app/Config.ts"
@@ -44,7 +45,7 @@ export const serve = Command.make("serve", {
   maxBody: Flag.Int("max-body").pipe(Flag.withDescription(`Largest request body in bytes (default ${Server.DEFAULT_MAX_BODY})`), Flag.optional),
   runner: Flag.String("runner").pipe(Flag.withDescription("This runner's id in a cluster (PostgreSQL store; default host-pid-random)"), Flag.optional),
   advertise: Flag.String("advertise").pipe(
-    Flag.withDescription("The base URL other runners reach this one at (PostgreSQL store; default the address listened on)"),
+    Flag.withDescription("The base URL other runners reach this one at (PostgreSQL store; default the address listened on, the host name for 0.0.0.0)"),
     Flag.optional
   ),
   leaseMs: Flag.Int("lease-ms").pipe(
@@ -110,7 +111,8 @@ export const serve = Command.make("serve", {
       const base = yield* Server.url
       yield* Console.error(`mags serve: listening on ${base} (memories in ${s.store._tag === "Postgres" ? Config.describeStore(s.store) : s.home})`)
       if (ownership !== undefined) {
-        const address = Option.getOrElse(advertise, () => base)
+        // a wildcard bind is reached at this machine's name
+        const address = Option.getOrElse(advertise, () => base.replace(/^(https?:\/\/)(0\.0\.0\.0|\[::\])(?=[:/]|$)/, `$1${hostname()}`))
         yield* Effect.mapError(ownership.advertise(address), fromStoreError)
         yield* Console.error(`mags serve: cluster runner ${ownership.runner} at ${address} (leases of ${ownership.ttlMs} ms)`)
       }
