@@ -140,13 +140,13 @@ export const owner = (sql: SqlClient, id: MemoryId): Effect.Effect<Owner | undef
  */
 export const renew = (sql: SqlClient, runner: string, ttlMs: number): Effect.Effect<ReadonlyArray<Held>, StoreError> =>
   run(Effect.gen(function*() {
-    yield* sql.unsafe(`UPDATE mags_runners SET seen = clock_timestamp() WHERE runner = $1`, [runner])
     const rows = yield* sql.unsafe<Row>(
       `UPDATE mags_leases SET expires = clock_timestamp() + $2::double precision * interval '1 millisecond'
        WHERE runner = $1 AND expires > clock_timestamp()
        RETURNING "user", agent, session, token`,
       [runner, ttlMs]
     )
+    yield* sql.unsafe(`UPDATE mags_runners SET seen = clock_timestamp() WHERE runner = $1`, [runner])
     return rows.map((r) => ({
       id: new MemoryId({ user: String(r["user"]), agent: String(r["agent"]), session: String(r["session"]) }),
       token: num(r["token"])

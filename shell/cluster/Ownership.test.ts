@@ -167,6 +167,31 @@ describe.skipIf(skip !== undefined)("cluster ownership", () => {
       assert.deepStrictEqual(taken, { _tag: "Local", token: (first._tag === "Local" ? first.token : 0) + 1 })
     }).pipe(Effect.scoped))
 
+  it.live("claims made while renewals run are never dropped by a renewal that could not see them", () =>
+    Effect.gen(function*() {
+      const url = yield* Effect.orDie(pg.database("racing"))
+      const server = yield* Effect.orDie(pg.server)
+      // renewals every 100 ms on the pool's other connection, while fresh memories are claimed one
+      // after another: each claim held 40 ms inside its statement (so a renewal sent meanwhile runs
+      // its UPDATE of the leases before the claim commits) and each renewal's answer held 100 ms
+      // after that UPDATE (so it comes back after the claim's)
+      const a = yield* Ownership.make({ url, runner: "a", ttlMs: 500 })
+      yield* Effect.orDie(server.psql(dbOf(url), `CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(TG_ARGV[0]::float); RETURN NEW; END $$;
+        CREATE TRIGGER slow_claim BEFORE INSERT ON mags_leases FOR EACH ROW EXECUTE FUNCTION slow('0.04');
+        CREATE TRIGGER slow_seen BEFORE UPDATE ON mags_runners FOR EACH ROW EXECUTE FUNCTION slow('0.1')`))
+      const ids = Array.from({ length: 40 }, (_, i) => MemoryId.fromParts({ user: `u${i}` }))
+      const dropped: Array<string> = []
+      yield* Effect.forEach(ids, (id) =>
+        Effect.gen(function*() {
+          const r = yield* a.route(id)
+          assert.strictEqual(r._tag, "Local")
+          // what a write in flight would see, once the renewals sent meanwhile are back
+          yield* Effect.sleep("250 millis")
+          if (a.fence.token(id) === undefined) dropped.push(id.key)
+        }), { concurrency: 8, discard: true })
+      assert.deepStrictEqual(dropped, [])
+    }).pipe(Effect.scoped))
+
   it.live("while another runner holds the memory, Memories answers Locked naming it", () =>
     Effect.gen(function*() {
       const url = yield* Effect.orDie(pg.database("remote"))

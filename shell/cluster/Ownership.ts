@@ -104,7 +104,7 @@ const keyOf = (id: MemoryId): string => JSON.stringify([id.user, id.agent, id.se
 interface Local {
   readonly id: MemoryId
   readonly token: number
-  /** `performance.now()` when the claim that gave this token was sent. */
+  /** `performance.now()` when the claim that gave this token RETURNED (it committed before then). */
   readonly claimed: number
   /** `performance.now()` until which the lease counts as held here. */
   readonly until: number
@@ -147,7 +147,7 @@ export const make = (options: Options): Effect.Effect<OwnershipShape, StoreError
         const token = yield* Leases.claim(sql, runner, id, ttlMs, local.get(k)?.token)
         if (token !== undefined) {
           remote.delete(k)
-          local.set(k, { id, token, claimed: sent, until: sent + valid, used: sent })
+          local.set(k, { id, token, claimed: performance.now(), until: sent + valid, used: sent })
           return { _tag: "Local", token } as const
         }
         local.delete(k)
@@ -163,7 +163,7 @@ export const make = (options: Options): Effect.Effect<OwnershipShape, StoreError
         const sent = performance.now()
         const token = yield* Leases.claim(sql, runner, id, ttlMs, local.get(keyOf(id))?.token)
         if (token !== undefined) {
-          local.set(keyOf(id), { id, token, claimed: sent, until: sent + valid, used: sent })
+          local.set(keyOf(id), { id, token, claimed: performance.now(), until: sent + valid, used: sent })
           return { _tag: "Local", token } as const
         }
         const owner = yield* Leases.owner(sql, id)
@@ -215,8 +215,9 @@ export const make = (options: Options): Effect.Effect<OwnershipShape, StoreError
       const kept = yield* Leases.renew(sql, runner, ttlMs)
       const tokens = new Map(kept.map((h) => [keyOf(h.id), h.token]))
       for (const [k, l] of local) {
-        // claimed after this renewal was sent: the renewal could not see it
-        if (l.claimed > sent) continue
+        // a claim that returned after this renewal was sent may have committed after the renewal's
+        // UPDATE ran: the renewal could not see it (one that returned before, it saw)
+        if (l.claimed >= sent) continue
         const token = tokens.get(k)
         // lost (lapsed, or taken by another runner): the next request claims again
         if (token !== l.token) local.delete(k)
