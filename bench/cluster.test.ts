@@ -1,5 +1,5 @@
 /**
- * A smoke run of the cluster bench (300 ms per case): every figure is there and finite, no
+ * A smoke run of the cluster bench (300 ms per case, one takeover of each kind): every figure is there and finite, no
  * acknowledged write was lost, and the runners and folders are gone afterwards. Skipped where
  * the machine has no PostgreSQL binaries (the bench then reports nothing). Timings are never
  * asserted.
@@ -7,6 +7,7 @@
 import { readdirSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { describe, expect, it } from "vitest"
+import * as Ownership from "../shell/cluster/Ownership.ts"
 import * as PgServer from "../shell/testing/PgServer.ts"
 import { liveRunners, run } from "./cluster.ts"
 import { checkMetric } from "./run.ts"
@@ -28,6 +29,10 @@ const NAMES = [
   "cluster.recall.ms_p99.direct",
   "cluster.recall.ms_p50.forwarded",
   "cluster.recall.ms_p99.forwarded",
+  "cluster.takeover.ms_median",
+  "cluster.takeover.ms_max",
+  "cluster.takeover_clean.ms_median",
+  "cluster.takeover.retried",
   "cluster.writes.lost",
   "cluster.retried"
 ]
@@ -53,6 +58,8 @@ describe.skipIf(PgServer.skipReason() !== undefined)("the cluster bench (smoke r
     // half the clients talk to the runner that does not own the one memory
     expect(by.get("cluster.forwarded_share.pg.2runners.1mem")!.value).toBeGreaterThan(0)
     expect(by.get("cluster.recall.ms_p50.forwarded")!.baseline).toBe(by.get("cluster.recall.ms_p50.direct")!.value)
+    // the stated bound of a takeover after a kill is the baseline
+    expect(by.get("cluster.takeover.ms_max")!.baseline).toBe(Ownership.takeoverBoundMs(Ownership.DEFAULT_TTL_MS))
     expect(liveRunners()).toBe(0)
     expect(ours().filter((f) => !before.has(f))).toEqual([])
   })

@@ -1,7 +1,8 @@
 /**
  * cluster — commits per second through `mags serve` on PostgreSQL, with one runner and with two
- * runners over the same database, beside SQLite in the same run; and recall latency through a
- * runner that must forward to the memory's owner.
+ * runners over the same database, beside SQLite in the same run; recall latency through a runner
+ * that must forward to the memory's owner; and how long a runner takes a memory over when its
+ * owner is killed or stops.
  *
  * ```sh
  * npm run -s bench -- --only cluster --quick --json
@@ -61,10 +62,17 @@
  *   forwarding costs, beside the oblivious clients;
  * - `cluster.recall.ms_p50.direct`, `….ms_p99.direct`, `….ms_p50.forwarded`, `….ms_p99.forwarded`
  *   — the forwarded ones with the direct figure as baseline (ratio = direct / forwarded);
- * - `cluster.writes.lost` — acknowledged writes missing afterwards, all cases together (0, or the
- *   bench fails);
- * - `cluster.retried` — requests answered 409 or 503 and sent again, all cases and the recall
- *   (each with its first answer on stderr).
+ * - `cluster.takeover.ms_median`, `cluster.takeover.ms_max` — takeovers after a SIGKILL of the
+ *   owner ({@link takeover}; {@link TAKEOVERS}, {@link TAKEOVERS_QUICK} with `--quick`, one in a
+ *   smoke run; runners with the default lease), baseline the stated bound
+ *   `Ownership.takeoverBoundMs(DEFAULT_TTL_MS)` (ratio > 1: within it);
+ *   `cluster.takeover_clean.ms_median` — the same after a SIGTERM (a clean stop releases the
+ *   leases); `cluster.takeover.retried` — writes to B after the stops answered 409/503/504 and sent
+ *   again (the first answer of each takeover on stderr);
+ * - `cluster.writes.lost` — acknowledged writes missing afterwards, all cases and takeovers
+ *   together (0, or the bench fails);
+ * - `cluster.retried` — requests answered 409 or 503 and sent again, all write cases, the recall
+ *   and the takeovers' other requests (each with its first answer on stderr).
  * The graph sizes do not apply (memories hold what the cases write).
  */
 import { type ChildProcess, spawn } from "node:child_process"
@@ -74,8 +82,10 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Effect, Exit, Scope } from "effect"
+import * as Ownership from "../shell/cluster/Ownership.ts"
 import * as PgServer from "../shell/testing/PgServer.ts"
 import { Rng } from "./generate.ts"
+import * as Client from "./http.ts"
 import { type BenchOptions, higherIsBetter, lowerIsBetter, type Metric, progress } from "./Metric.ts"
 import { percentile } from "./timing.ts"
 
@@ -84,6 +94,9 @@ export const CLIENTS = 16
 /** Rounds of every write case (the best round is reported), full run and `--quick`. */
 export const ROUNDS = 3
 export const ROUNDS_QUICK = 2
+/** Takeovers measured after each kind of stop (SIGKILL, SIGTERM), full run and `--quick`. */
+export const TAKEOVERS = 5
+export const TAKEOVERS_QUICK = 3
 /** Memory counts of the write cases. */
 export const MEMORY_COUNTS: ReadonlyArray<number> = [1, 100]
 /** Facts in the recall case's memory. */
@@ -107,6 +120,8 @@ export interface Runner {
   readonly url: string
   /** Stops it (SIGTERM, SIGKILL after 5 s); resolves once it has exited. */
   readonly stop: () => Promise<void>
+  /** Sends it `signal` now (an expected exit); resolves once it has exited. */
+  readonly kill: (signal: NodeJS.Signals) => Promise<void>
 }
 
 /** Children still running: killed on exit whatever happens to the bench. */
@@ -166,6 +181,11 @@ export const startRunner = (options: { readonly home: string; readonly store?: s
               void exited.then(() => clearTimeout(hard))
             }
             return exited
+          },
+          kill: (signal) => {
+            stopping = true
+            proc.kill(signal)
+            return exited
           }
         })
       }
@@ -174,44 +194,18 @@ export const startRunner = (options: { readonly home: string; readonly store?: s
 
 // ── HTTP ──────────────────────────────────────────────────────────────────────
 
-/** An answer: status, body, and the runner that handled it (the header, when present). */
-interface Answer {
-  readonly status: number
-  readonly body: string
+/** An answer, with the runner that handled it and its `retry-after` (seconds), when sent. */
+interface Answer extends Client.Answer {
   readonly runner: string | undefined
-  /** `retry-after` in seconds, when sent. */
   readonly retryAfter: number | undefined
 }
 
-const request = (agent: Http.Agent, url: string, method: string, body?: unknown): Promise<Answer> =>
-  new Promise((resolve, reject) => {
-    const text = body === undefined ? undefined : JSON.stringify(body)
-    const req = Http.request(url, {
-      method,
-      agent,
-      headers: {
-        authorization: `Bearer ${TOKEN}`,
-        ...(text === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(text) })
-      }
-    }, (res) => {
-      const chunks: Array<Buffer> = []
-      res.on("data", (c: Buffer) => chunks.push(c))
-      res.on("end", () => {
-        const h = res.headers[RUNNER_HEADER]
-        const after = Number(res.headers["retry-after"])
-        resolve({
-          status: res.statusCode ?? 0,
-          body: Buffer.concat(chunks).toString("utf8"),
-          runner: Array.isArray(h) ? h[0] : h,
-          retryAfter: Number.isFinite(after) ? after : undefined
-        })
-      })
-      res.on("error", reject)
-    })
-    req.on("error", reject)
-    if (text !== undefined) req.write(text)
-    req.end()
-  })
+const request = async (agent: Http.Agent, url: string, method: string, body?: unknown): Promise<Answer> => {
+  const a = await Client.request(agent, TOKEN, url, method, body)
+  const h = a.headers[RUNNER_HEADER]
+  const after = Number(a.headers["retry-after"])
+  return { ...a, runner: Array.isArray(h) ? h[0] : h, retryAfter: Number.isFinite(after) ? after : undefined }
+}
 
 /** Tries of one request answered 409 (the runner no longer holds the memory) or 503 (it moved). */
 export const TRIES = 5
@@ -403,6 +397,95 @@ export const recallCase = async (
   }
 }
 
+// ── takeover ──────────────────────────────────────────────────────────────────
+
+/** Writes through runner A before it is stopped (the first makes A the memory's owner). */
+export const TAKEOVER_WRITES = 5
+
+/** What one takeover measured. */
+export interface TakeoverResult {
+  /** Milliseconds from the signal to A to the first write that B answered itself. */
+  readonly ms: number
+  /** Writes acknowledged (through A and through B) and missing afterwards. */
+  readonly lost: number
+  readonly acked: number
+  readonly retried: number
+  readonly firstRetry: string | undefined
+  /** Writes to B after the stop answered 409, 503 or 504 and sent again; the first such answer. */
+  readonly again: number
+  readonly firstAgain: string | undefined
+}
+
+/**
+ * One takeover: a fresh runner A (`startA`) beside runner `b` over one database; {@link TAKEOVER_WRITES}
+ * writes through A into a fresh memory of `user` (A claims it), one through B (forwarded to A: B
+ * knows the owner); then `signal` to A and at once writes to B, one after another, until one is
+ * answered by B itself (B finds A gone, waits for A's lease to lapse — at once after a clean stop,
+ * which releases it — and takes the memory over); a write answered 409, 503 or 504 meanwhile is
+ * sent again at once (after `retry-after`, if any) and counted. Then every acknowledged write is
+ * looked for through B and the memory verified.
+ */
+export const takeover = async (
+  startA: () => Promise<{ readonly runner: Runner; readonly id: string }>,
+  b: { readonly url: string; readonly id: string },
+  user: string,
+  signal: NodeJS.Signals
+): Promise<TakeoverResult> => {
+  const a = await startA()
+  const agent = new Http.Agent({ keepAlive: true })
+  const retries: Retries = { count: 0, first: undefined }
+  const acked: Array<string> = []
+  const path = memoryPath(user, "takeover")
+  let k = 0
+  const write = async (url: string, what: string): Promise<Answer> => {
+    const i = k++
+    const answer = ok(await requestRetrying(retries, agent, `${url}${path}/facts`, "POST", { facts: [{ subject: `Writer ${i}`, relation: "wrote", object: `Note ${i}` }] }), what)
+    acked.push(...(JSON.parse(answer.body) as { factIds: Array<string> }).factIds)
+    return answer
+  }
+  try {
+    for (let i = 0; i < TAKEOVER_WRITES; i++) {
+      const answer = await write(a.runner.url, `a write through ${a.id}`)
+      if (answer.runner !== a.id) throw new Error(`takeover: a write through ${a.id} into a fresh memory was answered by ${answer.runner}`)
+    }
+    const forwarded = await write(b.url, `a write through ${b.id} before the ${signal}`)
+    if (forwarded.runner !== a.id) throw new Error(`takeover: a write through ${b.id} was answered by ${forwarded.runner}, not by the owner ${a.id}`)
+    const t0 = performance.now()
+    const exited = a.runner.kill(signal)
+    let ms: number | undefined
+    let again = 0
+    let firstAgain: string | undefined
+    while (ms === undefined) {
+      if (performance.now() - t0 > 60_000) throw new Error(`takeover: ${b.id} does not answer for the memory 60 s after the ${signal} of ${a.id}`)
+      const i = k++
+      const answer = await request(agent, `${b.url}${path}/facts`, "POST", { facts: [{ subject: `Writer ${i}`, relation: "wrote", object: `Note ${i}` }] })
+      if (answer.status === 409 || answer.status === 503 || answer.status === 504) {
+        // 504: B's forward reached A's socket but no answer came back (A died with it), so B cannot
+        // know whether A wrote; the same fact again is harmless (same id), so ask again
+        again++
+        firstAgain ??= `${answer.status} ${answer.body.slice(0, 300)}`
+        await new Promise((done) => setTimeout(done, answer.retryAfter !== undefined ? Math.min(1000, answer.retryAfter * 1000) : 20))
+        continue
+      }
+      ok(answer, `a write through ${b.id} after the ${signal} of ${a.id}`)
+      acked.push(...(JSON.parse(answer.body) as { factIds: Array<string> }).factIds)
+      if (answer.runner === b.id) ms = performance.now() - t0
+    }
+    await exited
+    const graph = JSON.parse(ok(await requestRetrying(retries, agent, `${b.url}${path}/graph`, "GET"), "GET the taken-over memory's graph").body) as { edges: Array<{ id: string }> }
+    const ids = new Set(graph.edges.map((e) => e.id))
+    const wanted = new Set(acked)
+    let lost = acked.length - wanted.size
+    for (const id of wanted) if (!ids.has(id)) lost++
+    const verify = JSON.parse(ok(await requestRetrying(retries, agent, `${b.url}${path}/verify`, "POST"), "verify the taken-over memory").body) as { ok: boolean; problems: Array<string> }
+    if (!verify.ok) throw new Error(`verify after the takeover of ${user}: ${verify.problems.join("; ")}`)
+    return { ms, lost, acked: acked.length, retried: retries.count, firstRetry: retries.first, again, firstAgain }
+  } finally {
+    agent.destroy()
+    await a.runner.stop()
+  }
+}
+
 // ── the bench ─────────────────────────────────────────────────────────────────
 
 const caseName = (memories: number): string => `${memories}mem`
@@ -449,6 +532,7 @@ export const run = async (opts: BenchOptions): Promise<Array<Metric>> => {
   const ms = smoke ? 300 : opts.quick ? 2000 : 5000
   const warmMs = Math.min(1000, ms / 2)
   const rounds = smoke ? 1 : opts.quick ? ROUNDS_QUICK : ROUNDS
+  const takeovers = smoke ? 1 : opts.quick ? TAKEOVERS_QUICK : TAKEOVERS
   const root = mkdtempSync(join(tmpdir(), "mags-cluster-bench-"))
   const scope = Scope.makeUnsafe()
   const running: Array<Runner> = []
@@ -513,6 +597,41 @@ export const run = async (opts: BenchOptions): Promise<Array<Metric>> => {
     const r = await recallCase(two.map((x, i) => ({ url: x.url, id: `pg2-${i}` })), "recall", warmMs, ms)
     progress(`cluster: recall samples: ${r.direct.length} direct, ${r.forwarded.length} forwarded`)
     if (r.direct.length === 0 || r.forwarded.length === 0) throw new Error(`recall: no ${r.direct.length === 0 ? "direct" : "forwarded"} sample (did the memory's owner keep changing?)`)
+    // takeovers: a fresh runner A each time beside one runner B, over a database of their own
+    const tdb = await Effect.runPromise(pg.createDatabase("cluster_takeover"))
+    const b = (await start("tkb", 1, tdb, true))[0]!
+    let serial = 0
+    const startA = async () => {
+      const label = `tka${++serial}`
+      const a = (await startRunners(root, label, 1, tdb, true))[0]!
+      running.push(a)
+      return { runner: a, id: `${label}-0` }
+    }
+    const times: Record<"SIGKILL" | "SIGTERM", Array<number>> = { SIGKILL: [], SIGTERM: [] }
+    let again = 0
+    for (const signal of ["SIGKILL", "SIGTERM"] as const) {
+      for (let i = 0; i < takeovers; i++) {
+        const t = await takeover(startA, { url: b.url, id: b.id! }, `takeover-${signal}-${i}`, signal)
+        progress(
+          `cluster: takeover after ${signal}: ${t.ms.toFixed(0)} ms, ${t.acked} writes checked, ${t.lost} lost` +
+            (t.firstAgain === undefined ? "" : `, ${t.again} writes to B after the stop sent again, the first answer: ${t.firstAgain}`) +
+            (t.firstRetry === undefined ? "" : `, ${t.retried} other answers 409/503 retried, the first: ${t.firstRetry}`)
+        )
+        lost += t.lost
+        retried += t.retried
+        again += t.again
+        if (t.lost > 0) throw new Error(`takeover after ${signal}: ${t.lost} of ${t.acked} acknowledged writes were lost`)
+        times[signal].push(t.ms)
+      }
+    }
+    const bound = Ownership.takeoverBoundMs(Ownership.DEFAULT_TTL_MS)
+    out.push(
+      lowerIsBetter("cluster.takeover.ms_median", percentile(times.SIGKILL, 0.5), "ms", bound),
+      lowerIsBetter("cluster.takeover.ms_max", Math.max(...times.SIGKILL), "ms", bound),
+      lowerIsBetter("cluster.takeover_clean.ms_median", percentile(times.SIGTERM, 0.5), "ms"),
+      lowerIsBetter("cluster.takeover.retried", again, "requests")
+    )
+
     const [d50, d99] = [percentile(r.direct, 0.5), percentile(r.direct, 0.99)]
     out.push(
       lowerIsBetter("cluster.recall.ms_p50.direct", d50, "ms"),

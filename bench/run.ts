@@ -25,7 +25,7 @@ import type { BenchOptions, Metric } from "./Metric.ts"
 import { progress } from "./Metric.ts"
 
 /** The benches, in the order they run. */
-export const BENCHES = ["engram", "recall", "similarity", "replay", "snapshot", "memory", "extract", "serve"] as const
+export const BENCHES = ["engram", "recall", "similarity", "replay", "snapshot", "memory", "extract", "serve", "cluster"] as const
 export type BenchName = (typeof BENCHES)[number]
 
 /** What every bench module exports. */
@@ -40,7 +40,8 @@ export const loadBench: Record<BenchName, () => Promise<BenchModule>> = {
   snapshot: () => import("./snapshot.ts"),
   memory: () => import("./memory.ts"),
   extract: () => import("./extract.ts"),
-  serve: () => import("./serve.ts")
+  serve: () => import("./serve.ts"),
+  cluster: () => import("./cluster.ts")
 }
 
 /** Parsed command line. */

@@ -47,6 +47,7 @@ import * as Server from "../shell/server/Server.ts"
 import * as Tokens from "../shell/server/Tokens.ts"
 import { MemoryId, MemoryStore } from "../shell/store/MemoryStore.ts"
 import { generateGraph, Rng, T0 } from "./generate.ts"
+import * as Client from "./http.ts"
 import { type BenchOptions, higherIsBetter, lowerIsBetter, type Metric, progress, sizedName } from "./Metric.ts"
 import { percentile } from "./timing.ts"
 
@@ -121,31 +122,7 @@ const child = async (n: number): Promise<void> => {
 
 // ── the clients ───────────────────────────────────────────────────────────────
 
-interface Answer {
-  readonly status: number
-  readonly body: string
-}
-
-const request = (agent: Http.Agent, url: string, method: string, body?: unknown): Promise<Answer> =>
-  new Promise((resolve, reject) => {
-    const text = body === undefined ? undefined : JSON.stringify(body)
-    const req = Http.request(url, {
-      method,
-      agent,
-      headers: {
-        authorization: `Bearer ${TOKEN}`,
-        ...(text === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(text) })
-      }
-    }, (res) => {
-      const chunks: Array<Buffer> = []
-      res.on("data", (c: Buffer) => chunks.push(c))
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }))
-      res.on("error", reject)
-    })
-    req.on("error", reject)
-    if (text !== undefined) req.write(text)
-    req.end()
-  })
+const request = (agent: Http.Agent, url: string, method: string, body?: unknown) => Client.request(agent, TOKEN, url, method, body)
 
 /** `clients` closed loops of recalls for `ms` milliseconds: every latency, and the requests answered per second. */
 const load = async (base: string, clients: number, ms: number, record: boolean, entities: number, seed: number) => {
