@@ -32,6 +32,7 @@ const NAMES = [
   "cluster.takeover.ms_median",
   "cluster.takeover.ms_max",
   "cluster.takeover_clean.ms_median",
+  "cluster.takeover_clean.ms_max",
   "cluster.takeover.retried",
   "cluster.writes.lost",
   "cluster.retried"

@@ -66,8 +66,8 @@
  *   owner ({@link takeover}; {@link TAKEOVERS}, {@link TAKEOVERS_QUICK} with `--quick`, one in a
  *   smoke run; runners with the default lease), baseline the stated bound
  *   `Ownership.takeoverBoundMs(DEFAULT_TTL_MS)` (ratio > 1: within it);
- *   `cluster.takeover_clean.ms_median` — the same after a SIGTERM (a clean stop releases the
- *   leases); `cluster.takeover.retried` — writes to B after the stops answered 409/503/504 and sent
+ *   `cluster.takeover_clean.ms_median`, `….ms_max` — the same after a SIGTERM (a clean stop
+ *   releases the leases); `cluster.takeover.retried` — writes to B after the stops answered 409/503/504 and sent
  *   again (the first answer of each takeover on stderr);
  * - `cluster.writes.lost` — acknowledged writes missing afterwards, all cases and takeovers
  *   together (0, or the bench fails);
@@ -629,6 +629,7 @@ export const run = async (opts: BenchOptions): Promise<Array<Metric>> => {
       lowerIsBetter("cluster.takeover.ms_median", percentile(times.SIGKILL, 0.5), "ms", bound),
       lowerIsBetter("cluster.takeover.ms_max", Math.max(...times.SIGKILL), "ms", bound),
       lowerIsBetter("cluster.takeover_clean.ms_median", percentile(times.SIGTERM, 0.5), "ms"),
+      lowerIsBetter("cluster.takeover_clean.ms_max", Math.max(...times.SIGTERM), "ms"),
       lowerIsBetter("cluster.takeover.retried", again, "requests")
     )
 
