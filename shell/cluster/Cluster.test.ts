@@ -230,6 +230,60 @@ describe.skipIf(skip !== undefined)("a cluster of mags serve runners over Postgr
     await verified(b, "erin")
   })
 
+  it("the owner stopped cleanly under load: writes through the other runner go on, every one answered 200 and applied once", async () => {
+    const store = await Effect.runPromise(pg.database("drain"))
+    const server = await Effect.runPromise(pg.server)
+    const db = decodeURIComponent(store.split("/").pop()!.split("?")[0]!)
+    const [a, b] = await Promise.all([start("rj", store, 5000), start("rk", store, 5000)])
+    expect((await post(a, `${M("gil")}/facts`, fact(0))).runner).toBe("rj")
+    const engrammed = async () => Number((await Effect.runPromise(server.psql(db, `SELECT count(*) FROM mags_events WHERE tag = 'Engrammed'`))).trim())
+    expect(await engrammed()).toBe(1)
+    // four keep-alive writers through b (forwarded to a), before, while and after a stops
+    const statuses: Array<number> = []
+    const acked = new Set<number>([0])
+    let next = 1
+    let stopped = false
+    let after = 0
+    const writers = Array.from({ length: 4 }, async () => {
+      while (!stopped || after < 20) {
+        const i = next++
+        const r = await post(b, `${M("gil")}/facts`, fact(i))
+        statuses.push(r.status)
+        if (r.status === 200) acked.add(i)
+        if (stopped) after++
+      }
+    })
+    await new Promise((r) => setTimeout(r, 300))
+    await stop(a)
+    stopped = true
+    await Promise.all(writers)
+    expect(statuses.filter((s) => s !== 200)).toEqual([])
+    expect(await engrammed()).toBe(acked.size)
+    const held = await subjects(b, "gil")
+    for (const i of acked) expect(held.has(i), `acknowledged write ${i} lost`).toBe(true)
+    await verified(b, "gil")
+  })
+
+  it("right after the owner starts a clean stop, a write through the other runner's idle keep-alive connection to it is answered, once", async () => {
+    const store = await Effect.runPromise(pg.database("idlestop"))
+    const server = await Effect.runPromise(pg.server)
+    const db = decodeURIComponent(store.split("/").pop()!.split("?")[0]!)
+    const b = await start("rl", store, 5000)
+    for (let round = 0; round < 6; round++) {
+      const a = await start(`rm${round}`, store, 5000)
+      const user = `hal${round}`
+      expect((await post(a, `${M(user)}/facts`, fact(0))).runner).toBe(`rm${round}`)
+      // b's forward leaves a keep-alive connection to a, idle
+      expect((await post(b, `${M(user)}/facts`, fact(1))).runner).toBe(`rm${round}`)
+      const exited = stop(a)
+      const r = await post(b, `${M(user)}/facts`, fact(2))
+      await exited
+      expect(r.status, r.body).toBe(200)
+      const n = await Effect.runPromise(server.psql(db, `SELECT count(*) FROM mags_events e JOIN mags_memories m ON m.id = e.memory WHERE m."user" = '${user}' AND e.tag = 'Engrammed'`))
+      expect(Number(n.trim())).toBe(3)
+    }
+  })
+
   it("a plain client (the CLI) may not write a memory a runner owns; it may once the runner has stopped", async () => {
     const store = await Effect.runPromise(pg.database("cli"))
     const a = await start("ri", store, 60_000)

@@ -66,7 +66,8 @@ const PASSED = ["authorization", "content-type", "accept"] as const
 type Sent =
   | { readonly _tag: "Answered"; readonly response: HttpServerResponse.HttpServerResponse }
   | { readonly _tag: "Unreachable"; readonly message: string }
-  | { readonly _tag: "NoAnswer"; readonly message: string }
+  /** `dropped`: the connection was closed or reset under the request (not a timeout). */
+  | { readonly _tag: "NoAnswer"; readonly message: string; readonly dropped: boolean }
 
 /** Connection errors that mean the request never reached the owner (safe to take over and answer here). */
 const NOT_CONNECTED = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "ECONNTIMEOUT"])
@@ -114,7 +115,7 @@ const send = (
       const req = (https ? Https : Http).request(target, { method, headers, agent: https ? agents.https : agents.http, timeout: timeoutMs }, (res) => {
         const chunks: Array<Buffer> = []
         res.on("data", (c: Buffer) => chunks.push(c))
-        res.on("error", (e) => finish({ _tag: "NoAnswer", message: e.message }))
+        res.on("error", (e) => finish({ _tag: "NoAnswer", message: e.message, dropped: false }))
         res.on("end", () => {
           const out: Record<string, string> = {}
           for (const [k, v] of Object.entries(res.headers)) {
@@ -139,7 +140,11 @@ const send = (
       })
       req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)))
       req.on("error", (e: Error & { code?: string }) =>
-        finish(!connected && NOT_CONNECTED.has(e.code ?? "") ? { _tag: "Unreachable", message: e.message } : { _tag: "NoAnswer", message: e.message }))
+        finish(
+          !connected && NOT_CONNECTED.has(e.code ?? "")
+            ? { _tag: "Unreachable", message: e.message }
+            : { _tag: "NoAnswer", message: e.message, dropped: e.code === "ECONNRESET" || e.code === "EPIPE" }
+        ))
       req.end(body)
       return Effect.sync(() => {
         done = true
@@ -147,6 +152,24 @@ const send = (
         req.destroy()
       })
     })
+  })
+
+/**
+ * Whether `runner` is stopping cleanly: it is gone from the runners within half a lease (it
+ * removes itself once it has answered every request it took, so a request it dropped meanwhile
+ * was never acted on, and may be answered elsewhere). A runner that crashed stays registered:
+ * a request it dropped may have been acted on, and is not sent anywhere else.
+ */
+const stoppedCleanly = (ownership: OwnershipShape, runner: string): Effect.Effect<boolean> =>
+  Effect.gen(function*() {
+    const deadline = performance.now() + Math.max(500, ownership.ttlMs / 2)
+    for (;;) {
+      const still = yield* Effect.result(ownership.registered(runner))
+      if (still._tag === "Failure") return false
+      if (!still.success) return true
+      if (performance.now() >= deadline) return false
+      yield* Effect.sleep("25 millis")
+    }
   })
 
 /**
@@ -176,7 +199,7 @@ export const intercept = (ownership: OwnershipShape, options: { readonly timeout
           ? { _tag: "Unreachable", message: `runner ${owner.runner} has no address` }
           : yield* send(request, owner, ownership.runner, timeoutMs, Math.max(200, ownership.ttlMs / 2))
         if (sent._tag === "Answered") return sent.response
-        if (sent._tag === "NoAnswer") {
+        if (sent._tag === "NoAnswer" && !(sent.dropped && !waited && (yield* stoppedCleanly(ownership, owner.runner)))) {
           return answer(504, "Unavailable", `runner ${owner.runner}, owner of ${id.key}, did not answer: ${sent.message}`)
         }
         if (waited) return answer(503, "Unavailable", `runner ${owner.runner}, owner of ${id.key}, is unreachable: ${sent.message}`, { "retry-after": "1" })

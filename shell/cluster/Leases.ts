@@ -73,6 +73,14 @@ export const join = (sql: SqlClient, runner: string, ttlMs: number): Effect.Effe
   }))
 
 /**
+ * Whether `runner` is registered: it started and has not stopped cleanly (a clean stop removes
+ * it, after the requests it had in flight were answered).
+ * @complexity one statement
+ */
+export const registered = (sql: SqlClient, runner: string): Effect.Effect<boolean, StoreError> =>
+  run(Effect.map(sql.unsafe<Row>(`SELECT 1 FROM mags_runners WHERE runner = $1`, [runner]), (rows) => rows.length > 0))
+
+/**
  * Records the base URL at which the other runners reach `runner` (again: updates it).
  * @complexity one statement
  */

@@ -91,6 +91,8 @@ export interface OwnershipShape {
    * used when the owner does not answer (it died: its lease lapses within `ttlMs`).
    */
   readonly takeOver: (id: MemoryId, maxMs: number) => Effect.Effect<Route, StoreError>
+  /** Whether a runner is registered (started and not stopped cleanly: see `Leases.registered`). */
+  readonly registered: (runner: string) => Effect.Effect<boolean, StoreError>
   /** Publishes the base URL at which the other runners reach this one. */
   readonly advertise: (address: string) => Effect.Effect<void, StoreError>
   /** The leases this runner holds now (as it believes). */
@@ -248,6 +250,7 @@ export const make = (options: Options): Effect.Effect<OwnershipShape, StoreError
       route,
       takeOver,
       advertise: (address) => Leases.register(sql, runner, address),
+      registered: (other) => Leases.registered(sql, other),
       held: Effect.sync(() => [...local.values()].map((l) => ({ id: l.id, token: l.token })))
     } satisfies OwnershipShape
   })

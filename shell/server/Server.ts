@@ -129,7 +129,12 @@ const hostName = (header: string): string => {
  * `content-length` says so; a chunked body is cut off at the limit while it is read), and JSON
  * error bodies for the answers `effect/http` gives with an empty body.
  */
-const limits = (maxBodyBytes: number, noAuth: boolean, intercept: Intercept | undefined, runner: string | undefined) =>
+/** Set once the server starts to stop: every answer from then on closes its connection. */
+interface Draining {
+  on: boolean
+}
+
+const limits = (maxBodyBytes: number, noAuth: boolean, intercept: Intercept | undefined, runner: string | undefined, draining: Draining) =>
   HttpRouter.middleware(
     // A global middleware's type may not handle errors (they reach the server's own handler); this
     // one turns every failure into its JSON answer, which the server then sends as any response.
@@ -150,9 +155,11 @@ const limits = (maxBodyBytes: number, noAuth: boolean, intercept: Intercept | un
           : Effect.flatMap(intercept(request), (response) => (response === undefined ? httpEffect : Effect.succeed(response)))
         const exit = yield* Effect.exit(Effect.provideService(answer, HttpIncomingMessage.MaxBodySize, ByteSize.bytes(maxBodyBytes)))
         if (exit._tag === "Success") {
-          return runner === undefined || exit.value.headers[RUNNER_HEADER] !== undefined
+          const answered = runner === undefined || exit.value.headers[RUNNER_HEADER] !== undefined
             ? exit.value
             : HttpServerResponse.setHeader(exit.value, RUNNER_HEADER, runner)
+          // stopping: a keep-alive client (another runner forwarding) must not go on sending here
+          return draining.on ? HttpServerResponse.setHeader(answered, "connection", "close") : answered
         }
         if (Cause.hasInterruptsOnly(exit.cause)) return yield* Effect.failCause(exit.cause)
         const [response] = yield* HttpServerError.causeResponse(exit.cause)
@@ -172,20 +179,22 @@ const limits = (maxBodyBytes: number, noAuth: boolean, intercept: Intercept | un
  * HTTP server: what {@link layer} serves, and what tests can call with `HttpRouter.toWebHandler`.
  * @complexity O(routes)
  */
-export const routes = <RA = never, RP = never>(options: Options<RA, RP>) => {
+export const routes = <RA = never, RP = never>(options: Options<RA, RP>, draining: Draining = { on: false }) => {
   const api = HttpApiBuilder.layer(Api, { openapiPath: "/openapi.json" }).pipe(
     Layer.provide(handlers),
     Layer.provide(Authorization.layer)
   )
   const authenticated = (options.mounts?.authenticated ?? []).map((m) => m.pipe(Layer.provide(requireGrant.layer)))
-  return Layer.mergeAll(api, limits(options.maxBodyBytes ?? DEFAULT_MAX_BODY, options.noAuth === true, options.intercept, options.runner), ...authenticated, ...(options.mounts?.public ?? [])).pipe(
+  return Layer.mergeAll(api, limits(options.maxBodyBytes ?? DEFAULT_MAX_BODY, options.noAuth === true, options.intercept, options.runner, draining), ...authenticated, ...(options.mounts?.public ?? [])).pipe(
     Layer.provide(Access.layer({ tokens: options.tokens, noAuth: options.noAuth === true }))
   )
 }
 
 /**
  * The whole server: {@link routes} served by Node's `http` server on `host:port`, with the
- * slow-client timeouts. Fails to build with a message when `noAuth` is asked on a non-loopback
+ * slow-client timeouts. When it stops it finishes the requests in flight, and every answer from
+ * then on carries `connection: close`, so keep-alive clients (another runner forwarding to this
+ * one) go elsewhere at once instead of keeping it busy. Fails to build with a message when `noAuth` is asked on a non-loopback
  * host, or the port cannot be bound.
  * @complexity O(routes) to build
  */
@@ -203,7 +212,14 @@ export const layer = <RA = never, RP = never>(options: Options<RA, RP>) => {
       // how often Node looks for connections past those timeouts
       connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(headersTimeout / 2)))
     })
-  return HttpRouter.serve(routes(options), { disableLogger: true, disableListenLog: true }).pipe(
+  const draining: Draining = { on: false }
+  const served = HttpRouter.serve(routes(options, draining), { disableLogger: true, disableListenLog: true })
+  // built after the serving layer, so released before it: from the moment the server starts to
+  // stop (it finishes the requests in flight), its answers close their connections
+  const drain = Layer.effectDiscard(Effect.addFinalizer(() => Effect.sync(() => {
+    draining.on = true
+  })))
+  return Layer.provide(drain, served).pipe(
     Layer.provideMerge(NodeHttpServer.layer(server, { port: options.port ?? DEFAULT_PORT, host })),
     Layer.provide(guard)
   )
