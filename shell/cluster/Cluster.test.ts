@@ -284,6 +284,23 @@ describe.skipIf(skip !== undefined)("a cluster of mags serve runners over Postgr
     }
   })
 
+  it("right after the owner crashes, a read through the other runner's idle keep-alive connection to it is answered once the lease lapses", async () => {
+    const store = await Effect.runPromise(pg.database("idlecrash"))
+    const b = await start("rn", store, 1000)
+    for (let round = 0; round < 3; round++) {
+      const a = await start(`ro${round}`, store, 1000)
+      const user = `ian${round}`
+      expect((await post(a, `${M(user)}/facts`, fact(0))).runner).toBe(`ro${round}`)
+      expect((await get(b, `${M(user)}/graph`)).runner).toBe(`ro${round}`)
+      const exited = stop(a, "SIGKILL")
+      const r = await get(b, `${M(user)}/graph`)
+      await exited
+      expect(r.status, r.body).toBe(200)
+      expect(r.runner).toBe("rn")
+      expect(r.body).toMatch(/"W0"/)
+    }
+  })
+
   it("a plain client (the CLI) may not write a memory a runner owns; it may once the runner has stopped", async () => {
     const store = await Effect.runPromise(pg.database("cli"))
     const a = await start("ri", store, 60_000)

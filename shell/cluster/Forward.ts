@@ -199,7 +199,10 @@ export const intercept = (ownership: OwnershipShape, options: { readonly timeout
           ? { _tag: "Unreachable", message: `runner ${owner.runner} has no address` }
           : yield* send(request, owner, ownership.runner, timeoutMs, Math.max(200, ownership.ttlMs / 2))
         if (sent._tag === "Answered") return sent.response
-        if (sent._tag === "NoAnswer" && !(sent.dropped && !waited && (yield* stoppedCleanly(ownership, owner.runner)))) {
+        // a dropped read is safe to answer elsewhere; a dropped write only when the owner stopped cleanly
+        const safe = sent._tag === "NoAnswer" && sent.dropped && !waited &&
+          (request.method === "GET" || request.method === "HEAD" || (yield* stoppedCleanly(ownership, owner.runner)))
+        if (sent._tag === "NoAnswer" && !safe) {
           return answer(504, "Unavailable", `runner ${owner.runner}, owner of ${id.key}, did not answer: ${sent.message}`)
         }
         if (waited) return answer(503, "Unavailable", `runner ${owner.runner}, owner of ${id.key}, is unreachable: ${sent.message}`, { "retry-after": "1" })
