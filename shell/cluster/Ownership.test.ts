@@ -8,7 +8,7 @@
  * runner's writes. Skips, with the reason printed, where no PostgreSQL binaries exist.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, Layer, Scope } from "effect"
+import { Effect, Exit, Fiber, Layer, Scope } from "effect"
 import { afterAll } from "vitest"
 import * as Event from "../../core/Event.ts"
 import { Memories } from "../app/Memories.ts"
@@ -190,6 +190,20 @@ describe.skipIf(skip !== undefined)("cluster ownership", () => {
           if (a.fence.token(id) === undefined) dropped.push(id.key)
         }), { concurrency: 8, discard: true })
       assert.deepStrictEqual(dropped, [])
+    }).pipe(Effect.scoped))
+
+  it.live("with claimAfterAdvertise, nothing is claimed before the runner's address is published", () =>
+    Effect.gen(function*() {
+      const url = yield* Effect.orDie(pg.database("advertise"))
+      const a = yield* Ownership.make({ url, runner: "a", ttlMs: 60_000, claimAfterAdvertise: true })
+      const routed = yield* Effect.forkChild(a.route(alice))
+      yield* Effect.sleep("200 millis")
+      assert.isUndefined(routed.pollUnsafe())
+      const sql = yield* Postgres.connect({ url })
+      assert.isUndefined(yield* Leases.owner(sql, alice))
+      yield* a.advertise("http://127.0.0.1:1")
+      assert.strictEqual((yield* Fiber.join(routed))._tag, "Local")
+      assert.strictEqual((yield* Leases.owner(sql, alice))?.address, "http://127.0.0.1:1")
     }).pipe(Effect.scoped))
 
   it.live("while another runner holds the memory, Memories answers Locked naming it", () =>

@@ -26,7 +26,7 @@
  *
  * @since 0.4.0
  */
-import { Context, Duration, Effect, Layer, Schedule, Semaphore } from "effect"
+import { Context, Deferred, Duration, Effect, Layer, Schedule, Semaphore } from "effect"
 import type { SqlClient } from "effect/sql/SqlClient"
 import { randomBytes } from "node:crypto"
 import { hostname } from "node:os"
@@ -49,6 +49,12 @@ export interface Options {
   readonly runner?: string | undefined
   /** How long a lease lasts without renewal (default {@link DEFAULT_TTL_MS}). */
   readonly ttlMs?: number | undefined
+  /**
+   * Claim nothing until {@link OwnershipShape.advertise} has published this runner's address
+   * (default false): a runner that starts serving before it has advertised would otherwise own
+   * memories the others cannot reach it for. `mags serve` sets it.
+   */
+  readonly claimAfterAdvertise?: boolean | undefined
   /** A memory no request has used for this long is let go (default {@link DEFAULT_IDLE_MS}), so renewals cost O(memories in use). */
   readonly idleMs?: number | undefined
 }
@@ -141,6 +147,8 @@ export const make = (options: Options): Effect.Effect<OwnershipShape, StoreError
     const remote = new Map<string, { readonly owner: Leases.Owner; readonly until: number }>()
     // claims of one memory one at a time (two requests for a new memory claim it once)
     const claiming = Semaphore.makeUnsafe(1)
+    const advertised = Deferred.makeUnsafe<void>()
+    if (options.claimAfterAdvertise !== true) Deferred.doneUnsafe(advertised, Effect.void)
 
     const claimNow = (id: MemoryId): Effect.Effect<Route, StoreError> =>
       Effect.gen(function*() {
@@ -191,7 +199,10 @@ export const make = (options: Options): Effect.Effect<OwnershipShape, StoreError
       Effect.suspend(() => {
         const known = fresh(id)
         if (known !== undefined) return Effect.succeed(known)
-        return claiming.withPermits(1)(Effect.suspend(() => fresh(id) !== undefined ? Effect.succeed(fresh(id)!) : claimNow(id)))
+        return Effect.andThen(
+          Deferred.await(advertised),
+          claiming.withPermits(1)(Effect.suspend(() => fresh(id) !== undefined ? Effect.succeed(fresh(id)!) : claimNow(id)))
+        )
       })
 
     const takeOver = (id: MemoryId, maxMs: number): Effect.Effect<Route, StoreError> =>
@@ -249,7 +260,7 @@ export const make = (options: Options): Effect.Effect<OwnershipShape, StoreError
       fence,
       route,
       takeOver,
-      advertise: (address) => Leases.register(sql, runner, address),
+      advertise: (address) => Effect.andThen(Leases.register(sql, runner, address), Deferred.succeed(advertised, undefined)),
       registered: (other) => Leases.registered(sql, other),
       held: Effect.sync(() => [...local.values()].map((l) => ({ id: l.id, token: l.token })))
     } satisfies OwnershipShape

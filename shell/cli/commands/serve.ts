@@ -82,7 +82,8 @@ export const serve = Command.make("serve", {
       ? yield* Ownership.make({
         url: Redacted.value(s.store.url),
         runner: Option.getOrUndefined(runner),
-        ttlMs: Option.getOrUndefined(leaseMs)
+        ttlMs: Option.getOrUndefined(leaseMs),
+        claimAfterAdvertise: true
       }).pipe(Effect.mapError(fromStoreError))
       : undefined
 
