@@ -192,6 +192,16 @@ describe.skipIf(skip !== undefined)("cluster ownership", () => {
       assert.deepStrictEqual(dropped, [])
     }).pipe(Effect.scoped))
 
+  it.live("concurrent first requests for one memory claim it once (one token); different memories are claimed side by side", () =>
+    Effect.gen(function*() {
+      const url = yield* Effect.orDie(pg.database("single"))
+      const a = yield* Ownership.make({ url, runner: "a", ttlMs: 60_000 })
+      const ids = Array.from({ length: 5 }, (_, i) => MemoryId.fromParts({ user: `v${i}` }))
+      const routes = yield* Effect.forEach(Array.from({ length: 40 }, (_, i) => ids[i % 5]!), (id) => a.route(id), { concurrency: "unbounded" })
+      assert.deepStrictEqual([...new Set(routes.map((r) => (r._tag === "Local" ? r.token : -1)))], [1])
+      assert.strictEqual((yield* a.held).length, 5)
+    }).pipe(Effect.scoped))
+
   it.live("with claimAfterAdvertise, nothing is claimed before the runner's address is published", () =>
     Effect.gen(function*() {
       const url = yield* Effect.orDie(pg.database("advertise"))

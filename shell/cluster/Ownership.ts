@@ -26,7 +26,7 @@
  *
  * @since 0.4.0
  */
-import { Context, Deferred, Duration, Effect, Layer, Schedule, Semaphore } from "effect"
+import { Cause, Context, Deferred, Duration, Effect, Exit, Layer, Schedule } from "effect"
 import type { SqlClient } from "effect/sql/SqlClient"
 import { randomBytes } from "node:crypto"
 import { hostname } from "node:os"
@@ -145,8 +145,27 @@ export const make = (options: Options): Effect.Effect<OwnershipShape, StoreError
     const local = new Map<string, Local>()
     // another runner's lease, remembered for a short while (it renews every ttl/5)
     const remote = new Map<string, { readonly owner: Leases.Owner; readonly until: number }>()
-    // claims of one memory one at a time (two requests for a new memory claim it once)
-    const claiming = Semaphore.makeUnsafe(1)
+    // the claim in flight for each memory: requests for one memory claim it once, while claims of
+    // different memories go on side by side
+    const pending = new Map<string, Deferred.Deferred<Route, StoreError>>()
+    const claimOf = (id: MemoryId): Effect.Effect<Route, StoreError> =>
+      Effect.suspend(() => {
+        const k = keyOf(id)
+        const waiting = pending.get(k)
+        if (waiting !== undefined) return Deferred.await(waiting)
+        const done = Deferred.makeUnsafe<Route, StoreError>()
+        pending.set(k, done)
+        return claimNow(id).pipe(
+          Effect.onExit((exit) =>
+            Effect.andThen(
+              Effect.sync(() => pending.delete(k)),
+              Deferred.done(done, exit._tag === "Failure" && Cause.hasInterruptsOnly(exit.cause)
+                ? Exit.fail(new StoreError({ reason: "Io", message: `memory ${id.key}: its claim was interrupted` }))
+                : exit)
+            )
+          )
+        )
+      })
     const advertised = Deferred.makeUnsafe<void>()
     if (options.claimAfterAdvertise !== true) Deferred.doneUnsafe(advertised, Effect.void)
 
@@ -201,7 +220,7 @@ export const make = (options: Options): Effect.Effect<OwnershipShape, StoreError
         if (known !== undefined) return Effect.succeed(known)
         return Effect.andThen(
           Deferred.await(advertised),
-          claiming.withPermits(1)(Effect.suspend(() => fresh(id) !== undefined ? Effect.succeed(fresh(id)!) : claimNow(id)))
+          Effect.suspend(() => fresh(id) !== undefined ? Effect.succeed(fresh(id)!) : claimOf(id))
         )
       })
 
@@ -210,7 +229,7 @@ export const make = (options: Options): Effect.Effect<OwnershipShape, StoreError
         const deadline = performance.now() + maxMs
         remote.delete(keyOf(id))
         for (;;) {
-          const r = yield* claiming.withPermits(1)(claimNow(id))
+          const r = yield* claimOf(id)
           if (r._tag === "Local" || performance.now() >= deadline) return r
           yield* Effect.sleep(Duration.millis(Math.max(20, Math.min(ttlMs / 10, deadline - performance.now()))))
           remote.delete(keyOf(id))
