@@ -25,7 +25,7 @@ if [ ! -x "$bin/initdb" ] || [ ! -x "$bin/pg_ctl" ]; then
   exit 1
 fi
 
-dir=$(mktemp -d /tmp/mags-cluster-XXXXXX)
+dir=$(mktemp -d "${TMPDIR:-/tmp}/mags-cluster.XXXXXX")
 as=()
 # initdb refuses to run as root: the folder goes to the postgres user, who runs the server
 if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; as=(runuser -u postgres --); fi

@@ -55,9 +55,7 @@ describe.skipIf(skip !== undefined)("mags CLI on PostgreSQL", () => {
   })
 
   it("repair: a damaged record's tail moves to a corrupt branch (exit DataLost), then the store is healthy and verifies", async () => {
-    const server = await Effect.runPromise(pg.server)
-    const db = decodeURIComponent(url.split("/").pop()!.split("?")[0]!)
-    await Effect.runPromise(server.psql(db, "UPDATE mags_events SET crc = crc # 1 WHERE seq = (SELECT max(seq) FROM mags_events)"))
+    await Effect.runPromise(pg.psql(url, "UPDATE mags_events SET crc = crc # 1 WHERE seq = (SELECT max(seq) FROM mags_events)"))
     const refused = mags(["inspect"], envOf("five"))
     expect(refused.code).toBe(exitCodes.CorruptJournal)
     const r = mags(["repair"], envOf("five"))

@@ -157,12 +157,10 @@ describe.skipIf(skip !== undefined)("a cluster of mags serve runners over Postgr
     expect(owners.size).toBe(1)
     expect([...await subjects(a, "carol")].sort((x, y) => x - y)).toEqual(Array.from({ length: 24 }, (_, i) => i))
     await verified(a, "carol")
-    const server = await Effect.runPromise(pg.server)
-    const db = decodeURIComponent(store.split("/").pop()!.split("?")[0]!)
-    const live = await Effect.runPromise(server.psql(db, `SELECT runner FROM mags_leases WHERE "user" = 'carol' AND expires > clock_timestamp()`))
+    const live = await Effect.runPromise(pg.psql(store, `SELECT runner FROM mags_leases WHERE "user" = 'carol' AND expires > clock_timestamp()`))
     expect(live).toContain([...owners][0]!)
     // the seqs are one run 1..n: no write was applied twice
-    const seqs = await Effect.runPromise(server.psql(db, "SELECT count(*) || ':' || max(seq) FROM mags_events"))
+    const seqs = await Effect.runPromise(pg.psql(store, "SELECT count(*) || ':' || max(seq) FROM mags_events"))
     const [n, max] = seqs.trim().split(":").map(Number)
     expect(n).toBe(max)
   })
@@ -217,11 +215,9 @@ describe.skipIf(skip !== undefined)("a cluster of mags serve runners over Postgr
     // b has no copy yet: its reads go to a
     expect((await get(b, `${M("erin")}/graph`)).runner).toBe("rg")
     await stop(a)
-    const server = await Effect.runPromise(pg.server)
-    const db = decodeURIComponent(store.split("/").pop()!.split("?")[0]!)
-    const left = await Effect.runPromise(server.psql(db, `SELECT count(*) FROM mags_leases WHERE runner = 'rg' AND expires > clock_timestamp()`))
+    const left = await Effect.runPromise(pg.psql(store, `SELECT count(*) FROM mags_leases WHERE runner = 'rg' AND expires > clock_timestamp()`))
     expect(left.trim()).toBe("0")
-    const runners = await Effect.runPromise(server.psql(db, `SELECT count(*) FROM mags_runners WHERE runner = 'rg'`))
+    const runners = await Effect.runPromise(pg.psql(store, `SELECT count(*) FROM mags_runners WHERE runner = 'rg'`))
     expect(runners.trim()).toBe("0")
     const took = await post(b, `${M("erin")}/facts`, fact(5))
     expect(took.status, took.body).toBe(200)
@@ -232,11 +228,9 @@ describe.skipIf(skip !== undefined)("a cluster of mags serve runners over Postgr
 
   it("the owner stopped cleanly under load: writes through the other runner go on, every one answered 200 and applied once", async () => {
     const store = await Effect.runPromise(pg.database("drain"))
-    const server = await Effect.runPromise(pg.server)
-    const db = decodeURIComponent(store.split("/").pop()!.split("?")[0]!)
     const [a, b] = await Promise.all([start("rj", store, 5000), start("rk", store, 5000)])
     expect((await post(a, `${M("gil")}/facts`, fact(0))).runner).toBe("rj")
-    const engrammed = async () => Number((await Effect.runPromise(server.psql(db, `SELECT count(*) FROM mags_events WHERE tag = 'Engrammed'`))).trim())
+    const engrammed = async () => Number((await Effect.runPromise(pg.psql(store, `SELECT count(*) FROM mags_events WHERE tag = 'Engrammed'`))).trim())
     expect(await engrammed()).toBe(1)
     // four keep-alive writers through b (forwarded to a), before, while and after a stops
     const statuses: Array<number> = []
@@ -266,8 +260,6 @@ describe.skipIf(skip !== undefined)("a cluster of mags serve runners over Postgr
 
   it("right after the owner starts a clean stop, a write through the other runner's idle keep-alive connection to it is answered, once", async () => {
     const store = await Effect.runPromise(pg.database("idlestop"))
-    const server = await Effect.runPromise(pg.server)
-    const db = decodeURIComponent(store.split("/").pop()!.split("?")[0]!)
     const b = await start("rl", store, 5000)
     for (let round = 0; round < 6; round++) {
       const a = await start(`rm${round}`, store, 5000)
@@ -279,7 +271,7 @@ describe.skipIf(skip !== undefined)("a cluster of mags serve runners over Postgr
       const r = await post(b, `${M(user)}/facts`, fact(2))
       await exited
       expect(r.status, r.body).toBe(200)
-      const n = await Effect.runPromise(server.psql(db, `SELECT count(*) FROM mags_events e JOIN mags_memories m ON m.id = e.memory WHERE m."user" = '${user}' AND e.tag = 'Engrammed'`))
+      const n = await Effect.runPromise(pg.psql(store, `SELECT count(*) FROM mags_events e JOIN mags_memories m ON m.id = e.memory WHERE m."user" = '${user}' AND e.tag = 'Engrammed'`))
       expect(Number(n.trim())).toBe(3)
     }
   })

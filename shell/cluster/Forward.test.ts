@@ -21,8 +21,6 @@ if (skip !== undefined) console.warn(skip)
 
 const pg = PgServer.shared()
 afterAll(pg.close)
-
-const dbOf = (url: string) => decodeURIComponent(url.split("/").pop()!.split("?")[0]!)
 const request = (path: string, init?: RequestInit) => HttpServerRequest.fromWeb(new Request(`http://127.0.0.1${path}`, init))
 
 describe("Forward.memoryOf", () => {
@@ -83,7 +81,6 @@ describe.skipIf(skip !== undefined)("Forward.intercept", () => {
   it.live("an owner that cannot be reached is taken over once its lease lapses, and the request is answered here", () =>
     Effect.gen(function*() {
       const url = yield* Effect.orDie(pg.database("gone"))
-      const server = yield* Effect.orDie(pg.server)
       const b = yield* Ownership.make({ url, runner: "b", ttlMs: 1000 })
       // a runner that is gone: its lease has 1.5 s left, its address refuses connections
       const closed = Http.createServer()
@@ -91,7 +88,7 @@ describe.skipIf(skip !== undefined)("Forward.intercept", () => {
         const p = (closed.address() as import("node:net").AddressInfo).port
         closed.close(() => resume(Effect.succeed(p)))
       }))
-      yield* Effect.orDie(server.psql(dbOf(url), `INSERT INTO mags_runners (runner, address) VALUES ('ghost', 'http://127.0.0.1:${port}');
+      yield* Effect.orDie(pg.psql(url, `INSERT INTO mags_runners (runner, address) VALUES ('ghost', 'http://127.0.0.1:${port}');
         INSERT INTO mags_leases ("user", agent, session, runner, token, expires) VALUES ('carol', 'default', 'default', 'ghost', 7, clock_timestamp() + interval '1500 milliseconds')`))
       const started = performance.now()
       const answer = yield* Forward.intercept(b)(request("/v1/memories/carol/default/default/graph"))

@@ -27,7 +27,7 @@ import { Effect } from "effect"
 import { HttpServerResponse } from "effect/http"
 import type { HttpServerRequest } from "effect/http"
 import * as Tenant from "../app/Tenant.ts"
-import { bodyText } from "../server/Errors.ts"
+import { errorResponse } from "../server/Errors.ts"
 import type { Intercept } from "../server/Server.ts"
 import type { MemoryId } from "../store/MemoryStore.ts"
 import type { Owner } from "./Leases.ts"
@@ -56,9 +56,6 @@ export const memoryOf = (url: string): MemoryId | undefined => {
     return undefined
   }
 }
-
-const answer = (status: number, kind: string, message: string, headers: Record<string, string> = {}) =>
-  HttpServerResponse.text(bodyText(status, kind, message), { status, contentType: "application/json", headers })
 
 const PASSED = ["authorization", "content-type", "accept"] as const
 
@@ -185,7 +182,7 @@ export const intercept = (ownership: OwnershipShape, options: { readonly timeout
       const id = memoryOf(request.url)
       if (id === undefined) return undefined
       const routed = yield* Effect.result(ownership.route(id))
-      if (routed._tag === "Failure") return answer(503, "Unavailable", `cluster: cannot look up the owner of ${id.key}: ${routed.failure.message}`, { "retry-after": "1" })
+      if (routed._tag === "Failure") return errorResponse(503, "Unavailable", `cluster: cannot look up the owner of ${id.key}: ${routed.failure.message}`, { "retry-after": "1" })
       let route: Route = routed.success
       // the owner may have died: once, wait for its lease to lapse and take the memory over
       let waited = false
@@ -193,7 +190,7 @@ export const intercept = (ownership: OwnershipShape, options: { readonly timeout
         if (route._tag === "Local") return undefined
         const owner = route.owner
         if (request.headers[FORWARDED_HEADER] !== undefined) {
-          return answer(503, "Unavailable", `memory ${id.key} moved to runner ${owner.runner} while the request was forwarded; retry`, { "retry-after": "1" })
+          return errorResponse(503, "Unavailable", `memory ${id.key} moved to runner ${owner.runner} while the request was forwarded; retry`, { "retry-after": "1" })
         }
         const sent: Sent = owner.address === undefined
           ? { _tag: "Unreachable", message: `runner ${owner.runner} has no address` }
@@ -203,12 +200,12 @@ export const intercept = (ownership: OwnershipShape, options: { readonly timeout
         const safe = sent._tag === "NoAnswer" && sent.dropped && !waited &&
           (request.method === "GET" || request.method === "HEAD" || (yield* stoppedCleanly(ownership, owner.runner)))
         if (sent._tag === "NoAnswer" && !safe) {
-          return answer(504, "Unavailable", `runner ${owner.runner}, owner of ${id.key}, did not answer: ${sent.message}`)
+          return errorResponse(504, "Unavailable", `runner ${owner.runner}, owner of ${id.key}, did not answer: ${sent.message}`)
         }
-        if (waited) return answer(503, "Unavailable", `runner ${owner.runner}, owner of ${id.key}, is unreachable: ${sent.message}`, { "retry-after": "1" })
+        if (waited) return errorResponse(503, "Unavailable", `runner ${owner.runner}, owner of ${id.key}, is unreachable: ${sent.message}`, { "retry-after": "1" })
         waited = true
         const taken = yield* Effect.result(ownership.takeOver(id, owner.leftMs + ownership.ttlMs / 5))
-        if (taken._tag === "Failure") return answer(503, "Unavailable", `cluster: cannot take ${id.key} over: ${taken.failure.message}`, { "retry-after": "1" })
+        if (taken._tag === "Failure") return errorResponse(503, "Unavailable", `cluster: cannot take ${id.key} over: ${taken.failure.message}`, { "retry-after": "1" })
         route = taken.success
       }
     })

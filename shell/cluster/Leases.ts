@@ -27,12 +27,10 @@
  */
 import { Effect } from "effect"
 import type { SqlClient } from "effect/sql/SqlClient"
-import { classify } from "../store/Postgres.ts"
+import { classify, num, read, str } from "../store/Postgres.ts"
 import { MemoryId, type StoreError } from "../store/MemoryStore.ts"
 
 type Row = { readonly [k: string]: unknown }
-
-const num = (v: unknown): number => (typeof v === "bigint" ? Number(v) : typeof v === "string" ? Number(v) : (v as number))
 
 /** A live lease as another runner sees it. */
 export interface Owner {
@@ -50,6 +48,7 @@ export interface Held {
   readonly token: number
 }
 
+/** A statement's failures (a reader's "Corrupt" included: see `Postgres.read`) as `StoreError`s. */
 const run = <A>(self: Effect.Effect<A, unknown>): Effect.Effect<A, StoreError> => Effect.mapError(self, classify)
 
 /**
@@ -68,8 +67,10 @@ export const join = (sql: SqlClient, runner: string, ttlMs: number): Effect.Effe
       [runner, ttlMs]
     )
     if (rows.length > 0) return undefined
-    const seen = yield* sql.unsafe<Row>(`SELECT extract(epoch FROM (clock_timestamp() - seen)) * 1000 AS ago FROM mags_runners WHERE runner = $1`, [runner])
-    return Math.max(0, num(seen[0]?.["ago"] ?? 0))
+    return yield* read(
+      sql.unsafe<Row>(`SELECT extract(epoch FROM (clock_timestamp() - seen)) * 1000 AS ago FROM mags_runners WHERE runner = $1`, [runner]),
+      (seen) => Math.max(0, num(seen[0]?.["ago"] ?? 0))
+    )
   }))
 
 /**
@@ -78,7 +79,7 @@ export const join = (sql: SqlClient, runner: string, ttlMs: number): Effect.Effe
  * @complexity one statement
  */
 export const registered = (sql: SqlClient, runner: string): Effect.Effect<boolean, StoreError> =>
-  run(Effect.map(sql.unsafe<Row>(`SELECT 1 FROM mags_runners WHERE runner = $1`, [runner]), (rows) => rows.length > 0))
+  run(read(sql.unsafe<Row>(`SELECT 1 FROM mags_runners WHERE runner = $1`, [runner]), (rows) => rows.length > 0))
 
 /**
  * Records the base URL at which the other runners reach `runner` (again: updates it).
@@ -100,7 +101,7 @@ export const register = (sql: SqlClient, runner: string, address: string): Effec
  * @complexity one statement (an upsert on the primary key)
  */
 export const claim = (sql: SqlClient, runner: string, id: MemoryId, ttlMs: number, held?: number): Effect.Effect<number | undefined, StoreError> =>
-  run(Effect.map(
+  run(read(
     sql.unsafe<Row>(
       `INSERT INTO mags_leases ("user", agent, session, runner, token, expires)
        VALUES ($1, $2, $3, $4, 1, clock_timestamp() + $5::double precision * interval '1 millisecond')
@@ -121,7 +122,7 @@ export const claim = (sql: SqlClient, runner: string, id: MemoryId, ttlMs: numbe
  * @complexity one statement
  */
 export const owner = (sql: SqlClient, id: MemoryId): Effect.Effect<Owner | undefined, StoreError> =>
-  run(Effect.map(
+  run(read(
     sql.unsafe<Row>(
       `SELECT l.runner, l.token, r.address,
               extract(epoch FROM (l.expires - clock_timestamp())) * 1000 AS left_ms
@@ -133,9 +134,10 @@ export const owner = (sql: SqlClient, id: MemoryId): Effect.Effect<Owner | undef
       const r = rows[0]
       if (r === undefined) return undefined
       return {
-        runner: String(r["runner"]),
+        runner: str(r["runner"]),
         token: num(r["token"]),
-        address: typeof r["address"] === "string" ? r["address"] : undefined,
+        // '' while the runner starts, before it has advertised
+        address: typeof r["address"] === "string" && r["address"] !== "" ? r["address"] : undefined,
         leftMs: Math.max(0, num(r["left_ms"]))
       }
     }
@@ -148,17 +150,21 @@ export const owner = (sql: SqlClient, id: MemoryId): Effect.Effect<Owner | undef
  */
 export const renew = (sql: SqlClient, runner: string, ttlMs: number): Effect.Effect<ReadonlyArray<Held>, StoreError> =>
   run(Effect.gen(function*() {
-    const rows = yield* sql.unsafe<Row>(
-      `UPDATE mags_leases SET expires = clock_timestamp() + $2::double precision * interval '1 millisecond'
-       WHERE runner = $1 AND expires > clock_timestamp()
-       RETURNING "user", agent, session, token`,
-      [runner, ttlMs]
+    const held = yield* read(
+      sql.unsafe<Row>(
+        `UPDATE mags_leases SET expires = clock_timestamp() + $2::double precision * interval '1 millisecond'
+         WHERE runner = $1 AND expires > clock_timestamp()
+         RETURNING "user", agent, session, token`,
+        [runner, ttlMs]
+      ),
+      (rows) =>
+        rows.map((r): Held => ({
+          id: new MemoryId({ user: str(r["user"]), agent: str(r["agent"]), session: str(r["session"]) }),
+          token: num(r["token"])
+        }))
     )
     yield* sql.unsafe(`UPDATE mags_runners SET seen = clock_timestamp() WHERE runner = $1`, [runner])
-    return rows.map((r) => ({
-      id: new MemoryId({ user: String(r["user"]), agent: String(r["agent"]), session: String(r["session"]) }),
-      token: num(r["token"])
-    }))
+    return held
   }))
 
 /**

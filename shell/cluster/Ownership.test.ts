@@ -8,7 +8,7 @@
  * runner's writes. Skips, with the reason printed, where no PostgreSQL binaries exist.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, Fiber, Layer, Scope } from "effect"
+import { Context, Effect, Exit, Fiber, Layer, Scope } from "effect"
 import { afterAll } from "vitest"
 import * as Event from "../../core/Event.ts"
 import { Memories } from "../app/Memories.ts"
@@ -33,7 +33,15 @@ const fact = (k: number): Event.Event =>
     input: { entities: [{ label: `w${k}`, embedding: [1, 0, 0] }, { label: `x${k}`, embedding: [0, 1, 0] }], facts: [{ subject: `w${k}`, relation: "knows", object: `x${k}` }] }
   })
 
-const dbOf = (url: string) => decodeURIComponent(url.split("/").pop()!.split("?")[0]!)
+/** The app's `Memories` of a runner, as `mags serve` builds them: over a store fenced by its ownership. */
+const memoriesOf = (url: string, ownership: Ownership.OwnershipShape) =>
+  Effect.map(
+    Layer.build(Memories.layer.pipe(
+      Layer.provide(MemoryStore.layerPostgres({ url, fence: ownership.fence })),
+      Layer.provide(Layer.succeed(Ownership.Ownership, ownership))
+    )),
+    (context) => Context.get(context, Memories)
+  )
 
 describe.skipIf(skip !== undefined)("cluster ownership", () => {
   it.live("claim: one live holder; the holder's claim keeps its token; a claim after the lease lapses or is released gets a greater token", () =>
@@ -81,7 +89,6 @@ describe.skipIf(skip !== undefined)("cluster ownership", () => {
   it.live("fencing: a runner whose lease was taken over cannot write (nothing written); the new holder can; a plain client cannot while a runner holds it", () =>
     Effect.gen(function*() {
       const url = yield* Effect.orDie(pg.database("fence"))
-      const server = yield* Effect.orDie(pg.server)
       const a = yield* Ownership.make({ url, runner: "a", ttlMs: 60_000 })
       const b = yield* Ownership.make({ url, runner: "b", ttlMs: 60_000 })
       const storeA = yield* Journal.makeStore(Postgres.backend({ url, fence: a.fence }), {})
@@ -102,7 +109,7 @@ describe.skipIf(skip !== undefined)("cluster ownership", () => {
       assert.match(refused.message, /runner a owns it/)
 
       // a stalls: its lease lapses in the database and b takes the memory over
-      yield* Effect.orDie(server.psql(dbOf(url), `UPDATE mags_leases SET expires = clock_timestamp() WHERE runner = 'a'`))
+      yield* Effect.orDie(pg.psql(url, `UPDATE mags_leases SET expires = clock_timestamp() WHERE runner = 'a'`))
       const took = yield* b.takeOver(alice, 1000)
       assert.deepStrictEqual(took, { _tag: "Local", token: 2 })
       // a still believes it holds token 1 (its renewal has not run yet): the write is fenced off
@@ -120,29 +127,23 @@ describe.skipIf(skip !== undefined)("cluster ownership", () => {
   it.live("Memories reloads a memory it holds under a new token: a state cached under an older lease is never served", () =>
     Effect.gen(function*() {
       const url = yield* Effect.orDie(pg.database("reload"))
-      const server = yield* Effect.orDie(pg.server)
       const a = yield* Ownership.make({ url, runner: "a", ttlMs: 60_000 })
-      const memoriesA = yield* Layer.build(
-        Memories.layer.pipe(
-          Layer.provide(MemoryStore.layerPostgres({ url, fence: a.fence })),
-          Layer.provide(Layer.succeed(Ownership.Ownership, a))
-        )
-      ).pipe(Effect.map((ctx) => ctx.mapUnsafe.get(Memories.key) as Memories["Service"]))
+      const memoriesA = yield* memoriesOf(url, a)
       const m1 = yield* memoriesA.get(alice)
       yield* m1.commit([fact(1)])
       assert.strictEqual(yield* Effect.map(memoriesA.get(alice), (m) => m === m1), true)
 
       // meanwhile b holds the memory and writes to it; then lets it go
-      yield* Effect.orDie(server.psql(dbOf(url), `UPDATE mags_leases SET expires = clock_timestamp() WHERE runner = 'a'`))
+      yield* Effect.orDie(pg.psql(url, `UPDATE mags_leases SET expires = clock_timestamp() WHERE runner = 'a'`))
       const b = yield* Ownership.make({ url, runner: "b", ttlMs: 60_000 })
       assert.strictEqual((yield* b.route(alice))._tag, "Local")
       const storeB = yield* Journal.makeStore(Postgres.backend({ url, fence: b.fence }), {})
       yield* (yield* storeB.open(alice)).commit([fact(2)])
       const seqB = (yield* (yield* storeB.open(alice)).state).seq
-      yield* Effect.orDie(server.psql(dbOf(url), `UPDATE mags_leases SET expires = clock_timestamp() WHERE runner = 'b'`))
+      yield* Effect.orDie(pg.psql(url, `UPDATE mags_leases SET expires = clock_timestamp() WHERE runner = 'b'`))
 
       // a's next request: its local lease is still fresh, so force the check the renewal would make
-      yield* Effect.orDie(server.psql(dbOf(url), `SELECT 1`))
+      yield* Effect.orDie(pg.psql(url, `SELECT 1`))
       const again = yield* a.takeOver(alice, 1000)
       assert.strictEqual(again._tag === "Local" ? again.token : -1, 3)
       const m2 = yield* memoriesA.get(alice)
@@ -170,13 +171,12 @@ describe.skipIf(skip !== undefined)("cluster ownership", () => {
   it.live("claims made while renewals run are never dropped by a renewal that could not see them", () =>
     Effect.gen(function*() {
       const url = yield* Effect.orDie(pg.database("racing"))
-      const server = yield* Effect.orDie(pg.server)
       // renewals every 100 ms on the pool's other connection, while fresh memories are claimed one
       // after another: each claim held 40 ms inside its statement (so a renewal sent meanwhile runs
       // its UPDATE of the leases before the claim commits) and each renewal's answer held 100 ms
       // after that UPDATE (so it comes back after the claim's)
       const a = yield* Ownership.make({ url, runner: "a", ttlMs: 500 })
-      yield* Effect.orDie(server.psql(dbOf(url), `CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(TG_ARGV[0]::float); RETURN NEW; END $$;
+      yield* Effect.orDie(pg.psql(url, `CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(TG_ARGV[0]::float); RETURN NEW; END $$;
         CREATE TRIGGER slow_claim BEFORE INSERT ON mags_leases FOR EACH ROW EXECUTE FUNCTION slow('0.04');
         CREATE TRIGGER slow_seen BEFORE UPDATE ON mags_runners FOR EACH ROW EXECUTE FUNCTION slow('0.1')`))
       const ids = Array.from({ length: 40 }, (_, i) => MemoryId.fromParts({ user: `u${i}` }))
@@ -223,9 +223,7 @@ describe.skipIf(skip !== undefined)("cluster ownership", () => {
       yield* a.advertise("http://127.0.0.1:1")
       const b = yield* Ownership.make({ url, runner: "b", ttlMs: 60_000 })
       assert.strictEqual((yield* a.route(alice))._tag, "Local")
-      const memoriesB = yield* Layer.build(
-        Memories.layer.pipe(Layer.provide(MemoryStore.layerPostgres({ url, fence: b.fence })), Layer.provide(Layer.succeed(Ownership.Ownership, b)))
-      ).pipe(Effect.map((ctx) => ctx.mapUnsafe.get(Memories.key) as Memories["Service"]))
+      const memoriesB = yield* memoriesOf(url, b)
       const failure = yield* Effect.flip(memoriesB.get(alice))
       assert.strictEqual(failure.kind, "Locked")
       assert.match(failure.message, /owned by runner a \(http:\/\/127\.0\.0\.1:1\)/)

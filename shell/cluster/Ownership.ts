@@ -26,7 +26,7 @@
  *
  * @since 0.4.0
  */
-import { Cause, Context, Deferred, Duration, Effect, Exit, Layer, Schedule } from "effect"
+import { Cause, Context, Deferred, Duration, Effect, Exit, Layer, Schedule, type Scope } from "effect"
 import type { SqlClient } from "effect/sql/SqlClient"
 import { randomBytes } from "node:crypto"
 import { hostname } from "node:os"
@@ -125,7 +125,7 @@ interface Local {
  * created when absent). Renews in the background; on close, lets every lease lapse.
  * @complexity route: O(1) while a lease or a recent owner lookup is fresh, else one or two statements
  */
-export const make = (options: Options): Effect.Effect<OwnershipShape, StoreError, import("effect").Scope.Scope> =>
+export const make = (options: Options): Effect.Effect<OwnershipShape, StoreError, Scope.Scope> =>
   Effect.gen(function*() {
     const ttlMs = Math.max(MIN_TTL_MS, Math.floor(options.ttlMs ?? DEFAULT_TTL_MS))
     const runner = options.runner ?? defaultRunnerId()
@@ -169,7 +169,8 @@ export const make = (options: Options): Effect.Effect<OwnershipShape, StoreError
     const advertised = Deferred.makeUnsafe<void>()
     if (options.claimAfterAdvertise !== true) Deferred.doneUnsafe(advertised, Effect.void)
 
-    const claimNow = (id: MemoryId): Effect.Effect<Route, StoreError> =>
+    /** One claim (`retry`: once more when the other holder's lease lapsed between the two statements). */
+    const claimNow = (id: MemoryId, retry = true): Effect.Effect<Route, StoreError> =>
       Effect.gen(function*() {
         const k = keyOf(id)
         const sent = performance.now()
@@ -181,24 +182,13 @@ export const make = (options: Options): Effect.Effect<OwnershipShape, StoreError
         }
         local.delete(k)
         const owner = yield* Leases.owner(sql, id)
-        // lapsed between the two statements: try once more
-        if (owner === undefined) return yield* claimOnce(id)
+        if (owner === undefined) {
+          return retry
+            ? yield* claimNow(id, false)
+            : yield* new StoreError({ reason: "Locked", message: `memory ${id.key}: its lease changed hands twice in a row` })
+        }
         remote.set(k, { owner, until: performance.now() + Math.min(owner.leftMs, every) })
         return { _tag: "Remote", owner } as const
-      })
-
-    const claimOnce = (id: MemoryId): Effect.Effect<Route, StoreError> =>
-      Effect.gen(function*() {
-        const sent = performance.now()
-        const token = yield* Leases.claim(sql, runner, id, ttlMs, local.get(keyOf(id))?.token)
-        if (token !== undefined) {
-          local.set(keyOf(id), { id, token, claimed: performance.now(), until: sent + valid, used: sent })
-          return { _tag: "Local", token } as const
-        }
-        const owner = yield* Leases.owner(sql, id)
-        return owner === undefined
-          ? yield* new StoreError({ reason: "Locked", message: `memory ${id.key}: its lease changed hands twice in a row` })
-          : { _tag: "Remote", owner } as const
       })
 
     const fresh = (id: MemoryId): Route | undefined => {
@@ -216,12 +206,8 @@ export const make = (options: Options): Effect.Effect<OwnershipShape, StoreError
 
     const route = (id: MemoryId): Effect.Effect<Route, StoreError> =>
       Effect.suspend(() => {
-        const known = fresh(id)
-        if (known !== undefined) return Effect.succeed(known)
-        return Effect.andThen(
-          Deferred.await(advertised),
-          Effect.suspend(() => fresh(id) !== undefined ? Effect.succeed(fresh(id)!) : claimOf(id))
-        )
+        const r = fresh(id)
+        return r !== undefined ? Effect.succeed(r) : Effect.andThen(Deferred.await(advertised), claimOf(id))
       })
 
     const takeOver = (id: MemoryId, maxMs: number): Effect.Effect<Route, StoreError> =>

@@ -21,6 +21,7 @@
  * @since 0.3.0
  */
 import { Schema } from "effect"
+import { HttpServerResponse } from "effect/http"
 import type { AppFailure, Kind } from "../app/Failure.ts"
 
 /** The body of every error answer. */
@@ -126,3 +127,11 @@ const TAGS: Readonly<Record<number, string>> = {
  */
 export const bodyText = (status: number, kind: string, message: string): string =>
   JSON.stringify(TAGS[status] === undefined ? { error: { kind, message } } : { _tag: TAGS[status], error: { kind, message } })
+
+/**
+ * An error answer of `status` with the body of {@link bodyText}, for the layers that answer
+ * outside the API's handlers (the server's limits, a cluster runner's forwarding).
+ * @complexity O(|message|)
+ */
+export const errorResponse = (status: number, kind: string, message: string, headers: Record<string, string> = {}): HttpServerResponse.HttpServerResponse =>
+  HttpServerResponse.text(bodyText(status, kind, message), { status, contentType: "application/json", headers })

@@ -32,7 +32,7 @@ import { HttpIncomingMessage, HttpRouter, HttpServer, HttpServerError, HttpServe
 import { HttpApiError } from "effect/http-api"
 import { Api } from "./Api.ts"
 import { Access, Authorization, requireGrant } from "./Auth.ts"
-import { bodyText } from "./Errors.ts"
+import { errorResponse } from "./Errors.ts"
 import { handlers } from "./Handlers.ts"
 import type * as Tokens from "./Tokens.ts"
 
@@ -98,9 +98,6 @@ export const isLoopback = (host: string): boolean =>
 
 // ── limits and error bodies ───────────────────────────────────────────────────
 
-const jsonError = (status: number, kind: string, message: string, headers: Record<string, string> = {}) =>
-  HttpServerResponse.text(bodyText(status, kind, message), { status, contentType: "application/json", headers })
-
 const kindOfStatus = (status: number): string =>
   status === 400 ? "BadInput" : status === 404 ? "NotFound" : status === 408 ? "Timeout" : status === 413 ? "TooLarge" :
   status === 415 ? "UnsupportedMediaType" : status >= 500 ? "Unexpected" : "Error"
@@ -144,11 +141,11 @@ const limits = (maxBodyBytes: number, noAuth: boolean, intercept: Intercept | un
         // without tokens, a page on another site could reach this loopback server through DNS
         // rebinding (its name resolving to 127.0.0.1): only loopback names are served then
         if (noAuth && !isLoopback(hostName(request.headers.host ?? ""))) {
-          return jsonError(403, "Forbidden", `--no-auth serves loopback host names only, not "${request.headers.host ?? ""}"`)
+          return errorResponse(403, "Forbidden", `--no-auth serves loopback host names only, not "${request.headers.host ?? ""}"`)
         }
         const length = Number(request.headers["content-length"] ?? "0")
         if (Number.isFinite(length) && length > maxBodyBytes) {
-          return jsonError(413, "TooLarge", `request body of ${length} bytes is over the limit of ${maxBodyBytes}`, { connection: "close" })
+          return errorResponse(413, "TooLarge", `request body of ${length} bytes is over the limit of ${maxBodyBytes}`, { connection: "close" })
         }
         const answer = intercept === undefined
           ? httpEffect
@@ -165,7 +162,7 @@ const limits = (maxBodyBytes: number, noAuth: boolean, intercept: Intercept | un
         const [response] = yield* HttpServerError.causeResponse(exit.cause)
         const status = response.status
         if (status >= 500) yield* Effect.logError("request failed", exit.cause)
-        return jsonError(status, kindOfStatus(status), messageOf(exit.cause, status, request), status === 413 ? { connection: "close" } : {})
+        return errorResponse(status, kindOfStatus(status), messageOf(exit.cause, status, request), status === 413 ? { connection: "close" } : {})
       })) as unknown as (
       httpEffect: Effect.Effect<HttpServerResponse.HttpServerResponse, Types.unhandled>
     ) => Effect.Effect<HttpServerResponse.HttpServerResponse, Types.unhandled, HttpServerRequest.HttpServerRequest>,

@@ -69,7 +69,7 @@ describe.skipIf(skip !== undefined)("PostgreSQL backend", () => {
   it.live("a dropped connection fails the commit in flight with Io and writes nothing; the next commit reconnects", () =>
     Effect.gen(function*() {
       const url = yield* Effect.orDie(pg.database("drop"))
-      const db = url.split("/").pop()!.split("?")[0]!
+      const db = PgServer.databaseOf(url)
       const server = yield* Effect.orDie(pg.server)
       const store = yield* Journal.makeStore(Postgres.backend({ url }), {})
       const memory = yield* store.open(alice)
@@ -89,7 +89,7 @@ describe.skipIf(skip !== undefined)("PostgreSQL backend", () => {
   it.live("a connection dropped inside a commit's transaction (waiting on the memory's row lock): Io, nothing written", () =>
     Effect.gen(function*() {
       const url = yield* Effect.orDie(pg.database("midcommit"))
-      const db = url.split("/").pop()!.split("?")[0]!
+      const db = PgServer.databaseOf(url)
       const store = yield* Journal.makeStore(Postgres.backend({ url }), {})
       const memory = yield* store.open(alice)
       for (let k = 0; k < 3; k++) yield* memory.commit([eventOf("a", k)])
@@ -127,7 +127,7 @@ describe.skipIf(skip !== undefined)("PostgreSQL backend", () => {
   it.live("a connection killed while COMMIT runs, after the commit's rows are inserted: Io, nothing of it written, the next commit lands once", () =>
     Effect.gen(function*() {
       const url = yield* Effect.orDie(pg.database("atcommit"))
-      const db = url.split("/").pop()!.split("?")[0]!
+      const db = PgServer.databaseOf(url)
       const store = yield* Journal.makeStore(Postgres.backend({ url }), {})
       const memory = yield* store.open(alice)
       for (let k = 0; k < 3; k++) yield* memory.commit([eventOf("a", k)])
@@ -175,8 +175,7 @@ describe.skipIf(skip !== undefined)("PostgreSQL backend", () => {
       const url = yield* Effect.orDie(pg.database("readonly"))
       const empty = yield* Journal.makeStore(Postgres.backend({ url, readOnly: true }), {})
       assert.deepStrictEqual(yield* empty.list, [])
-      const server = yield* Effect.orDie(pg.server)
-      assert.strictEqual((yield* Effect.orDie(server.psql(url.split("/").pop()!.split("?")[0]!, "SELECT to_regclass('mags_meta') IS NULL"))).trim(), "t")
+      assert.strictEqual((yield* Effect.orDie(pg.psql(url, "SELECT to_regclass('mags_meta') IS NULL"))).trim(), "t")
       const writer = yield* Journal.makeStore(Postgres.backend({ url }), {})
       yield* Effect.flatMap(writer.open(alice), (m) => m.commit([eventOf("a", 1)]))
       const reader = yield* Journal.makeStore(Postgres.backend({ url, readOnly: true }), {})
@@ -190,9 +189,7 @@ describe.skipIf(skip !== undefined)("PostgreSQL backend", () => {
     Effect.gen(function*() {
       const url = yield* Effect.orDie(pg.database("format"))
       yield* Effect.scoped(Postgres.backend({ url }))
-      const server = yield* Effect.orDie(pg.server)
-      const db = url.split("/").pop()!.split("?")[0]!
-      yield* Effect.orDie(server.psql(db, "UPDATE mags_meta SET value = 'mags-pg/99' WHERE key = 'format'"))
+      yield* Effect.orDie(pg.psql(url, "UPDATE mags_meta SET value = 'mags-pg/99' WHERE key = 'format'"))
       const e = yield* Effect.flip(Effect.scoped(Postgres.backend({ url })))
       assert.instanceOf(e, StoreError)
       assert.strictEqual(e.reason, "Corrupt")
@@ -205,8 +202,6 @@ describe.skipIf(skip !== undefined)("PostgreSQL backend", () => {
   it.live("repair in place: a bad record's tail goes to a corrupt branch, a lying snapshot is replaced; then it verifies", () =>
     Effect.gen(function*() {
       const url = yield* Effect.orDie(pg.database("repair"))
-      const server = yield* Effect.orDie(pg.server)
-      const db = url.split("/").pop()!.split("?")[0]!
       const es = Array.from({ length: 10 }, (_, k) => eventOf("a", k))
       yield* Effect.scoped(Effect.gen(function*() {
         const store = yield* Journal.makeStore(Postgres.backend({ url }), { snapshotEvery: 3, snapshotMinBytes: 0, keepSnapshots: 5, snapshotBudget: Infinity })
@@ -218,8 +213,8 @@ describe.skipIf(skip !== undefined)("PostgreSQL backend", () => {
       const healthy = yield* Effect.scoped(Effect.flatMap(Postgres.backend({ url }), (b) => Repair.repairBackend(b, "test")))
       assert.isTrue(healthy.healthy)
       // damage: record 7's bytes no longer match their checksum; snapshot 3 claims another graph
-      yield* Effect.orDie(server.psql(db, "UPDATE mags_events SET crc = crc # 1 WHERE seq = 7 AND memory = (SELECT id FROM mags_memories WHERE \"user\" = 'alice')"))
-      yield* Effect.orDie(server.psql(db, "UPDATE mags_snapshots SET content_hash = 'bogus' WHERE seq = 3"))
+      yield* Effect.orDie(pg.psql(url, "UPDATE mags_events SET crc = crc # 1 WHERE seq = 7 AND memory = (SELECT id FROM mags_memories WHERE \"user\" = 'alice')"))
+      yield* Effect.orDie(pg.psql(url, "UPDATE mags_snapshots SET content_hash = 'bogus' WHERE seq = 3"))
       const report = yield* Effect.scoped(Effect.flatMap(Postgres.backend({ url }), (b) => Repair.repairBackend(b, "test")))
       assert.isFalse(report.healthy)
       assert.isTrue(report.lost)

@@ -125,14 +125,22 @@ const INSERT_CHUNK = 1000
 
 type Row = { readonly [k: string]: unknown }
 
-const num = (v: unknown): number => {
+/**
+ * A column's number (int8 arrives as `bigint`, numeric as text); "Corrupt" for anything else.
+ * @complexity O(1)
+ */
+export const num = (v: unknown): number => {
   if (typeof v === "number") return v
   if (typeof v === "bigint") return Number(v)
   if (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))) return Number(v)
   throw new StoreError({ reason: "Corrupt", message: `expected a number in the database, found ${v === null ? "null" : typeof v}` })
 }
 
-const str = (v: unknown): string => {
+/**
+ * A column's text; "Corrupt" for anything else.
+ * @complexity O(1)
+ */
+export const str = (v: unknown): string => {
   if (typeof v === "string") return v
   throw new StoreError({ reason: "Corrupt", message: `expected text in the database, found ${v === null ? "null" : typeof v}` })
 }
@@ -194,8 +202,12 @@ const op = <A>(self: Effect.Effect<A, unknown>): Op<A> => Effect.mapError(sqlDef
 const write = <A>(self: Effect.Effect<A, unknown>): Write<A> =>
   Effect.mapError(sqlDefects(self), (e) => (e instanceof StaleWriter ? e : classify(e)))
 
-/** Runs a pure reader on query rows; its `StoreError` throw becomes the failure. */
-const read = <A>(rows: Effect.Effect<ReadonlyArray<Row>, unknown>, f: (rows: ReadonlyArray<Row>) => A): Effect.Effect<A, unknown> =>
+/**
+ * Runs a pure reader (e.g. of {@link num}, {@link str}) on query rows; its `StoreError` throw
+ * becomes the failure. Also used by the cluster's leases (`shell/cluster/Leases.ts`).
+ * @complexity O(rows) over the query
+ */
+export const read = <A>(rows: Effect.Effect<ReadonlyArray<Row>, unknown>, f: (rows: ReadonlyArray<Row>) => A): Effect.Effect<A, unknown> =>
   Effect.flatMap(rows, (rs) => Effect.try({ try: () => f(rs), catch: (e) => e }))
 
 // ── opening ───────────────────────────────────────────────────────────────────

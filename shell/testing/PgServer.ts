@@ -186,9 +186,17 @@ export interface Shared {
   readonly server: Effect.Effect<Server, Error>
   /** A fresh, empty database on the shared server (a new name each time); its URL. */
   readonly database: (prefix: string) => Effect.Effect<string, Error>
+  /** Runs one SQL command through `psql` on the database of `url` (one {@link database} gave). */
+  readonly psql: (url: string, sql: string) => Effect.Effect<string, Error>
   /** Stops the server (if it was started) and removes its directory: call it from `afterAll`. */
   readonly close: () => Promise<void>
 }
+
+/**
+ * The database name of a connection URL (`postgres://…/<name>?…`).
+ * @complexity O(|url|)
+ */
+export const databaseOf = (url: string): string => decodeURIComponent(new URL(url).pathname.slice(1))
 
 /**
  * A lazily started server for one test file (`afterAll(shared.close)`).
@@ -205,6 +213,7 @@ export const shared = (options: { readonly fsync?: boolean } = {}): Shared => {
   return {
     server,
     database: (prefix) => Effect.flatMap(server, (s) => s.createDatabase(`${prefix}_${process.pid}_${++count}`)),
+    psql: (url, sql) => Effect.flatMap(server, (s) => s.psql(databaseOf(url), sql)),
     close: () => Effect.runPromise(Scope.close(scope, Exit.void))
   }
 }
